@@ -1,0 +1,123 @@
+/**
+ * Checks schemas/ against the official Smithy model of SWF: for every schema shape whose name is
+ * a model shape, the members, required members, length bounds, ranges and value sets must agree.
+ *
+ *   npx tsx scripts/check-model.ts [path/to/swf-2012-01-25.smithy.json]
+ *
+ * The model is reference data kept outside the project (../shared/aws-model by default), so this
+ * runs in CI, where that folder exists, and never from the project's own tests.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadSchemaFiles, type JsonSchema } from '../src/contract/schema-files.ts';
+import { deref } from '../src/contract/constraints.ts';
+import { projectRoot } from '../src/contract/paths.ts';
+
+interface ModelShape {
+  type: string;
+  members?: Record<string, { target: string; traits?: Record<string, unknown> }>;
+  member?: { target: string };
+  traits?: Record<string, unknown>;
+}
+
+const modelPath = resolve(process.argv[2] ?? resolve(projectRoot, '../shared/aws-model/swf-2012-01-25.smithy.json'));
+if (!existsSync(modelPath)) {
+  console.error(`check-model: no model at ${modelPath}; pass its path as the first argument`);
+  process.exit(2);
+}
+const model = JSON.parse(readFileSync(modelPath, 'utf8')) as { shapes: Record<string, ModelShape> };
+const NS = 'com.amazonaws.swf#';
+const shape = (name: string): ModelShape | undefined => model.shapes[name.startsWith(NS) || name.startsWith('smithy.api#') ? name : NS + name];
+
+/**
+ * Where the schemas deliberately differ from the model, and why. Each entry silences exactly one
+ * message of this check.
+ */
+const knownDifferences: Record<string, string> = {
+  'DecisionTask.taskToken: required false, model says true':
+    'a long poll that ends with no task answers the shape with no taskToken',
+  'DecisionTask.startedEventId: required false, model says true': 'same: empty poll answer',
+  'DecisionTask.workflowExecution: required false, model says true': 'same: empty poll answer',
+  'DecisionTask.workflowType: required false, model says true': 'same: empty poll answer',
+  'DecisionTask.events: required false, model says true': 'same: empty poll answer',
+};
+
+const problems: string[] = [];
+let compared = 0;
+
+function lengthOf(s: ModelShape | undefined): { min?: number; max?: number } | undefined {
+  return s?.traits?.['smithy.api#length'] as { min?: number; max?: number } | undefined;
+}
+
+function compareMember(where: string, file: string, schema: JsonSchema, target: string): void {
+  const model = shape(target);
+  const { schema: s } = deref(file, schema);
+  compared += 1;
+  if (!model) return;
+  const kind = model.type;
+  if (kind === 'string' || kind === 'enum') {
+    if (s.type !== 'string') problems.push(`${where}: type ${s.type}, model says string`);
+    const len = lengthOf(model);
+    if ((len?.min ?? undefined) !== s.minLength && !(len?.min === undefined && s.minLength === undefined))
+      problems.push(`${where}: minLength ${s.minLength}, model says ${len?.min}`);
+    if ((len?.max ?? undefined) !== s.maxLength) problems.push(`${where}: maxLength ${s.maxLength}, model says ${len?.max}`);
+    if (kind === 'enum') {
+      const values = Object.entries(model.members ?? {}).map(([k, m]) => (m.traits?.['smithy.api#enumValue'] as string) ?? k);
+      if (JSON.stringify([...(s.enum ?? [])].sort()) !== JSON.stringify([...values].sort()))
+        problems.push(`${where}: enum ${JSON.stringify(s.enum)}, model says ${JSON.stringify(values)}`);
+    }
+  } else if (kind === 'integer' || kind === 'long') {
+    if (s.type !== 'integer') problems.push(`${where}: type ${s.type}, model says ${kind}`);
+    const range = model.traits?.['smithy.api#range'] as { min?: number; max?: number } | undefined;
+    if (range?.min !== undefined && s.minimum !== range.min) problems.push(`${where}: minimum ${s.minimum}, model says ${range.min}`);
+    if (range?.max !== undefined && s.maximum !== range.max) problems.push(`${where}: maximum ${s.maximum}, model says ${range.max}`);
+  } else if (kind === 'boolean') {
+    if (s.type !== 'boolean') problems.push(`${where}: type ${s.type}, model says boolean`);
+  } else if (kind === 'timestamp') {
+    if (s.type !== 'number') problems.push(`${where}: type ${s.type}, model timestamp is epoch seconds (number)`);
+  } else if (kind === 'list') {
+    if (s.type !== 'array') problems.push(`${where}: type ${s.type}, model says list`);
+    const len = lengthOf(model);
+    if (len?.max !== undefined && s.maxItems !== len.max) problems.push(`${where}: maxItems ${s.maxItems}, model says ${len.max}`);
+  } else if (kind === 'structure') {
+    compareStructure(where, file, s, target);
+  }
+}
+
+function compareStructure(where: string, file: string, s: JsonSchema, target: string): void {
+  const model = shape(target);
+  if (!model?.members) return;
+  const required = new Set(s.required ?? []);
+  for (const [member, def] of Object.entries(model.members)) {
+    const isRequired = def.traits?.['smithy.api#required'] !== undefined;
+    const prop = s.properties?.[member];
+    if (!prop) {
+      if (isRequired) problems.push(`${where}: model member ${member} is required but the schema lacks it`);
+      continue;
+    }
+    if (isRequired !== required.has(member)) problems.push(`${where}.${member}: required ${required.has(member)}, model says ${isRequired}`);
+    compareMember(`${where}.${member}`, file, prop, def.target);
+  }
+  for (const member of Object.keys(s.properties ?? {})) {
+    if (!model.members[member]) problems.push(`${where}: schema member ${member} is not in the model's ${target}`);
+  }
+}
+
+const files = loadSchemaFiles();
+const modelNameOf = (title: string): string => (title === 'HistoryEvent' ? 'HistoryEvent' : title);
+for (const [file, schema] of files) {
+  if (schema.title && schema.type === 'object' && shape(modelNameOf(schema.title))) {
+    compareStructure(schema.title, file, schema, modelNameOf(schema.title));
+  }
+  for (const [name, def] of Object.entries(schema.$defs ?? {})) {
+    if (!shape(name)) continue;
+    compareMember(name, file, def, name);
+  }
+}
+
+for (const [i, p] of [...problems.entries()].reverse()) if (knownDifferences[p]) problems.splice(i, 1);
+if (problems.length) {
+  console.error(`schemas/ disagrees with the model in ${problems.length} place(s):\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`schemas/ agrees with ${modelPath}: ${compared} member shapes compared`);

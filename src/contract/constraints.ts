@@ -1,0 +1,47 @@
+import { loadSchemaFiles, resolveRef, type JsonSchema } from './schema-files.ts';
+
+/** What schemas/ says about one top-level member of an operation's input. */
+export interface MemberConstraint {
+  member: string;
+  required: boolean;
+  type: string;
+  minLength?: number;
+  maxLength?: number;
+  enum?: string[];
+}
+
+const files = loadSchemaFiles();
+
+/** Follows $refs until a schema with content, returning it with the file it lives in. */
+export function deref(file: string, schema: JsonSchema): { file: string; schema: JsonSchema } {
+  let at = { file, schema };
+  for (let hops = 0; at.schema.$ref; hops += 1) {
+    if (hops > 20) throw new Error(`schemas/${file}: $ref cycle`);
+    at = resolveRef(files, at.file, at.schema.$ref);
+  }
+  return at;
+}
+
+/** The members of an input shape and their constraints, read from schemas/. */
+export function memberConstraints(shape: string): MemberConstraint[] {
+  const file = `${shape}.schema.json`;
+  const root = files.get(file);
+  if (!root?.properties) throw new Error(`schemas/${file} is not an object schema`);
+  const required = new Set(root.required ?? []);
+  return Object.entries(root.properties).map(([member, prop]) => {
+    const { schema } = deref(file, prop);
+    const c: MemberConstraint = { member, required: required.has(member), type: String(schema.type) };
+    if (schema.minLength !== undefined) c.minLength = schema.minLength;
+    if (schema.maxLength !== undefined) c.maxLength = schema.maxLength;
+    if (schema.enum) c.enum = schema.enum;
+    return c;
+  });
+}
+
+/** The schema of one member of an input shape, with $refs followed. */
+export function memberSchema(shape: string, member: string): JsonSchema {
+  const file = `${shape}.schema.json`;
+  const prop = files.get(file)?.properties?.[member];
+  if (!prop) throw new Error(`schemas/${file} has no member ${member}`);
+  return deref(file, prop).schema;
+}

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** One example request and response from an operation's API reference page (fixtures/seed/). */
+export interface SeedExample {
+  source: string;
+  operation: 'RequestCancelWorkflowExecution' | 'TerminateWorkflowExecution';
+  request: { headers: Record<string, string>; body: string };
+  response: { status: number; headers: Record<string, string>; body: string };
+}
+
+export function seedExample(operation: SeedExample['operation']): SeedExample {
+  const file = fileURLToPath(new URL(`../../fixtures/seed/${operation}.json`, import.meta.url));
+  return JSON.parse(readFileSync(file, 'utf8')) as SeedExample;
+}
+
+export const seedOperations: SeedExample['operation'][] = ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'];
