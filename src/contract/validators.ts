@@ -41,8 +41,9 @@ function compiledFor(name: string): ValidateFunction {
 }
 
 /** Every top-level shape of schemas/ (schemas with a type, not $defs-only files). */
+const projectOwnSchemas = new Set(['SpecFile', 'SpecSources', 'ReferenceConfig']);
 export const shapeNames: ShapeName[] = [...files.values()]
-  .filter((s) => s.type && s.title && s.title !== 'SpecFile' && s.title !== 'SpecSources')
+  .filter((s) => s.type && s.title && !projectOwnSchemas.has(s.title))
   .map((s) => s.title as ShapeName);
 
 function pathOf(error: ErrorObject): string {
@@ -97,7 +98,9 @@ export function assertShape<N extends ShapeName>(name: N, data: unknown): Shapes
   return result.value;
 }
 
+const fileOfTitle: Record<string, string> = { SpecFile: 'spec-file', SpecSources: 'spec-sources', ReferenceConfig: 'reference-config' };
+
 /** The compiled validator of any schema file by its title, for schemas that are not SWF shapes. */
 export function validatorForTitle(title: string): ValidateFunction {
-  return compiledFor(title === 'SpecFile' ? 'spec-file' : title === 'SpecSources' ? 'spec-sources' : title);
+  return compiledFor(fileOfTitle[title] ?? title);
 }

@@ -635,6 +635,79 @@ export interface WorkflowExecutionInfos {
   executionInfos: WorkflowExecutionInfo[];
   nextPageToken?: PageToken;
 }
+/**
+ * Options of the embedded reference SWF (startReference, or `serve --config FILE`). Every test mode is off unless set.
+ */
+export interface ReferenceConfig {
+  /**
+   * 0 picks a free port.
+   */
+  port?: number;
+  /**
+   * Address to listen on; 127.0.0.1 unless set.
+   */
+  host?: string;
+  /**
+   * Region in ARNs (us-east-1).
+   */
+  region?: string;
+  /**
+   * Account in ARNs (000000000000).
+   */
+  accountId?: string;
+  /**
+   * How long PollForDecisionTask waits for a task (AWS: 60000).
+   */
+  pollTimeoutMs?: number;
+  /**
+   * Delay added before each answer.
+   */
+  latencyMs?: number;
+  /**
+   * Token buckets per API, of AWS's sizes.
+   */
+  throttling?: boolean;
+  /**
+   * Verify SigV4 against these credentials. Without it, requests are not authenticated.
+   */
+  auth?: {
+    /**
+     * @minItems 1
+     */
+    credentials: [
+      {
+        accessKeyId: string;
+        secretAccessKey: string;
+        principal?: string;
+      },
+      ...{
+        accessKeyId: string;
+        secretAccessKey: string;
+        principal?: string;
+      }[]
+    ];
+  };
+  /**
+   * Which principal may call which operations in which domains. Without it, everything is allowed.
+   */
+  policy?: {
+    deniedCode?: 'OperationNotPermittedFault' | 'AccessDeniedException';
+    principals: {
+      [k: string]:
+        | {
+            /**
+             * @minItems 1
+             */
+            actions: [string, ...string[]];
+            /**
+             * @minItems 1
+             */
+            domains: [string, ...string[]];
+          }[]
+        | undefined;
+    };
+  };
+}
 export interface SourceRef {
   /**
    * A key of spec/_sources.yaml.
@@ -720,6 +793,7 @@ export interface Shapes {
   WorkflowExecutionDetail: WorkflowExecutionDetail;
   WorkflowExecutionInfo: WorkflowExecutionInfo;
   WorkflowExecutionInfos: WorkflowExecutionInfos;
+  ReferenceConfig: ReferenceConfig;
   SpecFile: SpecFile;
   SpecSources: SpecSources;
 }

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ReferenceConfig } from '../src/generated/types.ts';
+import type { ShapeName } from '../src/contract/validators.ts';
+import { claimedAccessKey, verifySigV4 } from './auth.ts';
+import { Engine } from './engine.ts';
+import { fault, SwfFault } from './faults.ts';
+import { cancelPerExecutionBucket, maxRequestBytes, throttleBuckets, TokenBuckets } from './limits.ts';
+import { validateInput } from './validation.ts';
+
+export type { ReferenceConfig };
+
+const TARGET_PREFIX = 'SimpleWorkflowService.';
+
+type Handler = (engine: Engine, input: never) => unknown;
+/** Every operation the reference serves: its input shape and the engine method behind it. */
+const operations: Record<string, { shape: ShapeName; run: Handler }> = {};
+function op<N extends ShapeName>(name: string, shape: N, run: (engine: Engine, input: never) => unknown): void {
+  operations[name] = { shape, run };
+}
+op('RegisterDomain', 'RegisterDomainInput', (e, i) => e.registerDomain(i));
+op('DescribeDomain', 'DescribeDomainInput', (e, i) => e.describeDomain(i));
+op('DeprecateDomain', 'DeprecateDomainInput', (e, i) => e.deprecateDomain(i));
+op('UndeprecateDomain', 'UndeprecateDomainInput', (e, i) => e.undeprecateDomain(i));
+op('ListDomains', 'ListDomainsInput', (e, i) => e.listDomains(i));
+op('RegisterWorkflowType', 'RegisterWorkflowTypeInput', (e, i) => e.registerWorkflowType(i));
+op('DescribeWorkflowType', 'DescribeWorkflowTypeInput', (e, i) => e.describeWorkflowType(i));
+op('ListWorkflowTypes', 'ListWorkflowTypesInput', (e, i) => e.listWorkflowTypes(i));
+op('StartWorkflowExecution', 'StartWorkflowExecutionInput', (e, i) => e.startWorkflowExecution(i));
+op('PollForDecisionTask', 'PollForDecisionTaskInput', (e, i) => e.pollForDecisionTask(i));
+op('RespondDecisionTaskCompleted', 'RespondDecisionTaskCompletedInput', (e, i) => e.respondDecisionTaskCompleted(i));
+op('RequestCancelWorkflowExecution', 'RequestCancelWorkflowExecutionInput', (e, i) => e.requestCancelWorkflowExecution(i));
+op('TerminateWorkflowExecution', 'TerminateWorkflowExecutionInput', (e, i) => e.terminateWorkflowExecution(i));
+op('DescribeWorkflowExecution', 'DescribeWorkflowExecutionInput', (e, i) => e.describeWorkflowExecution(i));
+op('GetWorkflowExecutionHistory', 'GetWorkflowExecutionHistoryInput', (e, i) => e.getWorkflowExecutionHistory(i));
+op('ListOpenWorkflowExecutions', 'ListOpenWorkflowExecutionsInput', (e, i) => e.listOpenWorkflowExecutions(i));
+op('ListClosedWorkflowExecutions', 'ListClosedWorkflowExecutionsInput', (e, i) => e.listClosedWorkflowExecutions(i));
+op('CountOpenWorkflowExecutions', 'CountOpenWorkflowExecutionsInput', (e, i) => e.countOpenWorkflowExecutions(i));
+op('CountClosedWorkflowExecutions', 'CountClosedWorkflowExecutionsInput', (e, i) => e.countClosedWorkflowExecutions(i));
+
+export const servedOperations = Object.keys(operations);
+
+export interface RunningReference {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  port: number;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxRequestBytes) {
+        chunks.length = 0;
+        reject(new BodyTooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'x-amzn-RequestId': randomUUID(), 'Content-Length': String(Buffer.byteLength(body)), ...headers });
+  res.end(body);
+}
+
+function sendFault(res: ServerResponse, f: SwfFault): void {
+  const namespace = f.type.split('#')[0];
+  send(res, f.status, {
+    'Content-Type': 'application/x-amz-json-1.0',
+    // The shape real AWS services use: the code, then where it is defined. SDKs keep what comes
+    // before the ':' (spec fault.envelope.error-type-header, inferred).
+    'X-Amzn-ErrorType': `${f.code}:http://internal.amazon.com/coral/${namespace}/`,
+  }, f.body());
+}
+
+/** The domain an input names, for the access policy; '*' for operations on no one domain. */
+function domainOf(input: Record<string, unknown>, operation: string): string {
+  if (typeof input.domain === 'string') return input.domain;
+  if (operation.endsWith('Domain') && typeof input.name === 'string') return input.name;
+  return '*';
+}
+
+/** Starts the reference SWF on node:http. Resolves once it is listening. */
+export async function startReference(config: ReferenceConfig = {}): Promise<RunningReference> {
+  const engine = new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId });
+  const buckets = new TokenBuckets();
+  const policy = config.policy;
+
+  function allowed(principal: string, operation: string, domain: string): boolean {
+    if (!policy) return true;
+    return (policy.principals[principal] ?? []).some((rule) =>
+      (rule.actions.includes('*') || rule.actions.includes(operation) || rule.actions.includes(`swf:${operation}`))
+      && (rule.domains.includes('*') || rule.domains.includes(domain)));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) throw new SwfFault('RequestEntityTooLargeException', `Request body is larger than ${maxRequestBytes} bytes`, 413);
+      throw error;
+    }
+    if (config.latencyMs) await sleep(config.latencyMs);
+    const principal = config.auth
+      ? await verifySigV4(req.method ?? 'POST', req.url ?? '/', req.headers, body, config.auth.credentials)
+      : claimedAccessKey(req.headers) ?? 'anonymous';
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const entry = req.method === 'POST' ? operations[operation] : undefined;
+    if (!entry) throw fault.unknownOperation(target);
+    if (config.throttling) {
+      const size = throttleBuckets[operation];
+      if (size && !buckets.take(operation, size)) throw fault.throttled();
+    }
+    let input: unknown;
+    try {
+      // An empty body is read as {} (inferred): the required members are then reported missing.
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      throw fault.serialization('Unable to parse the request body as JSON');
+    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      throw fault.serialization('The request body must be a JSON object');
+    }
+    validateInput(entry.shape, input);
+    const fields = input as Record<string, unknown>;
+    const domain = domainOf(fields, operation);
+    if (!allowed(principal, operation, domain)) {
+      const resource = domain === '*' ? `arn:aws:swf:${engine.region}:${engine.accountId}:/domain/*` : engine.domainArn(domain);
+      throw new SwfFault(policy?.deniedCode ?? 'OperationNotPermittedFault',
+        `User: arn:aws:iam::${engine.accountId}:user/${principal} is not authorized to perform: swf:${operation} on resource: ${resource}`);
+    }
+    if (config.throttling && operation === 'RequestCancelWorkflowExecution'
+      && !buckets.take(`cancel|${domain}|${String(fields.workflowId)}`, cancelPerExecutionBucket)) {
+      throw fault.throttled();
+    }
+    const output = await entry.run(engine, input as never);
+    if (output === undefined) {
+      // A void operation: HTTP 200 with an empty body, as the API pages' examples show.
+      send(res, 200, { 'Content-Type': 'application/json' }, '');
+    } else {
+      send(res, 200, { 'Content-Type': 'application/x-amz-json-1.0' }, JSON.stringify(output));
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof SwfFault) return sendFault(res, error);
+      // Anything else is a bug in the reference: say so plainly, and keep serving.
+      console.error('swf-conformance reference: internal error:', error);
+      sendFault(res, new SwfFault('InternalFailure', 'The reference failed to handle this request', 500));
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  const host = config.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    engine,
+    async close() {
+      engine.shutdown();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

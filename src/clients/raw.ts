@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { request as undiciRequest, Agent } from 'undici';
+import { resolveErrorCode } from './errors.ts';
+
+export const TARGET_PREFIX = 'SimpleWorkflowService.';
+
+/** One request and its response, as sent and received; what reports show for a failure. */
+export interface Exchange {
+  request: { method: string; url: string; headers: Record<string, string>; body: string };
+  response: { status: number; headers: Record<string, string>; body: string } | { error: string };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The body exactly as received. */
+  text: string;
+  /** The body parsed as JSON, when it is JSON. */
+  json?: unknown;
+  /** For a fault: the code an AWS SDK would resolve, and the envelope's fields. */
+  error?: { code?: string; type?: string; message?: string };
+  exchange: Exchange;
+}
+
+export interface RawRequest {
+  /** The operation; sets X-Amz-Target to SimpleWorkflowService.<operation>. */
+  operation?: string;
+  /** A whole X-Amz-Target value, for unknown or malformed targets; wins over operation. */
+  target?: string | null;
+  /** An object is sent as JSON; a string or Buffer is sent as it is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Sign with these credentials, with the client's (default), or not at all (false). */
+  sign?: boolean | AwsCredentialIdentity;
+}
+
+export interface RawClientOptions {
+  endpoint: string;
+  region: string;
+  credentials?: () => Promise<AwsCredentialIdentity>;
+  /** Called with every exchange, for the report. */
+  onExchange?: (exchange: Exchange) => void;
+  /** Bound on one request, in milliseconds. */
+  timeoutMs?: number;
+}
+
+const agent = new Agent({ keepAliveTimeout: 4_000, connections: 32 });
+
+/**
+ * An awsJson1_0 client on undici, SigV4-signed with @smithy/signature-v4. It sends what the SDK
+ * would not: wrong JSON types, malformed bodies, missing members, unknown targets.
+ */
+export class RawClient {
+  constructor(readonly options: RawClientOptions) {}
+
+  async send(req: RawRequest): Promise<RawResponse> {
+    const url = new URL(this.options.endpoint);
+    const body = req.body === undefined ? '{}' : typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
+    const headers: Record<string, string> = {
+      host: url.host,
+      'content-type': 'application/x-amz-json-1.0',
+      ...(req.target !== null ? { 'x-amz-target': req.target ?? `${TARGET_PREFIX}${req.operation}` } : {}),
+      ...lowerKeys(req.headers ?? {}),
+    };
+    const credentials = req.sign === false ? undefined
+      : typeof req.sign === 'object' ? req.sign
+      : await this.options.credentials?.();
+    let signed = headers;
+    if (credentials) {
+      const signer = new SignatureV4({ credentials, region: this.options.region, service: 'swf', sha256: Hash.bind(null, 'sha256') });
+      const path = url.pathname || '/';
+      const request = new HttpRequest({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, headers, body });
+      signed = (await signer.sign(request)).headers as Record<string, string>;
+    }
+    const bodyText = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+    const exchange: Exchange = { request: { method: 'POST', url: url.toString(), headers: { ...signed }, body: bodyText }, response: { error: 'no response' } };
+    try {
+      const { host: _host, ...sendHeaders } = signed;
+      const res = await undiciRequest(url, {
+        method: 'POST', headers: sendHeaders, body, dispatcher: agent,
+        headersTimeout: this.options.timeoutMs ?? 70_000, bodyTimeout: this.options.timeoutMs ?? 70_000,
+      });
+      const text = await res.body.text();
+      const responseHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      exchange.response = { status: res.statusCode, headers: responseHeaders, body: text };
+      const out: RawResponse = { status: res.statusCode, headers: responseHeaders, text, exchange };
+      try {
+        if (text) out.json = JSON.parse(text);
+      } catch { /* not JSON: tests look at text */ }
+      if (res.statusCode >= 300) {
+        const envelope = (out.json && typeof out.json === 'object' ? out.json : {}) as Record<string, unknown>;
+        const error: NonNullable<RawResponse['error']> = {};
+        const code = resolveErrorCode(responseHeaders['x-amzn-errortype'], envelope);
+        if (code) error.code = code;
+        if (typeof envelope.__type === 'string') error.type = envelope.__type;
+        const message = envelope.message ?? envelope.Message;
+        if (typeof message === 'string') error.message = message;
+        out.error = error;
+      }
+      return out;
+    } catch (error) {
+      exchange.response = { error: (error as Error).message };
+      throw error;
+    } finally {
+      this.options.onExchange?.(exchange);
+    }
+  }
+
+  /** Sends a valid request and returns the parsed output, throwing on any fault. */
+  async call<T = Record<string, unknown>>(operation: string, input: unknown): Promise<T> {
+    const res = await this.send({ operation, body: input });
+    if (res.status !== 200) {
+      throw new Error(`${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
+    }
+    return (res.json ?? {}) as T;
+  }
+}
+
+function lowerKeys(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** A request id for things the suite names itself. */
+export const newId = () => randomUUID();
