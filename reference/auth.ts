@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -43,9 +43,15 @@ export async function verifySigV4(
   const signed = signedHeaders!.split(';');
   const requestHeaders: Record<string, string> = {};
   for (const name of signed) {
-    const value = headers[name];
-    if (value === undefined) throw new SwfFault('InvalidSignatureException', `Signed header ${name} is missing from the request`);
+    const value = Object.hasOwn(headers, name) ? headers[name] : undefined;
+    if (value === undefined || name === '__proto__') throw new SwfFault('InvalidSignatureException', `Signed header ${name} is missing from the request`);
     requestHeaders[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  // The signer trusts a declared payload hash; the body must match it, or a changed body would
+  // pass with the original signature.
+  const declaredHash = headers['x-amz-content-sha256'];
+  if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(body).digest('hex')) {
+    throw new SwfFault('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.');
   }
   const [, y, mo, d, h, mi, s] = date;
   const signer = new SignatureV4({

@@ -16,9 +16,9 @@ const TARGET_PREFIX = 'SimpleWorkflowService.';
 
 type Handler = (engine: Engine, input: never) => unknown;
 /** Every operation the reference serves: its input shape and the engine method behind it. */
-const operations: Record<string, { shape: ShapeName; run: Handler }> = {};
+const operations = new Map<string, { shape: ShapeName; run: Handler }>();
 function op<N extends ShapeName>(name: string, shape: N, run: (engine: Engine, input: never) => unknown): void {
-  operations[name] = { shape, run };
+  operations.set(name, { shape, run });
 }
 op('RegisterDomain', 'RegisterDomainInput', (e, i) => e.registerDomain(i));
 op('DescribeDomain', 'DescribeDomainInput', (e, i) => e.describeDomain(i));
@@ -40,7 +40,7 @@ op('ListClosedWorkflowExecutions', 'ListClosedWorkflowExecutionsInput', (e, i) =
 op('CountOpenWorkflowExecutions', 'CountOpenWorkflowExecutionsInput', (e, i) => e.countOpenWorkflowExecutions(i));
 op('CountClosedWorkflowExecutions', 'CountClosedWorkflowExecutionsInput', (e, i) => e.countClosedWorkflowExecutions(i));
 
-export const servedOperations = Object.keys(operations);
+export const servedOperations = [...operations.keys()];
 
 export interface RunningReference {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -102,7 +102,8 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
 
   function allowed(principal: string, operation: string, domain: string): boolean {
     if (!policy) return true;
-    return (policy.principals[principal] ?? []).some((rule) =>
+    const rules = Object.hasOwn(policy.principals, principal) ? policy.principals[principal] ?? [] : [];
+    return rules.some((rule) =>
       (rule.actions.includes('*') || rule.actions.includes(operation) || rule.actions.includes(`swf:${operation}`))
       && (rule.domains.includes('*') || rule.domains.includes(domain)));
   }
@@ -121,7 +122,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       : claimedAccessKey(req.headers) ?? 'anonymous';
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const entry = req.method === 'POST' ? operations[operation] : undefined;
+    const entry = req.method === 'POST' ? operations.get(operation) : undefined;
     if (!entry) throw fault.unknownOperation(target);
     if (config.throttling) {
       const size = throttleBuckets[operation];

@@ -1,0 +1,21 @@
+import { SWFClient } from '@aws-sdk/client-swf';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+export interface SdkClientOptions {
+  endpoint: string;
+  region: string;
+  credentials?: () => Promise<AwsCredentialIdentity>;
+}
+
+/**
+ * An @aws-sdk/client-swf client for the target. Retries are off: a test that asserts a fault
+ * must see the first answer, and a throttled call must show as throttled, not as slow.
+ */
+export function sdkClient(options: SdkClientOptions): SWFClient {
+  return new SWFClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    maxAttempts: 1,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
+}
