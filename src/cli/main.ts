@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { serveCommand } from './serve.ts';
+import { UsageError } from './usage-error.ts';
+
+export const EXIT = { conformant: 0, notConformant: 1, couldNotRun: 2 } as const;
+
+const program = new Command('swf-conformance')
+  .description('Contract-conformance suite for Amazon SWF RequestCancelWorkflowExecution and TerminateWorkflowExecution')
+  .exitOverride()
+  // One line that names the problem: commander's first line, without its help text after it.
+  .configureOutput({ outputError: (text, write) => write(`swf-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
+
+serveCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with exit code 0; everything else is a usage error.
+    process.exit(error.exitCode === 0 ? 0 : EXIT.couldNotRun);
+  }
+  if (error instanceof UsageError) {
+    console.error(`swf-conformance: ${error.message}`);
+    process.exit(EXIT.couldNotRun);
+  }
+  console.error(`swf-conformance: ${(error as Error).message ?? String(error)}`);
+  process.exit(EXIT.couldNotRun);
+}

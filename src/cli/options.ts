@@ -1,0 +1,11 @@
+import { InvalidArgumentError } from 'commander';
+
+/** A commander parser for an integer flag within bounds. */
+export function integerOption(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number, not "${value}"`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`${flag} must be between ${min} and ${max}`);
+    return n;
+  };
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { startReference, type ReferenceConfig } from '../../reference/server.ts';
+import { readConfigFile } from './config-file.ts';
+import { integerOption } from './options.ts';
+import { UsageError } from './usage-error.ts';
+
+export function serveCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the embedded reference SWF as a standalone emulator')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', integerOption('--port', 0, 65535), 8080)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--config <file>', 'reference options, JSON or YAML (schemas/reference-config.schema.json): auth, policy, throttling, latency')
+    .option('--poll-timeout <ms>', 'how long PollForDecisionTask waits for a task', integerOption('--poll-timeout', 1, 70_000))
+    .option('--latency <ms>', 'delay added before every answer', integerOption('--latency', 0, 60_000))
+    .option('--throttling', 'token buckets per API, of AWS\'s sizes')
+    .action(async (opts: { port: number; host: string; config?: string; pollTimeout?: number; latency?: number; throttling?: boolean }) => {
+      const fromFile = opts.config ? readConfigFile<ReferenceConfig>(opts.config, 'ReferenceConfig', 'config file') : {};
+      const config: ReferenceConfig = {
+        ...fromFile, port: opts.port, host: opts.host,
+        ...(opts.pollTimeout !== undefined ? { pollTimeoutMs: opts.pollTimeout } : {}),
+        ...(opts.latency !== undefined ? { latencyMs: opts.latency } : {}),
+        ...(opts.throttling ? { throttling: true } : {}),
+      };
+      let ref;
+      try {
+        ref = await startReference(config);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} on ${opts.host} is already in use`);
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${opts.host}: no such local address`);
+        if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${opts.port}`);
+        throw error;
+      }
+      console.log(`swf-conformance reference SWF listening on ${ref.url}`);
+      const stop = () => {
+        void ref.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
