@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { batteryProject } from './src/harness/project.ts';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,7 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      batteryProject(),
     ],
   },
 });

@@ -1,0 +1,40 @@
+/**
+ * What suites/ import: `it`, a vitest test with a `swf` fixture bound to the run's target, and
+ * `cites`, which ties a test to its clauses. Nothing here knows which target it runs against.
+ */
+import { inject, test as base } from 'vitest';
+import { RawClient } from '../clients/raw.ts';
+import { sdkClient } from '../clients/sdk.ts';
+import { mainCredentials, restrictedCredentials } from './credentials.ts';
+import { redact, type RecordedExchange } from './exchanges.ts';
+import { Ledger } from './ledger.ts';
+import { Scenario } from './scenario.ts';
+
+export { cites } from './clauses.ts';
+export type { Run } from './scenario.ts';
+
+const KEEP_EXCHANGES = 6;
+
+export const it = base.extend<{ swf: Scenario }>({
+  swf: async ({ task }, use) => {
+    const config = inject('battery');
+    const recorded: RecordedExchange[] = [];
+    const onExchange = (e: Parameters<typeof redact>[0]) => {
+      recorded.push(redact(e));
+      if (recorded.length > KEEP_EXCHANGES) recorded.shift();
+      task.meta.exchanges = [...recorded];
+    };
+    const common = { endpoint: config.endpoint, region: config.region, onExchange, timeoutMs: 70_000 };
+    const credentials = mainCredentials(config);
+    const restricted = restrictedCredentials(config);
+    const sdk = sdkClient({ endpoint: config.endpoint, region: config.region, credentials });
+    const scenario = new Scenario(
+      config, new RawClient({ ...common, credentials }), sdk, new Ledger(config.ledgerFile),
+      restricted ? new RawClient({ ...common, credentials: restricted }) : undefined,
+    );
+    await use(scenario);
+    sdk.destroy();
+  },
+});
+
+export { expect } from 'vitest';

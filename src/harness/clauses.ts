@@ -1,0 +1,40 @@
+import type { TestOptions } from 'vitest';
+import { spec, type Grade } from '../contract/spec.ts';
+
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    /** The spec clauses the test checks. */
+    clauses?: string[];
+    /** The weakest grade among them: an inferred one makes the test advisory. */
+    grade?: Grade;
+    /** The last requests and responses of the test, redacted, for failure reports. */
+    exchanges?: import('./exchanges.ts').RecordedExchange[];
+    /** What a report-only test saw the target do. */
+    observed?: string;
+  }
+}
+
+const strength: Record<Grade, number> = { inferred: 0, recorded: 1, documented: 2 };
+
+/** The weakest of some grades. */
+export function weakest(grades: Grade[]): Grade {
+  return grades.reduce((a, b) => (strength[b] < strength[a] ? b : a), 'documented' as Grade);
+}
+
+/** The tag vitest filters a clause's tests by (`--tags-filter`). */
+export const clauseTag = (id: string) => `clause:${id}`;
+
+/**
+ * The options of a test that checks these clauses: its meta carries the ids and grade, and its
+ * tags the grade, the concerns and each clause. An unknown id fails the file at collection, so a
+ * test can never cite a clause spec/ does not have.
+ */
+export function cites(...ids: string[]): TestOptions {
+  const { byId } = spec();
+  const unknown = ids.filter((id) => !byId.has(id));
+  if (unknown.length || ids.length === 0) throw new Error(`a test cites ${ids.length === 0 ? 'no clause' : `unknown clause(s): ${unknown.join(', ')}`}`);
+  const clauses = ids.map((id) => byId.get(id)!);
+  const grade = weakest(clauses.map((c) => c.grade));
+  const concerns = [...new Set(clauses.map((c) => c.concern))];
+  return { meta: { clauses: ids, grade }, tags: [grade, ...concerns, ...ids.map(clauseTag)] };
+}

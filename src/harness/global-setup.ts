@@ -1,0 +1,91 @@
+/**
+ * The battery's run-wide set-up (a vitest globalSetup): picks the target, starts the embedded
+ * reference when no endpoint is given, prepares the reused domain and types, and hands the
+ * target to the test workers. Its teardown, and Ctrl-C or SIGTERM, terminate every execution of
+ * the run's ledger that is still open.
+ */
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startReference, type RunningReference } from '../../reference/server.ts';
+import { RawClient } from '../clients/raw.ts';
+import { readEnvConfig, type BatteryConfig } from './config.ts';
+import { mainCredentials } from './credentials.ts';
+import { cleanUp, Ledger } from './ledger.ts';
+import { ensureDomain, ensureTypes } from './prepare.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    battery: BatteryConfig;
+  }
+}
+
+/** The principals of the embedded reference: the suite's own, and one that may not act on executions. */
+function referencePrincipals() {
+  const secret = () => randomBytes(20).toString('hex');
+  return {
+    main: { accessKeyId: `AKIDSWFC${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: secret() },
+    restricted: { accessKeyId: `AKIDSWFCR${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: secret() },
+  };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const env = readEnvConfig(process.env, process.env.SWF_CONFORMANCE_LEDGER_DIR || join(tmpdir(), 'swf-conformance'));
+  let reference: RunningReference | undefined;
+  let config: BatteryConfig;
+  if (env.endpoint) {
+    config = { ...env, endpoint: env.endpoint, kind: 'endpoint', targetName: env.endpoint, verifiesCredentials: !/^(0|false|no)$/i.test(process.env.SWF_CONFORMANCE_VERIFIES_CREDENTIALS ?? '') };
+  } else {
+    const principals = referencePrincipals();
+    reference = await startReference({
+      pollTimeoutMs: 5_000,
+      region: env.region,
+      auth: { credentials: [{ ...principals.main, principal: 'suite' }, { ...principals.restricted, principal: 'restricted' }] },
+      policy: {
+        principals: {
+          suite: [{ actions: ['*'], domains: ['*'] }],
+          restricted: [{ actions: ['DescribeDomain', 'ListDomains'], domains: ['*'] }],
+        },
+      },
+    });
+    config = {
+      ...env, endpoint: reference.url, kind: 'reference', targetName: 'embedded reference',
+      credentials: principals.main, restricted: principals.restricted, verifiesCredentials: true,
+    };
+  }
+  const raw = new RawClient({ endpoint: config.endpoint, region: config.region, credentials: mainCredentials(config), timeoutMs: 30_000 });
+  const ledger = new Ledger(config.ledgerFile);
+
+  let cleaned: Promise<void> | undefined;
+  const finish = () => {
+    cleaned ??= (async () => {
+      const result = await cleanUp(ledger, raw);
+      if (result.terminated || result.failed.length) {
+        console.log(`swf-conformance cleanup: ${result.checked} executions in the ledger, ${result.terminated} still open were terminated`);
+      }
+      for (const f of result.failed) console.error(`swf-conformance cleanup: could not terminate ${f.entry.workflowId} (${f.entry.runId}): ${f.reason}`);
+      await reference?.close();
+    })();
+    return cleaned;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    void finish().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    await ensureDomain(raw, config.domain);
+    await ensureTypes(raw, config.domain);
+  } catch (error) {
+    await reference?.close();
+    throw error;
+  }
+  project.provide('battery', config);
+  return async () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await finish();
+  };
+}

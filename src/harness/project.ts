@@ -1,0 +1,33 @@
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { spec } from '../contract/spec.ts';
+import { clauseTag } from './clauses.ts';
+
+/**
+ * The vitest project of the battery: suites/, with the run-wide set-up that picks the target,
+ * and a tag for every grade, concern and clause so that runs can be narrowed to them.
+ */
+export function batteryProject(): TestProjectInlineConfiguration {
+  const { clauses, concerns } = spec();
+  return {
+    test: {
+      name: 'battery',
+      root: fileURLToPath(new URL('../../', import.meta.url)),
+      include: ['suites/**/*.test.ts'],
+      globalSetup: [fileURLToPath(new URL('./global-setup.ts', import.meta.url))],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+      // Every test works on executions of its own, so the tests of a file run side by side: a
+      // distant endpoint costs latency, not throughput.
+      sequence: { concurrent: true },
+      maxConcurrency: 8,
+      tags: [
+        { name: 'documented', description: 'checks a documented clause' },
+        { name: 'recorded', description: 'checks a clause seen in a real AWS recording' },
+        { name: 'inferred', description: 'checks an inferred clause: advisory unless strict' },
+        ...concerns.map((name) => ({ name, description: `a clause of spec/ concern ${name}` })),
+        ...clauses.map((c) => ({ name: clauseTag(c.id), description: c.statement.slice(0, 100) })),
+      ],
+    },
+  };
+}

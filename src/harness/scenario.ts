@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { PollForDecisionTaskCommand, RespondDecisionTaskCompletedCommand, StartWorkflowExecutionCommand, type SWFClient } from '@aws-sdk/client-swf';
+import type { ChildPolicy, Decision, HistoryEvent, WorkflowExecutionDetail, WorkflowExecutionInfo } from '../generated/types.ts';
+import { assertShape } from '../contract/validators.ts';
+import type { RawClient, RawResponse } from '../clients/raw.ts';
+import type { BatteryConfig } from './config.ts';
+import type { Ledger } from './ledger.ts';
+import { typeFor } from './prepare.ts';
+
+export interface Run {
+  workflowId: string;
+  runId: string;
+}
+
+export interface StartOptions {
+  /** The workflow type, by its default child policy; undefined picks the type with no default. */
+  typeDefault?: ChildPolicy | 'none';
+  /** A child policy given to StartWorkflowExecution. */
+  childPolicy?: ChildPolicy;
+  workflowId?: string;
+  domain?: string;
+}
+
+const POLL_ATTEMPTS = 5;
+
+/**
+ * What a test does to the target: starts executions (recorded in the ledger), answers their
+ * decision tasks, and reads their state, validating every response against schemas/. The two
+ * operations under test go through the raw client so that the test sees the wire.
+ */
+export class Scenario {
+  constructor(
+    readonly config: BatteryConfig,
+    readonly raw: RawClient,
+    readonly sdk: SWFClient,
+    readonly ledger: Ledger,
+    /** A raw client signed as the restricted principal, when one is configured. */
+    readonly restricted: RawClient | undefined,
+  ) {}
+
+  get domain(): string {
+    return this.config.domain;
+  }
+
+  /** A workflowId for this run: the run's prefix, a label, and a random part. */
+  id(label: string): string {
+    return `${this.config.runPrefix}-${label}-${randomBytes(4).toString('hex')}`;
+  }
+
+  /** Starts an execution on a task list of its own (its workflowId), and records it in the ledger. */
+  async start(options: StartOptions = {}): Promise<Run> {
+    const workflowId = options.workflowId ?? this.id('wf');
+    const domain = options.domain ?? this.domain;
+    const type = typeFor(options.typeDefault === 'none' ? undefined : options.typeDefault ?? 'TERMINATE');
+    const { runId } = await this.sdk.send(new StartWorkflowExecutionCommand({
+      domain, workflowId, workflowType: type, taskList: { name: workflowId },
+      ...(options.childPolicy ? { childPolicy: options.childPolicy } : {}),
+    }));
+    const run = { workflowId, runId: runId! };
+    this.ledger.record({ domain, ...run });
+    return run;
+  }
+
+  /**
+   * Answers the decision task of a run with these decisions. Children and continued runs the
+   * decisions start are recorded in the ledger, and returned.
+   */
+  async decide(run: Run, decisions: Decision[], domain = this.domain): Promise<{ started: Run[]; taskEvents: HistoryEvent[] }> {
+    for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt += 1) {
+      const task = await this.sdk.send(new PollForDecisionTaskCommand({ domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
+      if (!task.taskToken) continue;
+      await this.sdk.send(new RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken, decisions: decisions as never }));
+      const started: Run[] = [];
+      for (const e of await this.history(task.workflowExecution as Run, domain)) {
+        const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+        const next = e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+        if (child) started.push(child);
+        if (next) started.push({ workflowId: task.workflowExecution!.workflowId!, runId: next });
+      }
+      for (const s of started) this.ledger.record({ domain, ...s });
+      return { started, taskEvents: (task.events ?? []) as never };
+    }
+    throw new Error(`no decision task for ${run.workflowId} after ${POLL_ATTEMPTS} polls`);
+  }
+
+  /** A decision starting a child on a task list of its own. */
+  childDecision(workflowId: string, options: { childPolicy?: ChildPolicy; typeDefault?: ChildPolicy } = {}): Decision {
+    return {
+      decisionType: 'StartChildWorkflowExecution',
+      startChildWorkflowExecutionDecisionAttributes: {
+        workflowType: typeFor(options.typeDefault ?? 'TERMINATE'), workflowId, taskList: { name: workflowId },
+        ...(options.childPolicy ? { childPolicy: options.childPolicy } : {}),
+      },
+    };
+  }
+
+  /**
+   * A parent with one open child and one open grandchild. The parent's policy comes from
+   * `parent`, the child's from `child` (both given at start, by the type default unless set).
+   */
+  async family(parent: StartOptions = {}, child: { childPolicy?: ChildPolicy; typeDefault?: ChildPolicy } = {}): Promise<{ parent: Run; child: Run; grandchild: Run }> {
+    const p = await this.start(parent);
+    const [c] = (await this.decide(p, [this.childDecision(`${p.workflowId}-c`, child)])).started;
+    if (!c) throw new Error(`the child of ${p.workflowId} did not start`);
+    const [g] = (await this.decide(c, [this.childDecision(`${p.workflowId}-g`, { childPolicy: 'ABANDON' })])).started;
+    if (!g) throw new Error(`the grandchild of ${p.workflowId} did not start`);
+    return { parent: p, child: c, grandchild: g };
+  }
+
+  private guard(body: unknown): void {
+    const workflowId = (body as { workflowId?: unknown } | undefined)?.workflowId;
+    // The suite acts only on what it started: every workflowId it sends carries the run's prefix,
+    // unless its length is one no execution can have (the boundary battery's invalid values).
+    const couldExist = typeof workflowId === 'string' && [...workflowId].length >= 1 && [...workflowId].length <= 256;
+    if (couldExist && !workflowId.startsWith(this.config.runPrefix)) {
+      throw new Error(`refusing to act on ${workflowId}: not started by this run (prefix ${this.config.runPrefix})`);
+    }
+  }
+
+  /** RequestCancelWorkflowExecution as sent on the wire; the body may be anything. */
+  cancel(body: unknown, client: RawClient = this.raw): Promise<RawResponse> {
+    this.guard(body);
+    return client.send({ operation: 'RequestCancelWorkflowExecution', body });
+  }
+
+  /** TerminateWorkflowExecution as sent on the wire; the body may be anything. */
+  terminate(body: unknown, client: RawClient = this.raw): Promise<RawResponse> {
+    this.guard(body);
+    return client.send({ operation: 'TerminateWorkflowExecution', body });
+  }
+
+  async describe(run: Run, domain = this.domain): Promise<WorkflowExecutionDetail> {
+    return assertShape('WorkflowExecutionDetail', await this.raw.call('DescribeWorkflowExecution', { domain, execution: run }));
+  }
+
+  async info(run: Run, domain = this.domain): Promise<WorkflowExecutionInfo> {
+    return (await this.describe(run, domain)).executionInfo;
+  }
+
+  /** The whole history, every page, each event validated. */
+  async history(run: Run, domain = this.domain): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let nextPageToken: string | undefined;
+    do {
+      const page = assertShape('History', await this.raw.call('GetWorkflowExecutionHistory', { domain, execution: run, ...(nextPageToken ? { nextPageToken } : {}) }));
+      events.push(...page.events);
+      nextPageToken = page.nextPageToken;
+    } while (nextPageToken);
+    return events;
+  }
+
+  async openCount(workflowId: string): Promise<number> {
+    const body = { domain: this.domain, startTimeFilter: { oldestDate: 0 }, executionFilter: { workflowId } };
+    return assertShape('WorkflowExecutionCount', await this.raw.call('CountOpenWorkflowExecutions', body)).count;
+  }
+
+  async listed(workflowId: string, which: 'Open' | 'Closed'): Promise<WorkflowExecutionInfo[]> {
+    const body = { domain: this.domain, startTimeFilter: { oldestDate: 0 }, executionFilter: { workflowId } };
+    return assertShape('WorkflowExecutionInfos', await this.raw.call(`List${which}WorkflowExecutions`, body)).executionInfos;
+  }
+}

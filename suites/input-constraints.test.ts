@@ -1,0 +1,94 @@
+/**
+ * Input constraints of both operations, computed from schemas/ (src/harness/boundaries.ts):
+ * a valid value must reach the execution lookup, an invalid one must be refused before it.
+ */
+import { describe } from 'vitest';
+import type { RawResponse } from '../src/clients/raw.ts';
+import { bodyOf, boundaryCases, type BoundaryCase } from '../src/harness/boundaries.ts';
+import { cites, expect, it } from '../src/harness/battery.ts';
+import type { Scenario } from '../src/harness/scenario.ts';
+import { expectFault, expectReachedLookup, expectRejected } from '../src/harness/wire.ts';
+
+const operations = ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'] as const;
+
+// Two tests read one response where a documented fact (refused) and an inferred one (how) are
+// checked apart: the request is sent once.
+const sent = new Map<string, Promise<RawResponse>>();
+function send(swf: Scenario, c: BoundaryCase): Promise<RawResponse> {
+  const key = `${c.operation}|${c.member}|${c.label}`;
+  let res = sent.get(key);
+  if (!res) {
+    const base = { domain: swf.domain, workflowId: swf.id('nx') };
+    const body = bodyOf(c, base, swf.config.runPrefix);
+    res = c.operation === 'TerminateWorkflowExecution' ? swf.terminate(body) : swf.cancel(body);
+    sent.set(key, res);
+  }
+  return res;
+}
+
+const lengthMessage = (c: BoundaryCase) =>
+  new RegExp(`^\\d+ validation errors? detected: .*'${c.member}' failed to satisfy constraint: Member must have length ${c.bound?.keyword === 'maxLength' ? 'less' : 'greater'} than or equal to ${c.bound?.limit}`);
+
+describe.for(operations)('%s', (operation) => {
+  for (const c of boundaryCases(operation)) {
+    const name = `${c.member} ${c.label}`;
+    const isEnum = c.member === 'childPolicy';
+    if (c.expect === 'accepted') {
+      const clause = c.astral ? 'input.length.code-points' : isEnum ? 'input.child-policy.values-accepted' : 'input.length.within-accepted';
+      it(`${name} is accepted`, cites(clause), async ({ swf }) => {
+        expectReachedLookup(await send(swf, c));
+      });
+    } else if (c.expect === 'rejected' && c.remove) {
+      it(`${name} is refused with ValidationException`, cites('input.required.missing-rejected'), async ({ swf }) => {
+        expectFault(await send(swf, c), 'ValidationException');
+      });
+      it(`${name}: the message says "Value null ... must not be null"`, cites('input.required.null-message'), async ({ swf }) => {
+        expect((await send(swf, c)).error?.message).toMatch(new RegExp(`Value null at '${c.member}' failed to satisfy constraint: Member must not be null`));
+      });
+    } else if (c.expect === 'rejected' && c.label === 'null') {
+      it(`${name} is refused with ValidationException, as if left out`, cites('input.type.wrong-type-rejected'), async ({ swf }) => {
+        expectFault(await send(swf, c), 'ValidationException');
+      });
+    } else if (c.expect === 'rejected' && c.astral) {
+      it(`${name} is refused`, cites('input.length.code-points'), async ({ swf }) => {
+        expectRejected(await send(swf, c));
+      });
+    } else if (c.expect === 'rejected') {
+      it(`${name} is refused`, cites(isEnum ? 'input.child-policy.invalid-rejected' : 'input.length.outside-rejected'), async ({ swf }) => {
+        expectRejected(await send(swf, c));
+      });
+      it(`${name} is ValidationException naming the member and the constraint`, cites(isEnum ? 'input.child-policy.validation-exception' : 'input.length.validation-exception'), async ({ swf }) => {
+        const res = await send(swf, c);
+        expectFault(res, 'ValidationException');
+        expect(res.error?.message).toMatch(isEnum
+          ? /'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: \[(TERMINATE|REQUEST_CANCEL|ABANDON)(, (TERMINATE|REQUEST_CANCEL|ABANDON)){2}\]/
+          : lengthMessage(c));
+      });
+    } else if (c.expect === 'wrong-type') {
+      it(`${name} is refused with SerializationException`, cites('input.type.wrong-type-rejected'), async ({ swf }) => {
+        expectFault(await send(swf, c), 'SerializationException');
+      });
+    } else {
+      it(`${name} is treated as absent`, cites('input.type.null-optional-absent'), async ({ swf }) => {
+        expectReachedLookup(await send(swf, c));
+      });
+    }
+  }
+
+  it('two violations in one request are counted in one message', cites('input.validation.counted'), async ({ swf }) => {
+    const res = await swf.terminate({ domain: '', workflowId: '' });
+    expectFault(res, 'ValidationException');
+    expect(res.error?.message).toMatch(/^2 validation errors detected: .+; .+/);
+  });
+
+  it('an unknown member: the outcome is reported', cites('input.unknown-member.reported'), async ({ swf, task, annotate }) => {
+    const body = { domain: swf.domain, workflowId: swf.id('nx'), notAMember: 'x' };
+    const res = operation === 'TerminateWorkflowExecution' ? await swf.terminate(body) : await swf.cancel(body);
+    // Report-only: any well-formed answer passes; what it was is recorded for the report.
+    expect(res.status, res.text).toBeLessThan(500);
+    const observed = res.status === 200 ? 'accepted' : res.error?.code === 'UnknownResourceFault' ? 'ignored (reached the lookup)' : `rejected with ${res.error?.code}`;
+    if (res.status !== 200) expectFault(res, res.error?.code ?? '(no code)');
+    task.meta.observed = observed;
+    await annotate(`unknown member: ${observed}`);
+  });
+});
