@@ -78,6 +78,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await ensureDomain(raw, config.domain);
     await ensureTypes(raw, config.domain);
+    // The second domain must exist for the other-domain fault tests; the deprecation tests flip it.
+    await ensureDomain(raw, config.deprecatedDomain, { undeprecate: true });
   } catch (error) {
     await reference?.close();
     throw error;

@@ -49,21 +49,26 @@ export interface CleanupResult {
  * Terminates every execution of the ledger that is still open, by its exact runId, and nothing
  * else. An execution that is already closed, or gone, is left alone.
  */
-export async function cleanUp(ledger: Ledger, raw: RawClient): Promise<CleanupResult> {
+export async function cleanUp(ledger: Ledger, raw: RawClient, concurrency = 8): Promise<CleanupResult> {
   const result: CleanupResult = { checked: 0, terminated: 0, failed: [] };
-  for (const entry of ledger.entries()) {
+  const queue = ledger.entries();
+  const worker = async () => {
+    for (let entry = queue.shift(); entry; entry = queue.shift()) await cleanOne(entry);
+  };
+  const cleanOne = async (entry: LedgerEntry) => {
     result.checked += 1;
     try {
       const described = await raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: entry.domain, execution: { workflowId: entry.workflowId, runId: entry.runId } } });
       const status = (described.json as { executionInfo?: { executionStatus?: string } } | undefined)?.executionInfo?.executionStatus;
-      if (described.status === 200 && status !== 'OPEN') continue;
-      if (described.status !== 200 && described.error?.code === 'UnknownResourceFault') continue;
+      if (described.status === 200 && status !== 'OPEN') return;
+      if (described.status !== 200 && described.error?.code === 'UnknownResourceFault') return;
       const res = await raw.send({ operation: 'TerminateWorkflowExecution', body: { ...entry, reason: 'swf-conformance cleanup', childPolicy: 'TERMINATE' } });
       if (res.status === 200) result.terminated += 1;
       else if (res.error?.code !== 'UnknownResourceFault') result.failed.push({ entry, reason: `${res.status} ${res.error?.code ?? res.text.slice(0, 120)}` });
     } catch (error) {
       result.failed.push({ entry, reason: (error as Error).message });
     }
-  }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return result;
 }

@@ -83,6 +83,15 @@ export class Scenario {
     throw new Error(`no decision task for ${run.workflowId} after ${POLL_ATTEMPTS} polls`);
   }
 
+  /** Polls the run's decision task and leaves it out, unanswered; returns its token. */
+  async takeTask(run: Run, domain = this.domain): Promise<string> {
+    for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt += 1) {
+      const task = await this.sdk.send(new PollForDecisionTaskCommand({ domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
+      if (task.taskToken) return task.taskToken;
+    }
+    throw new Error(`no decision task for ${run.workflowId} after ${POLL_ATTEMPTS} polls`);
+  }
+
   /** A decision starting a child on a task list of its own. */
   childDecision(workflowId: string, options: { childPolicy?: ChildPolicy; typeDefault?: ChildPolicy } = {}): Decision {
     return {

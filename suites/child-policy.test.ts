@@ -1,0 +1,102 @@
+/**
+ * The child policy applied on termination: each policy from each source, with open children and
+ * a grandchild (spec/child-policy.yaml).
+ */
+import { describe } from 'vitest';
+import type { ChildPolicy } from '../src/generated/types.ts';
+import { cites, expect, it, type Run } from '../src/harness/battery.ts';
+import type { Scenario } from '../src/harness/scenario.ts';
+import { expectSuccess } from '../src/harness/wire.ts';
+
+const policies: ChildPolicy[] = ['TERMINATE', 'REQUEST_CANCEL', 'ABANDON'];
+const other = (p: ChildPolicy, n = 1) => policies[(policies.indexOf(p) + n) % 3]!;
+type Source = 'type-default' | 'start' | 'request';
+const sources: Source[] = ['type-default', 'start', 'request'];
+
+interface Outcome {
+  parent: Run;
+  child: Run;
+  grandchild: Run;
+  recordedPolicy?: string;
+  childBefore: number;
+}
+
+/** Starts a family whose parent's policy is `policy` by way of `source`, and terminates the parent. */
+async function terminateFamily(swf: Scenario, policy: ChildPolicy, source: Source): Promise<Outcome> {
+  const start = source === 'type-default' ? { typeDefault: policy }
+    : source === 'start' ? { typeDefault: other(policy), childPolicy: policy }
+    : { typeDefault: other(policy), childPolicy: other(policy, 2) };
+  const { parent, child, grandchild } = await swf.family(start, { childPolicy: 'ABANDON' });
+  const childBefore = (await swf.history(child)).length;
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId, ...(source === 'request' ? { childPolicy: policy } : {}) }));
+  const recordedPolicy = (await swf.history(parent)).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy;
+  return { parent, child, grandchild, recordedPolicy, childBefore };
+}
+
+// Each (policy, source) scenario is played once; its tests read the outcome.
+const played = new Map<string, Promise<Outcome>>();
+const outcome = (swf: Scenario, policy: ChildPolicy, source: Source) => {
+  const key = `${policy}|${source}`;
+  if (!played.has(key)) played.set(key, terminateFamily(swf, policy, source));
+  return played.get(key)!;
+};
+
+const effectClause: Record<ChildPolicy, string> = {
+  TERMINATE: 'child-policy.terminate.children-terminated',
+  REQUEST_CANCEL: 'child-policy.request-cancel.children-cancel-requested',
+  ABANDON: 'child-policy.abandon.children-open',
+};
+
+describe.for(policies)('%s', (policy) => {
+  for (const source of sources) {
+    it(`from the ${source}: it is the policy recorded on the parent's terminated event`, cites(`child-policy.source.${source}`), async ({ swf }) => {
+      expect((await outcome(swf, policy, source)).recordedPolicy).toBe(policy);
+    });
+
+    it(`from the ${source}: the open child is treated as ${policy} says`, cites(effectClause[policy]), async ({ swf }) => {
+      const { child, childBefore } = await outcome(swf, policy, source);
+      const info = await swf.info(child);
+      const added = (await swf.history(child)).slice(childBefore);
+      if (policy === 'TERMINATE') {
+        expect([info.executionStatus, info.closeStatus]).toEqual(['CLOSED', 'TERMINATED']);
+        expect(added.at(-1)?.eventType).toBe('WorkflowExecutionTerminated');
+      } else if (policy === 'REQUEST_CANCEL') {
+        expect([info.executionStatus, info.cancelRequested]).toEqual(['OPEN', true]);
+        expect(added.filter((e) => e.eventType === 'WorkflowExecutionCancelRequested')).toHaveLength(1);
+      } else {
+        expect([info.executionStatus, info.cancelRequested ?? false]).toEqual(['OPEN', false]);
+        expect(added).toEqual([]);
+      }
+    });
+
+    if (policy !== 'ABANDON') {
+      const clause = policy === 'TERMINATE' ? 'child-policy.terminate.cause' : 'child-policy.request-cancel.cause';
+      it(`from the ${source}: the child's event has cause CHILD_POLICY_APPLIED`, cites(clause), async ({ swf }) => {
+        const { child, childBefore } = await outcome(swf, policy, source);
+        const added = (await swf.history(child)).slice(childBefore);
+        const event = added.find((e) => e.eventType === (policy === 'TERMINATE' ? 'WorkflowExecutionTerminated' : 'WorkflowExecutionCancelRequested'));
+        const cause = event?.workflowExecutionTerminatedEventAttributes?.cause ?? event?.workflowExecutionCancelRequestedEventAttributes?.cause;
+        expect(cause).toBe('CHILD_POLICY_APPLIED');
+      });
+    }
+  }
+});
+
+describe('a child terminated by policy applies its own policy to the grandchild', () => {
+  it.for(policies)('child policy %s', cites('child-policy.terminate.recursive'), async (childPolicy, { swf }) => {
+    const { parent, grandchild } = await swf.family({ typeDefault: 'TERMINATE' }, { childPolicy });
+    expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId }));
+    const info = await swf.info(grandchild);
+    const expected = { TERMINATE: ['CLOSED', 'TERMINATED', false], REQUEST_CANCEL: ['OPEN', undefined, true], ABANDON: ['OPEN', undefined, false] }[childPolicy];
+    expect([info.executionStatus, info.closeStatus, info.cancelRequested ?? false]).toEqual(expected);
+  });
+});
+
+it('a child that already closed gets no new event', cites('child-policy.closed-children-untouched'), async ({ swf }) => {
+  const { parent, child } = await swf.family({ typeDefault: 'TERMINATE' }, { childPolicy: 'ABANDON' });
+  await swf.decide(child, [{ decisionType: 'CompleteWorkflowExecution' }]);
+  const closed = await swf.history(child);
+  expect((await swf.info(child)).closeStatus).toBe('COMPLETED');
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId }));
+  expect(await swf.history(child)).toEqual(closed);
+});

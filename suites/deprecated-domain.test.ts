@@ -1,0 +1,47 @@
+/**
+ * Both operations on executions started before their domain was deprecated
+ * (spec/deprecated-domain.yaml). The suite's second domain is reused: undeprecated, given its
+ * executions, deprecated again.
+ */
+import { describe } from 'vitest';
+import { ensureDomain, ensureTypes } from '../src/harness/prepare.ts';
+import { cites, expect, it, type Run } from '../src/harness/battery.ts';
+import type { Scenario } from '../src/harness/scenario.ts';
+import { expectSuccess } from '../src/harness/wire.ts';
+
+let prepared: Promise<{ forCancel: Run; forTerminate: Run }> | undefined;
+function prepare(swf: Scenario) {
+  prepared ??= (async () => {
+    const domain = swf.config.deprecatedDomain;
+    await ensureDomain(swf.raw, domain, { undeprecate: true });
+    await ensureTypes(swf.raw, domain);
+    const forCancel = await swf.start({ domain });
+    const forTerminate = await swf.start({ domain });
+    const res = await swf.raw.send({ operation: 'DeprecateDomain', body: { name: domain } });
+    if (res.status !== 200 && res.error?.code !== 'DomainDeprecatedFault') throw new Error(`DeprecateDomain ${domain} answered ${res.status} ${res.error?.code ?? res.text.slice(0, 200)}`);
+    return { forCancel, forTerminate };
+  })();
+  return prepared;
+}
+
+describe.sequential('in a deprecated domain', () => {
+  it('no new execution can start', cites('deprecated.no-new-executions'), async ({ swf }) => {
+    await prepare(swf);
+    await expect(swf.start({ domain: swf.config.deprecatedDomain })).rejects.toThrow();
+  });
+
+  it('RequestCancelWorkflowExecution still records the request', cites('deprecated.cancel'), async ({ swf }) => {
+    const { forCancel } = await prepare(swf);
+    const domain = swf.config.deprecatedDomain;
+    expectSuccess(await swf.cancel({ domain, ...forCancel }));
+    const info = await swf.info(forCancel, domain);
+    expect([info.executionStatus, info.cancelRequested]).toEqual(['OPEN', true]);
+  });
+
+  it('TerminateWorkflowExecution still closes the execution', cites('deprecated.terminate'), async ({ swf }) => {
+    const { forTerminate } = await prepare(swf);
+    const domain = swf.config.deprecatedDomain;
+    expectSuccess(await swf.terminate({ domain, ...forTerminate }));
+    expect((await swf.info(forTerminate, domain)).closeStatus).toBe('TERMINATED');
+  });
+});

@@ -1,0 +1,142 @@
+/** Faults: unknown resources, denied access, the envelope, and the framework's errors (spec/faults.yaml). */
+import { describe } from 'vitest';
+import { SWFServiceException, TerminateWorkflowExecutionCommand } from '@aws-sdk/client-swf';
+import { cites, expect, it } from '../src/harness/battery.ts';
+import type { Scenario } from '../src/harness/scenario.ts';
+import { expectFault, expectSuccess } from '../src/harness/wire.ts';
+
+const operations = ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'] as const;
+const act = (swf: Scenario, op: (typeof operations)[number], body: unknown, client = swf.raw) =>
+  op === 'TerminateWorkflowExecution' ? swf.terminate(body, client) : swf.cancel(body, client);
+
+describe.for(operations)('%s', (op) => {
+  it('a domain never registered is UnknownResourceFault', cites('fault.unknown.domain'), async ({ swf }) => {
+    expectFault(await act(swf, op, { domain: `${swf.config.runPrefix}-no-such-domain`, workflowId: swf.id('nx') }), 'UnknownResourceFault');
+  });
+
+  it('a workflowId with no execution is UnknownResourceFault, with or without runId', cites('fault.unknown.workflow-id'), async ({ swf }) => {
+    expectFault(await act(swf, op, { domain: swf.domain, workflowId: swf.id('nx') }), 'UnknownResourceFault');
+    expectFault(await act(swf, op, { domain: swf.domain, workflowId: swf.id('nx'), runId: 'no-such-run' }), 'UnknownResourceFault');
+  });
+
+  it('an execution is unknown in another domain', cites('fault.unknown.other-domain'), async ({ swf }) => {
+    const run = await swf.start();
+    const elsewhere = swf.config.deprecatedDomain;
+    expectFault(await act(swf, op, { domain: elsewhere, workflowId: run.workflowId }), 'UnknownResourceFault');
+    expectFault(await act(swf, op, { domain: elsewhere, ...run }), 'UnknownResourceFault');
+    expect((await swf.info(run)).executionStatus).toBe('OPEN');
+  });
+
+  it('with a runId, the message names the execution', cites('fault.unknown.message-with-run-id'), async ({ swf }) => {
+    const workflowId = swf.id('nx');
+    const res = await act(swf, op, { domain: swf.domain, workflowId, runId: 'r-123' });
+    expectFault(res, 'UnknownResourceFault');
+    expect(res.error?.message).toMatch(new RegExp(`Unknown execution: WorkflowExecution=\\[workflowId=${workflowId}, runId=r-123\\]`));
+  });
+
+  it('without a runId, the message names the workflowId', cites('fault.unknown.message-without-run-id'), async ({ swf }) => {
+    const workflowId = swf.id('nx');
+    const res = await act(swf, op, { domain: swf.domain, workflowId });
+    expectFault(res, 'UnknownResourceFault');
+    expect(res.error?.message).toMatch(new RegExp(`Unknown execution, workflowId = ${workflowId}`));
+  });
+
+  describe('denied access', () => {
+    it('the restricted principal is refused', cites('fault.access.denied'), async ({ swf, skip, task, annotate }) => {
+      if (!swf.restricted) return skip('no restricted principal configured (SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID / _SECRET_ACCESS_KEY or SWF_CONFORMANCE_RESTRICTED_PROFILE)');
+      const run = await swf.start();
+      const res = await act(swf, op, { domain: swf.domain, workflowId: run.workflowId }, swf.restricted);
+      expectFault(res, ['OperationNotPermittedFault', 'AccessDeniedException']);
+      task.meta.observed = `denied with ${res.error?.code}`;
+      await annotate(task.meta.observed);
+    });
+
+    it('a refused request changes nothing', cites('fault.access.no-effect'), async ({ swf, skip }) => {
+      if (!swf.restricted) return skip('no restricted principal configured');
+      const run = await swf.start();
+      const before = await swf.history(run);
+      expect((await act(swf, op, { domain: swf.domain, ...run }, swf.restricted)).status).toBe(400);
+      expect((await swf.info(run)).executionStatus).toBe('OPEN');
+      expect(await swf.history(run)).toEqual(before);
+    });
+
+    it('the check comes before the lookup', cites('fault.access.before-lookup'), async ({ swf, skip }) => {
+      if (!swf.restricted) return skip('no restricted principal configured');
+      expectFault(await act(swf, op, { domain: swf.domain, workflowId: swf.id('nx') }, swf.restricted), ['OperationNotPermittedFault', 'AccessDeniedException']);
+    });
+  });
+});
+
+describe('the error envelope', () => {
+  it('a fault is HTTP 400 with __type and message, and the SDK resolves the same code', cites('fault.envelope.shape'), async ({ swf }) => {
+    const body = { domain: swf.domain, workflowId: swf.id('nx') };
+    const res = await swf.terminate(body);
+    expectFault(res, 'UnknownResourceFault');
+    expect(res.error?.type).toMatch(/^([\w.]+#)?UnknownResourceFault$/);
+    expect(res.error?.message).toEqual(expect.any(String));
+    const error = await swf.sdk.send(new TerminateWorkflowExecutionCommand(body)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SWFServiceException);
+    expect((error as SWFServiceException).name).toBe('UnknownResourceFault');
+  });
+
+  it('modeled faults carry the namespace com.amazonaws.swf.base.model', cites('fault.envelope.namespace'), async ({ swf }) => {
+    const res = await swf.cancel({ domain: swf.domain, workflowId: swf.id('nx') });
+    expect(res.error?.type).toBe('com.amazonaws.swf.base.model#UnknownResourceFault');
+  });
+
+  it('the X-Amzn-ErrorType header names the same code', cites('fault.envelope.error-type-header'), async ({ swf }) => {
+    const res = await swf.cancel({ domain: swf.domain, workflowId: swf.id('nx') });
+    expect(res.headers['x-amzn-errortype']?.split(':')[0]).toBe('UnknownResourceFault');
+  });
+
+  it('ValidationException has the coral namespace and the counted message', cites('fault.validation.envelope'), async ({ swf }) => {
+    const res = await swf.terminate({ domain: swf.domain });
+    expectFault(res, 'ValidationException');
+    expect(res.error?.type).toBe('com.amazon.coral.validate#ValidationException');
+    expect(res.error?.message).toMatch(/^\d+ validation errors? detected: /);
+  });
+});
+
+describe('framework errors', () => {
+  it.for([
+    ['not JSON', '{"domain": '],
+    ['a JSON array', '[]'],
+    ['a JSON string', '"domain"'],
+  ])('a body that is %s is SerializationException', cites('fault.serialization.malformed-json'), async ([, body], { swf }) => {
+    const res = await swf.raw.send({ operation: 'TerminateWorkflowExecution', body });
+    expectFault(res, 'SerializationException');
+    expect(res.error?.type).toMatch(/^(com\.amazon\.coral\.service#)?SerializationException$/);
+  });
+
+  it('an unknown operation is UnknownOperationException', cites('fault.unknown-operation'), async ({ swf }) => {
+    const res = await swf.raw.send({ target: 'SimpleWorkflowService.TerminateAllWorkflowExecutions', body: { domain: swf.domain } });
+    expectFault(res, 'UnknownOperationException');
+  });
+
+  it('an unsigned request is MissingAuthenticationTokenException and changes nothing', cites('fault.auth.missing'), async ({ swf }) => {
+    const run = await swf.start();
+    const res = await swf.raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: swf.domain, ...run }, sign: false });
+    expectFault(res, 'MissingAuthenticationTokenException');
+    expect((await swf.info(run)).executionStatus).toBe('OPEN');
+  });
+
+  const unknownKey = { accessKeyId: 'AKIDSWFCONFORMANCEUNKNOWN', secretAccessKey: 'not-a-real-secret' };
+
+  it('an unknown access key is refused with AWS\'s message and changes nothing', cites('fault.auth.invalid'), async ({ swf }) => {
+    const run = await swf.start();
+    const res = await swf.raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: swf.domain, ...run }, sign: unknownKey });
+    expect(res.status, res.text).toBe(400);
+    expect(res.error?.message).toBe('The security token included in the request is invalid.');
+    expect((await swf.info(run)).executionStatus).toBe('OPEN');
+  });
+
+  it('an unknown access key is UnrecognizedClientException', cites('fault.auth.invalid-code'), async ({ swf }) => {
+    const res = await swf.raw.send({ operation: 'RequestCancelWorkflowExecution', body: { domain: swf.domain, workflowId: swf.id('nx') }, sign: unknownKey });
+    expectFault(res, 'UnrecognizedClientException');
+  });
+});
+
+it('a success is not a fault: the lookup of an open execution succeeds', cites('fault.envelope.shape'), async ({ swf }) => {
+  const run = await swf.start();
+  expectSuccess(await swf.cancel({ domain: swf.domain, ...run }));
+});

@@ -1,0 +1,70 @@
+/** Which execution a request targets, for both operations (spec/run-id.yaml). */
+import { describe } from 'vitest';
+import { cites, expect, it, type Run } from '../src/harness/battery.ts';
+import type { Scenario } from '../src/harness/scenario.ts';
+import { expectFault, expectSuccess } from '../src/harness/wire.ts';
+
+const operations = [
+  { name: 'RequestCancelWorkflowExecution', event: 'WorkflowExecutionCancelRequested' },
+  { name: 'TerminateWorkflowExecution', event: 'WorkflowExecutionTerminated' },
+] as const;
+
+describe.for(operations)('$name', (op) => {
+  const act = (swf: Scenario, body: { workflowId: string; runId?: string }) =>
+    op.name === 'TerminateWorkflowExecution' ? swf.terminate({ domain: swf.domain, ...body }) : swf.cancel({ domain: swf.domain, ...body });
+  const hasEvent = async (swf: Scenario, run: Run) => (await swf.history(run)).some((e) => e.eventType === op.event);
+
+  it('runId omitted acts on the open execution', cites('runid.omitted.current-open'), async ({ swf }) => {
+    const run = await swf.start();
+    expectSuccess(await act(swf, { workflowId: run.workflowId }));
+    expect(await hasEvent(swf, run)).toBe(true);
+  });
+
+  it('runId of the open execution acts on it', cites('runid.explicit.open'), async ({ swf }) => {
+    const run = await swf.start();
+    expectSuccess(await act(swf, { workflowId: run.workflowId, runId: run.runId }));
+    expect(await hasEvent(swf, run)).toBe(true);
+  });
+
+  it('after a closed run and a new start, runId omitted acts on the new run only', cites('runid.omitted.after-restart'), async ({ swf }) => {
+    const first = await swf.start();
+    expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: first.workflowId, runId: first.runId }));
+    const before = (await swf.history(first)).length;
+    const second = await swf.start({ workflowId: first.workflowId });
+    expectSuccess(await act(swf, { workflowId: first.workflowId }));
+    expect(await hasEvent(swf, second)).toBe(true);
+    expect((await swf.history(first)).length).toBe(before);
+  });
+
+  it('after ContinueAsNew, runId omitted acts on the new run', cites('runid.omitted.after-continue-as-new'), async ({ swf }) => {
+    const first = await swf.start();
+    const { started } = await swf.decide(first, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} }]);
+    const next = started[0]!;
+    expect(next.runId).not.toBe(first.runId);
+    expectSuccess(await act(swf, { workflowId: first.workflowId }));
+    expect(await hasEvent(swf, next)).toBe(true);
+    expect(await hasEvent(swf, first)).toBe(false);
+  });
+
+  it('the runId of a closed run is UnknownResourceFault, even with a newer run open', cites('runid.explicit.closed'), async ({ swf }) => {
+    const first = await swf.start();
+    expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: first.workflowId, runId: first.runId }));
+    const second = await swf.start({ workflowId: first.workflowId });
+    expectFault(await act(swf, { workflowId: first.workflowId, runId: first.runId }), 'UnknownResourceFault');
+    expect(await hasEvent(swf, second)).toBe(false);
+  });
+
+  it('a runId of another workflowId is UnknownResourceFault, and neither execution changes', cites('runid.explicit.foreign'), async ({ swf }) => {
+    const a = await swf.start();
+    const b = await swf.start();
+    const lengths = [(await swf.history(a)).length, (await swf.history(b)).length];
+    expectFault(await act(swf, { workflowId: a.workflowId, runId: b.runId }), 'UnknownResourceFault');
+    expect([(await swf.history(a)).length, (await swf.history(b)).length]).toEqual(lengths);
+  });
+
+  it('runId omitted with every run closed is UnknownResourceFault', cites('runid.omitted.no-open-run'), async ({ swf }) => {
+    const run = await swf.start();
+    expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId }));
+    expectFault(await act(swf, { workflowId: run.workflowId }), 'UnknownResourceFault');
+  });
+});

@@ -1,0 +1,88 @@
+/** TerminateWorkflowExecution: the event, the closed state, immediacy (spec/terminate.yaml). */
+import { cites, expect, it } from '../src/harness/battery.ts';
+import { expectFault, expectSuccess } from '../src/harness/wire.ts';
+
+it('appends WorkflowExecutionTerminated as the last event', cites('terminate.event.recorded'), async ({ swf }) => {
+  const run = await swf.start();
+  const before = (await swf.history(run)).length;
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId }));
+  const events = await swf.history(run);
+  expect(events.slice(before).map((e) => e.eventType)).toEqual(['WorkflowExecutionTerminated']);
+});
+
+it('the event carries reason and details verbatim', cites('terminate.event.reason-details'), async ({ swf }) => {
+  const run = await swf.start();
+  const reason = 'reason: ünïcödé 😀';
+  const details = `details ${'d'.repeat(1000)}`;
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, reason, details }));
+  const attributes = (await swf.history(run)).at(-1)?.workflowExecutionTerminatedEventAttributes;
+  expect([attributes?.reason, attributes?.details]).toEqual([reason, details]);
+});
+
+it('without reason and details the event has neither', cites('terminate.event.reason-details'), async ({ swf }) => {
+  const run = await swf.start();
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
+  const attributes = (await swf.history(run)).at(-1)?.workflowExecutionTerminatedEventAttributes;
+  expect([attributes?.reason, attributes?.details]).toEqual([undefined, undefined]);
+});
+
+it('the event\'s childPolicy is the execution\'s, or the request\'s when given', cites('terminate.event.child-policy'), async ({ swf }) => {
+  const a = await swf.start({ typeDefault: 'TERMINATE', childPolicy: 'REQUEST_CANCEL' });
+  const b = await swf.start({ typeDefault: 'TERMINATE', childPolicy: 'REQUEST_CANCEL' });
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: a.workflowId }));
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: b.workflowId, childPolicy: 'ABANDON' }));
+  expect((await swf.history(a)).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy).toBe('REQUEST_CANCEL');
+  expect((await swf.history(b)).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy).toBe('ABANDON');
+});
+
+it('on a direct call the event has no cause', cites('terminate.event.no-cause'), async ({ swf }) => {
+  const run = await swf.start();
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
+  expect((await swf.history(run)).at(-1)?.workflowExecutionTerminatedEventAttributes?.cause).toBeUndefined();
+});
+
+it('the execution is CLOSED, TERMINATED, with a closeTimestamp', cites('terminate.state.closed'), async ({ swf }) => {
+  const run = await swf.start();
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
+  const info = await swf.info(run);
+  expect([info.executionStatus, info.closeStatus]).toEqual(['CLOSED', 'TERMINATED']);
+  expect(info.closeTimestamp).toBeTypeOf('number');
+  expect(info.closeTimestamp!).toBeGreaterThanOrEqual(info.startTimestamp);
+});
+
+it('it leaves the open list and count, and is listed closed as TERMINATED', cites('terminate.state.listed-closed'), async ({ swf }) => {
+  const run = await swf.start();
+  expect(await swf.openCount(run.workflowId)).toBe(1);
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
+  expect(await swf.openCount(run.workflowId)).toBe(0);
+  expect(await swf.listed(run.workflowId, 'Open')).toEqual([]);
+  expect((await swf.listed(run.workflowId, 'Closed')).map((i) => [i.execution, i.closeStatus])).toEqual([[run, 'TERMINATED']]);
+});
+
+it('with a decision task out at a decider, it is terminated at once', cites('terminate.immediate.decision-in-flight'), async ({ swf }) => {
+  const run = await swf.start();
+  await swf.takeTask(run);
+  expect((await swf.describe(run)).openCounts.openDecisionTasks).toBe(1);
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
+  expect((await swf.info(run)).executionStatus).toBe('CLOSED');
+  expect((await swf.history(run)).at(-1)?.eventType).toBe('WorkflowExecutionTerminated');
+});
+
+it('the decider\'s late answer is UnknownResourceFault and adds nothing', cites('terminate.immediate.late-decision-rejected'), async ({ swf }) => {
+  const run = await swf.start();
+  const token = await swf.takeTask(run);
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
+  const before = (await swf.history(run)).length;
+  const late = await swf.raw.send({ operation: 'RespondDecisionTaskCompleted', body: { taskToken: token, decisions: [{ decisionType: 'CompleteWorkflowExecution' }] } });
+  expectFault(late, 'UnknownResourceFault');
+  expect((await swf.history(run)).length).toBe(before);
+});
+
+it('nothing is appended afterwards: later cancel and terminate requests fail', cites('terminate.no-events-after'), async ({ swf }) => {
+  const run = await swf.start();
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
+  const before = await swf.history(run);
+  expect((await swf.cancel({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId })).status).not.toBe(200);
+  expect((await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId })).status).not.toBe(200);
+  expect(await swf.history(run)).toEqual(before);
+});

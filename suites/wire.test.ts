@@ -1,0 +1,78 @@
+/** The wire: void successes, request ids, the pages' example requests, timestamps (spec/wire.yaml). */
+import { describe } from 'vitest';
+import { seedExample, seedOperations } from '../src/contract/seed-examples.ts';
+import { cites, expect, it } from '../src/harness/battery.ts';
+import { expectSuccess } from '../src/harness/wire.ts';
+
+describe.for(['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'] as const)('%s success', (op) => {
+  const act = async (swf: Parameters<Parameters<typeof it>[2] & object>[0]['swf']) => {
+    const run = await swf.start();
+    return op === 'TerminateWorkflowExecution' ? swf.terminate({ domain: swf.domain, ...run }) : swf.cancel({ domain: swf.domain, ...run });
+  };
+
+  it('is HTTP 200 with an empty body', cites('wire.success.empty-body'), async ({ swf }) => {
+    const res = await act(swf);
+    expectSuccess(res);
+    expect(res.text).toBe('');
+    expect(res.headers['content-length'] ?? '0').toBe('0');
+  });
+
+  it('has a Content-Type of JSON', cites('wire.success.content-type'), async ({ swf }) => {
+    const res = await act(swf);
+    expectSuccess(res);
+    expect(res.headers['content-type']).toMatch(/^application\/(json|x-amz-json-1\.0)\b/);
+  });
+});
+
+it('every response carries its own x-amzn-RequestId, faults too', cites('wire.success.request-id'), async ({ swf }) => {
+  const run = await swf.start();
+  const ok = await swf.cancel({ domain: swf.domain, ...run });
+  const fault = await swf.cancel({ domain: swf.domain, workflowId: swf.id('nx') });
+  expectSuccess(ok);
+  expect(fault.status).toBe(400);
+  const ids = [ok.headers['x-amzn-requestid'], fault.headers['x-amzn-requestid']];
+  expect(ids.every((id) => typeof id === 'string' && id.length > 0), JSON.stringify(ids)).toBe(true);
+  expect(ids[0]).not.toBe(ids[1]);
+});
+
+describe('the API pages\' example requests, with this run\'s domain and ids', () => {
+  for (const operation of seedOperations) {
+    const clause = operation === 'TerminateWorkflowExecution' ? 'wire.seed-example.terminate' : 'wire.seed-example.cancel';
+    it(`${operation} is answered as the page shows`, cites(clause), async ({ swf }) => {
+      const example = seedExample(operation);
+      const page = JSON.parse(example.request.body) as Record<string, string>;
+      const run = await swf.start();
+      // The page's body, byte for byte, but for the identifiers.
+      const body = example.request.body.replace(page.domain!, swf.domain).replace(page.workflowId!, run.workflowId).replace(page.runId!, run.runId);
+      const res = await swf.raw.send({ operation, headers: example.request.headers, body });
+      expect(res.status).toBe(example.response.status);
+      expect(res.text).toBe(example.response.body);
+      expect(res.headers['x-amzn-requestid']).toBeTruthy();
+      const last = (await swf.history(run)).find((e) => e.eventType === (operation === 'TerminateWorkflowExecution' ? 'WorkflowExecutionTerminated' : 'WorkflowExecutionCancelRequested'));
+      expect(last).toBeDefined();
+      if (operation === 'TerminateWorkflowExecution') {
+        expect(last?.workflowExecutionTerminatedEventAttributes).toMatchObject({ reason: page.reason, details: page.details, childPolicy: page.childPolicy });
+      }
+    });
+  }
+});
+
+it('operations are routed by X-Amz-Target on POST /', cites('wire.protocol.target-header'), async ({ swf }) => {
+  const run = await swf.start();
+  const res = await swf.raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: swf.domain, execution: run } });
+  expect(res.status).toBe(200);
+  expect((res.json as { executionInfo?: { execution?: unknown } }).executionInfo?.execution).toEqual(run);
+});
+
+it('timestamps are epoch seconds as JSON numbers', cites('wire.timestamps.epoch-seconds'), async ({ swf }) => {
+  const run = await swf.start();
+  expectSuccess(await swf.terminate({ domain: swf.domain, ...run }));
+  const now = Date.now() / 1000;
+  const info = await swf.info(run);
+  const events = await swf.history(run);
+  for (const t of [info.startTimestamp, info.closeTimestamp, ...events.map((e) => e.eventTimestamp)]) {
+    expect(t).toBeTypeOf('number');
+    // Seconds, not milliseconds: within a day of now.
+    expect(Math.abs((t as number) - now)).toBeLessThan(86_400);
+  }
+});
