@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PollForDecisionTaskCommand, RespondDecisionTaskCompletedCommand, StartWorkflowExecutionCommand, type SWFClient } from '@aws-sdk/client-swf';
+import type { SWFClient } from '@aws-sdk/client-swf';
 import type { ChildPolicy, Decision, HistoryEvent, WorkflowExecutionDetail, WorkflowExecutionInfo } from '../generated/types.ts';
 import { assertShape } from '../contract/validators.ts';
 import type { RawClient, RawResponse } from '../clients/raw.ts';
@@ -25,8 +25,9 @@ const POLL_ATTEMPTS = 5;
 
 /**
  * What a test does to the target: starts executions (recorded in the ledger), answers their
- * decision tasks, and reads their state, validating every response against schemas/. The two
- * operations under test go through the raw client so that the test sees the wire.
+ * decision tasks, and reads their state, validating every response against schemas/. Every call
+ * goes through the raw client, whose exchanges a failure report shows; the SDK client is there
+ * for the tests that are about what an SDK makes of an answer.
  */
 export class Scenario {
   constructor(
@@ -52,11 +53,12 @@ export class Scenario {
     const workflowId = options.workflowId ?? this.id('wf');
     const domain = options.domain ?? this.domain;
     const type = typeFor(options.typeDefault === 'none' ? undefined : options.typeDefault ?? 'TERMINATE');
-    const { runId } = await this.sdk.send(new StartWorkflowExecutionCommand({
+    const { runId } = assertShape('Run', await this.raw.call('StartWorkflowExecution', {
       domain, workflowId, workflowType: type, taskList: { name: workflowId },
       ...(options.childPolicy ? { childPolicy: options.childPolicy } : {}),
     }));
-    const run = { workflowId, runId: runId! };
+    if (!runId) throw new Error(`StartWorkflowExecution ${workflowId} answered no runId`);
+    const run = { workflowId, runId };
     this.ledger.record({ domain, ...run });
     return run;
   }
@@ -67,9 +69,9 @@ export class Scenario {
    */
   async decide(run: Run, decisions: Decision[], domain = this.domain): Promise<{ started: Run[]; taskEvents: HistoryEvent[] }> {
     for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt += 1) {
-      const task = await this.sdk.send(new PollForDecisionTaskCommand({ domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
+      const task = await this.poll(run, domain);
       if (!task.taskToken) continue;
-      await this.sdk.send(new RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken, decisions: decisions as never }));
+      await this.raw.call('RespondDecisionTaskCompleted', { taskToken: task.taskToken, decisions });
       const started: Run[] = [];
       for (const e of await this.history(task.workflowExecution as Run, domain)) {
         const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
@@ -83,10 +85,14 @@ export class Scenario {
     throw new Error(`no decision task for ${run.workflowId} after ${POLL_ATTEMPTS} polls`);
   }
 
+  private async poll(run: Run, domain: string) {
+    return assertShape('DecisionTask', await this.raw.call('PollForDecisionTask', { domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
+  }
+
   /** Polls the run's decision task and leaves it out, unanswered; returns its token. */
   async takeTask(run: Run, domain = this.domain): Promise<string> {
     for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt += 1) {
-      const task = await this.sdk.send(new PollForDecisionTaskCommand({ domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
+      const task = await this.poll(run, domain);
       if (task.taskToken) return task.taskToken;
     }
     throw new Error(`no decision task for ${run.workflowId} after ${POLL_ATTEMPTS} polls`);
