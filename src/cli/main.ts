@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -10,10 +11,14 @@ const program = new Command('swf-conformance')
   // One line that names the problem: commander's first line, without its help text after it.
   .configureOutput({ outputError: (text, write) => write(`swf-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
 
+let exitCode: number = EXIT.conformant;
+runCommand(program, (code) => { exitCode = code; });
 serveCommand(program);
 
 try {
   await program.parseAsync(process.argv);
+  // serve keeps running; run and list end here with their verdict.
+  if (['run', 'list'].includes(program.args[0] ?? '')) process.exit(exitCode);
 } catch (error) {
   if (error instanceof CommanderError) {
     // --help and --version end here with exit code 0; everything else is a usage error.

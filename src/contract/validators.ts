@@ -41,7 +41,7 @@ function compiledFor(name: string): ValidateFunction {
 }
 
 /** Every top-level shape of schemas/ (schemas with a type, not $defs-only files). */
-const projectOwnSchemas = new Set(['SpecFile', 'SpecSources', 'ReferenceConfig']);
+const projectOwnSchemas = new Set(['SpecFile', 'SpecSources', 'ReferenceConfig', 'ExpectationsFile']);
 export const shapeNames: ShapeName[] = [...files.values()]
   .filter((s) => s.type && s.title && !projectOwnSchemas.has(s.title))
   .map((s) => s.title as ShapeName);
@@ -98,7 +98,7 @@ export function assertShape<N extends ShapeName>(name: N, data: unknown): Shapes
   return result.value;
 }
 
-const fileOfTitle: Record<string, string> = { SpecFile: 'spec-file', SpecSources: 'spec-sources', ReferenceConfig: 'reference-config' };
+const fileOfTitle: Record<string, string> = { SpecFile: 'spec-file', SpecSources: 'spec-sources', ReferenceConfig: 'reference-config', ExpectationsFile: 'expectations' };
 
 /** The compiled validator of any schema file by its title, for schemas that are not SWF shapes. */
 export function validatorForTitle(title: string): ValidateFunction {

@@ -636,6 +636,38 @@ export interface WorkflowExecutionInfos {
   nextPageToken?: PageToken;
 }
 /**
+ * fixtures/expectations/<implementation>.yaml: what one implementation is known to fail, each with the reason. A listed failure does not fail a run; a listed clause or test that passes is reported as an unexpected pass.
+ */
+export interface ExpectationsFile {
+  implementation: string;
+  notes?: string;
+  expectations: ((
+    | {
+        clause: unknown;
+      }
+    | {
+        test: unknown;
+      }
+  ) & {
+    /**
+     * A clause id: every test citing it may fail.
+     */
+    clause?: string;
+    /**
+     * A test's full name, when only that test is known to fail.
+     */
+    test?: string;
+    /**
+     * What the implementation does wrong.
+     */
+    reason: string;
+    /**
+     * The error code or HTTP status it fails with, when one is seen.
+     */
+    fault?: string;
+  })[];
+}
+/**
  * Options of the embedded reference SWF (startReference, or `serve --config FILE`). Every test mode is off unless set.
  */
 export interface ReferenceConfig {
@@ -793,6 +825,7 @@ export interface Shapes {
   WorkflowExecutionDetail: WorkflowExecutionDetail;
   WorkflowExecutionInfo: WorkflowExecutionInfo;
   WorkflowExecutionInfos: WorkflowExecutionInfos;
+  ExpectationsFile: ExpectationsFile;
   ReferenceConfig: ReferenceConfig;
   SpecFile: SpecFile;
   SpecSources: SpecSources;

@@ -1,0 +1,48 @@
+import type { ClauseReport, ConformanceReport } from './conformance.ts';
+
+const icon: Record<ClauseReport['status'], string> = {
+  fail: '❌ fail', 'unexpected-pass': '⚠️ unexpected pass', 'advisory-fail': '🟡 advisory fail', 'expected-fail': '➖ expected fail', 'not-run': '⏭️ not run', pass: '✅ pass',
+};
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The matrix as Markdown, failures first: short enough for a CI job summary. */
+export function toMarkdown(r: ConformanceReport): string {
+  const s = r.summary;
+  const lines = [
+    `## swf-conformance: ${r.conformant ? 'conformant' : 'NOT conformant'}`,
+    '',
+    `Target: \`${r.target}\` · ${s.clauses} clauses, ${s.tests} tests · ${(r.durationMs / 1000).toFixed(1)} s${r.strict ? ' · strict' : ''}${r.expectations ? ` · expectations: \`${r.expectations}\`` : ''}`,
+    '',
+    `| pass | fail | advisory fail | expected fail | unexpected pass | not run |`,
+    `|---:|---:|---:|---:|---:|---:|`,
+    `| ${s.pass} | ${s.fail} | ${s['advisory-fail']} | ${s['expected-fail']} | ${s['unexpected-pass']} | ${s['not-run']} |`,
+    '',
+  ];
+  if (r.errors.length) lines.push('### Errors', '', ...r.errors.map((e) => `- ${cell(e)}`), '');
+  lines.push('| status | clause | grade | tests | detail |', '|---|---|---|---:|---|');
+  for (const c of r.clauses) {
+    const failing = c.tests.find((t) => t.state === 'failed');
+    const detail = c.status === 'pass' ? '' : c.reason ?? failing?.message ?? '';
+    const passed = c.tests.filter((t) => t.state === 'passed').length;
+    lines.push(`| ${icon[c.status]} | \`${c.id}\` | ${c.grade} | ${passed}/${c.tests.length} | ${cell(detail).slice(0, 160)} |`);
+  }
+  const observed = r.clauses.flatMap((c) => c.tests.filter((t) => t.observed).map((t) => `- \`${c.id}\` ${cell(t.fullName.split(' > ').slice(1).join(' > '))}: ${t.observed}`));
+  if (observed.length) lines.push('', '### Observed (report-only clauses)', '', ...[...new Set(observed)]);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The lines printed at the end of a run: the counts, then every clause that is not a pass. */
+export function toConsole(r: ConformanceReport): string {
+  const s = r.summary;
+  const lines = ['', `swf-conformance against ${r.target}: ${r.conformant ? 'CONFORMANT' : 'NOT CONFORMANT'}`,
+    `  ${s.pass} pass · ${s.fail} fail · ${s['advisory-fail']} advisory fail · ${s['expected-fail']} expected fail · ${s['unexpected-pass']} unexpected pass · ${s['not-run']} not run  (${s.clauses} clauses, ${s.tests} tests, ${(r.durationMs / 1000).toFixed(1)} s)`];
+  const notPass = r.clauses.filter((c) => c.status !== 'pass');
+  if (notPass.length) lines.push('');
+  for (const c of notPass) {
+    const failing = c.tests.find((t) => t.state === 'failed');
+    lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${(c.reason ?? failing?.message ?? '').slice(0, 110)}`);
+  }
+  for (const e of r.errors) lines.push(`  error: ${e}`);
+  return `${lines.join('\n')}\n`;
+}
