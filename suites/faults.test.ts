@@ -80,12 +80,12 @@ describe('the error envelope', () => {
   });
 
   it('modeled faults carry the namespace com.amazonaws.swf.base.model', cites('fault.envelope.namespace'), async ({ swf }) => {
-    const res = await swf.cancel({ domain: swf.domain, workflowId: swf.id('nx') });
+    const res = await swf.terminate({ domain: swf.domain, workflowId: swf.id('nx') });
     expect(res.error?.type).toBe('com.amazonaws.swf.base.model#UnknownResourceFault');
   });
 
   it('the X-Amzn-ErrorType header names the same code', cites('fault.envelope.error-type-header'), async ({ swf }) => {
-    const res = await swf.cancel({ domain: swf.domain, workflowId: swf.id('nx') });
+    const res = await swf.terminate({ domain: swf.domain, workflowId: swf.id('nx') });
     expect(res.headers['x-amzn-errortype']?.split(':')[0]).toBe('UnknownResourceFault');
   });
 
@@ -138,5 +138,5 @@ describe('framework errors', () => {
 
 it('a success is not a fault: the lookup of an open execution succeeds', cites('fault.envelope.shape'), async ({ swf }) => {
   const run = await swf.start();
-  expectSuccess(await swf.cancel({ domain: swf.domain, ...run }));
+  expectSuccess(await swf.terminate({ domain: swf.domain, ...run }));
 });

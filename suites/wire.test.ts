@@ -26,8 +26,8 @@ describe.for(['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'] as
 
 it('every response carries its own x-amzn-RequestId, faults too', cites('wire.success.request-id'), async ({ swf }) => {
   const run = await swf.start();
-  const ok = await swf.cancel({ domain: swf.domain, ...run });
-  const fault = await swf.cancel({ domain: swf.domain, workflowId: swf.id('nx') });
+  const ok = await swf.terminate({ domain: swf.domain, ...run });
+  const fault = await swf.terminate({ domain: swf.domain, workflowId: swf.id('nx') });
   expectSuccess(ok);
   expect(fault.status).toBe(400);
   const ids = [ok.headers['x-amzn-requestid'], fault.headers['x-amzn-requestid']];
