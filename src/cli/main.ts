@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { listCommand } from './list.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
 import { UsageError } from './usage-error.ts';
@@ -14,6 +15,7 @@ const program = new Command('swf-conformance')
 let exitCode: number = EXIT.conformant;
 runCommand(program, (code) => { exitCode = code; });
 serveCommand(program);
+listCommand(program);
 
 try {
   await program.parseAsync(process.argv);

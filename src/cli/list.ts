@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { spec } from '../contract/spec.ts';
+import { collectBattery } from '../harness/collect.ts';
+
+export function listCommand(program: Command): void {
+  program
+    .command('list')
+    .description('print the clauses of spec/ with their grades and how many tests check each')
+    .option('--json', 'print the same as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const t = await collectBattery();
+      const rows = spec().clauses.map((c) => ({
+        id: c.id, grade: c.grade, concern: c.concern, tests: t.byClause.get(c.id)?.length ?? 0, statement: c.statement,
+        ...(c.untestable ? { untestable: c.untestable } : {}),
+      }));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ clauses: rows, tests: t.tests.length }, null, 2)}\n`);
+        return;
+      }
+      for (const r of rows) console.log(`${r.id.padEnd(56)} ${r.grade.padEnd(10)} ${String(r.tests).padStart(4)} test${r.tests === 1 ? ' ' : 's'}${r.untestable ? '  (untestable)' : ''}`);
+      console.log(`\n${rows.length} clauses, ${t.tests.length} tests`);
+    });
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { motoInstalled, startMotoServer, type ProcessTarget } from '../../src/targets/moto.ts';
+import { runCli } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-run-'));
+const write = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('swf-conformance run against the embedded reference', () => {
+  test('exits 0, prints the verdict and writes the four reports', async () => {
+    const report = join(dir, 'reference');
+    const result = await runCli(['run', '--report', report], { timeoutMs: 90_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/swf-conformance against embedded reference: CONFORMANT/);
+    expect(result.stdout).toMatch(/✓ suites\/wire\.test\.ts/);
+    for (const f of ['conformance.json', 'conformance.md', 'junit.xml', 'index.html']) expect(existsSync(join(report, f)), f).toBe(true);
+    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { conformant: boolean; summary: { fail: number; pass: number } };
+    expect(json.conformant).toBe(true);
+    expect(json.summary.fail).toBe(0);
+    expect(json.summary.pass).toBeGreaterThan(70);
+  }, 120_000);
+
+  test('a listed clause that passes is an unexpected pass; it fails the run only with --strict-expectations', async () => {
+    const file = write('listed.yaml', 'implementation: reference\nexpectations:\n  - clause: wire.success.empty-body\n    reason: listed on purpose to see it pass\n');
+    const args = ['run', '--clause', 'wire.success.empty-body', '--expect', file, '--report', join(dir, 'listed')];
+    const relaxed = await runCli(args, { timeoutMs: 60_000 });
+    expect(relaxed.code, relaxed.stdout + relaxed.stderr).toBe(0);
+    expect(relaxed.stdout).toMatch(/unexpected-pass\s+wire\.success\.empty-body/);
+    const strict = await runCli([...args, '--strict-expectations'], { timeoutMs: 60_000 });
+    expect(strict.code).toBe(1);
+  }, 120_000);
+
+  test('--update-expectations writes a valid file', async () => {
+    const out = join(dir, 'written.yaml');
+    const result = await runCli(['run', '--clause', 'wire.success.empty-body', '--report', join(dir, 'upd'), '--update-expectations', out], { timeoutMs: 60_000 });
+    expect(result.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^implementation: reference\nexpectations: \[\]/);
+  }, 60_000);
+});
+
+describe('run refuses bad input with one line and exit 2, quickly', () => {
+  test.for([
+    ['an unknown flag', ['--bogus'], /unknown option '--bogus'/],
+    ['an unknown clause', ['--clause', 'no.such.clause'], /--clause no\.such\.clause: no such clause/],
+    ['an unknown tag', ['--tags', 'documented && nonsense'], /unknown tag "nonsense"/],
+    ['a bad --grep', ['--grep', '('], /--grep \(: not a valid regular expression/],
+    ['an endpoint that is not a URL', ['--endpoint', 'nowhere'], /--endpoint nowhere: not an http or https URL/],
+    ['an unreachable endpoint', ['--endpoint', 'http://127.0.0.1:9'], /cannot reach the endpoint http:\/\/127\.0\.0\.1:9: connection refused/],
+    ['a missing expectation file', ['--expect', '/nonexistent.yaml'], /cannot read expectation file \/nonexistent\.yaml: ENOENT/],
+    ['a malformed expectation file', ['--expect', write('bad.yaml', 'implementation: [')], /expectation file .* is not valid YAML or JSON/],
+    ['an expectation without a reason', ['--expect', write('noreason.yaml', 'implementation: x\nexpectations:\n  - clause: cancel.event.recorded\n')], /must have required property 'reason'/],
+    ['an expectation naming an unknown clause', ['--expect', write('unknown.yaml', 'implementation: x\nexpectations:\n  - clause: no.such\n    reason: a reason long enough\n')], /names unknown clause\(s\): no\.such/],
+  ] as const)('%s', async ([, args, message]) => {
+    const started = Date.now();
+    const result = await runCli(['run', ...args], { env: { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' } });
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('run against moto_server', () => {
+  // CI sets SWF_CONFORMANCE_REQUIRE_MOTO so that a missing moto fails instead of skipping.
+  const required = process.env.SWF_CONFORMANCE_REQUIRE_MOTO === '1';
+  let moto: ProcessTarget | undefined;
+  beforeAll(async () => {
+    if (motoInstalled()) moto = await startMotoServer();
+    else if (required) throw new Error('moto_server is not installed and SWF_CONFORMANCE_REQUIRE_MOTO=1');
+  });
+  afterAll(async () => moto?.stop());
+  const env = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+
+  test('exits 1 and lists moto\'s deviations; with fixtures/expectations/moto.yaml it exits 0', async ({ skip }) => {
+    if (!moto) return skip('moto_server is not installed (pip install "moto[server]")');
+    const plain = await runCli(['run', '--endpoint', moto.url, '--report', join(dir, 'moto')], { env, timeoutMs: 120_000 });
+    expect(plain.code, plain.stderr).toBe(1);
+    expect(plain.stdout).toMatch(/NOT CONFORMANT/);
+    expect(plain.stdout).toMatch(/fail\s+cancel\.event\.recorded/);
+    const expected = await runCli(['run', '--endpoint', moto.url, '--expect', 'fixtures/expectations/moto.yaml', '--report', join(dir, 'moto-expected')], { env, timeoutMs: 120_000 });
+    expect(expected.code, expected.stdout.slice(-3000)).toBe(0);
+    expect(expected.stdout).toMatch(/CONFORMANT/);
+  }, 300_000);
+});
