@@ -1,0 +1,78 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadSpec } from '../../src/contract/spec.ts';
+import { buildReport } from '../../src/report/conformance.ts';
+import { toHtml } from '../../src/report/html.ts';
+import type { TestOutcome } from '../../src/report/results.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// CI sets SWF_CONFORMANCE_REQUIRE_BROWSER so that a missing Chromium fails instead of skipping.
+const required = process.env.SWF_CONFORMANCE_REQUIRE_BROWSER === '1';
+const out = join(process.cwd(), '.tmp', 'html-report-test');
+
+describe('the HTML report in headless Chromium', () => {
+  let browser: Browser | undefined;
+  let page: string;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      if (required) throw new Error(`no Chromium at ${CHROMIUM} and SWF_CONFORMANCE_REQUIRE_BROWSER=1`);
+      return;
+    }
+    const spec = loadSpec();
+    const outcome = (clause: string, state: TestOutcome['state'], extra: Partial<TestOutcome> = {}): TestOutcome => ({
+      fullName: `suites/x.test.ts > ${clause}`, file: 'suites/x.test.ts', clauses: [clause], grade: spec.byId.get(clause)!.grade, state, durationMs: 3, ...extra,
+    });
+    const report = buildReport(spec, [
+      outcome('cancel.event.recorded', 'failed', {
+        message: 'HTTP 500 <!doctype html>',
+        exchanges: [{ at: 'now', request: { method: 'POST', url: 'http://127.0.0.1:5000/', headers: { 'x-amz-target': 'SimpleWorkflowService.RequestCancelWorkflowExecution' }, body: '{"domain":"d","workflowId":"w"}' }, response: { status: 500, headers: { 'content-type': 'text/html' }, body: '<h1>Internal Server Error</h1>' } }],
+      }),
+      outcome('terminate.event.no-cause', 'failed', { message: "expected 'OPERATOR_INITIATED' to be undefined" }),
+      outcome('wire.success.empty-body', 'passed'),
+      outcome('fault.access.denied', 'skipped', { message: 'no restricted principal configured' }),
+    ], { target: 'http://127.0.0.1:5000', startedAt: new Date(), durationMs: 1234, strict: false, strictExpectations: false });
+    mkdirSync(out, { recursive: true });
+    page = join(out, 'index.html');
+    writeFileSync(page, toHtml(report));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => browser?.close());
+
+  test('shows the matrix, filters by status and grade, and opens a failure\'s exchange', async ({ skip }) => {
+    if (!browser) return skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+    const tab = await browser.newPage();
+    // The page is self-contained: any request it makes would be a bug.
+    const requests: string[] = [];
+    tab.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+    await tab.goto(pathToFileURL(page).href);
+    await expect.poll(() => tab.locator('#verdict').textContent()).toBe('NOT conformant');
+    const clauses = loadSpec().clauses.length;
+    expect(await tab.locator('tr.clause').count()).toBe(clauses);
+    expect(await tab.locator('tr.clause').first().getAttribute('data-status')).toBe('fail');
+
+    await tab.selectOption('#status', 'advisory-fail');
+    expect(await tab.locator('tr.clause').count()).toBe(1);
+    expect(await tab.locator('tr.clause').first().getAttribute('data-clause')).toBe('terminate.event.no-cause');
+
+    await tab.selectOption('#status', '');
+    await tab.selectOption('#grade', 'inferred');
+    const inferred = loadSpec().clauses.filter((c) => c.grade === 'inferred').length;
+    expect(await tab.locator('tr.clause').count()).toBe(inferred);
+
+    await tab.selectOption('#grade', '');
+    await tab.fill('#text', 'cancel.event.recorded');
+    await tab.locator('tr.clause').first().click();
+    const detail = tab.locator('tr.detail');
+    await expect.poll(() => detail.textContent()).toContain('SimpleWorkflowService.RequestCancelWorkflowExecution');
+    expect(await detail.textContent()).toContain('HTTP 500');
+    await tab.screenshot({ path: join(out, 'report.png'), fullPage: true });
+    expect(existsSync(join(out, 'report.png'))).toBe(true);
+    expect(requests).toEqual([]);
+  });
+});
