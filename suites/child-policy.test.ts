@@ -3,12 +3,13 @@
  * a grandchild (spec/child-policy.yaml).
  */
 import { describe } from 'vitest';
+import { childPolicies } from '../src/contract/constraints.ts';
 import type { ChildPolicy } from '../src/generated/types.ts';
 import { cites, expect, it, type Run } from '../src/harness/battery.ts';
 import type { Scenario } from '../src/harness/scenario.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
 
-const policies: ChildPolicy[] = ['TERMINATE', 'REQUEST_CANCEL', 'ABANDON'];
+const policies = childPolicies();
 const other = (p: ChildPolicy, n = 1) => policies[(policies.indexOf(p) + n) % 3]!;
 type Source = 'type-default' | 'start' | 'request';
 const sources: Source[] = ['type-default', 'start', 'request'];

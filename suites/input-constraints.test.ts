@@ -29,6 +29,12 @@ function send(swf: Scenario, c: BoundaryCase): Promise<RawResponse> {
 const lengthMessage = (c: BoundaryCase) =>
   new RegExp(`^\\d+ validation errors? detected: .*'${c.member}' failed to satisfy constraint: Member must have length ${c.bound?.keyword === 'maxLength' ? 'less' : 'greater'} than or equal to ${c.bound?.limit}`);
 
+// The value set in any order: the order AWS prints is not recorded.
+const enumMessage = (c: BoundaryCase) => {
+  const value = `(${(c.allowed ?? []).join('|')})`;
+  return new RegExp(`'${c.member}' failed to satisfy constraint: Member must satisfy enum value set: \\[${value}(, ${value}){${(c.allowed?.length ?? 1) - 1}}\\]`);
+};
+
 describe.for(operations)('%s', (operation) => {
   for (const c of boundaryCases(operation)) {
     const name = `${c.member} ${c.label}`;
@@ -60,9 +66,7 @@ describe.for(operations)('%s', (operation) => {
       it(`${name} is ValidationException naming the member and the constraint`, cites(isEnum ? 'input.child-policy.validation-exception' : 'input.length.validation-exception'), async ({ swf }) => {
         const res = await send(swf, c);
         expectFault(res, 'ValidationException');
-        expect(res.error?.message).toMatch(isEnum
-          ? /'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: \[(TERMINATE|REQUEST_CANCEL|ABANDON)(, (TERMINATE|REQUEST_CANCEL|ABANDON)){2}\]/
-          : lengthMessage(c));
+        expect(res.error?.message).toMatch(isEnum ? enumMessage(c) : lengthMessage(c));
       });
     } else if (c.expect === 'wrong-type') {
       it(`${name} is refused with SerializationException`, cites('input.type.wrong-type-rejected'), async ({ swf }) => {

@@ -1,3 +1,4 @@
+import type { ChildPolicy } from '../generated/types.ts';
 import { loadSchemaFiles, resolveRef, type JsonSchema } from './schema-files.ts';
 
 /** What schemas/ says about one top-level member of an operation's input. */
@@ -44,4 +45,15 @@ export function memberSchema(shape: string, member: string): JsonSchema {
   const prop = files.get(file)?.properties?.[member];
   if (!prop) throw new Error(`schemas/${file} has no member ${member}`);
   return deref(file, prop).schema;
+}
+
+/** The child policies, as TerminateWorkflowExecution's input schema lists them. */
+export function childPolicies(): ChildPolicy[] {
+  return memberSchema('TerminateWorkflowExecutionInput', 'childPolicy').enum as ChildPolicy[];
+}
+
+/** The length bounds of a member of an input shape. */
+export function lengthBounds(shape: string, member: string): { min: number; max: number } {
+  const s = memberSchema(shape, member);
+  return { min: s.minLength ?? 0, max: s.maxLength ?? Number.POSITIVE_INFINITY };
 }

@@ -17,6 +17,8 @@ export interface BoundaryCase {
   bound?: { keyword: 'minLength' | 'maxLength'; limit: number };
   /** Astral-plane characters, where code points and UTF-16 units differ. */
   astral?: boolean;
+  /** The member's value set, for enum message checks. */
+  allowed?: string[];
   /** Build the request body: the base request with this member's value set (undefined removes it). */
   value: (prefix: string) => unknown;
   remove?: boolean;
@@ -32,7 +34,7 @@ const WRONG_TYPES: [string, unknown][] = [['a number', 42], ['a boolean', true],
 
 function casesFor(operation: BoundaryCase['operation'], m: MemberConstraint): BoundaryCase[] {
   const cases: BoundaryCase[] = [];
-  const add = (c: Omit<BoundaryCase, 'operation' | 'member'>) => cases.push({ operation, member: m.member, ...c });
+  const add = (c: Omit<BoundaryCase, 'operation' | 'member'>) => cases.push({ operation, member: m.member, ...(m.enum ? { allowed: m.enum } : {}), ...c });
   // workflowIds carry the run's prefix wherever the length allows, so no other execution is touched.
   const prefixFor = (prefix: string) => (m.member === 'workflowId' ? prefix : '');
   if (m.maxLength !== undefined) {

@@ -1,12 +1,11 @@
+import { childPolicies } from '../contract/constraints.ts';
 import type { ChildPolicy } from '../generated/types.ts';
 import type { RawClient } from '../clients/raw.ts';
 import { ConfigError } from './config.ts';
 
 /** The workflow types the suite registers in its domain, one per default child policy and one without. */
 export const suiteTypes: { name: string; version: string; defaultChildPolicy?: ChildPolicy }[] = [
-  { name: 'swf-conformance-TERMINATE', version: '1', defaultChildPolicy: 'TERMINATE' },
-  { name: 'swf-conformance-REQUEST_CANCEL', version: '1', defaultChildPolicy: 'REQUEST_CANCEL' },
-  { name: 'swf-conformance-ABANDON', version: '1', defaultChildPolicy: 'ABANDON' },
+  ...childPolicies().map((p) => ({ name: `swf-conformance-${p}`, version: '1', defaultChildPolicy: p })),
   { name: 'swf-conformance-no-default', version: '1' },
 ];
 

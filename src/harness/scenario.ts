@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SWFClient } from '@aws-sdk/client-swf';
 import type { ChildPolicy, Decision, HistoryEvent, WorkflowExecutionDetail, WorkflowExecutionInfo } from '../generated/types.ts';
+import { lengthBounds } from '../contract/constraints.ts';
 import { assertShape } from '../contract/validators.ts';
 import type { RawClient, RawResponse } from '../clients/raw.ts';
 import type { BatteryConfig } from './config.ts';
@@ -126,7 +127,9 @@ export class Scenario {
     const workflowId = (body as { workflowId?: unknown } | undefined)?.workflowId;
     // The suite acts only on what it started: every workflowId it sends carries the run's prefix,
     // unless its length is one no execution can have (the boundary battery's invalid values).
-    const couldExist = typeof workflowId === 'string' && [...workflowId].length >= 1 && [...workflowId].length <= 256;
+    const { min, max } = lengthBounds('TerminateWorkflowExecutionInput', 'workflowId');
+    const length = typeof workflowId === 'string' ? [...workflowId].length : 0;
+    const couldExist = typeof workflowId === 'string' && length >= min && length <= max;
     if (couldExist && !workflowId.startsWith(this.config.runPrefix)) {
       throw new Error(`refusing to act on ${workflowId}: not started by this run (prefix ${this.config.runPrefix})`);
     }
