@@ -15,6 +15,9 @@ import { ResultsReporter } from '../report/results.ts';
 import { writeReport } from '../report/write.ts';
 import { readConfigFile } from './config-file.ts';
 import { checkReachable } from './preflight.ts';
+import { integerOption } from './options.ts';
+import { ContainerError, presets, startContainer, type ContainerOptions, type RunningContainer } from '../targets/container.ts';
+import { onShutdown } from '../harness/shutdown.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface RunOptions {
@@ -31,6 +34,12 @@ export interface RunOptions {
   report: string;
   reporter: string[];
   domain?: string;
+  image?: string;
+  preset?: string;
+  port?: number;
+  env: string[];
+  waitPath?: string;
+  startupTimeout?: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -53,6 +62,12 @@ export function runCommand(program: Command, setExit: (code: number) => void): v
     .option('--update-expectations <file>', 'write an expectation file from this run\'s failures')
     .option('--report <dir>', 'where the reports go', './swf-conformance-report')
     .option('--reporter <name>', 'add a vitest reporter (junit, json, verbose, dot, tap); file output goes in the report folder (repeatable)', collect, [])
+    .option('--image <name>', 'start this emulator image with testcontainers and run against it (needs a Docker engine)')
+    .option('--preset <name>', `a known emulator image and its settings: ${Object.keys(presets).join(', ')}`)
+    .option('--port <n>', 'the emulator\'s port inside the container (default: the preset\'s, else 5000)', integerOption('--port', 1, 65535))
+    .option('--env <K=V>', 'an environment variable for the container (repeatable)', collect, [])
+    .option('--wait-path <path>', 'an HTTP path that answers once the emulator is ready (default: any HTTP answer)')
+    .option('--startup-timeout <s>', 'seconds to wait for the emulator to become ready', integerOption('--startup-timeout', 1, 3600), 60)
     .action(async (opts: RunOptions) => setExit(await run(opts)));
 }
 
@@ -82,6 +97,10 @@ function validate(opts: RunOptions): { expectations?: { file: string; content: E
     }
   }
   if (opts.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(opts.region)) throw new UsageError(`--region ${opts.region}: not a region name`);
+  if (opts.preset !== undefined && !Object.hasOwn(presets, opts.preset)) throw new UsageError(`--preset ${opts.preset}: not one of ${Object.keys(presets).join(', ')}`);
+  if ((opts.image || opts.preset) && opts.endpoint) throw new UsageError('--endpoint cannot be combined with --image or --preset');
+  for (const e of opts.env) if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(e)) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
+  if (!(opts.image || opts.preset) && (opts.port !== undefined || opts.env.length || opts.waitPath)) throw new UsageError('--port, --env and --wait-path need --image or --preset');
   let expectations: { file: string; content: ExpectationsFile } | undefined;
   if (opts.expect) {
     const content = readConfigFile<ExpectationsFile>(opts.expect, 'ExpectationsFile', 'expectation file');
@@ -94,8 +113,49 @@ function validate(opts: RunOptions): { expectations?: { file: string; content: E
   return { ...(expectations ? { expectations } : {}), tagsFilter };
 }
 
+/** The container the options describe: a preset's settings, overridden by the flags. */
+function containerOptions(opts: RunOptions): ContainerOptions | undefined {
+  if (!opts.image && !opts.preset) return undefined;
+  const preset = opts.preset ? presets[opts.preset] : undefined;
+  const env: Record<string, string> = { ...(preset?.env ?? {}) };
+  for (const name of preset?.passEnv ?? []) if (process.env[name]) env[name] = process.env[name]!;
+  for (const e of opts.env) env[e.slice(0, e.indexOf('='))] = e.slice(e.indexOf('=') + 1);
+  const waitPath = opts.waitPath ?? preset?.waitPath;
+  return {
+    image: opts.image ?? preset!.image, port: opts.port ?? preset?.port ?? 5000, env,
+    ...(waitPath ? { waitPath } : {}), startupTimeoutSeconds: opts.startupTimeout ?? 60,
+  };
+}
+
 async function run(opts: RunOptions): Promise<number> {
   const { expectations, tagsFilter } = validate(opts);
+  const containerSpec = containerOptions(opts);
+  let container: RunningContainer | undefined;
+  if (containerSpec) {
+    console.log(`swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`);
+    try {
+      container = await startContainer(containerSpec);
+    } catch (error) {
+      if (error instanceof ContainerError) throw new UsageError(error.message);
+      throw error;
+    }
+    const started = container;
+    const forget = onShutdown(() => started.stop());
+    try {
+      console.log(`swf-conformance: ${containerSpec.image} answers at ${started.url}`);
+      return await runBattery({ ...opts, endpoint: started.url }, expectations, tagsFilter, containerSpec.image, started);
+    } finally {
+      await started.stop();
+      forget();
+    }
+  }
+  return runBattery(opts, expectations, tagsFilter);
+}
+
+async function runBattery(
+  opts: RunOptions, expectations: ReturnType<typeof validate>['expectations'], tagsFilter: string[],
+  targetName?: string, container?: RunningContainer,
+): Promise<number> {
   if (opts.endpoint) process.env.AWS_ENDPOINT_URL_SWF = opts.endpoint;
   if (opts.region) process.env.AWS_REGION = opts.region;
   if (opts.profile) process.env.AWS_PROFILE = opts.profile;
@@ -119,7 +179,7 @@ async function run(opts: RunOptions): Promise<number> {
     if (r === 'junit') outputFile.junit = resolve(reportDir, 'vitest-junit.xml');
     if (r === 'json') outputFile.json = resolve(reportDir, 'vitest-results.json');
   }
-  const target = endpoint ?? 'embedded reference';
+  const target = targetName ? `${targetName} (${endpoint})` : endpoint ?? 'embedded reference';
   console.log(`swf-conformance: running the battery against ${target}`);
   const startedAt = new Date();
   const vitest = await startVitest('test', [], {
@@ -136,6 +196,9 @@ async function run(opts: RunOptions): Promise<number> {
   await vitest?.close();
   // vitest sets the exit code from its own view of the run; the verdict here is the report's.
   process.exitCode = 0;
+  if (container && !(await container.running())) {
+    results.errors.push(`the emulator container stopped during the run; its last log lines:\n${(await container.logs(20)).trimEnd()}`);
+  }
   const selected = opts.clause.length || opts.tags.length || opts.grep ? (id: string) => results.outcomes.some((t) => t.clauses.includes(id)) : undefined;
   const report = buildReport(spec(), results.outcomes, {
     target, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: Boolean(opts.strict),
@@ -152,6 +215,7 @@ async function run(opts: RunOptions): Promise<number> {
     console.log(`wrote ${opts.updateExpectations}`);
   }
   if (results.outcomes.length === 0 && results.errors.length) throw new UsageError(`the battery could not run: ${results.errors[0]?.split('\n')[0]}`);
+  if (container && results.errors.some((e) => e.startsWith('the emulator container stopped'))) return 2;
   return report.conformant ? 0 : 1;
 }
 

@@ -14,6 +14,7 @@ import { readEnvConfig, type BatteryConfig } from './config.ts';
 import { mainCredentials } from './credentials.ts';
 import { cleanUp, Ledger } from './ledger.ts';
 import { ensureDomain, ensureTypes } from './prepare.ts';
+import { onShutdown } from './shutdown.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -69,11 +70,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     })();
     return cleaned;
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    void finish().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const forget = onShutdown(finish);
 
   try {
     await ensureDomain(raw, config.domain);
@@ -86,8 +83,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('battery', config);
   return async () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     await finish();
+    forget();
   };
 }

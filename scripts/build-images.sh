@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds, without any container registry, the two images CI runs the battery against:
+#   swf-conformance/reference:local   this project's reference SWF on a Debian rootfs with Node
+#   swf-conformance/moto:local        moto_server installed with pip into a Debian rootfs
+# One minimal Debian rootfs is made with debootstrap (from Debian's package mirror), each image
+# gets what it needs, and `docker import` turns it into an image.
+#
+#   sudo apt-get install debootstrap docker.io    # once
+#   npm ci && sudo scripts/build-images.sh         # DOCKER_HOST as for your engine
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+work=$(mktemp -d "${TMPDIR:-/tmp}/swf-conformance-images.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+[ -d node_modules ] || { echo "build-images: run npm ci first (the reference image carries node_modules)" >&2; exit 2; }
+
+base="$work/base"
+echo "build-images: debootstrap bookworm into $base"
+debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates bookworm "$base" "$mirror" >"$work/debootstrap.log" 2>&1 \
+  || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
+
+echo "build-images: swf-conformance/moto:local (pip install moto[server])"
+moto="$work/moto"
+cp -a "$base" "$moto"
+cp /etc/resolv.conf "$moto/etc/resolv.conf"
+chroot "$moto" python3 -m venv /opt/moto
+chroot "$moto" /opt/moto/bin/pip install --quiet --no-cache-dir "moto[server]"
+tar -C "$moto" -c . | docker import \
+  --change 'CMD ["/opt/moto/bin/moto_server", "-H", "0.0.0.0", "-p", "5000"]' \
+  --change 'EXPOSE 5000' - swf-conformance/moto:local >/dev/null
+
+echo "build-images: swf-conformance/reference:local (Node $(node --version) and this project)"
+ref="$work/reference"
+cp -a "$base" "$ref"
+cp "$(command -v node)" "$ref/usr/local/bin/node"
+mkdir -p "$ref/opt/swf-conformance"
+git ls-files -z | tar --null -T - -c | tar -x -C "$ref/opt/swf-conformance"
+cp -a node_modules "$ref/opt/swf-conformance/"
+tar -C "$ref" -c . | docker import \
+  --change 'WORKDIR /opt/swf-conformance' \
+  --change 'CMD ["/usr/local/bin/node", "bin/swf-conformance.js", "serve", "--host", "0.0.0.0", "--port", "8080"]' \
+  --change 'EXPOSE 8080' - swf-conformance/reference:local >/dev/null
+
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^swf-conformance/'

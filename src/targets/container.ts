@@ -1,0 +1,140 @@
+/**
+ * An SWF emulator in a container, started with testcontainers: the image is started with its
+ * port published on 127.0.0.1 only, the target waits until the emulator answers HTTP, and the
+ * container is stopped on every path. Without a Docker engine, or when the emulator does not
+ * start, the error says so in one line, with the container's last log lines.
+ */
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+
+export interface ContainerOptions {
+  image: string;
+  /** The port the emulator listens on inside the container. */
+  port: number;
+  env?: Record<string, string>;
+  /** An HTTP path that answers once the emulator is ready; without one, any HTTP answer on / will do. */
+  waitPath?: string;
+  startupTimeoutSeconds?: number;
+  cmd?: string[];
+}
+
+export interface Preset extends Omit<ContainerOptions, 'image'> {
+  image: string;
+  description: string;
+  /** Environment variables passed through from the caller's environment when set. */
+  passEnv?: string[];
+}
+
+/** The known SWF emulators, by name. */
+export const presets: Record<string, Preset> = {
+  moto: { image: 'motoserver/moto:latest', port: 5000, description: 'moto server (also what LocalStack runs for SWF)' },
+  localstack: {
+    image: 'localstack/localstack:latest', port: 4566, env: { SERVICES: 'swf' }, waitPath: '/_localstack/health',
+    passEnv: ['LOCALSTACK_AUTH_TOKEN'], description: 'LocalStack with SWF; newer releases need LOCALSTACK_AUTH_TOKEN',
+  },
+  floci: { image: 'floci/floci:latest', port: 4566, waitPath: '/_floci/health', description: 'floci, with SWF from 1.7.0 on' },
+  reference: { image: 'swf-conformance/reference:local', port: 8080, description: 'this project\'s reference SWF (build it with scripts/build-images.sh)' },
+};
+
+export class ContainerError extends Error {}
+
+/** A GenericContainer whose published port is bound on 127.0.0.1, never on every interface. */
+class LoopbackContainer extends GenericContainer {
+  withLoopbackPort(port: number): this {
+    this.withExposedPorts(port);
+    this.hostConfig.PortBindings = { ...this.hostConfig.PortBindings, [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+    return this;
+  }
+}
+
+export interface RunningContainer {
+  url: string;
+  id: string;
+  stop(): Promise<void>;
+  /** The container's last log lines. */
+  logs(lines?: number): Promise<string>;
+  /** Whether the container is still running. */
+  running(): Promise<boolean>;
+}
+
+async function tailLogs(container: StartedTestContainer | undefined, id: string | undefined, lines: number): Promise<string> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    const client = await getContainerRuntimeClient();
+    const c = container ? client.container.getById(container.getId()) : id ? client.container.getById(id) : undefined;
+    if (!c) return '';
+    const stream = await client.container.logs(c, { tail: lines } as never);
+    return await new Promise<string>((resolve) => {
+      let text = '';
+      stream.on('data', (d: Buffer) => { text += d.toString(); });
+      stream.on('end', () => resolve(text));
+      stream.on('error', () => resolve(text));
+      setTimeout(() => resolve(text), 2_000).unref();
+    });
+  } catch {
+    return '';
+  }
+}
+
+/** Whether a Docker engine answers, and if not, why. */
+export async function dockerAvailable(): Promise<{ ok: true } | { ok: false; reason: string }> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message.split('\n')[0] ?? 'no Docker engine' };
+  }
+}
+
+export async function startContainer(options: ContainerOptions): Promise<RunningContainer> {
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+  const docker = await dockerAvailable();
+  if (!docker.ok) throw new ContainerError(`no Docker engine: ${docker.reason} (set DOCKER_HOST to its socket)`);
+  const timeout = (options.startupTimeoutSeconds ?? 60) * 1000;
+  const wait = options.waitPath
+    ? Wait.forHttp(options.waitPath, options.port).forStatusCodeMatching((s) => s >= 200 && s < 500)
+    : Wait.forHttp('/', options.port).withMethod('POST').forStatusCodeMatching((s) => s > 0);
+  let container = new LoopbackContainer(options.image).withLoopbackPort(options.port).withWaitStrategy(wait.withStartupTimeout(timeout)).withStartupTimeout(timeout);
+  if (options.env && Object.keys(options.env).length) container = container.withEnvironment(options.env);
+  if (options.cmd) container = container.withCommand(options.cmd);
+  let started: StartedTestContainer;
+  try {
+    started = await container.start();
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? String(error);
+    const id = /container ([0-9a-f]{12,64})/i.exec(message)?.[1];
+    const logs = id ? await tailLogs(undefined, id, 20) : '';
+    if (id) {
+      try {
+        const { getContainerRuntimeClient } = await import('testcontainers');
+        const client = await getContainerRuntimeClient();
+        await client.container.remove(client.container.getById(id), { force: true } as never);
+      } catch { /* already gone */ }
+    }
+    const why = /pull access denied|No such image|not found|manifest unknown|getaddrinfo|registry/i.test(message) ? `image ${options.image} is not available here: ${message}` : message;
+    throw new ContainerError(`the container did not start: ${why}${logs ? `\n--- last log lines ---\n${logs.trimEnd()}` : ''}`);
+  }
+  const url = `http://127.0.0.1:${started.getMappedPort(options.port)}`;
+  let stopped = false;
+  return {
+    url,
+    id: started.getId(),
+    logs: (lines = 20) => tailLogs(started, undefined, lines),
+    async running() {
+      try {
+        const { getContainerRuntimeClient } = await import('testcontainers');
+        const client = await getContainerRuntimeClient();
+        const info = await client.container.inspect(client.container.getById(started.getId()));
+        return info.State.Running === true;
+      } catch {
+        return false;
+      }
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await started.stop({ remove: true, timeout: 5_000 } as never);
+    },
+  };
+}
