@@ -23,8 +23,13 @@ echo "build-images: swf-conformance/moto:local (pip install moto[server])"
 moto="$work/moto"
 cp -a "$base" "$moto"
 cp /etc/resolv.conf "$moto/etc/resolv.conf"
+# pip in the rootfs trusts what the host trusts (a package proxy may have its own CA), for the
+# install only: the bundle is removed before the image is made.
+host_ca=${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
+[ -f "$host_ca" ] && cp "$host_ca" "$moto/tmp/host-ca.crt" || : >"$moto/tmp/host-ca.crt"
 chroot "$moto" python3 -m venv /opt/moto
-chroot "$moto" /opt/moto/bin/pip install --quiet --no-cache-dir "moto[server]"
+env -u PIP_FIND_LINKS -u PIP_CERT PIP_CERT=/tmp/host-ca.crt chroot "$moto" /opt/moto/bin/pip install --quiet --no-cache-dir "moto[server]"
+rm -f "$moto/tmp/host-ca.crt"
 tar -C "$moto" -c . | docker import \
   --change 'CMD ["/opt/moto/bin/moto_server", "-H", "0.0.0.0", "-p", "5000"]' \
   --change 'EXPOSE 5000' - swf-conformance/moto:local >/dev/null
