@@ -14,16 +14,21 @@ export function readConfigFile<T>(path: string, schemaTitle: string, what: strin
   } catch (error) {
     throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  return readConfigText<T>(text, schemaTitle, `${what} ${path}`);
+}
+
+/** Parses JSON or YAML text and validates it, naming `what` in the error. */
+export function readConfigText<T>(text: string, schemaTitle: string, what: string): T {
   let data: unknown;
   try {
     data = parse(text);
   } catch (error) {
-    throw new UsageError(`${what} ${path} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(`${what} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
   }
   const check = validatorForTitle(schemaTitle);
   if (!check(data)) {
     const first = violationsOf(data, check.errors)[0];
-    throw new UsageError(`${what} ${path} is not valid: ${first?.message ?? 'unknown problem'}`);
+    throw new UsageError(`${what} is not valid: ${first?.message ?? 'unknown problem'}`);
   }
   return data as T;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -113,6 +114,29 @@ function validate(opts: RunOptions): { expectations?: { file: string; content: E
   return { ...(expectations ? { expectations } : {}), tagsFilter };
 }
 
+/**
+ * The reference preset verifies SigV4 with credentials made for this run, and has a restricted
+ * principal, so that every clause runs against the image as against the embedded reference. The
+ * battery's side of the credentials goes into this process's environment.
+ */
+function referenceWithAuth(): Record<string, string> {
+  const key = (p: string) => `${p}${randomBytes(6).toString('hex').toUpperCase()}`;
+  const main = { accessKeyId: key('AKIDSWFCI'), secretAccessKey: randomBytes(20).toString('hex'), principal: 'suite' };
+  const restricted = { accessKeyId: key('AKIDSWFCIR'), secretAccessKey: randomBytes(20).toString('hex'), principal: 'restricted' };
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: main.accessKeyId, AWS_SECRET_ACCESS_KEY: main.secretAccessKey,
+    SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID: restricted.accessKeyId, SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY: restricted.secretAccessKey,
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  const config = {
+    auth: { credentials: [main, restricted] },
+    policy: { principals: { suite: [{ actions: ['*'], domains: ['*'] }], restricted: [{ actions: ['DescribeDomain', 'ListDomains'], domains: ['*'] }] } },
+    pollTimeoutMs: 5000,
+  };
+  return { SWF_CONFORMANCE_REFERENCE_CONFIG: JSON.stringify(config) };
+}
+
 /** The container the options describe: a preset's settings, overridden by the flags. */
 function containerOptions(opts: RunOptions): ContainerOptions | undefined {
   if (!opts.image && !opts.preset) return undefined;
@@ -121,6 +145,7 @@ function containerOptions(opts: RunOptions): ContainerOptions | undefined {
   for (const name of preset?.passEnv ?? []) if (process.env[name]) env[name] = process.env[name]!;
   for (const e of opts.env) env[e.slice(0, e.indexOf('='))] = e.slice(e.indexOf('=') + 1);
   const waitPath = opts.waitPath ?? preset?.waitPath;
+  if (opts.preset === 'reference') Object.assign(env, referenceWithAuth());
   return {
     image: opts.image ?? preset!.image, port: opts.port ?? preset?.port ?? 5000, env,
     ...(waitPath ? { waitPath } : {}), startupTimeoutSeconds: opts.startupTimeout ?? 60,
@@ -141,6 +166,8 @@ async function run(opts: RunOptions): Promise<number> {
     }
     const started = container;
     const forget = onShutdown(() => started.stop());
+    // An emulator in a container takes any credentials; lend the battery some when none are set.
+    if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
     try {
       console.log(`swf-conformance: ${containerSpec.image} answers at ${started.url}`);
       return await runBattery({ ...opts, endpoint: started.url }, expectations, tagsFilter, containerSpec.image, started);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startReference, type ReferenceConfig } from '../../reference/server.ts';
-import { readConfigFile } from './config-file.ts';
+import { readConfigFile, readConfigText } from './config-file.ts';
 import { integerOption } from './options.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -10,12 +10,14 @@ export function serveCommand(program: Command): void {
     .description('run the embedded reference SWF as a standalone emulator')
     .option('--port <n>', 'port to listen on (0 picks a free one)', integerOption('--port', 0, 65535), 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--config <file>', 'reference options, JSON or YAML (schemas/reference-config.schema.json): auth, policy, throttling, latency')
+    .option('--config <file>', 'reference options, JSON or YAML (schemas/reference-config.schema.json): auth, policy, throttling, latency; SWF_CONFORMANCE_REFERENCE_CONFIG may carry the same as JSON')
     .option('--poll-timeout <ms>', 'how long PollForDecisionTask waits for a task', integerOption('--poll-timeout', 1, 70_000))
     .option('--latency <ms>', 'delay added before every answer', integerOption('--latency', 0, 60_000))
     .option('--throttling', 'token buckets per API, of AWS\'s sizes')
     .action(async (opts: { port: number; host: string; config?: string; pollTimeout?: number; latency?: number; throttling?: boolean }) => {
-      const fromFile = opts.config ? readConfigFile<ReferenceConfig>(opts.config, 'ReferenceConfig', 'config file') : {};
+      const fromFile = opts.config ? readConfigFile<ReferenceConfig>(opts.config, 'ReferenceConfig', 'config file')
+        : process.env.SWF_CONFORMANCE_REFERENCE_CONFIG ? readConfigText<ReferenceConfig>(process.env.SWF_CONFORMANCE_REFERENCE_CONFIG, 'ReferenceConfig', 'SWF_CONFORMANCE_REFERENCE_CONFIG')
+        : {};
       const config: ReferenceConfig = {
         ...fromFile, port: opts.port, host: opts.host,
         ...(opts.pollTimeout !== undefined ? { pollTimeoutMs: opts.pollTimeout } : {}),
