@@ -22,14 +22,14 @@ debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates boo
 echo "build-images: swf-conformance/moto:local (pip install moto[server])"
 moto="$work/moto"
 cp -a "$base" "$moto"
-cp /etc/resolv.conf "$moto/etc/resolv.conf"
-# pip in the rootfs trusts what the host trusts (a package proxy may have its own CA), for the
-# install only: the bundle is removed before the image is made.
-host_ca=${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
-[ -f "$host_ca" ] && cp "$host_ca" "$moto/tmp/host-ca.crt" || : >"$moto/tmp/host-ca.crt"
+# The wheels are fetched by the host's pip (bookworm's Python is 3.11, as the host's must be)
+# and installed offline in the rootfs: the host's pip already knows the way to the package index.
+python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+  || { echo "build-images: the host's python3 must be 3.11, as Debian bookworm's is" >&2; exit 2; }
+python3 -m pip download --quiet --dest "$moto/tmp/wheels" "moto[server]"
 chroot "$moto" python3 -m venv /opt/moto
-env -u PIP_FIND_LINKS -u PIP_CERT PIP_CERT=/tmp/host-ca.crt chroot "$moto" /opt/moto/bin/pip install --quiet --no-cache-dir "moto[server]"
-rm -f "$moto/tmp/host-ca.crt"
+env -u PIP_FIND_LINKS -u PIP_CERT chroot "$moto" /opt/moto/bin/pip install --quiet --no-index --find-links /tmp/wheels "moto[server]"
+rm -rf "$moto/tmp/wheels"
 tar -C "$moto" -c . | docker import \
   --change 'CMD ["/opt/moto/bin/moto_server", "-H", "0.0.0.0", "-p", "5000"]' \
   --change 'EXPOSE 5000' - swf-conformance/moto:local >/dev/null
