@@ -4,7 +4,8 @@
  * container is stopped on every path. Without a Docker engine, or when the emulator does not
  * start, the error says so in one line, with the container's last log lines.
  */
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { randomUUID } from 'node:crypto';
+import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers';
 
 export interface ContainerOptions {
   image: string;
@@ -56,9 +57,29 @@ export interface RunningContainer {
   running(): Promise<boolean>;
 }
 
+const RUN_LABEL = 'swf-conformance.start';
+
+/** Containers of one start, found by its label: a failed start may not say which it made. */
+async function containersLabelled(value: string): Promise<string[]> {
+  try {
+    const client = await getContainerRuntimeClient();
+    return (await client.container.list()).filter((c) => c.Labels?.[RUN_LABEL] === value).map((c) => c.Id);
+  } catch {
+    return [];
+  }
+}
+
+async function removeContainer(id: string): Promise<void> {
+  try {
+    const client = await getContainerRuntimeClient();
+    const c = client.container.getById(id);
+    await client.container.stop(c, { timeout: 5 }).catch(() => undefined);
+    await client.container.remove(c, { removeVolumes: true });
+  } catch { /* already gone */ }
+}
+
 async function tailLogs(container: StartedTestContainer | undefined, id: string | undefined, lines: number): Promise<string> {
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
     const client = await getContainerRuntimeClient();
     const c = container ? client.container.getById(container.getId()) : id ? client.container.getById(id) : undefined;
     if (!c) return '';
@@ -78,7 +99,6 @@ async function tailLogs(container: StartedTestContainer | undefined, id: string 
 /** Whether a Docker engine answers, and if not, why. */
 export async function dockerAvailable(): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();
     return { ok: true };
   } catch (error) {
@@ -95,7 +115,9 @@ export async function startContainer(options: ContainerOptions): Promise<Running
   const wait = options.waitPath
     ? Wait.forHttp(options.waitPath, options.port).forStatusCodeMatching((s) => s >= 200 && s < 500)
     : Wait.forHttp('/', options.port).withMethod('POST').forStatusCodeMatching((s) => s > 0);
-  let container = new LoopbackContainer(options.image).withLoopbackPort(options.port).withWaitStrategy(wait.withStartupTimeout(timeout)).withStartupTimeout(timeout);
+  const label = randomUUID();
+  let container = new LoopbackContainer(options.image).withLoopbackPort(options.port).withLabels({ [RUN_LABEL]: label })
+    .withWaitStrategy(wait.withStartupTimeout(timeout)).withStartupTimeout(timeout);
   if (options.env && Object.keys(options.env).length) container = container.withEnvironment(options.env);
   if (options.cmd) container = container.withCommand(options.cmd);
   let started: StartedTestContainer;
@@ -103,14 +125,10 @@ export async function startContainer(options: ContainerOptions): Promise<Running
     started = await container.start();
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? String(error);
-    const id = /container ([0-9a-f]{12,64})/i.exec(message)?.[1];
-    const logs = id ? await tailLogs(undefined, id, 20) : '';
-    if (id) {
-      try {
-        const { getContainerRuntimeClient } = await import('testcontainers');
-        const client = await getContainerRuntimeClient();
-        await client.container.remove(client.container.getById(id), { force: true } as never);
-      } catch { /* already gone */ }
+    let logs = '';
+    for (const id of await containersLabelled(label)) {
+      logs += await tailLogs(undefined, id, 20);
+      await removeContainer(id);
     }
     const why = /pull access denied|No such image|not found|manifest unknown|getaddrinfo|registry/i.test(message) ? `image ${options.image} is not available here: ${message}` : message;
     throw new ContainerError(`the container did not start: ${why}${logs ? `\n--- last log lines ---\n${logs.trimEnd()}` : ''}`);
@@ -123,7 +141,6 @@ export async function startContainer(options: ContainerOptions): Promise<Running
     logs: (lines = 20) => tailLogs(started, undefined, lines),
     async running() {
       try {
-        const { getContainerRuntimeClient } = await import('testcontainers');
         const client = await getContainerRuntimeClient();
         const info = await client.container.inspect(client.container.getById(started.getId()));
         return info.State.Running === true;
