@@ -63,7 +63,9 @@ const RUN_LABEL = 'swf-conformance.start';
 async function containersLabelled(value: string): Promise<string[]> {
   try {
     const client = await getContainerRuntimeClient();
-    return (await client.container.list()).filter((c) => c.Labels?.[RUN_LABEL] === value).map((c) => c.Id);
+    // Stopped ones too: testcontainers' own list() shows running containers only.
+    const all = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${value}`] } });
+    return all.map((c) => c.Id);
   } catch {
     return [];
   }
@@ -120,19 +122,54 @@ export async function startContainer(options: ContainerOptions): Promise<Running
     .withWaitStrategy(wait.withStartupTimeout(timeout)).withStartupTimeout(timeout);
   if (options.env && Object.keys(options.env).length) container = container.withEnvironment(options.env);
   if (options.cmd) container = container.withCommand(options.cmd);
+  // The log is kept as it streams: a container that fails to start may be gone before it can be read.
+  const lastLines: string[] = [];
+  container = container.withLogConsumer((stream) => {
+    stream.on('data', (chunk: Buffer | string) => {
+      lastLines.push(...String(chunk).split('\n').filter((l) => l.trim()));
+      lastLines.splice(0, Math.max(0, lastLines.length - 20));
+    });
+  });
   let started: StartedTestContainer;
+  const starting = container.start();
+  let watching = true;
+  // A container that exits while the wait strategy waits would otherwise hold the run until the timeout.
+  const since = Date.now();
+  const exited = (async () => {
+    // Near the timeout, testcontainers stops the container itself; that is not the emulator exiting.
+    while (watching && Date.now() - since < timeout - 500) {
+      await new Promise((r) => setTimeout(r, 500));
+      for (const id of await containersLabelled(label)) {
+        try {
+          const client = await getContainerRuntimeClient();
+          const state = (await client.container.inspect(client.container.getById(id))).State;
+          if (state.Status === 'exited' || state.Status === 'dead') return `the container exited with code ${state.ExitCode}`;
+        } catch { /* being removed */ }
+      }
+    }
+    return undefined;
+  })();
   try {
-    started = await container.start();
+    const first = await Promise.race([starting.then((s) => ({ s })), exited.then((why) => ({ why }))]);
+    if ('why' in first && first.why) {
+      starting.catch(() => undefined);
+      throw new Error(first.why);
+    }
+    started = 's' in first ? first.s : await starting;
   } catch (error) {
+    watching = false;
     const message = (error as Error).message.split('\n')[0] ?? String(error);
-    let logs = '';
+    let logs = lastLines.join('\n');
     for (const id of await containersLabelled(label)) {
-      logs += await tailLogs(undefined, id, 20);
+      if (!logs) logs = await tailLogs(undefined, id, 20);
       await removeContainer(id);
     }
-    const why = /pull access denied|No such image|not found|manifest unknown|getaddrinfo|registry/i.test(message) ? `image ${options.image} is not available here: ${message}` : message;
+    const why = /pull access denied|No such image|not found|manifest unknown|getaddrinfo|registry/i.test(message) ? `image ${options.image} is not available here: ${message}`
+      : /not accessible|timed out|timeout/i.test(message) ? `the emulator did not become ready within ${timeout / 1000} s (${message})`
+      : message;
     throw new ContainerError(`the container did not start: ${why}${logs ? `\n--- last log lines ---\n${logs.trimEnd()}` : ''}`);
   }
+  watching = false;
   const url = `http://127.0.0.1:${started.getMappedPort(options.port)}`;
   let stopped = false;
   return {

@@ -63,7 +63,7 @@ describe('container targets', () => {
     if (unavailable) return skip(unavailable);
     const result = await runCli(['run', '--image', REFERENCE_IMAGE, '--port', '8080', '--env', 'NODE_OPTIONS=--no-such-node-option', '--startup-timeout', '20'], { timeoutMs: 60_000 });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/the container did not start/);
+    expect(result.stderr).toMatch(/the container did not start: the container exited with code \d+/);
     expect(result.stderr).toMatch(/last log lines[\s\S]*no-such-node-option/);
     expect(containersOfOurs()).toEqual([]);
   }, 60_000);
@@ -74,8 +74,8 @@ describe('container targets', () => {
     // The reference listens on 8080; waiting on 9090 never succeeds.
     const result = await runCli(['run', '--image', REFERENCE_IMAGE, '--port', '9090', '--startup-timeout', '5'], { timeoutMs: 60_000 });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/the container did not start/);
-    expect(result.stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:8080|listening on/);
+    expect(result.stderr).toMatch(/the container did not start: the emulator did not become ready within 5 s/);
+    expect(result.stderr).toMatch(/last log lines[\s\S]*listening on/);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(containersOfOurs()).toEqual([]);
   }, 60_000);
