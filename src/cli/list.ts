@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { spec } from '../contract/spec.ts';
 import { collectBattery } from '../harness/collect.ts';
+import { UsageError } from './usage-error.ts';
 
 export function listCommand(program: Command): void {
   program
@@ -9,6 +10,7 @@ export function listCommand(program: Command): void {
     .option('--json', 'print the same as JSON')
     .action(async (opts: { json?: boolean }) => {
       const t = await collectBattery();
+      if (t.errors.length) throw new UsageError(`the suites could not be read: ${t.errors[0]?.split('\n')[0]}`);
       const rows = spec().clauses.map((c) => ({
         id: c.id, grade: c.grade, concern: c.concern, tests: t.byClause.get(c.id)?.length ?? 0, statement: c.statement,
         ...(c.untestable ? { untestable: c.untestable } : {}),
