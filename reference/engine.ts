@@ -82,6 +82,8 @@ export interface EngineOptions {
 }
 
 const MAX_DOMAINS = 100;
+/** What a long poll that ends with no task answers. */
+const NO_TASK = { startedEventId: 0, previousStartedEventId: 0 };
 const DEFAULT_PAGE = 1000;
 const EVENTS_WAKING_THE_DECIDER = new Set([
   'WorkflowExecutionCancelRequested', 'ChildWorkflowExecutionStarted', 'ChildWorkflowExecutionCompleted',
@@ -510,7 +512,7 @@ export class Engine {
         timer: setTimeout(() => {
           const list = this.waiters.get(queueKey) ?? [];
           list.splice(list.indexOf(waiter), 1);
-          resolve({ startedEventId: 0, previousStartedEventId: 0 });
+          resolve({ ...NO_TASK });
         }, this.pollTimeoutMs),
       };
       const list = this.waiters.get(queueKey) ?? [];
@@ -782,7 +784,7 @@ export class Engine {
     for (const list of this.waiters.values()) {
       for (const w of list.splice(0)) {
         clearTimeout(w.timer);
-        w.resolve({ startedEventId: 0, previousStartedEventId: 0 });
+        w.resolve({ ...NO_TASK });
       }
     }
   }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceConfig } from '../src/generated/types.ts';
+import { TARGET_PREFIX } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
 import { Engine } from './engine.ts';
@@ -12,7 +13,6 @@ import { validateInput } from './validation.ts';
 
 export type { ReferenceConfig };
 
-const TARGET_PREFIX = 'SimpleWorkflowService.';
 
 type Handler = (engine: Engine, input: never) => unknown;
 /** Every operation the reference serves: its input shape and the engine method behind it. */

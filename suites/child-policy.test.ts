@@ -5,8 +5,7 @@
 import { describe } from 'vitest';
 import { childPolicies } from '../src/contract/constraints.ts';
 import type { ChildPolicy } from '../src/generated/types.ts';
-import { cites, expect, it, type Run } from '../src/harness/battery.ts';
-import type { Scenario } from '../src/harness/scenario.ts';
+import { cites, expect, it, type Run, type Scenario } from '../src/harness/battery.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
 
 const policies = childPolicies();

@@ -4,9 +4,9 @@
  * executions, deprecated again.
  */
 import { describe } from 'vitest';
-import { ensureDomain, ensureTypes } from '../src/harness/prepare.ts';
-import { cites, expect, it, type Run } from '../src/harness/battery.ts';
-import type { Scenario } from '../src/harness/scenario.ts';
+import { validate } from '../src/contract/validators.ts';
+import { ensureDomain, ensureTypes, typeFor } from '../src/harness/prepare.ts';
+import { cites, expect, it, type Run, type Scenario } from '../src/harness/battery.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
 
 let prepared: Promise<{ forCancel: Run; forTerminate: Run }> | undefined;
@@ -27,7 +27,12 @@ function prepare(swf: Scenario) {
 describe.sequential('in a deprecated domain', () => {
   it('no new execution can start', cites('deprecated.no-new-executions'), async ({ swf }) => {
     await prepare(swf);
-    await expect(swf.start({ domain: swf.config.deprecatedDomain })).rejects.toThrow();
+    const res = await swf.raw.send({ operation: 'StartWorkflowExecution', body: {
+      domain: swf.config.deprecatedDomain, workflowId: swf.id('dep'), workflowType: typeFor('TERMINATE'),
+    } });
+    // Refused with a fault envelope; no code is documented for it, so any modeled fault will do.
+    expect(res.status, res.text).toBe(400);
+    expect(validate('ErrorEnvelope', res.json).ok, res.text).toBe(true);
   });
 
   it('RequestCancelWorkflowExecution still records the request', cites('deprecated.cancel'), async ({ swf }) => {

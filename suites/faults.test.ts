@@ -1,15 +1,12 @@
 /** Faults: unknown resources, denied access, the envelope, and the framework's errors (spec/faults.yaml). */
 import { describe } from 'vitest';
 import { SWFServiceException, TerminateWorkflowExecutionCommand } from '@aws-sdk/client-swf';
-import { cites, expect, it } from '../src/harness/battery.ts';
-import type { Scenario } from '../src/harness/scenario.ts';
+import { cites, expect, it, operationsUnderTest, type OperationUnderTest, type Scenario } from '../src/harness/battery.ts';
 import { expectFault, expectSuccess } from '../src/harness/wire.ts';
 
-const operations = ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'] as const;
-const act = (swf: Scenario, op: (typeof operations)[number], body: unknown, client = swf.raw) =>
-  op === 'TerminateWorkflowExecution' ? swf.terminate(body, client) : swf.cancel(body, client);
+const act = (swf: Scenario, op: OperationUnderTest, body: unknown, client = swf.raw) => swf.send(op, body, client);
 
-describe.for(operations)('%s', (op) => {
+describe.for(operationsUnderTest)('%s', (op) => {
   it('a domain never registered is UnknownResourceFault', cites('fault.unknown.domain'), async ({ swf }) => {
     expectFault(await act(swf, op, { domain: `${swf.config.runPrefix}-no-such-domain`, workflowId: swf.id('nx') }), 'UnknownResourceFault');
   });

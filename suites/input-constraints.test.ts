@@ -5,11 +5,9 @@
 import { describe } from 'vitest';
 import type { RawResponse } from '../src/clients/raw.ts';
 import { bodyOf, boundaryCases, type BoundaryCase } from '../src/harness/boundaries.ts';
-import { cites, expect, it } from '../src/harness/battery.ts';
-import type { Scenario } from '../src/harness/scenario.ts';
+import { cites, expect, it, operationsUnderTest, type Scenario } from '../src/harness/battery.ts';
 import { expectFault, expectReachedLookup, expectRejected } from '../src/harness/wire.ts';
 
-const operations = ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'] as const;
 
 // Two tests read one response where a documented fact (refused) and an inferred one (how) are
 // checked apart: the request is sent once.
@@ -20,7 +18,7 @@ function send(swf: Scenario, c: BoundaryCase): Promise<RawResponse> {
   if (!res) {
     const base = { domain: swf.domain, workflowId: swf.id('nx') };
     const body = bodyOf(c, base, swf.config.runPrefix);
-    res = c.operation === 'TerminateWorkflowExecution' ? swf.terminate(body) : swf.cancel(body);
+    res = swf.send(c.operation, body);
     sent.set(key, res);
   }
   return res;
@@ -35,7 +33,7 @@ const enumMessage = (c: BoundaryCase) => {
   return new RegExp(`'${c.member}' failed to satisfy constraint: Member must satisfy enum value set: \\[${value}(, ${value}){${(c.allowed?.length ?? 1) - 1}}\\]`);
 };
 
-describe.for(operations)('%s', (operation) => {
+describe.for(operationsUnderTest)('%s', (operation) => {
   for (const c of boundaryCases(operation)) {
     const name = `${c.member} ${c.label}`;
     const isEnum = c.member === 'childPolicy';
@@ -87,7 +85,7 @@ describe.for(operations)('%s', (operation) => {
 
   it('an unknown member: the outcome is reported', cites('input.unknown-member.reported'), async ({ swf, task, annotate }) => {
     const body = { domain: swf.domain, workflowId: swf.id('nx'), notAMember: 'x' };
-    const res = operation === 'TerminateWorkflowExecution' ? await swf.terminate(body) : await swf.cancel(body);
+    const res = await swf.send(operation, body);
     // Report-only: any well-formed answer passes; what it was is recorded for the report.
     expect(res.status, res.text).toBeLessThan(500);
     const observed = res.status === 200 ? 'accepted' : res.error?.code === 'UnknownResourceFault' ? 'ignored (reached the lookup)' : `rejected with ${res.error?.code}`;

@@ -1,7 +1,6 @@
 /** Which execution a request targets, for both operations (spec/run-id.yaml). */
 import { describe } from 'vitest';
-import { cites, expect, it, type Run } from '../src/harness/battery.ts';
-import type { Scenario } from '../src/harness/scenario.ts';
+import { cites, expect, it, type Run, type Scenario } from '../src/harness/battery.ts';
 import { expectFault, expectSuccess } from '../src/harness/wire.ts';
 
 const operations = [
@@ -11,7 +10,7 @@ const operations = [
 
 describe.for(operations)('$name', (op) => {
   const act = (swf: Scenario, body: { workflowId: string; runId?: string }) =>
-    op.name === 'TerminateWorkflowExecution' ? swf.terminate({ domain: swf.domain, ...body }) : swf.cancel({ domain: swf.domain, ...body });
+    swf.send(op.name, { domain: swf.domain, ...body });
   const hasEvent = async (swf: Scenario, run: Run) => (await swf.history(run)).some((e) => e.eventType === op.event);
 
   it('runId omitted acts on the open execution', cites('runid.omitted.current-open'), async ({ swf }) => {

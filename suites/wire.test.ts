@@ -1,14 +1,11 @@
 /** The wire: void successes, request ids, the pages' example requests, timestamps (spec/wire.yaml). */
 import { describe } from 'vitest';
 import { seedExample, seedOperations } from '../src/contract/seed-examples.ts';
-import { cites, expect, it } from '../src/harness/battery.ts';
+import { cites, expect, it, operationsUnderTest, type Scenario } from '../src/harness/battery.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
 
-describe.for(['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'] as const)('%s success', (op) => {
-  const act = async (swf: Parameters<Parameters<typeof it>[2] & object>[0]['swf']) => {
-    const run = await swf.start();
-    return op === 'TerminateWorkflowExecution' ? swf.terminate({ domain: swf.domain, ...run }) : swf.cancel({ domain: swf.domain, ...run });
-  };
+describe.for(operationsUnderTest)('%s success', (op) => {
+  const act = async (swf: Scenario) => swf.send(op, { domain: swf.domain, ...(await swf.start()) });
 
   it('is HTTP 200 with an empty body', cites('wire.success.empty-body'), async ({ swf }) => {
     const res = await act(swf);

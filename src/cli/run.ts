@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -10,6 +9,8 @@ import type { ExpectationsFile } from '../generated/types.ts';
 import { projectRoot } from '../contract/paths.ts';
 import { spec } from '../contract/spec.ts';
 import { clauseTag } from '../harness/clauses.ts';
+import { isRegionName } from '../harness/config.ts';
+import { referencePrincipals } from '../harness/principals.ts';
 import { buildReport, expectationsFrom } from '../report/conformance.ts';
 import { toConsole } from '../report/markdown.ts';
 import { ResultsReporter } from '../report/results.ts';
@@ -97,7 +98,7 @@ function validate(opts: RunOptions): { expectations?: { file: string; content: E
       throw new UsageError(`--endpoint ${opts.endpoint}: not an http or https URL`);
     }
   }
-  if (opts.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(opts.region)) throw new UsageError(`--region ${opts.region}: not a region name`);
+  if (opts.region !== undefined && !isRegionName(opts.region)) throw new UsageError(`--region ${opts.region}: not a region name`);
   if (opts.preset !== undefined && !Object.hasOwn(presets, opts.preset)) throw new UsageError(`--preset ${opts.preset}: not one of ${Object.keys(presets).join(', ')}`);
   if ((opts.image || opts.preset) && opts.endpoint) throw new UsageError('--endpoint cannot be combined with --image or --preset');
   for (const e of opts.env) if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(e)) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
@@ -120,20 +121,13 @@ function validate(opts: RunOptions): { expectations?: { file: string; content: E
  * battery's side of the credentials goes into this process's environment.
  */
 function referenceWithAuth(): Record<string, string> {
-  const key = (p: string) => `${p}${randomBytes(6).toString('hex').toUpperCase()}`;
-  const main = { accessKeyId: key('AKIDSWFCI'), secretAccessKey: randomBytes(20).toString('hex'), principal: 'suite' };
-  const restricted = { accessKeyId: key('AKIDSWFCIR'), secretAccessKey: randomBytes(20).toString('hex'), principal: 'restricted' };
+  const { main, restricted, config } = referencePrincipals();
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: main.accessKeyId, AWS_SECRET_ACCESS_KEY: main.secretAccessKey,
     SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID: restricted.accessKeyId, SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY: restricted.secretAccessKey,
   });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
-  const config = {
-    auth: { credentials: [main, restricted] },
-    policy: { principals: { suite: [{ actions: ['*'], domains: ['*'] }], restricted: [{ actions: ['DescribeDomain', 'ListDomains'], domains: ['*'] }] } },
-    pollTimeoutMs: 5000,
-  };
   return { SWF_CONFORMANCE_REFERENCE_CONFIG: JSON.stringify(config) };
 }
 

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { request as undiciRequest, Agent } from 'undici';
+import { TARGET_PREFIX } from '../contract/protocol.ts';
 import { resolveErrorCode } from './errors.ts';
 
-export const TARGET_PREFIX = 'SimpleWorkflowService.';
 
 /** One request and its response, as sent and received; what reports show for a failure. */
 export interface Exchange {
@@ -124,6 +123,3 @@ export class RawClient {
 function lowerKeys(h: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 }
-
-/** A request id for things the suite names itself. */
-export const newId = () => randomUUID();

@@ -23,9 +23,10 @@ const files = loadSchemaFiles();
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 for (const schema of files.values()) ajv.addSchema(schema);
 
-function idOf(name: string): string {
-  const schema = files.get(`${name}.schema.json`);
-  if (!schema?.$id) throw new Error(`no schema named ${name} in schemas/`);
+/** A schema's $id by its title: SWF shapes and the project's own files alike. */
+function idOf(title: string): string {
+  const schema = [...files.values()].find((s) => s.title === title);
+  if (!schema?.$id) throw new Error(`no schema titled ${title} in schemas/`);
   return schema.$id;
 }
 
@@ -39,12 +40,6 @@ function compiledFor(name: string): ValidateFunction {
   }
   return fn;
 }
-
-/** Every top-level shape of schemas/ (schemas with a type, not $defs-only files). */
-const projectOwnSchemas = new Set(['SpecFile', 'SpecSources', 'ReferenceConfig', 'ExpectationsFile']);
-export const shapeNames: ShapeName[] = [...files.values()]
-  .filter((s) => s.type && s.title && !projectOwnSchemas.has(s.title))
-  .map((s) => s.title as ShapeName);
 
 function pathOf(error: ErrorObject): string {
   const parts = error.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -98,9 +93,7 @@ export function assertShape<N extends ShapeName>(name: N, data: unknown): Shapes
   return result.value;
 }
 
-const fileOfTitle: Record<string, string> = { SpecFile: 'spec-file', SpecSources: 'spec-sources', ReferenceConfig: 'reference-config', ExpectationsFile: 'expectations' };
-
-/** The compiled validator of any schema file by its title, for schemas that are not SWF shapes. */
+/** The compiled validator of any schema by its title, for schemas that are not SWF shapes. */
 export function validatorForTitle(title: string): ValidateFunction {
-  return compiledFor(fileOfTitle[title] ?? title);
+  return compiledFor(title);
 }

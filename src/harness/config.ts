@@ -43,6 +43,9 @@ export class ConfigError extends Error {}
 
 const DOMAIN = /^[^:/|\u0000-\u001f\u007f-\u009f]{1,256}$/;
 
+/** Whether a string has the shape of an AWS region name (us-east-1, eu-central-2, ...). */
+export const isRegionName = (region: string) => /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region);
+
 export function readEnvConfig(env: NodeJS.ProcessEnv, ledgerDir: string): Omit<BatteryConfig, 'endpoint' | 'targetName' | 'credentials' | 'kind' | 'verifiesCredentials'> & { endpoint?: string } {
   const endpoint = env.AWS_ENDPOINT_URL_SWF || env.AWS_ENDPOINT_URL || undefined;
   if (endpoint !== undefined) {
@@ -55,7 +58,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, ledgerDir: string): Omit<B
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`the endpoint must be http or https: "${endpoint}"`);
   }
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`AWS_REGION is not a region name: "${region}"`);
+  if (!isRegionName(region)) throw new ConfigError(`AWS_REGION is not a region name: "${region}"`);
   const domain = env.SWF_CONFORMANCE_DOMAIN || 'swf-conformance';
   if (!DOMAIN.test(domain) || domain.includes('arn')) throw new ConfigError(`SWF_CONFORMANCE_DOMAIN is not a valid domain name: "${domain}"`);
   const runPrefix = env.SWF_CONFORMANCE_RUN_PREFIX || `swfc-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;

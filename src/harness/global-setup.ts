@@ -4,7 +4,6 @@
  * target to the test workers. Its teardown, and Ctrl-C or SIGTERM, terminate every execution of
  * the run's ledger that is still open.
  */
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -14,21 +13,13 @@ import { readEnvConfig, type BatteryConfig } from './config.ts';
 import { mainCredentials } from './credentials.ts';
 import { cleanUp, Ledger } from './ledger.ts';
 import { ensureDomain, ensureTypes } from './prepare.ts';
+import { referencePrincipals } from './principals.ts';
 import { onShutdown } from './shutdown.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     battery: BatteryConfig;
   }
-}
-
-/** The principals of the embedded reference: the suite's own, and one that may not act on executions. */
-function referencePrincipals() {
-  const secret = () => randomBytes(20).toString('hex');
-  return {
-    main: { accessKeyId: `AKIDSWFC${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: secret() },
-    restricted: { accessKeyId: `AKIDSWFCR${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: secret() },
-  };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -39,17 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     config = { ...env, endpoint: env.endpoint, kind: 'endpoint', targetName: env.endpoint, verifiesCredentials: !/^(0|false|no)$/i.test(process.env.SWF_CONFORMANCE_VERIFIES_CREDENTIALS ?? '') };
   } else {
     const principals = referencePrincipals();
-    reference = await startReference({
-      pollTimeoutMs: 5_000,
-      region: env.region,
-      auth: { credentials: [{ ...principals.main, principal: 'suite' }, { ...principals.restricted, principal: 'restricted' }] },
-      policy: {
-        principals: {
-          suite: [{ actions: ['*'], domains: ['*'] }],
-          restricted: [{ actions: ['DescribeDomain', 'ListDomains'], domains: ['*'] }],
-        },
-      },
-    });
+    reference = await startReference({ ...principals.config, region: env.region });
     config = {
       ...env, endpoint: reference.url, kind: 'reference', targetName: 'embedded reference',
       credentials: principals.main, restricted: principals.restricted, verifiesCredentials: true,

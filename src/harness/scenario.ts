@@ -8,6 +8,9 @@ import type { BatteryConfig } from './config.ts';
 import type { Ledger } from './ledger.ts';
 import { typeFor } from './prepare.ts';
 
+export type OperationUnderTest = 'RequestCancelWorkflowExecution' | 'TerminateWorkflowExecution';
+export const operationsUnderTest: OperationUnderTest[] = ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'];
+
 export interface Run {
   workflowId: string;
   runId: string;
@@ -135,16 +138,18 @@ export class Scenario {
     }
   }
 
-  /** RequestCancelWorkflowExecution as sent on the wire; the body may be anything. */
-  cancel(body: unknown, client: RawClient = this.raw): Promise<RawResponse> {
+  /** One of the two operations under test, as sent on the wire; the body may be anything. */
+  send(operation: OperationUnderTest, body: unknown, client: RawClient = this.raw): Promise<RawResponse> {
     this.guard(body);
-    return client.send({ operation: 'RequestCancelWorkflowExecution', body });
+    return client.send({ operation, body });
   }
 
-  /** TerminateWorkflowExecution as sent on the wire; the body may be anything. */
-  terminate(body: unknown, client: RawClient = this.raw): Promise<RawResponse> {
-    this.guard(body);
-    return client.send({ operation: 'TerminateWorkflowExecution', body });
+  cancel(body: unknown, client?: RawClient): Promise<RawResponse> {
+    return this.send('RequestCancelWorkflowExecution', body, client);
+  }
+
+  terminate(body: unknown, client?: RawClient): Promise<RawResponse> {
+    return this.send('TerminateWorkflowExecution', body, client);
   }
 
   async describe(run: Run, domain = this.domain): Promise<WorkflowExecutionDetail> {
