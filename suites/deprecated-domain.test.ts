@@ -27,8 +27,11 @@ function prepare(swf: Scenario) {
 describe.sequential('in a deprecated domain', () => {
   it('no new execution can start', cites('deprecated.no-new-executions'), async ({ swf }) => {
     await prepare(swf);
+    const workflowId = swf.id('dep');
+    // Should the target wrongly start it, the run's cleanup must find it.
+    swf.ledger.intend({ domain: swf.config.deprecatedDomain, workflowId });
     const res = await swf.raw.send({ operation: 'StartWorkflowExecution', body: {
-      domain: swf.config.deprecatedDomain, workflowId: swf.id('dep'), workflowType: typeFor('TERMINATE'),
+      domain: swf.config.deprecatedDomain, workflowId, workflowType: typeFor('TERMINATE'),
     } });
     // Refused with a fault envelope; no code is documented for it, so any modeled fault will do.
     expect(res.status, res.text).toBe(400);

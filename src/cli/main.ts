@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { cleanupCommand } from './cleanup.ts';
 import { listCommand } from './list.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
@@ -16,11 +17,12 @@ let exitCode: number = EXIT.conformant;
 runCommand(program, (code) => { exitCode = code; });
 serveCommand(program);
 listCommand(program);
+cleanupCommand(program, (code) => { exitCode = code; });
 
 try {
   await program.parseAsync(process.argv);
   // serve keeps running; run and list end here with their verdict.
-  if (['run', 'list'].includes(program.args[0] ?? '')) process.exit(exitCode);
+  if (['run', 'list', 'cleanup'].includes(program.args[0] ?? '')) process.exit(exitCode);
 } catch (error) {
   if (error instanceof CommanderError) {
     // --help and --version end here with exit code 0; everything else is a usage error.

@@ -1,17 +1,19 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { startVitest } from 'vitest/node';
+import { createVitest, type Vitest } from 'vitest/node';
 import { stringify } from 'yaml';
-import { writeFileSync } from "node:fs";
 import type { ExpectationsFile } from '../generated/types.ts';
 import { projectRoot } from '../contract/paths.ts';
 import { spec } from '../contract/spec.ts';
 import { clauseTag } from '../harness/clauses.ts';
-import { isRegionName } from '../harness/config.ts';
+import { ConfigError, isRegionName } from '../harness/config.ts';
+import { TargetError } from '../harness/prepare.ts';
+import { openTarget, prepareTarget, type OpenedTarget } from '../harness/target.ts';
 import { referencePrincipals } from '../harness/principals.ts';
-import { buildReport, expectationsFrom } from '../report/conformance.ts';
+import { buildReport, expectationsFrom, testJudge } from '../report/conformance.ts';
 import { toConsole } from '../report/markdown.ts';
 import { ResultsReporter } from '../report/results.ts';
 import { writeReport } from '../report/write.ts';
@@ -19,7 +21,8 @@ import { readConfigFile } from './config-file.ts';
 import { checkReachable } from './preflight.ts';
 import { integerOption } from './options.ts';
 import { ContainerError, presets, startContainer, type ContainerOptions, type RunningContainer } from '../targets/container.ts';
-import { onShutdown } from '../harness/shutdown.ts';
+import { Interrupts, withoutNewListeners } from './interrupts.ts';
+import { checkTagExpressions, collectSelection } from './selection.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface RunOptions {
@@ -76,12 +79,7 @@ export function runCommand(program: Command, setExit: (code: number) => void): v
 function validate(opts: RunOptions): { expectations?: { file: string; content: ExpectationsFile }; tagsFilter: string[] } {
   const { byId, concerns } = spec();
   for (const id of opts.clause) if (!byId.has(id)) throw new UsageError(`--clause ${id}: no such clause (see swf-conformance list)`);
-  const knownTags = new Set(['documented', 'recorded', 'inferred', ...concerns, ...[...byId.keys()].map(clauseTag)]);
-  for (const expr of opts.tags) {
-    for (const tag of expr.split(/&&|\|\||!|\(|\)|\s+/).filter(Boolean)) {
-      if (!knownTags.has(tag)) throw new UsageError(`--tags ${expr}: unknown tag "${tag}" (a grade, a concern such as ${concerns[0]}, or clause:<id>)`);
-    }
-  }
+  checkTagExpressions(opts.tags);
   if (opts.grep !== undefined) {
     try {
       new RegExp(opts.grep);
@@ -110,9 +108,29 @@ function validate(opts: RunOptions): { expectations?: { file: string; content: E
     if (unknown.length) throw new UsageError(`expectation file ${opts.expect} names unknown clause(s): ${unknown.join(', ')}`);
     expectations = { file: opts.expect, content };
   }
+  checkWritableFolder(opts.report, '--report');
+  if (opts.updateExpectations) checkWritableFolder(dirname(resolve(opts.updateExpectations)), '--update-expectations', { create: false });
   const tagsFilter = [...opts.tags];
   if (opts.clause.length) tagsFilter.push(opts.clause.map(clauseTag).join(' || '));
   return { ...(expectations ? { expectations } : {}), tagsFilter };
+}
+
+/** Fails before the run, not after it, when the reports could not be written. */
+function checkWritableFolder(dir: string, flag: string, options: { create?: boolean } = {}): void {
+  const path = resolve(dir);
+  try {
+    if (existsSync(path)) {
+      if (!statSync(path).isDirectory()) throw new UsageError(`${flag} ${dir}: not a folder`);
+    } else if (options.create === false) {
+      throw new UsageError(`${flag}: the folder ${dir} does not exist`);
+    } else {
+      mkdirSync(path, { recursive: true });
+    }
+    accessSync(path, constants.W_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${flag} ${dir}: cannot write there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }
 
 /**
@@ -147,36 +165,59 @@ function containerOptions(opts: RunOptions): ContainerOptions | undefined {
 }
 
 async function run(opts: RunOptions): Promise<number> {
-  const { expectations, tagsFilter } = validate(opts);
-  const containerSpec = containerOptions(opts);
-  let container: RunningContainer | undefined;
-  if (containerSpec) {
-    console.log(`swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`);
-    try {
-      container = await startContainer(containerSpec);
-    } catch (error) {
-      if (error instanceof ContainerError) throw new UsageError(error.message);
-      throw error;
-    }
-    const started = container;
-    const forget = onShutdown(() => started.stop());
-    // An emulator in a container takes any credentials; lend the battery some when none are set.
-    if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-    try {
-      console.log(`swf-conformance: ${containerSpec.image} answers at ${started.url}`);
-      return await runBattery({ ...opts, endpoint: started.url }, expectations, tagsFilter, containerSpec.image, started);
-    } finally {
-      await started.stop();
-      forget();
-    }
+  const plan = validate(opts);
+  const interrupts = new Interrupts();
+  interrupts.install();
+  try {
+    return await runWithTarget(opts, plan, interrupts);
+  } finally {
+    interrupts.uninstall();
   }
-  return runBattery(opts, expectations, tagsFilter);
+}
+
+/** Resolves with the promise's value, or with undefined as soon as the signal aborts. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolveWith, reject) => {
+    const onAbort = () => resolveWith(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then((v) => { signal.removeEventListener('abort', onAbort); resolveWith(v); }, (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
+}
+
+async function runWithTarget(opts: RunOptions, plan: ReturnType<typeof validate>, interrupts: Interrupts): Promise<number> {
+  const containerSpec = containerOptions(opts);
+  if (!containerSpec) return runBattery(opts, plan, interrupts);
+  console.log(`swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`);
+  const starting = startContainer(containerSpec);
+  let container: RunningContainer | undefined;
+  try {
+    container = await unlessAborted(starting, interrupts.run.signal);
+  } catch (error) {
+    if (error instanceof ContainerError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (!container) {
+    // Interrupted while it started: stop it once it is up, then leave.
+    await starting.then((c) => c.stop(), () => undefined);
+    console.error(`swf-conformance: ${containerSpec.image} stopped; nothing was run`);
+    return interrupts.exitCode;
+  }
+  // An emulator in a container takes any credentials; lend the battery some when none are set.
+  if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  try {
+    console.log(`swf-conformance: ${containerSpec.image} answers at ${container.url}`);
+    return await runBattery({ ...opts, endpoint: container.url }, plan, interrupts, containerSpec.image, container);
+  } finally {
+    await container.stop();
+  }
 }
 
 async function runBattery(
-  opts: RunOptions, expectations: ReturnType<typeof validate>['expectations'], tagsFilter: string[],
-  targetName?: string, container?: RunningContainer,
+  opts: RunOptions, plan: ReturnType<typeof validate>, interrupts: Interrupts,
+  imageName?: string, container?: RunningContainer,
 ): Promise<number> {
+  const { expectations, tagsFilter } = plan;
   if (opts.endpoint) process.env.AWS_ENDPOINT_URL_SWF = opts.endpoint;
   if (opts.region) process.env.AWS_REGION = opts.region;
   if (opts.profile) process.env.AWS_PROFILE = opts.profile;
@@ -191,8 +232,111 @@ async function runBattery(
       throw new UsageError(`no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`);
     }
   }
+  let target: OpenedTarget;
+  try {
+    target = await openTarget(process.env, { ...(imageName ? { targetName: `${imageName} (${endpoint})`, outlivesRun: false } : {}) });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  try {
+    return await runPrepared(opts, expectations, tagsFilter, interrupts, target, container);
+  } finally {
+    await target.close();
+  }
+}
+
+async function runPrepared(
+  opts: RunOptions, expectations: ReturnType<typeof validate>['expectations'], tagsFilter: string[], interrupts: Interrupts,
+  target: OpenedTarget, container?: RunningContainer,
+): Promise<number> {
   const reportDir = resolve(opts.report);
-  const results = new ResultsReporter();
+  const startedAt = new Date();
+  const errors: string[] = [];
+  const judge = testJudge({ strict: Boolean(opts.strict), ...(expectations ? { expectations } : {}) });
+  const results = new ResultsReporter(judge);
+  const selecting = Boolean(opts.clause.length || opts.tags.length || opts.grep);
+  let selected: Set<string> | undefined;
+  const finish = async (): Promise<number> => {
+    const cleaned = await cleanUpAfter(target, interrupts);
+    if (cleaned) errors.push(cleaned);
+    if (container && !(await container.running())) {
+      errors.push(`the emulator container stopped during the run; its last log lines: ${(await container.logs(20)).trim().split('\n').slice(-3).join(' | ')}`);
+    }
+    if (interrupts.signal) errors.unshift(`interrupted by ${interrupts.signal}`);
+    const report = buildReport(spec(), results.outcomes, {
+      target: target.config.targetName, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: Boolean(opts.strict),
+      strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
+      // After an interruption, the workers' own errors are its echo, not a second cause.
+      ...(selected ? { selected } : {}), errors: interrupts.signal ? errors : [...errors, ...results.errors],
+    });
+    const written = writeReport(reportDir, report);
+    process.stdout.write(toConsole(report));
+    console.log(`\nreports: ${written.join(', ')}`);
+    if (opts.updateExpectations && report.verdict !== 'incomplete') {
+      const previous = existsSync(opts.updateExpectations) ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file') : expectations?.content;
+      const implementation = previous?.implementation ?? new URL(target.config.kind === 'reference' ? 'http://reference' : target.config.endpoint).hostname;
+      writeFileSync(opts.updateExpectations, stringify(expectationsFrom(report, implementation, previous), { lineWidth: 100 }));
+      console.log(`wrote ${opts.updateExpectations}`);
+    }
+    if (interrupts.signal) return interrupts.exitCode;
+    if (report.verdict === 'incomplete') {
+      console.error(`swf-conformance: the run is incomplete: ${report.errors[0]}`);
+      return 2;
+    }
+    return report.verdict === 'conformant' ? 0 : 1;
+  };
+
+  console.log(`swf-conformance: running the battery against ${target.config.targetName}`);
+  try {
+    await prepareTarget(target);
+  } catch (error) {
+    if (!(error instanceof TargetError || error instanceof ConfigError)) throw error;
+    errors.push(error.message);
+    return finish();
+  }
+  if (interrupts.run.signal.aborted) return finish();
+
+  const vitestLog: string[] = [];
+  const onRejection = (reason: unknown) => { errors.push(`unhandled rejection: ${String((reason as Error)?.message ?? reason).split('\n')[0]}`); };
+  process.on('unhandledRejection', onRejection);
+  let vitest: Vitest | undefined;
+  try {
+    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog));
+    vitest.provide('battery', target.config);
+    const running = vitest;
+    const stop = () => { void running.cancelCurrentRun('keyboard-input').then(() => running.close()).catch(() => undefined); };
+    interrupts.run.signal.addEventListener('abort', stop, { once: true });
+    if (selecting) {
+      const selection = await collectSelection(vitest);
+      if (interrupts.run.signal.aborted) return await finish();
+      if (selection.tests === 0) throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
+      selected = selection.clauses;
+      console.log(`swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${selection.clauses.size} clause${selection.clauses.size === 1 ? '' : 's'} selected`);
+    }
+    try {
+      await vitest.start();
+    } catch (error) {
+      if (!interrupts.run.signal.aborted) errors.push(`the battery stopped: ${(error as Error).message.split('\n')[0]}`);
+    }
+    interrupts.run.signal.removeEventListener('abort', stop);
+    await vitest.close();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    errors.push(`the battery could not run: ${(error as Error).message.split('\n')[0]}`);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    await vitest?.close().catch(() => undefined);
+    if (vitestLog.join('').trim()) {
+      mkdirSync(reportDir, { recursive: true });
+      writeFileSync(join(reportDir, 'vitest-errors.log'), vitestLog.join(''));
+    }
+  }
+  return finish();
+}
+
+/** The battery's vitest, its own error output kept for the report folder instead of printed with stack traces. */
+async function createBatteryVitest(opts: RunOptions, reportDir: string, results: ResultsReporter, tagsFilter: string[], log: string[]): Promise<Vitest> {
   const reporters: unknown[] = [results];
   const outputFile: Record<string, string> = {};
   for (const r of opts.reporter) {
@@ -200,10 +344,8 @@ async function runBattery(
     if (r === 'junit') outputFile.junit = resolve(reportDir, 'vitest-junit.xml');
     if (r === 'json') outputFile.json = resolve(reportDir, 'vitest-results.json');
   }
-  const target = targetName ? `${targetName} (${endpoint})` : endpoint ?? 'embedded reference';
-  console.log(`swf-conformance: running the battery against ${target}`);
-  const startedAt = new Date();
-  const vitest = await startVitest('test', [], {
+  const stderr = new Writable({ write: (chunk, _encoding, done) => { log.push(String(chunk)); done(); } });
+  return createVitest('test', {
     root: projectRoot,
     config: resolve(projectRoot, 'vitest.config.ts'),
     project: ['battery'],
@@ -213,30 +355,30 @@ async function runBattery(
     ...(opts.grep ? { testNamePattern: opts.grep } : {}),
     ...(tagsFilter.length ? { tagsFilter } : {}),
     passWithNoTests: true,
-  });
-  await vitest?.close();
-  // vitest sets the exit code from its own view of the run; the verdict here is the report's.
-  process.exitCode = 0;
-  if (container && !(await container.running())) {
-    results.errors.push(`the emulator container stopped during the run; its last log lines:\n${(await container.logs(20)).trimEnd()}`);
-  }
-  const selected = opts.clause.length || opts.tags.length || opts.grep ? (id: string) => results.outcomes.some((t) => t.clauses.includes(id)) : undefined;
-  const report = buildReport(spec(), results.outcomes, {
-    target, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: Boolean(opts.strict),
-    strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
-    ...(selected ? { selected } : {}), errors: results.errors,
-  });
-  const written = writeReport(reportDir, report);
-  process.stdout.write(toConsole(report));
-  console.log(`\nreports: ${written.join(', ')}`);
-  if (opts.updateExpectations) {
-    const previous = existsSync(opts.updateExpectations) ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file') : expectations?.content;
-    const implementation = previous?.implementation ?? new URL(endpoint ?? 'http://reference').hostname;
-    writeFileSync(opts.updateExpectations, stringify(expectationsFrom(report, implementation, previous), { lineWidth: 100 }));
-    console.log(`wrote ${opts.updateExpectations}`);
-  }
-  if (results.outcomes.length === 0 && results.errors.length) throw new UsageError(`the battery could not run: ${results.errors[0]?.split('\n')[0]}`);
-  if (container && results.errors.some((e) => e.startsWith('the emulator container stopped'))) return 2;
-  return report.conformant ? 0 : 1;
+  }, {}, { stdout: process.stdout, stderr } as never);
 }
 
+function describeSelection(opts: RunOptions): string {
+  return [...(opts.grep ? [`--grep ${opts.grep}`] : []), ...opts.clause.map((c) => `--clause ${c}`), ...opts.tags.map((t) => `--tags ${t}`)].join(' ');
+}
+
+/**
+ * Terminates what the run left open. Returns why the cleanup is incomplete, if it is; the ledger
+ * is removed when nothing can be left, and kept, with the command that finishes the job, otherwise.
+ */
+async function cleanUpAfter(target: OpenedTarget, interrupts: Interrupts): Promise<string | undefined> {
+  const total = target.ledger.entries().length;
+  if (interrupts.signal && total) console.error(`swf-conformance: terminating what is still open of the ${total} executions the run started`);
+  const result = await target.cleanUp({ signal: interrupts.cleanup.signal });
+  const header = `swf-conformance cleanup: ${result.checked} of ${total} executions checked, ${result.terminated} still open were terminated`;
+  const left = total - result.checked + result.failed.length;
+  const outlives = target.outlivesRun;
+  if (left === 0 || !outlives) {
+    if (result.terminated || interrupts.signal) (interrupts.signal ? console.error : console.log)(`${header}${left && !outlives ? `; ${target.config.targetName} ends with the run, so nothing is left open` : ''}`);
+    target.ledger.remove();
+    return undefined;
+  }
+  const why = result.failed[0] ? ` (first: ${result.failed[0].reason})` : '';
+  console.error(`${header}; ${left} may still be open${why}; ledger kept at ${target.ledger.file}; finish with: swf-conformance cleanup --ledger ${target.ledger.file}`);
+  return `cleanup incomplete: ${left} executions may still be open; ledger ${target.ledger.file}`;
+}

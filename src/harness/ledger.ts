@@ -1,41 +1,110 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RawClient } from '../clients/raw.ts';
 
-/** One execution the run started: the only kind the suite may cancel or terminate. */
+/**
+ * One execution the run started, or is about to start: the only kind the suite may cancel or
+ * terminate. An entry without a runId is an intent, written before the start request is sent, so
+ * that an execution whose start answer never reached the run (a worker killed by Ctrl-C) is still
+ * found; its workflowId carries the run's unique prefix, so every open execution with it is the run's.
+ */
 export interface LedgerEntry {
   domain: string;
   workflowId: string;
-  runId: string;
+  runId?: string;
 }
+
+/** The ledger's first line: where its executions live, so that a later `cleanup` can reach them. */
+export interface LedgerHeader {
+  ledger: 1;
+  endpoint: string;
+  region: string;
+  runPrefix: string;
+  /** "embedded reference", the endpoint, or an image name: targets that end with the run need no later cleanup. */
+  target: string;
+  /** Whether the target outlives the run (an endpoint) or ends with it (the embedded reference, a container). */
+  outlivesRun: boolean;
+  startedAt: string;
+}
+
+export class LedgerError extends Error {}
 
 /**
  * The record of every execution the run starts, shared by the test workers through one
  * append-only file (one JSON line per execution), so that cleanup can find them all.
  */
 export class Ledger {
-  constructor(readonly file: string) {
+  constructor(readonly file: string) {}
+
+  /** Creates the file with its header; a run calls this once, before any test starts. */
+  static create(file: string, header: Omit<LedgerHeader, 'ledger'>): Ledger {
     mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ ledger: 1, ...header })}\n`);
+    return new Ledger(file);
   }
 
-  record(entry: LedgerEntry): void {
+  /** Opens an existing ledger, for `cleanup --ledger`. */
+  static open(file: string): { ledger: Ledger; header: LedgerHeader } {
+    let first: string | undefined;
+    try {
+      first = readFileSync(file, 'utf8').split('\n')[0];
+    } catch (error) {
+      throw new LedgerError(`cannot read ledger ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    let header: LedgerHeader | undefined;
+    try {
+      header = JSON.parse(first ?? '') as LedgerHeader;
+    } catch { /* reported below */ }
+    if (header?.ledger !== 1 || typeof header.endpoint !== 'string' || typeof header.region !== 'string') {
+      throw new LedgerError(`${file} is not a swf-conformance ledger (its first line has no endpoint and region)`);
+    }
+    return { ledger: new Ledger(file), header };
+  }
+
+  /** Records that an execution with this workflowId is about to be started. */
+  intend(entry: Omit<LedgerEntry, 'runId'>): void {
+    this.append({ domain: entry.domain, workflowId: entry.workflowId });
+  }
+
+  record(entry: LedgerEntry & { runId: string }): void {
+    this.append(entry);
+  }
+
+  private append(entry: LedgerEntry): void {
     appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
   }
 
+  /**
+   * The executions to check: every recorded run, and every intent no run was recorded for after
+   * it (a start whose answer the run never saw).
+   */
   entries(): LedgerEntry[] {
     if (!existsSync(this.file)) return [];
-    const seen = new Set<string>();
-    return readFileSync(this.file, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
+    const lines = readFileSync(this.file, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
       try {
-        const e = JSON.parse(line) as LedgerEntry;
-        const key = `${e.domain}|${e.workflowId}|${e.runId}`;
-        if (seen.has(key)) return [];
-        seen.add(key);
-        return [e];
+        const e = JSON.parse(line) as Partial<LedgerEntry> & { ledger?: number };
+        return e.ledger === undefined && typeof e.domain === 'string' && typeof e.workflowId === 'string' ? [e as LedgerEntry] : [];
       } catch {
         return [];
       }
     });
+    const execution = (e: LedgerEntry) => `${e.domain}|${e.workflowId}`;
+    const lastRecorded = new Map<string, number>();
+    lines.forEach((e, i) => { if (e.runId !== undefined) lastRecorded.set(execution(e), i); });
+    const seen = new Set<string>();
+    const out: LedgerEntry[] = [];
+    lines.forEach((e, i) => {
+      const key = `${execution(e)}|${e.runId ?? ''}`;
+      if (seen.has(key)) return;
+      if (e.runId === undefined && (lastRecorded.get(execution(e)) ?? -1) > i) return;
+      seen.add(key);
+      out.push(e);
+    });
+    return out;
+  }
+
+  remove(): void {
+    rmSync(this.file, { force: true });
   }
 }
 
@@ -45,30 +114,50 @@ export interface CleanupResult {
   failed: { entry: LedgerEntry; reason: string }[];
 }
 
+type Progress = (result: CleanupResult, total: number) => void;
+
 /**
  * Terminates every execution of the ledger that is still open, by its exact runId, and nothing
- * else. An execution that is already closed, or gone, is left alone.
+ * else. An execution that is already closed, or gone, is left alone. An intent is resolved to the
+ * open executions with its workflowId first. `signal` stops it between executions.
  */
-export async function cleanUp(ledger: Ledger, raw: RawClient, concurrency = 8): Promise<CleanupResult> {
+export async function cleanUp(ledger: Ledger, raw: RawClient, options: { concurrency?: number; signal?: AbortSignal; onProgress?: Progress } = {}): Promise<CleanupResult> {
   const result: CleanupResult = { checked: 0, terminated: 0, failed: [] };
   const queue = ledger.entries();
-  const worker = async () => {
-    for (let entry = queue.shift(); entry; entry = queue.shift()) await cleanOne(entry);
+  const total = queue.length;
+  const terminate = async (entry: LedgerEntry & { runId: string }) => {
+    const res = await raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: entry.domain, workflowId: entry.workflowId, runId: entry.runId, reason: 'swf-conformance cleanup', childPolicy: 'TERMINATE' } });
+    if (res.status === 200) result.terminated += 1;
+    else if (res.error?.code !== 'UnknownResourceFault') result.failed.push({ entry, reason: `${res.status} ${res.error?.code ?? res.text.slice(0, 120)}` });
   };
   const cleanOne = async (entry: LedgerEntry) => {
-    result.checked += 1;
-    try {
-      const described = await raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: entry.domain, execution: { workflowId: entry.workflowId, runId: entry.runId } } });
-      const status = (described.json as { executionInfo?: { executionStatus?: string } } | undefined)?.executionInfo?.executionStatus;
-      if (described.status === 200 && status !== 'OPEN') return;
-      if (described.status !== 200 && described.error?.code === 'UnknownResourceFault') return;
-      const res = await raw.send({ operation: 'TerminateWorkflowExecution', body: { ...entry, reason: 'swf-conformance cleanup', childPolicy: 'TERMINATE' } });
-      if (res.status === 200) result.terminated += 1;
-      else if (res.error?.code !== 'UnknownResourceFault') result.failed.push({ entry, reason: `${res.status} ${res.error?.code ?? res.text.slice(0, 120)}` });
-    } catch (error) {
-      result.failed.push({ entry, reason: (error as Error).message });
+    if (entry.runId === undefined) {
+      const listed = await raw.send({ operation: 'ListOpenWorkflowExecutions', body: { domain: entry.domain, startTimeFilter: { oldestDate: 0 }, executionFilter: { workflowId: entry.workflowId } } });
+      if (listed.status !== 200) throw new Error(`ListOpenWorkflowExecutions answered ${listed.status} ${listed.error?.code ?? listed.text.slice(0, 120)}`);
+      const infos = (listed.json as { executionInfos?: { execution?: { workflowId?: string; runId?: string } }[] } | undefined)?.executionInfos ?? [];
+      for (const info of infos) {
+        const runId = info.execution?.runId;
+        if (runId && info.execution?.workflowId === entry.workflowId) await terminate({ ...entry, runId });
+      }
+      return;
+    }
+    const described = await raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: entry.domain, execution: { workflowId: entry.workflowId, runId: entry.runId } } });
+    const status = (described.json as { executionInfo?: { executionStatus?: string } } | undefined)?.executionInfo?.executionStatus;
+    if (described.status === 200 && status !== 'OPEN') return;
+    if (described.status !== 200 && described.error?.code === 'UnknownResourceFault') return;
+    await terminate({ ...entry, runId: entry.runId });
+  };
+  const worker = async () => {
+    for (let entry = queue.shift(); entry && !options.signal?.aborted; entry = queue.shift()) {
+      try {
+        await cleanOne(entry);
+      } catch (error) {
+        result.failed.push({ entry, reason: (error as Error).message });
+      }
+      result.checked += 1;
+      options.onProgress?.(result, total);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
   return result;
 }

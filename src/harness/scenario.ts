@@ -57,6 +57,7 @@ export class Scenario {
     const workflowId = options.workflowId ?? this.id('wf');
     const domain = options.domain ?? this.domain;
     const type = typeFor(options.typeDefault === 'none' ? undefined : options.typeDefault ?? 'TERMINATE');
+    this.ledger.intend({ domain, workflowId });
     const { runId } = assertShape('Run', await this.raw.call('StartWorkflowExecution', {
       domain, workflowId, workflowType: type, taskList: { name: workflowId },
       ...(options.childPolicy ? { childPolicy: options.childPolicy } : {}),
@@ -75,6 +76,10 @@ export class Scenario {
     for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt += 1) {
       const task = await this.poll(run, domain);
       if (!task.taskToken) continue;
+      for (const d of decisions) {
+        const child = d.startChildWorkflowExecutionDecisionAttributes?.workflowId;
+        if (child) this.ledger.intend({ domain, workflowId: child });
+      }
       await this.raw.call('RespondDecisionTaskCompleted', { taskToken: task.taskToken, decisions });
       const started: Run[] = [];
       for (const e of await this.history(task.workflowExecution as Run, domain)) {

@@ -3,11 +3,14 @@ import type { Grade, Spec } from '../contract/spec.ts';
 import { curlOf } from '../harness/exchanges.ts';
 import type { TestOutcome } from './results.ts';
 
-export type ClauseStatus = 'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run';
+export type ClauseStatus = 'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run' | 'not-selected';
+export type TestStatus = Exclude<ClauseStatus, 'not-selected'>;
 export type Expectation = ExpectationsFile['expectations'][number];
+/** conformant: the battery ran and nothing gating failed; incomplete: it could not run whole (exit 2). */
+export type Verdict = 'conformant' | 'not-conformant' | 'incomplete';
 
 export interface TestReport extends TestOutcome {
-  status: 'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run';
+  status: TestStatus;
   curl?: string[];
   expectation?: string;
 }
@@ -32,9 +35,11 @@ export interface ConformanceReport {
   strictExpectations: boolean;
   expectations?: string;
   summary: Record<ClauseStatus, number> & { clauses: number; tests: number };
-  /** Whether the run is conformant, allowing for the expectation file. */
+  verdict: Verdict;
+  /** Whether the run is conformant, allowing for the expectation file: the verdict is conformant. */
   conformant: boolean;
   clauses: ClauseReport[];
+  /** What kept the run from being complete: an error outside a test, an unreachable target, an interruption. */
   errors: string[];
 }
 
@@ -45,28 +50,37 @@ export interface ReportOptions {
   strict: boolean;
   strictExpectations: boolean;
   expectations?: { file: string; content: ExpectationsFile };
-  /** The clause ids the run selected; others are reported as not run. */
-  selected?: (id: string) => boolean;
+  /** The clause ids the run's selection (--grep, --clause, --tags) chose; the others are not selected. */
+  selected?: ReadonlySet<string>;
   errors?: string[];
 }
 
-const ORDER: ClauseStatus[] = ['fail', 'unexpected-pass', 'advisory-fail', 'expected-fail', 'not-run', 'pass'];
+const ORDER: ClauseStatus[] = ['fail', 'unexpected-pass', 'advisory-fail', 'expected-fail', 'not-run', 'pass', 'not-selected'];
 export const statusOrder = (s: ClauseStatus) => ORDER.indexOf(s);
 
-/** Folds test outcomes into a status per clause, allowing for grades, strict mode and expectations. */
-export function buildReport(spec: Spec, outcomes: TestOutcome[], options: ReportOptions): ConformanceReport {
+/** How each test's outcome is judged: by its grade, strict mode and the expectation file. */
+export function testJudge(options: Pick<ReportOptions, 'expectations' | 'strict'>): (t: TestOutcome) => { status: TestStatus; expectation?: Expectation } {
   const expected = options.expectations?.content.expectations ?? [];
   const byClause = new Map(expected.filter((e) => e.clause).map((e) => [e.clause!, e]));
   const byTest = new Map(expected.filter((e) => e.test).map((e) => [e.test!, e]));
-  const expectationOf = (t: TestOutcome) => byTest.get(t.fullName) ?? t.clauses.map((c) => byClause.get(c)).find(Boolean);
+  return (t) => {
+    const expectation = byTest.get(t.fullName) ?? t.clauses.map((c) => byClause.get(c)).find(Boolean);
+    const status: TestStatus = t.state === 'skipped' || t.unreachable ? 'not-run'
+      : t.state === 'failed' ? (expectation ? 'expected-fail' : t.grade === 'inferred' && !options.strict ? 'advisory-fail' : 'fail')
+      : byTest.has(t.fullName) ? 'unexpected-pass' : 'pass';
+    return { status, ...(expectation ? { expectation } : {}) };
+  };
+}
+
+/** Folds test outcomes into a status per clause, allowing for grades, strict mode and expectations. */
+export function buildReport(spec: Spec, outcomes: TestOutcome[], options: ReportOptions): ConformanceReport {
+  const judge = testJudge(options);
+  const byClause = new Map((options.expectations?.content.expectations ?? []).filter((e) => e.clause).map((e) => [e.clause!, e]));
 
   const tests: TestReport[] = outcomes.map((t) => {
-    const e = expectationOf(t);
-    const report: TestReport = { ...t, status: 'pass' };
-    if (e) report.expectation = e.reason;
-    if (t.state === 'skipped') report.status = 'not-run';
-    else if (t.state === 'failed') report.status = e ? 'expected-fail' : t.grade === 'inferred' && !options.strict ? 'advisory-fail' : 'fail';
-    else report.status = byTest.has(t.fullName) ? 'unexpected-pass' : 'pass';
+    const { status, expectation } = judge(t);
+    const report: TestReport = { ...t, status };
+    if (expectation) report.expectation = expectation.reason;
     if (t.exchanges?.length) report.curl = t.exchanges.map(curlOf);
     return report;
   });
@@ -75,27 +89,31 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     const own = tests.filter((t) => t.clauses.includes(c.id));
     const base = { id: c.id, grade: c.grade, concern: c.concern, statement: c.statement, tests: own };
     const listed = byClause.get(c.id);
-    if (own.length === 0) {
-      const reason = c.untestable ? `untestable: ${c.untestable}` : options.selected && !options.selected(c.id) ? 'not selected in this run' : 'no test ran';
-      return { ...base, status: 'not-run', reason };
-    }
+    if (options.selected && !options.selected.has(c.id)) return { ...base, status: 'not-selected', reason: 'not selected in this run' };
+    if (own.length === 0) return { ...base, status: 'not-run', reason: c.untestable ? `untestable: ${c.untestable}` : 'no test ran' };
     const ran = own.filter((t) => t.status !== 'not-run');
     if (ran.length === 0) return { ...base, status: 'not-run', reason: own[0]?.message ?? 'skipped' };
     const worst = ran.map((t) => t.status).sort((a, b) => statusOrder(a) - statusOrder(b))[0]!;
     if (listed && ran.every((t) => t.status === 'pass' || t.status === 'unexpected-pass')) return { ...base, status: 'unexpected-pass', reason: listed.reason };
-    const status: ClauseStatus = worst;
-    return { ...base, status, ...(listed ? { reason: listed.reason } : {}) };
+    return { ...base, status: worst, ...(listed ? { reason: listed.reason } : {}) };
   });
 
   const summary = { clauses: clauses.length, tests: tests.length } as ConformanceReport['summary'];
   for (const s of ORDER) summary[s] = clauses.filter((c) => c.status === s).length;
-  const errors = options.errors ?? [];
-  const conformant = errors.length === 0 && summary.fail === 0 && (!options.strictExpectations || summary['unexpected-pass'] === 0);
+  const errors = [...(options.errors ?? [])];
+  const unreachable = tests.filter((t) => t.unreachable);
+  if (unreachable.length) {
+    errors.push(`the target did not answer ${unreachable.length} test${unreachable.length === 1 ? '' : 's'}, first ${unreachable[0]!.fullName}: ${unreachable[0]!.message ?? ''}`);
+  }
+  if (!errors.length && !tests.some((t) => t.state !== 'skipped')) errors.push('no test ran');
+  const verdict: Verdict = errors.length ? 'incomplete'
+    : summary.fail > 0 || (options.strictExpectations && summary['unexpected-pass'] > 0) ? 'not-conformant' : 'conformant';
   return {
     tool: 'swf-conformance', target: options.target, startedAt: options.startedAt.toISOString(), durationMs: options.durationMs,
     strict: options.strict, strictExpectations: options.strictExpectations,
     ...(options.expectations ? { expectations: options.expectations.file } : {}),
-    summary, conformant, clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
+    summary, verdict, conformant: verdict === 'conformant',
+    clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
   };
 }
 

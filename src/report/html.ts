@@ -1,4 +1,5 @@
 import type { ConformanceReport } from './conformance.ts';
+import { verdictText } from './markdown.ts';
 
 /**
  * One self-contained HTML page: the clause matrix, filters by status and grade, and each
@@ -10,7 +11,7 @@ export function toHtml(r: ConformanceReport): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>swf-conformance: ${r.conformant ? 'conformant' : 'not conformant'} (${escape(r.target)})</title>
+<title>swf-conformance: ${verdictText[r.verdict].toLowerCase()} (${escape(r.target)})</title>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1f24; }
   h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
@@ -32,6 +33,7 @@ export function toHtml(r: ConformanceReport): string {
 <body>
 <h1>swf-conformance: <span id="verdict"></span></h1>
 <div id="meta"></div>
+<ul id="errors"></ul>
 <div class="summary" id="summary"></div>
 <div class="filters">
   <label>Status <select id="status"><option value="">all</option></select></label>
@@ -46,15 +48,16 @@ export function toHtml(r: ConformanceReport): string {
 <script id="report" type="application/json">${data}</script>
 <script>
 const report = JSON.parse(document.getElementById('report').textContent);
-const statuses = ['fail', 'unexpected-pass', 'advisory-fail', 'expected-fail', 'not-run', 'pass'];
+const statuses = ['fail', 'unexpected-pass', 'advisory-fail', 'expected-fail', 'not-run', 'pass', 'not-selected'];
 const el = (tag, attrs = {}, ...children) => {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) k === 'class' ? (e.className = v) : e.setAttribute(k, v);
   for (const c of children) e.append(c);
   return e;
 };
-document.getElementById('verdict').append(el('span', { class: report.conformant ? 'verdict-yes' : 'verdict-no' }, report.conformant ? 'conformant' : 'NOT conformant'));
+document.getElementById('verdict').append(el('span', { class: report.conformant ? 'verdict-yes' : 'verdict-no' }, { conformant: 'conformant', 'not-conformant': 'NOT conformant', incomplete: 'INCOMPLETE: could not run' }[report.verdict]));
 document.getElementById('meta').textContent = 'Target ' + report.target + ' · ' + report.summary.clauses + ' clauses · ' + report.summary.tests + ' tests · ' + (report.durationMs / 1000).toFixed(1) + ' s · started ' + report.startedAt + (report.strict ? ' · strict' : '') + (report.expectations ? ' · expectations ' + report.expectations : '');
+for (const e of report.errors) document.getElementById('errors').append(el('li', {}, 'Incomplete: ' + e));
 for (const s of statuses) {
   document.getElementById('summary').append(el('span', { class: 'st st-' + s }, s + ': ' + report.summary[s]));
   document.getElementById('status').append(el('option', { value: s }, s));

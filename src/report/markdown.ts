@@ -1,8 +1,10 @@
 import type { ClauseReport, ConformanceReport } from './conformance.ts';
 
 const icon: Record<ClauseReport['status'], string> = {
-  fail: '❌ fail', 'unexpected-pass': '⚠️ unexpected pass', 'advisory-fail': '🟡 advisory fail', 'expected-fail': '➖ expected fail', 'not-run': '⏭️ not run', pass: '✅ pass',
+  fail: '❌ fail', 'unexpected-pass': '⚠️ unexpected pass', 'advisory-fail': '🟡 advisory fail', 'expected-fail': '➖ expected fail', 'not-run': '⏭️ not run', pass: '✅ pass', 'not-selected': '· not selected',
 };
+
+export const verdictText: Record<ConformanceReport['verdict'], string> = { conformant: 'CONFORMANT', 'not-conformant': 'NOT CONFORMANT', incomplete: 'INCOMPLETE (could not run)' };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -10,18 +12,18 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function toMarkdown(r: ConformanceReport): string {
   const s = r.summary;
   const lines = [
-    `## swf-conformance: ${r.conformant ? 'conformant' : 'NOT conformant'}`,
+    `## swf-conformance: ${verdictText[r.verdict]}`,
     '',
     `Target: \`${r.target}\` · ${s.clauses} clauses, ${s.tests} tests · ${(r.durationMs / 1000).toFixed(1)} s${r.strict ? ' · strict' : ''}${r.expectations ? ` · expectations: \`${r.expectations}\`` : ''}`,
     '',
-    `| pass | fail | advisory fail | expected fail | unexpected pass | not run |`,
-    `|---:|---:|---:|---:|---:|---:|`,
-    `| ${s.pass} | ${s.fail} | ${s['advisory-fail']} | ${s['expected-fail']} | ${s['unexpected-pass']} | ${s['not-run']} |`,
+    `| pass | fail | advisory fail | expected fail | unexpected pass | not run | not selected |`,
+    `|---:|---:|---:|---:|---:|---:|---:|`,
+    `| ${s.pass} | ${s.fail} | ${s['advisory-fail']} | ${s['expected-fail']} | ${s['unexpected-pass']} | ${s['not-run']} | ${s['not-selected']} |`,
     '',
   ];
-  if (r.errors.length) lines.push('### Errors', '', ...r.errors.map((e) => `- ${cell(e)}`), '');
+  if (r.errors.length) lines.push('### Why the run is incomplete', '', ...r.errors.map((e) => `- ${cell(e)}`), '');
   lines.push('| status | clause | grade | tests | detail |', '|---|---|---|---:|---|');
-  for (const c of r.clauses) {
+  for (const c of r.clauses.filter((c) => c.status !== 'not-selected')) {
     const failing = c.tests.find((t) => t.state === 'failed');
     const detail = c.status === 'pass' ? '' : c.reason ?? failing?.message ?? '';
     const passed = c.tests.filter((t) => t.state === 'passed').length;
@@ -35,14 +37,17 @@ export function toMarkdown(r: ConformanceReport): string {
 /** The lines printed at the end of a run: the counts, then every clause that is not a pass. */
 export function toConsole(r: ConformanceReport): string {
   const s = r.summary;
-  const lines = ['', `swf-conformance against ${r.target}: ${r.conformant ? 'CONFORMANT' : 'NOT CONFORMANT'}`,
-    `  ${s.pass} pass · ${s.fail} fail · ${s['advisory-fail']} advisory fail · ${s['expected-fail']} expected fail · ${s['unexpected-pass']} unexpected pass · ${s['not-run']} not run  (${s.clauses} clauses, ${s.tests} tests, ${(r.durationMs / 1000).toFixed(1)} s)`];
-  const notPass = r.clauses.filter((c) => c.status !== 'pass');
+  const selection = s['not-selected'] ? ` · ${s['not-selected']} not selected` : '';
+  const lines = ['', `swf-conformance against ${r.target}: ${verdictText[r.verdict]}`,
+    `  ${s.pass} pass · ${s.fail} fail · ${s['advisory-fail']} advisory fail · ${s['expected-fail']} expected fail · ${s['unexpected-pass']} unexpected pass · ${s['not-run']} not run${selection}  (${s.clauses} clauses, ${s.tests} test${s.tests === 1 ? '' : 's'}, ${(r.durationMs / 1000).toFixed(1)} s)`];
+  // When no test ran, a line per clause would only repeat that.
+  // In a run that did not complete, "not run" says nothing the errors do not; failures still show.
+  const notPass = r.clauses.filter((c) => c.status !== 'pass' && c.status !== 'not-selected' && !(r.verdict === 'incomplete' && c.status === 'not-run'));
   if (notPass.length) lines.push('');
   for (const c of notPass) {
     const failing = c.tests.find((t) => t.state === 'failed');
     lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${(c.reason ?? failing?.message ?? '').slice(0, 110)}`);
   }
-  for (const e of r.errors) lines.push(`  error: ${e}`);
+  for (const e of r.errors) lines.push(`  incomplete: ${e}`);
   return `${lines.join('\n')}\n`;
 }

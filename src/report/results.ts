@@ -1,6 +1,15 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { Grade } from '../contract/spec.ts';
 import type { RecordedExchange } from '../harness/exchanges.ts';
+import type { TestStatus } from './conformance.ts';
+
+/** Errors of a request that got no HTTP answer: the target is gone, not wrong. */
+const NO_ANSWER = /ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EHOSTUNREACH|socket hang up|other side closed|SocketError|UND_ERR_SOCKET|UND_ERR_CLOSED|fetch failed/;
+
+/** Counts for the progress line, e.g. "12 passed, 2 expected fail". */
+const progressWords: Record<TestStatus, string> = {
+  pass: 'passed', fail: 'failed', 'advisory-fail': 'advisory fail', 'expected-fail': 'expected fail', 'unexpected-pass': 'unexpected pass', 'not-run': 'not run',
+};
 
 /** One test's outcome, as plain data. */
 export interface TestOutcome {
@@ -13,6 +22,8 @@ export interface TestOutcome {
   durationMs: number;
   /** First line of the failure, or the reason a skipped test did not run. */
   message?: string;
+  /** The test failed because the target did not answer at all (refused, reset, closed): not a verdict on the target. */
+  unreachable?: boolean;
   observed?: string;
   exchanges?: RecordedExchange[];
 }
@@ -25,10 +36,20 @@ export class ResultsReporter implements Reporter {
   readonly outcomes: TestOutcome[] = [];
   readonly errors: string[] = [];
   private done = 0;
+  private readonly byTestId = new Map<string, TestOutcome>();
 
-  constructor(private readonly print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)) {}
+  /**
+   * @param judge how a test's outcome counts, so that the progress lines agree with the verdict
+   *   (an expected failure is not counted as a failure)
+   */
+  constructor(
+    private readonly judge: (t: TestOutcome) => { status: TestStatus } = (t) => ({ status: t.state === 'failed' ? 'fail' : t.state === 'skipped' ? 'not-run' : 'pass' }),
+    private readonly print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  ) {}
 
   onTestCaseResult(test: TestCase): void {
+    // A test the selection (--grep, --clause, --tags) left out is not part of the run.
+    if (test.options.mode !== 'run') return;
     const meta = test.meta();
     const result = test.result();
     const file = test.module.relativeModuleId;
@@ -40,25 +61,37 @@ export class ResultsReporter implements Reporter {
       state: result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped',
       durationMs: test.diagnostic()?.duration ?? 0,
     };
-    if (result.state === 'failed') outcome.message = (result.errors?.[0]?.message ?? 'failed').split('\n')[0];
+    if (result.state === 'failed') {
+      const error = result.errors?.[0];
+      outcome.message = (error?.message ?? 'failed').split('\n')[0];
+      if (NO_ANSWER.test(`${error?.name ?? ''} ${error?.message ?? ''} ${(error as { code?: string } | undefined)?.code ?? ''}`)) outcome.unreachable = true;
+    }
     if (result.state === 'skipped') outcome.message = result.note ?? 'skipped';
     if (meta.observed) outcome.observed = meta.observed;
     if (result.state === 'failed' && meta.exchanges) outcome.exchanges = meta.exchanges;
     this.outcomes.push(outcome);
+    this.byTestId.set(test.id, outcome);
     this.done += 1;
   }
 
   onTestModuleEnd(module: TestModule): void {
-    const tests = [...module.children.allTests()];
-    const count = (s: string) => tests.filter((t) => t.result().state === s).length;
-    const failed = count('failed');
-    const parts = [`${count('passed')} passed`, failed ? `${failed} failed` : '', count('skipped') ? `${count('skipped')} not run` : ''].filter(Boolean);
+    const counts = new Map<TestStatus, number>();
+    for (const t of module.children.allTests()) {
+      const outcome = this.byTestId.get(t.id);
+      if (!outcome) continue;
+      const { status } = this.judge(outcome);
+      counts.set(status, (counts.get(status) ?? 0) + 1);
+    }
+    for (const e of module.errors()) this.errors.push(`${module.relativeModuleId}: ${e.message.split('\n')[0]}`);
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    if (total === 0 && module.errors().length === 0) return;
+    const parts = (Object.keys(progressWords) as TestStatus[]).filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${progressWords[s]}`);
+    const mark = counts.get('fail') || counts.get('unexpected-pass') || module.errors().length ? '✗' : '✓';
     const seconds = ((module.diagnostic().duration ?? 0) / 1000).toFixed(1);
-    this.print(`${failed ? '✗' : '✓'} ${module.relativeModuleId.padEnd(36)} ${parts.join(', ')} (${seconds} s) [${this.done} tests so far]`);
-    for (const e of module.errors()) this.errors.push(`${module.relativeModuleId}: ${e.message}`);
+    this.print(`${mark} ${module.relativeModuleId.padEnd(36)} ${parts.join(', ') || 'could not load'} (${seconds} s) [${this.done} tests so far]`);
   }
 
   onTestRunEnd(_modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<{ message?: string }>): void {
-    for (const e of errors) this.errors.push(e.message ?? String(e));
+    for (const e of errors) this.errors.push((e.message ?? String(e)).split('\n')[0]!);
   }
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { RawClient } from '../../src/clients/raw.ts';
 
 export const bin = fileURLToPath(new URL('../../bin/swf-conformance.js', import.meta.url));
 
@@ -52,4 +53,55 @@ export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): P
     child.once('exit', (code) => resolve(code));
     child.kill(signal);
   });
+}
+
+/** The open executions at an endpoint whose workflowId starts with a run's prefix, every page. */
+export async function openExecutionsOf(url: string, prefix: string, domains = ['swf-conformance', 'swf-conformance-deprecated']): Promise<string[]> {
+  const raw = new RawClient({ endpoint: url, region: 'us-east-1', credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) });
+  const open: string[] = [];
+  for (const domain of domains) {
+    let nextPageToken: string | undefined;
+    do {
+      const res = await raw.call<{ executionInfos: { execution: { workflowId: string; runId: string } }[]; nextPageToken?: string }>('ListOpenWorkflowExecutions', {
+        domain, startTimeFilter: { oldestDate: 0 }, maximumPageSize: 1000, ...(nextPageToken ? { nextPageToken } : {}),
+      });
+      for (const i of res.executionInfos) if (i.execution.workflowId.startsWith(prefix)) open.push(`${i.execution.workflowId} ${i.execution.runId}`);
+      nextPageToken = res.nextPageToken;
+    } while (nextPageToken);
+  }
+  return open;
+}
+
+/** A CLI process the test steers: its output so far, a wait for a line, and its end. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  // Its own process group, so that a signal can go to the whole group, as Ctrl-C in a terminal does.
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, detached: true });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) if (w.pattern.test(stdout + stderr)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+  };
+  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); check(); });
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); check(); });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    get stdout() { return stdout; },
+    get stderr() { return stderr; },
+    exited,
+    /** Resolves once the output matches, or rejects after the timeout. */
+    waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`)), timeoutMs);
+        waiters.push({ pattern, resolve: () => { clearTimeout(timer); resolve(); } });
+        check();
+      });
+    },
+    /** Sends a signal to the CLI alone, or to its whole process group. */
+    kill(signal: NodeJS.Signals, group = false) {
+      if (group) process.kill(-child.pid!, signal);
+      else child.kill(signal);
+    },
+  };
 }

@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { RawClient } from '../clients/raw.ts';
+import { isRegionName } from '../harness/config.ts';
+import { cleanUp, Ledger, LedgerError } from '../harness/ledger.ts';
+import { Interrupts } from './interrupts.ts';
+import { UsageError } from './usage-error.ts';
+
+/**
+ * `swf-conformance cleanup --ledger FILE`: finishes the cleanup of an interrupted run. It
+ * terminates, by exact runId, each execution of the ledger that is still open, and nothing else,
+ * then removes the ledger. Exit 0 when nothing is left, 1 when some could not be terminated (the
+ * ledger is kept), 2 for bad input.
+ */
+export function cleanupCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('cleanup')
+    .description('terminate the executions an interrupted run left open, from its ledger')
+    .requiredOption('--ledger <file>', 'the ledger the interrupted run named')
+    .option('--endpoint <url>', 'the endpoint to use instead of the one the ledger names')
+    .option('--region <name>', 'the region to use instead of the one the ledger names')
+    .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
+    .action(async (opts: { ledger: string; endpoint?: string; region?: string; profile?: string }) => setExit(await cleanup(opts)));
+}
+
+async function cleanup(opts: { ledger: string; endpoint?: string; region?: string; profile?: string }): Promise<number> {
+  let opened: ReturnType<typeof Ledger.open>;
+  try {
+    opened = Ledger.open(opts.ledger);
+  } catch (error) {
+    if (error instanceof LedgerError) throw new UsageError(error.message);
+    throw error;
+  }
+  const { ledger, header } = opened;
+  if (!header.outlivesRun) {
+    ledger.remove();
+    console.log(`${opts.ledger}: its target (${header.target}) ended with its run, so nothing is left open; ledger removed`);
+    return 0;
+  }
+  const endpoint = opts.endpoint ?? header.endpoint;
+  const region = opts.region ?? header.region;
+  if (opts.region !== undefined && !isRegionName(opts.region)) throw new UsageError(`--region ${opts.region}: not a region name`);
+  try {
+    new URL(endpoint);
+  } catch {
+    throw new UsageError(`--endpoint ${endpoint}: not a URL`);
+  }
+  const chain = fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
+  try {
+    await chain();
+  } catch (error) {
+    throw new UsageError(`no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`);
+  }
+  const raw = new RawClient({ endpoint, region, credentials: () => chain(), timeoutMs: 30_000 });
+  const total = ledger.entries().length;
+  console.log(`swf-conformance cleanup: ${total} executions of run ${header.runPrefix} at ${endpoint}`);
+  const interrupts = new Interrupts();
+  interrupts.install();
+  let lastPrint = Date.now();
+  try {
+    const result = await cleanUp(ledger, raw, {
+      signal: interrupts.run.signal,
+      onProgress: (r) => {
+        if (Date.now() - lastPrint < 2_000) return;
+        lastPrint = Date.now();
+        console.log(`  ${r.checked} of ${total} checked, ${r.terminated} terminated`);
+      },
+    });
+    const left = total - result.checked + result.failed.length;
+    for (const f of result.failed.slice(0, 10)) console.error(`  could not terminate ${f.entry.workflowId} (${f.entry.runId ?? 'run unknown'}): ${f.reason}`);
+    console.log(`swf-conformance cleanup: ${result.checked} of ${total} checked, ${result.terminated} still open were terminated${left ? `, ${left} left` : ''}`);
+    if (interrupts.signal) {
+      console.error(`swf-conformance cleanup: interrupted; ledger kept at ${opts.ledger}`);
+      return interrupts.exitCode;
+    }
+    if (left) {
+      console.error(`swf-conformance cleanup: ledger kept at ${opts.ledger}; run the same command again`);
+      return 1;
+    }
+    ledger.remove();
+    return 0;
+  } finally {
+    interrupts.uninstall();
+  }
+}

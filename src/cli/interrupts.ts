@@ -1,0 +1,63 @@
+/**
+ * Ctrl-C and SIGTERM during a run, in three steps: the first stops the run (the battery is
+ * cancelled, then the executions it left open are terminated), the second stops that cleanup
+ * (saying what is left and where the ledger is), the third exits at once. vitest's own handlers,
+ * which would exit the process in the middle of the cleanup, are taken off for the run.
+ */
+export class Interrupts {
+  /** Aborted by the first signal: stop running tests. */
+  readonly run = new AbortController();
+  /** Aborted by the second signal: stop the cleanup. */
+  readonly cleanup = new AbortController();
+  signal?: NodeJS.Signals;
+  private count = 0;
+  private readonly handler = (signal: NodeJS.Signals) => this.receive(signal);
+
+  constructor(private readonly say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {}
+
+  install(): void {
+    process.on('SIGINT', this.handler);
+    process.on('SIGTERM', this.handler);
+  }
+
+  uninstall(): void {
+    process.off('SIGINT', this.handler);
+    process.off('SIGTERM', this.handler);
+  }
+
+  /** 130 after SIGINT, 143 after SIGTERM, as a shell reports them. */
+  get exitCode(): number {
+    return this.signal === 'SIGTERM' ? 143 : 130;
+  }
+
+  private receive(signal: NodeJS.Signals): void {
+    this.count += 1;
+    this.signal ??= signal;
+    if (this.count === 1) {
+      this.say(`\nswf-conformance: ${signal}: stopping the run, then terminating the executions it left open (${signal} again stops the cleanup)`);
+      this.run.abort(signal);
+    } else if (this.count === 2) {
+      this.say(`swf-conformance: ${signal} again: stopping the cleanup (once more exits at once)`);
+      this.cleanup.abort(signal);
+    } else {
+      this.say(`swf-conformance: ${signal} a third time: exiting now`);
+      process.exit(this.exitCode);
+    }
+  }
+}
+
+/**
+ * Takes off the listeners that `create` adds for these process events, so that the caller's own
+ * handling is the only one. vitest adds SIGINT/SIGTERM handlers that exit the process, and an
+ * unhandledRejection handler that prints a stack trace and exits.
+ */
+export async function withoutNewListeners<T>(events: string[], create: () => Promise<T>): Promise<T> {
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  try {
+    return await create();
+  } finally {
+    for (const e of events) {
+      for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.off(e, l);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { createTagsFilter } from '@vitest/runner/utils';
+import type { Vitest } from 'vitest/node';
+import { batteryProject } from '../harness/project.ts';
+import { UsageError } from './usage-error.ts';
+
+/** Checks each --tags expression with vitest's own parser, against the battery's tags. */
+export function checkTagExpressions(expressions: string[], flag = '--tags'): void {
+  const tags = batteryProject().test?.tags ?? [];
+  for (const expr of expressions) {
+    try {
+      createTagsFilter([expr], tags);
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0]!;
+      const unknown = /tag pattern "([^"]+)" is not defined/.exec(message)?.[1];
+      throw new UsageError(unknown
+        ? `${flag} ${expr}: unknown tag "${unknown}" (a grade, a concern such as child-policy, or clause:<id>)`
+        : `${flag} ${expr}: ${message.replace(/^Invalid tags expression: /, 'not a valid tag expression: ')}`);
+    }
+  }
+}
+
+export interface Selection {
+  tests: number;
+  /** The clauses at least one selected test cites. */
+  clauses: Set<string>;
+}
+
+/** Collects the battery with the run's filters applied, without running a test: what the selection holds. */
+export async function collectSelection(vitest: Vitest): Promise<Selection> {
+  const { testModules, unhandledErrors } = await vitest.collect();
+  const failed = testModules.flatMap((m) => m.errors().map((e) => `${m.relativeModuleId}: ${e.message.split('\n')[0]}`));
+  if (failed.length || unhandledErrors.length) {
+    throw new UsageError(`the suites could not be read: ${failed[0] ?? (unhandledErrors[0] as Error | undefined)?.message?.split('\n')[0]}`);
+  }
+  const selection: Selection = { tests: 0, clauses: new Set() };
+  for (const module of testModules) {
+    for (const test of module.children.allTests()) {
+      if (test.options.mode !== 'run') continue;
+      selection.tests += 1;
+      for (const c of test.meta().clauses ?? []) selection.clauses.add(c);
+    }
+  }
+  return selection;
+}

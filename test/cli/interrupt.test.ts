@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openExecutionsOf, runCli, spawnCli, startServe, stop } from './helpers.ts';
+
+/**
+ * Interrupting `swf-conformance run` at any moment leaves none of the run's executions open:
+ * each case runs the battery against `serve` (a target that outlives the run, like AWS), sends a
+ * signal at one point of the run, and then asks the target what is still open.
+ */
+let serve: { url: string; child: ChildProcess };
+const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+let n = 0;
+const prefix = () => `swfc-int-${process.pid}-${(n += 1)}`;
+
+beforeAll(async () => {
+  // A little latency, as from a distant region, so that the run lasts long enough to interrupt.
+  serve = await startServe(['--latency', '15']);
+});
+afterAll(async () => {
+  if (serve) await stop(serve.child);
+});
+
+const noStackTrace = (text: string) => expect(text, text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+
+describe('an interrupted run terminates every execution it started', () => {
+  test.for([
+    { point: 'during the set-up, before the battery starts', signal: 'SIGINT', when: /running the battery against/, group: false },
+    { point: 'while vitest starts', signal: 'SIGINT', when: /running the battery against/, delayMs: 700, group: false },
+    { point: 'after the first suite file ends (Ctrl-C to the process group)', signal: 'SIGINT', when: /^[✓✗] suites\//m, group: true },
+    { point: 'after three suite files end', signal: 'SIGINT', when: /(^[✓✗] suites\/.*\n){3}/m, group: false },
+    { point: 'SIGTERM in the middle of the run', signal: 'SIGTERM', when: /(^[✓✗] suites\/.*\n){2}/m, group: false },
+  ] as const)('$point', async ({ signal, when, group, ...rest }) => {
+    const runPrefix = prefix();
+    const cli = spawnCli(['run', '--endpoint', serve.url, '--report', `/tmp/swf-conformance-int-${runPrefix}`], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix });
+    await cli.waitFor(when, 60_000);
+    if ('delayMs' in rest) await new Promise((r) => setTimeout(r, rest.delayMs));
+    cli.kill(signal, group);
+    const code = await cli.exited;
+    expect(code, cli.stdout + cli.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
+    expect(cli.stderr).toMatch(new RegExp(`${signal}: stopping the run`));
+    noStackTrace(cli.stdout + cli.stderr);
+    expect(cli.stderr).toMatch(/swf-conformance cleanup: (\d+) of \1 executions checked/);
+    expect(await openExecutionsOf(serve.url, runPrefix)).toEqual([]);
+    // A finished cleanup leaves no ledger behind.
+    expect(cli.stderr).not.toMatch(/ledger kept/);
+  }, 90_000);
+
+  test('a second Ctrl-C stops the cleanup, names the ledger, and `cleanup --ledger` finishes the job', async () => {
+    const runPrefix = prefix();
+    const cli = spawnCli(['run', '--endpoint', serve.url, '--report', `/tmp/swf-conformance-int-${runPrefix}`], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix });
+    await cli.waitFor(/(^[✓✗] suites\/.*\n){2}/m, 60_000);
+    cli.kill('SIGINT');
+    await cli.waitFor(/terminating what is still open/);
+    cli.kill('SIGINT');
+    expect(await cli.exited).toBe(130);
+    const ledger = /ledger kept at (\S+);/.exec(cli.stderr)?.[1];
+    expect(ledger, cli.stderr).toBeDefined();
+    expect(cli.stderr).toMatch(/finish with: swf-conformance cleanup --ledger /);
+    noStackTrace(cli.stdout + cli.stderr);
+    const finished = await runCli(['cleanup', '--ledger', ledger!], { env: credentials, timeoutMs: 60_000 });
+    expect(finished.code, finished.stdout + finished.stderr).toBe(0);
+    expect(existsSync(ledger!)).toBe(false);
+    expect(await openExecutionsOf(serve.url, runPrefix)).toEqual([]);
+  }, 120_000);
+});
