@@ -8,7 +8,7 @@ export async function checkReachable(endpoint: string, timeoutMs = 5_000): Promi
     await res.body.dump();
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-    const code = e.code ?? e.cause?.code ?? e.name;
+    const code = e.name === 'TimeoutError' ? e.name : e.code ?? e.cause?.code ?? e.name;
     const why = code === 'ECONNREFUSED' ? 'connection refused'
       : code === 'ENOTFOUND' ? 'no such host'
       : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' ? `no answer within ${timeoutMs / 1000} s`

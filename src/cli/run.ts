@@ -263,12 +263,12 @@ async function runPrepared(
     if (container && !(await container.running())) {
       errors.push(`the emulator container stopped during the run; its last log lines: ${(await container.logs(20)).trim().split('\n').slice(-3).join(' | ')}`);
     }
-    if (interrupts.signal) errors.unshift(`interrupted by ${interrupts.signal}`);
     const report = buildReport(spec(), results.outcomes, {
       target: target.config.targetName, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: Boolean(opts.strict),
       strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
       // After an interruption, the workers' own errors are its echo, not a second cause.
-      ...(selected ? { selected } : {}), errors: interrupts.signal ? errors : [...errors, ...results.errors],
+      ...(selected ? { selected } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
+      errors: interrupts.signal ? errors : [...errors, ...results.errors],
     });
     const written = writeReport(reportDir, report);
     process.stdout.write(toConsole(report));
@@ -379,6 +379,7 @@ async function cleanUpAfter(target: OpenedTarget, interrupts: Interrupts): Promi
     return undefined;
   }
   const why = result.failed[0] ? ` (first: ${result.failed[0].reason})` : '';
-  console.error(`${header}; ${left} may still be open${why}; ledger kept at ${target.ledger.file}; finish with: swf-conformance cleanup --ledger ${target.ledger.file}`);
+  // Interrupted, this is what the person at the keyboard waits for; otherwise it goes with the report.
+  (interrupts.signal ? console.error : console.log)(`${header}; ${left} may still be open${why}; ledger kept at ${target.ledger.file}; finish with: swf-conformance cleanup --ledger ${target.ledger.file}`);
   return `cleanup incomplete: ${left} executions may still be open; ledger ${target.ledger.file}`;
 }

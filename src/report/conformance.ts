@@ -52,6 +52,8 @@ export interface ReportOptions {
   expectations?: { file: string; content: ExpectationsFile };
   /** The clause ids the run's selection (--grep, --clause, --tags) chose; the others are not selected. */
   selected?: ReadonlySet<string>;
+  /** The signal that stopped the run, if one did. */
+  interrupted?: string;
   errors?: string[];
 }
 
@@ -100,11 +102,13 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
 
   const summary = { clauses: clauses.length, tests: tests.length } as ConformanceReport['summary'];
   for (const s of ORDER) summary[s] = clauses.filter((c) => c.status === s).length;
-  const errors = [...(options.errors ?? [])];
+  // The first error is the one a person reads first: the interruption, then a target that went away.
+  const errors: string[] = options.interrupted ? [`interrupted by ${options.interrupted}`] : [];
   const unreachable = tests.filter((t) => t.unreachable);
   if (unreachable.length) {
     errors.push(`the target did not answer ${unreachable.length} test${unreachable.length === 1 ? '' : 's'}, first ${unreachable[0]!.fullName}: ${unreachable[0]!.message ?? ''}`);
   }
+  errors.push(...(options.errors ?? []));
   if (!errors.length && !tests.some((t) => t.state !== 'skipped')) errors.push('no test ran');
   const verdict: Verdict = errors.length ? 'incomplete'
     : summary.fail > 0 || (options.strictExpectations && summary['unexpected-pass'] > 0) ? 'not-conformant' : 'conformant';
