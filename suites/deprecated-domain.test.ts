@@ -33,6 +33,9 @@ describe.sequential('in a deprecated domain', () => {
     const res = await swf.raw.send({ operation: 'StartWorkflowExecution', body: {
       domain: swf.config.deprecatedDomain, workflowId, workflowType: typeFor('TERMINATE'),
     } });
+    const runId = (res.json as { runId?: unknown } | undefined)?.runId;
+    if (res.status !== 200) swf.ledger.refused({ domain: swf.config.deprecatedDomain, workflowId });
+    else if (typeof runId === 'string') swf.ledger.record({ domain: swf.config.deprecatedDomain, workflowId, runId });
     // Refused with a fault envelope; no code is documented for it, so any modeled fault will do.
     expect(res.status, res.text).toBe(400);
     expect(validate('ErrorEnvelope', res.json).ok, res.text).toBe(true);

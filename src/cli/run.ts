@@ -13,7 +13,7 @@ import { ConfigError, isRegionName } from '../harness/config.ts';
 import { TargetError } from '../harness/prepare.ts';
 import { openTarget, prepareTarget, type OpenedTarget } from '../harness/target.ts';
 import { referencePrincipals } from '../harness/principals.ts';
-import { buildReport, expectationsFrom, testJudge } from '../report/conformance.ts';
+import { buildReport, expectationsFrom, testJudge, type CleanupSummary } from '../report/conformance.ts';
 import { toConsole } from '../report/markdown.ts';
 import { ResultsReporter } from '../report/results.ts';
 import { writeReport } from '../report/write.ts';
@@ -258,8 +258,7 @@ async function runPrepared(
   const selecting = Boolean(opts.clause.length || opts.tags.length || opts.grep);
   let selected: Set<string> | undefined;
   const finish = async (): Promise<number> => {
-    const cleaned = await cleanUpAfter(target, interrupts);
-    if (cleaned) errors.push(cleaned);
+    const cleanup = await cleanUpAfter(target, interrupts);
     if (container && !(await container.running())) {
       errors.push(`the emulator container stopped during the run; its last log lines: ${(await container.logs(20)).trim().split('\n').slice(-3).join(' | ')}`);
     }
@@ -268,7 +267,7 @@ async function runPrepared(
       strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
       // After an interruption, the workers' own errors are its echo, not a second cause.
       ...(selected ? { selected } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
-      errors: interrupts.signal ? errors : [...errors, ...results.errors],
+      errors: interrupts.signal ? errors : [...errors, ...results.errors], cleanup,
     });
     const written = writeReport(reportDir, report);
     process.stdout.write(toConsole(report));
@@ -363,23 +362,25 @@ function describeSelection(opts: RunOptions): string {
 }
 
 /**
- * Terminates what the run left open. Returns why the cleanup is incomplete, if it is; the ledger
- * is removed when nothing can be left, and kept, with the command that finishes the job, otherwise.
+ * Terminates what the run left open. The ledger is removed when nothing can be left, and kept,
+ * with the command that finishes the job, otherwise. A cleanup that could not finish does not
+ * change the verdict: the report and the console say what is left.
  */
-async function cleanUpAfter(target: OpenedTarget, interrupts: Interrupts): Promise<string | undefined> {
+async function cleanUpAfter(target: OpenedTarget, interrupts: Interrupts): Promise<CleanupSummary> {
   const total = target.ledger.entries().length;
   if (interrupts.signal && total) console.error(`swf-conformance: terminating what is still open of the ${total} executions the run started`);
   const result = await target.cleanUp({ signal: interrupts.cleanup.signal });
   const header = `swf-conformance cleanup: ${result.checked} of ${total} executions checked, ${result.terminated} still open were terminated`;
   const left = total - result.checked + result.failed.length;
-  const outlives = target.outlivesRun;
-  if (left === 0 || !outlives) {
-    if (result.terminated || interrupts.signal) (interrupts.signal ? console.error : console.log)(`${header}${left && !outlives ? `; ${target.config.targetName} ends with the run, so nothing is left open` : ''}`);
+  const summary: CleanupSummary = { executions: total, checked: result.checked, terminated: result.terminated, left: 0 };
+  // Interrupted, this is what the person at the keyboard waits for; otherwise it goes with the report.
+  const say = interrupts.signal ? console.error : console.log;
+  if (left === 0 || !target.outlivesRun) {
+    if (result.terminated || interrupts.signal) say(`${header}${left ? `; ${target.config.targetName} ends with the run, so nothing is left open` : ''}`);
     target.ledger.remove();
-    return undefined;
+    return summary;
   }
   const why = result.failed[0] ? ` (first: ${result.failed[0].reason})` : '';
-  // Interrupted, this is what the person at the keyboard waits for; otherwise it goes with the report.
-  (interrupts.signal ? console.error : console.log)(`${header}; ${left} may still be open${why}; ledger kept at ${target.ledger.file}; finish with: swf-conformance cleanup --ledger ${target.ledger.file}`);
-  return `cleanup incomplete: ${left} executions may still be open; ledger ${target.ledger.file}`;
+  say(`${header}; ${left} may still be open${why}; ledger kept at ${target.ledger.file}; finish with: swf-conformance cleanup --ledger ${target.ledger.file}`);
+  return { ...summary, left, ledger: target.ledger.file };
 }

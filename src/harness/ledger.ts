@@ -70,7 +70,12 @@ export class Ledger {
     this.append(entry);
   }
 
-  private append(entry: LedgerEntry): void {
+  /** Records that an intended start was refused with an answer: there is nothing to clean up for it. */
+  refused(entry: Omit<LedgerEntry, 'runId'>): void {
+    this.append({ domain: entry.domain, workflowId: entry.workflowId, refused: true });
+  }
+
+  private append(entry: LedgerEntry & { refused?: true }): void {
     appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
   }
 
@@ -82,18 +87,20 @@ export class Ledger {
     if (!existsSync(this.file)) return [];
     const lines = readFileSync(this.file, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
       try {
-        const e = JSON.parse(line) as Partial<LedgerEntry> & { ledger?: number };
-        return e.ledger === undefined && typeof e.domain === 'string' && typeof e.workflowId === 'string' ? [e as LedgerEntry] : [];
+        const e = JSON.parse(line) as Partial<LedgerEntry> & { ledger?: number; refused?: boolean };
+        return e.ledger === undefined && typeof e.domain === 'string' && typeof e.workflowId === 'string' ? [e as LedgerEntry & { refused?: boolean }] : [];
       } catch {
         return [];
       }
     });
     const execution = (e: LedgerEntry) => `${e.domain}|${e.workflowId}`;
     const lastRecorded = new Map<string, number>();
-    lines.forEach((e, i) => { if (e.runId !== undefined) lastRecorded.set(execution(e), i); });
+    // An intent is settled by a later line for the same workflowId: its run, or its refusal.
+    lines.forEach((e, i) => { if (e.runId !== undefined || e.refused) lastRecorded.set(execution(e), i); });
     const seen = new Set<string>();
     const out: LedgerEntry[] = [];
     lines.forEach((e, i) => {
+      if (e.refused) return;
       const key = `${execution(e)}|${e.runId ?? ''}`;
       if (seen.has(key)) return;
       if (e.runId === undefined && (lastRecorded.get(execution(e)) ?? -1) > i) return;

@@ -58,10 +58,15 @@ export class Scenario {
     const domain = options.domain ?? this.domain;
     const type = typeFor(options.typeDefault === 'none' ? undefined : options.typeDefault ?? 'TERMINATE');
     this.ledger.intend({ domain, workflowId });
-    const { runId } = assertShape('Run', await this.raw.call('StartWorkflowExecution', {
+    const res = await this.raw.send({ operation: 'StartWorkflowExecution', body: {
       domain, workflowId, workflowType: type, taskList: { name: workflowId },
       ...(options.childPolicy ? { childPolicy: options.childPolicy } : {}),
-    }));
+    } });
+    if (res.status !== 200) {
+      this.ledger.refused({ domain, workflowId });
+      throw new Error(`StartWorkflowExecution answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
+    }
+    const { runId } = assertShape('Run', res.json ?? {});
     if (!runId) throw new Error(`StartWorkflowExecution ${workflowId} answered no runId`);
     const run = { workflowId, runId };
     this.ledger.record({ domain, ...run });

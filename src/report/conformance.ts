@@ -41,6 +41,18 @@ export interface ConformanceReport {
   clauses: ClauseReport[];
   /** What kept the run from being complete: an error outside a test, an unreachable target, an interruption. */
   errors: string[];
+  /** The run's cleanup: the executions it started and terminated, and what it could not. */
+  cleanup?: CleanupSummary;
+}
+
+export interface CleanupSummary {
+  /** Executions in the run's ledger. */
+  executions: number;
+  checked: number;
+  terminated: number;
+  /** Executions that may still be open: the ledger is kept, for `swf-conformance cleanup --ledger`. */
+  left: number;
+  ledger?: string;
 }
 
 export interface ReportOptions {
@@ -55,6 +67,7 @@ export interface ReportOptions {
   /** The signal that stopped the run, if one did. */
   interrupted?: string;
   errors?: string[];
+  cleanup?: CleanupSummary;
 }
 
 const ORDER: ClauseStatus[] = ['fail', 'unexpected-pass', 'advisory-fail', 'expected-fail', 'not-run', 'pass', 'not-selected'];
@@ -118,6 +131,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     ...(options.expectations ? { expectations: options.expectations.file } : {}),
     summary, verdict, conformant: verdict === 'conformant',
     clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
+    ...(options.cleanup ? { cleanup: options.cleanup } : {}),
   };
 }
 

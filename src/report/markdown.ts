@@ -22,6 +22,7 @@ export function toMarkdown(r: ConformanceReport): string {
     '',
   ];
   if (r.errors.length) lines.push('### Why the run is incomplete', '', ...r.errors.map((e) => `- ${cell(e)}`), '');
+  if (r.cleanup?.left) lines.push(`**Cleanup:** ${r.cleanup.left} executions may still be open; finish with \`swf-conformance cleanup --ledger ${r.cleanup.ledger}\``, '');
   lines.push('| status | clause | grade | tests | detail |', '|---|---|---|---:|---|');
   for (const c of r.clauses.filter((c) => c.status !== 'not-selected')) {
     const failing = c.tests.find((t) => t.state === 'failed');
@@ -49,5 +50,6 @@ export function toConsole(r: ConformanceReport): string {
     lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${(c.reason ?? failing?.message ?? '').slice(0, 110)}`);
   }
   for (const e of r.errors) lines.push(`  incomplete: ${e}`);
+  if (r.cleanup?.left) lines.push(`  cleanup: ${r.cleanup.left} executions may still be open; finish with: swf-conformance cleanup --ledger ${r.cleanup.ledger}`);
   return `${lines.join('\n')}\n`;
 }

@@ -23,18 +23,20 @@ afterAll(async () => {
 
 const noStackTrace = (text: string) => expect(text, text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
+interface Point { point: string; signal: NodeJS.Signals; when: RegExp; group: boolean; delayMs?: number }
+
 describe('an interrupted run terminates every execution it started', () => {
-  test.for([
+  test.for<Point>([
     { point: 'during the set-up, before the battery starts', signal: 'SIGINT', when: /running the battery against/, group: false },
     { point: 'while vitest starts', signal: 'SIGINT', when: /running the battery against/, delayMs: 700, group: false },
     { point: 'after the first suite file ends (Ctrl-C to the process group)', signal: 'SIGINT', when: /^[✓✗] suites\//m, group: true },
     { point: 'after three suite files end', signal: 'SIGINT', when: /(^[✓✗] suites\/.*\n){3}/m, group: false },
     { point: 'SIGTERM in the middle of the run', signal: 'SIGTERM', when: /(^[✓✗] suites\/.*\n){2}/m, group: false },
-  ] as const)('$point', async ({ signal, when, group, ...rest }) => {
+  ])('$point', { timeout: 90_000 }, async ({ signal, when, group, delayMs }) => {
     const runPrefix = prefix();
     const cli = spawnCli(['run', '--endpoint', serve.url, '--report', `/tmp/swf-conformance-int-${runPrefix}`], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix });
     await cli.waitFor(when, 60_000);
-    if ('delayMs' in rest) await new Promise((r) => setTimeout(r, rest.delayMs));
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     cli.kill(signal, group);
     const code = await cli.exited;
     expect(code, cli.stdout + cli.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
@@ -44,7 +46,7 @@ describe('an interrupted run terminates every execution it started', () => {
     expect(await openExecutionsOf(serve.url, runPrefix)).toEqual([]);
     // A finished cleanup leaves no ledger behind.
     expect(cli.stderr).not.toMatch(/ledger kept/);
-  }, 90_000);
+  });
 
   test('a second Ctrl-C stops the cleanup, names the ledger, and `cleanup --ledger` finishes the job', async () => {
     const runPrefix = prefix();

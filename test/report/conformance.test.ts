@@ -62,7 +62,7 @@ describe('outputs', () => {
 
   test('markdown shows the verdict and the failing clause first', () => {
     const md = toMarkdown(r);
-    expect(md).toMatch(/NOT conformant/);
+    expect(md).toMatch(/NOT CONFORMANT/);
     expect(md.indexOf('cancel.event.recorded')).toBeLessThan(md.indexOf('wire.success.empty-body'));
   });
 
