@@ -242,6 +242,8 @@ async function runBattery(
   try {
     return await runPrepared(opts, expectations, tagsFilter, interrupts, target, container);
   } finally {
+    // A run that ended early (an empty selection, an error) still cleans up after itself.
+    if (existsSync(target.ledger.file)) await cleanUpAfter(target, interrupts);
     await target.close();
   }
 }

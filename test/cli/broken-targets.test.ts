@@ -133,8 +133,10 @@ describe('what the user asked for is checked before the run, with one line and e
     ['a report folder that is a file', ['--report', 'README.md'], {}, /--report README\.md: not a folder/],
     ['an expectation file written to a missing folder', ['--update-expectations', '/nonexistent/x.yaml'], {}, /--update-expectations: the folder \/nonexistent does not exist/],
   ] as const)('%s', async ([, args, env, message]) => {
-    const result = await runCli(['run', ...args], { env, timeoutMs: 30_000 });
+    const ledgers = join(dir, `ledgers-${args.join('-').replace(/\W+/g, '_')}`);
+    const result = await runCli(['run', ...args], { env: { ...env, SWF_CONFORMANCE_LEDGER_DIR: ledgers }, timeoutMs: 30_000 });
     expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(readdirSafe(ledgers)).toEqual([]);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     noStackTrace(result.stdout + result.stderr);

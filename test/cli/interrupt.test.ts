@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openExecutionsOf, runCli, spawnCli, startServe, stop } from './helpers.ts';
@@ -9,6 +11,7 @@ import { openExecutionsOf, runCli, spawnCli, startServe, stop } from './helpers.
  * signal at one point of the run, and then asks the target what is still open.
  */
 let serve: { url: string; child: ChildProcess };
+const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-interrupt-'));
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 let n = 0;
 const prefix = () => `swfc-int-${process.pid}-${(n += 1)}`;
@@ -34,7 +37,8 @@ describe('an interrupted run terminates every execution it started', () => {
     { point: 'SIGTERM in the middle of the run', signal: 'SIGTERM', when: /(^[✓✗] suites\/.*\n){2}/m, group: false },
   ])('$point', { timeout: 90_000 }, async ({ signal, when, group, delayMs }) => {
     const runPrefix = prefix();
-    const cli = spawnCli(['run', '--endpoint', serve.url, '--report', `/tmp/swf-conformance-int-${runPrefix}`], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix });
+    const ledgers = join(dir, runPrefix);
+    const cli = spawnCli(['run', '--endpoint', serve.url, '--report', join(dir, `report-${runPrefix}`)], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix, SWF_CONFORMANCE_LEDGER_DIR: ledgers });
     await cli.waitFor(when, 60_000);
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     cli.kill(signal, group);
@@ -46,11 +50,12 @@ describe('an interrupted run terminates every execution it started', () => {
     expect(await openExecutionsOf(serve.url, runPrefix)).toEqual([]);
     // A finished cleanup leaves no ledger behind.
     expect(cli.stderr).not.toMatch(/ledger kept/);
+    expect(existsSync(ledgers) ? readdirSync(ledgers) : []).toEqual([]);
   });
 
   test('a second Ctrl-C stops the cleanup, names the ledger, and `cleanup --ledger` finishes the job', async () => {
     const runPrefix = prefix();
-    const cli = spawnCli(['run', '--endpoint', serve.url, '--report', `/tmp/swf-conformance-int-${runPrefix}`], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix });
+    const cli = spawnCli(['run', '--endpoint', serve.url, '--report', join(dir, `report-${runPrefix}`)], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix, SWF_CONFORMANCE_LEDGER_DIR: join(dir, runPrefix) });
     await cli.waitFor(/(^[✓✗] suites\/.*\n){2}/m, 60_000);
     cli.kill('SIGINT');
     await cli.waitFor(/terminating what is still open/);
