@@ -2,7 +2,7 @@
 // (so that it can be called from inside a user's own vitest test), and returns the verdict and
 // the parsed conformance report. Plain JavaScript, so it loads without a TypeScript transform.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ function argsOf(options) {
 export function runConformance(options = {}) {
   const reportDir = options.reportDir ?? mkdtempSync(join(tmpdir(), 'swf-conformance-'));
   const args = [...argsOf(options), '--report', reportDir];
+  const startedAt = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...(options.processEnv ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -48,7 +49,8 @@ export function runConformance(options = {}) {
     child.on('error', reject);
     child.on('close', (exitCode) => {
       const file = join(reportDir, 'conformance.json');
-      const report = exitCode !== 2 && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+      // Only this run's report: a folder given by the caller may hold an older one.
+      const report = existsSync(file) && statSync(file).mtimeMs >= startedAt - 1_000 ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
       resolve({ exitCode: exitCode ?? 2, conformant: exitCode === 0, report, reportDir, stdout, stderr: stderr.trim() });
     });
   });
