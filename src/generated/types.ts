@@ -24,7 +24,6 @@ export type TagList = Tag[];
 export type Arn = string;
 export type FailureReason = string;
 export type WorkflowRunIdOptional = string;
-export type TaskToken = string;
 export type EventId = number;
 export type WorkflowRunId = string;
 /**
@@ -39,6 +38,7 @@ export type ReverseOrder = boolean;
 export type RegistrationStatus = 'REGISTERED' | 'DEPRECATED';
 export type Description = string;
 export type DurationInDays = string;
+export type TaskToken = string;
 export type Count = number;
 export type ExecutionStatus = 'OPEN' | 'CLOSED';
 export type DurationInSeconds = string;
@@ -158,10 +158,13 @@ export interface Decision {
   requestCancelExternalWorkflowExecutionDecisionAttributes?: RequestCancelExternalWorkflowExecutionDecisionAttributes;
 }
 /**
- * Response of PollForDecisionTask. A poll that times out returns the shape with an empty taskToken-less body, so nothing is required here.
+ * Response of PollForDecisionTask. A poll that ends with no task answers with an empty taskToken ("") or none, and startedEventId 0, so nothing is required here.
  */
 export interface DecisionTask {
-  taskToken?: TaskToken;
+  /**
+   * The task's token; the empty string when a long poll ends with no task, as the PollForDecisionTask page documents (the model's TaskToken has minLength 1).
+   */
+  taskToken?: string;
   startedEventId?: EventId;
   workflowExecution?: WorkflowExecution;
   workflowType?: WorkflowType;

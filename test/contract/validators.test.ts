@@ -93,3 +93,15 @@ describe('response shapes', () => {
     if (!result.ok) expect(result.violations).toEqual([expect.objectContaining({ member: 'startTimestamp', keyword: 'type' })]);
   });
 });
+
+describe('answers AWS documents are valid', () => {
+  test('an empty PollForDecisionTask answer, as AWS documents it and emulators send it', () => {
+    const empty = { taskToken: '', startedEventId: 0, previousStartedEventId: 0 };
+    expect(validate('DecisionTask', empty)).toEqual({ ok: true, value: empty });
+    expect(validate('DecisionTask', {}).ok).toBe(true);
+  });
+
+  test('a token longer than the model allows is still refused', () => {
+    expect(validate('DecisionTask', { taskToken: 'x'.repeat(1025), startedEventId: 0 }).ok).toBe(false);
+  });
+});
