@@ -62,6 +62,26 @@ interface Execution {
   previousStartedEventId: number;
   children: Set<string>;
   latestExecutionContext?: string;
+  /** With a visibility lag: the states the visibility operations show, each from when it was taken. */
+  seen?: VisibleState[];
+}
+
+/** What DescribeWorkflowExecution, List* and Count* show of an execution. */
+interface VisibleState {
+  at: number;
+  status: Execution['status'];
+  closeStatus?: CloseStatus;
+  closeTimestamp?: number;
+  cancelRequested: boolean;
+  decisionOpen: boolean;
+  openChildren: number;
+}
+
+/** Lag the contract allows (CONTRACT-NOTES, Consistency and timing), for the suite's own tests; all 0 by default. */
+export interface TimingModes {
+  visibilityLagMs?: number;
+  childStartDelayMs?: number;
+  childPolicyDelayMs?: number;
 }
 
 interface Waiter {
@@ -79,6 +99,7 @@ export interface EngineOptions {
   accountId?: string;
   /** Milliseconds since the epoch; tests of retention replace it. */
   now?: () => number;
+  timing?: TimingModes;
 }
 
 const MAX_DOMAINS = 100;
@@ -130,9 +151,15 @@ export class Engine {
   private readonly now: () => number;
   readonly region: string;
   readonly accountId: string;
+  private readonly timing: Required<TimingModes>;
+  /** Work deferred by a timing mode, cancelled at shutdown. */
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Executions changed by the operation under way; their visible state is taken once it ends. */
+  private readonly changed = new Set<Execution>();
 
   constructor(options: EngineOptions = {}) {
     this.pollTimeoutMs = options.pollTimeoutMs ?? 60_000;
+    this.timing = { visibilityLagMs: 0, childStartDelayMs: 0, childPolicyDelayMs: 0, ...options.timing };
     this.now = options.now ?? Date.now;
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
@@ -308,7 +335,57 @@ export class Engine {
       [`${lowerFirst(eventType)}EventAttributes`]: defined(attributes),
     } as HistoryEvent);
     if (EVENTS_WAKING_THE_DECIDER.has(eventType)) this.wakeDecider(e);
+    this.changedState(e);
     return eventId;
+  }
+
+  /** Runs `work` after `ms`, or at once when `ms` is 0. */
+  private later(ms: number, work: () => void): void {
+    if (ms <= 0) return work();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      work();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  /**
+   * Every change of state adds an event; with a visibility lag, the execution's visible state is
+   * taken when the operation that changed it has ended (a microtask later, once it is whole).
+   */
+  private changedState(e: Execution): void {
+    if (!this.timing.visibilityLagMs) return;
+    if (this.changed.size === 0) {
+      queueMicrotask(() => {
+        for (const c of this.changed) this.takeVisibleState(c);
+        this.changed.clear();
+      });
+    }
+    this.changed.add(e);
+  }
+
+  private takeVisibleState(e: Execution): void {
+    const at = this.now();
+    const seen = (e.seen ??= []);
+    seen.push({
+      at, status: e.status, closeStatus: e.closeStatus, closeTimestamp: e.closeTimestamp, cancelRequested: e.cancelRequested,
+      decisionOpen: e.decision.state !== 'none', openChildren: [...e.children].filter((k) => this.executions.get(k)?.status === 'OPEN').length,
+    });
+    // Only the newest state older than the lag can still be shown, with the ones after it.
+    const shown = seen.findLastIndex((v) => v.at <= at - this.timing.visibilityLagMs);
+    if (shown > 0) seen.splice(0, shown);
+  }
+
+  /** The execution as the visibility operations show it: as it was a lag ago, or as it is. */
+  private view(e: Execution): Omit<VisibleState, 'at'> | undefined {
+    if (!this.timing.visibilityLagMs) {
+      return {
+        status: e.status, closeStatus: e.closeStatus, closeTimestamp: e.closeTimestamp, cancelRequested: e.cancelRequested,
+        decisionOpen: e.decision.state !== 'none', openChildren: [...e.children].filter((k) => this.executions.get(k)?.status === 'OPEN').length,
+      };
+    }
+    const cutoff = this.now() - this.timing.visibilityLagMs;
+    return e.seen?.findLast((v) => v.at <= cutoff);
   }
 
   /**
@@ -476,12 +553,15 @@ export class Engine {
     this.addEvent(e, 'WorkflowExecutionTerminated', { reason: request.reason, details: request.details, childPolicy, cause });
     const children = [...e.children];
     this.close(e, 'TERMINATED');
-    for (const key of children) {
-      const child = this.executions.get(key);
-      if (child?.status !== 'OPEN') continue;
-      if (childPolicy === 'TERMINATE') this.terminate(child, {}, 'CHILD_POLICY_APPLIED');
-      else if (childPolicy === 'REQUEST_CANCEL') this.requestCancel(child, { cause: 'CHILD_POLICY_APPLIED' });
-    }
+    // Not documented as synchronous: the childPolicyDelayMs timing mode defers it.
+    this.later(this.timing.childPolicyDelayMs, () => {
+      for (const key of children) {
+        const child = this.executions.get(key);
+        if (child?.status !== 'OPEN') continue;
+        if (childPolicy === 'TERMINATE') this.terminate(child, {}, 'CHILD_POLICY_APPLIED');
+        else if (childPolicy === 'REQUEST_CANCEL') this.requestCancel(child, { cause: 'CHILD_POLICY_APPLIED' });
+      }
+    });
   }
 
   requestCancelWorkflowExecution(input: RequestCancelWorkflowExecutionInput): void {
@@ -662,14 +742,18 @@ export class Engine {
       decisionTaskCompletedEventId: completedId, childPolicy: config.childPolicy, taskStartToCloseTimeout: config.taskStartToCloseTimeout,
       tagList: a.tagList,
     });
-    if (this.openByWorkflowId.has(`${parent.domain}|${a.workflowId}`)) return void failed('WORKFLOW_ALREADY_RUNNING', initiatedEventId);
-    const child = this.createExecution({
-      domain: parent.domain, workflowId: a.workflowId, type: rec.type, input: a.input, tagList: a.tagList, config,
-      parent: { workflowId: parent.workflowId, runId: parent.runId, initiatedEventId },
-    });
-    parent.children.add(child.key);
-    child.parentStartedEventId = this.addEvent(parent, 'ChildWorkflowExecutionStarted', {
-      workflowExecution: { workflowId: child.workflowId, runId: child.runId }, workflowType: child.type, initiatedEventId,
+    // A child starts asynchronously (documented); the childStartDelayMs timing mode shows it.
+    this.later(this.timing.childStartDelayMs, () => {
+      if (parent.status !== 'OPEN') return;
+      if (this.openByWorkflowId.has(`${parent.domain}|${a.workflowId}`)) return void failed('WORKFLOW_ALREADY_RUNNING', initiatedEventId);
+      const child = this.createExecution({
+        domain: parent.domain, workflowId: a.workflowId, type: rec.type, input: a.input, tagList: a.tagList, config,
+        parent: { workflowId: parent.workflowId, runId: parent.runId, initiatedEventId },
+      });
+      parent.children.add(child.key);
+      child.parentStartedEventId = this.addEvent(parent, 'ChildWorkflowExecutionStarted', {
+        workflowExecution: { workflowId: child.workflowId, runId: child.runId }, workflowType: child.type, initiatedEventId,
+      });
     });
   }
 
@@ -697,27 +781,32 @@ export class Engine {
 
   // ---------------------------------------------------------------- visibility
 
-  private info(e: Execution): WorkflowExecutionInfo {
+  private info(e: Execution, v = this.view(e) ?? this.firstSeen(e)): WorkflowExecutionInfo {
     return defined({
       execution: { workflowId: e.workflowId, runId: e.runId }, workflowType: e.type, startTimestamp: e.startTimestamp,
-      closeTimestamp: e.closeTimestamp, executionStatus: e.status, closeStatus: e.closeStatus,
+      closeTimestamp: v.closeTimestamp, executionStatus: v.status, closeStatus: v.closeStatus,
       parent: e.parent ? { workflowId: e.parent.workflowId, runId: e.parent.runId } : undefined,
-      tagList: e.tagList.length ? e.tagList : undefined, cancelRequested: e.cancelRequested,
+      tagList: e.tagList.length ? e.tagList : undefined, cancelRequested: v.cancelRequested,
     });
+  }
+
+  /** Describe names a run it cannot show yet by its first state, rather than calling it unknown. */
+  private firstSeen(e: Execution): Omit<VisibleState, 'at'> {
+    return e.seen?.[0] ?? { status: 'OPEN', cancelRequested: false, decisionOpen: true, openChildren: 0 };
   }
 
   describeWorkflowExecution(input: DescribeWorkflowExecutionInput): Attributes {
     const e = this.anyRun(input.domain, input.execution);
-    const openChildren = [...e.children].filter((k) => this.executions.get(k)?.status === 'OPEN').length;
+    const v = this.view(e) ?? this.firstSeen(e);
     return defined({
-      executionInfo: this.info(e),
+      executionInfo: this.info(e, v),
       executionConfiguration: defined({
         taskStartToCloseTimeout: e.config.taskStartToCloseTimeout, executionStartToCloseTimeout: e.config.executionStartToCloseTimeout,
         taskList: { name: e.config.taskList }, taskPriority: e.config.taskPriority, childPolicy: e.config.childPolicy,
       }),
       openCounts: {
-        openActivityTasks: 0, openDecisionTasks: e.status === 'OPEN' && e.decision.state !== 'none' ? 1 : 0,
-        openTimers: 0, openChildWorkflowExecutions: e.status === 'OPEN' ? openChildren : 0, openLambdaFunctions: 0,
+        openActivityTasks: 0, openDecisionTasks: v.status === 'OPEN' && v.decisionOpen ? 1 : 0,
+        openTimers: 0, openChildWorkflowExecutions: v.status === 'OPEN' ? v.openChildren : 0, openLambdaFunctions: 0,
       },
       latestExecutionContext: e.latestExecutionContext,
     });
@@ -745,15 +834,20 @@ export class Engine {
     if (f.startTimeFilter && f.closeTimeFilter) throw fault.validation('Only one of startTimeFilter and closeTimeFilter may be given');
     const inRange = (t: number | undefined, r?: { oldestDate: number; latestDate?: number }) =>
       !r || (t !== undefined && t >= r.oldestDate && (r.latestDate === undefined || t <= r.latestDate));
-    const list = [...this.executions.values()].filter((e) =>
-      e.domain === domain && (open ? e.status === 'OPEN' : e.status === 'CLOSED' && this.visible(e))
-      && inRange(e.startTimestamp, f.startTimeFilter) && inRange(e.closeTimestamp, f.closeTimeFilter)
+    const views = new Map<Execution, Omit<VisibleState, 'at'>>();
+    for (const e of this.executions.values()) {
+      const v = e.domain === domain ? this.view(e) : undefined;
+      if (v) views.set(e, v);
+    }
+    const list = [...views].filter(([e, v]) =>
+      (open ? v.status === 'OPEN' : v.status === 'CLOSED' && this.visible(e))
+      && inRange(e.startTimestamp, f.startTimeFilter) && inRange(v.closeTimestamp, f.closeTimeFilter)
       && (!f.executionFilter || e.workflowId === f.executionFilter.workflowId)
       && (!f.typeFilter || (e.type.name === f.typeFilter.name && (!f.typeFilter.version || e.type.version === f.typeFilter.version)))
       && (!f.tagFilter || e.tagList.includes(f.tagFilter.tag))
-      && (!f.closeStatusFilter || e.closeStatus === f.closeStatusFilter.status));
+      && (!f.closeStatusFilter || v.closeStatus === f.closeStatusFilter.status)).map(([e]) => e);
     // Newest first by default (documented for the List operations).
-    const time = (e: Execution) => (open || !f.closeTimeFilter ? e.startTimestamp : e.closeTimestamp ?? 0);
+    const time = (e: Execution) => (open || !f.closeTimeFilter ? e.startTimestamp : views.get(e)?.closeTimestamp ?? 0);
     return list.sort((a, b) => time(b) - time(a));
   }
 
@@ -781,6 +875,8 @@ export class Engine {
 
   /** Answers every waiting poll with no task, so that the server can close at once. */
   shutdown(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     for (const list of this.waiters.values()) {
       for (const w of list.splice(0)) {
         clearTimeout(w.timer);

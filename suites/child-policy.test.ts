@@ -55,8 +55,13 @@ describe.for(policies)('%s', (policy) => {
 
     it(`from the ${source}: the open child is treated as ${policy} says`, cites(effectClause[policy]), async ({ swf }) => {
       const { child, childBefore } = await outcome(swf, policy, source);
-      const info = await swf.info(child);
-      const added = (await swf.history(child)).slice(childBefore);
+      // The policy reaches the children asynchronously: wait for its event, then for Describe to show it.
+      const settledOn = { TERMINATE: 'WorkflowExecutionTerminated', REQUEST_CANCEL: 'WorkflowExecutionCancelRequested', ABANDON: undefined }[policy];
+      const added = settledOn ? (await swf.historyWhen(child, (h) => h.slice(childBefore).some((e) => e.eventType === settledOn))).slice(childBefore)
+        : (await swf.history(child)).slice(childBefore);
+      const info = policy === 'TERMINATE' ? await swf.infoWhen(child, (i) => i.executionStatus !== 'OPEN')
+        : policy === 'REQUEST_CANCEL' ? await swf.infoWhen(child, (i) => i.cancelRequested === true || i.executionStatus !== 'OPEN')
+        : await swf.info(child);
       if (policy === 'TERMINATE') {
         expect([info.executionStatus, info.closeStatus]).toEqual(['CLOSED', 'TERMINATED']);
         expect(added.at(-1)?.eventType).toBe('WorkflowExecutionTerminated');
@@ -73,8 +78,9 @@ describe.for(policies)('%s', (policy) => {
       const clause = policy === 'TERMINATE' ? 'child-policy.terminate.cause' : 'child-policy.request-cancel.cause';
       it(`from the ${source}: the child's event has cause CHILD_POLICY_APPLIED`, cites(clause), async ({ swf }) => {
         const { child, childBefore } = await outcome(swf, policy, source);
-        const added = (await swf.history(child)).slice(childBefore);
-        const event = added.find((e) => e.eventType === (policy === 'TERMINATE' ? 'WorkflowExecutionTerminated' : 'WorkflowExecutionCancelRequested'));
+        const eventType = policy === 'TERMINATE' ? 'WorkflowExecutionTerminated' : 'WorkflowExecutionCancelRequested';
+        const added = (await swf.historyWhen(child, (h) => h.slice(childBefore).some((e) => e.eventType === eventType))).slice(childBefore);
+        const event = added.find((e) => e.eventType === eventType);
         const cause = event?.workflowExecutionTerminatedEventAttributes?.cause ?? event?.workflowExecutionCancelRequestedEventAttributes?.cause;
         expect(cause).toBe('CHILD_POLICY_APPLIED');
       });
@@ -86,7 +92,10 @@ describe('a child terminated by policy applies its own policy to the grandchild'
   it.for(policies)('child policy %s', cites('child-policy.terminate.recursive'), async (childPolicy, { swf }) => {
     const { parent, grandchild } = await swf.family({ typeDefault: 'TERMINATE' }, { childPolicy });
     expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId }));
-    const info = await swf.info(grandchild);
+    // Two policies in turn, each asynchronous: the child's, then the grandchild's.
+    const info = childPolicy === 'TERMINATE' ? await swf.infoWhen(grandchild, (i) => i.executionStatus !== 'OPEN')
+      : childPolicy === 'REQUEST_CANCEL' ? await swf.infoWhen(grandchild, (i) => i.cancelRequested === true || i.executionStatus !== 'OPEN')
+      : await swf.info(grandchild);
     const expected = { TERMINATE: ['CLOSED', 'TERMINATED', false], REQUEST_CANCEL: ['OPEN', undefined, true], ABANDON: ['OPEN', undefined, false] }[childPolicy];
     expect([info.executionStatus, info.closeStatus, info.cancelRequested ?? false]).toEqual(expected);
   });
@@ -96,7 +105,7 @@ it('a child that already closed gets no new event', cites('child-policy.closed-c
   const { parent, child } = await swf.family({ typeDefault: 'TERMINATE' }, { childPolicy: 'ABANDON' });
   await swf.decide(child, [{ decisionType: 'CompleteWorkflowExecution' }]);
   const closed = await swf.history(child);
-  expect((await swf.info(child)).closeStatus).toBe('COMPLETED');
+  expect((await swf.infoWhen(child, (i) => i.executionStatus !== 'OPEN')).closeStatus).toBe('COMPLETED');
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId }));
   expect(await swf.history(child)).toEqual(closed);
 });

@@ -45,7 +45,7 @@ describe.sequential('in a deprecated domain', () => {
     const { forCancel } = await prepare(swf);
     const domain = swf.config.deprecatedDomain;
     expectSuccess(await swf.cancel({ domain, ...forCancel }));
-    const info = await swf.info(forCancel, domain);
+    const info = await swf.infoWhen(forCancel, (i) => i.cancelRequested === true || i.executionStatus !== 'OPEN', domain);
     expect([info.executionStatus, info.cancelRequested]).toEqual(['OPEN', true]);
   });
 
@@ -53,6 +53,6 @@ describe.sequential('in a deprecated domain', () => {
     const { forTerminate } = await prepare(swf);
     const domain = swf.config.deprecatedDomain;
     expectSuccess(await swf.terminate({ domain, ...forTerminate }));
-    expect((await swf.info(forTerminate, domain)).closeStatus).toBe('TERMINATED');
+    expect((await swf.infoWhen(forTerminate, (i) => i.executionStatus !== 'OPEN', domain)).closeStatus).toBe('TERMINATED');
   });
 });

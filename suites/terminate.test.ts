@@ -44,7 +44,7 @@ it('on a direct call the event has no cause', cites('terminate.event.no-cause'),
 it('the execution is CLOSED, TERMINATED, with a closeTimestamp', cites('terminate.state.closed'), async ({ swf }) => {
   const run = await swf.start();
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
-  const info = await swf.info(run);
+  const info = await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
   expect([info.executionStatus, info.closeStatus]).toEqual(['CLOSED', 'TERMINATED']);
   expect(info.closeTimestamp).toBeTypeOf('number');
   expect(info.closeTimestamp!).toBeGreaterThanOrEqual(info.startTimestamp);
@@ -52,19 +52,20 @@ it('the execution is CLOSED, TERMINATED, with a closeTimestamp', cites('terminat
 
 it('it leaves the open list and count, and is listed closed as TERMINATED', cites('terminate.state.listed-closed'), async ({ swf }) => {
   const run = await swf.start();
-  expect(await swf.openCount(run.workflowId)).toBe(1);
+  expect(await swf.openCountWhen(run.workflowId, 1)).toBe(1);
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
-  expect(await swf.openCount(run.workflowId)).toBe(0);
-  expect(await swf.listed(run.workflowId, 'Open')).toEqual([]);
-  expect((await swf.listed(run.workflowId, 'Closed')).map((i) => [i.execution, i.closeStatus])).toEqual([[run, 'TERMINATED']]);
+  expect(await swf.openCountWhen(run.workflowId, 0)).toBe(0);
+  expect(await swf.listedWhen(run.workflowId, 'Open', (l) => l.length === 0)).toEqual([]);
+  const closed = await swf.listedWhen(run.workflowId, 'Closed', (l) => l.length > 0);
+  expect(closed.map((i) => [i.execution, i.closeStatus])).toEqual([[run, 'TERMINATED']]);
 });
 
 it('with a decision task out at a decider, it is terminated at once', cites('terminate.immediate.decision-in-flight'), async ({ swf }) => {
   const run = await swf.start();
   await swf.takeTask(run);
-  expect((await swf.describe(run)).openCounts.openDecisionTasks).toBe(1);
+  expect((await swf.describeWhen(run, (d) => d.openCounts.openDecisionTasks === 1)).openCounts.openDecisionTasks).toBe(1);
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
-  expect((await swf.info(run)).executionStatus).toBe('CLOSED');
+  expect((await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN')).executionStatus).toBe('CLOSED');
   expect((await swf.history(run)).at(-1)?.eventType).toBe('WorkflowExecutionTerminated');
 });
 

@@ -65,7 +65,7 @@ it('timestamps are epoch seconds as JSON numbers', cites('wire.timestamps.epoch-
   const run = await swf.start();
   expectSuccess(await swf.terminate({ domain: swf.domain, ...run }));
   const now = Date.now() / 1000;
-  const info = await swf.info(run);
+  const info = await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
   const events = await swf.history(run);
   for (const t of [info.startTimestamp, info.closeTimestamp, ...events.map((e) => e.eventTimestamp)]) {
     expect(t).toBeTypeOf('number');

@@ -19,7 +19,7 @@ import { ResultsReporter } from '../report/results.ts';
 import { writeReport } from '../report/write.ts';
 import { readConfigFile } from './config-file.ts';
 import { checkReachable } from './preflight.ts';
-import { integerOption } from './options.ts';
+import { integerOption, secondsOption } from './options.ts';
 import { ContainerError, presets, startContainer, type ContainerOptions, type RunningContainer } from '../targets/container.ts';
 import { Interrupts, withoutNewListeners } from './interrupts.ts';
 import { checkTagExpressions, collectSelection } from './selection.ts';
@@ -45,6 +45,7 @@ export interface RunOptions {
   env: string[];
   waitPath?: string;
   startupTimeout?: number;
+  consistencyWindow?: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -72,6 +73,7 @@ export function runCommand(program: Command, setExit: (code: number) => void): v
     .option('--port <n>', 'the emulator\'s port inside the container (default: the preset\'s, else 5000)', integerOption('--port', 1, 65535))
     .option('--env <K=V>', 'an environment variable for the container (repeatable)', collect, [])
     .option('--wait-path <path>', 'an HTTP path that answers once the emulator is ready (default: any HTTP answer)')
+    .option('--consistency-window <seconds>', 'how long a read the contract lets lag is retried (default: 30 for an endpoint, 2 for the embedded reference)', secondsOption('--consistency-window', 0, 600))
     .option('--startup-timeout <s>', 'seconds to wait for the emulator to become ready', integerOption('--startup-timeout', 1, 3600), 60)
     .action(async (opts: RunOptions) => setExit(await run(opts)));
 }
@@ -223,6 +225,7 @@ async function runBattery(
   if (opts.profile) process.env.AWS_PROFILE = opts.profile;
   if (opts.domain) process.env.SWF_CONFORMANCE_DOMAIN = opts.domain;
   if (opts.strict) process.env.SWF_CONFORMANCE_STRICT = '1';
+  if (opts.consistencyWindow !== undefined) process.env.SWF_CONFORMANCE_CONSISTENCY_WINDOW = String(opts.consistencyWindow);
   const endpoint = process.env.AWS_ENDPOINT_URL_SWF || process.env.AWS_ENDPOINT_URL;
   if (endpoint) {
     await checkReachable(endpoint);
@@ -303,7 +306,7 @@ async function runPrepared(
   process.on('unhandledRejection', onRejection);
   let vitest: Vitest | undefined;
   try {
-    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog));
+    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, target.config.consistencyWindowMs));
     vitest.provide('battery', target.config);
     const running = vitest;
     const stop = () => { void running.cancelCurrentRun('keyboard-input').then(() => running.close()).catch(() => undefined); };
@@ -337,7 +340,7 @@ async function runPrepared(
 }
 
 /** The battery's vitest, its own error output kept for the report folder instead of printed with stack traces. */
-async function createBatteryVitest(opts: RunOptions, reportDir: string, results: ResultsReporter, tagsFilter: string[], log: string[]): Promise<Vitest> {
+async function createBatteryVitest(opts: RunOptions, reportDir: string, results: ResultsReporter, tagsFilter: string[], log: string[], windowMs: number): Promise<Vitest> {
   const reporters: unknown[] = [results];
   const outputFile: Record<string, string> = {};
   for (const r of opts.reporter) {
@@ -351,6 +354,8 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     config: resolve(projectRoot, 'vitest.config.ts'),
     project: ['battery'],
     watch: false,
+    // A test may wait out the consistency window a few times before it fails on what it saw.
+    testTimeout: Math.max(60_000, 3 * windowMs + 30_000),
     reporters: reporters as never,
     ...(Object.keys(outputFile).length ? { outputFile } : {}),
     ...(opts.grep ? { testNamePattern: opts.grep } : {}),

@@ -703,6 +703,23 @@ export interface ReferenceConfig {
    */
   throttling?: boolean;
   /**
+   * Lag the contract allows, made visible, to prove the suite waits for it (CONTRACT-NOTES, Consistency and timing).
+   */
+  timing?: {
+    /**
+     * DescribeWorkflowExecution, List* and Count* show each execution as it was this long ago (eventually consistent reads).
+     */
+    visibilityLagMs?: number;
+    /**
+     * A StartChildWorkflowExecution decision records the initiated event at once and starts the child this much later.
+     */
+    childStartDelayMs?: number;
+    /**
+     * A terminated parent's child policy reaches its children this much later.
+     */
+    childPolicyDelayMs?: number;
+  };
+  /**
    * Verify SigV4 against these credentials. Without it, requests are not authenticated.
    */
   auth?: {

@@ -28,9 +28,14 @@ export const it = base.extend<{ swf: Scenario }>({
     const credentials = mainCredentials(config);
     const restricted = restrictedCredentials(config);
     const sdk = sdkClient({ endpoint: config.endpoint, region: config.region, credentials });
+    // The slowest wait for a lagging read, for the report: how long the target took to converge.
+    const onWait = (ms: number, settled: boolean) => {
+      const previous = task.meta.convergence;
+      if (!previous || ms > previous.ms || (!settled && previous.settled)) task.meta.convergence = { ms, settled };
+    };
     const scenario = new Scenario(
       config, new RawClient({ ...common, credentials }), sdk, new Ledger(config.ledgerFile),
-      restricted ? new RawClient({ ...common, credentials: restricted }) : undefined,
+      restricted ? new RawClient({ ...common, credentials: restricted }) : undefined, onWait,
     );
     await use(scenario);
     sdk.destroy();

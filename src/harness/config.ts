@@ -37,7 +37,12 @@ export interface BatteryConfig {
   ledgerFile: string;
   /** Whether the target verifies credentials (always true on AWS; true for the embedded reference). */
   verifiesCredentials: boolean;
+  /** How long a read the contract lets lag is retried before its test fails on what it saw last. */
+  consistencyWindowMs: number;
 }
+
+/** The consistency window: long enough for AWS's eventually consistent reads, short for the embedded reference. */
+export const defaultConsistencyWindowMs = { endpoint: 30_000, reference: 2_000 } as const;
 
 export class ConfigError extends Error {}
 
@@ -76,8 +81,13 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, ledgerDir: string): Omit<B
     };
   }
   const strict = /^(1|true|yes)$/i.test(env.SWF_CONFORMANCE_STRICT ?? '');
+  const windowText = env.SWF_CONFORMANCE_CONSISTENCY_WINDOW;
+  if (windowText !== undefined && windowText !== '' && !(/^\d+(\.\d+)?$/.test(windowText) && Number(windowText) <= 600)) {
+    throw new ConfigError(`SWF_CONFORMANCE_CONSISTENCY_WINDOW must be a number of seconds from 0 to 600: "${windowText}"`);
+  }
+  const window = windowText ? Number(windowText) * 1000 : defaultConsistencyWindowMs[endpoint ? 'endpoint' : 'reference'];
   return {
-    ...(endpoint ? { endpoint } : {}), region, domain, deprecatedDomain: `${domain}-deprecated`, runPrefix, strict,
+    ...(endpoint ? { endpoint } : {}), region, domain, deprecatedDomain: `${domain}-deprecated`, runPrefix, strict, consistencyWindowMs: window,
     ...(restricted ? { restricted } : {}), ...(env.AWS_PROFILE ? { profile: env.AWS_PROFILE } : {}),
     ledgerFile: `${ledgerDir}/ledger-${runPrefix}.jsonl`,
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SWFClient } from '@aws-sdk/client-swf';
 import type { ChildPolicy, Decision, HistoryEvent, WorkflowExecutionDetail, WorkflowExecutionInfo } from '../generated/types.ts';
 import { lengthBounds } from '../contract/constraints.ts';
@@ -41,7 +42,56 @@ export class Scenario {
     readonly ledger: Ledger,
     /** A raw client signed as the restricted principal, when one is configured. */
     readonly restricted: RawClient | undefined,
+    /** Told how long each wait for a lagging read took, and whether it settled in the window. */
+    private readonly onWait: (ms: number, settled: boolean) => void = () => undefined,
   ) {}
+
+  /**
+   * Reads until the value settles, within the consistency window, and returns the last value
+   * read: the contract lets these reads lag (eventually consistent visibility, asynchronous child
+   * starts and child policies). The caller's assertions then judge that value, so a state that
+   * contradicts the contract fails as soon as `settled` accepts it, and one that never comes fails
+   * when the window ends, with what was seen last.
+   */
+  async eventually<T>(read: () => Promise<T>, settled: (value: T) => boolean): Promise<T> {
+    const started = Date.now();
+    for (let delay = 25, attempt = 0; ; attempt += 1, delay = Math.min(delay * 2, 1_000)) {
+      const value = await read();
+      const waited = Date.now() - started;
+      if (settled(value)) {
+        if (attempt > 0) this.onWait(waited, true);
+        return value;
+      }
+      const left = this.config.consistencyWindowMs - waited;
+      if (left <= 0) {
+        this.onWait(waited, false);
+        return value;
+      }
+      await sleep(Math.min(delay, left));
+    }
+  }
+
+  /** DescribeWorkflowExecution's executionInfo, once `settled` accepts it (or the window ends). */
+  infoWhen(run: Run, settled: (info: WorkflowExecutionInfo) => boolean, domain = this.domain): Promise<WorkflowExecutionInfo> {
+    return this.eventually(() => this.info(run, domain), settled);
+  }
+
+  describeWhen(run: Run, settled: (detail: WorkflowExecutionDetail) => boolean, domain = this.domain): Promise<WorkflowExecutionDetail> {
+    return this.eventually(() => this.describe(run, domain), settled);
+  }
+
+  /** The history, once `settled` accepts it: for effects that arrive asynchronously (child starts, child policies). */
+  historyWhen(run: Run, settled: (events: HistoryEvent[]) => boolean, domain = this.domain): Promise<HistoryEvent[]> {
+    return this.eventually(() => this.history(run, domain), settled);
+  }
+
+  openCountWhen(workflowId: string, expected: number): Promise<number> {
+    return this.eventually(() => this.openCount(workflowId), (n) => n === expected);
+  }
+
+  listedWhen(workflowId: string, which: 'Open' | 'Closed', settled: (infos: WorkflowExecutionInfo[]) => boolean): Promise<WorkflowExecutionInfo[]> {
+    return this.eventually(() => this.listed(workflowId, which), settled);
+  }
 
   get domain(): string {
     return this.config.domain;
@@ -86,8 +136,15 @@ export class Scenario {
         if (child) this.ledger.intend({ domain, workflowId: child });
       }
       await this.raw.call('RespondDecisionTaskCompleted', { taskToken: task.taskToken, decisions });
+      // A child starts asynchronously: wait for its ChildWorkflowExecutionStarted, or its failure.
+      const children = decisions.flatMap((d) => d.startChildWorkflowExecutionDecisionAttributes?.workflowId ?? []);
+      const resolved = (events: HistoryEvent[]) => children.every((id) => events.some((e) =>
+        e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId === id
+        // schemas/ does not model this event's attributes; the workflowId is all that is read.
+        || (e as { startChildWorkflowExecutionFailedEventAttributes?: { workflowId?: string } }).startChildWorkflowExecutionFailedEventAttributes?.workflowId === id));
+      const history = await this.historyWhen(task.workflowExecution as Run, resolved, domain);
       const started: Run[] = [];
-      for (const e of await this.history(task.workflowExecution as Run, domain)) {
+      for (const e of history) {
         const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
         const next = e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
         if (child) started.push(child);

@@ -43,6 +43,8 @@ export interface ConformanceReport {
   errors: string[];
   /** The run's cleanup: the executions it started and terminated, and what it could not. */
   cleanup?: CleanupSummary;
+  /** How long the target took to show what the tests waited for (eventually consistent reads, child starts, child policies). */
+  convergence?: { waits: number; slowestMs: number; slowestTest: string; unsettled: number };
 }
 
 export interface CleanupSummary {
@@ -132,7 +134,15 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     summary, verdict, conformant: verdict === 'conformant',
     clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
     ...(options.cleanup ? { cleanup: options.cleanup } : {}),
+    ...convergenceOf(tests),
   };
+}
+
+function convergenceOf(tests: TestReport[]): Pick<ConformanceReport, 'convergence'> {
+  const waited = tests.filter((t) => t.convergence);
+  if (!waited.length) return {};
+  const slowest = waited.reduce((a, b) => (b.convergence!.ms > a.convergence!.ms ? b : a));
+  return { convergence: { waits: waited.length, slowestMs: slowest.convergence!.ms, slowestTest: slowest.fullName, unsettled: waited.filter((t) => !t.convergence!.settled).length } };
 }
 
 /** The expectation file a run's failures make, keeping the reasons an earlier file gave. */

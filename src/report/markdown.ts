@@ -49,6 +49,8 @@ export function toConsole(r: ConformanceReport): string {
     const failing = c.tests.find((t) => t.state === 'failed');
     lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${(c.reason ?? failing?.message ?? '').slice(0, 110)}`);
   }
+  const c = r.convergence;
+  if (c) lines.push('', `  waited for lagging reads in ${c.waits} tests; slowest ${(c.slowestMs / 1000).toFixed(2)} s (${c.slowestTest})${c.unsettled ? `; ${c.unsettled} never settled within the consistency window` : ''}`);
   for (const e of r.errors) lines.push(`  incomplete: ${e}`);
   if (r.cleanup?.left) lines.push(`  cleanup: ${r.cleanup.left} executions may still be open; finish with: swf-conformance cleanup --ledger ${r.cleanup.ledger}`);
   return `${lines.join('\n')}\n`;

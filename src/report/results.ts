@@ -25,6 +25,8 @@ export interface TestOutcome {
   /** The test failed because the target did not answer at all (refused, reset, closed): not a verdict on the target. */
   unreachable?: boolean;
   observed?: string;
+  /** The slowest wait for a read the contract lets lag, and whether it settled within the window. */
+  convergence?: { ms: number; settled: boolean };
   exchanges?: RecordedExchange[];
 }
 
@@ -68,6 +70,7 @@ export class ResultsReporter implements Reporter {
     }
     if (result.state === 'skipped') outcome.message = result.note ?? 'skipped';
     if (meta.observed) outcome.observed = meta.observed;
+    if (meta.convergence) outcome.convergence = meta.convergence;
     if (result.state === 'failed' && meta.exchanges) outcome.exchanges = meta.exchanges;
     this.outcomes.push(outcome);
     this.byTestId.set(test.id, outcome);
