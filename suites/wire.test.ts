@@ -73,3 +73,20 @@ it('timestamps are epoch seconds as JSON numbers', cites('wire.timestamps.epoch-
     expect(Math.abs((t as number) - now)).toBeLessThan(86_400);
   }
 });
+
+it('the answers a client reads the effects with have the documented shapes', cites('wire.response.shapes'), async ({ swf }) => {
+  // One pass through every read the battery makes, with a cancel, a child and a termination in
+  // the histories; every answer is checked against schemas/ and every violation listed.
+  const { parent, child } = await swf.family({ typeDefault: 'ABANDON' }, { childPolicy: 'ABANDON' });
+  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: child.workflowId }));
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId, reason: 'shape check' }));
+  await swf.history(parent);
+  await swf.history(child);
+  await swf.describe(parent);
+  await swf.describe(child);
+  await swf.listed(parent.workflowId, 'Closed');
+  await swf.listed(child.workflowId, 'Open');
+  await swf.openCount(child.workflowId);
+  await swf.decide(child, []);
+  expect(swf.shapeViolations, swf.shapeViolations.join('\n')).toEqual([]);
+});

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SWFClient } from '@aws-sdk/client-swf';
-import type { ChildPolicy, Decision, HistoryEvent, WorkflowExecutionDetail, WorkflowExecutionInfo } from '../generated/types.ts';
+import type { ChildPolicy, Decision, HistoryEvent, Shapes, WorkflowExecutionDetail, WorkflowExecutionInfo } from '../generated/types.ts';
 import { lengthBounds } from '../contract/constraints.ts';
-import { assertShape } from '../contract/validators.ts';
+import { validate, type ShapeName } from '../contract/validators.ts';
 import type { RawClient, RawResponse } from '../clients/raw.ts';
 import type { BatteryConfig } from './config.ts';
 import type { Ledger } from './ledger.ts';
@@ -93,6 +93,21 @@ export class Scenario {
     return this.eventually(() => this.listed(workflowId, which), settled);
   }
 
+  /**
+   * Every response the scenario read that did not match its schema, with the violations: judged
+   * by the shape clause (wire.response.shapes) alone. Behaviour tests read what they need of a
+   * response leniently, so that one serialization choice fails one clause, not every clause that
+   * reads the response.
+   */
+  readonly shapeViolations: string[] = [];
+
+  private shape<N extends ShapeName>(name: N, data: unknown): Shapes[N] {
+    const result = validate(name, data);
+    if (result.ok) return result.value;
+    this.shapeViolations.push(`${name}: ${result.violations.map((v) => v.message).join('; ')}`);
+    return (data ?? {}) as Shapes[N];
+  }
+
   get domain(): string {
     return this.config.domain;
   }
@@ -116,7 +131,7 @@ export class Scenario {
       this.ledger.refused({ domain, workflowId });
       throw new Error(`StartWorkflowExecution answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
     }
-    const { runId } = assertShape('Run', res.json ?? {});
+    const { runId } = this.shape('Run', res.json ?? {});
     if (!runId) throw new Error(`StartWorkflowExecution ${workflowId} answered no runId`);
     const run = { workflowId, runId };
     this.ledger.record({ domain, ...run });
@@ -157,7 +172,7 @@ export class Scenario {
   }
 
   private async poll(run: Run, domain: string) {
-    return assertShape('DecisionTask', await this.raw.call('PollForDecisionTask', { domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
+    return this.shape('DecisionTask', await this.raw.call('PollForDecisionTask', { domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
   }
 
   /** Polls the run's decision task and leaves it out, unanswered; returns its token. */
@@ -220,11 +235,11 @@ export class Scenario {
   }
 
   async describe(run: Run, domain = this.domain): Promise<WorkflowExecutionDetail> {
-    return assertShape('WorkflowExecutionDetail', await this.raw.call('DescribeWorkflowExecution', { domain, execution: run }));
+    return this.shape('WorkflowExecutionDetail', await this.raw.call('DescribeWorkflowExecution', { domain, execution: run }));
   }
 
   async info(run: Run, domain = this.domain): Promise<WorkflowExecutionInfo> {
-    return (await this.describe(run, domain)).executionInfo;
+    return (await this.describe(run, domain)).executionInfo ?? ({} as WorkflowExecutionInfo);
   }
 
   /** The whole history, every page, each event validated. */
@@ -232,8 +247,8 @@ export class Scenario {
     const events: HistoryEvent[] = [];
     let nextPageToken: string | undefined;
     do {
-      const page = assertShape('History', await this.raw.call('GetWorkflowExecutionHistory', { domain, execution: run, ...(nextPageToken ? { nextPageToken } : {}) }));
-      events.push(...page.events);
+      const page = this.shape('History', await this.raw.call('GetWorkflowExecutionHistory', { domain, execution: run, ...(nextPageToken ? { nextPageToken } : {}) }));
+      events.push(...(page.events ?? []));
       nextPageToken = page.nextPageToken;
     } while (nextPageToken);
     return events;
@@ -241,11 +256,11 @@ export class Scenario {
 
   async openCount(workflowId: string): Promise<number> {
     const body = { domain: this.domain, startTimeFilter: { oldestDate: 0 }, executionFilter: { workflowId } };
-    return assertShape('WorkflowExecutionCount', await this.raw.call('CountOpenWorkflowExecutions', body)).count;
+    return this.shape('WorkflowExecutionCount', await this.raw.call('CountOpenWorkflowExecutions', body)).count;
   }
 
   async listed(workflowId: string, which: 'Open' | 'Closed'): Promise<WorkflowExecutionInfo[]> {
     const body = { domain: this.domain, startTimeFilter: { oldestDate: 0 }, executionFilter: { workflowId } };
-    return assertShape('WorkflowExecutionInfos', await this.raw.call(`List${which}WorkflowExecutions`, body)).executionInfos;
+    return this.shape('WorkflowExecutionInfos', await this.raw.call(`List${which}WorkflowExecutions`, body)).executionInfos ?? [];
   }
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openExecutionsOf, runCli, startServe, stop } from './helpers.ts';
+import { openExecutionsOf, rewritingProxy, runCli, startServe, stop } from './helpers.ts';
 
 /**
  * A run is conformant only when the battery ran. Each case points the CLI at a target that is
@@ -17,6 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-broken-'));
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 let serve: { url: string; child: ChildProcess };
 const servers: Server[] = [];
+const closers: (() => void)[] = [];
 
 /** A server on 127.0.0.1 that handles every request with `handle`; closed after the file. */
 async function server(handle: (req: IncomingMessage, res: ServerResponse, n: number) => void): Promise<{ url: string; server: Server; sockets: Set<Socket> }> {
@@ -48,6 +49,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const s of servers) { s.closeAllConnections(); s.close(); }
+  for (const close of closers) close();
   if (serve) await stop(serve.child);
 });
 
@@ -161,15 +163,8 @@ describe('a selection reports the clauses it left out as not selected', () => {
   test('with an expectation file, progress lines count expected failures apart from failures', async () => {
     // A target that drops the request id from every answer fails wire.success.request-id and the
     // two seed examples (whose answers show the header); an expectation file lists the three.
-    const noRequestId = await server((req, res) => {
-      const target = new URL(serve.url);
-      const out = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        const { 'x-amzn-requestid': _dropped, ...headers } = answer.headers;
-        res.writeHead(answer.statusCode ?? 502, headers);
-        answer.pipe(res);
-      });
-      req.pipe(out);
-    });
+    const noRequestId = await rewritingProxy(serve.url, (_op, { headers: { 'x-amzn-requestid': _dropped, ...headers }, ...answer }) => ({ ...answer, headers }));
+    closers.push(noRequestId.close);
     const file = join(dir, 'expect.yaml');
     writeFileSync(file, 'implementation: no request id\nexpectations:\n' + ['wire.success.request-id', 'wire.seed-example.cancel', 'wire.seed-example.terminate'].map((c) => `  - clause: ${c}\n    reason: this proxy drops x-amzn-RequestId\n`).join(''));
     const args = ['run', '--endpoint', noRequestId.url, '--tags', 'wire', '--report', join(dir, 'expected')];

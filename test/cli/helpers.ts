@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { RawClient } from '../../src/clients/raw.ts';
 
@@ -104,4 +105,32 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
       else child.kill(signal);
     },
   };
+}
+
+/**
+ * A proxy on 127.0.0.1 in front of `target` that may rewrite each answer: `rewrite` gets the
+ * request's X-Amz-Target, the status, headers and body, and returns what to send instead.
+ */
+export async function rewritingProxy(
+  target: string,
+  rewrite: (operation: string, answer: { status: number; headers: Record<string, string | string[] | undefined>; body: string }) => { status: number; headers: Record<string, string | string[] | undefined>; body: string },
+): Promise<{ url: string; close: () => void }> {
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const out = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (c: Buffer) => chunks.push(c));
+      answer.on('end', () => {
+        const operation = String(req.headers['x-amz-target'] ?? '').replace(/^SimpleWorkflowService\./, '');
+        const { 'content-length': _length, ...headers } = answer.headers;
+        const sent = rewrite(operation, { status: answer.statusCode ?? 502, headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(sent.status, { ...sent.headers, 'content-length': Buffer.byteLength(sent.body) });
+        res.end(sent.body);
+      });
+    });
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => { server.closeAllConnections(); server.close(); } };
 }
