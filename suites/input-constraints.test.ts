@@ -47,7 +47,7 @@ describe.for(operationsUnderTest)('%s', (operation) => {
         expectFault(await send(swf, c), 'ValidationException');
       });
       it(`${name}: the message says "Value null ... must not be null"`, cites('input.required.null-message'), async ({ swf }) => {
-        expect((await send(swf, c)).error?.message).toMatch(new RegExp(`Value null at '${c.member}' failed to satisfy constraint: Member must not be null`));
+        expect((await send(swf, c)).error?.message ?? '(no message)').toMatch(new RegExp(`Value null at '${c.member}' failed to satisfy constraint: Member must not be null`));
       });
     } else if (c.expect === 'rejected' && c.label === 'null') {
       it(`${name} is refused with ValidationException, as if left out`, cites('input.type.wrong-type-rejected'), async ({ swf }) => {
@@ -64,7 +64,7 @@ describe.for(operationsUnderTest)('%s', (operation) => {
       it(`${name} is ValidationException naming the member and the constraint`, cites(isEnum ? 'input.child-policy.validation-exception' : 'input.length.validation-exception'), async ({ swf }) => {
         const res = await send(swf, c);
         expectFault(res, 'ValidationException');
-        expect(res.error?.message).toMatch(isEnum ? enumMessage(c) : lengthMessage(c));
+        expect(res.error?.message ?? '(no message)').toMatch(isEnum ? enumMessage(c) : lengthMessage(c));
       });
     } else if (c.expect === 'wrong-type') {
       it(`${name} is refused with SerializationException`, cites('input.type.wrong-type-rejected'), async ({ swf }) => {
@@ -80,7 +80,7 @@ describe.for(operationsUnderTest)('%s', (operation) => {
   it('two violations in one request are counted in one message', cites('input.validation.counted'), async ({ swf }) => {
     const res = await swf.terminate({ domain: '', workflowId: '' });
     expectFault(res, 'ValidationException');
-    expect(res.error?.message).toMatch(/^2 validation errors detected: .+; .+/);
+    expect(res.error?.message ?? '(no message)').toMatch(/^2 validation errors detected: .+; .+/);
   });
 
   it('an unknown member: the outcome is reported', cites('input.unknown-member.reported'), async ({ swf, task, annotate }) => {

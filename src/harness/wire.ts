@@ -15,7 +15,7 @@ export function expectFault(res: RawResponse, code: string | string[]): void {
   const envelope = validate('ErrorEnvelope', res.json);
   expect(envelope.ok, `not an error envelope: ${show(res)}`).toBe(true);
   const codes = Array.isArray(code) ? code : [code];
-  expect(codes, show(res)).toContain(res.error?.code);
+  expect(res.error?.code ?? '(no error code)', show(res)).toBeOneOf(codes);
 }
 
 /** A client error of any code, that is not the execution lookup's: the request was refused before it. */

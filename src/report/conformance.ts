@@ -1,7 +1,7 @@
 import type { ExpectationsFile } from '../generated/types.ts';
 import type { Grade, Spec } from '../contract/spec.ts';
 import { curlOf } from '../harness/exchanges.ts';
-import type { TestOutcome } from './results.ts';
+import { firstLine, type TestOutcome } from './results.ts';
 
 export type ClauseStatus = 'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run' | 'not-selected';
 export type TestStatus = Exclude<ClauseStatus, 'not-selected'>;
@@ -121,7 +121,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
   const errors: string[] = options.interrupted ? [`interrupted by ${options.interrupted}`] : [];
   const unreachable = tests.filter((t) => t.unreachable);
   if (unreachable.length) {
-    errors.push(`the target did not answer ${unreachable.length} test${unreachable.length === 1 ? '' : 's'}, first ${unreachable[0]!.fullName}: ${unreachable[0]!.message ?? ''}`);
+    errors.push(`the target did not answer ${unreachable.length} test${unreachable.length === 1 ? '' : 's'}, first ${unreachable[0]!.fullName}: ${firstLine(unreachable[0]!.message ?? '', 200)}`);
   }
   errors.push(...(options.errors ?? []));
   if (!errors.length && !tests.some((t) => t.state !== 'skipped')) errors.push('no test ran');
@@ -153,7 +153,7 @@ export function expectationsFrom(report: ConformanceReport, implementation: stri
     if (!['fail', 'advisory-fail', 'expected-fail'].includes(c.status)) continue;
     const failing = c.tests.filter((t) => t.state === 'failed');
     const fault = failing.map((t) => /HTTP (\d{3})/.exec(t.message ?? '')?.[1]).find(Boolean);
-    const entry: Expectation = { clause: c.id, reason: old.get(c.id)?.reason ?? `fails: ${failing[0]?.message ?? 'see the report'}`.slice(0, 300) };
+    const entry: Expectation = { clause: c.id, reason: old.get(c.id)?.reason ?? `fails: ${firstLine(failing[0]?.message ?? 'see the report', 290)}` };
     const keepFault = old.get(c.id)?.fault ?? (fault ? `HTTP ${fault}` : undefined);
     if (keepFault) entry.fault = keepFault;
     entries.push(entry);

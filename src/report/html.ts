@@ -28,6 +28,7 @@ export function toHtml(r: ConformanceReport): string {
   pre { background: #f6f8fa; padding: .5rem; overflow: auto; max-height: 18rem; font-size: 12px; }
   tr.detail td { background: #fbfbfc; }
   .test { margin: .4rem 0 .8rem; }
+  pre.message { white-space: pre-wrap; background: #fff5f5; }
 </style>
 </head>
 <body>
@@ -67,7 +68,7 @@ function details(c) {
   if (c.reason) td.append(el('p', {}, c.reason));
   for (const t of c.tests) {
     const box = el('div', { class: 'test' }, el('div', {}, el('span', { class: 'st st-' + t.status }, t.status), ' ', el('code', {}, t.fullName)));
-    if (t.message) box.append(el('div', {}, t.message));
+    if (t.message) box.append(el('pre', { class: 'message' }, t.message));
     if (t.observed) box.append(el('div', {}, 'observed: ' + t.observed));
     (t.exchanges || []).forEach((x, i) => {
       box.append(el('pre', {}, 'POST ' + x.request.url + '\\n' + Object.entries(x.request.headers).map(([k, v]) => k + ': ' + v).join('\\n') + '\\n\\n' + x.request.body));

@@ -1,4 +1,5 @@
 import type { ConformanceReport, TestReport } from './conformance.ts';
+import { firstLine } from './results.ts';
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
   // XML 1.0 has no place for most control characters.
@@ -16,10 +17,10 @@ export function toJunit(r: ConformanceReport): string {
     const cases = tests.map((t) => {
       const props = t.clauses.map((c) => `<property name="clause" value="${xml(c)}"/>`).join('') + `<property name="grade" value="${t.grade}"/><property name="status" value="${t.status}"/>`;
       let body = `<properties>${props}</properties>`;
-      if (t.status === 'fail') body += `<failure message="${xml(t.message ?? 'failed')}">${xml(JSON.stringify(t.exchanges ?? [], null, 2))}</failure>`;
+      if (t.status === 'fail') body += `<failure message="${xml(firstLine(t.message ?? 'failed', 500))}">${xml(`${t.message ?? ''}\n\n${JSON.stringify(t.exchanges ?? [], null, 2)}`)}</failure>`;
       if (t.status === 'unexpected-pass') body += `<failure message="${xml(`passed, but the expectation file lists it: ${t.expectation ?? ''}`)}"/>`;
       if (t.status === 'not-run') body += `<skipped message="${xml(t.message ?? 'not run')}"/>`;
-      if (t.status === 'expected-fail' || t.status === 'advisory-fail') body += `<skipped message="${xml(`${t.status}: ${t.message ?? ''}`)}"/>`;
+      if (t.status === 'expected-fail' || t.status === 'advisory-fail') body += `<skipped message="${xml(`${t.status}: ${firstLine(t.message ?? '', 500)}`)}"/>`;
       const name = `${t.fullName.split(' > ').slice(1).join(' > ')} [${t.clauses.join(', ')}]`;
       return `    <testcase classname="${xml(file)}" name="${xml(name)}" time="${(t.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
     });

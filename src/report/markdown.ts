@@ -1,4 +1,5 @@
 import type { ClauseReport, ConformanceReport } from './conformance.ts';
+import { firstLine } from './results.ts';
 
 const icon: Record<ClauseReport['status'], string> = {
   fail: '❌ fail', 'unexpected-pass': '⚠️ unexpected pass', 'advisory-fail': '🟡 advisory fail', 'expected-fail': '➖ expected fail', 'not-run': '⏭️ not run', pass: '✅ pass', 'not-selected': '· not selected',
@@ -28,7 +29,7 @@ export function toMarkdown(r: ConformanceReport): string {
     const failing = c.tests.find((t) => t.state === 'failed');
     const detail = c.status === 'pass' ? '' : c.reason ?? failing?.message ?? '';
     const passed = c.tests.filter((t) => t.state === 'passed').length;
-    lines.push(`| ${icon[c.status]} | \`${c.id}\` | ${c.grade} | ${passed}/${c.tests.length} | ${cell(detail).slice(0, 160)} |`);
+    lines.push(`| ${icon[c.status]} | \`${c.id}\` | ${c.grade} | ${passed}/${c.tests.length} | ${cell(firstLine(detail, 300))} |`);
   }
   const observed = r.clauses.flatMap((c) => c.tests.filter((t) => t.observed).map((t) => `- \`${c.id}\` ${cell(t.fullName.split(' > ').slice(1).join(' > '))}: ${t.observed}`));
   if (observed.length) lines.push('', '### Observed (report-only clauses)', '', ...[...new Set(observed)]);
@@ -47,7 +48,7 @@ export function toConsole(r: ConformanceReport): string {
   if (notPass.length) lines.push('');
   for (const c of notPass) {
     const failing = c.tests.find((t) => t.state === 'failed');
-    lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${(c.reason ?? failing?.message ?? '').slice(0, 110)}`);
+    lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${firstLine(c.reason ?? failing?.message ?? '', 110)}`);
   }
   const c = r.convergence;
   if (c) lines.push('', `  waited for lagging reads in ${c.waits} tests; slowest ${(c.slowestMs / 1000).toFixed(2)} s (${c.slowestTest})${c.unsettled ? `; ${c.unsettled} never settled within the consistency window` : ''}`);

@@ -65,7 +65,8 @@ export class ResultsReporter implements Reporter {
     };
     if (result.state === 'failed') {
       const error = result.errors?.[0];
-      outcome.message = (error?.message ?? 'failed').split('\n')[0];
+      // The whole message (the schema violations, a diff): reports show all of it, the console its first line.
+      outcome.message = cutAtWord(error?.message ?? 'failed', 4_000);
       if (NO_ANSWER.test(`${error?.name ?? ''} ${error?.message ?? ''} ${(error as { code?: string } | undefined)?.code ?? ''}`)) outcome.unreachable = true;
     }
     if (result.state === 'skipped') outcome.message = result.note ?? 'skipped';
@@ -98,3 +99,14 @@ export class ResultsReporter implements Reporter {
     for (const e of errors) this.errors.push((e.message ?? String(e)).split('\n')[0]!);
   }
 }
+
+/** The text, cut at a word boundary if longer than `max`, with an ellipsis: never mid-word. */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max + 1);
+  const at = cut.search(/\s\S*$/);
+  return `${(at > max / 2 ? cut.slice(0, at) : text.slice(0, max)).trimEnd()}…`;
+}
+
+/** The first line of a message, cut at a word boundary: for a console line or a table cell. */
+export const firstLine = (text: string, max: number) => cutAtWord(text.split('\n')[0] ?? '', max);
