@@ -74,20 +74,29 @@ it('timestamps are epoch seconds as JSON numbers', cites('wire.timestamps.epoch-
   }
 });
 
-it('the answers a client reads the effects with have the documented shapes', cites('wire.response.shapes'), async ({ swf }) => {
+it('the answers a client reads the effects with have the documented shapes', cites('wire.response.shapes'), async ({ swf, task }) => {
   // One pass through every read the battery makes, with a decision, a cancel request and a
   // termination in the history; every answer is checked against schemas/ and every violation
-  // listed. Only shapes are judged here: whether the cancel succeeds is other clauses' business.
+  // listed. Only shapes are judged here: a read that is refused outright, or a cancel that fails,
+  // is other clauses' business, but History and Describe must answer for the clause to be judged.
+  const refused: string[] = [];
+  const read = async (what: string, f: () => Promise<unknown>) => {
+    try {
+      await f();
+    } catch (error) {
+      refused.push(`${what}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  };
   const run = await swf.start();
   await swf.decide(run, []);
   await swf.cancel({ domain: swf.domain, workflowId: run.workflowId });
-  await swf.history(run);
-  await swf.describe(run);
-  await swf.listed(run.workflowId, 'Open');
-  await swf.openCount(run.workflowId);
+  await read('ListOpenWorkflowExecutions', () => swf.listed(run.workflowId, 'Open'));
+  await read('CountOpenWorkflowExecutions', () => swf.openCount(run.workflowId));
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, reason: 'shape check' }));
   await swf.historyWhen(run, (h) => h.at(-1)?.eventType === 'WorkflowExecutionTerminated');
   await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
-  await swf.listedWhen(run.workflowId, 'Closed', (l) => l.length > 0);
+  await read('ListClosedWorkflowExecutions', () => swf.listedWhen(run.workflowId, 'Closed', (l) => l.length > 0));
   expect(swf.shapeViolations, swf.shapeViolations.join('\n')).toEqual([]);
+  // Reported, not judged: which reads this target refused.
+  if (refused.length) task.meta.observed = `not checked, refused: ${refused.join('; ')}`;
 });
