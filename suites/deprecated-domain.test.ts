@@ -4,7 +4,6 @@
  * executions, deprecated again.
  */
 import { describe } from 'vitest';
-import { validate } from '../src/contract/validators.ts';
 import { ensureDomain, ensureTypes, typeFor } from '../src/harness/prepare.ts';
 import { cites, expect, it, type Run, type Scenario } from '../src/harness/battery.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
@@ -36,9 +35,11 @@ describe.sequential('in a deprecated domain', () => {
     const runId = (res.json as { runId?: unknown } | undefined)?.runId;
     if (res.status !== 200) swf.ledger.refused({ domain: swf.config.deprecatedDomain, workflowId });
     else if (typeof runId === 'string') swf.ledger.record({ domain: swf.config.deprecatedDomain, workflowId, runId });
-    // Refused with a fault envelope; no code is documented for it, so any modeled fault will do.
-    expect(res.status, res.text).toBe(400);
-    expect(validate('ErrorEnvelope', res.json).ok, res.text).toBe(true);
+    // Refused with a fault; no code is documented for it, so any code will do (the envelope's
+    // shape is the fault.envelope clauses' business).
+    expect(res.status, res.text).toBeGreaterThanOrEqual(400);
+    expect(res.status, res.text).toBeLessThan(500);
+    expect(res.error?.code ?? '(no error code)', res.text).toMatch(/^\w+$/);
   });
 
   it('RequestCancelWorkflowExecution still records the request', cites('deprecated.cancel'), async ({ swf }) => {

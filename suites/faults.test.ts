@@ -2,7 +2,7 @@
 import { describe } from 'vitest';
 import { SWFServiceException, TerminateWorkflowExecutionCommand } from '@aws-sdk/client-swf';
 import { cites, expect, it, operationsUnderTest, type OperationUnderTest, type Scenario } from '../src/harness/battery.ts';
-import { expectFault, expectSuccess } from '../src/harness/wire.ts';
+import { expectEnvelope, expectFault, expectSuccess } from '../src/harness/wire.ts';
 
 const act = (swf: Scenario, op: OperationUnderTest, body: unknown, client = swf.raw) => swf.send(op, body, client);
 
@@ -68,6 +68,7 @@ describe('the error envelope', () => {
   it('a fault is HTTP 400 with __type and message, and the SDK resolves the same code', cites('fault.envelope.shape'), async ({ swf }) => {
     const body = { domain: swf.domain, workflowId: swf.id('nx') };
     const res = await swf.terminate(body);
+    expectEnvelope(res);
     expectFault(res, 'UnknownResourceFault');
     expect(res.error?.type ?? '(no __type)').toMatch(/^([\w.]+#)?UnknownResourceFault$/);
     expect(res.error?.message).toEqual(expect.any(String));
