@@ -26,8 +26,6 @@ export interface StartOptions {
   domain?: string;
 }
 
-const POLL_ATTEMPTS = 5;
-
 /**
  * What a test does to the target: starts executions (recorded in the ledger), answers their
  * decision tasks, and reads their state, validating every response against schemas/. Every call
@@ -143,45 +141,53 @@ export class Scenario {
    * decisions start are recorded in the ledger, and returned.
    */
   async decide(run: Run, decisions: Decision[], domain = this.domain): Promise<{ started: Run[]; taskEvents: HistoryEvent[] }> {
-    for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt += 1) {
-      const task = await this.poll(run, domain);
-      if (!task.taskToken) continue;
-      for (const d of decisions) {
-        const child = d.startChildWorkflowExecutionDecisionAttributes?.workflowId;
-        if (child) this.ledger.intend({ domain, workflowId: child });
-      }
-      await this.raw.call('RespondDecisionTaskCompleted', { taskToken: task.taskToken, decisions });
-      // A child starts asynchronously: wait for its ChildWorkflowExecutionStarted, or its failure.
-      const children = decisions.flatMap((d) => d.startChildWorkflowExecutionDecisionAttributes?.workflowId ?? []);
-      const resolved = (events: HistoryEvent[]) => children.every((id) => events.some((e) =>
-        e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId === id
-        // schemas/ does not model this event's attributes; the workflowId is all that is read.
-        || (e as { startChildWorkflowExecutionFailedEventAttributes?: { workflowId?: string } }).startChildWorkflowExecutionFailedEventAttributes?.workflowId === id));
-      const history = await this.historyWhen(task.workflowExecution as Run, resolved, domain);
-      const started: Run[] = [];
-      for (const e of history) {
-        const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
-        const next = e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
-        if (child) started.push(child);
-        if (next) started.push({ workflowId: task.workflowExecution!.workflowId!, runId: next });
-      }
-      for (const s of started) this.ledger.record({ domain, ...s });
-      return { started, taskEvents: (task.events ?? []) as never };
+    const task = await this.nextTask(run, domain);
+    for (const d of decisions) {
+      const child = d.startChildWorkflowExecutionDecisionAttributes?.workflowId;
+      if (child) this.ledger.intend({ domain, workflowId: child });
     }
-    throw new Error(`no decision task for ${run.workflowId} after ${POLL_ATTEMPTS} polls`);
+    await this.raw.call('RespondDecisionTaskCompleted', { taskToken: task.taskToken, decisions });
+    // A child starts asynchronously: wait for its ChildWorkflowExecutionStarted, or its failure.
+    const children = decisions.flatMap((d) => d.startChildWorkflowExecutionDecisionAttributes?.workflowId ?? []);
+    const resolved = (events: HistoryEvent[]) => children.every((id) => events.some((e) =>
+      e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId === id
+      // schemas/ does not model this event's attributes; the workflowId is all that is read.
+      || (e as { startChildWorkflowExecutionFailedEventAttributes?: { workflowId?: string } }).startChildWorkflowExecutionFailedEventAttributes?.workflowId === id));
+    const history = await this.historyWhen(task.workflowExecution as Run, resolved, domain);
+    const started: Run[] = [];
+    for (const e of history) {
+      const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+      const next = e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      if (child) started.push(child);
+      if (next) started.push({ workflowId: task.workflowExecution!.workflowId!, runId: next });
+    }
+    for (const s of started) this.ledger.record({ domain, ...s });
+    return { started, taskEvents: (task.events ?? []) as never };
   }
 
   private async poll(run: Run, domain: string) {
     return this.shape('DecisionTask', await this.raw.call('PollForDecisionTask', { domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
   }
 
+  /**
+   * The run's next decision task. A scheduled task is handed out at once; an empty poll (a long
+   * poll that ended, 60 s on AWS) is tried again until the consistency window has passed, and at
+   * least once: a task that never comes fails the test, not the run's time budget.
+   */
+  private async nextTask(run: Run, domain: string): Promise<Shapes['DecisionTask'] & { taskToken: string }> {
+    const started = Date.now();
+    for (let polls = 1; ; polls += 1) {
+      const task = await this.poll(run, domain);
+      if (task.taskToken) return task as Shapes['DecisionTask'] & { taskToken: string };
+      if (Date.now() - started >= this.config.consistencyWindowMs) {
+        throw new Error(`no decision task for ${run.workflowId}: ${polls} poll${polls === 1 ? '' : 's'} over ${((Date.now() - started) / 1000).toFixed(1)} s answered none`);
+      }
+    }
+  }
+
   /** Polls the run's decision task and leaves it out, unanswered; returns its token. */
   async takeTask(run: Run, domain = this.domain): Promise<string> {
-    for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt += 1) {
-      const task = await this.poll(run, domain);
-      if (task.taskToken) return task.taskToken;
-    }
-    throw new Error(`no decision task for ${run.workflowId} after ${POLL_ATTEMPTS} polls`);
+    return (await this.nextTask(run, domain)).taskToken;
   }
 
   /** A decision starting a child on a task list of its own. */

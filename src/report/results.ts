@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { Grade } from '../contract/spec.ts';
 import type { RecordedExchange } from '../harness/exchanges.ts';
@@ -66,7 +67,7 @@ export class ResultsReporter implements Reporter {
     if (result.state === 'failed') {
       const error = result.errors?.[0];
       // The whole message (the schema violations, a diff): reports show all of it, the console its first line.
-      outcome.message = cutAtWord(error?.message ?? 'failed', 4_000);
+      outcome.message = cutAtWord(stripVTControlCharacters(error?.message ?? 'failed'), 4_000);
       if (NO_ANSWER.test(`${error?.name ?? ''} ${error?.message ?? ''} ${(error as { code?: string } | undefined)?.code ?? ''}`)) outcome.unreachable = true;
     }
     if (result.state === 'skipped') outcome.message = result.note ?? 'skipped';
