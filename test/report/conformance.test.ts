@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadSpec } from '../../src/contract/spec.ts';
 import { buildReport, expectationsFrom } from '../../src/report/conformance.ts';
-import type { TestOutcome } from '../../src/report/results.ts';
+import { cutAtWord, firstLine, type TestOutcome } from '../../src/report/results.ts';
 import { toJunit } from '../../src/report/junit.ts';
 import { toMarkdown } from '../../src/report/markdown.ts';
 
@@ -83,5 +83,50 @@ describe('outputs', () => {
   test('an expectation file made from a run keeps earlier reasons', () => {
     const file = expectationsFrom(r, 'x', { implementation: 'x', expectations: [{ clause: 'cancel.event.recorded', reason: 'a reason written by hand' }] });
     expect(file.expectations).toEqual([{ clause: 'cancel.event.recorded', reason: 'a reason written by hand', fault: 'HTTP 500' }]);
+  });
+});
+
+describe('the verdict is earned', () => {
+  test('a run in which no test ran is incomplete, not conformant', () => {
+    const r = buildReport(spec, [outcome('fault.access.denied', 'skipped', { message: 'no restricted principal configured' })], base);
+    expect([r.verdict, r.conformant, r.errors]).toEqual(['incomplete', false, ['no test ran']]);
+  });
+
+  test('an error outside a test makes the run incomplete, even with every test passing', () => {
+    const r = buildReport(spec, [outcome('cancel.event.recorded', 'passed')], { ...base, errors: ['suites/x.test.ts: cannot load'] });
+    expect([r.verdict, r.conformant]).toEqual(['incomplete', false]);
+  });
+
+  test('a test the target did not answer is not run, not failed, and the run is incomplete; an interruption is named first', () => {
+    const outcomes = [outcome('cancel.event.recorded', 'failed', { message: 'connect ECONNREFUSED 127.0.0.1:9', unreachable: true }), outcome('terminate.state.closed', 'passed')];
+    const r = buildReport(spec, outcomes, { ...base, interrupted: 'SIGINT' });
+    expect(statusOf(r, 'cancel.event.recorded')).toBe('not-run');
+    expect(r.summary.fail).toBe(0);
+    expect(r.verdict).toBe('incomplete');
+    expect(r.errors[0]).toBe('interrupted by SIGINT');
+    expect(r.errors[1]).toMatch(/^the target did not answer 1 test, first .*: connect ECONNREFUSED/);
+  });
+
+  test('clauses outside the selection are not selected, apart from not run', () => {
+    const r = buildReport(spec, [outcome('terminate.state.closed', 'passed')], { ...base, selected: new Set(['terminate.state.closed', 'fault.access.denied']) });
+    expect([statusOf(r, 'terminate.state.closed'), statusOf(r, 'fault.access.denied'), statusOf(r, 'cancel.event.recorded')]).toEqual(['pass', 'not-run', 'not-selected']);
+    expect(r.summary['not-selected']).toBe(spec.clauses.length - 2);
+    expect(r.verdict).toBe('conformant');
+  });
+
+  test('waits for lagging reads are summed up: the slowest, and those that never settled', () => {
+    const r = buildReport(spec, [
+      outcome('terminate.state.closed', 'passed', { convergence: { ms: 420, settled: true } }),
+      outcome('cancel.state.cancel-requested', 'failed', { convergence: { ms: 2000, settled: false } }),
+    ], base);
+    expect(r.convergence).toEqual({ waits: 2, slowestMs: 2000, slowestTest: 'suites/x.test.ts > cancel.state.cancel-requested failed', unsettled: 1 });
+  });
+});
+
+describe('failure text', () => {
+  test('is cut at a word, never mid-word, and only where it is too long', () => {
+    expect(cutAtWord('short enough', 40)).toBe('short enough');
+    expect(cutAtWord('expected [ "OPEN", false ] to deeply equal [ "OPEN", true ]', 30)).toBe('expected [ "OPEN", false ] to…');
+    expect(firstLine('response does not match:\n  events/0: must have required property', 80)).toBe('response does not match:');
   });
 });
