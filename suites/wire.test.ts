@@ -96,6 +96,19 @@ it('the answers a client reads the effects with have the documented shapes', cit
   await swf.historyWhen(run, (h) => h.at(-1)?.eventType === 'WorkflowExecutionTerminated');
   await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
   await read('ListClosedWorkflowExecutions', () => swf.listedWhen(run.workflowId, 'Closed', (l) => l.length > 0));
+  // Histories with a continue-as-new and a child in them, where the target supports those.
+  await read('ContinueAsNewWorkflowExecution', async () => {
+    const first = await swf.start();
+    const { started } = await swf.decide(first, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} }]);
+    await swf.history(first);
+    if (started[0]) await swf.history(started[0]);
+  });
+  await read('StartChildWorkflowExecution', async () => {
+    const parent = await swf.start({ typeDefault: 'ABANDON' });
+    const { started } = await swf.decide(parent, [swf.childDecision(`${parent.workflowId}-c`)]);
+    await swf.history(parent);
+    if (started[0]) await swf.history(started[0]);
+  });
   expect(swf.shapeViolations, swf.shapeViolations.join('\n')).toEqual([]);
   // Reported, not judged: which reads this target refused.
   if (refused.length) task.meta.observed = `not checked, refused: ${refused.join('; ')}`;

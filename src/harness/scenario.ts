@@ -102,7 +102,8 @@ export class Scenario {
   private shape<N extends ShapeName>(name: N, data: unknown): Shapes[N] {
     const result = validate(name, data);
     if (result.ok) return result.value;
-    this.shapeViolations.push(`${name}: ${result.violations.map((v) => v.message).join('; ')}`);
+    const violation = `${name}: ${result.violations.map((v) => v.message).join('; ')}`;
+    if (!this.shapeViolations.includes(violation)) this.shapeViolations.push(violation);
     return (data ?? {}) as Shapes[N];
   }
 
