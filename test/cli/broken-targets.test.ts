@@ -156,7 +156,7 @@ describe('a selection reports the clauses it left out as not selected', () => {
     expect(json.clauses.find((c) => c.id === 'terminate.state.closed')?.status).toBe('pass');
     expect(json.summary['not-selected']).toBe(json.clauses.length - 1);
     expect(json.summary['not-run']).toBe(0);
-    expect(result.stdout).toMatch(/74 not selected/);
+    expect(result.stdout).toMatch(new RegExp(`${json.clauses.length - 1} not selected`));
     expect(result.stdout).not.toMatch(/not-run|not-selected/);
   }, 60_000);
 
