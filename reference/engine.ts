@@ -12,6 +12,7 @@ import type {
   RespondDecisionTaskCompletedInput, StartWorkflowExecutionInput, TerminateWorkflowExecutionInput,
   WorkflowExecutionInfo, WorkflowType,
 } from '../src/generated/types.ts';
+import { Deviations } from './deviations.ts';
 import { fault, SwfFault } from './faults.ts';
 
 type Attributes = Record<string, unknown>;
@@ -64,6 +65,8 @@ interface Execution {
   latestExecutionContext?: string;
   /** With a visibility lag: the states the visibility operations show, each from when it was taken. */
   seen?: VisibleState[];
+  /** Deviation terminate-waits-for-decider: a termination held until the decider answers. */
+  heldTermination?: TerminateWorkflowExecutionInput;
 }
 
 /** What DescribeWorkflowExecution, List* and Count* show of an execution. */
@@ -100,6 +103,8 @@ export interface EngineOptions {
   /** Milliseconds since the epoch; tests of retention replace it. */
   now?: () => number;
   timing?: TimingModes;
+  /** Deviations from the contract, switched on to prove the battery catches them (deviations.ts). */
+  deviations?: Deviations;
 }
 
 const MAX_DOMAINS = 100;
@@ -156,16 +161,19 @@ export class Engine {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Executions changed by the operation under way; their visible state is taken once it ends. */
   private readonly changed = new Set<Execution>();
+  private readonly dev: Deviations;
 
   constructor(options: EngineOptions = {}) {
     this.pollTimeoutMs = options.pollTimeoutMs ?? 60_000;
     this.timing = { visibilityLagMs: 0, childStartDelayMs: 0, childPolicyDelayMs: 0, ...options.timing };
+    this.dev = options.deviations ?? new Deviations();
     this.now = options.now ?? Date.now;
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
   }
 
   private seconds(): number {
+    if (this.dev.has('timestamps-in-milliseconds')) return Math.round(this.now());
     return Math.round(this.now()) / 1000;
   }
 
@@ -306,16 +314,33 @@ export class Engine {
    * operations (inferred: spec runid.explicit.closed, runid.omitted.no-open-run).
    */
   private openTarget(domain: string, workflowId: string, runId?: string): Execution {
-    this.domain(domain);
-    if (runId) {
-      const e = this.executions.get(this.execKey(domain, workflowId, runId));
-      if (!e || e.status !== 'OPEN') throw fault.unknownExecutionWithRun(workflowId, runId);
+    try {
+      this.domain(domain);
+    } catch (error) {
+      if (this.dev.has('unknown-domain-validation')) throw fault.validation(`1 validation error detected: Value '${domain}' at 'domain' failed to satisfy constraint: Member must name a domain`);
+      throw error;
+    }
+    const unknown = (f: SwfFault) => (this.dev.has('unknown-message-without-names') ? new SwfFault('UnknownResourceFault', 'Unknown execution') : f);
+    const sameId = (e: Execution) => e.workflowId === workflowId && (e.domain === domain || this.dev.has('execution-found-in-any-domain'));
+    if (runId && !this.dev.has('runid-ignored')) {
+      const e = this.dev.has('runid-prefix-match')
+        ? [...this.executions.values()].find((x) => sameId(x) && x.runId.startsWith(runId))
+        : [...this.executions.values()].find((x) => sameId(x) && x.runId === runId);
+      if (e && e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return e;
+      if (!e || e.status !== 'OPEN') throw unknown(fault.unknownExecutionWithRun(workflowId, runId));
       return e;
     }
-    const key = this.openByWorkflowId.get(`${domain}|${workflowId}`);
-    const e = key ? this.executions.get(key) : undefined;
-    if (!e) throw fault.unknownExecution(workflowId);
+    const runs = [...this.executions.values()].filter(sameId);
+    if (this.dev.has('omitted-acts-on-latest-run') && runs.length) return runs.at(-1)!;
+    if (this.dev.has('omitted-acts-on-first-run') && runs.length) return runs[0]!;
+    const e = runs.find((x) => x.status === 'OPEN');
+    if (!e) throw unknown(fault.unknownExecution(workflowId));
     return e;
+  }
+
+  /** Throws the fault the two operations would for this target; for the access-checked-after-lookup deviation. */
+  lookUpTarget(domain: string, workflowId: string, runId?: string): void {
+    this.openTarget(domain, workflowId, runId);
   }
 
   /** Any visible run, for the visibility operations. */
@@ -328,13 +353,15 @@ export class Engine {
 
   private addEvent(e: Execution, eventType: string, attributes: Attributes): number {
     const eventId = e.events.length + 1;
+    const bare = eventType === 'WorkflowExecutionCancelRequested' && Object.keys(defined(attributes)).length === 0 && this.dev.has('cancel-event-without-attributes');
     e.events.push({
       eventTimestamp: this.seconds(),
       eventType: eventType as HistoryEvent['eventType'],
       eventId,
-      [`${lowerFirst(eventType)}EventAttributes`]: defined(attributes),
+      ...(bare ? {} : { [`${lowerFirst(eventType)}EventAttributes`]: defined(attributes) }),
     } as HistoryEvent);
-    if (EVENTS_WAKING_THE_DECIDER.has(eventType)) this.wakeDecider(e);
+    const wakes = EVENTS_WAKING_THE_DECIDER.has(eventType) && !(eventType === 'WorkflowExecutionCancelRequested' && this.dev.has('cancel-no-decision-task'));
+    if (wakes) this.wakeDecider(e);
     this.changedState(e);
     return eventId;
   }
@@ -490,7 +517,8 @@ export class Engine {
   }
 
   startWorkflowExecution(input: StartWorkflowExecutionInput): { runId: string } {
-    this.registeredDomain(input.domain);
+    if (this.dev.has('deprecated-domain-starts')) this.domain(input.domain);
+    else this.registeredDomain(input.domain);
     const rec = this.typeRecord(input.domain, input.workflowType);
     if (rec.status === 'DEPRECATED') throw new SwfFault('TypeDeprecatedFault', `WorkflowType=[name=${rec.type.name}, version=${rec.type.version}]`);
     if (this.openByWorkflowId.has(`${input.domain}|${input.workflowId}`)) {
@@ -512,8 +540,8 @@ export class Engine {
     e.closeStatus = closeStatus;
     e.closeTimestamp = this.seconds();
     e.pendingChange = false;
-    if (e.decision.token) this.byToken.delete(e.decision.token);
-    e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0 };
+    if (e.decision.token && !this.dev.has('late-decision-accepted')) this.byToken.delete(e.decision.token);
+    e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0, ...(this.dev.has('late-decision-accepted') && e.decision.token ? { token: e.decision.token } : {}) };
     for (const queue of this.queues.values()) {
       const at = queue.indexOf(e.key);
       if (at >= 0) queue.splice(at, 1);
@@ -536,7 +564,8 @@ export class Engine {
   }
 
   private requestCancel(e: Execution, attributes: Attributes): void {
-    e.cancelRequested = true;
+    const direct = attributes.cause === undefined && attributes.externalWorkflowExecution === undefined;
+    if (!(direct && this.dev.has('cancel-flag-not-set'))) e.cancelRequested = true;
     this.addEvent(e, 'WorkflowExecutionCancelRequested', attributes);
   }
 
@@ -549,29 +578,74 @@ export class Engine {
    * terminate.event.no-cause).
    */
   private terminate(e: Execution, request: { reason?: string; details?: string; childPolicy?: ChildPolicy }, cause?: string): void {
-    const childPolicy = request.childPolicy ?? e.config.childPolicy;
-    this.addEvent(e, 'WorkflowExecutionTerminated', { reason: request.reason, details: request.details, childPolicy, cause });
+    const direct = cause === undefined;
+    let childPolicy = request.childPolicy ?? e.config.childPolicy;
+    let recorded: ChildPolicy = childPolicy;
+    if (this.dev.has('terminate-records-type-policy')) recorded = this.types.get(this.typeKey(e.domain, e.type))?.defaults.childPolicy ?? childPolicy;
+    if (this.dev.has('terminate-ignores-request-policy')) childPolicy = e.config.childPolicy;
+    const reason = this.dev.has('terminate-drops-reason') || (request.childPolicy && this.dev.has('terminate-drops-reason-with-policy')) ? undefined : request.reason;
+    const details = this.dev.has('terminate-cuts-details') ? request.details?.slice(0, 1024) : request.details;
+    const recordedCause = direct && this.dev.has('terminate-operator-cause') ? 'OPERATOR_INITIATED'
+      : !direct && this.dev.has('policy-no-cause') ? undefined : cause;
+    if (!(direct && this.dev.has('terminate-records-nothing'))) {
+      this.addEvent(e, 'WorkflowExecutionTerminated', { reason, details, childPolicy: recorded, cause: recordedCause });
+    }
+    if (direct && this.dev.has('terminate-stays-open')) return;
     const children = [...e.children];
-    this.close(e, 'TERMINATED');
+    const closedChildren = this.dev.has('policy-touches-closed-children')
+      ? [...this.executions.values()].filter((x) => x.parent?.workflowId === e.workflowId && x.parent.runId === e.runId && x.status !== 'OPEN')
+      : [];
+    this.close(e, direct && this.dev.has('terminate-close-status-canceled') ? 'CANCELED' : 'TERMINATED');
+    if (direct && this.dev.has('terminate-close-time-is-start')) e.closeTimestamp = e.startTimestamp;
+    if (this.dev.has('policy-not-applied') || (!direct && this.dev.has('policy-not-recursive'))) return;
     // Not documented as synchronous: the childPolicyDelayMs timing mode defers it.
     this.later(this.timing.childPolicyDelayMs, () => {
-      for (const key of children) {
+      const reached = this.dev.has('policy-first-child-only') ? children.slice(0, 1) : children;
+      const policyCause = this.dev.has('policy-no-cause') ? undefined : 'CHILD_POLICY_APPLIED';
+      for (const key of reached) {
         const child = this.executions.get(key);
         if (child?.status !== 'OPEN') continue;
-        if (childPolicy === 'TERMINATE') this.terminate(child, {}, 'CHILD_POLICY_APPLIED');
-        else if (childPolicy === 'REQUEST_CANCEL') this.requestCancel(child, { cause: 'CHILD_POLICY_APPLIED' });
+        const terminates = childPolicy === 'TERMINATE' || (childPolicy === 'ABANDON' && this.dev.has('policy-abandon-terminates'))
+          || (childPolicy === 'REQUEST_CANCEL' && this.dev.has('policy-request-cancel-terminates'));
+        if (terminates) this.terminate(child, {}, 'CHILD_POLICY_APPLIED');
+        else if (childPolicy === 'REQUEST_CANCEL') this.requestCancel(child, { cause: policyCause });
+      }
+      for (const child of closedChildren) {
+        if (childPolicy === 'TERMINATE') this.addEvent(child, 'WorkflowExecutionTerminated', { childPolicy: child.config.childPolicy, cause: policyCause });
+        else if (childPolicy === 'REQUEST_CANCEL') this.addEvent(child, 'WorkflowExecutionCancelRequested', { cause: policyCause });
       }
     });
   }
 
   requestCancelWorkflowExecution(input: RequestCancelWorkflowExecutionInput): void {
     const e = this.openTarget(input.domain, input.workflowId, input.runId);
+    if (e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return;
+    if (this.dev.has('cancel-records-nothing')) return;
+    const alreadyScheduled = e.decision.state === 'scheduled';
     // A repeated request records a second event: undocumented, and reported by the suite, not judged.
-    this.requestCancel(e, {});
+    this.requestCancel(e, this.dev.has('cancel-direct-cause') ? { cause: 'CHILD_POLICY_APPLIED' } : {});
+    if (alreadyScheduled && this.dev.has('cancel-second-decision-task')) {
+      this.addEvent(e, 'DecisionTaskScheduled', { taskList: { name: e.config.taskList }, startToCloseTimeout: e.config.taskStartToCloseTimeout });
+    }
+    if (this.dev.has('cancel-reaches-children')) {
+      for (const key of e.children) {
+        const child = this.executions.get(key);
+        if (child?.status === 'OPEN') this.requestCancel(child, {});
+      }
+    }
+    if (this.dev.has('cancel-closes-execution')) this.close(e, 'CANCELED');
   }
 
   terminateWorkflowExecution(input: TerminateWorkflowExecutionInput): void {
+    if (this.dev.has('deprecated-domain-refuses-terminate') && this.domains.get(input.domain)?.status === 'DEPRECATED') {
+      throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${input.domain}`);
+    }
     const e = this.openTarget(input.domain, input.workflowId, input.runId);
+    if (e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return;
+    if (e.decision.state === 'started' && this.dev.has('terminate-waits-for-decider')) {
+      e.heldTermination = input;
+      return;
+    }
     this.terminate(e, input);
   }
 
@@ -626,6 +700,10 @@ export class Engine {
   respondDecisionTaskCompleted(input: RespondDecisionTaskCompletedInput): void {
     const key = this.byToken.get(input.taskToken);
     const e = key ? this.executions.get(key) : undefined;
+    if (e && e.status !== 'OPEN' && e.decision.token === input.taskToken && this.dev.has('late-decision-accepted')) {
+      this.addEvent(e, 'DecisionTaskCompleted', { executionContext: input.executionContext, scheduledEventId: 0, startedEventId: 0 });
+      return;
+    }
     if (!e || e.status !== 'OPEN' || e.decision.token !== input.taskToken) throw fault.unknownTaskToken();
     const decisions = input.decisions ?? [];
     for (const [i, d] of decisions.entries()) {
@@ -653,7 +731,13 @@ export class Engine {
     if (e.status === 'OPEN') {
       const again = e.pendingChange;
       e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0 };
+      if (this.dev.has('cancel-flag-cleared-by-decision')) e.cancelRequested = false;
       if (again) this.scheduleDecisionTask(e);
+    }
+    const held = e.heldTermination;
+    if (held && e.status === 'OPEN') {
+      delete e.heldTermination;
+      this.terminate(e, held);
     }
   }
 
@@ -840,7 +924,7 @@ export class Engine {
       if (v) views.set(e, v);
     }
     const list = [...views].filter(([e, v]) =>
-      (open ? v.status === 'OPEN' : v.status === 'CLOSED' && this.visible(e))
+      (open ? v.status === 'OPEN' || (v.closeStatus === 'TERMINATED' && this.dev.has('terminate-still-counted-open')) : v.status === 'CLOSED' && this.visible(e))
       && inRange(e.startTimestamp, f.startTimeFilter) && inRange(v.closeTimestamp, f.closeTimeFilter)
       && (!f.executionFilter || e.workflowId === f.executionFilter.workflowId)
       && (!f.typeFilter || (e.type.name === f.typeFilter.name && (!f.typeFilter.version || e.type.version === f.typeFilter.version)))

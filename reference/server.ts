@@ -6,6 +6,7 @@ import type { ReferenceConfig } from '../src/generated/types.ts';
 import { TARGET_PREFIX } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
+import { Deviations } from './deviations.ts';
 import { Engine } from './engine.ts';
 import { fault, SwfFault } from './faults.ts';
 import { cancelPerExecutionBucket, maxRequestBytes, throttleBuckets, TokenBuckets } from './limits.ts';
@@ -71,20 +72,22 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, requestId = true): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'x-amzn-RequestId': randomUUID(), 'Content-Length': String(Buffer.byteLength(body)), ...headers });
+  res.writeHead(status, { ...(requestId ? { 'x-amzn-RequestId': randomUUID() } : {}), 'Content-Length': String(Buffer.byteLength(body)), ...headers });
   res.end(body);
 }
 
-function sendFault(res: ServerResponse, f: SwfFault): void {
+function sendFault(res: ServerResponse, f: SwfFault, dev: Deviations): void {
   const namespace = f.type.split('#')[0];
-  send(res, f.status, {
+  const bare = dev.has('fault-bare-type');
+  send(res, f.status === 400 && dev.has('fault-status-500') ? 500 : f.status, {
     'Content-Type': 'application/x-amz-json-1.0',
     // The shape real AWS services use: the code, then where it is defined. SDKs keep what comes
     // before the ':' (spec fault.envelope.error-type-header, inferred).
-    'X-Amzn-ErrorType': `${f.code}:http://internal.amazon.com/coral/${namespace}/`,
-  }, f.body());
+    ...(dev.has('fault-no-error-type-header') ? {} : { 'X-Amzn-ErrorType': `${f.code}:http://internal.amazon.com/coral/${namespace}/` }),
+  }, bare ? JSON.stringify({ __type: f.code, message: f.message }) : f.body(),
+  !(f.code === 'ValidationException' && dev.has('no-request-id-on-validation')));
 }
 
 /** The domain an input names, for the access policy; '*' for operations on no one domain. */
@@ -96,7 +99,8 @@ function domainOf(input: Record<string, unknown>, operation: string): string {
 
 /** Starts the reference SWF on node:http. Resolves once it is listening. */
 export async function startReference(config: ReferenceConfig = {}): Promise<RunningReference> {
-  const engine = new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId, ...(config.timing ? { timing: config.timing } : {}) });
+  const dev = new Deviations(config.deviate ?? []);
+  const engine = new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId, ...(config.timing ? { timing: config.timing } : {}), deviations: dev });
   const buckets = new TokenBuckets();
   const policy = config.policy;
 
@@ -117,7 +121,9 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       throw error;
     }
     if (config.latencyMs) await sleep(config.latencyMs);
-    const principal = config.auth
+    const principal = config.auth && dev.has('auth-not-checked')
+      ? config.auth.credentials.find((c) => c.accessKeyId === claimedAccessKey(req.headers))?.principal ?? config.auth.credentials[0]?.principal ?? 'anonymous'
+      : config.auth
       ? await verifySigV4(req.method ?? 'POST', req.url ?? '/', req.headers, body, config.auth.credentials)
       : claimedAccessKey(req.headers) ?? 'anonymous';
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -138,10 +144,15 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       throw fault.serialization('The request body must be a JSON object');
     }
-    validateInput(entry.shape, input);
+    validateInput(entry.shape, input, dev);
     const fields = input as Record<string, unknown>;
     const domain = domainOf(fields, operation);
+    const underTest = operation === 'RequestCancelWorkflowExecution' || operation === 'TerminateWorkflowExecution';
+    if (underTest && dev.has('access-checked-after-lookup')) {
+      engine.lookUpTarget(String(fields.domain), String(fields.workflowId), typeof fields.runId === 'string' && fields.runId ? fields.runId : undefined);
+    }
     if (!allowed(principal, operation, domain)) {
+      if (underTest && dev.has('access-denied-but-applied')) await Promise.resolve(entry.run(engine, input as never)).catch(() => undefined);
       const resource = domain === '*' ? `arn:aws:swf:${engine.region}:${engine.accountId}:/domain/*` : engine.domainArn(domain);
       throw new SwfFault(policy?.deniedCode ?? 'OperationNotPermittedFault',
         `User: arn:aws:iam::${engine.accountId}:user/${principal} is not authorized to perform: swf:${operation} on resource: ${resource}`);
@@ -153,7 +164,8 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     const output = await entry.run(engine, input as never);
     if (output === undefined) {
       // A void operation: HTTP 200 with an empty body, as the API pages' examples show.
-      send(res, 200, { 'Content-Type': 'application/json' }, '');
+      if (dev.has('success-body-braces')) send(res, 200, { 'Content-Type': 'application/json' }, '{}');
+      else send(res, 200, { 'Content-Type': dev.has('success-content-type-text') ? 'text/plain' : 'application/json' }, '');
     } else {
       send(res, 200, { 'Content-Type': 'application/x-amz-json-1.0' }, JSON.stringify(output));
     }
@@ -161,10 +173,10 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (error instanceof SwfFault) return sendFault(res, error);
+      if (error instanceof SwfFault) return sendFault(res, error, dev);
       // Anything else is a bug in the reference: say so plainly, and keep serving.
       console.error('swf-conformance reference: internal error:', error);
-      sendFault(res, new SwfFault('InternalFailure', 'The reference failed to handle this request', 500));
+      sendFault(res, new SwfFault('InternalFailure', 'The reference failed to handle this request', 500), dev);
     });
   });
   server.on('clientError', (_error, socket) => {

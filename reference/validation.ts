@@ -1,4 +1,5 @@
 import { validate, type ShapeName, type Violation } from '../src/contract/validators.ts';
+import { Deviations } from './deviations.ts';
 import { fault } from './faults.ts';
 
 /**
@@ -45,11 +46,16 @@ function constraintText(v: Violation): string | undefined {
  * listing every constraint violated. Members the model does not define are ignored (inferred,
  * spec input.unknown-member.reported).
  */
-export function validateInput<N extends ShapeName>(shape: N, body: unknown): void {
-  const cleaned = dropNulls(body);
+export function validateInput<N extends ShapeName>(shape: N, body: unknown, dev = new Deviations()): void {
+  const cleaned = dropNulls(body) as Record<string, unknown>;
+  const underTest = shape === 'RequestCancelWorkflowExecutionInput' || shape === 'TerminateWorkflowExecutionInput';
+  if (underTest && typeof cleaned.childPolicy === 'string' && dev.has('child-policy-any-case')) cleaned.childPolicy = cleaned.childPolicy.toUpperCase();
   const result = validate(shape, cleaned);
-  if (result.ok) return;
-  const violations = result.violations.filter((v) => v.keyword !== 'additionalProperties');
+  const extra = underTest ? deviantViolations(cleaned, dev) : [];
+  if (result.ok && extra.length === 0) return;
+  const violations = [...(result.ok ? [] : result.violations), ...extra].filter((v) => v.keyword !== 'additionalProperties'
+    && !(underTest && dev.has('lengths-unchecked') && (v.keyword === 'maxLength' || v.keyword === 'minLength'))
+    && !(underTest && dev.has('missing-member-lookup') && v.keyword === 'required' && v.member === 'workflowId'));
   const wrongType = violations.find((v) => v.keyword === 'type');
   if (wrongType) {
     throw fault.serialization(`Unexpected value type at '${awsPath(wrongType.member)}': expected ${String(wrongType.limit)}`);
@@ -59,6 +65,21 @@ export function validateInput<N extends ShapeName>(shape: N, body: unknown): voi
     return text ? [`Value ${show(v.value)} at '${awsPath(v.member)}' failed to satisfy constraint: ${text}`] : [];
   });
   if (texts.length === 0) return;
-  const n = texts.length;
-  throw fault.validation(`${n} validation error${n === 1 ? '' : 's'} detected: ${texts.join('; ')}`);
+  const shown = dev.has('validation-first-only') ? texts.slice(0, 1) : texts;
+  const n = shown.length;
+  throw fault.validation(`${n} validation error${n === 1 ? '' : 's'} detected: ${shown.join('; ')}`);
+}
+
+/** Violations the length deviations invent: UTF-16 units counted, or a limit one short. */
+function deviantViolations(body: Record<string, unknown>, dev: Deviations): Violation[] {
+  const out: Violation[] = [];
+  const limits: Record<string, number> = { domain: 256, workflowId: 256, runId: 64, reason: 256, details: 32768 };
+  for (const [member, max] of Object.entries(limits)) {
+    const value = body[member];
+    if (typeof value !== 'string') continue;
+    const limit = member === 'workflowId' && dev.has('workflowid-max-255') ? 255 : max;
+    const length = dev.has('lengths-in-utf16') ? value.length : [...value].length;
+    if (length > limit && [...value].length <= max) out.push({ member, keyword: 'maxLength', limit, value, message: `${member}: too long` } as Violation);
+  }
+  return out;
 }

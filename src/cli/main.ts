@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { cleanupCommand } from './cleanup.ts';
+import { deviationsCommand } from './deviations.ts';
 import { listCommand } from './list.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
@@ -18,11 +19,12 @@ runCommand(program, (code) => { exitCode = code; });
 serveCommand(program);
 listCommand(program);
 cleanupCommand(program, (code) => { exitCode = code; });
+deviationsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
   // serve keeps running; run and list end here with their verdict.
-  if (['run', 'list', 'cleanup'].includes(program.args[0] ?? '')) process.exit(exitCode);
+  if (['run', 'list', 'cleanup', 'deviations'].includes(program.args[0] ?? '')) process.exit(exitCode);
 } catch (error) {
   if (error instanceof CommanderError) {
     // --help and --version end here with exit code 0; everything else is a usage error.

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UnknownDeviationError } from '../../reference/deviations.ts';
 import { startReference, type ReferenceConfig } from '../../reference/server.ts';
 import { readConfigFile, readConfigText } from './config-file.ts';
 import { integerOption } from './options.ts';
@@ -14,7 +15,8 @@ export function serveCommand(program: Command): void {
     .option('--poll-timeout <ms>', 'how long PollForDecisionTask waits for a task', integerOption('--poll-timeout', 1, 70_000))
     .option('--latency <ms>', 'delay added before every answer', integerOption('--latency', 0, 60_000))
     .option('--throttling', 'token buckets per API, of AWS\'s sizes')
-    .action(async (opts: { port: number; host: string; config?: string; pollTimeout?: number; latency?: number; throttling?: boolean }) => {
+    .option('--deviate <name>', 'switch on a deviation from the contract, to see the battery catch it (repeatable; see swf-conformance deviations)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .action(async (opts: { port: number; host: string; config?: string; pollTimeout?: number; latency?: number; throttling?: boolean; deviate: string[] }) => {
       const fromFile = opts.config ? readConfigFile<ReferenceConfig>(opts.config, 'ReferenceConfig', 'config file')
         : process.env.SWF_CONFORMANCE_REFERENCE_CONFIG ? readConfigText<ReferenceConfig>(process.env.SWF_CONFORMANCE_REFERENCE_CONFIG, 'ReferenceConfig', 'SWF_CONFORMANCE_REFERENCE_CONFIG')
         : {};
@@ -23,6 +25,7 @@ export function serveCommand(program: Command): void {
         ...(opts.pollTimeout !== undefined ? { pollTimeoutMs: opts.pollTimeout } : {}),
         ...(opts.latency !== undefined ? { latencyMs: opts.latency } : {}),
         ...(opts.throttling ? { throttling: true } : {}),
+        ...(opts.deviate.length || fromFile.deviate ? { deviate: [...new Set([...(fromFile.deviate ?? []), ...opts.deviate])] } : {}),
       };
       let ref;
       try {
@@ -32,9 +35,10 @@ export function serveCommand(program: Command): void {
         if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} on ${opts.host} is already in use`);
         if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${opts.host}: no such local address`);
         if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${opts.port}`);
+        if (error instanceof UnknownDeviationError) throw new UsageError(error.message);
         throw error;
       }
-      console.log(`swf-conformance reference SWF listening on ${ref.url}`);
+      console.log(`swf-conformance reference SWF listening on ${ref.url}${config.deviate?.length ? ` (deviating: ${config.deviate.join(', ')})` : ''}`);
       const stop = () => {
         void ref.close().then(() => process.exit(0));
       };

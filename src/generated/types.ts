@@ -703,6 +703,10 @@ export interface ReferenceConfig {
    */
   throttling?: boolean;
   /**
+   * Deviations from the contract to switch on, by name (swf-conformance deviations lists them): for proving that the battery catches each.
+   */
+  deviate?: string[];
+  /**
    * Lag the contract allows, made visible, to prove the suite waits for it (CONTRACT-NOTES, Consistency and timing).
    */
   timing?: {

@@ -1,0 +1,104 @@
+/**
+ * The deviation catalogue: documented wrong behaviours the reference can be switched into
+ * (`serve --deviate NAME`, or `deviate` in its config), one at a time, to prove that the battery
+ * catches each. Every entry is a bug an emulator author could really write, not a crash, and names
+ * the clauses it breaks: `npm run strength` checks that the battery fails them.
+ */
+export interface Deviation {
+  name: string;
+  /** What the reference does wrong with it on. */
+  does: string;
+  /** The spec clauses it breaks; the first is the one it is aimed at. */
+  breaks: string[];
+}
+
+export const deviationCatalogue: Deviation[] = [
+  // RequestCancelWorkflowExecution
+  { name: 'cancel-records-nothing', does: 'RequestCancelWorkflowExecution answers 200 and records nothing', breaks: ['cancel.event.recorded', 'cancel.state.cancel-requested'] },
+  { name: 'cancel-flag-not-set', does: 'the cancel request is recorded, but cancelRequested stays false', breaks: ['cancel.state.cancel-requested'] },
+  { name: 'cancel-closes-execution', does: 'a cancel request closes the execution as CANCELED', breaks: ['cancel.state.stays-open'] },
+  { name: 'cancel-direct-cause', does: 'a direct cancel request records cause CHILD_POLICY_APPLIED', breaks: ['cancel.event.direct-attributes'] },
+  { name: 'cancel-no-decision-task', does: 'no decision task is scheduled after a cancel request', breaks: ['cancel.decision-task.scheduled'] },
+  { name: 'cancel-second-decision-task', does: 'a cancel request schedules a decision task even when one is already scheduled', breaks: ['cancel.decision-task.single-active'] },
+  { name: 'cancel-reaches-children', does: 'a cancel request is passed on to the open children', breaks: ['cancel.children.untouched'] },
+  { name: 'cancel-flag-cleared-by-decision', does: 'cancelRequested is cleared by the next completed decision task', breaks: ['cancel.state.cancel-requested'] },
+  // TerminateWorkflowExecution
+  { name: 'terminate-records-nothing', does: 'the execution closes without a WorkflowExecutionTerminated event', breaks: ['terminate.event.recorded'] },
+  { name: 'terminate-drops-reason', does: 'reason is not recorded on the terminated event', breaks: ['terminate.event.reason-details'] },
+  { name: 'terminate-cuts-details', does: 'details are cut to 1,024 characters on the terminated event', breaks: ['terminate.event.reason-details'] },
+  { name: 'terminate-drops-reason-with-policy', does: 'reason is dropped when a childPolicy is given too', breaks: ['terminate.event.reason-details'] },
+  { name: 'terminate-records-type-policy', does: 'the terminated event records the workflow type\'s default child policy, whatever the start or the request said', breaks: ['terminate.event.child-policy', 'child-policy.source.start', 'child-policy.source.request'] },
+  { name: 'terminate-ignores-request-policy', does: 'a childPolicy in the request is recorded but not applied', breaks: ['child-policy.source.request'] },
+  { name: 'terminate-operator-cause', does: 'a direct termination records cause OPERATOR_INITIATED', breaks: ['terminate.event.no-cause'] },
+  { name: 'terminate-stays-open', does: 'the terminated event is recorded, but the execution stays OPEN', breaks: ['terminate.state.closed'] },
+  { name: 'terminate-close-status-canceled', does: 'a terminated execution is closed with closeStatus CANCELED', breaks: ['terminate.state.closed'] },
+  { name: 'terminate-close-time-is-start', does: 'closeTimestamp is the execution\'s start time', breaks: ['terminate.state.closed'] },
+  { name: 'terminate-still-counted-open', does: 'a terminated execution is still listed and counted as open', breaks: ['terminate.state.listed-closed'] },
+  { name: 'terminate-waits-for-decider', does: 'with a decision task out at a decider, termination waits for the decider\'s answer', breaks: ['terminate.immediate.decision-in-flight'] },
+  { name: 'late-decision-accepted', does: 'a decider\'s answer for a task of a terminated execution is accepted and its events appended', breaks: ['terminate.immediate.late-decision-rejected', 'terminate.no-events-after'] },
+  { name: 'terminated-task-still-polled', does: 'a decision task scheduled before termination can still be polled, adding DecisionTaskStarted', breaks: ['terminate.no-events-after'] },
+  // Child policies
+  { name: 'policy-not-applied', does: 'no child policy is applied when a parent is terminated', breaks: ['child-policy.terminate.children-terminated', 'child-policy.request-cancel.children-cancel-requested'] },
+  { name: 'policy-first-child-only', does: 'the child policy reaches the first open child only', breaks: ['child-policy.terminate.children-terminated', 'child-policy.request-cancel.children-cancel-requested'] },
+  { name: 'policy-abandon-terminates', does: 'ABANDON terminates the children', breaks: ['child-policy.abandon.children-open'] },
+  { name: 'policy-touches-closed-children', does: 'the child policy adds events to children that already closed', breaks: ['child-policy.closed-children-untouched'] },
+  { name: 'policy-no-cause', does: 'events made by a child policy carry no cause', breaks: ['child-policy.terminate.cause', 'child-policy.request-cancel.cause'] },
+  { name: 'policy-not-recursive', does: 'a child terminated by policy does not apply its own policy to its children', breaks: ['child-policy.terminate.recursive'] },
+  { name: 'policy-request-cancel-terminates', does: 'REQUEST_CANCEL terminates the children instead of requesting their cancellation', breaks: ['child-policy.request-cancel.children-cancel-requested'] },
+  // runId resolution
+  { name: 'runid-ignored', does: 'an explicit runId is ignored: the current open run is acted on', breaks: ['runid.explicit.foreign', 'runid.explicit.closed'] },
+  { name: 'runid-prefix-match', does: 'a runId matches any run whose runId starts with it', breaks: ['runid.explicit.foreign'] },
+  { name: 'runid-closed-accepted', does: 'an explicit runId of a closed run is accepted (200) and nothing happens', breaks: ['runid.explicit.closed'] },
+  { name: 'omitted-acts-on-latest-run', does: 'without a runId, the most recently started run is acted on, open or not', breaks: ['runid.omitted.no-open-run', 'runid.omitted.after-restart'] },
+  { name: 'omitted-acts-on-first-run', does: 'without a runId, the first run ever started with the workflowId is acted on', breaks: ['runid.omitted.after-restart', 'runid.omitted.after-continue-as-new'] },
+  // Faults and lookups
+  { name: 'unknown-domain-validation', does: 'an unknown domain is ValidationException instead of UnknownResourceFault', breaks: ['fault.unknown.domain'] },
+  { name: 'execution-found-in-any-domain', does: 'executions are looked up by workflowId in every domain', breaks: ['fault.unknown.other-domain'] },
+  { name: 'unknown-message-without-names', does: 'UnknownResourceFault says only "Unknown execution"', breaks: ['fault.unknown.message-with-run-id', 'fault.unknown.message-without-run-id'] },
+  { name: 'access-checked-after-lookup', does: 'an unknown execution in a denied domain is UnknownResourceFault: the lookup comes before the permission check', breaks: ['fault.access.before-lookup'] },
+  { name: 'access-denied-but-applied', does: 'a denied call is answered with the fault, but carried out', breaks: ['fault.access.no-effect'] },
+  { name: 'fault-status-500', does: 'faults are HTTP 500 instead of 400', breaks: ['fault.envelope.shape'] },
+  { name: 'fault-bare-type', does: '__type carries the bare code, without its namespace', breaks: ['fault.envelope.namespace', 'fault.validation.envelope'] },
+  { name: 'fault-no-error-type-header', does: 'faults carry no X-Amzn-ErrorType header', breaks: ['fault.envelope.error-type-header'] },
+  { name: 'auth-not-checked', does: 'signatures are not verified: any access key is accepted', breaks: ['fault.auth.invalid', 'fault.auth.invalid-code'] },
+  // Inputs
+  { name: 'workflowid-max-255', does: 'a workflowId of 256 characters is refused (the limit is off by one)', breaks: ['input.length.within-accepted'] },
+  { name: 'lengths-unchecked', does: 'no length limit is checked', breaks: ['input.length.outside-rejected', 'input.length.validation-exception'] },
+  { name: 'lengths-in-utf16', does: 'lengths are counted in UTF-16 code units, not code points', breaks: ['input.length.code-points'] },
+  { name: 'child-policy-any-case', does: 'childPolicy is matched case-insensitively ("terminate" is accepted)', breaks: ['input.child-policy.invalid-rejected'] },
+  { name: 'missing-member-lookup', does: 'a missing workflowId is looked up as "" (UnknownResourceFault) instead of ValidationException', breaks: ['input.required.missing-rejected'] },
+  { name: 'validation-first-only', does: 'only the first of several violations is reported', breaks: ['input.validation.counted'] },
+  // Wire
+  { name: 'success-body-braces', does: 'a void success answers the body {} instead of an empty one', breaks: ['wire.success.empty-body', 'wire.seed-example.cancel', 'wire.seed-example.terminate'] },
+  { name: 'success-content-type-text', does: 'a void success has Content-Type text/plain', breaks: ['wire.success.content-type'] },
+  { name: 'no-request-id-on-validation', does: 'ValidationException answers carry no x-amzn-RequestId', breaks: ['wire.success.request-id'] },
+  { name: 'timestamps-in-milliseconds', does: 'timestamps are epoch milliseconds', breaks: ['wire.timestamps.epoch-seconds'] },
+  { name: 'cancel-event-without-attributes', does: 'a direct cancel\'s event has no attributes object', breaks: ['wire.response.shapes'] },
+  // Deprecated domains
+  { name: 'deprecated-domain-starts', does: 'a deprecated domain accepts new executions', breaks: ['deprecated.no-new-executions'] },
+  { name: 'deprecated-domain-refuses-terminate', does: 'TerminateWorkflowExecution is refused in a deprecated domain', breaks: ['deprecated.terminate'] },
+];
+
+const byName = new Map(deviationCatalogue.map((d) => [d.name, d]));
+
+export class UnknownDeviationError extends Error {}
+
+/** The deviations a reference runs with. */
+export class Deviations {
+  private readonly on: ReadonlySet<string>;
+
+  constructor(names: readonly string[] = []) {
+    const unknown = names.filter((n) => !byName.has(n));
+    if (unknown.length) throw new UnknownDeviationError(`unknown deviation${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see swf-conformance deviations)`);
+    this.on = new Set(names);
+  }
+
+  has(name: string): boolean {
+    if (!byName.has(name)) throw new Error(`the reference checks a deviation the catalogue does not list: ${name}`);
+    return this.on.has(name);
+  }
+
+  get any(): boolean {
+    return this.on.size > 0;
+  }
+}
