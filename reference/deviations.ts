@@ -47,7 +47,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'policy-request-cancel-terminates', does: 'REQUEST_CANCEL terminates the children instead of requesting their cancellation', breaks: ['child-policy.request-cancel.children-cancel-requested'] },
   // runId resolution
   { name: 'runid-ignored', does: 'an explicit runId is ignored: the current open run is acted on', breaks: ['runid.explicit.foreign', 'runid.explicit.closed'] },
-  { name: 'runid-prefix-match', does: 'a runId matches any run whose runId starts with it', breaks: ['runid.explicit.foreign'] },
+  { name: 'runid-prefix-match', does: 'a runId matches any run whose runId starts with it', breaks: ['runid.explicit.exact'] },
   { name: 'runid-closed-accepted', does: 'an explicit runId of a closed run is accepted (200) and nothing happens', breaks: ['runid.explicit.closed'] },
   { name: 'omitted-acts-on-latest-run', does: 'without a runId, the most recently started run is acted on, open or not', breaks: ['runid.omitted.no-open-run', 'runid.omitted.after-restart'] },
   { name: 'omitted-acts-on-first-run', does: 'without a runId, the first run ever started with the workflowId is acted on', breaks: ['runid.omitted.after-restart', 'runid.omitted.after-continue-as-new'] },

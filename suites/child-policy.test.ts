@@ -16,9 +16,11 @@ const sources: Source[] = ['type-default', 'start', 'request'];
 interface Outcome {
   parent: Run;
   child: Run;
+  sibling: Run;
   grandchild: Run;
   recordedPolicy?: string;
   childBefore: number;
+  siblingBefore: number;
 }
 
 /** Starts a family whose parent's policy is `policy` by way of `source`, and terminates the parent. */
@@ -26,11 +28,12 @@ async function terminateFamily(swf: Scenario, policy: ChildPolicy, source: Sourc
   const start = source === 'type-default' ? { typeDefault: policy }
     : source === 'start' ? { typeDefault: other(policy), childPolicy: policy }
     : { typeDefault: other(policy), childPolicy: other(policy, 2) };
-  const { parent, child, grandchild } = await swf.family(start, { childPolicy: 'ABANDON' });
+  const { parent, child, sibling, grandchild } = await swf.family(start, { childPolicy: 'ABANDON' });
   const childBefore = (await swf.history(child)).length;
+  const siblingBefore = (await swf.history(sibling)).length;
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId, ...(source === 'request' ? { childPolicy: policy } : {}) }));
   const recordedPolicy = (await swf.history(parent)).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy;
-  return { parent, child, grandchild, recordedPolicy, childBefore };
+  return { parent, child, sibling, grandchild, recordedPolicy, childBefore, siblingBefore };
 }
 
 // Each (policy, source) scenario is played once; its tests read the outcome.
@@ -53,25 +56,27 @@ describe.for(policies)('%s', (policy) => {
       expect((await outcome(swf, policy, source)).recordedPolicy).toBe(policy);
     });
 
-    it(`from the ${source}: the open child is treated as ${policy} says`, cites(effectClause[policy]), async ({ swf }) => {
-      const { child, childBefore } = await outcome(swf, policy, source);
-      // The policy reaches the children asynchronously: wait for its event, then for Describe to show it.
-      // One wait for both: under ABANDON nothing is to come, so one read is judged.
+    it(`from the ${source}: each open child is treated as ${policy} says`, cites(effectClause[policy]), async ({ swf }) => {
+      const outcome_ = await outcome(swf, policy, source);
+      // One wait per child for its event and for Describe to show it; under ABANDON nothing is to
+      // come, so one read is judged.
       const settledOn = { TERMINATE: 'WorkflowExecutionTerminated', REQUEST_CANCEL: 'WorkflowExecutionCancelRequested', ABANDON: undefined }[policy];
-      const { added, info } = await swf.eventually(
-        async () => ({ added: (await swf.history(child)).slice(childBefore), info: await swf.info(child) }),
-        ({ added: a, info: i }) => !settledOn || (a.some((e) => e.eventType === settledOn)
-          && (policy === 'TERMINATE' ? i.executionStatus !== 'OPEN' : i.cancelRequested === true || i.executionStatus !== 'OPEN')),
-      );
-      if (policy === 'TERMINATE') {
-        expect([info.executionStatus, info.closeStatus]).toEqual(['CLOSED', 'TERMINATED']);
-        expect(added.at(-1)?.eventType).toBe('WorkflowExecutionTerminated');
-      } else if (policy === 'REQUEST_CANCEL') {
-        expect([info.executionStatus, info.cancelRequested]).toEqual(['OPEN', true]);
-        expect(added.filter((e) => e.eventType === 'WorkflowExecutionCancelRequested')).toHaveLength(1);
-      } else {
-        expect([info.executionStatus, info.cancelRequested ?? false]).toEqual(['OPEN', false]);
-        expect(added).toEqual([]);
+      for (const [child, before] of [[outcome_.child, outcome_.childBefore], [outcome_.sibling, outcome_.siblingBefore]] as const) {
+        const { added, info } = await swf.eventually(
+          async () => ({ added: (await swf.history(child)).slice(before), info: await swf.info(child) }),
+          ({ added: a, info: i }) => !settledOn || (a.some((e) => e.eventType === settledOn)
+            && (policy === 'TERMINATE' ? i.executionStatus !== 'OPEN' : i.cancelRequested === true || i.executionStatus !== 'OPEN')),
+        );
+        if (policy === 'TERMINATE') {
+          expect([child.workflowId, info.executionStatus, info.closeStatus]).toEqual([child.workflowId, 'CLOSED', 'TERMINATED']);
+          expect(added.at(-1)?.eventType).toBe('WorkflowExecutionTerminated');
+        } else if (policy === 'REQUEST_CANCEL') {
+          expect([child.workflowId, info.executionStatus, info.cancelRequested]).toEqual([child.workflowId, 'OPEN', true]);
+          expect(added.filter((e) => e.eventType === 'WorkflowExecutionCancelRequested')).toHaveLength(1);
+        } else {
+          expect([child.workflowId, info.executionStatus, info.cancelRequested ?? false]).toEqual([child.workflowId, 'OPEN', false]);
+          expect(added).toEqual([]);
+        }
       }
     });
 

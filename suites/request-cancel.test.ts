@@ -42,6 +42,9 @@ it('cancelRequested is false before and true after', cites('cancel.state.cancel-
   expect((await swf.info(run)).cancelRequested ?? false).toBe(false);
   expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
   expect((await swf.infoWhen(run, (i) => i.cancelRequested === true)).cancelRequested).toBe(true);
+  // It stays set: the decider answering its next task does not clear it.
+  await swf.decide(run, []);
+  expect((await swf.info(run)).cancelRequested).toBe(true);
 });
 
 it('with no decision task out, one is scheduled after the request, and the decider sees the request', cites('cancel.decision-task.scheduled'), async ({ swf }) => {

@@ -61,6 +61,13 @@ describe.for(operations)('$name', (op) => {
     expect([(await swf.history(a)).length, (await swf.history(b)).length]).toEqual(lengths);
   });
 
+  it('a prefix of the open run\'s runId is UnknownResourceFault, and the run does not change', cites('runid.explicit.exact'), async ({ swf }) => {
+    const run = await swf.start();
+    const before = (await swf.history(run)).length;
+    expectFault(await act(swf, { workflowId: run.workflowId, runId: run.runId.slice(0, -1) }), 'UnknownResourceFault');
+    expect((await swf.history(run)).length).toBe(before);
+  });
+
   it('runId omitted with every run closed is UnknownResourceFault', cites('runid.omitted.no-open-run'), async ({ swf }) => {
     const run = await swf.start();
     expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId }));

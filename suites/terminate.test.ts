@@ -10,13 +10,22 @@ it('appends WorkflowExecutionTerminated as the last event', cites('terminate.eve
   expect(events.slice(before).map((e) => e.eventType)).toEqual(['WorkflowExecutionTerminated']);
 });
 
-it('the event carries reason and details verbatim', cites('terminate.event.reason-details'), async ({ swf }) => {
+it('the event carries reason and details verbatim, at their full lengths', cites('terminate.event.reason-details'), async ({ swf }) => {
   const run = await swf.start();
-  const reason = 'reason: ünïcödé 😀';
-  const details = `details ${'d'.repeat(1000)}`;
+  // Every code point the model allows: 256 in reason, 32,768 in details, astral ones included.
+  const reason = `reason: ünïcödé 😀 ${'r'.repeat(256 - 18)}`;
+  const details = `details 😀 ${'d'.repeat(32_768 - 10)}`;
+  expect([[...reason].length, [...details].length]).toEqual([256, 32_768]);
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, reason, details }));
   const attributes = (await swf.history(run)).at(-1)?.workflowExecutionTerminatedEventAttributes;
   expect([attributes?.reason, attributes?.details]).toEqual([reason, details]);
+});
+
+it('reason and details are kept when a childPolicy is given too', cites('terminate.event.reason-details'), async ({ swf }) => {
+  const run = await swf.start();
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, reason: 'with a policy', details: 'and details', childPolicy: 'ABANDON' }));
+  const attributes = (await swf.history(run)).at(-1)?.workflowExecutionTerminatedEventAttributes;
+  expect([attributes?.reason, attributes?.details]).toEqual(['with a policy', 'and details']);
 });
 
 it('without reason and details the event has neither', cites('terminate.event.reason-details'), async ({ swf }) => {

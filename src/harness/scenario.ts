@@ -206,13 +206,16 @@ export class Scenario {
    * A parent with one open child and one open grandchild. The parent's policy comes from
    * `parent`, the child's from `child` (both given at start, by the type default unless set).
    */
-  async family(parent: StartOptions = {}, child: { childPolicy?: ChildPolicy; typeDefault?: ChildPolicy } = {}): Promise<{ parent: Run; child: Run; grandchild: Run }> {
+  async family(parent: StartOptions = {}, child: { childPolicy?: ChildPolicy; typeDefault?: ChildPolicy } = {}): Promise<{ parent: Run; child: Run; sibling: Run; grandchild: Run }> {
     const p = await this.start(parent);
-    const [c] = (await this.decide(p, [this.childDecision(`${p.workflowId}-c`, child)])).started;
-    if (!c) throw new Error(`the child of ${p.workflowId} did not start`);
+    // Two children, so that a policy reaching only one of them is seen.
+    const { started } = await this.decide(p, [this.childDecision(`${p.workflowId}-c`, child), this.childDecision(`${p.workflowId}-s`, child)]);
+    const c = started.find((r) => r.workflowId === `${p.workflowId}-c`);
+    const sibling = started.find((r) => r.workflowId === `${p.workflowId}-s`);
+    if (!c || !sibling) throw new Error(`the children of ${p.workflowId} did not start`);
     const [g] = (await this.decide(c, [this.childDecision(`${p.workflowId}-g`, { childPolicy: 'ABANDON' })])).started;
     if (!g) throw new Error(`the grandchild of ${p.workflowId} did not start`);
-    return { parent: p, child: c, grandchild: g };
+    return { parent: p, child: c, sibling, grandchild: g };
   }
 
   private guard(body: unknown): void {
