@@ -25,10 +25,10 @@ it('every response carries its own x-amzn-RequestId, faults too', cites('wire.su
   const run = await swf.start();
   const ok = await swf.terminate({ domain: swf.domain, ...run });
   const fault = await swf.terminate({ domain: swf.domain, workflowId: swf.id('nx') });
-  const invalid = await swf.cancel({ domain: swf.domain });
+  const invalid = await swf.terminate({ domain: swf.domain });
   expectSuccess(ok);
-  expect([fault.status, invalid.status]).toEqual([400, 400]);
-  // A success, a modeled fault and a framework fault (ValidationException) each carry their own.
+  // A success, a fault and a refused request (ValidationException on AWS) each carry their own;
+  // which codes they are is other clauses' business.
   const ids = [ok.headers['x-amzn-requestid'], fault.headers['x-amzn-requestid'], invalid.headers['x-amzn-requestid']];
   expect(ids.map((id) => (typeof id === 'string' && id.length > 0 ? 'present' : 'missing'))).toEqual(['present', 'present', 'present']);
   expect(new Set(ids).size).toBe(3);
