@@ -49,7 +49,8 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'runid-ignored', does: 'an explicit runId is ignored: the current open run is acted on', breaks: ['runid.explicit.foreign', 'runid.explicit.closed'] },
   { name: 'runid-prefix-match', does: 'a runId matches any run whose runId starts with it', breaks: ['runid.explicit.exact'] },
   { name: 'runid-closed-accepted', does: 'an explicit runId of a closed run is accepted (200) and nothing happens', breaks: ['runid.explicit.closed'] },
-  { name: 'omitted-acts-on-latest-run', does: 'without a runId, the most recently started run is acted on, open or not', breaks: ['runid.omitted.no-open-run', 'runid.omitted.after-restart'] },
+  { name: 'runid-closed-written', does: 'an explicit runId of a run that closed by completion or continue-as-new is acted on', breaks: ['runid.explicit.closed-no-effect', 'runid.explicit.closed'] },
+  { name: 'omitted-acts-on-latest-run', does: 'without a runId, the most recently started run is acted on, open or not', breaks: ['runid.omitted.no-open-run-no-effect', 'runid.omitted.no-open-run'] },
   { name: 'omitted-acts-on-first-run', does: 'without a runId, the first run ever started with the workflowId is acted on', breaks: ['runid.omitted.after-restart', 'runid.omitted.after-continue-as-new'] },
   // Faults and lookups
   { name: 'unknown-domain-validation', does: 'an unknown domain is ValidationException instead of UnknownResourceFault', breaks: ['fault.unknown.domain'] },
@@ -57,7 +58,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'unknown-message-without-names', does: 'UnknownResourceFault says only "Unknown execution"', breaks: ['fault.unknown.message-with-run-id', 'fault.unknown.message-without-run-id'] },
   { name: 'access-checked-after-lookup', does: 'an unknown execution in a denied domain is UnknownResourceFault: the lookup comes before the permission check', breaks: ['fault.access.before-lookup'] },
   { name: 'access-denied-but-applied', does: 'a denied call is answered with the fault, but carried out', breaks: ['fault.access.no-effect'] },
-  { name: 'fault-status-500', does: 'faults are HTTP 500 instead of 400', breaks: ['fault.envelope.shape'] },
+  { name: 'fault-status-500', does: 'faults of the two operations are HTTP 500 instead of 400', breaks: ['fault.envelope.shape'] },
   { name: 'fault-bare-type', does: '__type carries the bare code, without its namespace', breaks: ['fault.envelope.namespace', 'fault.validation.envelope'] },
   { name: 'fault-no-error-type-header', does: 'faults carry no X-Amzn-ErrorType header', breaks: ['fault.envelope.error-type-header'] },
   { name: 'auth-not-checked', does: 'signatures are not verified: any access key is accepted', breaks: ['fault.auth.invalid', 'fault.auth.invalid-code'] },

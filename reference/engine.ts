@@ -327,6 +327,7 @@ export class Engine {
         ? [...this.executions.values()].find((x) => sameId(x) && x.runId.startsWith(runId))
         : [...this.executions.values()].find((x) => sameId(x) && x.runId === runId);
       if (e && e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return e;
+      if (e && e.status !== 'OPEN' && e.closeStatus !== 'TERMINATED' && this.dev.has('runid-closed-written')) return e;
       if (!e || e.status !== 'OPEN') throw unknown(fault.unknownExecutionWithRun(workflowId, runId));
       return e;
     }
@@ -544,7 +545,7 @@ export class Engine {
     e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0, ...(this.dev.has('late-decision-accepted') && e.decision.token ? { token: e.decision.token } : {}) };
     for (const queue of this.queues.values()) {
       const at = queue.indexOf(e.key);
-      if (at >= 0) queue.splice(at, 1);
+      if (at >= 0 && !this.dev.has('terminated-task-still-polled')) queue.splice(at, 1);
     }
     this.openByWorkflowId.delete(`${e.domain}|${e.workflowId}`);
     const parent = e.parent && this.executions.get(this.execKey(e.domain, e.parent.workflowId, e.parent.runId));
@@ -620,6 +621,7 @@ export class Engine {
   requestCancelWorkflowExecution(input: RequestCancelWorkflowExecutionInput): void {
     const e = this.openTarget(input.domain, input.workflowId, input.runId);
     if (e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return;
+    if (e.status !== 'OPEN' && !this.dev.has('runid-closed-written') && !this.dev.has('omitted-acts-on-latest-run') && !this.dev.has('omitted-acts-on-first-run')) throw fault.unknownExecution(input.workflowId);
     if (this.dev.has('cancel-records-nothing')) return;
     const alreadyScheduled = e.decision.state === 'scheduled';
     // A repeated request records a second event: undocumented, and reported by the suite, not judged.
@@ -642,6 +644,7 @@ export class Engine {
     }
     const e = this.openTarget(input.domain, input.workflowId, input.runId);
     if (e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return;
+    if (e.status !== 'OPEN' && !this.dev.has('runid-closed-written') && !this.dev.has('omitted-acts-on-latest-run') && !this.dev.has('omitted-acts-on-first-run')) throw fault.unknownExecution(input.workflowId);
     if (e.decision.state === 'started' && this.dev.has('terminate-waits-for-decider')) {
       e.heldTermination = input;
       return;

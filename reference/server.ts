@@ -78,10 +78,10 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
-function sendFault(res: ServerResponse, f: SwfFault, dev: Deviations): void {
+function sendFault(res: ServerResponse, f: SwfFault, dev: Deviations, underTest = false): void {
   const namespace = f.type.split('#')[0];
   const bare = dev.has('fault-bare-type');
-  send(res, f.status === 400 && dev.has('fault-status-500') ? 500 : f.status, {
+  send(res, f.status === 400 && underTest && dev.has('fault-status-500') ? 500 : f.status, {
     'Content-Type': 'application/x-amz-json-1.0',
     // The shape real AWS services use: the code, then where it is defined. SDKs keep what comes
     // before the ':' (spec fault.envelope.error-type-header, inferred).
@@ -173,7 +173,8 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (error instanceof SwfFault) return sendFault(res, error, dev);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (error instanceof SwfFault) return sendFault(res, error, dev, target.endsWith('.RequestCancelWorkflowExecution') || target.endsWith('.TerminateWorkflowExecution'));
       // Anything else is a bug in the reference: say so plainly, and keep serving.
       console.error('swf-conformance reference: internal error:', error);
       sendFault(res, new SwfFault('InternalFailure', 'The reference failed to handle this request', 500), dev);

@@ -56,7 +56,8 @@ describe.for(policies)('%s', (policy) => {
       expect((await outcome(swf, policy, source)).recordedPolicy).toBe(policy);
     });
 
-    it(`from the ${source}: each open child is treated as ${policy} says`, cites(effectClause[policy]), async ({ swf }) => {
+    // The effect judges the source too: a policy recorded from the source but not applied is wrong.
+    it(`from the ${source}: each open child is treated as ${policy} says`, cites(effectClause[policy], `child-policy.source.${source}`), async ({ swf }) => {
       const outcome_ = await outcome(swf, policy, source);
       // One wait per child for its event and for Describe to show it; under ABANDON nothing is to
       // come, so one read is judged.

@@ -48,9 +48,33 @@ describe.for(operations)('$name', (op) => {
   it('the runId of a closed run is UnknownResourceFault, even with a newer run open', cites('runid.explicit.closed'), async ({ swf }) => {
     const first = await swf.start();
     expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: first.workflowId, runId: first.runId }));
-    const second = await swf.start({ workflowId: first.workflowId });
+    await swf.start({ workflowId: first.workflowId });
     expectFault(await act(swf, { workflowId: first.workflowId, runId: first.runId }), 'UnknownResourceFault');
-    expect(await hasEvent(swf, second)).toBe(false);
+  });
+
+  describe.for([
+    ['terminated', { decisionType: undefined }],
+    ['completed', { decisionType: 'CompleteWorkflowExecution' }],
+    ['continued as new', { decisionType: 'ContinueAsNewWorkflowExecution' }],
+  ] as const)('the runId of a run that %s', ([, { decisionType }]) => {
+    it('acts on nothing: neither that run nor a newer open one changes', cites('runid.explicit.closed-no-effect'), async ({ swf }) => {
+      const first = await swf.start();
+      let newer: Run;
+      if (decisionType === undefined) {
+        expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: first.workflowId, runId: first.runId }));
+        newer = await swf.start({ workflowId: first.workflowId });
+      } else if (decisionType === 'CompleteWorkflowExecution') {
+        await swf.decide(first, [{ decisionType }]);
+        newer = await swf.start({ workflowId: first.workflowId });
+      } else {
+        const { started } = await swf.decide(first, [{ decisionType, continueAsNewWorkflowExecutionDecisionAttributes: {} }]);
+        newer = started[0]!;
+      }
+      const lengths = [(await swf.history(first)).length, (await swf.history(newer)).length];
+      const res = await act(swf, { workflowId: first.workflowId, runId: first.runId });
+      expect(res.status, res.text).not.toBe(200);
+      expect([(await swf.history(first)).length, (await swf.history(newer)).length]).toEqual(lengths);
+    });
   });
 
   it('a runId of another workflowId is UnknownResourceFault, and neither execution changes', cites('runid.explicit.foreign'), async ({ swf }) => {
@@ -72,5 +96,15 @@ describe.for(operations)('$name', (op) => {
     const run = await swf.start();
     expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId }));
     expectFault(await act(swf, { workflowId: run.workflowId }), 'UnknownResourceFault');
+  });
+
+  it('runId omitted with every run closed acts on none of them', cites('runid.omitted.no-open-run-no-effect'), async ({ swf }) => {
+    const first = await swf.start();
+    await swf.decide(first, [{ decisionType: 'CompleteWorkflowExecution' }]);
+    const second = await swf.start({ workflowId: first.workflowId });
+    expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: second.workflowId, runId: second.runId }));
+    const lengths = [(await swf.history(first)).length, (await swf.history(second)).length];
+    await act(swf, { workflowId: first.workflowId });
+    expect([(await swf.history(first)).length, (await swf.history(second)).length]).toEqual(lengths);
   });
 });
