@@ -106,3 +106,18 @@ it('nothing is appended afterwards: not by later requests, a late decider, or a 
   expect(polled.taskToken ?? '').toBe('');
   expect([await swf.history(run), await swf.history(out)]).toEqual(before);
 });
+
+it('without childPolicy, on a type with no default: the outcome is reported', cites('terminate.child-policy.no-type-default.reported'), async ({ swf, task, annotate }) => {
+  const run = await swf.start({ typeDefault: 'none', childPolicy: 'REQUEST_CANCEL' });
+  const res = await swf.terminate({ domain: swf.domain, workflowId: run.workflowId });
+  // Report-only: the page says both; only a well-formed answer is required.
+  expect(res.status, res.text).toBeLessThan(500);
+  if (res.status === 200) {
+    const event = (await swf.history(run)).at(-1);
+    task.meta.observed = `terminated, the event records childPolicy ${event?.workflowExecutionTerminatedEventAttributes?.childPolicy ?? '(none)'} (the start's was REQUEST_CANCEL)`;
+  } else {
+    expect(res.error?.code ?? '(no error code)', res.text).toMatch(/^\w+$/);
+    task.meta.observed = `refused with ${res.error?.code} (HTTP ${res.status})`;
+  }
+  await annotate(`terminate without childPolicy, type without default: ${task.meta.observed}`);
+});

@@ -67,7 +67,9 @@ export class ResultsReporter implements Reporter {
     if (result.state === 'failed') {
       const error = result.errors?.[0];
       // The whole message (the schema violations, a diff): reports show all of it, the console its first line.
-      outcome.message = cutAtWord(stripVTControlCharacters(error?.message ?? 'failed'), 4_000);
+      // With the assertion's diff, when it has one: "expected [ Array(2) ] to deeply equal ..." alone says nothing.
+      const diff = (error as { diff?: string } | undefined)?.diff;
+      outcome.message = cutAtWord(stripVTControlCharacters(`${error?.message ?? 'failed'}${diff ? `\n${diff}` : ''}`), 4_000);
       if (NO_ANSWER.test(`${error?.name ?? ''} ${error?.message ?? ''} ${(error as { code?: string } | undefined)?.code ?? ''}`)) outcome.unreachable = true;
     }
     if (result.state === 'skipped') outcome.message = result.note ?? 'skipped';
