@@ -50,6 +50,8 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'runid-prefix-match', does: 'a runId matches any run whose runId starts with it', breaks: ['runid.explicit.exact'] },
   { name: 'runid-closed-accepted', does: 'an explicit runId of a closed run is accepted (200) and nothing happens', breaks: ['runid.explicit.closed'] },
   { name: 'runid-closed-written', does: 'an explicit runId of a run that closed by completion or continue-as-new is acted on', breaks: ['runid.explicit.closed-no-effect', 'runid.explicit.closed'] },
+  { name: 'empty-runid-literal', does: 'an empty runId is looked up as the runId "", so nothing is found', breaks: ['runid.empty-is-omitted'] },
+  { name: 'workflowid-any-case', does: 'workflowIds are matched case-insensitively', breaks: ['runid.names-exact'] },
   { name: 'omitted-acts-on-latest-run', does: 'without a runId, the most recently started run is acted on, open or not', breaks: ['runid.omitted.no-open-run-no-effect', 'runid.omitted.no-open-run'] },
   { name: 'omitted-acts-on-first-run', does: 'without a runId, the first run ever started with the workflowId is acted on', breaks: ['runid.omitted.after-restart', 'runid.omitted.after-continue-as-new'] },
   // Faults and lookups
@@ -68,12 +70,14 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'lengths-in-utf16', does: 'lengths are counted in UTF-16 code units, not code points', breaks: ['input.length.code-points'] },
   { name: 'child-policy-any-case', does: 'childPolicy is matched case-insensitively ("terminate" is accepted)', breaks: ['input.child-policy.invalid-rejected'] },
   { name: 'missing-member-lookup', does: 'a missing workflowId is looked up as "" (UnknownResourceFault) instead of ValidationException', breaks: ['input.required.missing-rejected'] },
+  { name: 'naming-rule-on-lookup', does: 'the naming rule (no ":", "/", "|", "arn") is enforced on the two operations\' workflowId too', breaks: ['input.names.lookup-only'] },
   { name: 'validation-first-only', does: 'only the first of several violations is reported', breaks: ['input.validation.counted'] },
   // Wire
   { name: 'success-body-braces', does: 'a void success answers the body {} instead of an empty one', breaks: ['wire.success.empty-body', 'wire.seed-example.cancel', 'wire.seed-example.terminate'] },
   { name: 'success-content-type-text', does: 'a void success has Content-Type text/plain', breaks: ['wire.success.content-type'] },
   { name: 'no-request-id-on-validation', does: 'ValidationException answers carry no x-amzn-RequestId', breaks: ['wire.success.request-id'] },
   { name: 'timestamps-in-milliseconds', does: 'timestamps are epoch milliseconds', breaks: ['wire.timestamps.epoch-seconds'] },
+  { name: 'event-ids-repeat', does: 'the event a cancel request records reuses the id of the event before it', breaks: ['wire.event-ids.sequential'] },
   { name: 'cancel-event-without-attributes', does: 'a direct cancel\'s event has no attributes object', breaks: ['wire.response.shapes'] },
   // Deprecated domains
   { name: 'deprecated-domain-starts', does: 'a deprecated domain accepts new executions', breaks: ['deprecated.no-new-executions'] },

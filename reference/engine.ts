@@ -321,14 +321,15 @@ export class Engine {
       throw error;
     }
     const unknown = (f: SwfFault) => (this.dev.has('unknown-message-without-names') ? new SwfFault('UnknownResourceFault', 'Unknown execution') : f);
-    const sameId = (e: Execution) => e.workflowId === workflowId && (e.domain === domain || this.dev.has('execution-found-in-any-domain'));
-    if (runId && !this.dev.has('runid-ignored')) {
+    const sameId = (e: Execution) => (e.workflowId === workflowId || (this.dev.has('workflowid-any-case') && e.workflowId.toLowerCase() === workflowId.toLowerCase()))
+      && (e.domain === domain || this.dev.has('execution-found-in-any-domain'));
+    if ((runId || (runId === '' && this.dev.has('empty-runid-literal'))) && !this.dev.has('runid-ignored')) {
       const e = this.dev.has('runid-prefix-match')
         ? [...this.executions.values()].find((x) => sameId(x) && x.runId.startsWith(runId))
         : [...this.executions.values()].find((x) => sameId(x) && x.runId === runId);
       if (e && e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return e;
       if (e && e.status !== 'OPEN' && e.closeStatus !== 'TERMINATED' && this.dev.has('runid-closed-written')) return e;
-      if (!e || e.status !== 'OPEN') throw unknown(fault.unknownExecutionWithRun(workflowId, runId));
+      if (!e || e.status !== 'OPEN') throw unknown(fault.unknownExecutionWithRun(workflowId, runId ?? ''));
       return e;
     }
     const runs = [...this.executions.values()].filter(sameId);
@@ -353,7 +354,8 @@ export class Engine {
   }
 
   private addEvent(e: Execution, eventType: string, attributes: Attributes): number {
-    const eventId = e.events.length + 1;
+    const reuse = eventType === 'WorkflowExecutionCancelRequested' && e.events.length > 0 && this.dev.has('event-ids-repeat');
+    const eventId = reuse ? e.events.length : e.events.length + 1;
     const bare = eventType === 'WorkflowExecutionCancelRequested' && Object.keys(defined(attributes)).length === 0 && this.dev.has('cancel-event-without-attributes');
     e.events.push({
       eventTimestamp: this.seconds(),

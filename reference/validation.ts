@@ -52,6 +52,9 @@ export function validateInput<N extends ShapeName>(shape: N, body: unknown, dev 
   if (underTest && typeof cleaned.childPolicy === 'string' && dev.has('child-policy-any-case')) cleaned.childPolicy = cleaned.childPolicy.toUpperCase();
   const result = validate(shape, cleaned);
   const extra = underTest ? deviantViolations(cleaned, dev) : [];
+  if (underTest && typeof cleaned.workflowId === 'string' && /[:/|]|arn/.test(cleaned.workflowId) && dev.has('naming-rule-on-lookup')) {
+    throw fault.validation(`1 validation error detected: Value '${cleaned.workflowId}' at 'workflowId' failed to satisfy constraint: Member must not contain ':', '/', '|' or 'arn'`);
+  }
   if (result.ok && extra.length === 0) return;
   const violations = [...(result.ok ? [] : result.violations), ...extra].filter((v) => v.keyword !== 'additionalProperties'
     && !(underTest && dev.has('lengths-unchecked') && (v.keyword === 'maxLength' || v.keyword === 'minLength'))

@@ -83,6 +83,11 @@ describe.for(operationsUnderTest)('%s', (operation) => {
     expect(res.error?.message ?? '(no message)').toMatch(/^2 validation errors detected: .+; .+/);
   });
 
+  it.for([':', '/', '|', 'arn'])('a workflowId with "%s" in it is looked up, not refused', cites('input.names.lookup-only'), async (part, { swf }) => {
+    // Such a name cannot have been created, so no execution of anyone's is touched.
+    expectFault(await swf.send(operation, { domain: swf.domain, workflowId: `${swf.id('nx')}-a${part}b` }), 'UnknownResourceFault');
+  });
+
   it('an unknown member: the outcome is reported', cites('input.unknown-member.reported'), async ({ swf, task, annotate }) => {
     const body = { domain: swf.domain, workflowId: swf.id('nx'), notAMember: 'x' };
     const res = await swf.send(operation, body);

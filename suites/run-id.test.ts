@@ -92,6 +92,23 @@ describe.for(operations)('$name', (op) => {
     expect((await swf.history(run)).length).toBe(before);
   });
 
+  it('an empty runId acts on the open run, as an omitted one does', cites('runid.empty-is-omitted'), async ({ swf }) => {
+    const run = await swf.start();
+    expectSuccess(await act(swf, { workflowId: run.workflowId, runId: '' }));
+    expect(await hasEvent(swf, run)).toBe(true);
+  });
+
+  it('a workflowId differing only in case is UnknownResourceFault, and the run does not change', cites('runid.names-exact'), async ({ swf }) => {
+    const run = await swf.start();
+    const before = (await swf.history(run)).length;
+    // The run's prefix is kept (the suite acts only on its own ids); the rest is upper-cased.
+    const prefix = swf.config.runPrefix;
+    const other = `${prefix}${run.workflowId.slice(prefix.length).toUpperCase()}`;
+    expect(other).not.toBe(run.workflowId);
+    expectFault(await act(swf, { workflowId: other }), 'UnknownResourceFault');
+    expect((await swf.history(run)).length).toBe(before);
+  });
+
   it('runId omitted with every run closed is UnknownResourceFault', cites('runid.omitted.no-open-run'), async ({ swf }) => {
     const run = await swf.start();
     expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId }));

@@ -76,6 +76,16 @@ it('timestamps are epoch seconds as JSON numbers', cites('wire.timestamps.epoch-
   }
 });
 
+it('event ids are unique and increase by one, the two operations\' events included', cites('wire.event-ids.sequential'), async ({ swf }) => {
+  const run = await swf.start();
+  await swf.decide(run, []);
+  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
+  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
+  const ids = (await swf.history(run)).map((e) => e.eventId);
+  expect(ids).toEqual(ids.map((_, i) => i + 1));
+});
+
 it('the answers a client reads the effects with have the documented shapes', cites('wire.response.shapes'), async ({ swf, task }) => {
   // One pass through every read the battery makes, with a decision, a cancel request and a
   // termination in the history; every answer is checked against schemas/ and every violation
