@@ -38,6 +38,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'late-decision-accepted', does: 'a decider\'s answer for a task of a terminated execution is accepted and its events appended', breaks: ['terminate.immediate.late-decision-rejected', 'terminate.no-events-after'] },
   { name: 'terminated-task-still-polled', does: 'a decision task scheduled before termination can still be polled, adding DecisionTaskStarted', breaks: ['terminate.no-events-after'] },
   // Child policies
+  { name: 'type-default-policy-ignored', does: 'an execution started without a childPolicy gets TERMINATE, whatever its type\'s default', breaks: ['child-policy.source.type-default'] },
   { name: 'policy-not-applied', does: 'no child policy is applied when a parent is terminated', breaks: ['child-policy.terminate.children-terminated', 'child-policy.request-cancel.children-cancel-requested'] },
   { name: 'policy-first-child-only', does: 'the child policy reaches the first open child only', breaks: ['child-policy.terminate.children-terminated', 'child-policy.request-cancel.children-cancel-requested'] },
   { name: 'policy-abandon-terminates', does: 'ABANDON terminates the children', breaks: ['child-policy.abandon.children-open'] },
@@ -46,6 +47,8 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'policy-not-recursive', does: 'a child terminated by policy does not apply its own policy to its children', breaks: ['child-policy.terminate.recursive'] },
   { name: 'policy-request-cancel-terminates', does: 'REQUEST_CANCEL terminates the children instead of requesting their cancellation', breaks: ['child-policy.request-cancel.children-cancel-requested'] },
   // runId resolution
+  { name: 'omitted-runid-refused', does: 'a request without a runId is UnknownResourceFault', breaks: ['runid.omitted.current-open'] },
+  { name: 'explicit-runid-refused', does: 'a request naming the open run\'s runId is UnknownResourceFault', breaks: ['runid.explicit.open'] },
   { name: 'runid-ignored', does: 'an explicit runId is ignored: the current open run is acted on', breaks: ['runid.explicit.foreign', 'runid.explicit.closed'] },
   { name: 'runid-prefix-match', does: 'a runId matches any run whose runId starts with it', breaks: ['runid.explicit.exact'] },
   { name: 'runid-closed-accepted', does: 'an explicit runId of a closed run is accepted (200) and nothing happens', breaks: ['runid.explicit.closed'] },
@@ -55,24 +58,31 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'omitted-acts-on-latest-run', does: 'without a runId, the most recently started run is acted on, open or not', breaks: ['runid.omitted.no-open-run-no-effect', 'runid.omitted.no-open-run'] },
   { name: 'omitted-acts-on-first-run', does: 'without a runId, the first run ever started with the workflowId is acted on', breaks: ['runid.omitted.after-restart', 'runid.omitted.after-continue-as-new'] },
   // Faults and lookups
+  { name: 'unknown-workflowid-succeeds', does: 'an unknown workflowId answers 200 and nothing happens', breaks: ['fault.unknown.workflow-id'] },
   { name: 'unknown-domain-validation', does: 'an unknown domain is ValidationException instead of UnknownResourceFault', breaks: ['fault.unknown.domain'] },
   { name: 'execution-found-in-any-domain', does: 'executions are looked up by workflowId in every domain', breaks: ['fault.unknown.other-domain'] },
   { name: 'unknown-message-without-names', does: 'UnknownResourceFault says only "Unknown execution"', breaks: ['fault.unknown.message-with-run-id', 'fault.unknown.message-without-run-id'] },
+  { name: 'access-unchecked-for-cancel', does: 'RequestCancelWorkflowExecution skips the permission check', breaks: ['fault.access.denied'] },
   { name: 'access-checked-after-lookup', does: 'an unknown execution in a denied domain is UnknownResourceFault: the lookup comes before the permission check', breaks: ['fault.access.before-lookup'] },
   { name: 'access-denied-but-applied', does: 'a denied call is answered with the fault, but carried out', breaks: ['fault.access.no-effect'] },
   { name: 'fault-status-500', does: 'faults of the two operations are HTTP 500 instead of 400', breaks: ['fault.envelope.shape'] },
   { name: 'fault-bare-type', does: '__type carries the bare code, without its namespace', breaks: ['fault.envelope.namespace', 'fault.validation.envelope'] },
   { name: 'fault-no-error-type-header', does: 'faults carry no X-Amzn-ErrorType header', breaks: ['fault.envelope.error-type-header'] },
+  { name: 'unsigned-accepted', does: 'a request with no signature is served as the suite\'s principal', breaks: ['fault.auth.missing'] },
+  { name: 'malformed-json-validation', does: 'a body that is not a JSON object is ValidationException, not SerializationException', breaks: ['fault.serialization.malformed-json'] },
+  { name: 'unknown-operation-400-bare', does: 'an unknown operation is answered as InvalidAction', breaks: ['fault.unknown-operation'] },
   { name: 'auth-not-checked', does: 'signatures are not verified: any access key is accepted', breaks: ['fault.auth.invalid', 'fault.auth.invalid-code'] },
   // Inputs
   { name: 'workflowid-max-255', does: 'a workflowId of 256 characters is refused (the limit is off by one)', breaks: ['input.length.within-accepted'] },
   { name: 'lengths-unchecked', does: 'no length limit is checked', breaks: ['input.length.outside-rejected', 'input.length.validation-exception'] },
   { name: 'lengths-in-utf16', does: 'lengths are counted in UTF-16 code units, not code points', breaks: ['input.length.code-points'] },
+  { name: 'child-policy-abandon-refused', does: 'childPolicy ABANDON in a TerminateWorkflowExecution request is refused with ValidationException', breaks: ['input.child-policy.values-accepted'] },
   { name: 'child-policy-any-case', does: 'childPolicy is matched case-insensitively ("terminate" is accepted)', breaks: ['input.child-policy.invalid-rejected'] },
   { name: 'missing-member-lookup', does: 'a missing workflowId is looked up as "" (UnknownResourceFault) instead of ValidationException', breaks: ['input.required.missing-rejected'] },
   { name: 'naming-rule-on-lookup', does: 'the naming rule (no ":", "/", "|", "arn") is enforced on the two operations\' workflowId too', breaks: ['input.names.lookup-only'] },
   { name: 'validation-first-only', does: 'only the first of several violations is reported', breaks: ['input.validation.counted'] },
   // Wire
+  { name: 'json-1-1-only', does: 'the two operations accept Content-Type application/x-amz-json-1.1 only, refusing the protocol\'s 1.0', breaks: ['wire.protocol.target-header'] },
   { name: 'success-body-braces', does: 'a void success answers the body {} instead of an empty one', breaks: ['wire.success.empty-body', 'wire.seed-example.cancel', 'wire.seed-example.terminate'] },
   { name: 'success-content-type-text', does: 'a void success has Content-Type text/plain', breaks: ['wire.success.content-type'] },
   { name: 'no-request-id-on-validation', does: 'ValidationException answers carry no x-amzn-RequestId', breaks: ['wire.success.request-id'] },
@@ -81,6 +91,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'cancel-event-without-attributes', does: 'a direct cancel\'s event has no attributes object', breaks: ['wire.response.shapes'] },
   // Deprecated domains
   { name: 'deprecated-domain-starts', does: 'a deprecated domain accepts new executions', breaks: ['deprecated.no-new-executions'] },
+  { name: 'deprecated-domain-refuses-cancel', does: 'RequestCancelWorkflowExecution is refused in a deprecated domain', breaks: ['deprecated.cancel'] },
   { name: 'deprecated-domain-refuses-terminate', does: 'TerminateWorkflowExecution is refused in a deprecated domain', breaks: ['deprecated.terminate'] },
 ];
 

@@ -323,13 +323,14 @@ export class Engine {
     const unknown = (f: SwfFault) => (this.dev.has('unknown-message-without-names') ? new SwfFault('UnknownResourceFault', 'Unknown execution') : f);
     const sameId = (e: Execution) => (e.workflowId === workflowId || (this.dev.has('workflowid-any-case') && e.workflowId.toLowerCase() === workflowId.toLowerCase()))
       && (e.domain === domain || this.dev.has('execution-found-in-any-domain'));
+    if (!runId && this.dev.has('omitted-runid-refused')) throw unknown(fault.unknownExecution(workflowId));
     if ((runId || (runId === '' && this.dev.has('empty-runid-literal'))) && !this.dev.has('runid-ignored')) {
       const e = this.dev.has('runid-prefix-match')
         ? [...this.executions.values()].find((x) => sameId(x) && x.runId.startsWith(runId))
         : [...this.executions.values()].find((x) => sameId(x) && x.runId === runId);
       if (e && e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return e;
       if (e && e.status !== 'OPEN' && e.closeStatus !== 'TERMINATED' && this.dev.has('runid-closed-written')) return e;
-      if (!e || e.status !== 'OPEN') throw unknown(fault.unknownExecutionWithRun(workflowId, runId ?? ''));
+      if (!e || e.status !== 'OPEN' || this.dev.has('explicit-runid-refused')) throw unknown(fault.unknownExecutionWithRun(workflowId, runId ?? ''));
       return e;
     }
     const runs = [...this.executions.values()].filter(sameId);
@@ -534,6 +535,7 @@ export class Engine {
     if ('undefinedDefault' in config) {
       throw new SwfFault('DefaultUndefinedFault', `No default ${config.undefinedDefault.toLowerCase().replace(/_/g, ' ')} for the workflow type and none given`);
     }
+    if (!input.childPolicy && this.dev.has('type-default-policy-ignored')) config.childPolicy = 'TERMINATE';
     const e = this.createExecution({ domain: input.domain, workflowId: input.workflowId, type: rec.type, input: input.input, tagList: input.tagList, config });
     return { runId: e.runId };
   }
@@ -621,6 +623,10 @@ export class Engine {
   }
 
   requestCancelWorkflowExecution(input: RequestCancelWorkflowExecutionInput): void {
+    if (this.dev.has('deprecated-domain-refuses-cancel') && this.domains.get(input.domain)?.status === 'DEPRECATED') {
+      throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${input.domain}`);
+    }
+    if (this.dev.has('unknown-workflowid-succeeds') && this.domains.has(input.domain) && ![...this.executions.values()].some((x) => x.workflowId === input.workflowId)) return;
     const e = this.openTarget(input.domain, input.workflowId, input.runId);
     if (e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return;
     if (e.status !== 'OPEN' && !this.dev.has('runid-closed-written') && !this.dev.has('omitted-acts-on-latest-run') && !this.dev.has('omitted-acts-on-first-run')) throw fault.unknownExecution(input.workflowId);
@@ -644,6 +650,7 @@ export class Engine {
     if (this.dev.has('deprecated-domain-refuses-terminate') && this.domains.get(input.domain)?.status === 'DEPRECATED') {
       throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${input.domain}`);
     }
+    if (this.dev.has('unknown-workflowid-succeeds') && this.domains.has(input.domain) && ![...this.executions.values()].some((x) => x.workflowId === input.workflowId)) return;
     const e = this.openTarget(input.domain, input.workflowId, input.runId);
     if (e.status !== 'OPEN' && this.dev.has('runid-closed-accepted')) return;
     if (e.status !== 'OPEN' && !this.dev.has('runid-closed-written') && !this.dev.has('omitted-acts-on-latest-run') && !this.dev.has('omitted-acts-on-first-run')) throw fault.unknownExecution(input.workflowId);

@@ -121,7 +121,8 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       throw error;
     }
     if (config.latencyMs) await sleep(config.latencyMs);
-    const principal = config.auth && dev.has('auth-not-checked')
+    const unsigned = !req.headers.authorization && dev.has('unsigned-accepted');
+    const principal = config.auth && (dev.has('auth-not-checked') || unsigned)
       ? config.auth.credentials.find((c) => c.accessKeyId === claimedAccessKey(req.headers))?.principal ?? config.auth.credentials[0]?.principal ?? 'anonymous'
       : config.auth
       ? await verifySigV4(req.method ?? 'POST', req.url ?? '/', req.headers, body, config.auth.credentials)
@@ -129,7 +130,11 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const entry = req.method === 'POST' ? operations.get(operation) : undefined;
-    if (!entry) throw fault.unknownOperation(target);
+    if (!entry) throw dev.has('unknown-operation-400-bare') ? new SwfFault('InvalidAction', `action ${operation} not implemented`) : fault.unknownOperation(target);
+    const underTestOp = operation === 'RequestCancelWorkflowExecution' || operation === 'TerminateWorkflowExecution';
+    if (underTestOp && dev.has('json-1-1-only') && !/application\/x-amz-json-1\.1/.test(String(req.headers['content-type'] ?? ''))) {
+      throw fault.serialization('Only application/x-amz-json-1.1 is accepted');
+    }
     if (config.throttling) {
       const size = throttleBuckets[operation];
       if (size && !buckets.take(operation, size)) throw fault.throttled();
@@ -139,10 +144,10 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       // An empty body is read as {} (inferred): the required members are then reported missing.
       input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch {
-      throw fault.serialization('Unable to parse the request body as JSON');
+      throw dev.has('malformed-json-validation') ? fault.validation('1 validation error detected: the body is not JSON') : fault.serialization('Unable to parse the request body as JSON');
     }
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      throw fault.serialization('The request body must be a JSON object');
+      throw dev.has('malformed-json-validation') ? fault.validation('1 validation error detected: the body is not a JSON object') : fault.serialization('The request body must be a JSON object');
     }
     validateInput(entry.shape, input, dev);
     const fields = input as Record<string, unknown>;
@@ -151,7 +156,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     if (underTest && dev.has('access-checked-after-lookup')) {
       engine.lookUpTarget(String(fields.domain), String(fields.workflowId), typeof fields.runId === 'string' && fields.runId ? fields.runId : undefined);
     }
-    if (!allowed(principal, operation, domain)) {
+    if (!allowed(principal, operation, domain) && !(operation === 'RequestCancelWorkflowExecution' && dev.has('access-unchecked-for-cancel'))) {
       if (underTest && dev.has('access-denied-but-applied')) await Promise.resolve(entry.run(engine, input as never)).catch(() => undefined);
       const resource = domain === '*' ? `arn:aws:swf:${engine.region}:${engine.accountId}:/domain/*` : engine.domainArn(domain);
       throw new SwfFault(policy?.deniedCode ?? 'OperationNotPermittedFault',

@@ -52,6 +52,9 @@ export function validateInput<N extends ShapeName>(shape: N, body: unknown, dev 
   if (underTest && typeof cleaned.childPolicy === 'string' && dev.has('child-policy-any-case')) cleaned.childPolicy = cleaned.childPolicy.toUpperCase();
   const result = validate(shape, cleaned);
   const extra = underTest ? deviantViolations(cleaned, dev) : [];
+  if (shape === 'TerminateWorkflowExecutionInput' && cleaned.childPolicy === 'ABANDON' && dev.has('child-policy-abandon-refused')) {
+    throw fault.validation("1 validation error detected: Value 'ABANDON' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL]");
+  }
   if (underTest && typeof cleaned.workflowId === 'string' && /[:/|]|arn/.test(cleaned.workflowId) && dev.has('naming-rule-on-lookup')) {
     throw fault.validation(`1 validation error detected: Value '${cleaned.workflowId}' at 'workflowId' failed to satisfy constraint: Member must not contain ':', '/', '|' or 'arn'`);
   }

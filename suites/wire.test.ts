@@ -56,11 +56,19 @@ describe('the API pages\' example requests, with this run\'s domain and ids', ()
   }
 });
 
-it('operations are routed by X-Amz-Target on POST /', cites('wire.protocol.target-header'), async ({ swf }) => {
+it('operations are routed by X-Amz-Target on POST /, with the awsJson 1.0 content type', cites('wire.protocol.target-header'), async ({ swf }) => {
   const run = await swf.start();
-  const res = await swf.raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: swf.domain, execution: run } });
+  const headers = { 'content-type': 'application/x-amz-json-1.0' };
+  const res = await swf.raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: swf.domain, execution: run }, headers });
   expect(res.status).toBe(200);
   expect((res.json as { executionInfo?: { execution?: unknown } }).executionInfo?.execution).toEqual(run);
+  // Both operations under test, exactly as the protocol sends them, reach their handler: whether
+  // the handler then succeeds is other clauses' business.
+  for (const operation of ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution']) {
+    const res = await swf.raw.send({ operation, body: { domain: swf.domain, ...run }, headers });
+    expect([operation, res.status === 404 || res.status === 415 ? `HTTP ${res.status}` : res.error?.code ?? 'routed'], res.text)
+      .not.toEqual([operation, expect.stringMatching(/^(UnknownOperationException|SerializationException|HTTP 404|HTTP 415)$/)]);
+  }
 });
 
 it('timestamps are epoch seconds as JSON numbers', cites('wire.timestamps.epoch-seconds'), async ({ swf }) => {
