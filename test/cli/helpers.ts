@@ -33,7 +33,8 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
 /** Starts `serve` and resolves with its URL once it listens; the caller stops it. */
 export function startServe(args: string[] = []): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args]);
+    // An empty poll ends after a second (AWS: 60 s): the battery polls an empty task list once, on purpose.
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...(args.includes('--poll-timeout') ? [] : ['--poll-timeout', '1000']), ...args]);
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
