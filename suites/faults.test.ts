@@ -2,6 +2,7 @@
 import { describe } from 'vitest';
 import { SWFServiceException, TerminateWorkflowExecutionCommand } from '@aws-sdk/client-swf';
 import { cites, expect, it, operationsUnderTest, type OperationUnderTest, type Scenario } from '../src/harness/battery.ts';
+import type { RawResponse } from '../src/clients/raw.ts';
 import { expectEnvelope, expectFault, expectSuccess } from '../src/harness/wire.ts';
 
 const act = (swf: Scenario, op: OperationUnderTest, body: unknown, client = swf.raw) => swf.send(op, body, client);
@@ -75,6 +76,21 @@ describe('the error envelope', () => {
     const error = await swf.sdk.send(new TerminateWorkflowExecutionCommand(body)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SWFServiceException);
     expect((error as SWFServiceException).name).toBe('UnknownResourceFault');
+  });
+
+  // Every kind of fault a request to the two operations can meet: the status and the envelope
+  // are the same whatever the code (authentication faults apart: their status is inferred).
+  const faultKinds: [string, (swf: Scenario, operation: OperationUnderTest) => Promise<RawResponse>][] = [
+    ['an unknown execution', (swf, operation) => swf.send(operation, { domain: swf.domain, workflowId: swf.id('nx') })],
+    ['an unknown domain', (swf, operation) => swf.send(operation, { domain: `${swf.config.runPrefix}-no-such-domain`, workflowId: swf.id('nx') })],
+    ['a missing member', (swf, operation) => swf.send(operation, { domain: swf.domain })],
+    ['a body that is not JSON', (swf, operation) => swf.raw.send({ operation, body: '{"domain": ' })],
+    ['an unknown operation', (swf) => swf.raw.send({ target: 'SimpleWorkflowService.TerminateAllWorkflowExecutions', body: { domain: swf.domain } })],
+  ];
+  describe.for(operationsUnderTest)('%s', (operation) => {
+    it.for(faultKinds)('%s: HTTP 400 with a JSON envelope', cites('fault.envelope.shape'), async ([, send], { swf }) => {
+      expectEnvelope(await send(swf, operation));
+    });
   });
 
   it('modeled faults carry the namespace com.amazonaws.swf.base.model', cites('fault.envelope.namespace'), async ({ swf }) => {

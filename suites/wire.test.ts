@@ -26,12 +26,16 @@ it('every response carries its own x-amzn-RequestId, faults too', cites('wire.su
   const ok = await swf.terminate({ domain: swf.domain, ...run });
   const fault = await swf.terminate({ domain: swf.domain, workflowId: swf.id('nx') });
   const invalid = await swf.terminate({ domain: swf.domain });
+  const notJson = await swf.raw.send({ operation: 'TerminateWorkflowExecution', body: '{"domain": ' });
+  const unknownOperation = await swf.raw.send({ target: 'SimpleWorkflowService.TerminateAllWorkflowExecutions', body: { domain: swf.domain } });
   expectSuccess(ok);
-  // A success, a fault and a refused request (ValidationException on AWS) each carry their own;
-  // which codes they are is other clauses' business.
-  const ids = [ok.headers['x-amzn-requestid'], fault.headers['x-amzn-requestid'], invalid.headers['x-amzn-requestid']];
-  expect(ids.map((id) => (typeof id === 'string' && id.length > 0 ? 'present' : 'missing'))).toEqual(['present', 'present', 'present']);
-  expect(new Set(ids).size).toBe(3);
+  // A success and every kind of refusal each carry their own; which codes they are is other
+  // clauses' business.
+  const answers = { success: ok, 'unknown execution': fault, 'missing member': invalid, 'body not JSON': notJson, 'unknown operation': unknownOperation };
+  const ids = Object.values(answers).map((r) => r.headers['x-amzn-requestid']);
+  expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.headers['x-amzn-requestid'] ? 'present' : 'missing'])))
+    .toEqual(Object.fromEntries(Object.keys(answers).map((k) => [k, 'present'])));
+  expect(new Set(ids).size).toBe(ids.length);
 });
 
 describe('the API pages\' example requests, with this run\'s domain and ids', () => {
