@@ -62,6 +62,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'unknown-domain-validation', does: 'an unknown domain is ValidationException instead of UnknownResourceFault', breaks: ['fault.unknown.domain'] },
   { name: 'execution-found-in-any-domain', does: 'executions are looked up by workflowId in every domain', breaks: ['fault.unknown.other-domain'] },
   { name: 'unknown-message-without-names', does: 'UnknownResourceFault says only "Unknown execution"', breaks: ['fault.unknown.message-with-run-id', 'fault.unknown.message-without-run-id'] },
+  { name: 'access-ignores-domain', does: 'the permission check matches the action and ignores the domain resource', breaks: ['fault.access.denied'] },
   { name: 'access-unchecked-for-cancel', does: 'RequestCancelWorkflowExecution skips the permission check', breaks: ['fault.access.denied'] },
   { name: 'access-checked-after-lookup', does: 'an unknown execution in a denied domain is UnknownResourceFault: the lookup comes before the permission check', breaks: ['fault.access.before-lookup'] },
   { name: 'access-denied-but-applied', does: 'a denied call is answered with the fault, but carried out', breaks: ['fault.access.no-effect'] },

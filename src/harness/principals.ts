@@ -7,7 +7,7 @@ import type { StaticCredentials } from './config.ts';
  * the suite's own principal, allowed everything, and a restricted one that may only read
  * domains, for the access-control clauses.
  */
-export function referencePrincipals(): { main: StaticCredentials; restricted: StaticCredentials; config: ReferenceConfig } {
+export function referencePrincipals(deprecatedDomain = 'swf-conformance-deprecated'): { main: StaticCredentials; restricted: StaticCredentials; config: ReferenceConfig } {
   const key = (prefix: string) => `${prefix}${randomBytes(6).toString('hex').toUpperCase()}`;
   const main = { accessKeyId: key('AKIDSWFC'), secretAccessKey: randomBytes(20).toString('hex') };
   const restricted = { accessKeyId: key('AKIDSWFCR'), secretAccessKey: randomBytes(20).toString('hex') };
@@ -19,7 +19,12 @@ export function referencePrincipals(): { main: StaticCredentials; restricted: St
       policy: {
         principals: {
           suite: [{ actions: ['*'], domains: ['*'] }],
-          restricted: [{ actions: ['DescribeDomain', 'ListDomains'], domains: ['*'] }],
+          // Allowed the two operations in the second domain only, so that a permission check
+          // that ignores the domain shows as access granted in the suite's domain.
+          restricted: [
+            { actions: ['DescribeDomain', 'ListDomains'], domains: ['*'] },
+            { actions: ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'], domains: [deprecatedDomain] },
+          ],
         },
       },
       // Short: the battery polls an empty task list once, on purpose (terminate.no-events-after).

@@ -40,7 +40,7 @@ export async function openTarget(env: NodeJS.ProcessEnv, options: { targetName?:
       verifiesCredentials: !/^(0|false|no)$/i.test(env.SWF_CONFORMANCE_VERIFIES_CREDENTIALS ?? ''),
     };
   } else {
-    const principals = referencePrincipals();
+    const principals = referencePrincipals(read.deprecatedDomain);
     reference = await startReference({ ...principals.config, region: read.region });
     config = {
       ...read, endpoint: reference.url, kind: 'reference', targetName: 'embedded reference',
