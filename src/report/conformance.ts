@@ -93,6 +93,7 @@ export function testJudge(options: Pick<ReportOptions, 'expectations' | 'strict'
 export function buildReport(spec: Spec, outcomes: TestOutcome[], options: ReportOptions): ConformanceReport {
   const judge = testJudge(options);
   const byClause = new Map((options.expectations?.content.expectations ?? []).filter((e) => e.clause).map((e) => [e.clause!, e]));
+  const byTest = new Map((options.expectations?.content.expectations ?? []).filter((e) => e.test).map((e) => [e.test!, e]));
 
   const tests: TestReport[] = outcomes.map((t) => {
     const { status, expectation } = judge(t);
@@ -110,7 +111,14 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     if (own.length === 0) return { ...base, status: 'not-run', reason: c.untestable ? `untestable: ${c.untestable}` : 'no test ran' };
     const ran = own.filter((t) => t.status !== 'not-run');
     if (ran.length === 0) return { ...base, status: 'not-run', reason: own[0]?.message ?? 'skipped' };
-    const worst = ran.map((t) => t.status).sort((a, b) => statusOrder(a) - statusOrder(b))[0]!;
+    // A test that cites several clauses is judged for each on its own: an expectation listing one
+    // of them does not excuse the others, and each clause's grade decides gating or advisory.
+    const forClause = (t: TestReport): TestStatus => {
+      if (t.status !== 'expected-fail' && t.status !== 'advisory-fail' && t.status !== 'fail') return t.status;
+      if (listed || byTest.has(t.fullName)) return 'expected-fail';
+      return c.grade === 'inferred' && !options.strict ? 'advisory-fail' : 'fail';
+    };
+    const worst = ran.map(forClause).sort((a, b) => statusOrder(a) - statusOrder(b))[0]!;
     if (listed && ran.every((t) => t.status === 'pass' || t.status === 'unexpected-pass')) return { ...base, status: 'unexpected-pass', reason: listed.reason };
     return { ...base, status: worst, ...(listed ? { reason: listed.reason } : {}) };
   });

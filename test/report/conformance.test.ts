@@ -130,3 +130,18 @@ describe('failure text', () => {
     expect(firstLine('response does not match:\n  events/0: must have required property', 80)).toBe('response does not match:');
   });
 });
+
+describe('a test citing several clauses', () => {
+  test('is judged for each: an expectation on one clause does not excuse the other', () => {
+    const expectations = { file: 'e.yaml', content: { implementation: 'x', expectations: [{ clause: 'child-policy.terminate.children-terminated', reason: 'no child policy is applied' }] } };
+    const t = outcome('child-policy.terminate.children-terminated', 'failed', { clauses: ['child-policy.terminate.children-terminated', 'child-policy.source.request'] });
+    const r = buildReport(spec, [t], { ...base, expectations });
+    expect([statusOf(r, 'child-policy.terminate.children-terminated'), statusOf(r, 'child-policy.source.request'), r.verdict]).toEqual(['expected-fail', 'fail', 'not-conformant']);
+  });
+
+  test('by each clause\'s own grade', () => {
+    const t = outcome('terminate.event.no-cause', 'failed', { clauses: ['terminate.event.no-cause', 'terminate.event.recorded'], grade: 'inferred' });
+    const r = buildReport(spec, [t], base);
+    expect([statusOf(r, 'terminate.event.no-cause'), statusOf(r, 'terminate.event.recorded')]).toEqual(['advisory-fail', 'fail']);
+  });
+});
