@@ -1,3 +1,4 @@
+import { memberConstraints } from '../src/contract/constraints.ts';
 import { validate, type ShapeName, type Violation } from '../src/contract/validators.ts';
 import { Deviations } from './deviations.ts';
 import { fault } from './faults.ts';
@@ -51,7 +52,7 @@ export function validateInput<N extends ShapeName>(shape: N, body: unknown, dev 
   const underTest = shape === 'RequestCancelWorkflowExecutionInput' || shape === 'TerminateWorkflowExecutionInput';
   if (underTest && typeof cleaned.childPolicy === 'string' && dev.has('child-policy-any-case')) cleaned.childPolicy = cleaned.childPolicy.toUpperCase();
   const result = validate(shape, cleaned);
-  const extra = underTest ? deviantViolations(cleaned, dev) : [];
+  const extra = underTest ? deviantViolations(shape, cleaned, dev) : [];
   if (shape === 'TerminateWorkflowExecutionInput' && cleaned.childPolicy === 'ABANDON' && dev.has('child-policy-abandon-refused')) {
     throw fault.validation("1 validation error detected: Value 'ABANDON' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL]");
   }
@@ -77,12 +78,12 @@ export function validateInput<N extends ShapeName>(shape: N, body: unknown, dev 
 }
 
 /** Violations the length deviations invent: UTF-16 units counted, or a limit one short. */
-function deviantViolations(body: Record<string, unknown>, dev: Deviations): Violation[] {
+function deviantViolations(shape: ShapeName, body: Record<string, unknown>, dev: Deviations): Violation[] {
   const out: Violation[] = [];
-  const limits: Record<string, number> = { domain: 256, workflowId: 256, runId: 64, reason: 256, details: 32768 };
-  for (const [member, max] of Object.entries(limits)) {
+  // The limits are the schemas' (read, not restated); only the deviations count them differently.
+  for (const { member, maxLength: max } of memberConstraints(shape)) {
     const value = body[member];
-    if (typeof value !== 'string') continue;
+    if (typeof value !== 'string' || max === undefined) continue;
     const limit = member === 'workflowId' && dev.has('workflowid-max-255') ? 255 : max;
     const length = dev.has('lengths-in-utf16') ? value.length : [...value].length;
     if (length > limit && [...value].length <= max) out.push({ member, keyword: 'maxLength', limit, value, message: `${member}: too long` } as Violation);
