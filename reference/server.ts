@@ -90,6 +90,9 @@ function sendFault(res: ServerResponse, f: SwfFault, dev: Deviations, underTest 
   !(f.code === 'ValidationException' && dev.has('no-request-id-on-validation')));
 }
 
+/** The two operations the deviations of the operations under test apply to. */
+const isUnderTest = (operation: string) => operation === 'RequestCancelWorkflowExecution' || operation === 'TerminateWorkflowExecution';
+
 /** The domain an input names, for the access policy; '*' for operations on no one domain. */
 function domainOf(input: Record<string, unknown>, operation: string): string {
   if (typeof input.domain === 'string') return input.domain;
@@ -131,8 +134,8 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const entry = req.method === 'POST' ? operations.get(operation) : undefined;
     if (!entry) throw dev.has('unknown-operation-400-bare') ? new SwfFault('InvalidAction', `action ${operation} not implemented`) : fault.unknownOperation(target);
-    const underTestOp = operation === 'RequestCancelWorkflowExecution' || operation === 'TerminateWorkflowExecution';
-    if (underTestOp && dev.has('json-1-1-only') && !/application\/x-amz-json-1\.1/.test(String(req.headers['content-type'] ?? ''))) {
+    const underTest = isUnderTest(operation);
+    if (underTest && dev.has('json-1-1-only') && !/application\/x-amz-json-1\.1/.test(String(req.headers['content-type'] ?? ''))) {
       throw fault.serialization('Only application/x-amz-json-1.1 is accepted');
     }
     if (config.throttling) {
@@ -152,7 +155,6 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     validateInput(entry.shape, input, dev);
     const fields = input as Record<string, unknown>;
     const domain = domainOf(fields, operation);
-    const underTest = operation === 'RequestCancelWorkflowExecution' || operation === 'TerminateWorkflowExecution';
     if (underTest && dev.has('access-checked-after-lookup')) {
       engine.lookUpTarget(String(fields.domain), String(fields.workflowId), typeof fields.runId === 'string' && fields.runId ? fields.runId : undefined);
     }
@@ -179,7 +181,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const target = String(req.headers['x-amz-target'] ?? '');
-      if (error instanceof SwfFault) return sendFault(res, error, dev, target.endsWith('.RequestCancelWorkflowExecution') || target.endsWith('.TerminateWorkflowExecution'));
+      if (error instanceof SwfFault) return sendFault(res, error, dev, isUnderTest(target.slice(TARGET_PREFIX.length)));
       // Anything else is a bug in the reference: say so plainly, and keep serving.
       console.error('swf-conformance reference: internal error:', error);
       sendFault(res, new SwfFault('InternalFailure', 'The reference failed to handle this request', 500), dev);
