@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { batteryProject } from './src/harness/project.ts';
+import { batteryProject } from './src/cli/battery-project.ts';
 
 // The project supports Node 20.19+ on the AWS SDK line its lockfile pins; the SDK's notice about
 // later releases needing Node 22 says nothing about a run.

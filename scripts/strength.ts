@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { deviationCatalogue, type Deviation } from '../reference/deviations.ts';
 import { startReference } from '../reference/server.ts';
 import { spec } from '../src/contract/spec.ts';
-import { referencePrincipals } from '../src/harness/principals.ts';
+import { referencePrincipals } from '../src/targets/reference.ts';
 
 const bin = fileURLToPath(new URL('../bin/swf-conformance.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'swf-conformance-strength-'));

@@ -6,20 +6,24 @@ import { UsageError } from './usage-error.ts';
 export function listCommand(program: Command): void {
   program
     .command('list')
-    .description('print the clauses of spec/ with their grades and how many tests check each')
+    .description('print the clauses of spec/ with their grades, and the file:line of each test that checks them')
     .option('--json', 'print the same as JSON')
     .action(async (opts: { json?: boolean }) => {
       const t = await collectBattery();
       if (t.errors.length) throw new UsageError(`the suites could not be read: ${t.errors[0]?.split('\n')[0]}`);
       const rows = spec().clauses.map((c) => ({
         id: c.id, grade: c.grade, concern: c.concern, tests: t.byClause.get(c.id)?.length ?? 0, statement: c.statement,
+        locations: (t.byClause.get(c.id) ?? []).map((test) => ({ at: `${test.file}:${test.line}`, name: test.name })),
         ...(c.untestable ? { untestable: c.untestable } : {}),
       }));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ clauses: rows, tests: t.tests.length }, null, 2)}\n`);
         return;
       }
-      for (const r of rows) console.log(`${r.id.padEnd(56)} ${r.grade.padEnd(10)} ${String(r.tests).padStart(4)} test${r.tests === 1 ? ' ' : 's'}${r.untestable ? '  (untestable)' : ''}`);
+      for (const r of rows) {
+        console.log(`${r.id.padEnd(56)} ${r.grade.padEnd(10)} ${String(r.tests).padStart(4)} test${r.tests === 1 ? ' ' : 's'}${r.untestable ? '  (untestable)' : ''}`);
+        for (const l of r.locations) console.log(`    ${l.at}  ${l.name}`);
+      }
       console.log(`\n${rows.length} clauses, ${t.tests.length} tests`);
     });
 }

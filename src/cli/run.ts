@@ -9,10 +9,12 @@ import type { ExpectationsFile } from '../generated/types.ts';
 import { projectRoot } from '../contract/paths.ts';
 import { spec } from '../contract/spec.ts';
 import { clauseTag } from '../harness/clauses.ts';
-import { ConfigError, isRegionName } from '../harness/config.ts';
+import { ConfigError, resolveSettings, type RunSettings } from '../harness/config.ts';
 import { TargetError } from '../harness/prepare.ts';
-import { openTarget, prepareTarget, type OpenedTarget } from '../harness/target.ts';
-import { referencePrincipals } from '../harness/principals.ts';
+import { openSession, prepareSession, type Session } from '../harness/session.ts';
+import type { Target } from '../harness/target.ts';
+import { endpointTarget } from '../targets/endpoint.ts';
+import { embeddedReference, referencePrincipals } from '../targets/reference.ts';
 import { buildReport, expectationsFrom, testJudge, type CleanupSummary } from '../report/conformance.ts';
 import { toConsole } from '../report/markdown.ts';
 import { ResultsReporter } from '../report/results.ts';
@@ -20,7 +22,7 @@ import { writeReport } from '../report/write.ts';
 import { readConfigFile } from './config-file.ts';
 import { checkReachable } from './preflight.ts';
 import { integerOption, secondsOption } from './options.ts';
-import { ContainerError, presets, startContainer, type ContainerOptions, type RunningContainer } from '../targets/container.ts';
+import { ContainerError, containerTarget, presets, startContainer, type ContainerOptions } from '../targets/container.ts';
 import { Interrupts, withoutNewListeners } from './interrupts.ts';
 import { checkTagExpressions, collectSelection } from './selection.ts';
 import { UsageError } from './usage-error.ts';
@@ -78,7 +80,9 @@ export function runCommand(program: Command, setExit: (code: number) => void): v
     .action(async (opts: RunOptions) => setExit(await run(opts)));
 }
 
-function validate(opts: RunOptions): { expectations?: { file: string; content: ExpectationsFile }; tagsFilter: string[] } {
+interface Plan { settings: RunSettings; expectations?: { file: string; content: ExpectationsFile }; tagsFilter: string[] }
+
+function validate(opts: RunOptions): Plan {
   const { byId, concerns } = spec();
   for (const id of opts.clause) if (!byId.has(id)) throw new UsageError(`--clause ${id}: no such clause (see swf-conformance list)`);
   checkTagExpressions(opts.tags);
@@ -90,15 +94,6 @@ function validate(opts: RunOptions): { expectations?: { file: string; content: E
     }
   }
   for (const r of opts.reporter) if (!extraReporters.has(r)) throw new UsageError(`--reporter ${r}: not one of ${[...extraReporters].join(', ')}`);
-  if (opts.endpoint !== undefined) {
-    try {
-      const url = new URL(opts.endpoint);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
-    } catch {
-      throw new UsageError(`--endpoint ${opts.endpoint}: not an http or https URL`);
-    }
-  }
-  if (opts.region !== undefined && !isRegionName(opts.region)) throw new UsageError(`--region ${opts.region}: not a region name`);
   if (opts.preset !== undefined && !Object.hasOwn(presets, opts.preset)) throw new UsageError(`--preset ${opts.preset}: not one of ${Object.keys(presets).join(', ')}`);
   if ((opts.image || opts.preset) && opts.endpoint) throw new UsageError('--endpoint cannot be combined with --image or --preset');
   for (const e of opts.env) if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(e)) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
@@ -114,7 +109,18 @@ function validate(opts: RunOptions): { expectations?: { file: string; content: E
   if (opts.updateExpectations) checkWritableFolder(dirname(resolve(opts.updateExpectations)), '--update-expectations', { create: false });
   const tagsFilter = [...opts.tags];
   if (opts.clause.length) tagsFilter.push(opts.clause.map(clauseTag).join(' || '));
-  return { ...(expectations ? { expectations } : {}), tagsFilter };
+  let settings: RunSettings;
+  try {
+    settings = resolveSettings({
+      ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}), ...(opts.region !== undefined ? { region: opts.region } : {}),
+      ...(opts.profile !== undefined ? { profile: opts.profile } : {}), ...(opts.domain !== undefined ? { domain: opts.domain } : {}),
+      ...(opts.strict ? { strict: true } : {}), ...(opts.consistencyWindow !== undefined ? { consistencyWindow: opts.consistencyWindow } : {}),
+    }, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  return { settings, ...(expectations ? { expectations } : {}), tagsFilter };
 }
 
 /** Fails before the run, not after it, when the reports could not be written. */
@@ -136,33 +142,32 @@ function checkWritableFolder(dir: string, flag: string, options: { create?: bool
 }
 
 /**
- * The reference preset verifies SigV4 with credentials made for this run, and has a restricted
- * principal, so that every clause runs against the image as against the embedded reference. The
- * battery's side of the credentials goes into this process's environment.
+ * The container the options describe: a preset's settings, overridden by the flags. The
+ * reference preset verifies SigV4 with credentials made for this run, and has a restricted
+ * principal, so that every clause runs against the image as against the embedded reference.
  */
-function referenceWithAuth(): Record<string, string> {
-  const { main, restricted, config } = referencePrincipals();
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: main.accessKeyId, AWS_SECRET_ACCESS_KEY: main.secretAccessKey,
-    SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID: restricted.accessKeyId, SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY: restricted.secretAccessKey,
-  });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  return { SWF_CONFORMANCE_REFERENCE_CONFIG: JSON.stringify(config) };
-}
-
-/** The container the options describe: a preset's settings, overridden by the flags. */
-function containerOptions(opts: RunOptions): ContainerOptions | undefined {
+function containerOptions(opts: RunOptions, settings: RunSettings): { spec: ContainerOptions; principals: Pick<Target, 'credentials' | 'restricted'> } | undefined {
   if (!opts.image && !opts.preset) return undefined;
   const preset = opts.preset ? presets[opts.preset] : undefined;
   const env: Record<string, string> = { ...(preset?.env ?? {}) };
   for (const name of preset?.passEnv ?? []) if (process.env[name]) env[name] = process.env[name]!;
   for (const e of opts.env) env[e.slice(0, e.indexOf('='))] = e.slice(e.indexOf('=') + 1);
   const waitPath = opts.waitPath ?? preset?.waitPath;
-  if (opts.preset === 'reference') Object.assign(env, referenceWithAuth());
+  let principals: Pick<Target, 'credentials' | 'restricted'> = {};
+  if (opts.preset === 'reference') {
+    const made = referencePrincipals(`${settings.domain}-deprecated`);
+    env.SWF_CONFORMANCE_REFERENCE_CONFIG = JSON.stringify(made.config);
+    principals = { credentials: made.main, restricted: made.restricted };
+  } else if (!process.env.AWS_ACCESS_KEY_ID && !settings.profile) {
+    // An emulator in a container takes any credentials; lend the battery some when none are set.
+    principals = { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  }
   return {
-    image: opts.image ?? preset!.image, port: opts.port ?? preset?.port ?? 5000, env,
-    ...(waitPath ? { waitPath } : {}), startupTimeoutSeconds: opts.startupTimeout ?? 60,
+    spec: {
+      image: opts.image ?? preset!.image, port: opts.port ?? preset?.port ?? 5000, env,
+      ...(waitPath ? { waitPath } : {}), startupTimeoutSeconds: opts.startupTimeout ?? 60,
+    },
+    principals,
   };
 }
 
@@ -187,88 +192,83 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T |
   });
 }
 
-async function runWithTarget(opts: RunOptions, plan: ReturnType<typeof validate>, interrupts: Interrupts): Promise<number> {
-  const containerSpec = containerOptions(opts);
-  if (!containerSpec) return runBattery(opts, plan, interrupts);
-  console.log(`swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`);
-  const starting = startContainer(containerSpec);
-  let container: RunningContainer | undefined;
-  try {
-    container = await unlessAborted(starting, interrupts.run.signal);
-  } catch (error) {
-    if (error instanceof ContainerError) throw new UsageError(error.message);
-    throw error;
-  }
-  if (!container) {
-    // Interrupted while it started: stop it once it is up, then leave.
-    await starting.then((c) => c.stop(), () => undefined);
-    console.error(`swf-conformance: ${containerSpec.image} stopped; nothing was run`);
-    return interrupts.exitCode;
-  }
-  // An emulator in a container takes any credentials; lend the battery some when none are set.
-  if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-  try {
-    console.log(`swf-conformance: ${containerSpec.image} answers at ${container.url}`);
-    return await runBattery({ ...opts, endpoint: container.url }, plan, interrupts, containerSpec.image, container);
-  } finally {
-    await container.stop();
-  }
-}
-
-async function runBattery(
-  opts: RunOptions, plan: ReturnType<typeof validate>, interrupts: Interrupts,
-  imageName?: string, container?: RunningContainer,
-): Promise<number> {
-  const { expectations, tagsFilter } = plan;
-  if (opts.endpoint) process.env.AWS_ENDPOINT_URL_SWF = opts.endpoint;
-  if (opts.region) process.env.AWS_REGION = opts.region;
-  if (opts.profile) process.env.AWS_PROFILE = opts.profile;
-  if (opts.domain) process.env.SWF_CONFORMANCE_DOMAIN = opts.domain;
-  if (opts.strict) process.env.SWF_CONFORMANCE_STRICT = '1';
-  if (opts.consistencyWindow !== undefined) process.env.SWF_CONFORMANCE_CONSISTENCY_WINDOW = String(opts.consistencyWindow);
-  const endpoint = process.env.AWS_ENDPOINT_URL_SWF || process.env.AWS_ENDPOINT_URL;
-  if (endpoint) {
-    await checkReachable(endpoint);
+/** Opens the target the settings and options choose: a container, an endpoint, or the embedded reference. */
+async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupts): Promise<number> {
+  const { settings } = plan;
+  const container = containerOptions(opts, settings);
+  if (container) {
+    const { spec: containerSpec, principals } = container;
+    console.log(`swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`);
+    const starting = startContainer(containerSpec);
+    let running;
     try {
-      await fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {})();
+      running = await unlessAborted(starting, interrupts.run.signal);
     } catch (error) {
-      throw new UsageError(`no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`);
+      if (error instanceof ContainerError) throw new UsageError(error.message);
+      throw error;
+    }
+    if (!running) {
+      // Interrupted while it started: stop it once it is up, then leave.
+      await starting.then((c) => c.stop(), () => undefined);
+      console.error(`swf-conformance: ${containerSpec.image} stopped; nothing was run`);
+      return interrupts.exitCode;
+    }
+    console.log(`swf-conformance: ${containerSpec.image} answers at ${running.url}`);
+    const target = containerTarget(running, containerSpec.image, principals);
+    try {
+      if (!principals.credentials) await checkCredentials(running.url, settings);
+      return await runBattery(opts, plan, interrupts, target);
+    } finally {
+      await target.close();
     }
   }
-  let target: OpenedTarget;
-  try {
-    target = await openTarget(process.env, { ...(imageName ? { targetName: `${imageName} (${endpoint})`, outlivesRun: false } : {}) });
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
+  if (settings.endpoint) {
+    await checkReachable(settings.endpoint);
+    await checkCredentials(settings.endpoint, settings);
+    return runBattery(opts, plan, interrupts, endpointTarget(settings.endpoint));
   }
+  const reference = await embeddedReference({ region: settings.region, deprecatedDomain: `${settings.domain}-deprecated` });
   try {
-    return await runPrepared(opts, expectations, tagsFilter, interrupts, target, container);
+    return await runBattery(opts, plan, interrupts, reference);
   } finally {
-    // A run that ended early (an empty selection, an error) still cleans up after itself.
-    if (existsSync(target.ledger.file)) await cleanUpAfter(target, interrupts);
-    await target.close();
+    await reference.close();
   }
 }
 
-async function runPrepared(
-  opts: RunOptions, expectations: ReturnType<typeof validate>['expectations'], tagsFilter: string[], interrupts: Interrupts,
-  target: OpenedTarget, container?: RunningContainer,
-): Promise<number> {
+/** The default credential chain must give credentials before a run against a target that does not make its own. */
+async function checkCredentials(endpoint: string, settings: RunSettings): Promise<void> {
+  try {
+    await fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
+  } catch (error) {
+    throw new UsageError(`no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+async function runBattery(opts: RunOptions, plan: Plan, interrupts: Interrupts, target: Target): Promise<number> {
+  const session = openSession(plan.settings, target);
+  try {
+    return await runPrepared(opts, plan, interrupts, session);
+  } finally {
+    // A run that ended early (an empty selection, an error) still cleans up after itself.
+    if (existsSync(session.ledger.file)) await cleanUpAfter(session, interrupts);
+  }
+}
+
+async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts, session: Session): Promise<number> {
+  const { expectations, tagsFilter, settings } = plan;
   const reportDir = resolve(opts.report);
   const startedAt = new Date();
   const errors: string[] = [];
-  const judge = testJudge({ strict: Boolean(opts.strict), ...(expectations ? { expectations } : {}) });
+  const judge = testJudge({ strict: settings.strict, ...(expectations ? { expectations } : {}) });
   const results = new ResultsReporter(judge);
   const selecting = Boolean(opts.clause.length || opts.tags.length || opts.grep);
   let selected: Set<string> | undefined;
   const finish = async (): Promise<number> => {
-    const cleanup = await cleanUpAfter(target, interrupts);
-    if (container && !(await container.running())) {
-      errors.push(`the emulator container stopped during the run; its last log lines: ${(await container.logs(20)).trim().split('\n').slice(-3).join(' | ')}`);
-    }
+    const cleanup = await cleanUpAfter(session, interrupts);
+    const lost = await session.target.lost?.();
+    if (lost) errors.push(lost);
     const report = buildReport(spec(), results.outcomes, {
-      target: target.config.targetName, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: Boolean(opts.strict),
+      target: session.config.targetName, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
       strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
       // After an interruption, the workers' own errors are its echo, not a second cause.
       ...(selected ? { selected } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
@@ -279,7 +279,7 @@ async function runPrepared(
     console.log(`\nreports: ${written.join(', ')}`);
     if (opts.updateExpectations && report.verdict !== 'incomplete') {
       const previous = existsSync(opts.updateExpectations) ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file') : expectations?.content;
-      const implementation = previous?.implementation ?? new URL(target.config.kind === 'reference' ? 'http://reference' : target.config.endpoint).hostname;
+      const implementation = previous?.implementation ?? new URL(session.config.kind === 'reference' ? 'http://reference' : session.config.endpoint).hostname;
       writeFileSync(opts.updateExpectations, stringify(expectationsFrom(report, implementation, previous), { lineWidth: 100 }));
       console.log(`wrote ${opts.updateExpectations}`);
     }
@@ -291,9 +291,9 @@ async function runPrepared(
     return report.verdict === 'conformant' ? 0 : 1;
   };
 
-  console.log(`swf-conformance: running the battery against ${target.config.targetName}`);
+  console.log(`swf-conformance: running the battery against ${session.config.targetName}`);
   try {
-    await prepareTarget(target);
+    await prepareSession(session);
   } catch (error) {
     if (!(error instanceof TargetError || error instanceof ConfigError)) throw error;
     errors.push(error.message);
@@ -306,8 +306,8 @@ async function runPrepared(
   process.on('unhandledRejection', onRejection);
   let vitest: Vitest | undefined;
   try {
-    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, target.config.consistencyWindowMs));
-    vitest.provide('battery', target.config);
+    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, session.config.consistencyWindowMs));
+    vitest.provide('battery', session.config);
     const running = vitest;
     const stop = () => { void running.cancelCurrentRun('keyboard-input').then(() => running.close()).catch(() => undefined); };
     interrupts.run.signal.addEventListener('abort', stop, { once: true });
@@ -373,21 +373,21 @@ function describeSelection(opts: RunOptions): string {
  * with the command that finishes the job, otherwise. A cleanup that could not finish does not
  * change the verdict: the report and the console say what is left.
  */
-async function cleanUpAfter(target: OpenedTarget, interrupts: Interrupts): Promise<CleanupSummary> {
-  const total = target.ledger.entries().length;
+async function cleanUpAfter(session: Session, interrupts: Interrupts): Promise<CleanupSummary> {
+  const total = session.ledger.entries().length;
   if (interrupts.signal && total) console.error(`swf-conformance: terminating what is still open of the ${total} executions the run started`);
-  const result = await target.cleanUp({ signal: interrupts.cleanup.signal });
+  const result = await session.cleanUp({ signal: interrupts.cleanup.signal });
   const header = `swf-conformance cleanup: ${result.checked} of ${total} executions checked, ${result.terminated} still open were terminated`;
   const left = total - result.checked + result.failed.length;
   const summary: CleanupSummary = { executions: total, checked: result.checked, terminated: result.terminated, left: 0 };
   // Interrupted, this is what the person at the keyboard waits for; otherwise it goes with the report.
   const say = interrupts.signal ? console.error : console.log;
-  if (left === 0 || !target.outlivesRun) {
-    if (result.terminated || interrupts.signal) say(`${header}${left ? `; ${target.config.targetName} ends with the run, so nothing is left open` : ''}`);
-    target.ledger.remove();
+  if (left === 0 || !session.target.outlivesRun) {
+    if (result.terminated || interrupts.signal) say(`${header}${left ? `; ${session.config.targetName} ends with the run, so nothing is left open` : ''}`);
+    session.ledger.remove();
     return summary;
   }
   const why = result.failed[0] ? ` (first: ${result.failed[0].reason})` : '';
-  say(`${header}; ${left} may still be open${why}; ledger kept at ${target.ledger.file}; finish with: swf-conformance cleanup --ledger ${target.ledger.file}`);
-  return { ...summary, left, ledger: target.ledger.file };
+  say(`${header}; ${left} may still be open${why}; ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`);
+  return { ...summary, left, ledger: session.ledger.file };
 }

@@ -1,6 +1,6 @@
 import { createTagsFilter } from '@vitest/runner/utils';
 import type { Vitest } from 'vitest/node';
-import { batteryProject } from '../harness/project.ts';
+import { batteryProject } from './battery-project.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Checks each --tags expression with vitest's own parser, against the battery's tags. */

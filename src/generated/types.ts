@@ -43,6 +43,26 @@ export type Count = number;
 export type ExecutionStatus = 'OPEN' | 'CLOSED';
 export type DurationInSeconds = string;
 /**
+ * conformant: the battery ran and nothing gating failed; not-conformant: something gating failed; incomplete: the battery could not run whole (exit 2).
+ */
+export type Verdict = 'conformant' | 'not-conformant' | 'incomplete';
+/**
+ * A clause's status: its tests' statuses, the worst first; not-selected when the run's selection left it out.
+ */
+export type ClauseStatus =
+  | 'pass'
+  | 'fail'
+  | 'advisory-fail'
+  | 'expected-fail'
+  | 'unexpected-pass'
+  | 'not-run'
+  | 'not-selected';
+/**
+ * A test's status, judged by its grade, strict mode and the expectation file.
+ */
+export type TestStatus =
+  'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run';
+/**
  * documented: AWS documentation or the official model; recorded: a real AWS response quoted publicly; inferred: reasoning, advisory until a recording confirms it.
  */
 export type Grade = 'documented' | 'recorded' | 'inferred';
@@ -638,6 +658,158 @@ export interface WorkflowExecutionInfos {
   executionInfos: WorkflowExecutionInfo[];
   nextPageToken?: PageToken;
 }
+export interface ClauseReport {
+  id: string;
+  grade: Grade;
+  concern: string;
+  statement: string;
+  status: ClauseStatus;
+  /**
+   * Why it did not run, or the expectation's reason.
+   */
+  reason?: string;
+  tests: TestReport[];
+}
+export interface TestReport {
+  /**
+   * "suites/file.test.ts > describe > name": stable, what expectation files name.
+   */
+  fullName: string;
+  file: string;
+  /**
+   * The line of the test in its file.
+   */
+  line?: number;
+  clauses: string[];
+  grade: Grade;
+  /**
+   * What vitest says happened.
+   */
+  state: 'passed' | 'failed' | 'skipped';
+  durationMs: number;
+  /**
+   * The failure with its assertion diff, or the reason a skipped test did not run.
+   */
+  message?: string;
+  /**
+   * The test failed because the target did not answer at all: not a verdict on the target.
+   */
+  unreachable?: boolean;
+  observed?: string;
+  /**
+   * The slowest wait for a read the contract lets lag, and whether it settled within the window.
+   */
+  convergence?: {
+    ms: number;
+    settled: boolean;
+  };
+  /**
+   * The test's last HTTP exchanges, credentials redacted.
+   */
+  exchanges?: RecordedExchange[];
+  status: TestStatus;
+  curl?: string[];
+  /**
+   * The expectation file's reason, when it lists the failure.
+   */
+  expectation?: string;
+}
+export interface RecordedExchange {
+  at: string;
+  request: {
+    method: string;
+    url: string;
+    headers: {
+      [k: string]: string | undefined;
+    };
+    body: string;
+  };
+  response:
+    | {
+        status: number;
+        headers: {
+          [k: string]: string | undefined;
+        };
+        body: string;
+      }
+    | {
+        error: string;
+      };
+}
+/**
+ * The run's cleanup: the executions it started and terminated, and what it could not.
+ */
+export interface CleanupSummary {
+  /**
+   * Executions in the run's ledger.
+   */
+  executions: number;
+  checked: number;
+  terminated: number;
+  /**
+   * Executions that may still be open: the ledger is kept, for swf-conformance cleanup --ledger.
+   */
+  left: number;
+  ledger?: string;
+}
+/**
+ * conformance.json in the report folder: the verdict of one run, a status for every clause, and every test with what it saw. The Markdown, HTML and JUnit reports are made from it.
+ */
+export interface ConformanceReport {
+  tool: 'swf-conformance';
+  /**
+   * The target's name: "embedded reference", an image and its URL, or the endpoint.
+   */
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  /**
+   * Inferred clauses gated the run.
+   */
+  strict: boolean;
+  /**
+   * An unexpected pass failed the run.
+   */
+  strictExpectations: boolean;
+  /**
+   * The expectation file the run was judged with.
+   */
+  expectations?: string;
+  /**
+   * How many clauses have each status, and how many clauses and tests there are.
+   */
+  summary: {
+    clauses: number;
+    tests: number;
+    pass: number;
+    fail: number;
+    'advisory-fail': number;
+    'expected-fail': number;
+    'unexpected-pass': number;
+    'not-run': number;
+    'not-selected': number;
+  };
+  verdict: Verdict;
+  /**
+   * The verdict is conformant.
+   */
+  conformant: boolean;
+  clauses: ClauseReport[];
+  /**
+   * What kept the run from being complete: an error outside a test, an unreachable target, an interruption. Empty when the run was complete.
+   */
+  errors: string[];
+  cleanup?: CleanupSummary;
+  /**
+   * How long the target took to show what the tests waited for (eventually consistent reads, child starts, child policies).
+   */
+  convergence?: {
+    waits: number;
+    slowestMs: number;
+    slowestTest: string;
+    unsettled: number;
+  };
+}
 /**
  * fixtures/expectations/<implementation>.yaml: what one implementation is known to fail, each with the reason. A listed failure does not fail a run; a listed clause or test that passes is reported as an unexpected pass.
  */
@@ -849,6 +1021,7 @@ export interface Shapes {
   WorkflowExecutionDetail: WorkflowExecutionDetail;
   WorkflowExecutionInfo: WorkflowExecutionInfo;
   WorkflowExecutionInfos: WorkflowExecutionInfos;
+  ConformanceReport: ConformanceReport;
   ExpectationsFile: ExpectationsFile;
   ReferenceConfig: ReferenceConfig;
   SpecFile: SpecFile;

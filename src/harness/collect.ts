@@ -7,6 +7,8 @@ export interface CollectedTest {
   id: string;
   name: string;
   file: string;
+  /** The test's line in its file. */
+  line: number;
   clauses: string[];
 }
 
@@ -25,7 +27,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Collects the battery's tests without running them, and maps them to the clauses they cite. */
 export async function collectBattery(): Promise<Traceability> {
   const vitest = await createVitest('test', {
-    root, config: fileURLToPath(new URL('../../vitest.config.ts', import.meta.url)), project: ['battery'], watch: false,
+    root, config: fileURLToPath(new URL('../../vitest.config.ts', import.meta.url)), project: ['battery'], watch: false, includeTaskLocation: true,
   }, {}, { stdout: devNull(), stderr: devNull() } as never);
   try {
     const { testModules } = await vitest.collect();
@@ -34,7 +36,7 @@ export async function collectBattery(): Promise<Traceability> {
     for (const module of testModules) {
       for (const e of module.errors()) errors.push(`${module.relativeModuleId}: ${e.message}`);
       for (const t of module.children.allTests()) {
-        tests.push({ id: t.id, name: t.fullName, file: module.relativeModuleId, clauses: t.meta().clauses ?? [] });
+        tests.push({ id: t.id, name: t.fullName, file: module.relativeModuleId, line: t.location?.line ?? 1, clauses: t.meta().clauses ?? [] });
       }
     }
     const byClause = new Map<string, CollectedTest[]>(spec().clauses.map((c) => [c.id, []]));

@@ -1,10 +1,13 @@
 /**
- * What the battery runs against, read from AWS's own conventions: AWS_ENDPOINT_URL_SWF (or
- * AWS_ENDPOINT_URL), AWS_REGION and the default credential chain. With no endpoint, the embedded
- * reference is started for the run. Everything here is plain data, handed from the run's setup to
- * the test workers.
+ * The run's configuration, in two steps. `resolveSettings` reads what the user asked for: the
+ * CLI's flags first, then AWS's own conventions (AWS_ENDPOINT_URL_SWF or AWS_ENDPOINT_URL,
+ * AWS_REGION, AWS_PROFILE) and the SWF_CONFORMANCE_* variables. A session (session.ts) then joins
+ * the settings to the target they chose, into the BatteryConfig that vitest hands to every test
+ * worker with provide/inject. Nothing is written back to process.env.
  */
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -12,19 +15,51 @@ export interface StaticCredentials {
   sessionToken?: string;
 }
 
+/** The restricted principal of the access-control tests: fixed keys, or a profile. */
+export type RestrictedPrincipal = StaticCredentials | { profile: string };
+
+/** What the user asked for, before any target is opened. */
+export interface RunSettings {
+  /** The endpoint to check; without one the embedded reference (or a container) is the target. */
+  endpoint?: string;
+  region: string;
+  /** AWS_PROFILE (or --profile) for the default credential chain. */
+  profile?: string;
+  restricted?: RestrictedPrincipal;
+  domain: string;
+  runPrefix: string;
+  /** Inferred clauses gate the run. */
+  strict: boolean;
+  /** Set when the user chose a window; otherwise the target's kind decides. */
+  consistencyWindowMs?: number;
+  ledgerDir: string;
+}
+
+/** Settings given as flags; each one wins over its environment variable. */
+export interface SettingFlags {
+  endpoint?: string;
+  region?: string;
+  profile?: string;
+  domain?: string;
+  strict?: boolean;
+  /** Seconds. */
+  consistencyWindow?: number;
+}
+
+/** The typed run configuration every test worker receives. */
 export interface BatteryConfig {
   /** 'reference' when the suite started the embedded reference itself. */
-  kind: 'reference' | 'endpoint';
-  /** A name for reports: "embedded reference", or the endpoint URL. */
+  kind: 'reference' | 'endpoint' | 'container';
+  /** A name for reports: "embedded reference", the image, or the endpoint URL. */
   targetName: string;
   endpoint: string;
   region: string;
-  /** Fixed credentials (the embedded reference's); otherwise the default chain, resolved per worker. */
+  /** Fixed credentials (made by the target for this run); otherwise the default chain, resolved per worker. */
   credentials?: StaticCredentials;
-  /** AWS_PROFILE for the default chain, when set. */
+  /** The profile of the default chain, when set. */
   profile?: string;
-  /** The second, restricted principal of the access-control tests, when configured. */
-  restricted?: StaticCredentials | { profile: string };
+  /** The second, restricted principal of the access-control tests, when there is one. */
+  restricted?: RestrictedPrincipal;
   /** Every workflowId the run creates starts with it. */
   runPrefix: string;
   /** The domain the suite reuses across runs; registered only if missing. */
@@ -35,14 +70,18 @@ export interface BatteryConfig {
   strict: boolean;
   /** Where the ledger of started executions is written. */
   ledgerFile: string;
-  /** Whether the target verifies credentials (always true on AWS; true for the embedded reference). */
-  verifiesCredentials: boolean;
   /** How long a read the contract lets lag is retried before its test fails on what it saw last. */
   consistencyWindowMs: number;
 }
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    battery: BatteryConfig;
+  }
+}
+
 /** The consistency window: long enough for AWS's eventually consistent reads, short for the embedded reference. */
-export const defaultConsistencyWindowMs = { endpoint: 30_000, reference: 2_000 } as const;
+export const defaultConsistencyWindowMs = { endpoint: 30_000, container: 30_000, reference: 2_000 } as const;
 
 export class ConfigError extends Error {}
 
@@ -51,44 +90,51 @@ const DOMAIN = /^[^:/|\u0000-\u001f\u007f-\u009f]{1,256}$/;
 /** Whether a string has the shape of an AWS region name (us-east-1, eu-central-2, ...). */
 export const isRegionName = (region: string) => /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region);
 
-export function readEnvConfig(env: NodeJS.ProcessEnv, ledgerDir: string): Omit<BatteryConfig, 'endpoint' | 'targetName' | 'credentials' | 'kind' | 'verifiesCredentials'> & { endpoint?: string } {
-  const endpoint = env.AWS_ENDPOINT_URL_SWF || env.AWS_ENDPOINT_URL || undefined;
+const truthy = (value: string | undefined) => /^(1|true|yes)$/i.test(value ?? '');
+
+/** Reads the settings from flags and environment, flags first. Throws ConfigError naming the bad value. */
+export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): RunSettings {
+  const endpoint = flags.endpoint ?? (env.AWS_ENDPOINT_URL_SWF || env.AWS_ENDPOINT_URL || undefined);
   if (endpoint !== undefined) {
-    let url: URL;
+    const from = flags.endpoint !== undefined ? '--endpoint' : env.AWS_ENDPOINT_URL_SWF ? 'AWS_ENDPOINT_URL_SWF' : 'AWS_ENDPOINT_URL';
+    let protocol: string | undefined;
     try {
-      url = new URL(endpoint);
-    } catch {
-      throw new ConfigError(`AWS_ENDPOINT_URL_SWF is not a URL: "${endpoint}"`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`the endpoint must be http or https: "${endpoint}"`);
+      protocol = new URL(endpoint).protocol;
+    } catch { /* named below */ }
+    if (protocol !== 'http:' && protocol !== 'https:') throw new ConfigError(`${from} ${endpoint}: not an http or https URL`);
   }
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-  if (!isRegionName(region)) throw new ConfigError(`AWS_REGION is not a region name: "${region}"`);
-  const domain = env.SWF_CONFORMANCE_DOMAIN || 'swf-conformance';
-  if (!DOMAIN.test(domain) || domain.includes('arn')) throw new ConfigError(`SWF_CONFORMANCE_DOMAIN is not a valid domain name: "${domain}"`);
+  const region = flags.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1');
+  if (!isRegionName(region)) throw new ConfigError(`${flags.region !== undefined ? '--region' : 'AWS_REGION'} ${region}: not a region name`);
+  const domain = flags.domain ?? (env.SWF_CONFORMANCE_DOMAIN || 'swf-conformance');
+  if (!DOMAIN.test(domain) || domain.includes('arn')) throw new ConfigError(`${flags.domain !== undefined ? '--domain' : 'SWF_CONFORMANCE_DOMAIN'} ${domain}: not a valid domain name`);
   const runPrefix = env.SWF_CONFORMANCE_RUN_PREFIX || `swfc-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
   if (!/^[A-Za-z0-9-]{4,64}$/.test(runPrefix)) throw new ConfigError(`SWF_CONFORMANCE_RUN_PREFIX must be 4 to 64 letters, digits or dashes: "${runPrefix}"`);
-  let restricted: BatteryConfig['restricted'];
-  if (env.SWF_CONFORMANCE_RESTRICTED_PROFILE) restricted = { profile: env.SWF_CONFORMANCE_RESTRICTED_PROFILE };
-  else if (env.SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID || env.SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY) {
-    if (!env.SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID || !env.SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY) {
-      throw new ConfigError('set both SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID and SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY, or neither');
-    }
-    restricted = {
-      accessKeyId: env.SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID,
-      secretAccessKey: env.SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY,
-      ...(env.SWF_CONFORMANCE_RESTRICTED_SESSION_TOKEN ? { sessionToken: env.SWF_CONFORMANCE_RESTRICTED_SESSION_TOKEN } : {}),
-    };
+  const strictText = env.SWF_CONFORMANCE_STRICT;
+  if (strictText !== undefined && strictText !== '' && !/^(1|true|yes|0|false|no)$/i.test(strictText)) {
+    throw new ConfigError(`SWF_CONFORMANCE_STRICT must be 1 or 0 (true/false, yes/no): "${strictText}"`);
   }
-  const strict = /^(1|true|yes)$/i.test(env.SWF_CONFORMANCE_STRICT ?? '');
   const windowText = env.SWF_CONFORMANCE_CONSISTENCY_WINDOW;
   if (windowText !== undefined && windowText !== '' && !(/^\d+(\.\d+)?$/.test(windowText) && Number(windowText) <= 600)) {
     throw new ConfigError(`SWF_CONFORMANCE_CONSISTENCY_WINDOW must be a number of seconds from 0 to 600: "${windowText}"`);
   }
-  const window = windowText ? Number(windowText) * 1000 : defaultConsistencyWindowMs[endpoint ? 'endpoint' : 'reference'];
+  const windowSeconds = flags.consistencyWindow ?? (windowText ? Number(windowText) : undefined);
+  const profile = flags.profile ?? (env.AWS_PROFILE || undefined);
+  const restricted = restrictedFrom(env);
   return {
-    ...(endpoint ? { endpoint } : {}), region, domain, deprecatedDomain: `${domain}-deprecated`, runPrefix, strict, consistencyWindowMs: window,
-    ...(restricted ? { restricted } : {}), ...(env.AWS_PROFILE ? { profile: env.AWS_PROFILE } : {}),
-    ledgerFile: `${ledgerDir}/ledger-${runPrefix}.jsonl`,
+    ...(endpoint ? { endpoint } : {}), region, domain, runPrefix,
+    strict: flags.strict || truthy(strictText),
+    ...(windowSeconds !== undefined ? { consistencyWindowMs: windowSeconds * 1000 } : {}),
+    ...(profile ? { profile } : {}), ...(restricted ? { restricted } : {}),
+    ledgerDir: env.SWF_CONFORMANCE_LEDGER_DIR || join(tmpdir(), 'swf-conformance'),
   };
+}
+
+function restrictedFrom(env: NodeJS.ProcessEnv): RestrictedPrincipal | undefined {
+  if (env.SWF_CONFORMANCE_RESTRICTED_PROFILE) return { profile: env.SWF_CONFORMANCE_RESTRICTED_PROFILE };
+  const id = env.SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID;
+  const secret = env.SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY;
+  if (!id && !secret) return undefined;
+  if (!id || !secret) throw new ConfigError('set both SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID and SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY, or neither');
+  const token = env.SWF_CONFORMANCE_RESTRICTED_SESSION_TOKEN;
+  return { accessKeyId: id, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) };
 }

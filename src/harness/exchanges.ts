@@ -1,9 +1,8 @@
 import type { Exchange } from '../clients/raw.ts';
+import type { RecordedExchange } from '../generated/types.ts';
 
-/** An exchange as reports keep it: credentials and signatures redacted, bodies cut short. */
-export interface RecordedExchange extends Exchange {
-  at: string;
-}
+/** An exchange as reports keep it (schemas/conformance-report.schema.json): credentials and signatures redacted, bodies cut short. */
+export type { RecordedExchange };
 
 const MAX_BODY = 2_000;
 const SECRET_HEADERS = new Set(['authorization', 'x-amz-security-token']);

@@ -1,61 +1,11 @@
-import type { ExpectationsFile } from '../generated/types.ts';
-import type { Grade, Spec } from '../contract/spec.ts';
+import type { CleanupSummary, ClauseReport, ClauseStatus, ConformanceReport, ExpectationsFile, TestReport, TestStatus, Verdict } from '../generated/types.ts';
+import type { Spec } from '../contract/spec.ts';
 import { curlOf } from '../harness/exchanges.ts';
 import { firstLine, type TestOutcome } from './results.ts';
 
-export type ClauseStatus = 'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run' | 'not-selected';
-export type TestStatus = Exclude<ClauseStatus, 'not-selected'>;
+// The report's shape is schemas/conformance-report.schema.json; these are its generated types.
+export type { CleanupSummary, ClauseReport, ClauseStatus, ConformanceReport, TestReport, TestStatus, Verdict };
 export type Expectation = ExpectationsFile['expectations'][number];
-/** conformant: the battery ran and nothing gating failed; incomplete: it could not run whole (exit 2). */
-export type Verdict = 'conformant' | 'not-conformant' | 'incomplete';
-
-export interface TestReport extends TestOutcome {
-  status: TestStatus;
-  curl?: string[];
-  expectation?: string;
-}
-
-export interface ClauseReport {
-  id: string;
-  grade: Grade;
-  concern: string;
-  statement: string;
-  status: ClauseStatus;
-  /** Why it did not run, or the expectation's reason. */
-  reason?: string;
-  tests: TestReport[];
-}
-
-export interface ConformanceReport {
-  tool: 'swf-conformance';
-  target: string;
-  startedAt: string;
-  durationMs: number;
-  strict: boolean;
-  strictExpectations: boolean;
-  expectations?: string;
-  summary: Record<ClauseStatus, number> & { clauses: number; tests: number };
-  verdict: Verdict;
-  /** Whether the run is conformant, allowing for the expectation file: the verdict is conformant. */
-  conformant: boolean;
-  clauses: ClauseReport[];
-  /** What kept the run from being complete: an error outside a test, an unreachable target, an interruption. */
-  errors: string[];
-  /** The run's cleanup: the executions it started and terminated, and what it could not. */
-  cleanup?: CleanupSummary;
-  /** How long the target took to show what the tests waited for (eventually consistent reads, child starts, child policies). */
-  convergence?: { waits: number; slowestMs: number; slowestTest: string; unsettled: number };
-}
-
-export interface CleanupSummary {
-  /** Executions in the run's ledger. */
-  executions: number;
-  checked: number;
-  terminated: number;
-  /** Executions that may still be open: the ledger is kept, for `swf-conformance cleanup --ledger`. */
-  left: number;
-  ledger?: string;
-}
 
 export interface ReportOptions {
   target: string;
@@ -72,8 +22,10 @@ export interface ReportOptions {
   cleanup?: CleanupSummary;
 }
 
-const ORDER: ClauseStatus[] = ['fail', 'unexpected-pass', 'advisory-fail', 'expected-fail', 'not-run', 'pass', 'not-selected'];
-export const statusOrder = (s: ClauseStatus) => ORDER.indexOf(s);
+/** Worst first. A record, so that a status added to the schema fails the type check until it has a place here. */
+const RANK: Record<ClauseStatus, number> = { fail: 0, 'unexpected-pass': 1, 'advisory-fail': 2, 'expected-fail': 3, 'not-run': 4, pass: 5, 'not-selected': 6 };
+const ORDER = (Object.keys(RANK) as ClauseStatus[]).sort((a, b) => RANK[a] - RANK[b]);
+export const statusOrder = (s: ClauseStatus) => RANK[s];
 
 /** How each test's outcome is judged: by its grade, strict mode and the expectation file. */
 export function testJudge(options: Pick<ReportOptions, 'expectations' | 'strict'>): (t: TestOutcome) => { status: TestStatus; expectation?: Expectation } {

@@ -1,8 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import type { Grade } from '../contract/spec.ts';
-import type { RecordedExchange } from '../harness/exchanges.ts';
-import type { TestStatus } from './conformance.ts';
+import type { TestReport, TestStatus } from '../generated/types.ts';
 
 /** Errors of a request that got no HTTP answer: the target is gone, not wrong. */
 const NO_ANSWER = /ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EHOSTUNREACH|socket hang up|other side closed|SocketError|UND_ERR_SOCKET|UND_ERR_CLOSED|fetch failed/;
@@ -12,24 +10,8 @@ const progressWords: Record<TestStatus, string> = {
   pass: 'passed', fail: 'failed', 'advisory-fail': 'advisory fail', 'expected-fail': 'expected fail', 'unexpected-pass': 'unexpected pass', 'not-run': 'not run',
 };
 
-/** One test's outcome, as plain data. */
-export interface TestOutcome {
-  /** "suites/file.test.ts > describe > name": stable, what expectation files name. */
-  fullName: string;
-  file: string;
-  clauses: string[];
-  grade: Grade;
-  state: 'passed' | 'failed' | 'skipped';
-  durationMs: number;
-  /** First line of the failure, or the reason a skipped test did not run. */
-  message?: string;
-  /** The test failed because the target did not answer at all (refused, reset, closed): not a verdict on the target. */
-  unreachable?: boolean;
-  observed?: string;
-  /** The slowest wait for a read the contract lets lag, and whether it settled within the window. */
-  convergence?: { ms: number; settled: boolean };
-  exchanges?: RecordedExchange[];
-}
+/** One test's outcome, as plain data: a test of the report before it is judged. */
+export type TestOutcome = Omit<TestReport, 'status' | 'curl' | 'expectation'>;
 
 /**
  * A vitest reporter that keeps each battery test's outcome with its clauses, and prints compact
@@ -59,6 +41,7 @@ export class ResultsReporter implements Reporter {
     const outcome: TestOutcome = {
       fullName: `${file} > ${test.fullName}`,
       file,
+      ...(test.location ? { line: test.location.line } : {}),
       clauses: meta.clauses ?? [],
       grade: meta.grade ?? 'documented',
       state: result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped',

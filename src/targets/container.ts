@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers';
+import type { Target } from '../harness/target.ts';
 
 export interface ContainerOptions {
   image: string;
@@ -190,5 +191,17 @@ export async function startContainer(options: ContainerOptions): Promise<Running
       stopped = true;
       await started.stop({ remove: true, timeout: 5_000 } as never);
     },
+  };
+}
+
+/** A started container as the battery's target; it ends with the run, and so does what the run left open in it. */
+export function containerTarget(container: RunningContainer, image: string, principals: Pick<Target, 'credentials' | 'restricted'> = {}): Target {
+  return {
+    kind: 'container', name: `${image} (${container.url})`, endpoint: container.url, outlivesRun: false, ...principals,
+    async lost() {
+      if (await container.running()) return undefined;
+      return `the emulator container stopped during the run; its last log lines: ${(await container.logs(20)).trim().split('\n').slice(-3).join(' | ')}`;
+    },
+    close: () => container.stop(),
   };
 }

@@ -1,11 +1,21 @@
+/**
+ * The embedded reference as a target: started in this process for the run, with SigV4
+ * verification on, credentials made for the run, and a restricted principal allowed the two
+ * operations in the second domain only.
+ */
 import { randomBytes } from 'node:crypto';
+import { startReference } from '../../reference/server.ts';
 import type { ReferenceConfig } from '../generated/types.ts';
-import type { StaticCredentials } from './config.ts';
+import type { StaticCredentials } from '../harness/config.ts';
+import type { Target } from '../harness/target.ts';
+
+/** The poll timeout of a reference the suite starts: the battery polls an empty task list once, on purpose (terminate.no-events-after). */
+const SUITE_POLL_TIMEOUT_MS = 1_000;
 
 /**
  * Credentials made for one run of a reference (embedded or in a container) that verifies SigV4:
- * the suite's own principal, allowed everything, and a restricted one that may only read
- * domains, for the access-control clauses.
+ * the suite's own principal, allowed everything, and a restricted one for the access-control
+ * clauses.
  */
 export function referencePrincipals(deprecatedDomain = 'swf-conformance-deprecated'): { main: StaticCredentials; restricted: StaticCredentials; config: ReferenceConfig } {
   const key = (prefix: string) => `${prefix}${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -27,8 +37,18 @@ export function referencePrincipals(deprecatedDomain = 'swf-conformance-deprecat
           ],
         },
       },
-      // Short: the battery polls an empty task list once, on purpose (terminate.no-events-after).
-      pollTimeoutMs: 1_000,
+      pollTimeoutMs: SUITE_POLL_TIMEOUT_MS,
     },
+  };
+}
+
+/** Starts the embedded reference for one run. */
+export async function embeddedReference(options: { region: string; deprecatedDomain: string }): Promise<Target> {
+  const principals = referencePrincipals(options.deprecatedDomain);
+  const reference = await startReference({ ...principals.config, region: options.region });
+  return {
+    kind: 'reference', name: 'embedded reference', endpoint: reference.url, outlivesRun: false,
+    credentials: principals.main, restricted: principals.restricted,
+    close: () => reference.close(),
   };
 }

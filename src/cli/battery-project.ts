@@ -1,7 +1,7 @@
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 import { spec } from '../contract/spec.ts';
-import { clauseTag } from './clauses.ts';
+import { clauseTag } from '../harness/clauses.ts';
 
 /**
  * The vitest project of the battery: suites/, with the run-wide set-up that picks the target,
@@ -14,7 +14,9 @@ export function batteryProject(): TestProjectInlineConfiguration {
       name: 'battery',
       root: fileURLToPath(new URL('../../', import.meta.url)),
       include: ['suites/**/*.test.ts'],
-      globalSetup: [fileURLToPath(new URL('./global-setup.ts', import.meta.url))],
+      globalSetup: [fileURLToPath(new URL('./battery-setup.ts', import.meta.url))],
+      // Each test's file:line goes into the report, as `list` prints it.
+      includeTaskLocation: true,
       testTimeout: 60_000,
       hookTimeout: 60_000,
       // Every test works on executions of its own, so the tests of a file run side by side: a

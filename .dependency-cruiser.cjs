@@ -1,0 +1,73 @@
+/**
+ * The one-way rule of ARCHITECTURE.md, checked on every `npm test`:
+ *
+ *   contract  ◄──  reference  ◄──  suite
+ *
+ * contract: spec/ and schemas/ as data, src/contract/ and src/generated/ as code.
+ * reference: reference/, an independent implementation that knows the contract only.
+ * suite: src/harness, src/clients, src/report (which know a target only through the Target
+ * interface), suites/ (the battery, which knows no target at all), src/targets (the targets,
+ * the embedded reference among them) and src/cli (which puts them together).
+ */
+const contract = '^src/(contract|generated)/';
+module.exports = {
+  forbidden: [
+    {
+      name: 'contract-stands-alone',
+      comment: 'The contract is read by everything and reads nothing of the project but itself.',
+      severity: 'error',
+      from: { path: contract },
+      to: { path: '^(reference|suites|lib|scripts|bench)/|^src/', pathNot: contract },
+    },
+    {
+      name: 'reference-knows-contract-only',
+      comment: 'The reference is an implementation of the contract; it must not lean on the suite that judges it.',
+      severity: 'error',
+      from: { path: '^reference/' },
+      to: { path: '^(suites|lib|scripts|bench)/|^src/', pathNot: contract },
+    },
+    {
+      name: 'harness-knows-no-target',
+      comment: 'The harness, clients and reports reach a target through src/harness/target.ts; only src/targets and the CLI know which one.',
+      severity: 'error',
+      from: { path: '^src/(harness|clients|report)/' },
+      to: { path: '^(reference|suites)/|^src/(targets|cli)/' },
+    },
+    {
+      name: 'targets-below-cli',
+      comment: 'A target is put together by the CLI, not the other way round.',
+      severity: 'error',
+      from: { path: '^src/targets/' },
+      to: { path: '^suites/|^src/(cli|report)/' },
+    },
+    {
+      name: 'battery-knows-no-target',
+      comment: 'Nothing in suites/ knows which target it runs against.',
+      severity: 'error',
+      from: { path: '^suites/' },
+      to: { path: '^reference/|^src/(targets|cli|report)/' },
+    },
+    {
+      name: 'battery-is-loaded-not-imported',
+      comment: 'vitest loads suites/ by its include pattern; code that imports a suite file runs its tests.',
+      severity: 'error',
+      from: {},
+      to: { path: '^suites/' },
+    },
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^node_modules/' },
+    tsPreCompilationDeps: true,
+    // The project's TypeScript (7) is beyond what dependency-cruiser parses with; swc reads the sources.
+    parser: 'swc',
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.d.ts'] },
+  },
+};

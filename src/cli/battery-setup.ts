@@ -1,0 +1,48 @@
+/**
+ * The battery's run-wide set-up when vitest runs it directly (`vitest run --project battery`).
+ * `swf-conformance run` opens the target itself and provides it, and then this does nothing.
+ * Otherwise it reads the settings from the environment, opens the target, hands the
+ * configuration to the test workers, and at teardown (or on Ctrl-C or SIGTERM) terminates every
+ * execution of the run's ledger that is still open.
+ */
+import type { TestProject } from 'vitest/node';
+import { resolveSettings } from '../harness/config.ts';
+import { openSession, prepareSession } from '../harness/session.ts';
+import { onShutdown } from '../harness/shutdown.ts';
+import { endpointTarget } from '../targets/endpoint.ts';
+import { embeddedReference } from '../targets/reference.ts';
+
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  if (project.getProvidedContext().battery) return undefined;
+  const settings = resolveSettings({}, process.env);
+  const target = settings.endpoint ? endpointTarget(settings.endpoint) : await embeddedReference({ region: settings.region, deprecatedDomain: `${settings.domain}-deprecated` });
+  const session = openSession(settings, target);
+  let cleaned: Promise<void> | undefined;
+  const finish = () => {
+    cleaned ??= (async () => {
+      const result = await session.cleanUp();
+      if (result.terminated || result.failed.length) {
+        console.log(`swf-conformance cleanup: ${result.checked} executions in the ledger, ${result.terminated} still open were terminated`);
+      }
+      for (const f of result.failed) console.error(`swf-conformance cleanup: could not terminate ${f.entry.workflowId} (${f.entry.runId ?? 'run unknown'}): ${f.reason}`);
+      if (result.failed.length === 0) session.ledger.remove();
+      else console.error(`swf-conformance cleanup: ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`);
+      await session.close();
+    })();
+    return cleaned;
+  };
+  const forget = onShutdown(finish);
+  try {
+    await prepareSession(session);
+  } catch (error) {
+    forget();
+    session.ledger.remove();
+    await session.close();
+    throw error;
+  }
+  project.provide('battery', session.config);
+  return async () => {
+    await finish();
+    forget();
+  };
+}
