@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { renderTypes } from './render-types.ts';
+import { join } from 'node:path';
+import { projectRoot } from '../src/contract/paths.ts';
+import { renderGenerated } from './render-types.ts';
 
-const target = new URL('../src/generated/types.ts', import.meta.url);
-writeFileSync(target, await renderTypes());
-console.log('wrote src/generated/types.ts');
+for (const [path, text] of Object.entries(await renderGenerated())) {
+  writeFileSync(join(projectRoot, path), text);
+  console.log(`wrote ${path}`);
+}

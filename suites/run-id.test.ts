@@ -1,12 +1,9 @@
 /** Which execution a request targets, for both operations (spec/run-id.yaml). */
 import { describe } from 'vitest';
-import { cites, expect, it, type Run, type Scenario } from '../src/harness/battery.ts';
+import { cites, eventRecordedBy, expect, it, operationsUnderTest, type Run, type Scenario } from '../src/harness/battery.ts';
 import { expectFault, expectSuccess } from '../src/harness/wire.ts';
 
-const operations = [
-  { name: 'RequestCancelWorkflowExecution', event: 'WorkflowExecutionCancelRequested' },
-  { name: 'TerminateWorkflowExecution', event: 'WorkflowExecutionTerminated' },
-] as const;
+const operations = operationsUnderTest.map((name) => ({ name, event: eventRecordedBy[name] }));
 
 describe.for(operations)('$name', (op) => {
   const act = (swf: Scenario, body: { workflowId: string; runId?: string }) =>

@@ -68,7 +68,7 @@ it('operations are routed by X-Amz-Target on POST /, with the awsJson 1.0 conten
   expect((res.json as { executionInfo?: { execution?: unknown } }).executionInfo?.execution).toEqual(run);
   // Both operations under test, exactly as the protocol sends them, reach their handler: whether
   // the handler then succeeds is other clauses' business.
-  for (const operation of ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution']) {
+  for (const operation of operationsUnderTest) {
     const res = await swf.raw.send({ operation, body: { domain: swf.domain, ...run }, headers });
     expect([operation, res.status === 404 || res.status === 415 ? `HTTP ${res.status}` : res.error?.code ?? 'routed'], res.text)
       .not.toEqual([operation, expect.stringMatching(/^(UnknownOperationException|SerializationException|HTTP 404|HTTP 415)$/)]);

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { operationsUnderTest, type OperationUnderTest } from '../generated/operations.ts';
 
 /** One example request and response from an operation's API reference page (fixtures/seed/). */
 export interface SeedExample {
   source: string;
-  operation: 'RequestCancelWorkflowExecution' | 'TerminateWorkflowExecution';
+  operation: OperationUnderTest;
   request: { headers: Record<string, string>; body: string };
   response: { status: number; headers: Record<string, string>; body: string };
 }
@@ -14,4 +15,4 @@ export function seedExample(operation: SeedExample['operation']): SeedExample {
   return JSON.parse(readFileSync(file, 'utf8')) as SeedExample;
 }
 
-export const seedOperations: SeedExample['operation'][] = ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'];
+export const seedOperations = operationsUnderTest;

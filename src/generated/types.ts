@@ -843,6 +843,30 @@ export interface ExpectationsFile {
   })[];
 }
 /**
+ * schemas/operations.json: every operation the suite sends, with its input, output and modelled error shapes; the two operations under test name the event each records.
+ */
+export interface OperationMapFile {
+  description?: string;
+  operations: {
+    [k: string]:
+      | {
+          input: string;
+          /**
+           * The output shape; null when the operation answers with an empty body.
+           */
+          output: string | null;
+          errors: string[];
+          /**
+           * Set on the operations the suite checks: the history event a successful call records.
+           */
+          underTest?: {
+            event: string;
+          };
+        }
+      | undefined;
+  };
+}
+/**
  * Options of the embedded reference SWF (startReference, or `serve --config FILE`). Every test mode is off unless set.
  */
 export interface ReferenceConfig {
@@ -1023,6 +1047,7 @@ export interface Shapes {
   WorkflowExecutionInfos: WorkflowExecutionInfos;
   ConformanceReport: ConformanceReport;
   ExpectationsFile: ExpectationsFile;
+  OperationMapFile: OperationMapFile;
   ReferenceConfig: ReferenceConfig;
   SpecFile: SpecFile;
   SpecSources: SpecSources;

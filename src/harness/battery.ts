@@ -11,7 +11,7 @@ import { Ledger } from './ledger.ts';
 import { Scenario } from './scenario.ts';
 
 export { cites } from './clauses.ts';
-export { operationsUnderTest, type OperationUnderTest, type Run, type Scenario } from './scenario.ts';
+export { eventRecordedBy, operationsUnderTest, type OperationUnderTest, type Run, type Scenario } from './scenario.ts';
 
 const KEEP_EXCHANGES = 6;
 

@@ -4,11 +4,12 @@
  * set and values outside it, and each wrong JSON type. Nothing here lists a limit by hand.
  */
 import { memberConstraints, type MemberConstraint } from '../contract/constraints.ts';
+import type { OperationUnderTest } from '../generated/operations.ts';
 
 export type Expectation = 'accepted' | 'rejected' | 'wrong-type' | 'null-optional';
 
 export interface BoundaryCase {
-  operation: 'RequestCancelWorkflowExecution' | 'TerminateWorkflowExecution';
+  operation: OperationUnderTest;
   member: string;
   /** Readable: "maxLength+1 (257 ASCII)". */
   label: string;

@@ -9,8 +9,9 @@ import type { BatteryConfig } from './config.ts';
 import type { Ledger } from './ledger.ts';
 import { typeFor } from './prepare.ts';
 
-export type OperationUnderTest = 'RequestCancelWorkflowExecution' | 'TerminateWorkflowExecution';
-export const operationsUnderTest: OperationUnderTest[] = ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'];
+import type { OperationUnderTest } from '../generated/operations.ts';
+
+export { eventRecordedBy, operationsUnderTest, type OperationUnderTest } from '../generated/operations.ts';
 
 export interface Run {
   workflowId: string;

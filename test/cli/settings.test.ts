@@ -1,0 +1,71 @@
+/**
+ * Settings reach the verdict from the flags and from the environment alike, flags first, and the
+ * CLI leaves the caller's environment as it found it.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ConfigError, resolveSettings } from '../../src/harness/config.ts';
+import { runCli, startServe, stop } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-settings-'));
+const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PROFILE: '', AWS_SESSION_TOKEN: '' };
+
+describe('strict mode from SWF_CONFORMANCE_STRICT, as from --strict', () => {
+  // A reference that deviates from an inferred clause only: advisory unless strict.
+  let serve: Awaited<ReturnType<typeof startServe>>;
+  beforeAll(async () => { serve = await startServe(['--deviate', 'runid-prefix-match']); });
+  afterAll(async () => { await stop(serve.child); });
+
+  const runWith = async (name: string, args: string[], env: Record<string, string>) => {
+    const report = join(dir, name);
+    const result = await runCli(['run', '--endpoint', serve.url, '--clause', 'runid.explicit.exact', '--report', report, '--consistency-window', '1', ...args], { env: { ...credentials, ...env }, timeoutMs: 60_000 });
+    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { strict: boolean; clauses: { id: string; status: string }[] };
+    return { code: result.code, strict: json.strict, status: json.clauses.find((c) => c.id === 'runid.explicit.exact')?.status, output: result.stdout + result.stderr };
+  };
+
+  test('without it the inferred failure is advisory and the run conformant', async () => {
+    const r = await runWith('relaxed', [], { SWF_CONFORMANCE_STRICT: '' });
+    expect(r, r.output).toMatchObject({ code: 0, strict: false, status: 'advisory-fail' });
+  }, 60_000);
+
+  const strictWays: [string, string[], Record<string, string>][] = [
+    ['SWF_CONFORMANCE_STRICT=1', [], { SWF_CONFORMANCE_STRICT: '1' }],
+    ['SWF_CONFORMANCE_STRICT=true', [], { SWF_CONFORMANCE_STRICT: 'true' }],
+    ['--strict', ['--strict'], { SWF_CONFORMANCE_STRICT: '' }],
+  ];
+  test.for(strictWays)('with %s it fails the run', { timeout: 60_000 }, async ([name, args, env]) => {
+    const r = await runWith(name.replace(/\W/g, ''), args, env);
+    expect(r, r.output).toMatchObject({ code: 1, strict: true, status: 'fail' });
+  });
+});
+
+describe('resolveSettings', () => {
+  test('a flag wins over its variable, and the variable over the default', () => {
+    const env = { AWS_REGION: 'eu-west-1', SWF_CONFORMANCE_DOMAIN: 'from-env', SWF_CONFORMANCE_CONSISTENCY_WINDOW: '7', AWS_PROFILE: 'p' };
+    expect(resolveSettings({}, env)).toMatchObject({ region: 'eu-west-1', domain: 'from-env', consistencyWindowMs: 7_000, profile: 'p', strict: false });
+    expect(resolveSettings({ region: 'us-west-2', domain: 'from-flag', consistencyWindow: 3, profile: 'q', strict: true }, env))
+      .toMatchObject({ region: 'us-west-2', domain: 'from-flag', consistencyWindowMs: 3_000, profile: 'q', strict: true });
+    expect(resolveSettings({}, {})).toMatchObject({ region: 'us-east-1', domain: 'swf-conformance', strict: false });
+    expect(resolveSettings({}, {}).consistencyWindowMs).toBeUndefined();
+  });
+
+  test.for([
+    [{ SWF_CONFORMANCE_STRICT: 'maybe' }, /SWF_CONFORMANCE_STRICT must be 1 or 0/],
+    [{ AWS_REGION: 'moon' }, /AWS_REGION moon: not a region name/],
+    [{ AWS_ENDPOINT_URL_SWF: 'ftp://x' }, /AWS_ENDPOINT_URL_SWF ftp:\/\/x: not an http or https URL/],
+    [{ SWF_CONFORMANCE_DOMAIN: 'a:b' }, /SWF_CONFORMANCE_DOMAIN a:b: not a valid domain name/],
+    [{ SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID: 'x' }, /set both SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID and/],
+  ] as const)('a bad value is named: %o', ([env, message]) => {
+    expect(() => resolveSettings({}, env)).toThrow(ConfigError);
+    expect(() => resolveSettings({}, env)).toThrow(message);
+  });
+
+  test('a bad variable stops the CLI before any target, with one line and exit 2', async () => {
+    const result = await runCli(['run'], { env: { SWF_CONFORMANCE_STRICT: 'maybe' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^swf-conformance: SWF_CONFORMANCE_STRICT must be 1 or 0/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
