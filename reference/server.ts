@@ -5,9 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceConfig } from '../src/generated/types.ts';
 import { TARGET_PREFIX } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
+import { isOperationUnderTest, operations, type OperationName } from '../src/generated/operations.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
 import { Deviations } from './deviations.ts';
-import { Engine } from './engine.ts';
+import { Engine } from './engine/index.ts';
 import { fault, SwfFault } from './faults.ts';
 import { cancelPerExecutionBucket, maxRequestBytes, throttleBuckets, TokenBuckets } from './limits.ts';
 import { validateInput } from './validation.ts';
@@ -15,33 +16,15 @@ import { validateInput } from './validation.ts';
 export type { ReferenceConfig };
 
 
-type Handler = (engine: Engine, input: never) => unknown;
-/** Every operation the reference serves: its input shape and the engine method behind it. */
-const operations = new Map<string, { shape: ShapeName; run: Handler }>();
-function op<N extends ShapeName>(name: string, shape: N, run: (engine: Engine, input: never) => unknown): void {
-  operations.set(name, { shape, run });
-}
-op('RegisterDomain', 'RegisterDomainInput', (e, i) => e.registerDomain(i));
-op('DescribeDomain', 'DescribeDomainInput', (e, i) => e.describeDomain(i));
-op('DeprecateDomain', 'DeprecateDomainInput', (e, i) => e.deprecateDomain(i));
-op('UndeprecateDomain', 'UndeprecateDomainInput', (e, i) => e.undeprecateDomain(i));
-op('ListDomains', 'ListDomainsInput', (e, i) => e.listDomains(i));
-op('RegisterWorkflowType', 'RegisterWorkflowTypeInput', (e, i) => e.registerWorkflowType(i));
-op('DescribeWorkflowType', 'DescribeWorkflowTypeInput', (e, i) => e.describeWorkflowType(i));
-op('ListWorkflowTypes', 'ListWorkflowTypesInput', (e, i) => e.listWorkflowTypes(i));
-op('StartWorkflowExecution', 'StartWorkflowExecutionInput', (e, i) => e.startWorkflowExecution(i));
-op('PollForDecisionTask', 'PollForDecisionTaskInput', (e, i) => e.pollForDecisionTask(i));
-op('RespondDecisionTaskCompleted', 'RespondDecisionTaskCompletedInput', (e, i) => e.respondDecisionTaskCompleted(i));
-op('RequestCancelWorkflowExecution', 'RequestCancelWorkflowExecutionInput', (e, i) => e.requestCancelWorkflowExecution(i));
-op('TerminateWorkflowExecution', 'TerminateWorkflowExecutionInput', (e, i) => e.terminateWorkflowExecution(i));
-op('DescribeWorkflowExecution', 'DescribeWorkflowExecutionInput', (e, i) => e.describeWorkflowExecution(i));
-op('GetWorkflowExecutionHistory', 'GetWorkflowExecutionHistoryInput', (e, i) => e.getWorkflowExecutionHistory(i));
-op('ListOpenWorkflowExecutions', 'ListOpenWorkflowExecutionsInput', (e, i) => e.listOpenWorkflowExecutions(i));
-op('ListClosedWorkflowExecutions', 'ListClosedWorkflowExecutionsInput', (e, i) => e.listClosedWorkflowExecutions(i));
-op('CountOpenWorkflowExecutions', 'CountOpenWorkflowExecutionsInput', (e, i) => e.countOpenWorkflowExecutions(i));
-op('CountClosedWorkflowExecutions', 'CountClosedWorkflowExecutionsInput', (e, i) => e.countClosedWorkflowExecutions(i));
+const isServed = (name: string): name is OperationName => Object.hasOwn(operations, name);
 
-export const servedOperations = [...operations.keys()];
+/** Runs an operation of the engine on an input its schema has accepted. */
+function run(engine: Engine, operation: OperationName, input: unknown): unknown {
+  // The engine's table is typed operation by operation; the input's type is what its schema checked.
+  return (engine.operations[operation] as (input: unknown) => unknown)(input);
+}
+
+export const servedOperations = Object.keys(operations) as OperationName[];
 
 export interface RunningReference {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -90,8 +73,6 @@ function sendFault(res: ServerResponse, f: SwfFault, dev: Deviations, underTest 
   !(f.code === 'ValidationException' && dev.has('no-request-id-on-validation')));
 }
 
-/** The two operations the deviations of the operations under test apply to. */
-const isUnderTest = (operation: string) => operation === 'RequestCancelWorkflowExecution' || operation === 'TerminateWorkflowExecution';
 
 /** The domain an input names, for the access policy; '*' for operations on no one domain. */
 function domainOf(input: Record<string, unknown>, operation: string): string {
@@ -132,9 +113,8 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       : claimedAccessKey(req.headers) ?? 'anonymous';
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const entry = req.method === 'POST' ? operations.get(operation) : undefined;
-    if (!entry) throw dev.has('unknown-operation-400-bare') ? new SwfFault('InvalidAction', `action ${operation} not implemented`) : fault.unknownOperation(target);
-    const underTest = isUnderTest(operation);
+    if (req.method !== 'POST' || !isServed(operation)) throw dev.has('unknown-operation-400-bare') ? new SwfFault('InvalidAction', `action ${operation} not implemented`) : fault.unknownOperation(target);
+    const underTest = isOperationUnderTest(operation);
     if (underTest && dev.has('json-1-1-only') && !/application\/x-amz-json-1\.1/.test(String(req.headers['content-type'] ?? ''))) {
       throw fault.serialization('Only application/x-amz-json-1.1 is accepted');
     }
@@ -152,14 +132,14 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       throw dev.has('malformed-json-validation') ? fault.validation('1 validation error detected: the body is not a JSON object') : fault.serialization('The request body must be a JSON object');
     }
-    validateInput(entry.shape, input, dev);
+    validateInput(operations[operation].input as ShapeName, input, dev);
     const fields = input as Record<string, unknown>;
     const domain = domainOf(fields, operation);
     if (underTest && dev.has('access-checked-after-lookup')) {
       engine.lookUpTarget(String(fields.domain), String(fields.workflowId), typeof fields.runId === 'string' && fields.runId ? fields.runId : undefined);
     }
     if (!allowed(principal, operation, domain) && !(operation === 'RequestCancelWorkflowExecution' && dev.has('access-unchecked-for-cancel'))) {
-      if (underTest && dev.has('access-denied-but-applied')) await Promise.resolve(entry.run(engine, input as never)).catch(() => undefined);
+      if (underTest && dev.has('access-denied-but-applied')) await Promise.resolve().then(() => run(engine, operation, input)).catch(() => undefined);
       const resource = domain === '*' ? `arn:aws:swf:${engine.region}:${engine.accountId}:/domain/*` : engine.domainArn(domain);
       throw new SwfFault(policy?.deniedCode ?? 'OperationNotPermittedFault',
         `User: arn:aws:iam::${engine.accountId}:user/${principal} is not authorized to perform: swf:${operation} on resource: ${resource}`);
@@ -168,7 +148,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       && !buckets.take(`cancel|${domain}|${String(fields.workflowId)}`, cancelPerExecutionBucket)) {
       throw fault.throttled();
     }
-    const output = await entry.run(engine, input as never);
+    const output = await run(engine, operation, input);
     if (output === undefined) {
       // A void operation: HTTP 200 with an empty body, as the API pages' examples show.
       if (dev.has('success-body-braces')) send(res, 200, { 'Content-Type': 'application/json' }, '{}');
@@ -181,7 +161,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const target = String(req.headers['x-amz-target'] ?? '');
-      if (error instanceof SwfFault) return sendFault(res, error, dev, isUnderTest(target.slice(TARGET_PREFIX.length)));
+      if (error instanceof SwfFault) return sendFault(res, error, dev, isOperationUnderTest(target.slice(TARGET_PREFIX.length)));
       // Anything else is a bug in the reference: say so plainly, and keep serving.
       console.error('swf-conformance reference: internal error:', error);
       sendFault(res, new SwfFault('InternalFailure', 'The reference failed to handle this request', 500), dev);

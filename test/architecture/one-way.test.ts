@@ -38,10 +38,10 @@ describe('the import rule', () => {
     expect(await violations({
       'src/contract/spec.ts': ['../generated/types.ts'],
       'src/generated/types.ts': [],
-      'reference/engine.ts': ['../src/contract/spec.ts'],
+      'reference/engine/index.ts': ['../../src/contract/spec.ts'],
       'src/harness/session.ts': ['../contract/spec.ts', './target.ts'],
       'src/harness/target.ts': [],
-      'src/targets/reference.ts': ['../../reference/engine.ts', '../harness/target.ts'],
+      'src/targets/reference.ts': ['../../reference/engine/index.ts', '../harness/target.ts'],
       'src/cli/run.ts': ['../targets/reference.ts', '../harness/session.ts'],
       'suites/a.test.ts': ['../src/harness/session.ts'],
     })).toEqual([]);
@@ -50,7 +50,7 @@ describe('the import rule', () => {
   test.each([
     ['the contract imports the suite', { 'src/contract/spec.ts': ['../harness/h.ts'], 'src/harness/h.ts': [] }, 'contract-stands-alone'],
     ['the contract imports the reference', { 'src/contract/spec.ts': ['../../reference/r.ts'], 'reference/r.ts': [] }, 'contract-stands-alone'],
-    ['the reference imports the harness', { 'reference/engine.ts': ['../src/harness/h.ts'], 'src/harness/h.ts': [] }, 'reference-knows-contract-only'],
+    ['the reference imports the harness', { 'reference/engine/index.ts': ['../../src/harness/h.ts'], 'src/harness/h.ts': [] }, 'reference-knows-contract-only'],
     ['the harness imports the reference', { 'src/harness/h.ts': ['../../reference/r.ts'], 'reference/r.ts': [] }, 'harness-knows-no-target'],
     ['the harness imports a target', { 'src/harness/h.ts': ['../targets/t.ts'], 'src/targets/t.ts': [] }, 'harness-knows-no-target'],
     ['a report imports the CLI', { 'src/report/r.ts': ['../cli/c.ts'], 'src/cli/c.ts': [] }, 'harness-knows-no-target'],

@@ -7,7 +7,7 @@ import { loadSpec } from '../../src/contract/spec.ts';
 import { runCli } from '../cli/helpers.ts';
 
 const referenceDir = fileURLToPath(new URL('../../reference/', import.meta.url));
-const sources = readdirSync(referenceDir).filter((f) => f.endsWith('.ts') && f !== 'deviations.ts')
+const sources = readdirSync(referenceDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && f !== 'deviations.ts')
   .map((f) => readFileSync(`${referenceDir}${f}`, 'utf8')).join('\n');
 const spec = loadSpec();
 

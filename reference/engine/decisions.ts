@@ -1,0 +1,202 @@
+/**
+ * Decision tasks: scheduled when an execution's state changes (one active at a time,
+ * documented), handed to long polls, paged, and completed with decisions. What a decision does
+ * to an execution is the lifecycle's (executions.ts).
+ */
+import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput, TerminateWorkflowExecutionInput } from '../../src/generated/types.ts';
+import { fault } from '../faults.ts';
+import type { Histories } from './history.ts';
+import { DEFAULT_PAGE, defined, keys, lowerFirst, newToken, pageTokens, type Execution, type Store } from './model.ts';
+
+/** What a long poll that ends with no task answers. */
+const NO_TASK: DecisionTask = { startedEventId: 0, previousStartedEventId: 0 };
+
+const SUPPORTED_DECISIONS = new Set([
+  'StartChildWorkflowExecution', 'ContinueAsNewWorkflowExecution', 'CompleteWorkflowExecution',
+  'CancelWorkflowExecution', 'FailWorkflowExecution', 'RequestCancelExternalWorkflowExecution',
+]);
+
+type Page = { maximumPageSize?: number; reverseOrder?: boolean };
+
+interface Waiter {
+  resolve: (task: DecisionTask) => void;
+  timer: NodeJS.Timeout;
+  identity?: string;
+  page: Page;
+}
+
+/** What completing a decision task does to the execution: the lifecycle's side. */
+export interface DecisionEffects {
+  apply(e: Execution, d: Decision, completedId: number, unseen: boolean): void;
+  /** A termination the terminate-waits-for-decider deviation held back. */
+  terminate(e: Execution, request: TerminateWorkflowExecutionInput): void;
+}
+
+export class DecisionTasks {
+  /** Execution keys with a scheduled task, by keys.taskList. */
+  private readonly queues = new Map<string, string[]>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly byToken = new Map<string, string>();
+  effects!: DecisionEffects;
+
+  constructor(private readonly store: Store, private readonly events: Histories, private readonly pollTimeoutMs: number) {}
+
+  /**
+   * SWF schedules a decision task whenever the state of an execution changes, and only one is
+   * active at a time (documented). With a task already scheduled nothing is added; with one out
+   * at a decider, another is scheduled when it completes.
+   */
+  wake(e: Execution): void {
+    if (e.status !== 'OPEN') return;
+    if (e.decision.state === 'none') this.schedule(e);
+    else if (e.decision.state === 'started' || e.decision.state === 'completing') e.pendingChange = true;
+  }
+
+  schedule(e: Execution): void {
+    e.decision.state = 'scheduled';
+    e.pendingChange = false;
+    e.decision.scheduledEventId = this.events.add(e, 'DecisionTaskScheduled', {
+      taskList: { name: e.config.taskList },
+      taskPriority: e.config.taskPriority,
+      startToCloseTimeout: e.config.taskStartToCloseTimeout,
+    });
+    const queueKey = keys.taskList(e.domain, e.config.taskList);
+    const waiter = this.waiters.get(queueKey)?.shift();
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(this.start(e, waiter.identity, waiter.page));
+    } else {
+      const queue = this.queues.get(queueKey) ?? [];
+      queue.push(e.key);
+      this.queues.set(queueKey, queue);
+    }
+  }
+
+  /** The execution closed: its task can no longer be polled or completed. */
+  forget(e: Execution): void {
+    const dev = this.store.dev;
+    if (e.decision.token && !dev.has('late-decision-accepted')) this.byToken.delete(e.decision.token);
+    e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0, ...(dev.has('late-decision-accepted') && e.decision.token ? { token: e.decision.token } : {}) };
+    if (dev.has('terminated-task-still-polled')) return;
+    for (const queue of this.queues.values()) {
+      const at = queue.indexOf(e.key);
+      if (at >= 0) queue.splice(at, 1);
+    }
+  }
+
+  private start(e: Execution, identity: string | undefined, page: Page): DecisionTask {
+    const token = newToken();
+    e.decision.state = 'started';
+    e.decision.token = token;
+    e.decision.startedEventId = this.events.add(e, 'DecisionTaskStarted', { identity, scheduledEventId: e.decision.scheduledEventId });
+    this.byToken.set(token, e.key);
+    const previous = e.previousStartedEventId;
+    e.previousStartedEventId = e.decision.startedEventId;
+    const events = page.reverseOrder ? [...e.events].reverse() : [...e.events];
+    const size = page.maximumPageSize || DEFAULT_PAGE;
+    return defined({
+      taskToken: token,
+      startedEventId: e.decision.startedEventId,
+      workflowExecution: { workflowId: e.workflowId, runId: e.runId },
+      workflowType: e.type,
+      events: events.slice(0, size),
+      nextPageToken: events.length > size ? pageTokens.encode(`task:${token}:${page.reverseOrder ? 'r' : 'f'}`, size) : undefined,
+      previousStartedEventId: previous,
+    });
+  }
+
+  pollForDecisionTask(input: PollForDecisionTaskInput): Promise<DecisionTask> {
+    this.store.domain(input.domain);
+    const page = defined({ maximumPageSize: input.maximumPageSize, reverseOrder: input.reverseOrder });
+    if (input.nextPageToken) return Promise.resolve(this.nextPage(input.nextPageToken, page));
+    const queueKey = keys.taskList(input.domain, input.taskList.name);
+    const key = this.queues.get(queueKey)?.shift();
+    const e = key ? this.store.executions.get(key) : undefined;
+    if (e) return Promise.resolve(this.start(e, input.identity, page));
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        resolve, page, identity: input.identity,
+        timer: setTimeout(() => {
+          const list = this.waiters.get(queueKey) ?? [];
+          list.splice(list.indexOf(waiter), 1);
+          resolve({ ...NO_TASK });
+        }, this.pollTimeoutMs),
+      };
+      const list = this.waiters.get(queueKey) ?? [];
+      list.push(waiter);
+      this.waiters.set(queueKey, list);
+    });
+  }
+
+  private nextPage(token: string, page: Page): DecisionTask {
+    const decoded = pageTokens.decode(token);
+    const match = /^task:(.+):([fr])$/.exec(decoded.kind);
+    const key = match && this.byToken.get(match[1]!);
+    const e = key ? this.store.executions.get(key) : undefined;
+    if (!match || !e) throw fault.validation('The nextPageToken is not valid for this request');
+    const upTo = e.events.slice(0, e.decision.startedEventId);
+    const events = match[2] === 'r' ? upTo.reverse() : upTo;
+    const size = page.maximumPageSize || DEFAULT_PAGE;
+    const next = decoded.offset + size;
+    return defined({
+      taskToken: match[1], startedEventId: e.decision.startedEventId, workflowExecution: { workflowId: e.workflowId, runId: e.runId },
+      workflowType: e.type, events: events.slice(decoded.offset, next), previousStartedEventId: e.previousStartedEventId,
+      nextPageToken: next < events.length ? pageTokens.encode(decoded.kind, next) : undefined,
+    });
+  }
+
+  respondDecisionTaskCompleted(input: RespondDecisionTaskCompletedInput): void {
+    const dev = this.store.dev;
+    const key = this.byToken.get(input.taskToken);
+    const e = key ? this.store.executions.get(key) : undefined;
+    if (e && e.status !== 'OPEN' && e.decision.token === input.taskToken && dev.has('late-decision-accepted')) {
+      this.events.add(e, 'DecisionTaskCompleted', { executionContext: input.executionContext, scheduledEventId: 0, startedEventId: 0 });
+      return;
+    }
+    if (!e || e.status !== 'OPEN' || e.decision.token !== input.taskToken) throw fault.unknownTaskToken();
+    const decisions = input.decisions ?? [];
+    for (const [i, d] of decisions.entries()) {
+      const attributesMember = `${lowerFirst(d.decisionType)}DecisionAttributes` as keyof Decision;
+      const optional = d.decisionType === 'CompleteWorkflowExecution' || d.decisionType === 'CancelWorkflowExecution'
+        || d.decisionType === 'FailWorkflowExecution' || d.decisionType === 'ContinueAsNewWorkflowExecution';
+      if (!SUPPORTED_DECISIONS.has(d.decisionType)) throw fault.notImplemented(`The ${d.decisionType} decision`);
+      if (!optional && d[attributesMember] === undefined) {
+        throw fault.validation(`1 validation error detected: Value null at 'decisions.${i + 1}.member.${attributesMember}' failed to satisfy constraint: Member must not be null`);
+      }
+    }
+    this.byToken.delete(input.taskToken);
+    const unseen = e.pendingChange;
+    e.decision.state = 'completing';
+    e.pendingChange = false;
+    e.latestExecutionContext = input.executionContext ?? e.latestExecutionContext;
+    const completedId = this.events.add(e, 'DecisionTaskCompleted', {
+      executionContext: input.executionContext, scheduledEventId: e.decision.scheduledEventId, startedEventId: e.decision.startedEventId,
+    });
+    e.pendingChange = unseen;
+    for (const d of decisions) {
+      if (e.status !== 'OPEN') break;
+      this.effects.apply(e, d, completedId, unseen);
+    }
+    if (e.status === 'OPEN') {
+      const again = e.pendingChange;
+      e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0 };
+      if (dev.has('cancel-flag-cleared-by-decision')) e.cancelRequested = false;
+      if (again) this.schedule(e);
+    }
+    const held = e.heldTermination;
+    if (held && e.status === 'OPEN') {
+      delete e.heldTermination;
+      this.effects.terminate(e, held);
+    }
+  }
+
+  /** Answers every waiting poll with no task. */
+  shutdown(): void {
+    for (const list of this.waiters.values()) {
+      for (const w of list.splice(0)) {
+        clearTimeout(w.timer);
+        w.resolve({ ...NO_TASK });
+      }
+    }
+  }
+}

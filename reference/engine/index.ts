@@ -1,0 +1,103 @@
+/**
+ * The reference's engine: domains, workflow types, executions, their histories and decision
+ * tasks, in memory. Every operation takes an input already validated against its schema and
+ * answers its output shape (schemas/operations.json). The parts, one concern each:
+ *
+ *   model.ts       the records, their keys, page tokens, the lookups all parts make
+ *   history.ts     adding events, and what an event sets off
+ *   registry.ts    domains and workflow types
+ *   executions.ts  the lifecycle: start, cancel, terminate, child policies, what decisions do
+ *   decisions.ts   decision tasks: scheduling, long polls, paging, completion
+ *   visibility.ts  describe, history, list and count, with the visibility lag of a timing mode
+ */
+import type { OperationMap, OperationName } from '../../src/generated/operations.ts';
+import { Deviations } from '../deviations.ts';
+import { DecisionTasks } from './decisions.ts';
+import { Executions } from './executions.ts';
+import { Histories } from './history.ts';
+import { Store, type TimingModes } from './model.ts';
+import { Registry } from './registry.ts';
+import { Visibility } from './visibility.ts';
+
+export type { TimingModes };
+
+export interface EngineOptions {
+  /** How long PollForDecisionTask waits for a task before answering with none (AWS: 60 s). */
+  pollTimeoutMs?: number;
+  /** Region and account in ARNs. */
+  region?: string;
+  accountId?: string;
+  /** Milliseconds since the epoch; tests of retention replace it. */
+  now?: () => number;
+  timing?: TimingModes;
+  /** Deviations from the contract, switched on to prove the battery catches them (deviations.ts). */
+  deviations?: Deviations;
+}
+
+/** An operation of the engine: its input and output typed by the operation map. */
+export type Operation<N extends OperationName> = (input: OperationMap[N]['input']) => OperationMap[N]['output'] | Promise<OperationMap[N]['output']>;
+
+export class Engine {
+  readonly registry: Registry;
+  readonly executions: Executions;
+  readonly decisions: DecisionTasks;
+  readonly visibility: Visibility;
+  /** Every operation the reference serves, by name. */
+  readonly operations: { [N in OperationName]: Operation<N> };
+
+  constructor(options: EngineOptions = {}) {
+    const timing = { visibilityLagMs: 0, childStartDelayMs: 0, childPolicyDelayMs: 0, ...options.timing };
+    const store = new Store(options.deviations ?? new Deviations(), options.now ?? Date.now);
+    this.registry = new Registry(store, options.region ?? 'us-east-1', options.accountId ?? '000000000000');
+    this.visibility = new Visibility(store, timing.visibilityLagMs);
+    const events = new Histories(store, { wake: (e) => this.decisions.wake(e), changed: (e) => this.visibility.changed(e) });
+    this.decisions = new DecisionTasks(store, events, options.pollTimeoutMs ?? 60_000);
+    this.executions = new Executions(store, events, this.decisions, timing);
+    this.decisions.effects = this.executions;
+    const { registry: r, executions: x, decisions: d, visibility: v } = this;
+    this.operations = {
+      RegisterDomain: (i) => r.registerDomain(i),
+      DescribeDomain: (i) => r.describeDomain(i),
+      DeprecateDomain: (i) => r.deprecateDomain(i),
+      UndeprecateDomain: (i) => r.undeprecateDomain(i),
+      ListDomains: (i) => r.listDomains(i),
+      RegisterWorkflowType: (i) => r.registerWorkflowType(i),
+      DescribeWorkflowType: (i) => r.describeWorkflowType(i),
+      ListWorkflowTypes: (i) => r.listWorkflowTypes(i),
+      StartWorkflowExecution: (i) => x.startWorkflowExecution(i),
+      PollForDecisionTask: (i) => d.pollForDecisionTask(i),
+      RespondDecisionTaskCompleted: (i) => d.respondDecisionTaskCompleted(i),
+      RequestCancelWorkflowExecution: (i) => x.requestCancelWorkflowExecution(i),
+      TerminateWorkflowExecution: (i) => x.terminateWorkflowExecution(i),
+      DescribeWorkflowExecution: (i) => v.describeWorkflowExecution(i),
+      GetWorkflowExecutionHistory: (i) => v.getWorkflowExecutionHistory(i),
+      ListOpenWorkflowExecutions: (i) => v.listOpenWorkflowExecutions(i),
+      ListClosedWorkflowExecutions: (i) => v.listClosedWorkflowExecutions(i),
+      CountOpenWorkflowExecutions: (i) => v.countOpenWorkflowExecutions(i),
+      CountClosedWorkflowExecutions: (i) => v.countClosedWorkflowExecutions(i),
+    };
+  }
+
+  get region(): string {
+    return this.registry.region;
+  }
+
+  get accountId(): string {
+    return this.registry.accountId;
+  }
+
+  domainArn(name: string): string {
+    return this.registry.domainArn(name);
+  }
+
+  /** Throws the fault the two operations would for this target; for the access-checked-after-lookup deviation. */
+  lookUpTarget(domain: string, workflowId: string, runId?: string): void {
+    this.executions.lookUpTarget(domain, workflowId, runId);
+  }
+
+  /** Answers every waiting poll with no task and cancels deferred work, so that the server can close at once. */
+  shutdown(): void {
+    this.executions.shutdown();
+    this.decisions.shutdown();
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The reference's state, shared by the parts of its engine: the records it keeps, the keys it
+ * files them under, the one page-token codec, and the lookups every part needs. No behaviour of
+ * an operation lives here.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ChildPolicy, CloseStatus, HistoryEvent, StartWorkflowExecutionInput, TerminateWorkflowExecutionInput, WorkflowType } from '../../src/generated/types.ts';
+import type { Deviations } from '../deviations.ts';
+import { fault, SwfFault } from '../faults.ts';
+
+export type Attributes = Record<string, unknown>;
+export type ExecutionRef = { workflowId: string; runId: string };
+
+export interface Domain {
+  name: string;
+  description?: string;
+  retentionDays: string;
+  status: 'REGISTERED' | 'DEPRECATED';
+}
+
+export interface TypeRecord {
+  domain: string;
+  type: WorkflowType;
+  description?: string;
+  status: 'REGISTERED' | 'DEPRECATED';
+  creationDate: number;
+  defaults: {
+    taskStartToCloseTimeout?: string;
+    executionStartToCloseTimeout?: string;
+    taskList?: string;
+    taskPriority?: string;
+    childPolicy?: ChildPolicy;
+  };
+}
+
+/** An execution's configuration: what it was started with over its type's defaults. */
+export interface ExecutionConfig {
+  childPolicy: ChildPolicy;
+  taskList: string;
+  taskStartToCloseTimeout: string;
+  executionStartToCloseTimeout: string;
+  taskPriority?: string;
+}
+
+/** The members Start, StartChild and ContinueAsNew share for an execution's configuration. */
+export type ConfigGiven = Pick<StartWorkflowExecutionInput, 'childPolicy' | 'taskList' | 'taskPriority' | 'executionStartToCloseTimeout' | 'taskStartToCloseTimeout'>;
+
+export interface Execution {
+  key: string;
+  domain: string;
+  workflowId: string;
+  runId: string;
+  type: WorkflowType;
+  startTimestamp: number;
+  closeTimestamp?: number;
+  status: 'OPEN' | 'CLOSED';
+  closeStatus?: CloseStatus;
+  cancelRequested: boolean;
+  tagList: string[];
+  parent?: ExecutionRef & { initiatedEventId: number };
+  /** The id of ChildWorkflowExecutionStarted in the parent's history. */
+  parentStartedEventId?: number;
+  config: ExecutionConfig;
+  events: HistoryEvent[];
+  decision: { state: 'none' | 'scheduled' | 'started' | 'completing'; scheduledEventId: number; startedEventId: number; token?: string };
+  /** Events the decider has not seen arrived while its task was out: schedule another after it. */
+  pendingChange: boolean;
+  previousStartedEventId: number;
+  children: Set<string>;
+  latestExecutionContext?: string;
+  /** With a visibility lag: the states the visibility operations show, each from when it was taken. */
+  seen?: VisibleState[];
+  /** Deviation terminate-waits-for-decider: a termination held until the decider answers. */
+  heldTermination?: TerminateWorkflowExecutionInput;
+}
+
+/** What DescribeWorkflowExecution, List* and Count* show of an execution. */
+export interface VisibleState {
+  at: number;
+  status: Execution['status'];
+  closeStatus?: CloseStatus;
+  closeTimestamp?: number;
+  cancelRequested: boolean;
+  decisionOpen: boolean;
+  openChildren: number;
+}
+
+/** Lag the contract allows (CONTRACT-NOTES, Consistency and timing), for the suite's own tests; all 0 by default. */
+export interface TimingModes {
+  visibilityLagMs?: number;
+  childStartDelayMs?: number;
+  childPolicyDelayMs?: number;
+}
+
+export const DEFAULT_PAGE = 1000;
+export const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);
+export const newRunId = () => randomBytes(32).toString('base64');
+export const newToken = () => randomBytes(48).toString('base64');
+
+/** The object without its undefined members: absent, not null, on the wire. */
+export function defined<T extends Attributes>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The keys records are filed under. */
+export const keys = {
+  execution: (domain: string, workflowId: string, runId: string) => `${domain}|${workflowId}|${runId}`,
+  /** At most one execution of a workflowId is open in a domain (documented). */
+  workflow: (domain: string, workflowId: string) => `${domain}|${workflowId}`,
+  type: (domain: string, t: WorkflowType) => `${domain}|${t.name}|${t.version}`,
+  taskList: (domain: string, taskList: string) => `${domain}|${taskList}`,
+};
+
+/** Page tokens, one codec for every paged answer: what was paged (`kind`) and where the next page starts. */
+export const pageTokens = {
+  encode: (kind: string, offset: number) => Buffer.from(JSON.stringify({ k: kind, o: offset })).toString('base64url'),
+  decode(token: string): { kind: string; offset: number } {
+    try {
+      const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { k?: unknown; o?: unknown };
+      if (typeof t.k === 'string' && Number.isInteger(t.o) && (t.o as number) >= 0) return { kind: t.k, offset: t.o as number };
+    } catch { /* answered below */ }
+    throw fault.validation('The nextPageToken is not valid for this request');
+  },
+};
+
+export function paginate<T>(items: T[], kind: string, input: { nextPageToken?: string; maximumPageSize?: number }): { page: T[]; nextPageToken?: string } {
+  let start = 0;
+  if (input.nextPageToken) {
+    const token = pageTokens.decode(input.nextPageToken);
+    if (token.kind !== kind) throw fault.validation('The nextPageToken is not valid for this request');
+    start = token.offset;
+  }
+  const size = input.maximumPageSize || DEFAULT_PAGE;
+  const page = items.slice(start, start + size);
+  return start + size < items.length ? { page, nextPageToken: pageTokens.encode(kind, start + size) } : { page };
+}
+
+/** The records, and the lookups every part of the engine makes. */
+export class Store {
+  readonly domains = new Map<string, Domain>();
+  readonly types = new Map<string, TypeRecord>();
+  readonly executions = new Map<string, Execution>();
+  /** The open execution's key by keys.workflow. */
+  readonly openByWorkflowId = new Map<string, string>();
+
+  constructor(readonly dev: Deviations, private readonly now: () => number) {}
+
+  /** Milliseconds since the epoch. */
+  nowMs(): number {
+    return this.now();
+  }
+
+  /** The time on the wire: epoch seconds. */
+  seconds(): number {
+    if (this.dev.has('timestamps-in-milliseconds')) return Math.round(this.now());
+    return Math.round(this.now()) / 1000;
+  }
+
+  domain(name: string): Domain {
+    const d = this.domains.get(name);
+    if (!d) throw fault.unknownDomain(name);
+    return d;
+  }
+
+  /** A domain new executions and types may be added to. */
+  registeredDomain(name: string): Domain {
+    const d = this.domain(name);
+    if (d.status === 'DEPRECATED') throw new SwfFault('UnknownResourceFault', `Domain is deprecated: ${name}`);
+    return d;
+  }
+
+  typeRecord(domain: string, t: WorkflowType): TypeRecord {
+    const rec = this.types.get(keys.type(domain, t));
+    if (!rec) throw fault.unknownType(t.name, t.version);
+    return rec;
+  }
+
+  execution(domain: string, ref: ExecutionRef): Execution | undefined {
+    return this.executions.get(keys.execution(domain, ref.workflowId, ref.runId));
+  }
+
+  /** Open, or closed and still within its domain's retention. */
+  visible(e: Execution): boolean {
+    if (e.status === 'OPEN') return true;
+    const days = this.domains.get(e.domain)?.retentionDays;
+    const keepSeconds = days && days !== 'NONE' ? Number(days) * 86_400 : 0;
+    return (e.closeTimestamp ?? 0) + keepSeconds > this.seconds();
+  }
+
+  /** Any visible run, for the visibility operations. */
+  anyRun(domain: string, ref: ExecutionRef): Execution {
+    this.domain(domain);
+    const e = this.execution(domain, ref);
+    if (!e || !this.visible(e)) throw fault.unknownExecutionWithRun(ref.workflowId, ref.runId);
+    return e;
+  }
+
+  openChildren(e: Execution): number {
+    return [...e.children].filter((k) => this.executions.get(k)?.status === 'OPEN').length;
+  }
+}

@@ -1,0 +1,105 @@
+/** Domains and workflow types: registered, described, deprecated and listed. */
+import type {
+  DescribeDomainInput, DescribeWorkflowTypeInput, DeprecateDomainInput, ListDomainsInput, ListWorkflowTypesInput,
+  RegisterDomainInput, RegisterWorkflowTypeInput, UndeprecateDomainInput,
+} from '../../src/generated/types.ts';
+import { SwfFault, fault } from '../faults.ts';
+import { defined, keys, paginate, type Attributes, type Domain, type Store, type TypeRecord } from './model.ts';
+
+const MAX_DOMAINS = 100;
+
+export class Registry {
+  constructor(private readonly store: Store, readonly region: string, readonly accountId: string) {}
+
+  domainArn(name: string): string {
+    return `arn:aws:swf:${this.region}:${this.accountId}:/domain/${name}`;
+  }
+
+  registerDomain(input: RegisterDomainInput): void {
+    const { domains } = this.store;
+    if (domains.has(input.name)) throw new SwfFault('DomainAlreadyExistsFault', input.name);
+    const days = input.workflowExecutionRetentionPeriodInDays;
+    if (days !== 'NONE' && !(/^\d+$/.test(days) && Number(days) <= 90)) {
+      throw fault.validation(`Retention period must be between 0 and 90 days, or NONE: ${days}`);
+    }
+    if (domains.size >= MAX_DOMAINS) throw new SwfFault('LimitExceededFault', `Number of domains exceeds the limit of ${MAX_DOMAINS}`);
+    domains.set(input.name, defined({ name: input.name, description: input.description, retentionDays: days, status: 'REGISTERED' as const }));
+  }
+
+  private domainInfo(d: Domain): Attributes {
+    return defined({ name: d.name, status: d.status, description: d.description, arn: this.domainArn(d.name) });
+  }
+
+  describeDomain(input: DescribeDomainInput): Attributes {
+    const d = this.store.domain(input.name);
+    return { domainInfo: this.domainInfo(d), configuration: { workflowExecutionRetentionPeriodInDays: d.retentionDays } };
+  }
+
+  deprecateDomain(input: DeprecateDomainInput): void {
+    const d = this.store.domain(input.name);
+    if (d.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', input.name);
+    d.status = 'DEPRECATED';
+  }
+
+  undeprecateDomain(input: UndeprecateDomainInput): void {
+    const d = this.store.domain(input.name);
+    if (d.status === 'REGISTERED') throw new SwfFault('DomainAlreadyExistsFault', input.name);
+    d.status = 'REGISTERED';
+  }
+
+  listDomains(input: ListDomainsInput): Attributes {
+    const all = [...this.store.domains.values()].filter((d) => d.status === input.registrationStatus).sort((a, b) => a.name.localeCompare(b.name));
+    if (input.reverseOrder) all.reverse();
+    const { page, nextPageToken } = paginate(all, 'domains', input);
+    return defined({ domainInfos: page.map((d) => this.domainInfo(d)), nextPageToken });
+  }
+
+  registerWorkflowType(input: RegisterWorkflowTypeInput): void {
+    this.store.registeredDomain(input.domain);
+    const key = keys.type(input.domain, input);
+    if (this.store.types.has(key)) throw new SwfFault('TypeAlreadyExistsFault', `WorkflowType=[name=${input.name}, version=${input.version}]`);
+    this.store.types.set(key, defined({
+      domain: input.domain,
+      type: { name: input.name, version: input.version },
+      description: input.description,
+      status: 'REGISTERED' as const,
+      creationDate: this.store.seconds(),
+      defaults: defined({
+        taskStartToCloseTimeout: input.defaultTaskStartToCloseTimeout,
+        executionStartToCloseTimeout: input.defaultExecutionStartToCloseTimeout,
+        taskList: input.defaultTaskList?.name,
+        taskPriority: input.defaultTaskPriority,
+        childPolicy: input.defaultChildPolicy,
+      }),
+    }));
+  }
+
+  private typeInfo(r: TypeRecord): Attributes {
+    return defined({ workflowType: r.type, status: r.status, description: r.description, creationDate: r.creationDate });
+  }
+
+  describeWorkflowType(input: DescribeWorkflowTypeInput): Attributes {
+    this.store.domain(input.domain);
+    const r = this.store.typeRecord(input.domain, input.workflowType);
+    return {
+      typeInfo: this.typeInfo(r),
+      configuration: defined({
+        defaultTaskStartToCloseTimeout: r.defaults.taskStartToCloseTimeout,
+        defaultExecutionStartToCloseTimeout: r.defaults.executionStartToCloseTimeout,
+        defaultTaskList: r.defaults.taskList ? { name: r.defaults.taskList } : undefined,
+        defaultTaskPriority: r.defaults.taskPriority,
+        defaultChildPolicy: r.defaults.childPolicy,
+      }),
+    };
+  }
+
+  listWorkflowTypes(input: ListWorkflowTypesInput): Attributes {
+    this.store.domain(input.domain);
+    const all = [...this.store.types.values()]
+      .filter((r) => r.domain === input.domain && r.status === input.registrationStatus && (!input.name || r.type.name === input.name))
+      .sort((a, b) => a.type.name.localeCompare(b.type.name) || a.type.version.localeCompare(b.type.version));
+    if (input.reverseOrder) all.reverse();
+    const { page, nextPageToken } = paginate(all, 'types', input);
+    return defined({ typeInfos: page.map((r) => this.typeInfo(r)), nextPageToken });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * What the visibility operations show: DescribeWorkflowExecution, GetWorkflowExecutionHistory,
+ * List* and Count*. With a visibility lag (a timing mode), each execution is shown as it was a
+ * lag ago, from snapshots taken whenever its state changed.
+ */
+import type {
+  CloseStatus, CountClosedWorkflowExecutionsInput, CountOpenWorkflowExecutionsInput, DescribeWorkflowExecutionInput,
+  GetWorkflowExecutionHistoryInput, History, ListClosedWorkflowExecutionsInput, ListOpenWorkflowExecutionsInput,
+  WorkflowExecutionCount, WorkflowExecutionDetail, WorkflowExecutionInfo, WorkflowExecutionInfos,
+} from '../../src/generated/types.ts';
+import { fault } from '../faults.ts';
+import { defined, paginate, type Execution, type Store, type VisibleState } from './model.ts';
+
+type View = Omit<VisibleState, 'at'>;
+
+interface Filters {
+  startTimeFilter?: { oldestDate: number; latestDate?: number };
+  closeTimeFilter?: { oldestDate: number; latestDate?: number };
+  executionFilter?: { workflowId: string };
+  typeFilter?: { name: string; version?: string };
+  tagFilter?: { tag: string };
+  closeStatusFilter?: { status: CloseStatus };
+}
+
+export class Visibility {
+  /** Executions changed by the operation under way; their visible state is taken once it ends. */
+  private readonly changedNow = new Set<Execution>();
+
+  constructor(private readonly store: Store, private readonly lagMs: number) {}
+
+  /**
+   * Every change of state adds an event; with a visibility lag, the execution's visible state is
+   * taken when the operation that changed it has ended (a microtask later, once it is whole).
+   */
+  changed(e: Execution): void {
+    if (!this.lagMs) return;
+    if (this.changedNow.size === 0) {
+      queueMicrotask(() => {
+        for (const c of this.changedNow) this.takeVisibleState(c);
+        this.changedNow.clear();
+      });
+    }
+    this.changedNow.add(e);
+  }
+
+  private current(e: Execution): View {
+    return {
+      status: e.status, closeStatus: e.closeStatus, closeTimestamp: e.closeTimestamp, cancelRequested: e.cancelRequested,
+      decisionOpen: e.decision.state !== 'none', openChildren: this.store.openChildren(e),
+    };
+  }
+
+  private takeVisibleState(e: Execution): void {
+    const at = this.store.nowMs();
+    const seen = (e.seen ??= []);
+    seen.push({ at, ...this.current(e) });
+    // Only the newest state older than the lag can still be shown, with the ones after it.
+    const shown = seen.findLastIndex((v) => v.at <= at - this.lagMs);
+    if (shown > 0) seen.splice(0, shown);
+  }
+
+  /** The execution as the visibility operations show it: as it was a lag ago, or as it is. */
+  private view(e: Execution): View | undefined {
+    if (!this.lagMs) return this.current(e);
+    const cutoff = this.store.nowMs() - this.lagMs;
+    return e.seen?.findLast((v) => v.at <= cutoff);
+  }
+
+  /** Describe names a run it cannot show yet by its first state, rather than calling it unknown. */
+  private firstSeen(e: Execution): View {
+    return e.seen?.[0] ?? { status: 'OPEN', cancelRequested: false, decisionOpen: true, openChildren: 0 };
+  }
+
+  private info(e: Execution, v = this.view(e) ?? this.firstSeen(e)): WorkflowExecutionInfo {
+    return defined({
+      execution: { workflowId: e.workflowId, runId: e.runId }, workflowType: e.type, startTimestamp: e.startTimestamp,
+      closeTimestamp: v.closeTimestamp, executionStatus: v.status, closeStatus: v.closeStatus,
+      parent: e.parent ? { workflowId: e.parent.workflowId, runId: e.parent.runId } : undefined,
+      tagList: e.tagList.length ? e.tagList : undefined, cancelRequested: v.cancelRequested,
+    });
+  }
+
+  describeWorkflowExecution(input: DescribeWorkflowExecutionInput): WorkflowExecutionDetail {
+    const e = this.store.anyRun(input.domain, input.execution);
+    const v = this.view(e) ?? this.firstSeen(e);
+    return defined({
+      executionInfo: this.info(e, v),
+      executionConfiguration: defined({
+        taskStartToCloseTimeout: e.config.taskStartToCloseTimeout, executionStartToCloseTimeout: e.config.executionStartToCloseTimeout,
+        taskList: { name: e.config.taskList }, taskPriority: e.config.taskPriority, childPolicy: e.config.childPolicy,
+      }),
+      openCounts: {
+        openActivityTasks: 0, openDecisionTasks: v.status === 'OPEN' && v.decisionOpen ? 1 : 0,
+        openTimers: 0, openChildWorkflowExecutions: v.status === 'OPEN' ? v.openChildren : 0, openLambdaFunctions: 0,
+      },
+      latestExecutionContext: e.latestExecutionContext,
+    });
+  }
+
+  getWorkflowExecutionHistory(input: GetWorkflowExecutionHistoryInput): History {
+    const e = this.store.anyRun(input.domain, input.execution);
+    const events = input.reverseOrder ? [...e.events].reverse() : e.events;
+    const { page, nextPageToken } = paginate(events, `history:${e.key}:${input.reverseOrder ? 'r' : 'f'}`, input);
+    return defined({ events: page, nextPageToken });
+  }
+
+  private filtered(domain: string, open: boolean, f: Filters): Execution[] {
+    this.store.domain(domain);
+    const exclusive = (['executionFilter', 'typeFilter', 'tagFilter', 'closeStatusFilter'] as const).filter((k) => f[k] !== undefined);
+    if (exclusive.length > 1) throw fault.validation(`Only one of executionFilter, typeFilter, tagFilter and closeStatusFilter may be given; got ${exclusive.join(', ')}`);
+    if (f.startTimeFilter && f.closeTimeFilter) throw fault.validation('Only one of startTimeFilter and closeTimeFilter may be given');
+    const inRange = (t: number | undefined, r?: { oldestDate: number; latestDate?: number }) =>
+      !r || (t !== undefined && t >= r.oldestDate && (r.latestDate === undefined || t <= r.latestDate));
+    const views = new Map<Execution, View>();
+    for (const e of this.store.executions.values()) {
+      const v = e.domain === domain ? this.view(e) : undefined;
+      if (v) views.set(e, v);
+    }
+    const stillOpen = (v: View) => v.status === 'OPEN' || (v.closeStatus === 'TERMINATED' && this.store.dev.has('terminate-still-counted-open'));
+    const list = [...views].filter(([e, v]) =>
+      (open ? stillOpen(v) : v.status === 'CLOSED' && this.store.visible(e))
+      && inRange(e.startTimestamp, f.startTimeFilter) && inRange(v.closeTimestamp, f.closeTimeFilter)
+      && (!f.executionFilter || e.workflowId === f.executionFilter.workflowId)
+      && (!f.typeFilter || (e.type.name === f.typeFilter.name && (!f.typeFilter.version || e.type.version === f.typeFilter.version)))
+      && (!f.tagFilter || e.tagList.includes(f.tagFilter.tag))
+      && (!f.closeStatusFilter || v.closeStatus === f.closeStatusFilter.status)).map(([e]) => e);
+    // Newest first by default (documented for the List operations).
+    const time = (e: Execution) => (open || !f.closeTimeFilter ? e.startTimestamp : views.get(e)?.closeTimestamp ?? 0);
+    return list.sort((a, b) => time(b) - time(a));
+  }
+
+  private listed(list: Execution[], input: { reverseOrder?: boolean; nextPageToken?: string; maximumPageSize?: number }, kind: string): WorkflowExecutionInfos {
+    if (input.reverseOrder) list.reverse();
+    const { page, nextPageToken } = paginate(list, kind, input);
+    return defined({ executionInfos: page.map((e) => this.info(e)), nextPageToken });
+  }
+
+  listOpenWorkflowExecutions(input: ListOpenWorkflowExecutionsInput): WorkflowExecutionInfos {
+    return this.listed(this.filtered(input.domain, true, input), input, 'open');
+  }
+
+  listClosedWorkflowExecutions(input: ListClosedWorkflowExecutionsInput): WorkflowExecutionInfos {
+    return this.listed(this.filtered(input.domain, false, input), input, 'closed');
+  }
+
+  countOpenWorkflowExecutions(input: CountOpenWorkflowExecutionsInput): WorkflowExecutionCount {
+    return { count: this.filtered(input.domain, true, input).length, truncated: false };
+  }
+
+  countClosedWorkflowExecutions(input: CountClosedWorkflowExecutionsInput): WorkflowExecutionCount {
+    return { count: this.filtered(input.domain, false, input).length, truncated: false };
+  }
+}
