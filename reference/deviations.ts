@@ -69,6 +69,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'fault-status-500', does: 'faults of the two operations are HTTP 500 instead of 400', breaks: ['fault.envelope.shape'] },
   { name: 'fault-bare-type', does: '__type carries the bare code, without its namespace', breaks: ['fault.envelope.namespace', 'fault.validation.envelope'] },
   { name: 'fault-no-error-type-header', does: 'faults carry no X-Amzn-ErrorType header', breaks: ['fault.envelope.error-type-header'] },
+  { name: 'fault-header-disagrees', does: 'the X-Amzn-ErrorType header names InternalFailure whatever __type says', breaks: ['fault.envelope.codes-agree'] },
   { name: 'unsigned-accepted', does: 'a request with no signature is served as the suite\'s principal', breaks: ['fault.auth.missing'] },
   { name: 'malformed-json-validation', does: 'a body that is not a JSON object is ValidationException, not SerializationException', breaks: ['fault.serialization.malformed-json'] },
   { name: 'unknown-operation-400-bare', does: 'an unknown operation is answered as InvalidAction', breaks: ['fault.unknown-operation'] },

@@ -68,7 +68,7 @@ function sendFault(res: ServerResponse, f: SwfFault, dev: Deviations, underTest 
     'Content-Type': 'application/x-amz-json-1.0',
     // The shape real AWS services use: the code, then where it is defined. SDKs keep what comes
     // before the ':' (spec fault.envelope.error-type-header, inferred).
-    ...(dev.has('fault-no-error-type-header') ? {} : { 'X-Amzn-ErrorType': `${f.code}:http://internal.amazon.com/coral/${namespace}/` }),
+    ...(dev.has('fault-no-error-type-header') ? {} : { 'X-Amzn-ErrorType': `${dev.has('fault-header-disagrees') ? 'InternalFailure' : f.code}:http://internal.amazon.com/coral/${namespace}/` }),
   }, bare ? JSON.stringify({ __type: f.code, message: f.message }) : f.body(),
   !(f.code === 'ValidationException' && dev.has('no-request-id-on-validation')));
 }

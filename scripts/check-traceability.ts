@@ -1,13 +1,27 @@
 /**
  * Fails when a clause of spec/ has neither a test nor a written reason why it cannot have one
- * (`untestable`), or when a suite file cites a clause spec/ does not have.
+ * (`untestable`), when a suite file cites a clause spec/ does not have, or when a cited clause's
+ * id is not written out in the suite file of its concern, so that `grep -rn <id> suites/` finds
+ * its tests.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../src/contract/paths.ts';
 import { collectBattery } from '../src/harness/collect.ts';
 
 const t = await collectBattery();
+const sourceOf = (file: string) => (existsSync(join(projectRoot, file)) ? readFileSync(join(projectRoot, file), 'utf8') : '');
+const unfindable = [...t.byClause].filter(([, tests]) => tests.length > 0).flatMap(([id, tests]) => {
+  const files = [...new Set(tests.map((x) => x.file))];
+  return files.some((f) => sourceOf(f).includes(`'${id}'`)) ? [] : [`clause ${id} is cited from ${files.join(', ')} but its id is not written there in quotes; write it out, not built from a template`];
+});
+const misplaced = t.tests.filter((x) => !x.clauses.some((c) => x.file === `suites/${c.split('.')[0]}.test.ts`))
+  .map((x) => `${x.file}:${x.line} cites ${x.clauses.join(', ')}, none of them of the file's concern (suites/<concern>.test.ts)`);
 const problems = [
   ...t.errors.map((e) => `suite file failed to load: ${e}`),
   ...t.uncovered.map((c) => `clause ${c.id} (spec/${c.file}) has no test and no "untestable" reason`),
+  ...unfindable,
+  ...misplaced,
 ];
 if (problems.length) {
   console.error(`traceability: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);

@@ -12,6 +12,11 @@ const policies = childPolicies();
 const other = (p: ChildPolicy, n = 1) => policies[(policies.indexOf(p) + n) % 3]!;
 type Source = 'type-default' | 'start' | 'request';
 const sources: Source[] = ['type-default', 'start', 'request'];
+const sourceClause: Record<Source, string> = {
+  'type-default': 'child-policy.source.type-default',
+  start: 'child-policy.source.start',
+  request: 'child-policy.source.request',
+};
 
 interface Outcome {
   parent: Run;
@@ -52,12 +57,12 @@ const effectClause: Record<ChildPolicy, string> = {
 
 describe.for(policies)('%s', (policy) => {
   for (const source of sources) {
-    it(`from the ${source}: it is the policy recorded on the parent's terminated event`, cites(`child-policy.source.${source}`), async ({ swf }) => {
+    it(`from the ${source}: it is the policy recorded on the parent's terminated event`, cites(sourceClause[source]), async ({ swf }) => {
       expect((await outcome(swf, policy, source)).recordedPolicy).toBe(policy);
     });
 
     // The effect judges the source too: a policy recorded from the source but not applied is wrong.
-    it(`from the ${source}: each open child is treated as ${policy} says`, cites(effectClause[policy], `child-policy.source.${source}`), async ({ swf }) => {
+    it(`from the ${source}: each open child is treated as ${policy} says`, cites(effectClause[policy], sourceClause[source]), async ({ swf }) => {
       const outcome_ = await outcome(swf, policy, source);
       // One wait per child for its event and for Describe to show it; under ABANDON nothing is to
       // come, so one read is judged.

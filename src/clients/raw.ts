@@ -94,7 +94,7 @@ export class RawClient {
       if (res.statusCode >= 300) {
         const envelope = (out.json && typeof out.json === 'object' ? out.json : {}) as Record<string, unknown>;
         const error: NonNullable<RawResponse['error']> = {};
-        const code = resolveErrorCode(responseHeaders['x-amzn-errortype'], envelope);
+        const code = resolveErrorCode(responseHeaders, envelope);
         if (code) error.code = code;
         if (typeof envelope.__type === 'string') error.type = envelope.__type;
         const message = envelope.message ?? envelope.Message;

@@ -1,4 +1,4 @@
-/** RequestCancelWorkflowExecution: the event, the state, the decision task (spec/request-cancel.yaml). */
+/** RequestCancelWorkflowExecution: the event, the state, the decision task (spec/cancel.yaml). */
 import { cites, expect, it } from '../src/harness/battery.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
 

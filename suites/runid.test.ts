@@ -1,4 +1,4 @@
-/** Which execution a request targets, for both operations (spec/run-id.yaml). */
+/** Which execution a request targets, for both operations (spec/runid.yaml). */
 import { describe } from 'vitest';
 import { cites, eventRecordedBy, expect, it, operationsUnderTest, type Run, type Scenario } from '../src/harness/battery.ts';
 import { expectFault, expectSuccess } from '../src/harness/wire.ts';

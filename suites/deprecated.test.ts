@@ -1,6 +1,6 @@
 /**
  * Both operations on executions started before their domain was deprecated
- * (spec/deprecated-domain.yaml). The suite's second domain is reused: undeprecated, given its
+ * (spec/deprecated.yaml). The suite's second domain is reused: undeprecated, given its
  * executions, deprecated again.
  */
 import { describe } from 'vitest';
