@@ -4,6 +4,7 @@
  */
 import { describe } from 'vitest';
 import type { RawResponse } from '../src/clients/raw.ts';
+import { messagePattern } from '../src/contract/messages.ts';
 import { bodyOf, boundaryCases, type BoundaryCase } from '../src/harness/boundaries.ts';
 import { cites, expect, it, operationsUnderTest, type Scenario } from '../src/harness/battery.ts';
 import { expectFault, expectReachedLookup, expectRejected } from '../src/harness/wire.ts';
@@ -24,13 +25,15 @@ function send(swf: Scenario, c: BoundaryCase): Promise<RawResponse> {
   return res;
 }
 
-const lengthMessage = (c: BoundaryCase) =>
-  new RegExp(`^\\d+ validation errors? detected: .*'${c.member}' failed to satisfy constraint: Member must have length ${c.bound?.keyword === 'maxLength' ? 'less' : 'greater'} than or equal to ${c.bound?.limit}`);
+// How the message starts is fault.validation.envelope's business; these judge the member's part.
+const lengthMessage = (c: BoundaryCase) => messagePattern('input.length.validation-exception', {
+  member: c.member, comparison: c.bound?.keyword === 'maxLength' ? 'less' : 'greater', limit: String(c.bound?.limit),
+});
 
 // The value set in any order: the order AWS prints is not recorded.
 const enumMessage = (c: BoundaryCase) => {
   const value = `(${(c.allowed ?? []).join('|')})`;
-  return new RegExp(`'${c.member}' failed to satisfy constraint: Member must satisfy enum value set: \\[${value}(, ${value}){${(c.allowed?.length ?? 1) - 1}}\\]`);
+  return messagePattern('input.child-policy.validation-exception', { member: c.member, values: new RegExp(`${value}(, ${value}){${(c.allowed?.length ?? 1) - 1}}`) });
 };
 
 describe.for(operationsUnderTest)('%s', (operation) => {
@@ -80,7 +83,7 @@ describe.for(operationsUnderTest)('%s', (operation) => {
   it('two violations in one request are counted in one message', cites('input.validation.counted'), async ({ swf }) => {
     const res = await swf.terminate({ domain: '', workflowId: '' });
     expectFault(res, 'ValidationException');
-    expect(res.error?.message ?? '(no message)').toMatch(/^2 validation errors detected: .+; .+/);
+    expect(res.error?.message ?? '(no message)').toMatch(new RegExp(`${messagePattern('fault.validation.envelope', { count: '2' }, 'start').source}.+; .+`));
   });
 
   it.for([':', '/', '|', 'arn'])('a workflowId with "%s" in it is looked up, not refused', cites('input.names.lookup-only'), async (part, { swf }) => {

@@ -10,6 +10,7 @@
  *   decisions.ts   decision tasks: scheduling, long polls, paging, completion
  *   visibility.ts  describe, history, list and count, with the visibility lag of a timing mode
  */
+import { LONG_POLL_MS } from '../../src/contract/protocol.ts';
 import type { OperationMap, OperationName } from '../../src/generated/operations.ts';
 import { Deviations } from '../deviations.ts';
 import { DecisionTasks } from './decisions.ts';
@@ -51,7 +52,7 @@ export class Engine {
     this.registry = new Registry(store, options.region ?? 'us-east-1', options.accountId ?? '000000000000');
     this.visibility = new Visibility(store, timing.visibilityLagMs);
     const events = new Histories(store, { wake: (e) => this.decisions.wake(e), changed: (e) => this.visibility.changed(e) });
-    this.decisions = new DecisionTasks(store, events, options.pollTimeoutMs ?? 60_000);
+    this.decisions = new DecisionTasks(store, events, options.pollTimeoutMs ?? LONG_POLL_MS);
     this.executions = new Executions(store, events, this.decisions, timing);
     this.decisions.effects = this.executions;
     const { registry: r, executions: x, decisions: d, visibility: v } = this;

@@ -1,6 +1,8 @@
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { testTimeoutMs } from '../contract/protocol.ts';
 import { spec } from '../contract/spec.ts';
+import { defaultConsistencyWindowMs } from '../harness/config.ts';
 import { clauseTag } from '../harness/clauses.ts';
 
 /**
@@ -17,8 +19,9 @@ export function batteryProject(): TestProjectInlineConfiguration {
       globalSetup: [fileURLToPath(new URL('./battery-setup.ts', import.meta.url))],
       // Each test's file:line goes into the report, as `list` prints it.
       includeTaskLocation: true,
-      testTimeout: 60_000,
-      hookTimeout: 60_000,
+      // The run's own window is known only at its start; `run` sets it then. This is the endpoint's.
+      testTimeout: testTimeoutMs(defaultConsistencyWindowMs.endpoint),
+      hookTimeout: testTimeoutMs(defaultConsistencyWindowMs.endpoint),
       // Every test works on executions of its own, so the tests of a file run side by side: a
       // distant endpoint costs latency, not throughput.
       sequence: { concurrent: true },

@@ -7,6 +7,7 @@ import { createVitest, type Vitest } from 'vitest/node';
 import { stringify } from 'yaml';
 import type { ExpectationsFile } from '../generated/types.ts';
 import { projectRoot } from '../contract/paths.ts';
+import { testTimeoutMs } from '../contract/protocol.ts';
 import { spec } from '../contract/spec.ts';
 import { clauseTag } from '../harness/clauses.ts';
 import { ConfigError, resolveSettings, type RunSettings } from '../harness/config.ts';
@@ -354,8 +355,7 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     config: resolve(projectRoot, 'vitest.config.ts'),
     project: ['battery'],
     watch: false,
-    // A test may wait out the consistency window a few times before it fails on what it saw.
-    testTimeout: Math.max(60_000, 3 * windowMs + 30_000),
+    testTimeout: testTimeoutMs(windowMs),
     reporters: reporters as never,
     ...(Object.keys(outputFile).length ? { outputFile } : {}),
     ...(opts.grep ? { testNamePattern: opts.grep } : {}),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { LONG_POLL_MS } from '../contract/protocol.ts';
 import { UnknownDeviationError } from '../../reference/deviations.ts';
 import { startReference, type ReferenceConfig } from '../../reference/server.ts';
 import { readConfigFile, readConfigText } from './config-file.ts';
@@ -12,7 +13,7 @@ export function serveCommand(program: Command): void {
     .option('--port <n>', 'port to listen on (0 picks a free one)', integerOption('--port', 0, 65535), 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--config <file>', 'reference options, JSON or YAML (schemas/reference-config.schema.json): auth, policy, throttling, latency; SWF_CONFORMANCE_REFERENCE_CONFIG may carry the same as JSON')
-    .option('--poll-timeout <ms>', 'how long PollForDecisionTask waits for a task', integerOption('--poll-timeout', 1, 70_000))
+    .option('--poll-timeout <ms>', 'how long PollForDecisionTask waits for a task', integerOption('--poll-timeout', 1, LONG_POLL_MS))
     .option('--latency <ms>', 'delay added before every answer', integerOption('--latency', 0, 60_000))
     .option('--throttling', 'token buckets per API, of AWS\'s sizes')
     .option('--deviate <name>', 'switch on a deviation from the contract, to see the battery catch it (repeatable; see swf-conformance deviations)', (v: string, prev: string[]) => [...prev, v], [] as string[])

@@ -3,7 +3,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { request as undiciRequest, Agent } from 'undici';
-import { TARGET_PREFIX } from '../contract/protocol.ts';
+import { CLIENT_TIMEOUT_MS, TARGET_PREFIX } from '../contract/protocol.ts';
 import { resolveErrorCode } from './errors.ts';
 
 
@@ -81,7 +81,7 @@ export class RawClient {
       const { host: _host, ...sendHeaders } = signed;
       const res = await undiciRequest(url, {
         method: 'POST', headers: sendHeaders, body, dispatcher: agent,
-        headersTimeout: this.options.timeoutMs ?? 70_000, bodyTimeout: this.options.timeoutMs ?? 70_000,
+        headersTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS, bodyTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS,
       });
       const text = await res.body.text();
       const responseHeaders: Record<string, string> = {};

@@ -1,2 +1,17 @@
 /** The awsJson1_0 X-Amz-Target prefix of the SWF service (the model's targetPrefix trait). */
 export const TARGET_PREFIX = 'SimpleWorkflowService.';
+
+/**
+ * How long SWF holds a PollForDecisionTask open before it answers with no task: 60 s (the
+ * PollForDecisionTask page, "long poll"). Every wait on the wire is bounded by it.
+ */
+export const LONG_POLL_MS = 60_000;
+
+/** How long a client waits for any answer: a long poll and a margin for the network. */
+export const CLIENT_TIMEOUT_MS = LONG_POLL_MS + 10_000;
+
+/**
+ * How long one battery test may take: one long poll, a few waits of the consistency window for
+ * reads the contract lets lag, and the rest of the scenario.
+ */
+export const testTimeoutMs = (consistencyWindowMs: number) => CLIENT_TIMEOUT_MS + 3 * consistencyWindowMs + 30_000;

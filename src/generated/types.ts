@@ -887,7 +887,7 @@ export interface ReferenceConfig {
    */
   accountId?: string;
   /**
-   * How long PollForDecisionTask waits for a task (AWS: 60000).
+   * How long PollForDecisionTask waits for a task (AWS: 60000, the most it may be).
    */
   pollTimeoutMs?: number;
   /**
@@ -976,6 +976,10 @@ export interface Clause {
    */
   sources: [SourceRef, ...SourceRef[]];
   notes?: string;
+  /**
+   * The wording the clause fixes, as a template: <name> is a value the test supplies (matched literally, or by the pattern the test gives), <count> a number, (s) an optional plural s. Tests match it as a pattern; the reference keeps its own copy of the wording.
+   */
+  message?: string;
   /**
    * Why no test can check this clause on any target.
    */

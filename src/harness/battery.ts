@@ -4,6 +4,7 @@
  */
 import { inject, test as base } from 'vitest';
 import { RawClient } from '../clients/raw.ts';
+import { CLIENT_TIMEOUT_MS } from '../contract/protocol.ts';
 import { sdkClient } from '../clients/sdk.ts';
 import { mainCredentials, restrictedCredentials } from './credentials.ts';
 import { redact, type RecordedExchange } from './exchanges.ts';
@@ -24,7 +25,7 @@ export const it = base.extend<{ swf: Scenario }>({
       if (recorded.length > KEEP_EXCHANGES) recorded.shift();
       task.meta.exchanges = [...recorded];
     };
-    const common = { endpoint: config.endpoint, region: config.region, onExchange, timeoutMs: 70_000 };
+    const common = { endpoint: config.endpoint, region: config.region, onExchange, timeoutMs: CLIENT_TIMEOUT_MS };
     const credentials = mainCredentials(config);
     const restricted = restrictedCredentials(config);
     const sdk = sdkClient({ endpoint: config.endpoint, region: config.region, credentials });

@@ -1,3 +1,4 @@
+import { CLIENT_TIMEOUT_MS } from '../contract/protocol.ts';
 import { childPolicies } from '../contract/constraints.ts';
 import type { ChildPolicy } from '../generated/types.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,7 +41,7 @@ export async function setupCall(raw: RawClient, request: RawRequest, delays = RE
     } catch (error) {
       // A request that timed out is not retried: the endpoint is there but does not answer.
       if (/timeout/i.test(`${(error as Error).name} ${(error as Error).message}`)) {
-        throw new TargetError(`the endpoint does not answer ${request.operation} within ${(raw.options.timeoutMs ?? 70_000) / 1000} s`);
+        throw new TargetError(`the endpoint does not answer ${request.operation} within ${(raw.options.timeoutMs ?? CLIENT_TIMEOUT_MS) / 1000} s`);
       }
       failure = { request: { method: 'POST', url: raw.options.endpoint, headers: { 'x-amz-target': `SimpleWorkflowService.${request.operation}` }, body: '' }, response: { error: (error as Error).message } };
     }
