@@ -102,7 +102,7 @@ it('nothing is appended afterwards: not by later requests, a late decider, or a 
   await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId });
   await swf.raw.send({ operation: 'RespondDecisionTaskCompleted', body: { taskToken: token, decisions: [] } });
   // A terminated execution's scheduled task is gone: the poll ends empty (a long poll: 60 s on AWS).
-  const polled = await swf.raw.call<{ taskToken?: string }>('PollForDecisionTask', { domain: swf.domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' });
+  const polled = await swf.poll(run);
   expect(polled.taskToken ?? '').toBe('');
   expect([await swf.history(run), await swf.history(out)]).toEqual(before);
 });

@@ -4,6 +4,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { request as undiciRequest, Agent } from 'undici';
 import { CLIENT_TIMEOUT_MS, TARGET_PREFIX } from '../contract/protocol.ts';
+import type { OperationMap, OperationName } from '../generated/operations.ts';
 import { resolveErrorCode } from './errors.ts';
 
 
@@ -110,13 +111,17 @@ export class RawClient {
     }
   }
 
-  /** Sends a valid request and returns the parsed output, throwing on any fault. */
-  async call<T = Record<string, unknown>>(operation: string, input: unknown): Promise<T> {
+  /**
+   * Sends a request the operation map types, and returns the answer's JSON, throwing on any
+   * fault. The answer is the target's, unchecked: the caller validates it against the
+   * operation's output schema before it trusts a member.
+   */
+  async call<N extends OperationName>(operation: N, input: OperationMap[N]['input']): Promise<unknown> {
     const res = await this.send({ operation, body: input });
     if (res.status !== 200) {
       throw new Error(`${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
     }
-    return (res.json ?? {}) as T;
+    return res.json ?? {};
   }
 }
 

@@ -167,7 +167,8 @@ export class Scenario {
     return { started, taskEvents: (task.events ?? []) as never };
   }
 
-  private async poll(run: Run, domain: string) {
+  /** One poll of the run's task list, read leniently: an empty poll answers no task. */
+  async poll(run: Run, domain = this.domain) {
     return this.shape('DecisionTask', await this.raw.call('PollForDecisionTask', { domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
   }
 

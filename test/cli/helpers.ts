@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { RawClient } from '../../src/clients/raw.ts';
+import { assertShape } from '../../src/contract/validators.ts';
 
 export const bin = fileURLToPath(new URL('../../bin/swf-conformance.js', import.meta.url));
 
@@ -64,10 +65,10 @@ export async function openExecutionsOf(url: string, prefix: string, domains = ['
   for (const domain of domains) {
     let nextPageToken: string | undefined;
     do {
-      const res = await raw.call<{ executionInfos: { execution: { workflowId: string; runId: string } }[]; nextPageToken?: string }>('ListOpenWorkflowExecutions', {
+      const res = assertShape('WorkflowExecutionInfos', await raw.call('ListOpenWorkflowExecutions', {
         domain, startTimeFilter: { oldestDate: 0 }, maximumPageSize: 1000, ...(nextPageToken ? { nextPageToken } : {}),
-      });
-      for (const i of res.executionInfos) if (i.execution.workflowId.startsWith(prefix)) open.push(`${i.execution.workflowId} ${i.execution.runId}`);
+      }));
+      for (const i of res.executionInfos ?? []) if (i.execution.workflowId.startsWith(prefix)) open.push(`${i.execution.workflowId} ${i.execution.runId}`);
       nextPageToken = res.nextPageToken;
     } while (nextPageToken);
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RawClient } from '../../src/clients/raw.ts';
+import { assertShape } from '../../src/contract/validators.ts';
 import { seedExample, seedOperations } from '../../src/contract/seed-examples.ts';
 import { runCli, startServe, stop } from './helpers.ts';
 
@@ -26,8 +27,8 @@ describe('swf-conformance serve', () => {
     await raw.send({ operation: 'RegisterWorkflowType', body: { domain: body.domain, name: 'seed', version: '1', defaultChildPolicy: 'TERMINATE', defaultTaskList: { name: 'seed' }, defaultExecutionStartToCloseTimeout: '3600', defaultTaskStartToCloseTimeout: '60' } });
     // Both pages use one workflowId: close whatever an earlier example left open.
     await raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: body.domain, workflowId: body.workflowId } });
-    const { runId } = await raw.call<{ runId: string }>('StartWorkflowExecution', { domain: body.domain, workflowId: body.workflowId, workflowType: { name: 'seed', version: '1' } });
-    const res = await raw.send({ operation, headers: example.request.headers, body: example.request.body.replace(body.runId, runId) });
+    const { runId } = assertShape('Run', await raw.call('StartWorkflowExecution', { domain: body.domain, workflowId: body.workflowId, workflowType: { name: 'seed', version: '1' } }));
+    const res = await raw.send({ operation, headers: example.request.headers, body: example.request.body.replace(body.runId, runId ?? '') });
     expect(res.status).toBe(example.response.status);
     expect(res.text).toBe(example.response.body);
     expect(res.headers['content-length']).toBe(example.response.headers['Content-Length']);
