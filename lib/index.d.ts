@@ -26,23 +26,16 @@ export interface ConformanceOptions {
   onOutput?: (text: string) => void;
 }
 
-export type ClauseStatus = 'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run' | 'not-selected';
+// The report's types, generated from schemas/conformance-report.schema.json (lib/report.d.ts).
+import type { ConformanceReport } from './report.js';
+export type { ClauseReport, ClauseStatus, CleanupSummary, ConformanceReport, Grade, RecordedExchange, TestReport, TestStatus, Verdict } from './report.js';
 
 export interface ConformanceResult {
   /** 0 conformant, 1 not conformant, 2 could not run or incomplete, 130/143 interrupted. */
   exitCode: number;
   conformant: boolean;
   /** conformance.json, when the run got as far as writing it (an incomplete run writes one too). */
-  report?: {
-    target: string;
-    verdict: 'conformant' | 'not-conformant' | 'incomplete';
-    conformant: boolean;
-    summary: Record<ClauseStatus | 'clauses' | 'tests', number>;
-    clauses: { id: string; grade: string; status: ClauseStatus; reason?: string; tests: unknown[] }[];
-    /** Why the run is incomplete; empty otherwise. */
-    errors: string[];
-    cleanup?: { executions: number; checked: number; terminated: number; left: number; ledger?: string };
-  };
+  report?: ConformanceReport;
   reportDir: string;
   stdout: string;
   /** The one-line reason when exitCode is 2, or the cleanup's lines after an interruption. */

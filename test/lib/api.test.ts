@@ -1,0 +1,30 @@
+/**
+ * The public API (package.json "exports": lib/): its types, checked by `tsc` over this file in
+ * `npm test`, and one real call whose report must match the schema the types come from.
+ */
+import { expect, expectTypeOf, test } from 'vitest';
+import { runConformance, type ClauseStatus, type ConformanceOptions, type ConformanceReport, type ConformanceResult, type Verdict } from '../../lib/index.js';
+import type { ConformanceReport as SourceReport } from '../../src/generated/types.ts';
+import { validatorForTitle } from '../../src/contract/validators.ts';
+
+test('the types: options in, the result and the report out', () => {
+  expectTypeOf(runConformance).parameter(0).toEqualTypeOf<ConformanceOptions | undefined>();
+  expectTypeOf(runConformance).returns.resolves.toEqualTypeOf<ConformanceResult>();
+  expectTypeOf<ConformanceResult['report']>().toEqualTypeOf<ConformanceReport | undefined>();
+  // The public report type is the one the project writes reports with.
+  expectTypeOf<ConformanceReport>().toEqualTypeOf<SourceReport>();
+  expectTypeOf<ConformanceReport['verdict']>().toEqualTypeOf<Verdict>();
+  expectTypeOf<Verdict>().toEqualTypeOf<'conformant' | 'not-conformant' | 'incomplete'>();
+  expectTypeOf<ClauseStatus>().toEqualTypeOf<'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run' | 'not-selected'>();
+  expectTypeOf<ConformanceOptions>().toHaveProperty('clauses').toEqualTypeOf<string[] | undefined>();
+  expectTypeOf<ConformanceOptions>().toHaveProperty('strict').toEqualTypeOf<boolean | undefined>();
+});
+
+test('runConformance() against the embedded reference returns a report that matches its schema', async () => {
+  const result = await runConformance({ clauses: ['wire.success.empty-body', 'fault.envelope.shape'] });
+  expect(result.exitCode, result.stderr).toBe(0);
+  expect(result.report?.verdict).toBe('conformant');
+  const valid = validatorForTitle('ConformanceReport');
+  expect(valid(result.report), JSON.stringify(valid.errors)).toBe(true);
+  expect(result.report?.clauses.find((c) => c.id === 'fault.envelope.shape')?.tests[0]?.line).toBeGreaterThan(0);
+}, 60_000);
