@@ -1,4 +1,4 @@
-import type { ConformanceReport } from './conformance.ts';
+import { statusesWorstFirst, type ConformanceReport } from './conformance.ts';
 import { verdictText } from './markdown.ts';
 
 /**
@@ -49,7 +49,7 @@ export function toHtml(r: ConformanceReport): string {
 <script id="report" type="application/json">${data}</script>
 <script>
 const report = JSON.parse(document.getElementById('report').textContent);
-const statuses = ['fail', 'unexpected-pass', 'advisory-fail', 'expected-fail', 'not-run', 'pass', 'not-selected'];
+const statuses = ${JSON.stringify(statusesWorstFirst)};
 const el = (tag, attrs = {}, ...children) => {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) k === 'class' ? (e.className = v) : e.setAttribute(k, v);
