@@ -27,6 +27,8 @@ if (!existsSync(modelPath)) {
 }
 const model = JSON.parse(readFileSync(modelPath, 'utf8')) as { shapes: Record<string, ModelShape> };
 const NS = 'com.amazonaws.swf#';
+interface ModelOperation { input?: { target: string }; output?: { target: string }; errors?: { target: string }[] }
+const modelOperation = (name: string) => model.shapes[NS + name]?.type === 'operation' ? (model.shapes[NS + name] as unknown as ModelOperation) : undefined;
 const shape = (name: string): ModelShape | undefined => model.shapes[name.startsWith(NS) || name.startsWith('smithy.api#') ? name : NS + name];
 
 /**
@@ -117,9 +119,28 @@ for (const [file, schema] of files) {
   }
 }
 
+// The operation map: each operation's input, output and modelled faults, as the model has them.
+const operationMap = JSON.parse(readFileSync(resolve(projectRoot, 'schemas/operations.json'), 'utf8')) as {
+  operations: Record<string, { input: string; output: string | null; errors: string[] }>;
+};
+const bare = (target: string | undefined) => (target === undefined || target === 'smithy.api#Unit' ? null : target.split('#').pop()!);
+let operationsCompared = 0;
+for (const [name, op] of Object.entries(operationMap.operations)) {
+  const model = modelOperation(name);
+  if (!model) {
+    problems.push(`operations.json: ${name} is not an operation of the model`);
+    continue;
+  }
+  operationsCompared += 1;
+  if (bare(model.input?.target) !== op.input) problems.push(`operations.json: ${name} input ${op.input}, model says ${bare(model.input?.target)}`);
+  if (bare(model.output?.target) !== op.output) problems.push(`operations.json: ${name} output ${op.output}, model says ${bare(model.output?.target)}`);
+  const faults = (model.errors ?? []).map((e) => bare(e.target)).sort();
+  if (JSON.stringify(faults) !== JSON.stringify([...op.errors].sort())) problems.push(`operations.json: ${name} errors ${op.errors.join(', ')}, model says ${faults.join(', ')}`);
+}
+
 for (const [i, p] of [...problems.entries()].reverse()) if (knownDifferences[p]) problems.splice(i, 1);
 if (problems.length) {
   console.error(`schemas/ disagrees with the model in ${problems.length} place(s):\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`schemas/ agrees with ${modelPath}: ${compared} member shapes compared`);
+console.log(`schemas/ agrees with ${modelPath}: ${compared} member shapes and ${operationsCompared} operations compared`);
