@@ -65,7 +65,8 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^node_modules/' },
     tsPreCompilationDeps: true,
-    // The project's TypeScript (7) is beyond what dependency-cruiser parses with; swc reads the sources.
+    // The project's TypeScript (7) has no JavaScript API for dependency-cruiser to parse with; swc
+    // reads the sources instead.
     parser: 'swc',
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js', '.d.ts'] },

@@ -1,7 +1,37 @@
 #!/usr/bin/env node
-// The project is TypeScript run as it is; tsx compiles it on load, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The CLI runs from the build (dist/, made by `npm run build` and by `npm ci`), so that nothing is
+// compiled when it starts. In a working copy whose sources are newer than the build, it runs
+// the TypeScript sources instead, through tsx, so that an edit is never answered by stale code.
+import { readdirSync, statSync } from 'node:fs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
-await import('../src/cli/main.ts');
+
+const root = new URL('../', import.meta.url);
+const built = new URL('dist/src/cli/main.js', root);
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = new URL(entry.name + (entry.isDirectory() ? '/' : ''), dir);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(path));
+    else if (entry.name.endsWith('.ts')) latest = Math.max(latest, statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+function buildIsCurrent() {
+  try {
+    const builtAt = statSync(built).mtimeMs;
+    return ['src/', 'reference/'].every((dir) => newest(new URL(dir, root)) <= builtAt);
+  } catch {
+    return false;
+  }
+}
+
+if (buildIsCurrent()) {
+  await import(built.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('src/cli/main.ts', root).href);
+}

@@ -41,6 +41,7 @@ cp "$(command -v node)" "$ref/usr/local/bin/node"
 mkdir -p "$ref/opt/swf-conformance"
 git ls-files -z | tar --null -T - -c | tar -x -C "$ref/opt/swf-conformance"
 cp -a node_modules "$ref/opt/swf-conformance/"
+[ -d dist ] && cp -a dist "$ref/opt/swf-conformance/"   # the build, so that serve starts without compiling
 tar -C "$ref" -c . | docker import \
   --change 'WORKDIR /opt/swf-conformance' \
   --change 'CMD ["/usr/local/bin/node", "bin/swf-conformance.js", "serve", "--host", "0.0.0.0", "--port", "8080"]' \

@@ -1,5 +1,6 @@
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../contract/paths.ts';
 import { testTimeoutMs } from '../contract/protocol.ts';
 import { spec } from '../contract/spec.ts';
 import { defaultConsistencyWindowMs } from '../harness/config.ts';
@@ -14,9 +15,10 @@ export function batteryProject(): TestProjectInlineConfiguration {
   return {
     test: {
       name: 'battery',
-      root: fileURLToPath(new URL('../../', import.meta.url)),
+      root: projectRoot,
       include: ['suites/**/*.test.ts'],
-      globalSetup: [fileURLToPath(new URL('./battery-setup.ts', import.meta.url))],
+      // Beside this module, as TypeScript or as the build's JavaScript.
+      globalSetup: [fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './battery-setup.ts' : './battery-setup.js', import.meta.url))],
       // Each test's file:line goes into the report, as `list` prints it.
       includeTaskLocation: true,
       // The run's own window is known only at its start; `run` sets it then. This is the endpoint's.

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { RawClient } from '../clients/raw.ts';
 import { isRegionName } from '../harness/config.ts';
@@ -12,18 +11,9 @@ import { UsageError } from './usage-error.ts';
  * then removes the ledger. Exit 0 when nothing is left, 1 when some could not be terminated (the
  * ledger is kept), 2 for bad input.
  */
-export function cleanupCommand(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('cleanup')
-    .description('terminate the executions an interrupted run left open, from its ledger')
-    .requiredOption('--ledger <file>', 'the ledger the interrupted run named')
-    .option('--endpoint <url>', 'the endpoint to use instead of the one the ledger names')
-    .option('--region <name>', 'the region to use instead of the one the ledger names')
-    .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
-    .action(async (opts: { ledger: string; endpoint?: string; region?: string; profile?: string }) => setExit(await cleanup(opts)));
-}
+export interface CleanupOptions { ledger: string; endpoint?: string; region?: string; profile?: string }
 
-async function cleanup(opts: { ledger: string; endpoint?: string; region?: string; profile?: string }): Promise<number> {
+export async function cleanup(opts: CleanupOptions): Promise<number> {
   let opened: ReturnType<typeof Ledger.open>;
   try {
     opened = Ledger.open(opts.ledger);

@@ -1,21 +1,14 @@
-import type { Command } from 'commander';
 import { deviationCatalogue } from '../../reference/deviations.ts';
 import { spec } from '../contract/spec.ts';
 
 /** `swf-conformance deviations`: the reference's catalogue of wrong behaviours, each with the clauses it breaks. */
-export function deviationsCommand(program: Command): void {
-  program
-    .command('deviations')
-    .description('list the deviations the reference can be switched into (serve --deviate NAME), with the clauses each breaks')
-    .option('--json', 'print the same as JSON')
-    .action((opts: { json?: boolean }) => {
-      const { byId } = spec();
-      const rows = deviationCatalogue.map((d) => ({ ...d, grades: d.breaks.map((id) => byId.get(id)?.grade ?? 'unknown') }));
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ deviations: rows }, null, 2)}\n`);
-        return;
-      }
-      for (const d of rows) console.log(`${d.name.padEnd(38)} ${d.breaks.map((id, i) => `${id} (${d.grades[i]})`).join(', ')}\n${''.padEnd(38)} ${d.does}`);
-      console.log(`\n${rows.length} deviations`);
-    });
+export async function deviations(opts: { json?: boolean }): Promise<void> {
+  const { byId } = spec();
+  const rows = deviationCatalogue.map((d) => ({ ...d, grades: d.breaks.map((id) => byId.get(id)?.grade ?? 'unknown') }));
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ deviations: rows }, null, 2)}\n`);
+    return;
+  }
+  for (const d of rows) console.log(`${d.name.padEnd(38)} ${d.breaks.map((id, i) => `${id} (${d.grades[i]})`).join(', ')}\n${''.padEnd(38)} ${d.does}`);
+  console.log(`\n${rows.length} deviations`);
 }

@@ -1,25 +1,20 @@
 import { Command, CommanderError } from 'commander';
-import { cleanupCommand } from './cleanup.ts';
-import { deviationsCommand } from './deviations.ts';
-import { listCommand } from './list.ts';
-import { runCommand } from './run.ts';
-import { serveCommand } from './serve.ts';
+import { readFileSync } from 'node:fs';
+import { projectRoot } from '../contract/paths.ts';
+import { addCommands } from './commands.ts';
 import { UsageError } from './usage-error.ts';
 
 export const EXIT = { conformant: 0, notConformant: 1, couldNotRun: 2 } as const;
 
 const program = new Command('swf-conformance')
   .description('Contract-conformance suite for Amazon SWF RequestCancelWorkflowExecution and TerminateWorkflowExecution')
+  .version((JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { version: string }).version, '-V, --version', 'print the version')
   .exitOverride()
   // One line that names the problem: commander's first line, without its help text after it.
   .configureOutput({ outputError: (text, write) => write(`swf-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
 
 let exitCode: number = EXIT.conformant;
-runCommand(program, (code) => { exitCode = code; });
-serveCommand(program);
-listCommand(program);
-cleanupCommand(program, (code) => { exitCode = code; });
-deviationsCommand(program);
+addCommands(program, (code) => { exitCode = code; });
 
 try {
   await program.parseAsync(process.argv);

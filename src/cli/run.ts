@@ -1,9 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Command } from 'commander';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { createVitest, type Vitest } from 'vitest/node';
+import type { Vitest } from 'vitest/node';
 import { stringify } from 'yaml';
 import type { ExpectationsFile } from '../generated/types.ts';
 import { projectRoot } from '../contract/paths.ts';
@@ -22,8 +20,7 @@ import { ResultsReporter } from '../report/results.ts';
 import { writeReport } from '../report/write.ts';
 import { readConfigFile } from './config-file.ts';
 import { checkReachable } from './preflight.ts';
-import { integerOption, secondsOption } from './options.ts';
-import { ContainerError, containerTarget, presets, startContainer, type ContainerOptions } from '../targets/container.ts';
+import { presets, type ContainerOptions } from '../targets/presets.ts';
 import { Interrupts, withoutNewListeners } from './interrupts.ts';
 import { checkTagExpressions, collectSelection } from './selection.ts';
 import { UsageError } from './usage-error.ts';
@@ -51,35 +48,7 @@ export interface RunOptions {
   consistencyWindow?: number;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 const extraReporters = new Set(['junit', 'json', 'verbose', 'dot', 'tap', 'tap-flat', 'default']);
-
-export function runCommand(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('run')
-    .description('run the battery against the embedded reference (default) or an endpoint, and write the conformance report')
-    .option('--endpoint <url>', 'SWF endpoint to check (default: AWS_ENDPOINT_URL_SWF, else the embedded reference)')
-    .option('--region <name>', 'AWS region (default: AWS_REGION, else us-east-1)')
-    .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
-    .option('--domain <name>', 'the domain the suite reuses (default: swf-conformance)')
-    .option('--grep <pattern>', 'run only tests whose name matches this regular expression')
-    .option('--clause <id>', 'run only the tests of this clause (repeatable)', collect, [])
-    .option('--tags <expr>', 'run only tests matching this tag expression: a grade, a concern or clause:<id>, with && || ! (repeatable)', collect, [])
-    .option('--strict', 'failures of inferred clauses fail the run')
-    .option('--expect <file>', 'expectation file: known failures of the implementation under test')
-    .option('--strict-expectations', 'an unexpected pass fails the run')
-    .option('--update-expectations <file>', 'write an expectation file from this run\'s failures')
-    .option('--report <dir>', 'where the reports go', './swf-conformance-report')
-    .option('--reporter <name>', 'add a vitest reporter (junit, json, verbose, dot, tap); file output goes in the report folder (repeatable)', collect, [])
-    .option('--image <name>', 'start this emulator image with testcontainers and run against it (needs a Docker engine)')
-    .option('--preset <name>', `a known emulator image and its settings: ${Object.keys(presets).join(', ')}`)
-    .option('--port <n>', 'the emulator\'s port inside the container (default: the preset\'s, else 5000)', integerOption('--port', 1, 65535))
-    .option('--env <K=V>', 'an environment variable for the container (repeatable)', collect, [])
-    .option('--wait-path <path>', 'an HTTP path that answers once the emulator is ready (default: any HTTP answer)')
-    .option('--consistency-window <seconds>', 'how long a read the contract lets lag is retried (default: 30 for an endpoint, 2 for the embedded reference)', secondsOption('--consistency-window', 0, 600))
-    .option('--startup-timeout <s>', 'seconds to wait for the emulator to become ready', integerOption('--startup-timeout', 1, 3600), 60)
-    .action(async (opts: RunOptions) => setExit(await run(opts)));
-}
 
 interface Plan { settings: RunSettings; expectations?: { file: string; content: ExpectationsFile }; tagsFilter: string[] }
 
@@ -172,7 +141,8 @@ function containerOptions(opts: RunOptions, settings: RunSettings): { spec: Cont
   };
 }
 
-async function run(opts: RunOptions): Promise<number> {
+/** `swf-conformance run`: the whole run, from the options to the exit code. */
+export async function run(opts: RunOptions): Promise<number> {
   const plan = validate(opts);
   const interrupts = new Interrupts();
   interrupts.install();
@@ -200,6 +170,8 @@ async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupt
   if (container) {
     const { spec: containerSpec, principals } = container;
     console.log(`swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`);
+    // Loaded only for a container: testcontainers is slow to load.
+    const { ContainerError, containerTarget, startContainer } = await import('../targets/container.ts');
     const starting = startContainer(containerSpec);
     let running;
     try {
@@ -238,6 +210,7 @@ async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupt
 
 /** The default credential chain must give credentials before a run against a target that does not make its own. */
 async function checkCredentials(endpoint: string, settings: RunSettings): Promise<void> {
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   try {
     await fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
   } catch (error) {
@@ -350,6 +323,7 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     if (r === 'json') outputFile.json = resolve(reportDir, 'vitest-results.json');
   }
   const stderr = new Writable({ write: (chunk, _encoding, done) => { log.push(String(chunk)); done(); } });
+  const { createVitest } = await import('vitest/node');
   return createVitest('test', {
     root: projectRoot,
     config: resolve(projectRoot, 'vitest.config.ts'),

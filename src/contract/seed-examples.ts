@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fixturesDir } from './paths.ts';
 import { operationsUnderTest, type OperationUnderTest } from '../generated/operations.ts';
 
 /** One example request and response from an operation's API reference page (fixtures/seed/). */
@@ -11,7 +11,7 @@ export interface SeedExample {
 }
 
 export function seedExample(operation: SeedExample['operation']): SeedExample {
-  const file = fileURLToPath(new URL(`../../fixtures/seed/${operation}.json`, import.meta.url));
+  const file = `${fixturesDir}seed/${operation}.json`;
   return JSON.parse(readFileSync(file, 'utf8')) as SeedExample;
 }
 

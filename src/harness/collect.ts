@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
+import { join } from 'node:path';
+import { projectRoot } from '../contract/paths.ts';
 import { spec, type SpecClause } from '../contract/spec.ts';
 
 export interface CollectedTest {
@@ -22,12 +23,11 @@ export interface Traceability {
   errors: string[];
 }
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Collects the battery's tests without running them, and maps them to the clauses they cite. */
 export async function collectBattery(): Promise<Traceability> {
   const vitest = await createVitest('test', {
-    root, config: fileURLToPath(new URL('../../vitest.config.ts', import.meta.url)), project: ['battery'], watch: false, includeTaskLocation: true,
+    root: projectRoot, config: join(projectRoot, 'vitest.config.ts'), project: ['battery'], watch: false, includeTaskLocation: true,
   }, {}, { stdout: devNull(), stderr: devNull() } as never);
   try {
     const { testModules } = await vitest.collect();

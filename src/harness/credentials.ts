@@ -1,8 +1,11 @@
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { BatteryConfig, StaticCredentials } from './config.ts';
 
 export type CredentialSource = () => Promise<AwsCredentialIdentity>;
+
+// The credential providers are loaded when a chain is first needed: a run against a target that
+// made its own credentials never needs them.
+const providers = () => import('@aws-sdk/credential-providers');
 
 /** The main principal's credentials: fixed ones, or the default chain (AWS_PROFILE, the key variables, ...). */
 export function mainCredentials(config: Pick<BatteryConfig, 'credentials' | 'profile'>): CredentialSource {
@@ -10,15 +13,25 @@ export function mainCredentials(config: Pick<BatteryConfig, 'credentials' | 'pro
     const c = config.credentials;
     return async () => c;
   }
-  const chain = fromNodeProviderChain(config.profile ? { profile: config.profile } : {});
-  return () => chain();
+  let chain: Promise<CredentialSource> | undefined;
+  return async () => {
+    chain ??= providers().then((p) => p.fromNodeProviderChain(config.profile ? { profile: config.profile } : {}));
+    return (await chain)();
+  };
 }
 
 /** The restricted principal's credentials, when configured. */
 export function restrictedCredentials(config: Pick<BatteryConfig, 'restricted'>): CredentialSource | undefined {
   const r = config.restricted;
   if (!r) return undefined;
-  if ('profile' in r) return fromIni({ profile: r.profile });
+  if ('profile' in r) {
+    let fromProfile: Promise<CredentialSource> | undefined;
+    const profile = r.profile;
+    return async () => {
+      fromProfile ??= providers().then((p) => p.fromIni({ profile }));
+      return (await fromProfile)();
+    };
+  }
   const c: StaticCredentials = r;
   return async () => c;
 }

@@ -1,0 +1,75 @@
+/**
+ * The CLI's commands and their options. Each command's work is loaded only when it runs, so that
+ * `--help`, `--version` and a usage error answer without loading vitest, testcontainers or the
+ * AWS SDK.
+ */
+import type { Command } from 'commander';
+import { LONG_POLL_MS } from '../contract/protocol.ts';
+import { presets } from '../targets/presets.ts';
+import { integerOption, secondsOption } from './options.ts';
+import type { CleanupOptions } from './cleanup.ts';
+import type { RunOptions } from './run.ts';
+import type { ServeOptions } from './serve.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Adds every command to the program; `setExit` receives the exit code of those that end. */
+export function addCommands(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run the battery against the embedded reference (default) or an endpoint, and write the conformance report')
+    .option('--endpoint <url>', 'SWF endpoint to check (default: AWS_ENDPOINT_URL_SWF, else the embedded reference)')
+    .option('--region <name>', 'AWS region (default: AWS_REGION, else us-east-1)')
+    .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
+    .option('--domain <name>', 'the domain the suite reuses (default: swf-conformance)')
+    .option('--grep <pattern>', 'run only tests whose name matches this regular expression')
+    .option('--clause <id>', 'run only the tests of this clause (repeatable)', collect, [])
+    .option('--tags <expr>', 'run only tests matching this tag expression: a grade, a concern or clause:<id>, with && || ! (repeatable)', collect, [])
+    .option('--strict', 'failures of inferred clauses fail the run')
+    .option('--expect <file>', 'expectation file: known failures of the implementation under test')
+    .option('--strict-expectations', 'an unexpected pass fails the run')
+    .option('--update-expectations <file>', 'write an expectation file from this run\'s failures')
+    .option('--report <dir>', 'where the reports go', './swf-conformance-report')
+    .option('--reporter <name>', 'add a vitest reporter (junit, json, verbose, dot, tap); file output goes in the report folder (repeatable)', collect, [])
+    .option('--image <name>', 'start this emulator image with testcontainers and run against it (needs a Docker engine)')
+    .option('--preset <name>', `a known emulator image and its settings: ${Object.keys(presets).join(', ')}`)
+    .option('--port <n>', 'the emulator\'s port inside the container (default: the preset\'s, else 5000)', integerOption('--port', 1, 65535))
+    .option('--env <K=V>', 'an environment variable for the container (repeatable)', collect, [])
+    .option('--wait-path <path>', 'an HTTP path that answers once the emulator is ready (default: any HTTP answer)')
+    .option('--consistency-window <seconds>', 'how long a read the contract lets lag is retried (default: 30 for an endpoint, 2 for the embedded reference)', secondsOption('--consistency-window', 0, 600))
+    .option('--startup-timeout <s>', 'seconds to wait for the emulator to become ready', integerOption('--startup-timeout', 1, 3600), 60)
+    .action(async (opts: RunOptions) => setExit(await (await import('./run.ts')).run(opts)));
+
+  program
+    .command('serve')
+    .description('run the embedded reference SWF as a standalone emulator')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', integerOption('--port', 0, 65535), 8080)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--config <file>', 'reference options, JSON or YAML (schemas/reference-config.schema.json): auth, policy, throttling, latency; SWF_CONFORMANCE_REFERENCE_CONFIG may carry the same as JSON')
+    .option('--poll-timeout <ms>', 'how long PollForDecisionTask waits for a task', integerOption('--poll-timeout', 1, LONG_POLL_MS))
+    .option('--latency <ms>', 'delay added before every answer', integerOption('--latency', 0, 60_000))
+    .option('--throttling', 'token buckets per API, of AWS\'s sizes')
+    .option('--deviate <name>', 'switch on a deviation from the contract, to see the battery catch it (repeatable; see swf-conformance deviations)', collect, [])
+    .action(async (opts: ServeOptions) => (await import('./serve.ts')).serve(opts));
+
+  program
+    .command('list')
+    .description('print the clauses of spec/ with their grades, and the file:line of each test that checks them')
+    .option('--json', 'print the same as JSON')
+    .action(async (opts: { json?: boolean }) => (await import('./list.ts')).list(opts));
+
+  program
+    .command('cleanup')
+    .description('terminate the executions an interrupted run left open, from its ledger')
+    .requiredOption('--ledger <file>', 'the ledger the interrupted run named')
+    .option('--endpoint <url>', 'the endpoint to use instead of the one the ledger names')
+    .option('--region <name>', 'the region to use instead of the one the ledger names')
+    .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
+    .action(async (opts: CleanupOptions) => setExit(await (await import('./cleanup.ts')).cleanup(opts)));
+
+  program
+    .command('deviations')
+    .description('list the deviations the reference can be switched into (serve --deviate NAME), with the clauses each breaks')
+    .option('--json', 'print the same as JSON')
+    .action(async (opts: { json?: boolean }) => (await import('./deviations.ts')).deviations(opts));
+}
