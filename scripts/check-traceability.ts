@@ -7,9 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/contract/paths.ts';
-import { collectBattery } from '../src/harness/collect.ts';
+import { batteryIndex } from '../src/harness/collect.ts';
 
-const t = await collectBattery();
+// The build's index of the battery when it is current, else a fresh collection.
+const t = await batteryIndex();
 const sourceOf = (file: string) => (existsSync(join(projectRoot, file)) ? readFileSync(join(projectRoot, file), 'utf8') : '');
 const unfindable = [...t.byClause].filter(([, tests]) => tests.length > 0).flatMap(([id, tests]) => {
   const files = [...new Set(tests.map((x) => x.file))];

@@ -1,10 +1,10 @@
 import { spec } from '../contract/spec.ts';
-import { collectBattery } from '../harness/collect.ts';
+import { batteryIndex } from '../harness/collect.ts';
 import { UsageError } from './usage-error.ts';
 
 /** `swf-conformance list`: the clauses with their grades, and the file:line of each test that checks them. */
 export async function list(opts: { json?: boolean }): Promise<void> {
-  const t = await collectBattery();
+  const t = await batteryIndex();
   if (t.errors.length) throw new UsageError(`the suites could not be read: ${t.errors[0]?.split('\n')[0]}`);
   const rows = spec().clauses.map((c) => ({
     id: c.id, grade: c.grade, concern: c.concern, tests: t.byClause.get(c.id)?.length ?? 0, statement: c.statement,
