@@ -24,9 +24,6 @@ export function batteryProject(): TestProjectInlineConfiguration {
       // The run's own window is known only at its start; `run` sets it then. This is the endpoint's.
       testTimeout: testTimeoutMs(defaultConsistencyWindowMs.endpoint),
       hookTimeout: testTimeoutMs(defaultConsistencyWindowMs.endpoint),
-      // Every test works on executions of its own, so the tests of a file run side by side: a
-      // distant endpoint costs latency, not throughput.
-      sequence: { concurrent: true },
       // The suites share no state but the target; importing the SDK, ajv and spec/ once per
       // worker rather than once per file saves seconds.
       isolate: false,

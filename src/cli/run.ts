@@ -330,6 +330,10 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     project: ['battery'],
     watch: false,
     testTimeout: testTimeoutMs(windowMs),
+    // Every test works on executions of its own, so the tests of a file run side by side: a
+    // distant endpoint costs latency, not throughput. vitest reads this for the whole run only,
+    // which is the battery's here; describe.sequential keeps the scenarios that share state in order.
+    sequence: { concurrent: true },
     reporters: reporters as never,
     ...(Object.keys(outputFile).length ? { outputFile } : {}),
     ...(opts.grep ? { testNamePattern: opts.grep } : {}),
