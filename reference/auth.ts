@@ -19,6 +19,21 @@ export function claimedAccessKey(headers: IncomingHttpHeaders): string | undefin
   return AUTH.exec(String(headers.authorization ?? ''))?.[1];
 }
 
+/** One signer per credential and region: a signer keeps the day's signing key, so it is derived once a day, not per request. */
+const signers = new Map<string, SignatureV4>();
+function signerFor(credential: Credential, region: string): SignatureV4 {
+  const key = `${credential.accessKeyId}|${credential.secretAccessKey}|${region}`;
+  let signer = signers.get(key);
+  if (!signer) {
+    signer = new SignatureV4({
+      credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
+      region, service: 'swf', sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false,
+    });
+    signers.set(key, signer);
+  }
+  return signer;
+}
+
 /**
  * Verifies a request's SigV4 signature against the configured credentials and returns the
  * caller's principal. The codes are those of AWS's shared authentication layer (inferred:
@@ -54,10 +69,7 @@ export async function verifySigV4(
     throw new SwfFault('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.');
   }
   const [, y, mo, d, h, mi, s] = date;
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
-    region: region!, service: 'swf', sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false,
-  });
+  const signer = signerFor(credential, region!);
   const request = new HttpRequest({ method, protocol: 'http:', hostname: String(headers.host ?? ''), path, headers: requestHeaders, body });
   const resigned = await signer.sign(request, {
     signingDate: new Date(Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!)),

@@ -71,7 +71,9 @@ export class Executions implements DecisionEffects {
     const unknown = (f: SwfFault) => (dev.has('unknown-message-without-names') ? new SwfFault('UnknownResourceFault', 'Unknown execution') : f);
     const sameId = (e: Execution) => (e.workflowId === workflowId || (dev.has('workflowid-any-case') && e.workflowId.toLowerCase() === workflowId.toLowerCase()))
       && (e.domain === domain || dev.has('execution-found-in-any-domain'));
-    const all = [...this.store.executions.values()];
+    // The runs of this workflowId, from the index; the deviations that match other ids scan them all.
+    const all = dev.has('workflowid-any-case') || dev.has('execution-found-in-any-domain')
+      ? [...this.store.executions.values()] : this.store.runsOf(domain, workflowId);
     if (!runId && dev.has('omitted-runid-refused')) throw unknown(fault.unknownExecution(workflowId));
     if ((runId || (runId === '' && dev.has('empty-runid-literal'))) && !dev.has('runid-ignored')) {
       const e = dev.has('runid-prefix-match')
@@ -126,7 +128,7 @@ export class Executions implements DecisionEffects {
       pendingChange: false, previousStartedEventId: 0, children: new Set(),
     };
     if (args.parent) e.parent = args.parent;
-    this.store.executions.set(e.key, e);
+    this.store.add(e);
     this.store.openByWorkflowId.set(keys.workflow(e.domain, e.workflowId), e.key);
     this.events.add(e, 'WorkflowExecutionStarted', {
       input: args.input,

@@ -142,6 +142,8 @@ export class Store {
   readonly executions = new Map<string, Execution>();
   /** The open execution's key by keys.workflow. */
   readonly openByWorkflowId = new Map<string, string>();
+  /** Every run of a workflowId, oldest first, by keys.workflow: lookups by workflowId without a scan. */
+  private readonly runsByWorkflowId = new Map<string, Execution[]>();
 
   constructor(readonly dev: Deviations, private readonly now: () => number) {}
 
@@ -173,6 +175,20 @@ export class Store {
     const rec = this.types.get(keys.type(domain, t));
     if (!rec) throw fault.unknownType(t.name, t.version);
     return rec;
+  }
+
+  /** Files a new execution under its keys. */
+  add(e: Execution): void {
+    this.executions.set(e.key, e);
+    const key = keys.workflow(e.domain, e.workflowId);
+    const runs = this.runsByWorkflowId.get(key);
+    if (runs) runs.push(e);
+    else this.runsByWorkflowId.set(key, [e]);
+  }
+
+  /** Every run of the workflowId in the domain, oldest first. */
+  runsOf(domain: string, workflowId: string): readonly Execution[] {
+    return this.runsByWorkflowId.get(keys.workflow(domain, workflowId)) ?? [];
   }
 
   execution(domain: string, ref: ExecutionRef): Execution | undefined {

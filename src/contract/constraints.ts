@@ -24,7 +24,19 @@ export function deref(file: string, schema: JsonSchema): { file: string; schema:
 }
 
 /** The members of an input shape and their constraints, read from schemas/. */
-export function memberConstraints(shape: string): MemberConstraint[] {
+const constraintsByShape = new Map<string, readonly MemberConstraint[]>();
+
+/** Each member's constraints, read from the shape's schema once. */
+export function memberConstraints(shape: string): readonly MemberConstraint[] {
+  let constraints = constraintsByShape.get(shape);
+  if (!constraints) {
+    constraints = Object.freeze(readConstraints(shape));
+    constraintsByShape.set(shape, constraints);
+  }
+  return constraints;
+}
+
+function readConstraints(shape: string): MemberConstraint[] {
   const file = `${shape}.schema.json`;
   const root = files.get(file);
   if (!root?.properties) throw new Error(`schemas/${file} is not an object schema`);

@@ -1,0 +1,74 @@
+/**
+ * The load generator of `npm run bench`, run in its own process so that the server under test
+ * does not share its event loop: CLIENTS concurrent clients, each looping Start →
+ * RequestCancel → Terminate → GetWorkflowExecutionHistory against ENDPOINT, every request
+ * SigV4-signed, until SECONDS have passed or LOOPS loops are done. Prints one JSON line.
+ *
+ *   node --import tsx bench/load.ts ENDPOINT CLIENTS SECONDS LOOPS [ACCESS_KEY SECRET]
+ */
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Pool } from 'undici';
+
+const [endpoint = '', clientsText = '8', secondsText = '5', loopsText = '1000000', accessKeyId = 'AKIDBENCH', secretAccessKey = 'bench'] = process.argv.slice(2);
+const url = new URL(endpoint);
+const clients = Number(clientsText);
+const pool = new Pool(url.origin, { connections: clients, pipelining: 1 });
+const signer = new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region: 'us-east-1', service: 'swf', sha256: Hash.bind(null, 'sha256') });
+const requestMs: number[] = [];
+const failures: Record<string, number> = {};
+
+async function call(operation: string, input: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const body = JSON.stringify(input);
+  const request = new HttpRequest({
+    method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: '/', body,
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `SimpleWorkflowService.${operation}` },
+  });
+  const signed = await signer.sign(request);
+  const started = performance.now();
+  const res = await pool.request({ method: 'POST', path: '/', headers: signed.headers, body });
+  const text = await res.body.text();
+  requestMs.push(performance.now() - started);
+  if (res.statusCode !== 200) failures[`${operation} ${res.statusCode}`] = (failures[`${operation} ${res.statusCode}`] ?? 0) + 1;
+  return { status: res.statusCode, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+const domain = `bench-${process.pid}`;
+await call('RegisterDomain', { name: domain, workflowExecutionRetentionPeriodInDays: '1' });
+await call('RegisterWorkflowType', {
+  domain, name: 'bench', version: '1', defaultChildPolicy: 'TERMINATE', defaultTaskList: { name: 'bench' },
+  defaultExecutionStartToCloseTimeout: '3600', defaultTaskStartToCloseTimeout: '60',
+});
+requestMs.length = 0;
+
+const deadline = performance.now() + Number(secondsText) * 1000;
+const maxLoops = Number(loopsText);
+const loopMs: number[] = [];
+let loops = 0;
+async function client(n: number): Promise<void> {
+  for (let i = 0; performance.now() < deadline && loops < maxLoops; i++) {
+    loops += 1;
+    const started = performance.now();
+    const workflowId = `bench-${n}-${i}`;
+    const start = await call('StartWorkflowExecution', { domain, workflowId, workflowType: { name: 'bench', version: '1' } });
+    const runId = String(start.json.runId ?? '');
+    await call('RequestCancelWorkflowExecution', { domain, workflowId, runId });
+    await call('TerminateWorkflowExecution', { domain, workflowId, runId, reason: 'bench' });
+    await call('GetWorkflowExecutionHistory', { domain, execution: { workflowId, runId } });
+    loopMs.push(performance.now() - started);
+  }
+}
+const began = performance.now();
+await Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
+const seconds = (performance.now() - began) / 1000;
+await pool.close();
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+};
+console.log(JSON.stringify({
+  loops: loopMs.length, seconds, loopsPerSecond: loopMs.length / seconds,
+  p50LoopMs: quantile(loopMs, 0.5), p99LoopMs: quantile(loopMs, 0.99),
+  p50RequestMs: quantile(requestMs, 0.5), p99RequestMs: quantile(requestMs, 0.99), failures,
+}));
