@@ -74,6 +74,12 @@ export interface ConformanceReport {
   errors: string[];
   cleanup?: CleanupSummary;
   /**
+   * The requests the battery's tests sent, by operation: what a run costs on a real account (set-up and cleanup calls aside).
+   */
+  calls?: {
+    [k: string]: number | undefined;
+  };
+  /**
    * How long the target took to show what the tests waited for (eventually consistent reads, child starts, child policies).
    */
   convergence?: {
@@ -127,6 +133,12 @@ export interface TestReport {
   convergence?: {
     ms: number;
     settled: boolean;
+  };
+  /**
+   * The requests the test sent, by operation.
+   */
+  calls?: {
+    [k: string]: number | undefined;
   };
   /**
    * The test's last HTTP exchanges, credentials redacted.

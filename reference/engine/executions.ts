@@ -180,6 +180,7 @@ export class Executions implements DecisionEffects {
         initiatedEventId: e.parent?.initiatedEventId ?? 0, startedEventId: e.parentStartedEventId ?? 0,
       });
     }
+    this.store.retire(e);
   }
 
   private requestCancel(e: Execution, attributes: Attributes): void {

@@ -39,6 +39,7 @@ export interface EngineOptions {
 export type Operation<N extends OperationName> = (input: OperationMap[N]['input']) => OperationMap[N]['output'] | Promise<OperationMap[N]['output']>;
 
 export class Engine {
+  private readonly store: Store;
   readonly registry: Registry;
   readonly executions: Executions;
   readonly decisions: DecisionTasks;
@@ -48,7 +49,7 @@ export class Engine {
 
   constructor(options: EngineOptions = {}) {
     const timing = { visibilityLagMs: 0, childStartDelayMs: 0, childPolicyDelayMs: 0, ...options.timing };
-    const store = new Store(options.deviations ?? new Deviations(), options.now ?? Date.now);
+    const store = (this.store = new Store(options.deviations ?? new Deviations(), options.now ?? Date.now));
     this.registry = new Registry(store, options.region ?? 'us-east-1', options.accountId ?? '000000000000');
     this.visibility = new Visibility(store, timing.visibilityLagMs);
     const events = new Histories(store, { wake: (e) => this.decisions.wake(e), changed: (e) => this.visibility.changed(e) });
@@ -77,6 +78,11 @@ export class Engine {
       CountOpenWorkflowExecutions: (i) => v.countOpenWorkflowExecutions(i),
       CountClosedWorkflowExecutions: (i) => v.countClosedWorkflowExecutions(i),
     };
+  }
+
+  /** How many executions the engine holds: the open ones and the closed ones still within their retention. */
+  get executionsHeld(): number {
+    return this.store.executions.size;
   }
 
   get region(): string {

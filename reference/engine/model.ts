@@ -195,12 +195,58 @@ export class Store {
     return this.executions.get(keys.execution(domain, ref.workflowId, ref.runId));
   }
 
+  /** How long the domain keeps a closed execution visible. */
+  private keepSeconds(domain: string): number {
+    const days = this.domains.get(domain)?.retentionDays;
+    return days && days !== 'NONE' ? Number(days) * 86_400 : 0;
+  }
+
   /** Open, or closed and still within its domain's retention. */
   visible(e: Execution): boolean {
     if (e.status === 'OPEN') return true;
-    const days = this.domains.get(e.domain)?.retentionDays;
-    const keepSeconds = days && days !== 'NONE' ? Number(days) * 86_400 : 0;
-    return (e.closeTimestamp ?? 0) + keepSeconds > this.seconds();
+    return (e.closeTimestamp ?? 0) + this.keepSeconds(e.domain) > this.seconds();
+  }
+
+  /** Closed executions waiting out their retention, one queue per retention (each in close order). */
+  private readonly retiring = new Map<number, { queue: Execution[]; head: number }>();
+
+  /**
+   * The execution closed: once its domain's retention has passed it is forgotten, so that memory
+   * follows the executions a client can still see, not every execution ever started.
+   */
+  retire(e: Execution): void {
+    const keep = this.keepSeconds(e.domain);
+    let retiring = this.retiring.get(keep);
+    if (!retiring) this.retiring.set(keep, (retiring = { queue: [], head: 0 }));
+    retiring.queue.push(e);
+    this.forgetExpired();
+  }
+
+  private forgetExpired(): void {
+    // Timestamps in milliseconds (a deviation) would expire everything a thousand times late; keep all then.
+    if (this.dev.has('timestamps-in-milliseconds')) return;
+    const now = this.seconds();
+    for (const [keep, retiring] of this.retiring) {
+      const { queue } = retiring;
+      while (retiring.head < queue.length) {
+        const e = queue[retiring.head]!;
+        if (e.status === 'CLOSED' && (e.closeTimestamp ?? 0) + keep > now) break;
+        if (e.status === 'CLOSED') this.forget(e);
+        retiring.head += 1;
+      }
+      if (retiring.head > 1024 && retiring.head * 2 > queue.length) {
+        queue.splice(0, retiring.head);
+        retiring.head = 0;
+      }
+    }
+  }
+
+  private forget(e: Execution): void {
+    this.executions.delete(e.key);
+    const key = keys.workflow(e.domain, e.workflowId);
+    const runs = this.runsByWorkflowId.get(key)?.filter((r) => r !== e);
+    if (runs?.length) this.runsByWorkflowId.set(key, runs);
+    else this.runsByWorkflowId.delete(key);
   }
 
   /** Any visible run, for the visibility operations. */

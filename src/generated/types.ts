@@ -704,6 +704,12 @@ export interface TestReport {
     settled: boolean;
   };
   /**
+   * The requests the test sent, by operation.
+   */
+  calls?: {
+    [k: string]: number | undefined;
+  };
+  /**
    * The test's last HTTP exchanges, credentials redacted.
    */
   exchanges?: RecordedExchange[];
@@ -800,6 +806,12 @@ export interface ConformanceReport {
    */
   errors: string[];
   cleanup?: CleanupSummary;
+  /**
+   * The requests the battery's tests sent, by operation: what a run costs on a real account (set-up and cleanup calls aside).
+   */
+  calls?: {
+    [k: string]: number | undefined;
+  };
   /**
    * How long the target took to show what the tests waited for (eventually consistent reads, child starts, child policies).
    */

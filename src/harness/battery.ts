@@ -21,6 +21,9 @@ export const it = base.extend<{ swf: Scenario }>({
     const config = inject('battery');
     const recorded: RecordedExchange[] = [];
     const onExchange = (e: Parameters<typeof redact>[0]) => {
+      const operation = /SimpleWorkflowService\.(\w+)/.exec(e.request.headers['x-amz-target'] ?? '')?.[1] ?? 'unknown';
+      const calls = (task.meta.calls ??= {});
+      calls[operation] = (calls[operation] ?? 0) + 1;
       recorded.push(redact(e));
       if (recorded.length > KEEP_EXCHANGES) recorded.shift();
       task.meta.exchanges = [...recorded];

@@ -11,6 +11,8 @@ declare module '@vitest/runner' {
     exchanges?: import('./exchanges.ts').RecordedExchange[];
     /** What a report-only test saw the target do. */
     observed?: string;
+    /** The requests the test sent, by operation. */
+    calls?: Record<string, number>;
     /** The test's slowest wait for a read the contract lets lag, and whether it settled within the window. */
     convergence?: { ms: number; settled: boolean };
   }

@@ -97,7 +97,16 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
     ...(options.cleanup ? { cleanup: options.cleanup } : {}),
     ...convergenceOf(tests),
+    ...callsOf(outcomes),
   };
+}
+
+/** The requests of every test, by operation, most first. */
+function callsOf(outcomes: TestOutcome[]): Pick<ConformanceReport, 'calls'> {
+  const calls: Record<string, number> = {};
+  for (const t of outcomes) for (const [operation, n] of Object.entries(t.calls ?? {})) calls[operation] = (calls[operation] ?? 0) + (n ?? 0);
+  if (!Object.keys(calls).length) return {};
+  return { calls: Object.fromEntries(Object.entries(calls).sort((a, b) => b[1] - a[1])) };
 }
 
 function convergenceOf(tests: TestReport[]): Pick<ConformanceReport, 'convergence'> {

@@ -52,6 +52,11 @@ export function toConsole(r: ConformanceReport): string {
   }
   const c = r.convergence;
   if (c) lines.push('', `  waited for lagging reads in ${c.waits} tests; slowest ${(c.slowestMs / 1000).toFixed(2)} s (${c.slowestTest})${c.unsettled ? `; ${c.unsettled} never settled within the consistency window` : ''}`);
+  if (r.calls) {
+    const entries = Object.entries(r.calls);
+    const total = entries.reduce((n, [, k]) => n + (k ?? 0), 0);
+    lines.push('', `  requests sent by the tests: ${total} (${entries.map(([op, k]) => `${op} ${k}`).join(', ')})`);
+  }
   for (const e of r.errors) lines.push(`  incomplete: ${e}`);
   if (r.cleanup?.left) lines.push(`  cleanup: ${r.cleanup.left} executions may still be open; finish with: swf-conformance cleanup --ledger ${r.cleanup.ledger}`);
   return `${lines.join('\n')}\n`;

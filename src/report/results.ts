@@ -58,6 +58,7 @@ export class ResultsReporter implements Reporter {
     if (result.state === 'skipped') outcome.message = result.note ?? 'skipped';
     if (meta.observed) outcome.observed = meta.observed;
     if (meta.convergence) outcome.convergence = meta.convergence;
+    if (meta.calls) outcome.calls = { ...meta.calls };
     if (result.state === 'failed' && meta.exchanges) outcome.exchanges = meta.exchanges;
     this.outcomes.push(outcome);
     this.byTestId.set(test.id, outcome);
