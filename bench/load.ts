@@ -46,7 +46,13 @@ async function call(operation: string, input: unknown): Promise<{ status: number
   const text = await res.body.text();
   requestMs.push(performance.now() - started);
   if (res.statusCode !== 200) failures[`${operation} ${res.statusCode}`] = (failures[`${operation} ${res.statusCode}`] ?? 0) + 1;
-  return { status: res.statusCode, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  let json: Record<string, unknown> = {};
+  try {
+    if (text) json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    failures[`${operation}: not JSON`] = (failures[`${operation}: not JSON`] ?? 0) + 1;
+  }
+  return { status: res.statusCode, json };
 }
 
 const domain = `bench-${process.pid}`;

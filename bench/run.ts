@@ -1,76 +1,199 @@
 /**
- * npm run bench: throughput of a Start → RequestCancel → Terminate → GetWorkflowExecutionHistory
- * loop over loopback, for the embedded reference and, when moto_server is installed, for moto in
- * the same run. Bounded: at most BENCH_LOOPS loops or BENCH_SECONDS seconds per target.
+ * npm run bench: the figures the project holds itself to, each with the command that reproduces
+ * it. Bounded: BENCH_RUNS (default 5) runs per timing, BENCH_SECONDS (default 5) per throughput
+ * figure.
+ *
+ *   1. the battery against the embedded reference, whole process (median of BENCH_RUNS);
+ *   2. the commands that do not run the battery: --help, --version, list, a usage error;
+ *   3. the battery against an endpoint 50 ms away, beside its longest scenario chain;
+ *   4. server throughput, 8 clients in a process of their own, SigV4 on and off, beside the
+ *      peers that are installed (fakecloud, moto_server); the reference's memory after 100,000
+ *      executions, kept for a day and let go (retention NONE).
  */
-import { RawClient } from '../src/clients/raw.ts';
-import { startReference } from '../reference/server.ts';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { motoInstalled, startMotoServer } from '../src/targets/moto.ts';
 
-const maxLoops = Number(process.env.BENCH_LOOPS ?? 3000);
-const maxSeconds = Number(process.env.BENCH_SECONDS ?? 5);
-const credentials = async () => ({ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' });
+const root = fileURLToPath(new URL('../', import.meta.url));
+const bin = join(root, 'bin/swf-conformance.js');
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const work = mkdtempSync(join(tmpdir(), 'swf-conformance-bench-'));
+const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_PROFILE: '', AWS_SESSION_TOKEN: '', SWF_CONFORMANCE_LEDGER_DIR: join(work, 'ledgers') };
+const hasTime = existsSync('/usr/bin/time');
 
-interface Figures { target: string; loops: number; seconds: number; perSecond: number; p50ms: number; p99ms: number; failures: Record<string, number> }
+interface Timed { wallS: number; cpuS?: number; rssMiB?: number; code: number | null; stdout: string }
 
-async function measure(target: string, endpoint: string): Promise<Figures> {
-  const raw = new RawClient({ endpoint, region: 'us-east-1', credentials });
-  const domain = `bench-${process.pid}`;
-  await raw.send({ operation: 'RegisterDomain', body: { name: domain, workflowExecutionRetentionPeriodInDays: '1' } });
-  await raw.send({ operation: 'RegisterWorkflowType', body: {
-    domain, name: 'bench', version: '1', defaultChildPolicy: 'TERMINATE', defaultTaskList: { name: 'bench' },
-    defaultExecutionStartToCloseTimeout: '3600', defaultTaskStartToCloseTimeout: '60',
-  } });
-  const failures: Record<string, number> = {};
-  const step = async (operation: string, body: unknown) => {
-    const res = await raw.send({ operation, body });
-    if (res.status !== 200) failures[`${operation} ${res.status}`] = (failures[`${operation} ${res.status}`] ?? 0) + 1;
-    return res;
-  };
-  const durations: number[] = [];
-  const started = performance.now();
-  let loops = 0;
-  while (loops < maxLoops && performance.now() - started < maxSeconds * 1000) {
-    const t = performance.now();
-    const workflowId = `bench-${loops}`;
-    const start = await step('StartWorkflowExecution', { domain, workflowId, workflowType: { name: 'bench', version: '1' } });
-    const runId = (start.json as { runId?: string } | undefined)?.runId ?? '';
-    await step('RequestCancelWorkflowExecution', { domain, workflowId, runId });
-    await step('TerminateWorkflowExecution', { domain, workflowId, runId, reason: 'bench' });
-    await step('GetWorkflowExecutionHistory', { domain, execution: { workflowId, runId } });
-    durations.push(performance.now() - t);
-    loops += 1;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  durations.sort((a, b) => a - b);
-  const at = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? 0;
-  return { target, loops, seconds, perSecond: loops / seconds, p50ms: at(0.5), p99ms: at(0.99), failures };
+/** Runs a command to its end: wall time, and CPU and peak RSS when /usr/bin/time is there. */
+function timed(command: string, args: string[]): Promise<Timed> {
+  const timeFile = join(work, 'time.txt');
+  const [cmd, argv] = hasTime ? ['/usr/bin/time', ['-o', timeFile, '-f', '%U %S %M', command, ...args]] : [command, args];
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.on('close', (code) => {
+      const wallS = (performance.now() - started) / 1000;
+      if (!hasTime) return resolve({ wallS, code, stdout });
+      const [user, sys, rss] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+      resolve({ wallS, cpuS: user! + sys!, rssMiB: rss! / 1024, code, stdout });
+    });
+  });
 }
 
-const results: Figures[] = [];
-const ref = await startReference();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+async function medianOf(command: string, args: string[]): Promise<{ wallS: number; cpuS?: number; rssMiB?: number; codes: (number | null)[]; last: string }> {
+  const all: Timed[] = [];
+  for (let i = 0; i < runs; i++) all.push(await timed(command, args));
+  const pick = (k: 'wallS' | 'cpuS' | 'rssMiB') => (all[0]![k] === undefined ? undefined : median(all.map((t) => t[k]!)));
+  const out: { wallS: number; cpuS?: number; rssMiB?: number; codes: (number | null)[]; last: string } = { wallS: median(all.map((t) => t.wallS)), codes: all.map((t) => t.code), last: all.at(-1)!.stdout };
+  const cpu = pick('cpuS');
+  const rss = pick('rssMiB');
+  if (cpu !== undefined) out.cpuS = cpu;
+  if (rss !== undefined) out.rssMiB = rss;
+  return out;
+}
+
+/** Starts a server process and resolves with its URL once it prints one. */
+function startServer(command: string, args: string[], urlFrom: RegExp): Promise<{ url: string; stop(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      const url = urlFrom.exec(seen)?.[1];
+      if (url) {
+        child.stdout.off('data', onData);
+        resolve({ url, stop: () => new Promise((done) => { child.once('close', () => done()); child.kill('SIGTERM'); }) });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${seen}`)));
+  });
+}
+const serve = (args: string[]) => startServer(process.execPath, [bin, 'serve', '--port', '0', ...args], /listening on (http:\/\/[\d.:]+)/);
+
+function load(url: string): Promise<{ loopsPerSecond: number; p50RequestMs: number; p99RequestMs: number; p99LoopMs: number; failures: Record<string, number> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/load.ts'), url, '8', String(seconds), '10000000', 'AKIDBENCH', 'bench'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+const lines: string[] = [];
+const say = (line = '') => { lines.push(line); console.log(line); };
+
+// ---------------------------------------------------------------- 1. the battery
+const battery = await medianOf(process.execPath, [bin, 'run', '--report', join(work, 'battery')]);
+say(`## 1. The battery against the embedded reference (median of ${runs}, whole process)`);
+say();
+say('| figure | value | target |');
+say('|---|---:|---|');
+say(`| wall | ${battery.wallS.toFixed(2)} s | < 3 s |`);
+if (battery.cpuS !== undefined) say(`| CPU (user + system) | ${battery.cpuS.toFixed(2)} s | |`);
+if (battery.rssMiB !== undefined) say(`| peak RSS of the CLI process | ${battery.rssMiB.toFixed(0)} MiB | |`);
+say(`| exit codes | ${battery.codes.join(', ')} | 0 |`);
+say();
+say('reproduce: `time npx swf-conformance run`');
+
+// ---------------------------------------------------------------- 2. commands
+say();
+say(`## 2. Commands that do not run the battery (median of ${runs})`);
+say();
+say('| command | wall | exit | target |');
+say('|---|---:|---:|---|');
+for (const args of [['--help'], ['--version'], ['list'], ['run', '--clause', 'no.such.clause'], ['run', '--endpoint', 'nowhere']]) {
+  const t = await medianOf(process.execPath, [bin, ...args]);
+  say(`| \`swf-conformance ${args.join(' ')}\` | ${(t.wallS * 1000).toFixed(0)} ms | ${t.codes[0]} | < 300 ms |`);
+}
+say();
+say('reproduce: `time npx swf-conformance list` (and the others)');
+
+// ---------------------------------------------------------------- 3. 50 ms away
+const auth = join(work, 'auth.json');
+writeFileSync(auth, JSON.stringify({ auth: { credentials: [{ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench', principal: 'suite' }] } }));
+const far = await serve(['--config', auth, '--latency', '50', '--poll-timeout', '1000']);
+let farRun: Timed;
 try {
-  results.push(await measure('embedded reference', ref.url));
+  farRun = await timed(process.execPath, [bin, 'run', '--endpoint', far.url, '--report', join(work, 'far')]);
 } finally {
-  await ref.close();
+  await far.stop();
 }
-const rssMb = process.memoryUsage().rss / 2 ** 20;
-if (motoInstalled()) {
-  const moto = await startMotoServer();
-  try {
-    results.push(await measure('moto_server', moto.url));
-  } finally {
-    await moto.stop();
-  }
-} else {
-  console.log('moto_server is not installed (pip install "moto[server]"): its figure is left out');
-}
+const farReport = JSON.parse(readFileSync(join(work, 'far', 'conformance.json'), 'utf8')) as {
+  verdict: string; calls?: Record<string, number>; clauses: { tests: { fullName: string; calls?: Record<string, number> }[] }[];
+};
+const farTests = new Map(farReport.clauses.flatMap((c) => c.tests).map((t) => [t.fullName, Object.values(t.calls ?? {}).reduce((a, b) => a + b, 0)]));
+const [chainTest, chainCalls] = [...farTests].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+const chainS = (chainCalls * 50) / 1000;
+const budgetS = 2 * chainS + battery.wallS;
+const totalCalls = Object.values(farReport.calls ?? {}).reduce((a, b) => a + b, 0);
+say();
+say('## 3. The battery against an endpoint 50 ms away (`serve --latency 50`)');
+say();
+say('| figure | value |');
+say('|---|---:|');
+say(`| wall | ${farRun.wallS.toFixed(2)} s (verdict ${farReport.verdict}) |`);
+say(`| longest scenario chain | ${chainCalls} requests ≈ ${chainS.toFixed(2)} s (${chainTest}) |`);
+say(`| budget: 2 × chain + start-up (the embedded run's wall) | ${budgetS.toFixed(2)} s: ${farRun.wallS <= budgetS ? 'within' : 'OVER'} |`);
+say(`| requests the tests sent | ${totalCalls}: ${Object.entries(farReport.calls ?? {}).map(([op, n]) => `${op} ${n}`).join(', ')} |`);
+say();
+say('reproduce: `npx swf-conformance serve --port 8080 --latency 50 --poll-timeout 1000 --config auth.json` and `npx swf-conformance run --endpoint http://127.0.0.1:8080`');
 
-console.log(`\nStart → RequestCancel → Terminate → GetWorkflowExecutionHistory, one client, loopback (≤ ${maxLoops} loops or ${maxSeconds} s)\n`);
-console.log('| target | loops | seconds | loops/s | p50 loop ms | p99 loop ms | failed calls |');
-console.log('|---|---:|---:|---:|---:|---:|---|');
-for (const r of results) {
-  const failed = Object.entries(r.failures).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
-  console.log(`| ${r.target} | ${r.loops} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(1)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${failed} |`);
+// ---------------------------------------------------------------- 4. throughput and memory
+const fakecloudBin = join(root, 'tools/fakecloud-swf-server/target/release/fakecloud-swf-server');
+const targets: { name: string; start: () => Promise<{ url: string; stop(): Promise<void> }> }[] = [
+  { name: 'reference, SigV4 verified', start: () => serve(['--config', auth]) },
+  { name: 'reference, SigV4 not verified', start: () => serve([]) },
+];
+if (existsSync(fakecloudBin)) {
+  targets.push({ name: 'fakecloud-swf (Rust)', start: async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(fakecloudBin, [String(port)], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 500));
+    return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((done) => { child.once('close', () => done()); child.kill('SIGTERM'); }) };
+  } });
 }
-console.log(`\nbench process RSS after the reference run: ${rssMb.toFixed(0)} MiB`);
+if (motoInstalled()) targets.push({ name: 'moto_server 5', start: async () => { const m = await startMotoServer(); return { url: m.url, stop: () => m.stop() }; } });
+const figures: { name: string; loopsPerSecond: number; p50RequestMs: number; p99RequestMs: number; p99LoopMs: number; failures: Record<string, number> }[] = [];
+for (const t of targets) {
+  const server = await t.start();
+  try {
+    figures.push({ name: t.name, ...(await load(server.url)) });
+  } finally {
+    await server.stop();
+  }
+}
+const peers = figures.filter((f) => !f.name.startsWith('reference'));
+const fastestPeer = Math.max(0, ...peers.map((f) => f.loopsPerSecond));
+say();
+say(`## 4. Server throughput: 8 clients in their own process, Start → RequestCancel → Terminate → GetWorkflowExecutionHistory, ${seconds} s each`);
+say();
+say('| server | loops/s | × fastest peer | p50 request | p99 request | p99 loop | failed |');
+say('|---|---:|---:|---:|---:|---:|---|');
+for (const f of figures) {
+  const failed = Object.entries(f.failures).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
+  say(`| ${f.name} | ${f.loopsPerSecond.toFixed(0)} | ${fastestPeer ? (f.loopsPerSecond / fastestPeer).toFixed(2) : 'no peer installed'} | ${f.p50RequestMs.toFixed(2)} ms | ${f.p99RequestMs.toFixed(2)} ms | ${f.p99LoopMs.toFixed(2)} ms | ${failed} |`);
+}
+say();
+say('reproduce: `npx swf-conformance serve --port 8080 [--config auth.json]` and `node --import tsx bench/load.ts http://127.0.0.1:8080 8 5 10000000 AKIDBENCH bench`');
+
+const memory = await new Promise<{ retention: string; executions: number; held: number; heapMiB: number; seconds: number }[]>((resolve, reject) => {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/memory.ts'), '100000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/memory.ts exited with ${code}`))));
+});
+say();
+say('| the reference after 100,000 executions (started, cancel-requested, terminated) | executions held | heap growth | time |');
+say('|---|---:|---:|---:|');
+for (const m of memory) say(`| domain retention ${m.retention === 'NONE' ? 'NONE (closed executions let go)' : `${m.retention} day`} | ${m.held} | ${m.heapMiB.toFixed(1)} MiB | ${m.seconds.toFixed(2)} s |`);
+say();
+say('reproduce: `node --expose-gc --import tsx bench/memory.ts 100000`');
+
+rmSync(work, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Vitest } from 'vitest/node';
@@ -238,7 +239,9 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   const selecting = Boolean(opts.clause.length || opts.tags.length || opts.grep);
   let selected: Set<string> | undefined;
   const finish = async (): Promise<number> => {
+    (globalThis as any).__mark?.('tests done');
     const cleanup = await cleanUpAfter(session, interrupts);
+    (globalThis as any).__mark?.('cleanup done');
     const lost = await session.target.lost?.();
     if (lost) errors.push(lost);
     const report = buildReport(spec(), results.outcomes, {
@@ -265,6 +268,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     return report.verdict === 'conformant' ? 0 : 1;
   };
 
+  (globalThis as any).__mark?.('before prepare');
   console.log(`swf-conformance: running the battery against ${session.config.targetName}`);
   try {
     await prepareSession(session);
@@ -273,6 +277,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     errors.push(error.message);
     return finish();
   }
+  (globalThis as any).__mark?.('prepared');
   if (interrupts.run.signal.aborted) return finish();
 
   const vitestLog: string[] = [];
@@ -293,6 +298,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       console.log(`swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${selection.clauses.size} clause${selection.clauses.size === 1 ? '' : 's'} selected`);
     }
     try {
+      (globalThis as any).__mark?.('vitest start');
       await vitest.start();
     } catch (error) {
       if (!interrupts.run.signal.aborted) errors.push(`the battery stopped: ${(error as Error).message.split('\n')[0]}`);
@@ -334,6 +340,8 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     // distant endpoint costs latency, not throughput. vitest reads this for the whole run only,
     // which is the battery's here; describe.sequential keeps the scenarios that share state in order.
     sequence: { concurrent: true },
+    // Transformed modules kept on disk between runs: the battery's TypeScript is transformed once.
+    experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), 'swf-conformance-vitest-cache') },
     reporters: reporters as never,
     ...(Object.keys(outputFile).length ? { outputFile } : {}),
     ...(opts.grep ? { testNamePattern: opts.grep } : {}),

@@ -10,7 +10,7 @@ import type { StaticCredentials } from '../harness/config.ts';
 import type { Target } from '../harness/target.ts';
 
 /** The poll timeout of a reference the suite starts: the battery polls an empty task list once, on purpose (terminate.no-events-after). */
-const SUITE_POLL_TIMEOUT_MS = 1_000;
+const SUITE_POLL_TIMEOUT_MS = 250;
 
 /**
  * Credentials made for one run of a reference (embedded or in a container) that verifies SigV4:
