@@ -74,6 +74,14 @@ export interface ConformanceReport {
   errors: string[];
   cleanup?: CleanupSummary;
   /**
+   * Where the run's time went: the set-up calls (domains, types), the battery in vitest (its start included), the cleanup.
+   */
+  phases?: {
+    setupMs: number;
+    batteryMs: number;
+    cleanupMs: number;
+  };
+  /**
    * The requests the battery's tests sent, by operation: what a run costs on a real account (set-up and cleanup calls aside).
    */
   calls?: {

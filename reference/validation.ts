@@ -52,7 +52,7 @@ export function validateInput<N extends ShapeName>(shape: N, body: unknown, dev 
   const underTest = shape === 'RequestCancelWorkflowExecutionInput' || shape === 'TerminateWorkflowExecutionInput';
   if (underTest && typeof cleaned.childPolicy === 'string' && dev.has('child-policy-any-case')) cleaned.childPolicy = cleaned.childPolicy.toUpperCase();
   const result = validate(shape, cleaned);
-  const extra = underTest ? deviantViolations(shape, cleaned, dev) : [];
+  const extra = underTest && (dev.has('workflowid-max-255') || dev.has('lengths-in-utf16')) ? deviantViolations(shape, cleaned, dev) : [];
   if (shape === 'TerminateWorkflowExecutionInput' && cleaned.childPolicy === 'ABANDON' && dev.has('child-policy-abandon-refused')) {
     throw fault.validation("1 validation error detected: Value 'ABANDON' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL]");
   }

@@ -99,7 +99,9 @@ export const newToken = () => randomBytes(48).toString('base64');
 
 /** The object without its undefined members: absent, not null, on the wire. */
 export function defined<T extends Attributes>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Attributes = {};
+  for (const key in o) if (o[key] !== undefined) out[key] = o[key];
+  return out as T;
 }
 
 /** The keys records are filed under. */

@@ -27,7 +27,7 @@ export function batteryProject(): TestProjectInlineConfiguration {
       // The suites share no state but the target; importing the SDK, ajv and spec/ once per
       // worker rather than once per file saves seconds.
       isolate: false,
-      maxConcurrency: 8,
+      maxConcurrency: 16,
       tags: [
         { name: 'documented', description: 'checks a documented clause' },
         { name: 'recorded', description: 'checks a clause seen in a real AWS recording' },

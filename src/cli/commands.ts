@@ -8,7 +8,7 @@ import { LONG_POLL_MS } from '../contract/protocol.ts';
 import { presets } from '../targets/presets.ts';
 import { integerOption, secondsOption } from './options.ts';
 import type { CleanupOptions } from './cleanup.ts';
-import type { RunOptions } from './run.ts';
+import type { RunOptions } from './run-options.ts';
 import type { ServeOptions } from './serve.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];

@@ -99,7 +99,8 @@ export async function ensureDomain(raw: RawClient, name: string, options: { unde
 
 /** Registers the suite's workflow types in the domain, each only if missing. */
 export async function ensureTypes(raw: RawClient, domain: string): Promise<void> {
-  for (const t of suiteTypes) {
+  // Side by side: each type is registered or found on its own (RegisterWorkflowType's bucket is 200).
+  await Promise.all(suiteTypes.map(async (t) => {
     const res = await setupCall(raw, { operation: 'RegisterWorkflowType', body: {
       domain, name: t.name, version: t.version, description: 'swf-conformance scenario type',
       defaultTaskList: { name: 'swf-conformance-default' },
@@ -110,5 +111,5 @@ export async function ensureTypes(raw: RawClient, domain: string): Promise<void>
     if (res.status !== 200 && res.error?.code !== 'TypeAlreadyExistsFault') {
       throw new ConfigError(`RegisterWorkflowType ${t.name} answered HTTP ${res.status} ${res.error?.code ?? ''} ${res.error?.message ?? res.text.slice(0, 200)}`.trim());
     }
-  }
+  }));
 }

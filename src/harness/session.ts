@@ -49,8 +49,9 @@ export function openSession(settings: RunSettings, target: Target): Session {
 /** Makes sure the reused domains and the suite's workflow types exist. Throws TargetError or ConfigError. */
 export async function prepareSession(session: Session): Promise<void> {
   const { raw, config } = session;
-  await ensureDomain(raw, config.domain);
-  await ensureTypes(raw, config.domain);
   // The second domain must exist for the other-domain fault tests; the deprecation tests flip it.
-  await ensureDomain(raw, config.deprecatedDomain, { undeprecate: true });
+  await Promise.all([
+    ensureDomain(raw, config.domain).then(() => ensureTypes(raw, config.domain)),
+    ensureDomain(raw, config.deprecatedDomain, { undeprecate: true }),
+  ]);
 }

@@ -20,6 +20,7 @@ export interface ReportOptions {
   interrupted?: string;
   errors?: string[];
   cleanup?: CleanupSummary;
+  phases?: ConformanceReport['phases'];
 }
 
 /** Worst first. A record, so that a status added to the schema fails the type check until it has a place here. */
@@ -96,6 +97,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     summary, verdict, conformant: verdict === 'conformant',
     clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
     ...(options.cleanup ? { cleanup: options.cleanup } : {}),
+    ...(options.phases ? { phases: options.phases } : {}),
     ...convergenceOf(tests),
     ...callsOf(outcomes),
   };

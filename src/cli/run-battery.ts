@@ -1,0 +1,306 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Vitest } from 'vitest/node';
+import { stringify } from 'yaml';
+import type { ExpectationsFile } from '../generated/types.ts';
+import { projectRoot } from '../contract/paths.ts';
+import { testTimeoutMs } from '../contract/protocol.ts';
+import { spec } from '../contract/spec.ts';
+import { ConfigError, type BatteryConfig, type RunSettings } from '../harness/config.ts';
+import { TargetError } from '../harness/prepare.ts';
+import { openSession, prepareSession, type Session } from '../harness/session.ts';
+import type { Target } from '../harness/target.ts';
+import { endpointTarget } from '../targets/endpoint.ts';
+import { embeddedReference, referencePrincipals } from '../targets/reference.ts';
+import { buildReport, expectationsFrom, testJudge, type CleanupSummary } from '../report/conformance.ts';
+import { toConsole } from '../report/markdown.ts';
+import { ResultsReporter } from '../report/results.ts';
+import { writeReport } from '../report/write.ts';
+import { readConfigFile } from './config-file.ts';
+import { checkReachable } from './preflight.ts';
+import { presets, type ContainerOptions } from '../targets/presets.ts';
+import { Interrupts, withoutNewListeners } from './interrupts.ts';
+import { batteryProject } from './battery-project.ts';
+import { collectSelection } from './selection.ts';
+import { UsageError } from './usage-error.ts';
+import type { Plan, RunOptions } from './run-options.ts';
+
+/**
+ * The run once its options are checked (run.ts): the target opened, the battery run by vitest,
+ * the reports written, and what the run started cleaned up, on every path.
+ */
+export async function runPlanned(opts: RunOptions, plan: Plan): Promise<number> {
+  const interrupts = new Interrupts();
+  interrupts.install();
+  try {
+    return await runWithTarget(opts, plan, interrupts);
+  } finally {
+    interrupts.uninstall();
+  }
+}
+
+/**
+ * The container the options describe: a preset's settings, overridden by the flags. The
+ * reference preset verifies SigV4 with credentials made for this run, and has a restricted
+ * principal, so that every clause runs against the image as against the embedded reference.
+ */
+function containerOptions(opts: RunOptions, settings: RunSettings): { spec: ContainerOptions; principals: Pick<Target, 'credentials' | 'restricted'> } | undefined {
+  if (!opts.image && !opts.preset) return undefined;
+  const preset = opts.preset ? presets[opts.preset] : undefined;
+  const env: Record<string, string> = { ...(preset?.env ?? {}) };
+  for (const name of preset?.passEnv ?? []) if (process.env[name]) env[name] = process.env[name]!;
+  for (const e of opts.env) env[e.slice(0, e.indexOf('='))] = e.slice(e.indexOf('=') + 1);
+  const waitPath = opts.waitPath ?? preset?.waitPath;
+  let principals: Pick<Target, 'credentials' | 'restricted'> = {};
+  if (opts.preset === 'reference') {
+    const made = referencePrincipals(`${settings.domain}-deprecated`);
+    env.SWF_CONFORMANCE_REFERENCE_CONFIG = JSON.stringify(made.config);
+    principals = { credentials: made.main, restricted: made.restricted };
+  } else if (!process.env.AWS_ACCESS_KEY_ID && !settings.profile) {
+    // An emulator in a container takes any credentials; lend the battery some when none are set.
+    principals = { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  }
+  return {
+    spec: {
+      image: opts.image ?? preset!.image, port: opts.port ?? preset?.port ?? 5000, env,
+      ...(waitPath ? { waitPath } : {}), startupTimeoutSeconds: opts.startupTimeout ?? 60,
+    },
+    principals,
+  };
+}
+
+/** `swf-conformance run`: the whole run, from the options to the exit code. */
+/** Resolves with the promise's value, or with undefined as soon as the signal aborts. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolveWith, reject) => {
+    const onAbort = () => resolveWith(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then((v) => { signal.removeEventListener('abort', onAbort); resolveWith(v); }, (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
+}
+
+/** Opens the target the settings and options choose: a container, an endpoint, or the embedded reference. */
+async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupts): Promise<number> {
+  const { settings } = plan;
+  const container = containerOptions(opts, settings);
+  if (container) {
+    const { spec: containerSpec, principals } = container;
+    console.log(`swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`);
+    // Loaded only for a container: testcontainers is slow to load.
+    const { ContainerError, containerTarget, startContainer } = await import('../targets/container.ts');
+    const starting = startContainer(containerSpec);
+    let running;
+    try {
+      running = await unlessAborted(starting, interrupts.run.signal);
+    } catch (error) {
+      if (error instanceof ContainerError) throw new UsageError(error.message);
+      throw error;
+    }
+    if (!running) {
+      // Interrupted while it started: stop it once it is up, then leave.
+      await starting.then((c) => c.stop(), () => undefined);
+      console.error(`swf-conformance: ${containerSpec.image} stopped; nothing was run`);
+      return interrupts.exitCode;
+    }
+    console.log(`swf-conformance: ${containerSpec.image} answers at ${running.url}`);
+    const target = containerTarget(running, containerSpec.image, principals);
+    try {
+      if (!principals.credentials) await checkCredentials(running.url, settings);
+      return await runBattery(opts, plan, interrupts, target);
+    } finally {
+      await target.close();
+    }
+  }
+  if (settings.endpoint) {
+    await checkReachable(settings.endpoint);
+    await checkCredentials(settings.endpoint, settings);
+    return runBattery(opts, plan, interrupts, endpointTarget(settings.endpoint));
+  }
+  const reference = await embeddedReference({ region: settings.region, deprecatedDomain: `${settings.domain}-deprecated` });
+  try {
+    return await runBattery(opts, plan, interrupts, reference);
+  } finally {
+    await reference.close();
+  }
+}
+
+/** The default credential chain must give credentials before a run against a target that does not make its own. */
+async function checkCredentials(endpoint: string, settings: RunSettings): Promise<void> {
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  try {
+    await fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
+  } catch (error) {
+    throw new UsageError(`no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+async function runBattery(opts: RunOptions, plan: Plan, interrupts: Interrupts, target: Target): Promise<number> {
+  const session = openSession(plan.settings, target);
+  try {
+    return await runPrepared(opts, plan, interrupts, session);
+  } finally {
+    // A run that ended early (an empty selection, an error) still cleans up after itself.
+    if (existsSync(session.ledger.file)) await cleanUpAfter(session, interrupts);
+  }
+}
+
+async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts, session: Session): Promise<number> {
+  const { expectations, tagsFilter, settings } = plan;
+  const reportDir = resolve(opts.report);
+  const startedAt = new Date();
+  // Where the run's time goes: set-up calls, the battery in vitest (start-up included), cleanup.
+  const phases = { setupMs: 0, batteryMs: 0, cleanupMs: 0 };
+  let mark = performance.now();
+  const lap = (phase: keyof typeof phases) => { const now = performance.now(); phases[phase] += now - mark; mark = now; };
+  const errors: string[] = [];
+  const judge = testJudge({ strict: settings.strict, ...(expectations ? { expectations } : {}) });
+  const results = new ResultsReporter(judge);
+  const selecting = Boolean(opts.clause.length || opts.tags.length || opts.grep);
+  let selected: Set<string> | undefined;
+  const finish = async (): Promise<number> => {
+    mark = performance.now();
+    const cleanup = await cleanUpAfter(session, interrupts);
+    lap('cleanupMs');
+    const lost = await session.target.lost?.();
+    if (lost) errors.push(lost);
+    const report = buildReport(spec(), results.outcomes, {
+      target: session.config.targetName, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
+      strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
+      // After an interruption, the workers' own errors are its echo, not a second cause.
+      ...(selected ? { selected } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
+      errors: interrupts.signal ? errors : [...errors, ...results.errors], cleanup, phases,
+    });
+    const written = writeReport(reportDir, report);
+    process.stdout.write(toConsole(report));
+    console.log(`\nreports: ${written.join(', ')}`);
+    if (opts.updateExpectations && report.verdict !== 'incomplete') {
+      const previous = existsSync(opts.updateExpectations) ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file') : expectations?.content;
+      const implementation = previous?.implementation ?? new URL(session.config.kind === 'reference' ? 'http://reference' : session.config.endpoint).hostname;
+      writeFileSync(opts.updateExpectations, stringify(expectationsFrom(report, implementation, previous), { lineWidth: 100 }));
+      console.log(`wrote ${opts.updateExpectations}`);
+    }
+    if (interrupts.signal) return interrupts.exitCode;
+    if (report.verdict === 'incomplete') {
+      console.error(`swf-conformance: the run is incomplete: ${report.errors[0]}`);
+      return 2;
+    }
+    return report.verdict === 'conformant' ? 0 : 1;
+  };
+
+  console.log(`swf-conformance: running the battery against ${session.config.targetName}`);
+  try {
+    await prepareSession(session);
+    lap('setupMs');
+  } catch (error) {
+    if (!(error instanceof TargetError || error instanceof ConfigError)) throw error;
+    errors.push(error.message);
+    return finish();
+  }
+  if (interrupts.run.signal.aborted) return finish();
+
+  const vitestLog: string[] = [];
+  const onRejection = (reason: unknown) => { errors.push(`unhandled rejection: ${String((reason as Error)?.message ?? reason).split('\n')[0]}`); };
+  process.on('unhandledRejection', onRejection);
+  let vitest: Vitest | undefined;
+  try {
+    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, session.config));
+    vitest.provide('battery', session.config);
+    const running = vitest;
+    const stop = () => { void running.cancelCurrentRun('keyboard-input').then(() => running.close()).catch(() => undefined); };
+    interrupts.run.signal.addEventListener('abort', stop, { once: true });
+    if (selecting) {
+      const selection = await collectSelection(vitest);
+      if (interrupts.run.signal.aborted) return await finish();
+      if (selection.tests === 0) throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
+      selected = selection.clauses;
+      console.log(`swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${selection.clauses.size} clause${selection.clauses.size === 1 ? '' : 's'} selected`);
+    }
+    mark = performance.now();
+    try {
+      await vitest.start();
+      lap('batteryMs');
+    } catch (error) {
+      if (!interrupts.run.signal.aborted) errors.push(`the battery stopped: ${(error as Error).message.split('\n')[0]}`);
+    }
+    interrupts.run.signal.removeEventListener('abort', stop);
+    await vitest.close();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    errors.push(`the battery could not run: ${(error as Error).message.split('\n')[0]}`);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    await vitest?.close().catch(() => undefined);
+    if (vitestLog.join('').trim()) {
+      mkdirSync(reportDir, { recursive: true });
+      writeFileSync(join(reportDir, 'vitest-errors.log'), vitestLog.join(''));
+    }
+  }
+  return finish();
+}
+
+/** The battery's vitest, its own error output kept for the report folder instead of printed with stack traces. */
+async function createBatteryVitest(opts: RunOptions, reportDir: string, results: ResultsReporter, tagsFilter: string[], log: string[], config: BatteryConfig): Promise<Vitest> {
+  const windowMs = config.consistencyWindowMs;
+  const reporters: unknown[] = [results];
+  const outputFile: Record<string, string> = {};
+  for (const r of opts.reporter) {
+    reporters.push(r);
+    if (r === 'junit') outputFile.junit = resolve(reportDir, 'vitest-junit.xml');
+    if (r === 'json') outputFile.json = resolve(reportDir, 'vitest-results.json');
+  }
+  const stderr = new Writable({ write: (chunk, _encoding, done) => { log.push(String(chunk)); done(); } });
+  const { createVitest } = await import('vitest/node');
+  return createVitest('test', {
+    // The battery's project, given inline: no config file for vite to bundle at every start.
+    ...batteryProject().test,
+    root: projectRoot,
+    config: false,
+    watch: false,
+    testTimeout: testTimeoutMs(windowMs),
+    // The embedded reference shares this process's CPU with the test workers: one worker. A
+    // target elsewhere costs waiting, not CPU: several files at once.
+    maxWorkers: config.kind === 'reference' ? 1 : 4,
+    // Every test works on executions of its own, so the tests of a file run side by side: a
+    // distant endpoint costs latency, not throughput. vitest reads this for the whole run only,
+    // which is the battery's here; describe.sequential keeps the scenarios that share state in order.
+    sequence: { concurrent: true },
+    // Transformed modules kept on disk between runs: the battery's TypeScript is transformed once.
+    experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), 'swf-conformance-vitest-cache') },
+    reporters: reporters as never,
+    ...(Object.keys(outputFile).length ? { outputFile } : {}),
+    ...(opts.grep ? { testNamePattern: opts.grep } : {}),
+    ...(tagsFilter.length ? { tagsFilter } : {}),
+    passWithNoTests: true,
+  }, {}, { stdout: process.stdout, stderr } as never);
+}
+
+function describeSelection(opts: RunOptions): string {
+  return [...(opts.grep ? [`--grep ${opts.grep}`] : []), ...opts.clause.map((c) => `--clause ${c}`), ...opts.tags.map((t) => `--tags ${t}`)].join(' ');
+}
+
+/**
+ * Terminates what the run left open. The ledger is removed when nothing can be left, and kept,
+ * with the command that finishes the job, otherwise. A cleanup that could not finish does not
+ * change the verdict: the report and the console say what is left.
+ */
+async function cleanUpAfter(session: Session, interrupts: Interrupts): Promise<CleanupSummary> {
+  const total = session.ledger.entries().length;
+  if (interrupts.signal && total) console.error(`swf-conformance: terminating what is still open of the ${total} executions the run started`);
+  const result = await session.cleanUp({ signal: interrupts.cleanup.signal });
+  const header = `swf-conformance cleanup: ${result.checked} of ${total} executions checked, ${result.terminated} still open were terminated`;
+  const left = total - result.checked + result.failed.length;
+  const summary: CleanupSummary = { executions: total, checked: result.checked, terminated: result.terminated, left: 0 };
+  // Interrupted, this is what the person at the keyboard waits for; otherwise it goes with the report.
+  const say = interrupts.signal ? console.error : console.log;
+  if (left === 0 || !session.target.outlivesRun) {
+    if (result.terminated || interrupts.signal) say(`${header}${left ? `; ${session.config.targetName} ends with the run, so nothing is left open` : ''}`);
+    session.ledger.remove();
+    return summary;
+  }
+  const why = result.failed[0] ? ` (first: ${result.failed[0].reason})` : '';
+  say(`${header}; ${left} may still be open${why}; ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`);
+  return { ...summary, left, ledger: session.ledger.file };
+}

@@ -1,0 +1,29 @@
+import type { ExpectationsFile } from '../generated/types.ts';
+import type { RunSettings } from '../harness/config.ts';
+
+/** The options of `swf-conformance run`, as commander gives them. */
+export interface RunOptions {
+  endpoint?: string;
+  region?: string;
+  profile?: string;
+  grep?: string;
+  clause: string[];
+  tags: string[];
+  strict?: boolean;
+  strictExpectations?: boolean;
+  expect?: string;
+  updateExpectations?: string;
+  report: string;
+  reporter: string[];
+  domain?: string;
+  image?: string;
+  preset?: string;
+  port?: number;
+  env: string[];
+  waitPath?: string;
+  startupTimeout?: number;
+  consistencyWindow?: number;
+}
+
+/** What the checked options come to: the settings, the expectation file, the tag filter. */
+export interface Plan { settings: RunSettings; expectations?: { file: string; content: ExpectationsFile }; tagsFilter: string[] }
