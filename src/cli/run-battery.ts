@@ -263,6 +263,10 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     // The embedded reference shares this process's CPU with the test workers: one worker. A
     // target elsewhere costs waiting, not CPU: several files at once.
     maxWorkers: config.kind === 'reference' ? 1 : 4,
+    // Against a target that outlives the run, worker threads: they end with this process whatever
+    // stops it, so no worker can start an execution after the cleanup has read the ledger. The
+    // embedded reference ends with the process too, so its run keeps the quicker child processes.
+    ...(config.kind === 'reference' ? {} : { pool: 'threads' as const }),
     // Every test works on executions of its own, so the tests of a file run side by side: a
     // distant endpoint costs latency, not throughput. vitest reads this for the whole run only,
     // which is the battery's here; describe.sequential keeps the scenarios that share state in order.
