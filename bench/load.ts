@@ -7,12 +7,73 @@
  *   node --import tsx bench/load.ts ENDPOINT CLIENTS SECONDS LOOPS [ACCESS_KEY SECRET]
  */
 import { createHash, createHmac } from 'node:crypto';
-import { Pool } from 'undici';
+import { connect, type Socket } from 'node:net';
 
 const [endpoint = '', clientsText = '8', secondsText = '5', loopsText = '1000000', accessKeyId = 'AKIDBENCH', secretAccessKey = 'bench'] = process.argv.slice(2);
 const url = new URL(endpoint);
 const clients = Number(clientsText);
-const pool = new Pool(url.origin, { connections: clients, pipelining: 1 });
+
+/**
+ * One keep-alive HTTP/1.1 connection per client, requests written and answers read by hand: a
+ * general HTTP client costs more per request than the servers measured here.
+ */
+class Connection {
+  private readonly socket: Socket;
+  private buffer: Buffer = Buffer.alloc(0);
+  private waiting?: (answer: { status: number; body: string }) => void;
+
+  constructor() {
+    this.socket = connect(Number(url.port), url.hostname);
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => {
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0 || !this.waiting) return;
+    const head = this.buffer.subarray(0, end).toString('latin1');
+    let body: string;
+    if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+      // Chunks: a hex size line, the data, until a chunk of size 0.
+      const parts: Buffer[] = [];
+      let at = end + 4;
+      for (;;) {
+        const lineEnd = this.buffer.indexOf('\r\n', at);
+        if (lineEnd < 0) return;
+        const size = parseInt(this.buffer.subarray(at, lineEnd).toString('latin1'), 16);
+        if (this.buffer.length < lineEnd + 2 + size + 2) return;
+        if (size === 0) { at = lineEnd + 4; break; }
+        parts.push(this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
+        at = lineEnd + 2 + size + 2;
+      }
+      body = Buffer.concat(parts).toString('utf8');
+      this.buffer = this.buffer.subarray(at);
+    } else {
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      if (this.buffer.length < end + 4 + length) return;
+      body = this.buffer.subarray(end + 4, end + 4 + length).toString('utf8');
+      this.buffer = this.buffer.subarray(end + 4 + length);
+    }
+    const answer = this.waiting;
+    this.waiting = undefined;
+    answer({ status: Number(head.slice(9, 12)), body });
+  }
+
+  request(headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      this.socket.write(`POST / HTTP/1.1\r\n${lines}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    });
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}
 
 /**
  * SigV4 for this one request shape (POST /, three signed headers), by hand: the generator must
@@ -38,26 +99,28 @@ function signedHeaders(target: string, body: string): Record<string, string> {
 const requestMs: number[] = [];
 const failures: Record<string, number> = {};
 
-async function call(operation: string, input: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function call(connection: Connection, operation: string, input: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const body = JSON.stringify(input);
   const headers = signedHeaders(`SimpleWorkflowService.${operation}`, body);
   const started = performance.now();
-  const res = await pool.request({ method: 'POST', path: '/', headers, body });
-  const text = await res.body.text();
+  const res = await connection.request(headers, body);
+  const text = res.body;
   requestMs.push(performance.now() - started);
-  if (res.statusCode !== 200) failures[`${operation} ${res.statusCode}`] = (failures[`${operation} ${res.statusCode}`] ?? 0) + 1;
+  if (res.status !== 200) failures[`${operation} ${res.status}`] = (failures[`${operation} ${res.status}`] ?? 0) + 1;
   let json: Record<string, unknown> = {};
   try {
     if (text) json = JSON.parse(text) as Record<string, unknown>;
   } catch {
     failures[`${operation}: not JSON`] = (failures[`${operation}: not JSON`] ?? 0) + 1;
   }
-  return { status: res.statusCode, json };
+  return { status: res.status, json };
 }
 
 const domain = `bench-${process.pid}`;
-await call('RegisterDomain', { name: domain, workflowExecutionRetentionPeriodInDays: '1' });
-await call('RegisterWorkflowType', {
+const connections = Array.from({ length: clients }, () => new Connection());
+const setup = connections[0]!;
+await call(setup, 'RegisterDomain', { name: domain, workflowExecutionRetentionPeriodInDays: '1' });
+await call(setup, 'RegisterWorkflowType', {
   domain, name: 'bench', version: '1', defaultChildPolicy: 'TERMINATE', defaultTaskList: { name: 'bench' },
   defaultExecutionStartToCloseTimeout: '3600', defaultTaskStartToCloseTimeout: '60',
 });
@@ -68,22 +131,23 @@ const maxLoops = Number(loopsText);
 const loopMs: number[] = [];
 let loops = 0;
 async function client(n: number): Promise<void> {
+  const connection = connections[n]!;
   for (let i = 0; performance.now() < deadline && loops < maxLoops; i++) {
     loops += 1;
     const started = performance.now();
     const workflowId = `bench-${n}-${i}`;
-    const start = await call('StartWorkflowExecution', { domain, workflowId, workflowType: { name: 'bench', version: '1' } });
+    const start = await call(connection, 'StartWorkflowExecution', { domain, workflowId, workflowType: { name: 'bench', version: '1' } });
     const runId = String(start.json.runId ?? '');
-    await call('RequestCancelWorkflowExecution', { domain, workflowId, runId });
-    await call('TerminateWorkflowExecution', { domain, workflowId, runId, reason: 'bench' });
-    await call('GetWorkflowExecutionHistory', { domain, execution: { workflowId, runId } });
+    await call(connection, 'RequestCancelWorkflowExecution', { domain, workflowId, runId });
+    await call(connection, 'TerminateWorkflowExecution', { domain, workflowId, runId, reason: 'bench' });
+    await call(connection, 'GetWorkflowExecutionHistory', { domain, execution: { workflowId, runId } });
     loopMs.push(performance.now() - started);
   }
 }
 const began = performance.now();
 await Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
 const seconds = (performance.now() - began) / 1000;
-await pool.close();
+for (const c of connections) c.close();
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
