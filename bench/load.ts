@@ -18,23 +18,51 @@ const clients = Number(clientsText);
  * general HTTP client costs more per request than the servers measured here.
  */
 class Connection {
-  private readonly socket: Socket;
+  private socket: Socket;
   private buffer: Buffer = Buffer.alloc(0);
   private waiting?: (answer: { status: number; body: string }) => void;
+  private closed = false;
 
   constructor() {
-    this.socket = connect(Number(url.port), url.hostname);
-    this.socket.setNoDelay(true);
-    this.socket.on('data', (chunk: Buffer) => {
+    this.socket = this.open();
+  }
+
+  /** A server that closes the connection after an answer (HTTP/1.0 style) gets a new one per request. */
+  private open(): Socket {
+    const socket = connect(Number(url.port), url.hostname);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.drain();
     });
+    socket.on('error', () => undefined);
+    const ended = () => {
+      if (socket !== this.socket) return;
+      this.closed = true;
+      // An answer without a length ends with the connection.
+      const end = this.buffer.indexOf('\r\n\r\n');
+      if (this.waiting && end >= 0) {
+        const answer = this.waiting;
+        this.waiting = undefined;
+        answer({ status: Number(this.buffer.subarray(9, 12).toString('latin1')), body: this.buffer.subarray(end + 4).toString('utf8') });
+      } else if (this.waiting) {
+        const answer = this.waiting;
+        this.waiting = undefined;
+        answer({ status: 0, body: '' });
+      }
+      this.buffer = Buffer.alloc(0);
+    };
+    socket.on('end', ended);
+    socket.on('close', ended);
+    return socket;
   }
 
   private drain(): void {
     const end = this.buffer.indexOf('\r\n\r\n');
     if (end < 0 || !this.waiting) return;
     const head = this.buffer.subarray(0, end).toString('latin1');
+    // The server ends the connection after this answer: the next request opens another.
+    if (/\r\nconnection:\s*close/i.test(head)) this.closed = true;
     let body: string;
     if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
       // Chunks: a hex size line, the data, until a chunk of size 0.
@@ -52,7 +80,9 @@ class Connection {
       body = Buffer.concat(parts).toString('utf8');
       this.buffer = this.buffer.subarray(at);
     } else {
-      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      const declared = /\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1];
+      if (declared === undefined) return; // read to the connection's end
+      const length = Number(declared);
       if (this.buffer.length < end + 4 + length) return;
       body = this.buffer.subarray(end + 4, end + 4 + length).toString('utf8');
       this.buffer = this.buffer.subarray(end + 4 + length);
@@ -63,6 +93,10 @@ class Connection {
   }
 
   request(headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+    if (this.closed) {
+      this.closed = false;
+      this.socket = this.open();
+    }
     return new Promise((resolve) => {
       this.waiting = resolve;
       const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');

@@ -81,8 +81,14 @@ function load(url: string): Promise<{ loopsPerSecond: number; p50RequestMs: numb
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/load.ts'), url, '8', String(seconds), '10000000', 'AKIDBENCH', 'bench'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
+    // Bounded: a server that stops answering ends the figure, not the bench.
+    const limit = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`))));
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      if (code === 0) resolve(JSON.parse(out));
+      else reject(new Error(`load generator exited with ${code ?? 'a kill after its time limit'}`));
+    });
   });
 }
 
@@ -180,6 +186,8 @@ for (const t of targets) {
   const server = await t.start();
   try {
     figures.push({ name: t.name, ...(await load(server.url)) });
+  } catch (error) {
+    say(`${t.name}: no figure (${(error as Error).message})`);
   } finally {
     await server.stop();
   }
