@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -104,10 +104,10 @@ function quickSignature(
     signingKeys.set(keyId, (key = hmac(hmac(hmac(hmac(`AWS4${credential.secretAccessKey}`, day), region), 'swf'), 'aws4_request')));
   }
   const declared = headers['x-amz-content-sha256'];
-  const payloadHash = typeof declared === 'string' ? declared : createHash('sha256').update(body).digest('hex');
+  const payloadHash = typeof declared === 'string' ? declared : hash('sha256', body, 'hex');
   const canonicalHeaders = [...signed].sort().map((name) => `${name}:${values[name]!.trim().replace(/\s+/g, ' ')}\n`).join('');
   const canonical = `${method}\n/\n\n${canonicalHeaders}\n${[...signed].sort().join(';')}\n${payloadHash}`;
   const scope = `${day}/${region}/swf/aws4_request`;
-  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${hash('sha256', canonical, 'hex')}`;
   return createHmac('sha256', key).update(toSign).digest('hex');
 }
