@@ -6,8 +6,8 @@
  *
  *   node --import tsx bench/load.ts ENDPOINT CLIENTS SECONDS LOOPS [ACCESS_KEY SECRET]
  */
-import { createHash, createHmac } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { rootSignature, sha256Hex } from '../reference/sigv4.ts';
 
 const [endpoint = '', clientsText = '8', secondsText = '5', loopsText = '1000000', accessKeyId = 'AKIDBENCH', secretAccessKey = 'bench'] = process.argv.slice(2);
 const url = new URL(endpoint);
@@ -109,25 +109,15 @@ class Connection {
   }
 }
 
-/**
- * SigV4 for this one request shape (POST /, three signed headers), by hand: the generator must
- * cost less than the servers it measures, and a general signer costs as much as a server's
- * verification. The servers that verify signatures (the reference with auth) check every one.
- */
-const region = 'us-east-1';
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
-const signingKeys = new Map<string, Buffer>();
+// Signed by the same direct computation the reference checks the common request with: the
+// generator must cost less than the servers it measures, and a general signer costs as much as
+// a server's verification. The servers that verify signatures check every one.
 function signedHeaders(target: string, body: string): Record<string, string> {
   const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
-  const day = amzDate.slice(0, 8);
-  let key = signingKeys.get(day);
-  if (!key) signingKeys.set(day, (key = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, day), region), 'swf'), 'aws4_request')));
   const headers = { 'content-type': 'application/x-amz-json-1.0', host: url.host, 'x-amz-date': amzDate, 'x-amz-target': target };
-  const names = 'content-type;host;x-amz-date;x-amz-target';
-  const canonical = ['POST', '/', '', ...Object.entries(headers).map(([k, v]) => `${k}:${v}`), '', names, sha256(body)].join('\n');
-  const scope = `${day}/${region}/swf/aws4_request`;
-  const signature = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n')).digest('hex');
+  const { scope, signedHeaders: names, signature } = rootSignature({
+    method: 'POST', headers, payloadHash: sha256Hex(body), amzDate, region: 'us-east-1', service: 'swf', secretAccessKey,
+  });
   return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${names}, Signature=${signature}` };
 }
 const requestMs: number[] = [];

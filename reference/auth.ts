@@ -1,9 +1,10 @@
-import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { SwfFault } from './faults.ts';
+import { rootSignature, sha256Hex } from './sigv4.ts';
 
 export interface Credential {
   accessKeyId: string;
@@ -65,13 +66,16 @@ export async function verifySigV4(
   // The signer trusts a declared payload hash; the body must match it, or a changed body would
   // pass with the original signature.
   const declaredHash = headers['x-amz-content-sha256'];
-  if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(body).digest('hex')) {
+  if (declaredHash !== undefined && declaredHash !== sha256Hex(body)) {
     throw new SwfFault('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.');
   }
   const principal = credential.principal ?? credential.accessKeyId;
   // The common request (POST /, no query) is checked directly; anything else, and any mismatch,
   // is decided by the SDK's own signer below, so the shortcut can only accept what it would.
-  const quick = path === '/' ? quickSignature(method, headers, signed, requestHeaders, body, credential, amzDate, region!) : undefined;
+  const quick = path === '/' ? rootSignature({
+    method, headers: requestHeaders, payloadHash: typeof declaredHash === 'string' ? declaredHash : sha256Hex(body),
+    amzDate, region: region!, service: 'swf', secretAccessKey: credential.secretAccessKey,
+  }).signature : undefined;
   if (quick !== undefined && quick.length === signature!.length && timingSafeEqual(Buffer.from(quick), Buffer.from(signature!))) return principal;
   const [, y, mo, d, h, mi, s] = date;
   const signer = signerFor(credential, region!);
@@ -86,28 +90,4 @@ export async function verifySigV4(
     throw new SwfFault('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
   }
   return principal;
-}
-
-const signingKeys = new Map<string, Buffer>();
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-
-/** The SigV4 signature of a request to "/" with no query string, computed directly (the SigV4 steps, in order). */
-function quickSignature(
-  method: string, headers: IncomingHttpHeaders, signed: string[], values: Record<string, string>, body: Buffer,
-  credential: Credential, amzDate: string, region: string,
-): string {
-  const day = amzDate.slice(0, 8);
-  const keyId = `${credential.secretAccessKey}|${day}|${region}`;
-  let key = signingKeys.get(keyId);
-  if (!key) {
-    if (signingKeys.size > 64) signingKeys.clear();
-    signingKeys.set(keyId, (key = hmac(hmac(hmac(hmac(`AWS4${credential.secretAccessKey}`, day), region), 'swf'), 'aws4_request')));
-  }
-  const declared = headers['x-amz-content-sha256'];
-  const payloadHash = typeof declared === 'string' ? declared : hash('sha256', body, 'hex');
-  const canonicalHeaders = [...signed].sort().map((name) => `${name}:${values[name]!.trim().replace(/\s+/g, ' ')}\n`).join('');
-  const canonical = `${method}\n/\n\n${canonicalHeaders}\n${[...signed].sort().join(';')}\n${payloadHash}`;
-  const scope = `${day}/${region}/swf/aws4_request`;
-  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${hash('sha256', canonical, 'hex')}`;
-  return createHmac('sha256', key).update(toSign).digest('hex');
 }

@@ -50,26 +50,33 @@ function bundle(): { root: JsonSchema; shapes: string[] } {
   return { root: { title: 'AllShapes', type: 'object', $defs: defs, additionalProperties: false }, shapes };
 }
 
-/** The text of src/generated/types.ts. */
-export async function renderTypes(): Promise<string> {
-  const { root, shapes } = bundle();
-  const body = await compile(root as never, 'AllShapes', {
-    bannerComment: BANNER,
-    unreachableDefinitions: true,
+/**
+ * Types for the schema, compiled as both generated files want them. json-schema-to-typescript
+ * notes on every type that the root referenced it; the root is an artefact of this script, so
+ * the note says nothing to a reader and is dropped.
+ */
+async function compileTypes(root: JsonSchema, name: string, banner: string, unreachableDefinitions: boolean): Promise<string> {
+  const body = await compile(root as never, name, {
+    bannerComment: banner,
+    unreachableDefinitions,
     additionalProperties: false,
     strictIndexSignatures: true,
     maxItems: -1,
     style: { singleQuote: true, printWidth: 100 },
   });
+  const note = `This interface was referenced by \`${name}\`'s JSON-Schema\n \\* via the \`definition\` "[^"]+"\\.\n`;
+  return body
+    .replace(new RegExp(` \\*\n \\* ${note}`, 'g'), '')
+    .replace(new RegExp(`/\\*\\*\n \\* ${note} \\*/\n`, 'g'), '');
+}
+
+/** The text of src/generated/types.ts. */
+export async function renderTypes(): Promise<string> {
+  const { root, shapes } = bundle();
+  const body = await compileTypes(root, 'AllShapes', BANNER, true);
   const map = ['', '/** Every top-level shape of schemas/, by its schema title. */', 'export interface Shapes {',
     ...shapes.map((n) => `  ${n}: ${n};`), '}', ''].join('\n');
-  // json-schema-to-typescript notes on every type that the bundle's root referenced it; the
-  // bundle is an artefact of this script, so the note says nothing to a reader.
-  const tidy = body
-    .replace(/export interface AllShapes \{\}\n?/, '')
-    .replace(/ \*\n \* This interface was referenced by `AllShapes`'s JSON-Schema\n \* via the `definition` "[^"]+"\.\n/g, '')
-    .replace(/\/\*\*\n \* This interface was referenced by `AllShapes`'s JSON-Schema\n \* via the `definition` "[^"]+"\.\n \*\/\n/g, '');
-  return tidy + map;
+  return body.replace(/export interface AllShapes \{\}\n?/, '') + map;
 }
 
 interface OperationMapFile {
@@ -119,17 +126,9 @@ export function renderOperations(): string {
 
 /** The text of lib/report.d.ts: the report's types for the public API, from the same schema. */
 export async function renderReportTypes(): Promise<string> {
-  const { root } = bundle();
-  const defs = root.$defs!;
-  const body = await compile({ ...defs.ConformanceReport, title: 'ConformanceReport', $defs: defs } as never, 'ConformanceReport', {
-    bannerComment: BANNER.replace('from schemas/', 'from schemas/conformance-report.schema.json'),
-    unreachableDefinitions: false,
-    additionalProperties: false,
-    strictIndexSignatures: true,
-    style: { singleQuote: true, printWidth: 100 },
-  });
-  return body.replace(/ \*\n \* This interface was referenced by `ConformanceReport`'s JSON-Schema\n \* via the `definition` "[^"]+"\.\n/g, '')
-    .replace(/\/\*\*\n \* This interface was referenced by `ConformanceReport`'s JSON-Schema\n \* via the `definition` "[^"]+"\.\n \*\/\n/g, '');
+  const defs = bundle().root.$defs!;
+  return compileTypes({ ...defs.ConformanceReport, title: 'ConformanceReport', $defs: defs }, 'ConformanceReport',
+    BANNER.replace('from schemas/', 'from schemas/conformance-report.schema.json'), false);
 }
 
 /** Every generated file, by its path from the project root. */

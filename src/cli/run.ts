@@ -14,7 +14,7 @@ export const extraReporters = new Set(['junit', 'json', 'verbose', 'dot', 'tap',
 
 
 function validate(opts: RunOptions): Plan {
-  const { byId, concerns } = spec();
+  const { byId } = spec();
   for (const id of opts.clause) if (!byId.has(id)) throw new UsageError(`--clause ${id}: no such clause (see swf-conformance list)`);
   checkTagExpressions(opts.tags);
   if (opts.grep !== undefined) {

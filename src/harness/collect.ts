@@ -91,7 +91,7 @@ export async function batteryIndex(): Promise<Traceability> {
 }
 
 /** Writes the index of the battery into the build. */
-export function writeIndex(t: Traceability, print = fingerprint()): void {
+function writeIndex(t: Traceability, print = fingerprint()): void {
   mkdirSync(join(projectRoot, 'dist'), { recursive: true });
   writeFileSync(indexFile, `${JSON.stringify({ fingerprint: print, tests: t.tests })}\n`);
 }

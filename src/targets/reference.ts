@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startReference } from '../../reference/server.ts';
+import { operationsUnderTest } from '../generated/operations.ts';
 import type { ReferenceConfig } from '../generated/types.ts';
 import type { StaticCredentials } from '../harness/config.ts';
 import type { Target } from '../harness/target.ts';
@@ -33,7 +34,7 @@ export function referencePrincipals(deprecatedDomain = 'swf-conformance-deprecat
           // that ignores the domain shows as access granted in the suite's domain.
           restricted: [
             { actions: ['DescribeDomain', 'ListDomains'], domains: ['*'] },
-            { actions: ['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution'], domains: [deprecatedDomain] },
+            { actions: [...operationsUnderTest] as [string, ...string[]], domains: [deprecatedDomain] },
           ],
         },
       },

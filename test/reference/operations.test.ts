@@ -11,7 +11,6 @@ import { unique, useReference } from './helpers.ts';
 
 const h = useReference();
 const sdk = () => h.sdk;
-const send = <T>(command: { input: unknown }) => sdk().send(command as never) as Promise<T>;
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
