@@ -2,14 +2,17 @@
  * The load generator of `npm run bench`, run in its own process so that the server under test
  * does not share its event loop: CLIENTS concurrent clients, each looping Start →
  * RequestCancel → Terminate → GetWorkflowExecutionHistory against ENDPOINT, every request
- * SigV4-signed, until SECONDS have passed or LOOPS loops are done. Prints one JSON line.
+ * SigV4-signed, until SECONDS have passed or LOOPS loops are done; then again, WINDOWS times
+ * in all, on the same server: a server's first window starts from nothing, a later one from
+ * what the earlier windows left it holding. Prints one JSON line, each window's figures in
+ * `windows`, the first's also at the top.
  *
- *   node --import tsx bench/load.ts ENDPOINT CLIENTS SECONDS LOOPS [ACCESS_KEY SECRET]
+ *   node --import tsx bench/load.ts ENDPOINT CLIENTS SECONDS LOOPS [ACCESS_KEY SECRET [WINDOWS]]
  */
 import { connect, type Socket } from 'node:net';
-import { rootSignature, sha256Hex } from '../reference/sigv4.ts';
+import { rootAuthorization } from '../reference/sigv4.ts';
 
-const [endpoint = '', clientsText = '8', secondsText = '5', loopsText = '1000000', accessKeyId = 'AKIDBENCH', secretAccessKey = 'bench'] = process.argv.slice(2);
+const [endpoint = '', clientsText = '8', secondsText = '5', loopsText = '1000000', accessKeyId = 'AKIDBENCH', secretAccessKey = 'bench', windowsText = '1'] = process.argv.slice(2);
 const url = new URL(endpoint);
 const clients = Number(clientsText);
 
@@ -115,10 +118,7 @@ class Connection {
 function signedHeaders(target: string, body: string): Record<string, string> {
   const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
   const headers = { 'content-type': 'application/x-amz-json-1.0', host: url.host, 'x-amz-date': amzDate, 'x-amz-target': target };
-  const { scope, signedHeaders: names, signature } = rootSignature({
-    method: 'POST', headers, payloadHash: sha256Hex(body), amzDate, region: 'us-east-1', service: 'swf', secretAccessKey,
-  });
-  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${names}, Signature=${signature}` };
+  return { ...headers, authorization: rootAuthorization(accessKeyId, secretAccessKey, 'us-east-1', 'swf', 'POST', headers, body) };
 }
 const requestMs: number[] = [];
 const failures: Record<string, number> = {};
@@ -150,34 +150,44 @@ await call(setup, 'RegisterWorkflowType', {
 });
 requestMs.length = 0;
 
-const deadline = performance.now() + Number(secondsText) * 1000;
 const maxLoops = Number(loopsText);
-const loopMs: number[] = [];
-let loops = 0;
-async function client(n: number): Promise<void> {
-  const connection = connections[n]!;
-  for (let i = 0; performance.now() < deadline && loops < maxLoops; i++) {
-    loops += 1;
-    const started = performance.now();
-    const workflowId = `bench-${n}-${i}`;
-    const start = await call(connection, 'StartWorkflowExecution', { domain, workflowId, workflowType: { name: 'bench', version: '1' } });
-    const runId = String(start.json.runId ?? '');
-    await call(connection, 'RequestCancelWorkflowExecution', { domain, workflowId, runId });
-    await call(connection, 'TerminateWorkflowExecution', { domain, workflowId, runId, reason: 'bench' });
-    await call(connection, 'GetWorkflowExecutionHistory', { domain, execution: { workflowId, runId } });
-    loopMs.push(performance.now() - started);
-  }
-}
-const began = performance.now();
-await Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
-const seconds = (performance.now() - began) / 1000;
-for (const c of connections) c.close();
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 };
-console.log(JSON.stringify({
-  loops: loopMs.length, seconds, loopsPerSecond: loopMs.length / seconds,
-  p50LoopMs: quantile(loopMs, 0.5), p99LoopMs: quantile(loopMs, 0.99),
-  p50RequestMs: quantile(requestMs, 0.5), p99RequestMs: quantile(requestMs, 0.99), failures,
-}));
+
+/** One window: every client loops until its time is up or LOOPS loops are done. */
+async function window(index: number) {
+  const loopMs: number[] = [];
+  const deadline = performance.now() + Number(secondsText) * 1000;
+  let loops = 0;
+  requestMs.length = 0;
+  for (const key of Object.keys(failures)) delete failures[key];
+  async function client(n: number): Promise<void> {
+    const connection = connections[n]!;
+    for (let i = 0; performance.now() < deadline && loops < maxLoops; i++) {
+      loops += 1;
+      const started = performance.now();
+      const workflowId = `bench-${index}-${n}-${i}`;
+      const start = await call(connection, 'StartWorkflowExecution', { domain, workflowId, workflowType: { name: 'bench', version: '1' } });
+      const runId = String(start.json.runId ?? '');
+      await call(connection, 'RequestCancelWorkflowExecution', { domain, workflowId, runId });
+      await call(connection, 'TerminateWorkflowExecution', { domain, workflowId, runId, reason: 'bench' });
+      await call(connection, 'GetWorkflowExecutionHistory', { domain, execution: { workflowId, runId } });
+      loopMs.push(performance.now() - started);
+    }
+  }
+  const began = performance.now();
+  await Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
+  const seconds = (performance.now() - began) / 1000;
+  return {
+    loops: loopMs.length, seconds, loopsPerSecond: loopMs.length / seconds,
+    p50LoopMs: quantile(loopMs, 0.5), p99LoopMs: quantile(loopMs, 0.99),
+    p50RequestMs: quantile(requestMs, 0.5), p99RequestMs: quantile(requestMs, 0.99), failures: { ...failures },
+  };
+}
+
+const windows = [];
+for (let i = 0; i < Number(windowsText); i++) windows.push(await window(i));
+for (const c of connections) c.close();
+console.log(JSON.stringify({ ...windows[0], windows }));

@@ -1,7 +1,8 @@
 /**
  * npm run bench: the figures the project holds itself to, each with the command that reproduces
- * it. Bounded: BENCH_RUNS (default 5) runs per timing, BENCH_SECONDS (default 5) per throughput
- * figure.
+ * it. Bounded: BENCH_RUNS (default 5) runs per timing; BENCH_ROUNDS (default 3) fresh starts of
+ * each server, each loaded for two windows of BENCH_SECONDS (default 5). BENCH_ONLY=4 (or 1,3)
+ * runs only those sections.
  *
  *   1. the battery against the embedded reference, whole process (median of BENCH_RUNS);
  *   2. the commands that do not run the battery: --help, --version, list, a usage error;
@@ -25,6 +26,14 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const work = mkdtempSync(join(tmpdir(), 'swf-conformance-bench-'));
 const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_PROFILE: '', AWS_SESSION_TOKEN: '', SWF_CONFORMANCE_LEDGER_DIR: join(work, 'ledgers') };
 const hasTime = existsSync('/usr/bin/time');
+/** BENCH_ONLY=4 (or 1,3): the sections to run; all when unset. */
+const only = process.env.BENCH_ONLY?.split(',').map((n) => n.trim());
+const wanted = (section: number) => !only || only.includes(String(section));
+const badOnly = only?.filter((n) => !['1', '2', '3', '4'].includes(n)) ?? [];
+if (badOnly.length) {
+  console.error(`BENCH_ONLY: no section ${badOnly.join(', ')}; the sections are 1, 2, 3 and 4`);
+  process.exit(2);
+}
 
 interface Timed { wallS: number; cpuS?: number; rssMiB?: number; code: number | null; stdout: string }
 
@@ -78,16 +87,19 @@ function startServer(command: string, args: string[], urlFrom: RegExp): Promise<
 }
 const serve = (args: string[]) => startServer(process.execPath, [bin, 'serve', '--port', '0', ...args], /listening on (http:\/\/[\d.:]+)/);
 
-function load(url: string): Promise<{ loopsPerSecond: number; p50RequestMs: number; p99RequestMs: number; p99LoopMs: number; failures: Record<string, number> }> {
+interface Window { loopsPerSecond: number; p50RequestMs: number; p99RequestMs: number; p99LoopMs: number; failures: Record<string, number> }
+
+/** The load generator against url: `windows` windows of BENCH_SECONDS each, one after another on the same server. */
+function load(url: string, windows: number): Promise<Window[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/load.ts'), url, '8', String(seconds), '10000000', 'AKIDBENCH', 'bench'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/load.ts'), url, '8', String(seconds), '10000000', 'AKIDBENCH', 'bench', String(windows)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     // Bounded: a server that stops answering ends the figure, not the bench.
-    const limit = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    const limit = setTimeout(() => child.kill('SIGKILL'), (windows * seconds + 30) * 1000);
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.on('close', (code) => {
       clearTimeout(limit);
-      if (code === 0) resolve(JSON.parse(out));
+      if (code === 0) resolve((JSON.parse(out) as { windows: Window[] }).windows);
       else reject(new Error(`load generator exited with ${code ?? 'a kill after its time limit'}`));
     });
   });
@@ -96,128 +108,163 @@ function load(url: string): Promise<{ loopsPerSecond: number; p50RequestMs: numb
 const lines: string[] = [];
 const say = (line = '') => { lines.push(line); console.log(line); };
 
-// ---------------------------------------------------------------- 1. the battery
-const battery = await medianOf(process.execPath, [bin, 'run', '--report', join(work, 'battery')]);
-say(`## 1. The battery against the embedded reference (median of ${runs}, whole process)`);
-say();
-say('| figure | value | target |');
-say('|---|---:|---|');
-say(`| wall | ${battery.wallS.toFixed(2)} s | < 3 s |`);
-if (battery.cpuS !== undefined) say(`| CPU (user + system) | ${battery.cpuS.toFixed(2)} s | |`);
-if (battery.rssMiB !== undefined) say(`| peak RSS of the CLI process | ${battery.rssMiB.toFixed(0)} MiB | |`);
-say(`| exit codes | ${battery.codes.join(', ')} | 0 |`);
-say();
-say('reproduce: `time npx swf-conformance run`');
-
-// ---------------------------------------------------------------- 2. commands
-say();
-say(`## 2. Commands that do not run the battery (median of ${runs})`);
-say();
-say('| command | wall | exit | target |');
-say('|---|---:|---:|---|');
-for (const args of [['--help'], ['--version'], ['list'], ['run', '--clause', 'no.such.clause'], ['run', '--endpoint', 'nowhere']]) {
-  const t = await medianOf(process.execPath, [bin, ...args]);
-  say(`| \`swf-conformance ${args.join(' ')}\` | ${(t.wallS * 1000).toFixed(0)} ms | ${t.codes[0]} | < 300 ms |`);
-}
-say();
-say('reproduce: `time npx swf-conformance list` (and the others)');
-
-// ---------------------------------------------------------------- 3. 50 ms away
 const auth = join(work, 'auth.json');
 writeFileSync(auth, JSON.stringify({ auth: { credentials: [{ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench', principal: 'suite' }] } }));
-const far = await serve(['--config', auth, '--latency', '50', '--poll-timeout', '1000']);
-let farRun: Timed;
-try {
-  farRun = await timed(process.execPath, [bin, 'run', '--endpoint', far.url, '--report', join(work, 'far')]);
-} finally {
-  await far.stop();
+
+// ---------------------------------------------------------------- 1. the battery
+if (wanted(1)) {
+  const battery = await medianOf(process.execPath, [bin, 'run', '--report', join(work, 'battery')]);
+  say(`## 1. The battery against the embedded reference (median of ${runs}, whole process)`);
+  say();
+  say('| figure | value | target |');
+  say('|---|---:|---|');
+  say(`| wall | ${battery.wallS.toFixed(2)} s | < 3 s |`);
+  if (battery.cpuS !== undefined) say(`| CPU (user + system) | ${battery.cpuS.toFixed(2)} s | |`);
+  if (battery.rssMiB !== undefined) say(`| peak RSS of the CLI process | ${battery.rssMiB.toFixed(0)} MiB | |`);
+  say(`| exit codes | ${battery.codes.join(', ')} | 0 |`);
+  say();
+  say('reproduce: `time npx swf-conformance run`');
+
 }
-type FarReport = {
-  verdict: string; calls?: Record<string, number>; phases?: { setupMs: number; batteryMs: number; cleanupMs: number };
-  clauses: { tests: { fullName: string; durationMs: number; calls?: Record<string, number> }[] }[];
-};
-const farReport = JSON.parse(readFileSync(join(work, 'far', 'conformance.json'), 'utf8')) as FarReport;
-const farTests = [...new Map(farReport.clauses.flatMap((c) => c.tests).map((t) => [t.fullName, t])).values()];
-const callsOf = (t: { calls?: Record<string, number> }) => Object.values(t.calls ?? {}).reduce((a, b) => a + b, 0);
-const byCalls = [...farTests].sort((a, b) => callsOf(b) - callsOf(a))[0]!;
-const byTime = [...farTests].sort((a, b) => b.durationMs - a.durationMs)[0]!;
-// The longest chain: the slowest test at 50 ms a request, its deliberate waits (an empty long poll) included.
-const chainS = byTime.durationMs / 1000;
-// Start-up: all but the battery's phase (the CLI's start, the set-up calls, the cleanup, the reports).
-// The battery's phase keeps vitest's own start, so the figure is on the safe side.
-const batteryS = (farReport.phases?.batteryMs ?? 0) / 1000;
-const startupS = farRun.wallS - batteryS;
-const budgetS = 2 * chainS + startupS;
-const totalCalls = Object.values(farReport.calls ?? {}).reduce((a, b) => a + b, 0);
-// The token buckets of CONTRACT-NOTES, as the reference's throttling mode holds them.
-const overBucket = Object.entries(farReport.calls ?? {}).filter(([op, n]) => n > (throttleBuckets[op]?.capacity ?? Infinity));
-say();
-say('## 3. The battery against an endpoint 50 ms away (`serve --latency 50 --poll-timeout 1000`)');
-say();
-say('| figure | value |');
-say('|---|---:|');
-say(`| wall | ${farRun.wallS.toFixed(2)} s (verdict ${farReport.verdict}) |`);
-say(`| longest scenario chain (slowest test) | ${chainS.toFixed(2)} s: ${byTime.fullName} (${callsOf(byTime)} requests and its waits) |`);
-say(`| most requests in one test | ${callsOf(byCalls)} ≈ ${(callsOf(byCalls) * 0.05).toFixed(2)} s at 50 ms: ${byCalls.fullName} |`);
-say(`| the battery's phase (vitest, its start included) | ${batteryS.toFixed(2)} s |`);
-say(`| start-up: the rest (CLI start, set-up ${((farReport.phases?.setupMs ?? 0) / 1000).toFixed(2)} s, cleanup ${((farReport.phases?.cleanupMs ?? 0) / 1000).toFixed(2)} s, reports) | ${startupS.toFixed(2)} s |`);
-say(`| budget: 2 × chain + start-up | ${budgetS.toFixed(2)} s: ${farRun.wallS <= budgetS ? 'within' : 'OVER'} |`);
-say(`| requests the tests sent | ${totalCalls}: ${Object.entries(farReport.calls ?? {}).map(([op, n]) => `${op} ${n}`).join(', ')} |`);
-say(`| any API over its token bucket in one run | ${overBucket.length ? overBucket.map(([op]) => op).join(', ') : 'none'} |`);
-say();
-say('reproduce: `npx swf-conformance serve --port 8080 --latency 50 --poll-timeout 1000 --config auth.json` and `npx swf-conformance run --endpoint http://127.0.0.1:8080`');
+
+// ---------------------------------------------------------------- 2. commands
+if (wanted(2)) {
+  say();
+  say(`## 2. Commands that do not run the battery (median of ${runs})`);
+  say();
+  say('| command | wall | exit | target |');
+  say('|---|---:|---:|---|');
+  for (const args of [['--help'], ['--version'], ['list'], ['run', '--clause', 'no.such.clause'], ['run', '--endpoint', 'nowhere']]) {
+    const t = await medianOf(process.execPath, [bin, ...args]);
+    say(`| \`swf-conformance ${args.join(' ')}\` | ${(t.wallS * 1000).toFixed(0)} ms | ${t.codes[0]} | < 300 ms |`);
+  }
+  say();
+  say('reproduce: `time npx swf-conformance list` (and the others)');
+
+}
+
+// ---------------------------------------------------------------- 3. 50 ms away
+if (wanted(3)) {
+  const far = await serve(['--config', auth, '--latency', '50', '--poll-timeout', '1000']);
+  let farRun: Timed;
+  try {
+    farRun = await timed(process.execPath, [bin, 'run', '--endpoint', far.url, '--report', join(work, 'far')]);
+  } finally {
+    await far.stop();
+  }
+  type FarReport = {
+    verdict: string; calls?: Record<string, number>; phases?: { setupMs: number; batteryMs: number; cleanupMs: number };
+    clauses: { tests: { fullName: string; durationMs: number; calls?: Record<string, number> }[] }[];
+  };
+  const farReport = JSON.parse(readFileSync(join(work, 'far', 'conformance.json'), 'utf8')) as FarReport;
+  const farTests = [...new Map(farReport.clauses.flatMap((c) => c.tests).map((t) => [t.fullName, t])).values()];
+  const callsOf = (t: { calls?: Record<string, number> }) => Object.values(t.calls ?? {}).reduce((a, b) => a + b, 0);
+  const byCalls = [...farTests].sort((a, b) => callsOf(b) - callsOf(a))[0]!;
+  const byTime = [...farTests].sort((a, b) => b.durationMs - a.durationMs)[0]!;
+  // The longest chain: the slowest test at 50 ms a request, its deliberate waits (an empty long poll) included.
+  const chainS = byTime.durationMs / 1000;
+  // Start-up: all but the battery's phase (the CLI's start, the set-up calls, the cleanup, the reports).
+  // The battery's phase keeps vitest's own start, so the figure is on the safe side.
+  const batteryS = (farReport.phases?.batteryMs ?? 0) / 1000;
+  const startupS = farRun.wallS - batteryS;
+  const budgetS = 2 * chainS + startupS;
+  const totalCalls = Object.values(farReport.calls ?? {}).reduce((a, b) => a + b, 0);
+  // The token buckets of CONTRACT-NOTES, as the reference's throttling mode holds them.
+  const overBucket = Object.entries(farReport.calls ?? {}).filter(([op, n]) => n > (throttleBuckets[op]?.capacity ?? Infinity));
+  say();
+  say('## 3. The battery against an endpoint 50 ms away (`serve --latency 50 --poll-timeout 1000`)');
+  say();
+  say('| figure | value |');
+  say('|---|---:|');
+  say(`| wall | ${farRun.wallS.toFixed(2)} s (verdict ${farReport.verdict}) |`);
+  say(`| longest scenario chain (slowest test) | ${chainS.toFixed(2)} s: ${byTime.fullName} (${callsOf(byTime)} requests and its waits) |`);
+  say(`| most requests in one test | ${callsOf(byCalls)} ≈ ${(callsOf(byCalls) * 0.05).toFixed(2)} s at 50 ms: ${byCalls.fullName} |`);
+  say(`| the battery's phase (vitest, its start included) | ${batteryS.toFixed(2)} s |`);
+  say(`| start-up: the rest (CLI start, set-up ${((farReport.phases?.setupMs ?? 0) / 1000).toFixed(2)} s, cleanup ${((farReport.phases?.cleanupMs ?? 0) / 1000).toFixed(2)} s, reports) | ${startupS.toFixed(2)} s |`);
+  say(`| budget: 2 × chain + start-up | ${budgetS.toFixed(2)} s: ${farRun.wallS <= budgetS ? 'within' : 'OVER'} |`);
+  say(`| requests the tests sent | ${totalCalls}: ${Object.entries(farReport.calls ?? {}).map(([op, n]) => `${op} ${n}`).join(', ')} |`);
+  say(`| any API over its token bucket in one run | ${overBucket.length ? overBucket.map(([op]) => op).join(', ') : 'none'} |`);
+  say();
+  say('reproduce: `npx swf-conformance serve --port 8080 --latency 50 --poll-timeout 1000 --config auth.json` and `npx swf-conformance run --endpoint http://127.0.0.1:8080`');
+
+}
 
 // ---------------------------------------------------------------- 4. throughput and memory
-const fakecloudBin = join(root, 'tools/fakecloud-swf-server/target/release/fakecloud-swf-server');
-const targets: { name: string; start: () => Promise<{ url: string; stop(): Promise<void> }> }[] = [
-  { name: 'reference, SigV4 verified', start: () => serve(['--config', auth]) },
-  { name: 'reference, SigV4 not verified', start: () => serve([]) },
-];
-if (existsSync(fakecloudBin)) {
-  targets.push({ name: 'fakecloud-swf (Rust)', start: async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(fakecloudBin, [String(port)], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 500));
-    return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((done) => { child.once('close', () => done()); child.kill('SIGTERM'); }) };
-  } });
-}
-if (motoInstalled()) targets.push({ name: 'moto_server 5', start: async () => { const m = await startMotoServer(); return { url: m.url, stop: () => m.stop() }; } });
-const figures: { name: string; loopsPerSecond: number; p50RequestMs: number; p99RequestMs: number; p99LoopMs: number; failures: Record<string, number> }[] = [];
-for (const t of targets) {
-  const server = await t.start();
-  try {
-    figures.push({ name: t.name, ...(await load(server.url)) });
-  } catch (error) {
-    say(`${t.name}: no figure (${(error as Error).message})`);
-  } finally {
-    await server.stop();
+if (wanted(4)) {
+  const fakecloudBin = join(root, 'tools/fakecloud-swf-server/target/release/fakecloud-swf-server');
+  const targets: { name: string; once?: boolean; start: () => Promise<{ url: string; stop(): Promise<void> }> }[] = [
+    { name: 'reference, SigV4 verified', start: () => serve(['--config', auth]) },
+    { name: 'reference, SigV4 not verified', start: () => serve([]) },
+  ];
+  if (existsSync(fakecloudBin)) {
+    targets.push({ name: 'fakecloud-swf (Rust)', start: async () => {
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const child = spawn(fakecloudBin, [String(port)], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 500));
+      return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((done) => { child.once('close', () => done()); child.kill('SIGTERM'); }) };
+    } });
   }
-}
-const peers = figures.filter((f) => !f.name.startsWith('reference'));
-const fastestPeer = Math.max(0, ...peers.map((f) => f.loopsPerSecond));
-say();
-say(`## 4. Server throughput: 8 clients in their own process, Start → RequestCancel → Terminate → GetWorkflowExecutionHistory, ${seconds} s each`);
-say();
-say('| server | loops/s | × fastest peer | p50 request | p99 request | p99 loop | failed |');
-say('|---|---:|---:|---:|---:|---:|---|');
-for (const f of figures) {
-  const failed = Object.entries(f.failures).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
-  say(`| ${f.name} | ${f.loopsPerSecond.toFixed(0)} | ${fastestPeer ? (f.loopsPerSecond / fastestPeer).toFixed(2) : 'no peer installed'} | ${f.p50RequestMs.toFixed(2)} ms | ${f.p99RequestMs.toFixed(2)} ms | ${f.p99LoopMs.toFixed(2)} ms | ${failed} |`);
-}
-say();
-say('reproduce: `npx swf-conformance serve --port 8080 [--config auth.json]` and `node --import tsx bench/load.ts http://127.0.0.1:8080 8 5 10000000 AKIDBENCH bench`');
+  if (motoInstalled()) targets.push({ name: 'moto_server 5', once: true, start: async () => { const m = await startMotoServer(); return { url: m.url, stop: () => m.stop() }; } });
 
-const memory = await new Promise<{ retention: string; executions: number; held: number; heapMiB: number; seconds: number }[]>((resolve, reject) => {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/memory.ts'), '100000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/memory.ts exited with ${code}`))));
-});
-say();
-say('| the reference after 100,000 executions (started, cancel-requested, terminated) | executions held | heap growth | time |');
-say('|---|---:|---:|---:|');
-for (const m of memory) say(`| domain retention ${m.retention === 'NONE' ? 'NONE (closed executions let go)' : `${m.retention} day`} | ${m.held} | ${m.heapMiB.toFixed(1)} MiB | ${m.seconds.toFixed(2)} s |`);
-say();
-say('reproduce: `node --expose-gc --import tsx bench/memory.ts 100000`');
+  // Each server is started afresh ROUNDS times (interleaved, so that a slow spell of the machine
+  // falls on every server alike) and loaded for two windows: the first from an empty server, the
+  // second holding what the first left. The figures are the medians over the rounds.
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const measured = new Map<string, Window[][]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const t of targets) {
+      if (t.once && round > 0) continue;
+      const server = await t.start();
+      try {
+        measured.set(t.name, [...(measured.get(t.name) ?? []), await load(server.url, 2)]);
+      } catch (error) {
+        say(`${t.name}: no figure in round ${round + 1} (${(error as Error).message})`);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  /** The window-th window's figures, each the median over the rounds; failures summed. */
+  function medianWindow(runs: Window[][], window: number): Window {
+    const ws = runs.map((r) => r[window]!);
+    const failures: Record<string, number> = {};
+    for (const w of ws) for (const [k, n] of Object.entries(w.failures)) failures[k] = (failures[k] ?? 0) + n;
+    return {
+      loopsPerSecond: median(ws.map((w) => w.loopsPerSecond)), p50RequestMs: median(ws.map((w) => w.p50RequestMs)),
+      p99RequestMs: median(ws.map((w) => w.p99RequestMs)), p99LoopMs: median(ws.map((w) => w.p99LoopMs)), failures,
+    };
+  }
+  const figures = [...measured].map(([name, runs]) => ({ name, runs: runs.length, fresh: medianWindow(runs, 0), held: medianWindow(runs, 1), each: runs.map((r) => r[0]!.loopsPerSecond) }));
+  const peers = figures.filter((f) => !f.name.startsWith('reference'));
+  const fastestPeer = Math.max(0, ...peers.map((f) => f.fresh.loopsPerSecond));
+  say();
+  say(`## 4. Server throughput: 8 clients in their own process, Start → RequestCancel → Terminate → GetWorkflowExecutionHistory`);
+  say();
+  say(`Each server started afresh ${rounds} times, interleaved; median of the starts. "fresh": the first ${seconds} s from an empty server (the JIT's warm-up included); "held": the next ${seconds} s, with the first window's executions still held.`);
+  say();
+  say('| server | fresh loops/s (each start) | × fastest peer | held loops/s | p50 request | p99 request | p99 loop | failed |');
+  say('|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const f of figures) {
+    const failed = Object.entries({ ...f.fresh.failures, ...f.held.failures }).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
+    const ratio = fastestPeer ? (f.fresh.loopsPerSecond / fastestPeer).toFixed(2) : 'no peer installed';
+    say(`| ${f.name} | ${f.fresh.loopsPerSecond.toFixed(0)} (${f.each.map((x) => x.toFixed(0)).join(', ')}) | ${ratio} | ${f.held.loopsPerSecond.toFixed(0)} | ${f.fresh.p50RequestMs.toFixed(2)} ms | ${f.fresh.p99RequestMs.toFixed(2)} ms | ${f.fresh.p99LoopMs.toFixed(2)} ms | ${failed} |`);
+  }
+  say();
+  say('reproduce: `npx swf-conformance serve --port 8080 [--config auth.json]` and `node --import tsx bench/load.ts http://127.0.0.1:8080 8 5 10000000 AKIDBENCH bench 2`');
+
+  const memory = await new Promise<{ retention: string; executions: number; held: number; heapMiB: number; seconds: number }[]>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/memory.ts'), '100000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/memory.ts exited with ${code}`))));
+  });
+  say();
+  say('| the reference after 100,000 executions (started, cancel-requested, terminated) | executions held | heap growth | time |');
+  say('|---|---:|---:|---:|');
+  for (const m of memory) say(`| domain retention ${m.retention === 'NONE' ? 'NONE (closed executions let go)' : `${m.retention} day`} | ${m.held} | ${m.heapMiB.toFixed(1)} MiB | ${m.seconds.toFixed(2)} s |`);
+  say();
+  say('reproduce: `node --expose-gc --import tsx bench/memory.ts 100000`');
+
+}
 
 rmSync(work, { recursive: true, force: true });

@@ -35,33 +35,65 @@ function signerFor(credential: Credential, region: string): SignatureV4 {
   return signer;
 }
 
+interface Authorization {
+  accessKeyId: string;
+  region: string;
+  service: string;
+  /** The signed headers' names, as the header lists them. */
+  names: string[];
+  /** The names are in strictly ascending order, as signers write them; any other list goes to the SDK's signer. */
+  ascending: boolean;
+  signature: string;
+}
+
+function parseAuthorization(header: string): Authorization | undefined {
+  const match = AUTH.exec(header);
+  if (!match) return undefined;
+  const [, accessKeyId, , region, service, signedHeaders, signature] = match as unknown as string[];
+  const names = signedHeaders!.split(';');
+  let ascending = true;
+  for (let i = 1; i < names.length; i++) if (names[i - 1]! >= names[i]!) ascending = false;
+  return { accessKeyId: accessKeyId!, region: region!, service: service!, names, ascending, signature: signature! };
+}
+
+/** Two hex strings of the same length compared in time that does not depend on where they differ. */
+function sameHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
 /**
  * Verifies a request's SigV4 signature against the configured credentials and returns the
- * caller's principal. The codes are those of AWS's shared authentication layer (inferred:
- * spec fault.auth.*).
+ * caller's principal: at once for the common request, checked directly; through the SDK's signer
+ * for anything else. The codes are those of AWS's shared authentication layer (inferred: spec
+ * fault.auth.*).
  */
-export async function verifySigV4(
+export function verifySigV4(
   method: string, path: string, headers: IncomingHttpHeaders, body: Buffer, credentials: Credential[],
-): Promise<string> {
+): string | Promise<string> {
   const header = headers.authorization;
   if (header === undefined) throw new SwfFault('MissingAuthenticationTokenException', 'Missing Authentication Token');
-  const match = AUTH.exec(String(header));
-  if (!match) {
+  const authorization = parseAuthorization(String(header));
+  if (!authorization) {
     throw new SwfFault('IncompleteSignatureException', `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters with the AWS4-HMAC-SHA256 algorithm`);
   }
-  const [, accessKeyId, , region, service, signedHeaders, signature] = match as unknown as string[];
+  const { accessKeyId, region, service, names, ascending, signature } = authorization;
   const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
   if (!credential) throw new SwfFault('UnrecognizedClientException', 'The security token included in the request is invalid.');
   if (service !== 'swf') throw new SwfFault('InvalidSignatureException', `Credential should be scoped to correct service: 'swf'.`);
   const amzDate = String(headers['x-amz-date'] ?? '');
   const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (!date) throw new SwfFault('IncompleteSignatureException', 'Authorization requires a valid X-Amz-Date header');
-  const signed = signedHeaders!.split(';');
-  const requestHeaders: Record<string, string> = {};
-  for (const name of signed) {
-    const value = Object.hasOwn(headers, name) ? headers[name] : undefined;
-    if (value === undefined || name === '__proto__') throw new SwfFault('InvalidSignatureException', `Signed header ${name} is missing from the request`);
-    requestHeaders[name] = Array.isArray(value) ? value.join(',') : value;
+  const values: string[] = [];
+  for (const name of names) {
+    // A header's value is a string (a list for the few node:http keeps apart); anything else,
+    // such as what an object inherits, is no header.
+    const value: unknown = headers[name];
+    if (typeof value === 'string') values.push(value);
+    else if (Array.isArray(value)) values.push(value.join(','));
+    else throw new SwfFault('InvalidSignatureException', `Signed header ${name} is missing from the request`);
   }
   // The signer trusts a declared payload hash; the body must match it, or a changed body would
   // pass with the original signature.
@@ -71,23 +103,34 @@ export async function verifySigV4(
   }
   const principal = credential.principal ?? credential.accessKeyId;
   // The common request (POST /, no query) is checked directly; anything else, and any mismatch,
-  // is decided by the SDK's own signer below, so the shortcut can only accept what it would.
-  const quick = path === '/' ? rootSignature({
-    method, headers: requestHeaders, payloadHash: typeof declaredHash === 'string' ? declaredHash : sha256Hex(body),
-    amzDate, region: region!, service: 'swf', secretAccessKey: credential.secretAccessKey,
-  }).signature : undefined;
-  if (quick !== undefined && quick.length === signature!.length && timingSafeEqual(Buffer.from(quick), Buffer.from(signature!))) return principal;
+  // is decided by the SDK's own signer, so the shortcut can only accept what it would.
+  if (path === '/' && ascending) {
+    const expected = rootSignature({
+      method, names, values, payloadHash: typeof declaredHash === 'string' ? declaredHash : sha256Hex(body),
+      amzDate, region, service: 'swf', secretAccessKey: credential.secretAccessKey,
+    });
+    if (sameHex(expected, signature)) return principal;
+  }
+  const requestHeaders: Record<string, string> = {};
+  names.forEach((name, i) => { requestHeaders[name] = values[i]!; });
+  return verifyWithSigner(method, path, String(headers.host ?? ''), requestHeaders, body, credential, region, date, signature).then(() => principal);
+}
+
+/** The SDK's signer signs the request again; the signature given must be the one it computes. */
+async function verifyWithSigner(
+  method: string, path: string, hostname: string, headers: Record<string, string>, body: Buffer,
+  credential: Credential, region: string, date: RegExpExecArray, signature: string,
+): Promise<void> {
   const [, y, mo, d, h, mi, s] = date;
-  const signer = signerFor(credential, region!);
-  const request = new HttpRequest({ method, protocol: 'http:', hostname: String(headers.host ?? ''), path, headers: requestHeaders, body });
+  const signer = signerFor(credential, region);
+  const request = new HttpRequest({ method, protocol: 'http:', hostname, path, headers, body });
   const resigned = await signer.sign(request, {
     signingDate: new Date(Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!)),
-    signableHeaders: new Set(signed),
+    signableHeaders: new Set(Object.keys(headers)),
     unsignableHeaders: new Set(),
   });
   const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization))?.[1] ?? '';
-  if (expected.length !== signature!.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature!))) {
+  if (expected.length !== signature.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
     throw new SwfFault('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
   }
-  return principal;
 }

@@ -57,7 +57,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, requestId = true): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...(requestId ? { 'x-amzn-RequestId': randomUUID() } : {}), 'Content-Length': String(Buffer.byteLength(body)), ...headers });
+  // Names and values in one flat list: node:http takes it as it is, without a merged object.
+  const head: string[] = requestId ? ['x-amzn-RequestId', randomUUID(), 'Content-Length', String(Buffer.byteLength(body))] : ['Content-Length', String(Buffer.byteLength(body))];
+  for (const name in headers) head.push(name, headers[name]!);
+  res.writeHead(status, head);
   res.end(body);
 }
 
@@ -106,11 +109,13 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     }
     if (config.latencyMs) await sleep(config.latencyMs);
     const unsigned = !req.headers.authorization && dev.has('unsigned-accepted');
-    const principal = config.auth && (dev.has('auth-not-checked') || unsigned)
+    const verified = config.auth && (dev.has('auth-not-checked') || unsigned)
       ? config.auth.credentials.find((c) => c.accessKeyId === claimedAccessKey(req.headers))?.principal ?? config.auth.credentials[0]?.principal ?? 'anonymous'
       : config.auth
-      ? await verifySigV4(req.method ?? 'POST', req.url ?? '/', req.headers, body, config.auth.credentials)
+      ? verifySigV4(req.method ?? 'POST', req.url ?? '/', req.headers, body, config.auth.credentials)
       : claimedAccessKey(req.headers) ?? 'anonymous';
+    // The common request is verified at once; only the SDK signer's check is awaited.
+    const principal = typeof verified === 'string' ? verified : await verified;
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     if (req.method !== 'POST' || !isServed(operation)) throw dev.has('unknown-operation-400-bare') ? new SwfFault('InvalidAction', `action ${operation} not implemented`) : fault.unknownOperation(target);
@@ -148,7 +153,9 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       && !buckets.take(`cancel|${domain}|${String(fields.workflowId)}`, cancelPerExecutionBucket)) {
       throw fault.throttled();
     }
-    const output = await run(engine, operation, input);
+    // Most operations answer at once; a long poll answers with a promise.
+    const answer = run(engine, operation, input);
+    const output = answer instanceof Promise ? await answer : answer;
     if (output === undefined) {
       // A void operation: HTTP 200 with an empty body, as the API pages' examples show.
       if (dev.has('success-body-braces')) send(res, 200, { 'Content-Type': 'application/json' }, '{}');
