@@ -236,18 +236,21 @@ if (wanted(4)) {
   }
   const figures = [...measured].map(([name, runs]) => ({ name, runs: runs.length, fresh: medianWindow(runs, 0), held: medianWindow(runs, 1), each: runs.map((r) => r[0]!.loopsPerSecond) }));
   const peers = figures.filter((f) => !f.name.startsWith('reference'));
-  const fastestPeer = Math.max(0, ...peers.map((f) => f.fresh.loopsPerSecond));
+  // The peer at its best: the better of its two windows (a server whose throughput falls as it
+  // holds more executions is judged by its fresh window, a JIT's by its warm one).
+  const best = (f: (typeof figures)[number]) => Math.max(f.fresh.loopsPerSecond, f.held.loopsPerSecond);
+  const fastestPeer = Math.max(0, ...peers.map(best));
+  const times = (x: number) => (fastestPeer ? `${(x / fastestPeer).toFixed(2)}×` : 'no peer installed');
   say();
   say(`## 4. Server throughput: 8 clients in their own process, Start → RequestCancel → Terminate → GetWorkflowExecutionHistory`);
   say();
-  say(`Each server started afresh ${rounds} times, interleaved; median of the starts. "fresh": the first ${seconds} s from an empty server (the JIT's warm-up included); "held": the next ${seconds} s, with the first window's executions still held.`);
+  say(`Each server started afresh ${rounds} times, interleaved; medians of the starts. "fresh": the first ${seconds} s from an empty server (a JIT's warm-up included); "held": the next ${seconds} s, holding the first window's executions. The ratios are to the fastest peer at its best window.`);
   say();
-  say('| server | fresh loops/s (each start) | × fastest peer | held loops/s | p50 request | p99 request | p99 loop | failed |');
-  say('|---|---:|---:|---:|---:|---:|---:|---|');
+  say('| server | fresh loops/s (each start) | fresh × peer | held loops/s | held × peer | p50 request | p99 request | p99 loop | failed |');
+  say('|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const f of figures) {
     const failed = Object.entries({ ...f.fresh.failures, ...f.held.failures }).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
-    const ratio = fastestPeer ? (f.fresh.loopsPerSecond / fastestPeer).toFixed(2) : 'no peer installed';
-    say(`| ${f.name} | ${f.fresh.loopsPerSecond.toFixed(0)} (${f.each.map((x) => x.toFixed(0)).join(', ')}) | ${ratio} | ${f.held.loopsPerSecond.toFixed(0)} | ${f.fresh.p50RequestMs.toFixed(2)} ms | ${f.fresh.p99RequestMs.toFixed(2)} ms | ${f.fresh.p99LoopMs.toFixed(2)} ms | ${failed} |`);
+    say(`| ${f.name} | ${f.fresh.loopsPerSecond.toFixed(0)} (${f.each.map((x) => x.toFixed(0)).join(', ')}) | ${times(f.fresh.loopsPerSecond)} | ${f.held.loopsPerSecond.toFixed(0)} | ${times(f.held.loopsPerSecond)} | ${f.fresh.p50RequestMs.toFixed(2)} ms | ${f.fresh.p99RequestMs.toFixed(2)} ms | ${f.fresh.p99LoopMs.toFixed(2)} ms | ${failed} |`);
   }
   say();
   say('reproduce: `npx swf-conformance serve --port 8080 [--config auth.json]` and `node --import tsx bench/load.ts http://127.0.0.1:8080 8 5 10000000 AKIDBENCH bench 2`');

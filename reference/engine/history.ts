@@ -11,6 +11,14 @@ const EVENTS_WAKING_THE_DECIDER = new Set([
   'CancelWorkflowExecutionFailed', 'ContinueAsNewWorkflowExecutionFailed',
 ]);
 
+/** The member an event's attributes are under: workflowExecutionStartedEventAttributes, ... */
+const attributesMembers = new Map<string, string>();
+function attributesMember(eventType: string): string {
+  let member = attributesMembers.get(eventType);
+  if (!member) attributesMembers.set(eventType, (member = `${lowerFirst(eventType)}EventAttributes`));
+  return member;
+}
+
 export interface HistoryHooks {
   /** The execution's state changed for its decider. */
   wake(e: Execution): void;
@@ -26,13 +34,10 @@ export class Histories {
     const dev = this.store.dev;
     const reuse = eventType === 'WorkflowExecutionCancelRequested' && e.events.length > 0 && dev.has('event-ids-repeat');
     const eventId = reuse ? e.events.length : e.events.length + 1;
-    const bare = eventType === 'WorkflowExecutionCancelRequested' && Object.keys(defined(attributes)).length === 0 && dev.has('cancel-event-without-attributes');
-    e.events.push({
-      eventTimestamp: this.store.seconds(),
-      eventType: eventType as HistoryEvent['eventType'],
-      eventId,
-      ...(bare ? {} : { [`${lowerFirst(eventType)}EventAttributes`]: defined(attributes) }),
-    } as HistoryEvent);
+    const bare = eventType === 'WorkflowExecutionCancelRequested' && dev.has('cancel-event-without-attributes') && Object.keys(defined(attributes)).length === 0;
+    const event: Record<string, unknown> = { eventTimestamp: this.store.seconds(), eventType, eventId };
+    if (!bare) event[attributesMember(eventType)] = defined(attributes);
+    e.events.push(event as unknown as HistoryEvent);
     const wakes = EVENTS_WAKING_THE_DECIDER.has(eventType) && !(eventType === 'WorkflowExecutionCancelRequested' && dev.has('cancel-no-decision-task'));
     if (wakes) this.hooks.wake(e);
     this.hooks.changed(e);
