@@ -11,6 +11,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { rootAuthorization } from '../reference/sigv4.ts';
+import { JSON_CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX } from '../src/contract/protocol.ts';
 
 const [endpoint = '', clientsText = '8', secondsText = '5', loopsText = '1000000', accessKeyId = 'AKIDBENCH', secretAccessKey = 'bench', windowsText = '1'] = process.argv.slice(2);
 const url = new URL(endpoint);
@@ -117,15 +118,15 @@ class Connection {
 // a server's verification. The servers that verify signatures check every one.
 function signedHeaders(target: string, body: string): Record<string, string> {
   const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
-  const headers = { 'content-type': 'application/x-amz-json-1.0', host: url.host, 'x-amz-date': amzDate, 'x-amz-target': target };
-  return { ...headers, authorization: rootAuthorization(accessKeyId, secretAccessKey, 'us-east-1', 'swf', 'POST', headers, body) };
+  const headers = { 'content-type': JSON_CONTENT_TYPE, host: url.host, 'x-amz-date': amzDate, 'x-amz-target': target };
+  return { ...headers, authorization: rootAuthorization(accessKeyId, secretAccessKey, 'us-east-1', SIGNING_NAME, 'POST', headers, body) };
 }
 const requestMs: number[] = [];
 const failures: Record<string, number> = {};
 
 async function call(connection: Connection, operation: string, input: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const body = JSON.stringify(input);
-  const headers = signedHeaders(`SimpleWorkflowService.${operation}`, body);
+  const headers = signedHeaders(`${TARGET_PREFIX}${operation}`, body);
   const started = performance.now();
   const res = await connection.request(headers, body);
   const text = res.body;

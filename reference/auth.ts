@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { SIGNING_NAME } from '../src/contract/protocol.ts';
 import { SwfFault } from './faults.ts';
 import { rootSignature, sha256Hex } from './sigv4.ts';
 
@@ -28,7 +28,7 @@ function signerFor(credential: Credential, region: string): SignatureV4 {
   if (!signer) {
     signer = new SignatureV4({
       credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
-      region, service: 'swf', sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false,
+      region, service: SIGNING_NAME, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false,
     });
     signers.set(key, signer);
   }
@@ -82,7 +82,7 @@ export function verifySigV4(
   const { accessKeyId, region, service, names, ascending, signature } = authorization;
   const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
   if (!credential) throw new SwfFault('UnrecognizedClientException', 'The security token included in the request is invalid.');
-  if (service !== 'swf') throw new SwfFault('InvalidSignatureException', `Credential should be scoped to correct service: 'swf'.`);
+  if (service !== SIGNING_NAME) throw new SwfFault('InvalidSignatureException', `Credential should be scoped to correct service: '${SIGNING_NAME}'.`);
   const amzDate = String(headers['x-amz-date'] ?? '');
   const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (!date) throw new SwfFault('IncompleteSignatureException', 'Authorization requires a valid X-Amz-Date header');
@@ -107,7 +107,7 @@ export function verifySigV4(
   if (path === '/' && ascending) {
     const expected = rootSignature({
       method, names, values, payloadHash: typeof declaredHash === 'string' ? declaredHash : sha256Hex(body),
-      amzDate, region, service: 'swf', secretAccessKey: credential.secretAccessKey,
+      amzDate, region, service: SIGNING_NAME, secretAccessKey: credential.secretAccessKey,
     });
     if (sameHex(expected, signature)) return principal;
   }
@@ -130,7 +130,7 @@ async function verifyWithSigner(
     unsignableHeaders: new Set(),
   });
   const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization))?.[1] ?? '';
-  if (expected.length !== signature.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
+  if (!sameHex(expected, signature)) {
     throw new SwfFault('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
   }
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceConfig } from '../src/generated/types.ts';
-import { TARGET_PREFIX } from '../src/contract/protocol.ts';
+import { JSON_CONTENT_TYPE, TARGET_PREFIX } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
 import { isOperationUnderTest, operations, type OperationName } from '../src/generated/operations.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
@@ -69,7 +69,7 @@ function sendFault(res: ServerResponse, f: SwfFault, dev: Deviations, underTest 
   const namespace = f.type.split('#')[0];
   const bare = dev.has('fault-bare-type');
   send(res, f.status === 400 && underTest && dev.has('fault-status-500') ? 500 : f.status, {
-    'Content-Type': 'application/x-amz-json-1.0',
+    'Content-Type': JSON_CONTENT_TYPE,
     // The shape real AWS services use: the code, then where it is defined. SDKs keep what comes
     // before the ':' (spec fault.envelope.error-type-header, inferred).
     ...(dev.has('fault-no-error-type-header') ? {} : { 'X-Amzn-ErrorType': `${dev.has('fault-header-disagrees') ? 'InternalFailure' : f.code}:http://internal.amazon.com/coral/${namespace}/` }),
@@ -162,7 +162,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       if (dev.has('success-body-braces')) send(res, 200, { 'Content-Type': 'application/json' }, '{}');
       else send(res, 200, { 'Content-Type': dev.has('success-content-type-text') ? 'text/plain' : 'application/json' }, '');
     } else {
-      send(res, 200, { 'Content-Type': 'application/x-amz-json-1.0' }, JSON.stringify(output));
+      send(res, 200, { 'Content-Type': JSON_CONTENT_TYPE }, JSON.stringify(output));
     }
   }
 

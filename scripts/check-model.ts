@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { loadSchemaFiles, type JsonSchema } from '../src/contract/schema-files.ts';
 import { deref } from '../src/contract/constraints.ts';
 import { projectRoot } from '../src/contract/paths.ts';
+import { JSON_CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX } from '../src/contract/protocol.ts';
 
 interface ModelShape {
   type: string;
@@ -136,6 +137,17 @@ for (const [name, op] of Object.entries(operationMap.operations)) {
   if (bare(model.output?.target) !== op.output) problems.push(`operations.json: ${name} output ${op.output}, model says ${bare(model.output?.target)}`);
   const faults = (model.errors ?? []).map((e) => bare(e.target)).sort();
   if (JSON.stringify(faults) !== JSON.stringify([...op.errors].sort())) problems.push(`operations.json: ${name} errors ${op.errors.join(', ')}, model says ${faults.join(', ')}`);
+}
+
+// The protocol constants of src/contract/protocol.ts: the target prefix is the service shape's
+// name, the signing name its sigv4 trait's, and the JSON 1.0 content type goes with awsJson1_0.
+const [serviceId, service] = Object.entries(model.shapes).find(([, s]) => s.type === 'service') ?? [];
+if (!serviceId || !service) problems.push('the model has no service shape');
+else {
+  if (TARGET_PREFIX !== `${serviceId.split('#').pop()}.`) problems.push(`protocol.ts: TARGET_PREFIX ${TARGET_PREFIX}, model's service is ${serviceId}`);
+  const sigv4 = service.traits?.['aws.auth#sigv4'] as { name?: string } | undefined;
+  if (SIGNING_NAME !== sigv4?.name) problems.push(`protocol.ts: SIGNING_NAME ${SIGNING_NAME}, model says ${String(sigv4?.name)}`);
+  if (JSON_CONTENT_TYPE === 'application/x-amz-json-1.0' && !service.traits?.['aws.protocols#awsJson1_0']) problems.push(`protocol.ts: JSON_CONTENT_TYPE ${JSON_CONTENT_TYPE}, but the model's protocol is not awsJson1_0`);
 }
 
 for (const [i, p] of [...problems.entries()].reverse()) if (knownDifferences[p]) problems.splice(i, 1);

@@ -1,5 +1,6 @@
 /** The wire: void successes, request ids, the pages' example requests, timestamps (spec/wire.yaml). */
 import { describe } from 'vitest';
+import { JSON_CONTENT_TYPE } from '../src/contract/protocol.ts';
 import { seedExample, seedOperations } from '../src/contract/seed-examples.ts';
 import { cites, expect, it, operationsUnderTest, type Scenario } from '../src/harness/battery.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
@@ -62,7 +63,7 @@ describe('the API pages\' example requests, with this run\'s domain and ids', ()
 
 it('operations are routed by X-Amz-Target on POST /, with the awsJson 1.0 content type', cites('wire.protocol.target-header'), async ({ swf }) => {
   const run = await swf.start();
-  const headers = { 'content-type': 'application/x-amz-json-1.0' };
+  const headers = { 'content-type': JSON_CONTENT_TYPE };
   const res = await swf.raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: swf.domain, execution: run }, headers });
   expect(res.status).toBe(200);
   expect((res.json as { executionInfo?: { execution?: unknown } }).executionInfo?.execution).toEqual(run);

@@ -11,14 +11,6 @@ const EVENTS_WAKING_THE_DECIDER = new Set([
   'CancelWorkflowExecutionFailed', 'ContinueAsNewWorkflowExecutionFailed',
 ]);
 
-/** The member an event's attributes are under: workflowExecutionStartedEventAttributes, ... */
-const attributesMembers = new Map<string, string>();
-function attributesMember(eventType: string): string {
-  let member = attributesMembers.get(eventType);
-  if (!member) attributesMembers.set(eventType, (member = `${lowerFirst(eventType)}EventAttributes`));
-  return member;
-}
-
 export interface HistoryHooks {
   /** The execution's state changed for its decider. */
   wake(e: Execution): void;
@@ -36,7 +28,7 @@ export class Histories {
     const eventId = reuse ? e.events.length : e.events.length + 1;
     const bare = eventType === 'WorkflowExecutionCancelRequested' && dev.has('cancel-event-without-attributes') && Object.keys(defined(attributes)).length === 0;
     const event: Record<string, unknown> = { eventTimestamp: this.store.seconds(), eventType, eventId };
-    if (!bare) event[attributesMember(eventType)] = defined(attributes);
+    if (!bare) event[`${lowerFirst(eventType)}EventAttributes`] = defined(attributes);
     e.events.push(event as unknown as HistoryEvent);
     const wakes = EVENTS_WAKING_THE_DECIDER.has(eventType) && !(eventType === 'WorkflowExecutionCancelRequested' && dev.has('cancel-no-decision-task'));
     if (wakes) this.hooks.wake(e);

@@ -3,7 +3,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { request as undiciRequest, Agent } from 'undici';
-import { CLIENT_TIMEOUT_MS, TARGET_PREFIX } from '../contract/protocol.ts';
+import { CLIENT_TIMEOUT_MS, JSON_CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX } from '../contract/protocol.ts';
 import type { OperationMap, OperationName } from '../generated/operations.ts';
 import { resolveErrorCode } from './errors.ts';
 
@@ -62,7 +62,7 @@ export class RawClient {
     const body = req.body === undefined ? '{}' : typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
     const headers: Record<string, string> = {
       host: url.host,
-      'content-type': 'application/x-amz-json-1.0',
+      'content-type': JSON_CONTENT_TYPE,
       ...(req.target !== null ? { 'x-amz-target': req.target ?? `${TARGET_PREFIX}${req.operation}` } : {}),
       ...lowerKeys(req.headers ?? {}),
     };
@@ -71,7 +71,7 @@ export class RawClient {
       : await this.options.credentials?.();
     let signed = headers;
     if (credentials) {
-      const signer = new SignatureV4({ credentials, region: this.options.region, service: 'swf', sha256: Hash.bind(null, 'sha256') });
+      const signer = new SignatureV4({ credentials, region: this.options.region, service: SIGNING_NAME, sha256: Hash.bind(null, 'sha256') });
       const path = url.pathname || '/';
       const request = new HttpRequest({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, headers, body });
       signed = (await signer.sign(request)).headers as Record<string, string>;

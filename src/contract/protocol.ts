@@ -1,6 +1,12 @@
 /** The awsJson1_0 X-Amz-Target prefix of the SWF service (the model's targetPrefix trait). */
 export const TARGET_PREFIX = 'SimpleWorkflowService.';
 
+/** The name requests are signed for (the model's aws.auth#sigv4 trait): the service in a SigV4 credential scope. */
+export const SIGNING_NAME = 'swf';
+
+/** The Content-Type of awsJson1_0 requests and answers (the model's aws.protocols#awsJson1_0 trait). */
+export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
+
 /**
  * How long SWF holds a PollForDecisionTask open before it answers with no task: 60 s (the
  * PollForDecisionTask page, "long poll"). Every wait on the wire is bounded by it.
