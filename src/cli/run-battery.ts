@@ -209,8 +209,18 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, session.config));
     vitest.provide('battery', session.config);
     const running = vitest;
-    const stop = () => { void running.cancelCurrentRun('keyboard-input').then(() => running.close()).catch(() => undefined); };
+    // The first signal cancels the run gently: no test starts, and each running test stops at its
+    // next request (its signal is aborted), once the request it is waiting on has answered, so
+    // that an execution that request starts is in the ledger before the cleanup reads it. The
+    // second closes at once: vitest stops the workers where they are.
+    let cancelling: Promise<void> | undefined;
+    const stop = () => {
+      session.ledger.stop();
+      cancelling = running.cancelCurrentRun('keyboard-input').catch(() => undefined);
+    };
+    const force = () => { void running.close().catch(() => undefined); };
     interrupts.run.signal.addEventListener('abort', stop, { once: true });
+    interrupts.cleanup.signal.addEventListener('abort', force, { once: true });
     if (selecting) {
       const selection = await collectSelection(vitest);
       if (interrupts.run.signal.aborted) return await finish();
@@ -226,6 +236,8 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       if (!interrupts.run.signal.aborted) errors.push(`the battery stopped: ${(error as Error).message.split('\n')[0]}`);
     }
     interrupts.run.signal.removeEventListener('abort', stop);
+    await cancelling;
+    interrupts.cleanup.signal.removeEventListener('abort', force);
     await vitest.close();
   } catch (error) {
     if (error instanceof UsageError) throw error;

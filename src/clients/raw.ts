@@ -46,6 +46,14 @@ export interface RawClientOptions {
   onExchange?: (exchange: Exchange) => void;
   /** Bound on one request, in milliseconds. */
   timeoutMs?: number;
+  /**
+   * Once aborted, no request is sent: `send` throws the signal's reason. A request already sent
+   * runs to its answer, so that an execution it starts is recorded, except a long poll, which
+   * hands out nothing the run needs and is cut short.
+   */
+  signal?: AbortSignal;
+  /** Asked before each request is sent; throws to send nothing (the run was stopped). */
+  guard?: () => void;
 }
 
 const agent = new Agent({ keepAliveTimeout: 4_000, connections: 32 });
@@ -58,6 +66,9 @@ export class RawClient {
   constructor(readonly options: RawClientOptions) {}
 
   async send(req: RawRequest): Promise<RawResponse> {
+    const { signal, guard } = this.options;
+    const stop = () => { signal?.throwIfAborted(); guard?.(); };
+    stop();
     const url = new URL(this.options.endpoint);
     const body = req.body === undefined ? '{}' : typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
     const headers: Record<string, string> = {
@@ -76,12 +87,17 @@ export class RawClient {
       const request = new HttpRequest({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, headers, body });
       signed = (await signer.sign(request)).headers as Record<string, string>;
     }
+    stop();
     const bodyText = Buffer.isBuffer(body) ? body.toString('utf8') : body;
     const exchange: Exchange = { request: { method: 'POST', url: url.toString(), headers: { ...signed }, body: bodyText }, response: { error: 'no response' } };
+    // A long poll is cut short as soon as the test is stopped: checked every quarter second.
+    const cut = req.operation?.startsWith('PollFor') && (signal || guard) ? new AbortController() : undefined;
+    const watch = cut && setInterval(() => { try { stop(); } catch (why) { cut.abort(why); } }, 250);
     try {
       const { host: _host, ...sendHeaders } = signed;
       const res = await undiciRequest(url, {
         method: 'POST', headers: sendHeaders, body, dispatcher: agent,
+        ...(cut ? { signal: cut.signal } : {}),
         headersTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS, bodyTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS,
       });
       const text = await res.body.text();
@@ -105,8 +121,11 @@ export class RawClient {
       return out;
     } catch (error) {
       exchange.response = { error: (error as Error).message };
+      // A long poll cut short ends as its stop says (a stopped run, a timed-out test).
+      if (cut?.signal.aborted) throw cut.signal.reason;
       throw error;
     } finally {
+      clearInterval(watch);
       this.options.onExchange?.(exchange);
     }
   }

@@ -17,8 +17,9 @@ export { eventRecordedBy, operationsUnderTest, type OperationUnderTest, type Run
 const KEEP_EXCHANGES = 6;
 
 export const it = base.extend<{ swf: Scenario }>({
-  swf: async ({ task }, use) => {
+  swf: async ({ task, signal, skip }, use) => {
     const config = inject('battery');
+    const ledger = new Ledger(config.ledgerFile);
     const recorded: RecordedExchange[] = [];
     const onExchange = (e: Parameters<typeof redact>[0]) => {
       const operation = /SimpleWorkflowService\.(\w+)/.exec(e.request.headers['x-amz-target'] ?? '')?.[1] ?? 'unknown';
@@ -28,7 +29,12 @@ export const it = base.extend<{ swf: Scenario }>({
       if (recorded.length > KEEP_EXCHANGES) recorded.shift();
       task.meta.exchanges = [...recorded];
     };
-    const common = { endpoint: config.endpoint, region: config.region, onExchange, timeoutMs: CLIENT_TIMEOUT_MS };
+    // The test's signal, aborted when the run is stopped or the test times out: from then on the
+    // scenario sends nothing more, so a stopped test starts no execution after the ledger is read.
+    // A run stopped without this test hearing of it (its worker started while vitest was being
+    // cancelled) is seen in the ledger; the test then ends as not run, not as a failure.
+    const guard = () => { if (ledger.stopped()) skip('the run was stopped'); };
+    const common = { endpoint: config.endpoint, region: config.region, onExchange, timeoutMs: CLIENT_TIMEOUT_MS, signal, guard };
     const credentials = mainCredentials(config);
     const restricted = restrictedCredentials(config);
     const sdk = sdkClient({ endpoint: config.endpoint, region: config.region, credentials });
@@ -38,7 +44,7 @@ export const it = base.extend<{ swf: Scenario }>({
       if (!previous || ms > previous.ms || (!settled && previous.settled)) task.meta.convergence = { ms, settled };
     };
     const scenario = new Scenario(
-      config, new RawClient({ ...common, credentials }), sdk, new Ledger(config.ledgerFile),
+      config, new RawClient({ ...common, credentials }), sdk, ledger,
       restricted ? new RawClient({ ...common, credentials: restricted }) : undefined, onWait,
     );
     await use(scenario);

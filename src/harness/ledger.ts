@@ -110,8 +110,26 @@ export class Ledger {
     return out;
   }
 
+  /**
+   * Marks the run as stopped, for the workers: a test worker vitest started while it was being
+   * cancelled never hears of the cancellation, and would run its file to the end.
+   */
+  stop(): void {
+    writeFileSync(this.stopFile, '');
+  }
+
+  /** Whether the run was stopped: asked before every request a test sends. */
+  stopped(): boolean {
+    return existsSync(this.stopFile);
+  }
+
+  private get stopFile(): string {
+    return `${this.file}.stopped`;
+  }
+
   remove(): void {
     rmSync(this.file, { force: true });
+    rmSync(this.stopFile, { force: true });
   }
 }
 

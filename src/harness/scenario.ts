@@ -66,7 +66,17 @@ export class Scenario {
         this.onWait(waited, false);
         return value;
       }
-      await sleep(Math.min(delay, left));
+      await this.pause(Math.min(delay, left));
+    }
+  }
+
+  /** Waits, unless the test is stopped (the run interrupted, the test timed out): then throws why. */
+  private async pause(ms: number): Promise<void> {
+    const { signal } = this.raw.options;
+    try {
+      await sleep(ms, undefined, signal ? { signal } : {});
+    } catch (error) {
+      throw signal?.aborted ? signal.reason : error;
     }
   }
 
@@ -144,9 +154,12 @@ export class Scenario {
    */
   async decide(run: Run, decisions: Decision[], domain = this.domain): Promise<{ started: Run[]; taskEvents: HistoryEvent[] }> {
     const task = await this.nextTask(run, domain);
+    // What the decisions may start is in the ledger before they are sent: children by their
+    // workflowId, a continued run by the workflowId it shares with this run.
     for (const d of decisions) {
       const child = d.startChildWorkflowExecutionDecisionAttributes?.workflowId;
       if (child) this.ledger.intend({ domain, workflowId: child });
+      if (d.decisionType === 'ContinueAsNewWorkflowExecution') this.ledger.intend({ domain, workflowId: run.workflowId });
     }
     await this.raw.call('RespondDecisionTaskCompleted', { taskToken: task.taskToken, decisions });
     // A child starts asynchronously: wait for its ChildWorkflowExecutionStarted, or its failure.
