@@ -10,7 +10,7 @@
  *   node --import tsx bench/load.ts ENDPOINT CLIENTS SECONDS LOOPS [ACCESS_KEY SECRET [WINDOWS]]
  */
 import { connect, type Socket } from 'node:net';
-import { rootAuthorization } from '../reference/sigv4.ts';
+import { authorizationPrefix, rootSignature, sha256Hex } from '../reference/sigv4.ts';
 import { JSON_CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX } from '../src/contract/protocol.ts';
 
 const [endpoint = '', clientsText = '8', secondsText = '5', loopsText = '1000000', accessKeyId = 'AKIDBENCH', secretAccessKey = 'bench', windowsText = '1'] = process.argv.slice(2);
@@ -96,15 +96,15 @@ class Connection {
     answer({ status: Number(head.slice(9, 12)), body });
   }
 
-  request(headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  /** Sends a request whose header lines (each ending in CRLF) are given. */
+  request(head: string, body: string): Promise<{ status: number; body: string }> {
     if (this.closed) {
       this.closed = false;
       this.socket = this.open();
     }
     return new Promise((resolve) => {
       this.waiting = resolve;
-      const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      this.socket.write(`POST / HTTP/1.1\r\n${lines}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      this.socket.write(`POST / HTTP/1.1\r\n${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     });
   }
 
@@ -115,20 +115,33 @@ class Connection {
 
 // Signed by the same direct computation the reference checks the common request with: the
 // generator must cost less than the servers it measures, and a general signer costs as much as
-// a server's verification. The servers that verify signatures check every one.
-function signedHeaders(target: string, body: string): Record<string, string> {
-  const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
-  const headers = { 'content-type': JSON_CONTENT_TYPE, host: url.host, 'x-amz-date': amzDate, 'x-amz-target': target };
-  return { ...headers, authorization: rootAuthorization(accessKeyId, secretAccessKey, 'us-east-1', SIGNING_NAME, 'POST', headers, body) };
+// a server's verification. The servers that verify signatures check every one. The signed
+// headers are always these four, in this order; X-Amz-Date changes once a second.
+const names = ['content-type', 'host', 'x-amz-date', 'x-amz-target'] as const;
+let second = 0;
+let amzDate = '';
+let prefix = '';
+function signedHead(target: string, body: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  if (now !== second) {
+    second = now;
+    amzDate = new Date(now * 1000).toISOString().replace(/[-:]|\.\d{3}/g, '');
+    prefix = authorizationPrefix(accessKeyId, amzDate, 'us-east-1', SIGNING_NAME, names);
+  }
+  const signature = rootSignature({
+    method: 'POST', names, values: [JSON_CONTENT_TYPE, url.host, amzDate, target], payloadHash: sha256Hex(body),
+    amzDate, region: 'us-east-1', service: SIGNING_NAME, secretAccessKey,
+  });
+  return `content-type: ${JSON_CONTENT_TYPE}\r\nhost: ${url.host}\r\nx-amz-date: ${amzDate}\r\nx-amz-target: ${target}\r\nauthorization: ${prefix}${signature}\r\n`;
 }
 const requestMs: number[] = [];
 const failures: Record<string, number> = {};
 
 async function call(connection: Connection, operation: string, input: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const body = JSON.stringify(input);
-  const headers = signedHeaders(`${TARGET_PREFIX}${operation}`, body);
+  const head = signedHead(`${TARGET_PREFIX}${operation}`, body);
   const started = performance.now();
-  const res = await connection.request(headers, body);
+  const res = await connection.request(head, body);
   const text = res.body;
   requestMs.push(performance.now() - started);
   if (res.status !== 200) failures[`${operation} ${res.status}`] = (failures[`${operation} ${res.status}`] ?? 0) + 1;

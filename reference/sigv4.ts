@@ -83,6 +83,10 @@ export function rootSignature(r: RootSigning): string {
   return hmacPaddedHex(signingKey(r.secretAccessKey, r.amzDate.slice(0, 8), r.region, r.service), toSign);
 }
 
+/** The Authorization header up to its signature, which follows it. */
+export const authorizationPrefix = (accessKeyId: string, amzDate: string, region: string, service: string, names: readonly string[]) =>
+  `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scopeOf(amzDate, region, service)}, SignedHeaders=${names.join(';')}, Signature=`;
+
 /** The Authorization header of a request to "/" signing every header given (lower-case names). */
 export function rootAuthorization(accessKeyId: string, secretAccessKey: string, region: string, service: string, method: string, headers: Record<string, string>, body: string | Buffer): string {
   const names = Object.keys(headers).sort();
@@ -90,5 +94,5 @@ export function rootAuthorization(accessKeyId: string, secretAccessKey: string, 
   const signature = rootSignature({
     method, names, values: names.map((n) => headers[n]!), payloadHash: sha256Hex(body), amzDate, region, service, secretAccessKey,
   });
-  return `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scopeOf(amzDate, region, service)}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+  return `${authorizationPrefix(accessKeyId, amzDate, region, service, names)}${signature}`;
 }
