@@ -142,35 +142,29 @@ export interface CleanupResult {
 type Progress = (result: CleanupResult, total: number) => void;
 
 /**
- * Terminates every execution of the ledger that is still open, by its exact runId, and nothing
- * else. An execution that is already closed, or gone, is left alone. An intent is resolved to the
- * open executions with its workflowId first. `signal` stops it between executions.
+ * Terminates every execution of the ledger that is still open, by its exact runId (an intent: the
+ * open run of its workflowId, if any), and nothing else. An execution that is already closed, or
+ * gone, is left alone. `signal` stops it between executions.
  */
 export async function cleanUp(ledger: Ledger, raw: RawClient, options: { concurrency?: number; signal?: AbortSignal; onProgress?: Progress } = {}): Promise<CleanupResult> {
   const result: CleanupResult = { checked: 0, terminated: 0, failed: [] };
   const queue = ledger.entries();
   const total = queue.length;
-  const terminate = async (entry: LedgerEntry & { runId: string }) => {
-    const res = await raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: entry.domain, workflowId: entry.workflowId, runId: entry.runId, reason: 'swf-conformance cleanup', childPolicy: 'TERMINATE' } });
+  const terminate = async (entry: LedgerEntry) => {
+    const res = await raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: entry.domain, workflowId: entry.workflowId, ...(entry.runId ? { runId: entry.runId } : {}), reason: 'swf-conformance cleanup', childPolicy: 'TERMINATE' } });
     if (res.status === 200) result.terminated += 1;
     else if (res.error?.code !== 'UnknownResourceFault') result.failed.push({ entry, reason: `${res.status} ${res.error?.code ?? res.text.slice(0, 120)}` });
   };
   const cleanOne = async (entry: LedgerEntry) => {
-    if (entry.runId === undefined) {
-      const listed = await raw.send({ operation: 'ListOpenWorkflowExecutions', body: { domain: entry.domain, startTimeFilter: { oldestDate: 0 }, executionFilter: { workflowId: entry.workflowId } } });
-      if (listed.status !== 200) throw new Error(`ListOpenWorkflowExecutions answered ${listed.status} ${listed.error?.code ?? listed.text.slice(0, 120)}`);
-      const infos = (listed.json as { executionInfos?: { execution?: { workflowId?: string; runId?: string } }[] } | undefined)?.executionInfos ?? [];
-      for (const info of infos) {
-        const runId = info.execution?.runId;
-        if (runId && info.execution?.workflowId === entry.workflowId) await terminate({ ...entry, runId });
-      }
-      return;
-    }
+    // An intent: whatever run of its workflowId is open, found by the workflowId alone, which
+    // reads the execution directly (a list could lag behind a start, eventually consistent).
+    // The workflowId carries the run's prefix, so its open run can only be the run's.
+    if (entry.runId === undefined) return terminate(entry);
     const described = await raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: entry.domain, execution: { workflowId: entry.workflowId, runId: entry.runId } } });
     const status = (described.json as { executionInfo?: { executionStatus?: string } } | undefined)?.executionInfo?.executionStatus;
     if (described.status === 200 && status !== 'OPEN') return;
     if (described.status !== 200 && described.error?.code === 'UnknownResourceFault') return;
-    await terminate({ ...entry, runId: entry.runId });
+    await terminate(entry);
   };
   const worker = async () => {
     for (let entry = queue.shift(); entry && !options.signal?.aborted; entry = queue.shift()) {

@@ -70,13 +70,14 @@ describe('the raw client of a stopped test sends nothing', () => {
   });
 });
 
-describe('a ContinueAsNew decision whose answer the run never saw', () => {
+describe('a start whose answer the run never saw', () => {
   let reference: RunningReference;
   let session: Session;
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
   beforeAll(async () => {
     reference = await startReference({ pollTimeoutMs: 1_000 });
     const settings = resolveSettings({}, { SWF_CONFORMANCE_LEDGER_DIR: dir, SWF_CONFORMANCE_RUN_PREFIX: `swfc-stop-${process.pid}` });
-    session = openSession(settings, { ...endpointTarget(reference.url), credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    session = openSession(settings, { ...endpointTarget(reference.url), credentials });
     await prepareSession(session);
   });
   afterAll(async () => {
@@ -84,29 +85,46 @@ describe('a ContinueAsNew decision whose answer the run never saw', () => {
     await reference?.close();
   });
 
-  /** A client that dies with the worker as soon as RespondDecisionTaskCompleted has been answered. */
-  class DiesAfterDecision extends RawClient {
+  /** A client that dies with its worker as soon as the operation has been answered. */
+  class DiesAfter extends RawClient {
+    constructor(private readonly operation: string, options: RawClient['options']) {
+      super(options);
+    }
+
     override async send(req: RawRequest): Promise<RawResponse> {
       const res = await super.send(req);
-      if (req.operation === 'RespondDecisionTaskCompleted') throw new Error('worker killed');
+      if (req.operation === this.operation) throw new Error('worker killed');
       return res;
     }
   }
 
-  test('the continued run is in the ledger, and the cleanup terminates it', async () => {
-    const raw = new DiesAfterDecision(session.raw.options);
-    const ledger = new Ledger(session.config.ledgerFile);
-    const sdk = sdkClient({ endpoint: reference.url, region: session.config.region, credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) });
-    const swf = new Scenario(session.config, raw, sdk, ledger, undefined);
+  const scenario = (operation: string) => {
+    const sdk = sdkClient({ endpoint: reference.url, region: session.config.region, credentials: async () => credentials });
+    return { swf: new Scenario(session.config, new DiesAfter(operation, session.raw.options), sdk, new Ledger(session.config.ledgerFile), undefined), sdk };
+  };
+
+  test('StartWorkflowExecution: the execution is in the ledger, and the cleanup terminates it', async () => {
+    const { swf, sdk } = scenario('StartWorkflowExecution');
+    const workflowId = swf.id('wf');
+    await expect(swf.start({ workflowId })).rejects.toThrow('worker killed');
+    sdk.destroy();
+    expect(await swf.openCount(workflowId)).toBe(1);
+    const result = await cleanUp(swf.ledger, session.raw);
+    expect(result.failed).toEqual([]);
+    expect(result.terminated).toBe(1);
+    expect(await swf.openCount(workflowId)).toBe(0);
+  });
+
+  test('a ContinueAsNew decision: the continued run is in the ledger, and the cleanup terminates it', async () => {
+    const { swf, sdk } = scenario('RespondDecisionTaskCompleted');
     const first = await swf.start();
     await expect(swf.decide(first, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} }])).rejects.toThrow('worker killed');
     sdk.destroy();
-    const open = () => swf.openCount(first.workflowId);
     // The first run closed as continued; the new one is open, and only an intent speaks for it.
-    expect(await open()).toBe(1);
-    const result = await cleanUp(ledger, session.raw);
+    expect(await swf.openCount(first.workflowId)).toBe(1);
+    const result = await cleanUp(swf.ledger, session.raw);
     expect(result.failed).toEqual([]);
     expect(result.terminated).toBe(1);
-    expect(await open()).toBe(0);
+    expect(await swf.openCount(first.workflowId)).toBe(0);
   });
 });
