@@ -139,15 +139,16 @@ async function checkCredentials(endpoint: string, settings: RunSettings): Promis
 
 async function runBattery(opts: RunOptions, plan: Plan, interrupts: Interrupts, target: Target): Promise<number> {
   const session = openSession(plan.settings, target);
+  let cleaned = false;
   try {
-    return await runPrepared(opts, plan, interrupts, session);
+    return await runPrepared(opts, plan, interrupts, session, () => { cleaned = true; });
   } finally {
     // A run that ended early (an empty selection, an error) still cleans up after itself.
-    if (existsSync(session.ledger.file)) await cleanUpAfter(session, interrupts);
+    if (!cleaned && existsSync(session.ledger.file)) await cleanUpAfter(session, interrupts);
   }
 }
 
-async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts, session: Session): Promise<number> {
+async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts, session: Session, onCleaned: () => void): Promise<number> {
   const { expectations, tagsFilter, settings } = plan;
   const reportDir = resolve(opts.report);
   const startedAt = new Date();
@@ -163,6 +164,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   const finish = async (): Promise<number> => {
     mark = performance.now();
     const cleanup = await cleanUpAfter(session, interrupts);
+    onCleaned();
     lap('cleanupMs');
     const lost = await session.target.lost?.();
     if (lost) errors.push(lost);
@@ -215,7 +217,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     // second closes at once: vitest stops the workers where they are.
     let cancelling: Promise<void> | undefined;
     const stop = () => {
-      session.ledger.stop();
+      session.ledger.markStopped();
       cancelling = running.cancelCurrentRun('keyboard-input').catch(() => undefined);
     };
     const force = () => { void running.close().catch(() => undefined); };
@@ -245,6 +247,8 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   } finally {
     process.off('unhandledRejection', onRejection);
     await vitest?.close().catch(() => undefined);
+    // No worker is left to read the mark.
+    session.ledger.unmarkStopped();
     if (vitestLog.join('').trim()) {
       mkdirSync(reportDir, { recursive: true });
       writeFileSync(join(reportDir, 'vitest-errors.log'), vitestLog.join(''));

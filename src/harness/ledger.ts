@@ -114,8 +114,12 @@ export class Ledger {
    * Marks the run as stopped, for the workers: a test worker vitest started while it was being
    * cancelled never hears of the cancellation, and would run its file to the end.
    */
-  stop(): void {
+  markStopped(): void {
     writeFileSync(this.stopFile, '');
+  }
+
+  unmarkStopped(): void {
+    rmSync(this.stopFile, { force: true });
   }
 
   /** Whether the run was stopped: asked before every request a test sends. */

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openExecutionsOf, runCli, spawnCli, startServe, stop } from './helpers.ts';
@@ -68,6 +68,9 @@ describe('an interrupted run terminates every execution it started', () => {
     const ledger = /ledger kept at (\S+);/.exec(cli.stderr)?.[1];
     expect(ledger, cli.stderr).toBeDefined();
     expect(cli.stderr).toMatch(/finish with: swf-conformance cleanup --ledger /);
+    // The cleanup was stopped once, not tried again; the ledger alone is left for `cleanup`.
+    expect(cli.stderr.match(/terminating what is still open/g), cli.stderr).toHaveLength(1);
+    expect(readdirSync(dirname(ledger!))).toEqual([basename(ledger!)]);
     noStackTrace(cli.stdout + cli.stderr);
     const finished = await runCli(['cleanup', '--ledger', ledger!], { env: credentials, timeoutMs: 60_000 });
     expect(finished.code, finished.stdout + finished.stderr).toBe(0);
