@@ -62,11 +62,10 @@ describe('the raw client of a stopped test sends nothing', () => {
     const polling = raw.send({ operation: 'PollForDecisionTask', body: { domain: 'd', taskList: { name: 't' } } });
     const outcome = polling.then(() => 'answered', (e: Error) => e.message);
     await new Promise((r) => setTimeout(r, 300));
-    const since = performance.now();
     stopped = true;
+    // The server holds the poll: without the cut it would end at the client's timeout, with
+    // another error.
     expect(await outcome).toBe('stopped by the ledger');
-    // Checked every quarter second; a second is the margin for a loaded machine.
-    expect(performance.now() - since).toBeLessThan(1_000);
   });
 });
 
