@@ -109,13 +109,16 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   };
 }
 
+type ProxiedAnswer = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
+
 /**
  * A proxy on 127.0.0.1 in front of `target` that may rewrite each answer: `rewrite` gets the
- * request's X-Amz-Target, the status, headers and body, and returns what to send instead.
+ * request's X-Amz-Target, the status, headers and body, and returns what to send instead (or a
+ * promise of it, to hold the answer back).
  */
 export async function rewritingProxy(
   target: string,
-  rewrite: (operation: string, answer: { status: number; headers: Record<string, string | string[] | undefined>; body: string }) => { status: number; headers: Record<string, string | string[] | undefined>; body: string },
+  rewrite: (operation: string, answer: ProxiedAnswer) => ProxiedAnswer | Promise<ProxiedAnswer>,
 ): Promise<{ url: string; close: () => void }> {
   const upstream = new URL(target);
   const server = createServer((req, res) => {
@@ -125,9 +128,11 @@ export async function rewritingProxy(
       answer.on('end', () => {
         const operation = String(req.headers['x-amz-target'] ?? '').replace(/^SimpleWorkflowService\./, '');
         const { 'content-length': _length, ...headers } = answer.headers;
-        const sent = rewrite(operation, { status: answer.statusCode ?? 502, headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(sent.status, { ...sent.headers, 'content-length': Buffer.byteLength(sent.body) });
-        res.end(sent.body);
+        void Promise.resolve(rewrite(operation, { status: answer.statusCode ?? 502, headers, body: Buffer.concat(chunks).toString('utf8') })).then((sent) => {
+          if (res.destroyed) return;
+          res.writeHead(sent.status, { ...sent.headers, 'content-length': Buffer.byteLength(sent.body) });
+          res.end(sent.body);
+        });
       });
     });
     out.on('error', () => res.destroy());

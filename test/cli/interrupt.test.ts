@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openExecutionsOf, runCli, spawnCli, startServe, stop } from './helpers.ts';
+import { openExecutionsOf, rewritingProxy, runCli, spawnCli, startServe, stop } from './helpers.ts';
 
 /**
  * Interrupting `swf-conformance run` at any moment leaves none of the run's executions open:
@@ -59,22 +59,32 @@ describe('an interrupted run terminates every execution it started', () => {
 
   test('a second Ctrl-C stops the cleanup, names the ledger, and `cleanup --ledger` finishes the job', async () => {
     const runPrefix = prefix();
-    const cli = spawnCli(['run', '--endpoint', serve.url, '--report', join(dir, `report-${runPrefix}`)], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix, SWF_CONFORMANCE_LEDGER_DIR: join(dir, runPrefix) });
-    await cli.waitFor(/(^[✓✗] suites\/.*\n){2}/m, 60_000);
-    cli.kill('SIGINT');
-    await cli.waitFor(/terminating what is still open/);
-    cli.kill('SIGINT');
-    expect(await cli.exited).toBe(130);
-    const ledger = /ledger kept at (\S+);/.exec(cli.stderr)?.[1];
-    expect(ledger, cli.stderr).toBeDefined();
-    expect(cli.stderr).toMatch(/finish with: swf-conformance cleanup --ledger /);
-    // The cleanup was stopped once, not tried again; the ledger alone is left for `cleanup`.
-    expect(cli.stderr.match(/terminating what is still open/g), cli.stderr).toHaveLength(1);
-    expect(readdirSync(dirname(ledger!))).toEqual([basename(ledger!)]);
-    noStackTrace(cli.stdout + cli.stderr);
-    const finished = await runCli(['cleanup', '--ledger', ledger!], { env: credentials, timeoutMs: 60_000 });
-    expect(finished.code, finished.stdout + finished.stderr).toBe(0);
-    expect(existsSync(ledger!)).toBe(false);
-    expect(await openExecutionsOf(serve.url, runPrefix)).toEqual([]);
+    // Once the run is interrupted, every answer is held back 1.5 s, so that the cleanup is still
+    // going when the second Ctrl-C arrives, however loaded the machine.
+    let slow = false;
+    const proxy = await rewritingProxy(serve.url, (_operation, answer) => slow ? new Promise((r) => setTimeout(() => r(answer), 1_500)) : answer);
+    try {
+      const cli = spawnCli(['run', '--endpoint', proxy.url, '--report', join(dir, `report-${runPrefix}`)], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix, SWF_CONFORMANCE_LEDGER_DIR: join(dir, runPrefix) });
+      await cli.waitFor(/(^[✓✗] suites\/.*\n){2}/m, 60_000);
+      slow = true;
+      cli.kill('SIGINT');
+      await cli.waitFor(/terminating what is still open/);
+      cli.kill('SIGINT');
+      expect(await cli.exited).toBe(130);
+      slow = false;
+      const ledger = /ledger kept at (\S+);/.exec(cli.stderr)?.[1];
+      expect(ledger, cli.stderr).toBeDefined();
+      expect(cli.stderr).toMatch(/finish with: swf-conformance cleanup --ledger /);
+      // The cleanup was stopped once, not tried again; the ledger alone is left for `cleanup`.
+      expect(cli.stderr.match(/terminating what is still open/g), cli.stderr).toHaveLength(1);
+      expect(readdirSync(dirname(ledger!))).toEqual([basename(ledger!)]);
+      noStackTrace(cli.stdout + cli.stderr);
+      const finished = await runCli(['cleanup', '--ledger', ledger!], { env: credentials, timeoutMs: 60_000 });
+      expect(finished.code, finished.stdout + finished.stderr).toBe(0);
+      expect(existsSync(ledger!)).toBe(false);
+      expect(await openExecutionsOf(serve.url, runPrefix)).toEqual([]);
+    } finally {
+      proxy.close();
+    }
   }, 120_000);
 });
