@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import standalone from 'ajv/dist/standalone/index.js';
 import type { Shapes } from '../generated/types.ts';
+import { projectRoot } from './paths.ts';
 import { loadSchemaFiles } from './schema-files.ts';
 
 export type ShapeName = keyof Shapes;
@@ -20,8 +25,13 @@ export interface Violation {
 const files = loadSchemaFiles();
 
 // Strict mode: a typo in a schema keyword is an error at load time, not a silently ignored rule.
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-for (const schema of files.values()) ajv.addSchema(schema);
+const options = { strict: true, allErrors: true } as const;
+const newAjv = (code?: { source: true }) => {
+  const made = new Ajv2020({ ...options, ...(code ? { code } : {}) });
+  for (const schema of files.values()) made.addSchema(schema);
+  return made;
+};
+let ajv: Ajv2020 | undefined;
 
 /** A schema's $id by its title: SWF shapes and the project's own files alike. */
 function idOf(title: string): string {
@@ -30,12 +40,55 @@ function idOf(title: string): string {
   return schema.$id;
 }
 
+/**
+ * The validators the build compiled (dist/validators.cjs), while schemas/ and ajv are what they
+ * were compiled from: compiling them at every start costs a run a fifth of a second, twice (the
+ * reference and the test worker each compile what they use).
+ */
+const precompiledFile = join(projectRoot, 'dist', 'validators.cjs');
+const exportName = (title: string) => title.replace(/\W/g, '_');
+
+function schemasFingerprint(): string {
+  const hash = createHash('sha256').update(`ajv ${createRequire(import.meta.url)('ajv/package.json').version as string} ${JSON.stringify(options)}\n`);
+  for (const [name, schema] of files) hash.update(name).update(JSON.stringify(schema));
+  return hash.digest('hex');
+}
+
+function loadPrecompiled(): Record<string, ValidateFunction> | undefined {
+  try {
+    const module = createRequire(import.meta.url)(precompiledFile) as Record<string, ValidateFunction> & { fingerprint?: unknown };
+    return module.fingerprint === schemasFingerprint() ? module : undefined;
+  } catch {
+    return undefined; // no build, or not readable: compile
+  }
+}
+const precompiled = loadPrecompiled();
+
+/** Whether this process validates with the build's compiled validators. */
+export const usesPrecompiled = precompiled !== undefined;
+
+/** A validator compiled now, from schemas/, whatever the build holds; for the test that they agree. */
+export function freshlyCompiled(title: string): ValidateFunction {
+  const fn = (ajv ??= newAjv()).getSchema(idOf(title));
+  if (!fn) throw new Error(`schema ${title} did not compile`);
+  return fn;
+}
+
+/** The build's step: every schema compiled into one CommonJS module, with the fingerprint it holds for. */
+export function precompiledValidatorsSource(): string {
+  const mapping: Record<string, string> = {};
+  for (const schema of files.values()) if (schema.title && schema.$id) mapping[exportName(schema.title)] = schema.$id;
+  // A CommonJS module: its function is the default export's `default`.
+  return `${standalone.default(newAjv({ source: true }), mapping)}\nexports.fingerprint = ${JSON.stringify(schemasFingerprint())};\n`;
+}
+
+export { precompiledFile };
+
 const compiled = new Map<string, ValidateFunction>();
 function compiledFor(name: string): ValidateFunction {
   let fn = compiled.get(name);
   if (!fn) {
-    fn = ajv.getSchema(idOf(name));
-    if (!fn) throw new Error(`schema ${name} did not compile`);
+    fn = precompiled?.[exportName(name)] ?? freshlyCompiled(name);
     compiled.set(name, fn);
   }
   return fn;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { memberConstraints } from '../../src/contract/constraints.ts';
 import { seedExample, seedOperations } from '../../src/contract/seed-examples.ts';
-import { validate, type ShapeName } from '../../src/contract/validators.ts';
+import { freshlyCompiled, usesPrecompiled, validate, violationsOf, type ShapeName } from '../../src/contract/validators.ts';
 
 const inputOf = (op: string) => `${op}Input` as ShapeName;
 
@@ -65,6 +65,29 @@ describe.for(seedOperations)('%s input violations name the member', (op) => {
     const result = validate(shape, { ...base, notAMember: 'x' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.violations).toEqual([expect.objectContaining({ member: 'notAMember', keyword: 'additionalProperties' })]);
+  });
+});
+
+describe('the validators the build compiled (dist/validators.cjs)', () => {
+  test('are the ones in use: `npm test` builds first, and schemas/ are what they were compiled from', () => {
+    expect(usesPrecompiled).toBe(true);
+  });
+
+  // Every boundary body of the seed operations, judged by both: the same verdict, the same violations.
+  test.for(seedOperations)('agree with validators compiled now, on %s\'s boundary bodies', (op) => {
+    const shape = inputOf(op);
+    const base: Record<string, unknown> = valid[op];
+    const bodies: unknown[] = [base, {}, { ...base, notAMember: 'x' }, null, 'text'];
+    for (const m of memberConstraints(shape)) {
+      const { [m.member]: _dropped, ...rest } = base;
+      bodies.push(rest, { ...base, [m.member]: 42 }, { ...base, [m.member]: 'x'.repeat((m.maxLength ?? 0) + 1) }, { ...base, [m.member]: '' });
+    }
+    const fresh = freshlyCompiled(shape);
+    for (const body of bodies) {
+      const now = fresh(body) ? { ok: true } : { ok: false, violations: violationsOf(body, fresh.errors) };
+      const built = validate(shape, body);
+      expect(built.ok ? { ok: true } : { ok: false, violations: built.violations }, JSON.stringify(body)).toEqual(now);
+    }
   });
 });
 
