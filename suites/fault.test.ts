@@ -75,7 +75,7 @@ describe('the error envelope', () => {
     expectFault(res, 'UnknownResourceFault');
     expect(res.error?.type ?? '(no __type)').toMatch(/^([\w.]+#)?UnknownResourceFault$/);
     expect(res.error?.message).toEqual(expect.any(String));
-    const error = await swf.sdk.send(new TerminateWorkflowExecutionCommand(body)).catch((e: unknown) => e);
+    const error = await (await swf.sdk()).send(new TerminateWorkflowExecutionCommand(body)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SWFServiceException);
     expect((error as SWFServiceException).name).toBe('UnknownResourceFault');
   });

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import standalone from 'ajv/dist/standalone/index.js';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Shapes } from '../generated/types.ts';
 import { projectRoot } from './paths.ts';
 import { loadSchemaFiles } from './schema-files.ts';
@@ -26,8 +25,11 @@ const files = loadSchemaFiles();
 
 // Strict mode: a typo in a schema keyword is an error at load time, not a silently ignored rule.
 const options = { strict: true, allErrors: true } as const;
+// ajv itself is loaded only to compile: with the build's validators, a process never needs it.
+const requireHere = createRequire(import.meta.url);
 const newAjv = (code?: { source: true }) => {
-  const made = new Ajv2020({ ...options, ...(code ? { code } : {}) });
+  const { Ajv2020: Ajv } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const made = new Ajv({ ...options, ...(code ? { code } : {}) });
   for (const schema of files.values()) made.addSchema(schema);
   return made;
 };
@@ -48,15 +50,16 @@ function idOf(title: string): string {
 const precompiledFile = join(projectRoot, 'dist', 'validators.cjs');
 const exportName = (title: string) => title.replace(/\W/g, '_');
 
-function schemasFingerprint(): string {
-  const hash = createHash('sha256').update(`ajv ${createRequire(import.meta.url)('ajv/package.json').version as string} ${JSON.stringify(options)}\n`);
+/** What the validators are compiled from: schemas/, ajv's version and its options. */
+export function schemasFingerprint(): string {
+  const hash = createHash('sha256').update(`ajv ${requireHere('ajv/package.json').version as string} ${JSON.stringify(options)}\n`);
   for (const [name, schema] of files) hash.update(name).update(JSON.stringify(schema));
   return hash.digest('hex');
 }
 
 function loadPrecompiled(): Record<string, ValidateFunction> | undefined {
   try {
-    const module = createRequire(import.meta.url)(precompiledFile) as Record<string, ValidateFunction> & { fingerprint?: unknown };
+    const module = requireHere(precompiledFile) as Record<string, ValidateFunction> & { fingerprint?: unknown };
     return module.fingerprint === schemasFingerprint() ? module : undefined;
   } catch {
     return undefined; // no build, or not readable: compile
@@ -78,8 +81,8 @@ export function freshlyCompiled(title: string): ValidateFunction {
 export function precompiledValidatorsSource(): string {
   const mapping: Record<string, string> = {};
   for (const schema of files.values()) if (schema.title && schema.$id) mapping[exportName(schema.title)] = schema.$id;
-  // A CommonJS module: its function is the default export's `default`.
-  return `${standalone.default(newAjv({ source: true }), mapping)}\nexports.fingerprint = ${JSON.stringify(schemasFingerprint())};\n`;
+  const { default: standaloneCode } = requireHere('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js');
+  return `${standaloneCode(newAjv({ source: true }), mapping)}\nexports.fingerprint = ${JSON.stringify(schemasFingerprint())};\n`;
 }
 
 export { precompiledFile };

@@ -2,10 +2,10 @@
  * What suites/ import: `it`, a vitest test with a `swf` fixture bound to the run's target, and
  * `cites`, which ties a test to its clauses. Nothing here knows which target it runs against.
  */
+import type { SWFClient } from '@aws-sdk/client-swf';
 import { inject, test as base } from 'vitest';
 import { RawClient } from '../clients/raw.ts';
 import { CLIENT_TIMEOUT_MS } from '../contract/protocol.ts';
-import { sdkClient } from '../clients/sdk.ts';
 import { mainCredentials, restrictedCredentials } from './credentials.ts';
 import { redact, type RecordedExchange } from './exchanges.ts';
 import { Ledger } from './ledger.ts';
@@ -37,18 +37,20 @@ export const it = base.extend<{ swf: Scenario }>({
     const common = { endpoint: config.endpoint, region: config.region, onExchange, timeoutMs: CLIENT_TIMEOUT_MS, signal, guard };
     const credentials = mainCredentials(config);
     const restricted = restrictedCredentials(config);
-    const sdk = sdkClient({ endpoint: config.endpoint, region: config.region, credentials });
+    // The SDK's module is loaded by the first test that asks for a client, not by every worker.
+    let sdk: SWFClient | undefined;
+    const makeSdk = async () => (sdk = (await import('../clients/sdk.ts')).sdkClient({ endpoint: config.endpoint, region: config.region, credentials }));
     // The slowest wait for a lagging read, for the report: how long the target took to converge.
     const onWait = (ms: number, settled: boolean) => {
       const previous = task.meta.convergence;
       if (!previous || ms > previous.ms || (!settled && previous.settled)) task.meta.convergence = { ms, settled };
     };
     const scenario = new Scenario(
-      config, new RawClient({ ...common, credentials }), sdk, ledger,
+      config, new RawClient({ ...common, credentials }), makeSdk, ledger,
       restricted ? new RawClient({ ...common, credentials: restricted }) : undefined, onWait,
     );
     await use(scenario);
-    sdk.destroy();
+    sdk?.destroy();
   },
 });
 

@@ -37,13 +37,21 @@ export class Scenario {
   constructor(
     readonly config: BatteryConfig,
     readonly raw: RawClient,
-    readonly sdk: SWFClient,
+    /** The SDK client, made (and its module loaded) on first use: few tests need one. */
+    private readonly makeSdk: () => Promise<SWFClient>,
     readonly ledger: Ledger,
     /** A raw client signed as the restricted principal, when one is configured. */
     readonly restricted: RawClient | undefined,
     /** Told how long each wait for a lagging read took, and whether it settled in the window. */
     private readonly onWait: (ms: number, settled: boolean) => void = () => undefined,
   ) {}
+
+  private sdkClient?: Promise<SWFClient>;
+
+  /** An @aws-sdk/client-swf client for the target, for the tests about what an SDK makes of an answer. */
+  sdk(): Promise<SWFClient> {
+    return (this.sdkClient ??= this.makeSdk());
+  }
 
   /**
    * Reads until the value settles, within the consistency window, and returns the last value

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loadSpec } from '../../src/contract/spec.ts';
+import { builtSpec, loadSpec } from '../../src/contract/spec.ts';
 import { validatorForTitle } from '../../src/contract/validators.ts';
 
 const spec = loadSpec();
@@ -29,6 +29,12 @@ describe('spec/', () => {
 
   test('an unknown-member clause is inferred, since no document covers it', () => {
     expect(spec.byId.get('input.unknown-member.reported')?.grade).toBe('inferred');
+  });
+});
+
+describe('what the build read of spec/ (dist/spec.json)', () => {
+  test('is current (`npm test` builds first) and is what reading spec/ afresh gives', () => {
+    expect(builtSpec()).toEqual(loadSpec({ fresh: true }));
   });
 });
 

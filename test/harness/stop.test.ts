@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RawClient, type RawRequest, type RawResponse } from '../../src/clients/raw.ts';
-import { sdkClient } from '../../src/clients/sdk.ts';
 import { resolveSettings } from '../../src/harness/config.ts';
 import { cleanUp, Ledger } from '../../src/harness/ledger.ts';
 import { Scenario } from '../../src/harness/scenario.ts';
@@ -97,16 +96,13 @@ describe('a start whose answer the run never saw', () => {
     }
   }
 
-  const scenario = (operation: string) => {
-    const sdk = sdkClient({ endpoint: reference.url, region: session.config.region, credentials: async () => credentials });
-    return { swf: new Scenario(session.config, new DiesAfter(operation, session.raw.options), sdk, new Ledger(session.config.ledgerFile), undefined), sdk };
-  };
+  const noSdk = () => Promise.reject(new Error('these tests use no SDK client'));
+  const scenario = (operation: string) => new Scenario(session.config, new DiesAfter(operation, session.raw.options), noSdk, new Ledger(session.config.ledgerFile), undefined);
 
   test('StartWorkflowExecution: the execution is in the ledger, and the cleanup terminates it', async () => {
-    const { swf, sdk } = scenario('StartWorkflowExecution');
+    const swf = scenario('StartWorkflowExecution');
     const workflowId = swf.id('wf');
     await expect(swf.start({ workflowId })).rejects.toThrow('worker killed');
-    sdk.destroy();
     expect(await swf.openCount(workflowId)).toBe(1);
     const result = await cleanUp(swf.ledger, session.raw);
     expect(result.failed).toEqual([]);
@@ -115,10 +111,9 @@ describe('a start whose answer the run never saw', () => {
   });
 
   test('a ContinueAsNew decision: the continued run is in the ledger, and the cleanup terminates it', async () => {
-    const { swf, sdk } = scenario('RespondDecisionTaskCompleted');
+    const swf = scenario('RespondDecisionTaskCompleted');
     const first = await swf.start();
     await expect(swf.decide(first, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} }])).rejects.toThrow('worker killed');
-    sdk.destroy();
     // The first run closed as continued; the new one is open, and only an intent speaks for it.
     expect(await swf.openCount(first.workflowId)).toBe(1);
     const result = await cleanUp(swf.ledger, session.raw);
