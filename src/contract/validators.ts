@@ -47,7 +47,7 @@ function idOf(title: string): string {
  * were compiled from: compiling them at every start costs a run a fifth of a second, twice (the
  * reference and the test worker each compile what they use).
  */
-const precompiledFile = join(projectRoot, 'dist', 'validators.cjs');
+export const precompiledFile = join(projectRoot, 'dist', 'validators.cjs');
 const exportName = (title: string) => title.replace(/\W/g, '_');
 
 /** What the validators are compiled from: schemas/, ajv's version and its options. */
@@ -84,8 +84,6 @@ export function precompiledValidatorsSource(): string {
   const { default: standaloneCode } = requireHere('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js');
   return `${standaloneCode(newAjv({ source: true }), mapping)}\nexports.fingerprint = ${JSON.stringify(schemasFingerprint())};\n`;
 }
-
-export { precompiledFile };
 
 const compiled = new Map<string, ValidateFunction>();
 function compiledFor(name: string): ValidateFunction {
