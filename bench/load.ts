@@ -10,7 +10,7 @@
  *   node --import tsx bench/load.ts ENDPOINT CLIENTS SECONDS LOOPS [ACCESS_KEY SECRET [WINDOWS]]
  */
 import { connect, type Socket } from 'node:net';
-import { authorizationPrefix, rootSignature, sha256Hex } from '../reference/sigv4.ts';
+import { rootAuthorization, sha256Hex } from '../reference/sigv4.ts';
 import { JSON_CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX } from '../src/contract/protocol.ts';
 
 const [endpoint = '', clientsText = '8', secondsText = '5', loopsText = '1000000', accessKeyId = 'AKIDBENCH', secretAccessKey = 'bench', windowsText = '1'] = process.argv.slice(2);
@@ -120,19 +120,17 @@ class Connection {
 const names = ['content-type', 'host', 'x-amz-date', 'x-amz-target'] as const;
 let second = 0;
 let amzDate = '';
-let prefix = '';
 function signedHead(target: string, body: string): string {
   const now = Math.floor(Date.now() / 1000);
   if (now !== second) {
     second = now;
     amzDate = new Date(now * 1000).toISOString().replace(/[-:]|\.\d{3}/g, '');
-    prefix = authorizationPrefix(accessKeyId, amzDate, 'us-east-1', SIGNING_NAME, names);
   }
-  const signature = rootSignature({
+  const authorization = rootAuthorization(accessKeyId, {
     method: 'POST', names, values: [JSON_CONTENT_TYPE, url.host, amzDate, target], payloadHash: sha256Hex(body),
     amzDate, region: 'us-east-1', service: SIGNING_NAME, secretAccessKey,
   });
-  return `content-type: ${JSON_CONTENT_TYPE}\r\nhost: ${url.host}\r\nx-amz-date: ${amzDate}\r\nx-amz-target: ${target}\r\nauthorization: ${prefix}${signature}\r\n`;
+  return `content-type: ${JSON_CONTENT_TYPE}\r\nhost: ${url.host}\r\nx-amz-date: ${amzDate}\r\nx-amz-target: ${target}\r\nauthorization: ${authorization}\r\n`;
 }
 const requestMs: number[] = [];
 const failures: Record<string, number> = {};

@@ -72,7 +72,7 @@ export interface RootSigning {
 }
 
 /** The credential scope of a request signed at amzDate. */
-export const scopeOf = (amzDate: string, region: string, service: string) => `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
+const scopeOf = (amzDate: string, region: string, service: string) => `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
 
 /** The signature, in hex. */
 export function rootSignature(r: RootSigning): string {
@@ -83,16 +83,10 @@ export function rootSignature(r: RootSigning): string {
   return hmacPaddedHex(signingKey(r.secretAccessKey, r.amzDate.slice(0, 8), r.region, r.service), toSign);
 }
 
-/** The Authorization header up to its signature, which follows it. */
-export const authorizationPrefix = (accessKeyId: string, amzDate: string, region: string, service: string, names: readonly string[]) =>
-  `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scopeOf(amzDate, region, service)}, SignedHeaders=${names.join(';')}, Signature=`;
-
-/** The Authorization header of a request to "/" signing every header given (lower-case names). */
-export function rootAuthorization(accessKeyId: string, secretAccessKey: string, region: string, service: string, method: string, headers: Record<string, string>, body: string | Buffer): string {
-  const names = Object.keys(headers).sort();
-  const amzDate = headers['x-amz-date'] ?? '';
-  const signature = rootSignature({
-    method, names, values: names.map((n) => headers[n]!), payloadHash: sha256Hex(body), amzDate, region, service, secretAccessKey,
-  });
-  return `${authorizationPrefix(accessKeyId, amzDate, region, service, names)}${signature}`;
+/**
+ * The Authorization header of a request to "/" signing the headers given: lower-case names in
+ * ascending order, each with its value. The bench's load generator signs with it.
+ */
+export function rootAuthorization(accessKeyId: string, r: RootSigning): string {
+  return `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scopeOf(r.amzDate, r.region, r.service)}, SignedHeaders=${r.names.join(';')}, Signature=${rootSignature(r)}`;
 }
