@@ -21,7 +21,8 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'cancel-no-decision-task', does: 'no decision task is scheduled after a cancel request', breaks: ['cancel.decision-task.scheduled'] },
   { name: 'cancel-second-decision-task', does: 'a cancel request schedules a decision task even when one is already scheduled', breaks: ['cancel.decision-task.single-active'] },
   { name: 'cancel-reaches-children', does: 'a cancel request is passed on to the open children', breaks: ['cancel.children.untouched'] },
-  { name: 'cancel-flag-cleared-by-decision', does: 'cancelRequested is cleared by the next completed decision task', breaks: ['cancel.state.cancel-requested'] },
+  { name: 'cancel-flag-kept-after-close', does: 'a closed execution still reads cancelRequested true after a cancel request', breaks: ['cancel.state.closed-reads-false'] },
+  { name: 'zero-ids-omitted', does: 'zero event ids are left out: a direct cancel\'s externalInitiatedEventId, a top-level start\'s parentInitiatedEventId', breaks: ['cancel.event.direct-attributes', 'wire.events.zero-ids'] },
   // TerminateWorkflowExecution
   { name: 'terminate-records-nothing', does: 'the execution closes without a WorkflowExecutionTerminated event', breaks: ['terminate.event.recorded'] },
   { name: 'terminate-drops-reason', does: 'reason is not recorded on the terminated event', breaks: ['terminate.event.reason-details'] },
@@ -29,13 +30,15 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'terminate-drops-reason-with-policy', does: 'reason is dropped when a childPolicy is given too', breaks: ['terminate.event.reason-details'] },
   { name: 'terminate-records-type-policy', does: 'the terminated event records the workflow type\'s default child policy, whatever the start or the request said', breaks: ['terminate.event.child-policy', 'child-policy.source.start', 'child-policy.source.request'] },
   { name: 'terminate-ignores-request-policy', does: 'a childPolicy in the request is recorded but not applied', breaks: ['child-policy.source.request'] },
-  { name: 'terminate-operator-cause', does: 'a direct termination records cause OPERATOR_INITIATED', breaks: ['terminate.event.no-cause'] },
+  { name: 'terminate-no-cause', does: 'a direct termination records no cause', breaks: ['terminate.event.operator-cause'] },
   { name: 'terminate-stays-open', does: 'the terminated event is recorded, but the execution stays OPEN', breaks: ['terminate.state.closed'] },
   { name: 'terminate-close-status-canceled', does: 'a terminated execution is closed with closeStatus CANCELED', breaks: ['terminate.state.closed'] },
   { name: 'terminate-close-time-is-start', does: 'closeTimestamp is the execution\'s start time', breaks: ['terminate.state.closed'] },
   { name: 'terminate-still-counted-open', does: 'a terminated execution is still listed and counted as open', breaks: ['terminate.state.listed-closed'] },
   { name: 'terminate-waits-for-decider', does: 'with a decision task out at a decider, termination waits for the decider\'s answer', breaks: ['terminate.immediate.decision-in-flight'] },
   { name: 'late-decision-accepted', does: 'a decider\'s answer for a task of a terminated execution is accepted and its events appended', breaks: ['terminate.immediate.late-decision-rejected', 'terminate.no-events-after'] },
+  { name: 'decision-task-held-while-started', does: 'an event arriving while a decision task is started schedules the next one only when the started one completes', breaks: ['cancel.decision-task.while-started'] },
+  { name: 'started-task-counted-open', does: 'openDecisionTasks counts a started decision task, not only a scheduled one', breaks: ['cancel.decision-task.open-count'] },
   { name: 'terminated-task-still-polled', does: 'a decision task scheduled before termination can still be polled, adding DecisionTaskStarted', breaks: ['terminate.no-events-after'] },
   // Child policies
   { name: 'type-default-policy-ignored', does: 'an execution started without a childPolicy gets TERMINATE, whatever its type\'s default', breaks: ['child-policy.source.type-default'] },
@@ -45,6 +48,8 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'policy-touches-closed-children', does: 'the child policy adds events to children that already closed', breaks: ['child-policy.closed-children-untouched'] },
   { name: 'policy-no-cause', does: 'events made by a child policy carry no cause', breaks: ['child-policy.terminate.cause', 'child-policy.request-cancel.cause'] },
   { name: 'policy-not-recursive', does: 'a child terminated by policy does not apply its own policy to its children', breaks: ['child-policy.terminate.recursive'] },
+  { name: 'policy-only-on-terminate', does: 'the child policy is applied when the parent is terminated, not when it completes, fails or is cancelled', breaks: ['child-policy.on-close'] },
+  { name: 'policy-cancel-names-no-parent', does: 'a cancel request made by REQUEST_CANCEL names no externalWorkflowExecution', breaks: ['child-policy.request-cancel.names-parent'] },
   { name: 'policy-request-cancel-terminates', does: 'REQUEST_CANCEL terminates the children instead of requesting their cancellation', breaks: ['child-policy.request-cancel.children-cancel-requested'] },
   // runId resolution
   { name: 'omitted-runid-refused', does: 'a request without a runId is UnknownResourceFault', breaks: ['runid.omitted.current-open'] },
@@ -85,6 +90,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'validation-first-only', does: 'only the first of several violations is reported', breaks: ['input.validation.counted'] },
   // Wire
   { name: 'json-1-1-only', does: 'the two operations accept Content-Type application/x-amz-json-1.1 only, refusing the protocol\'s 1.0', breaks: ['wire.protocol.target-header'] },
+  { name: 'legacy-target-refused', does: 'the older X-Amz-Target form com.amazonaws.swf.service.model.SimpleWorkflowService.<Operation> is UnknownOperationException', breaks: ['wire.protocol.legacy-target'] },
   { name: 'success-body-braces', does: 'a void success answers the body {} instead of an empty one', breaks: ['wire.success.empty-body', 'wire.seed-example.cancel', 'wire.seed-example.terminate'] },
   { name: 'success-content-type-text', does: 'a void success has Content-Type text/plain', breaks: ['wire.success.content-type'] },
   { name: 'no-request-id-on-validation', does: 'ValidationException answers carry no x-amzn-RequestId', breaks: ['wire.success.request-id'] },

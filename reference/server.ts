@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceConfig } from '../src/generated/types.ts';
-import { JSON_CONTENT_TYPE, TARGET_PREFIX } from '../src/contract/protocol.ts';
+import { JSON_CONTENT_TYPE, operationOfTarget, TARGET_PREFIX } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
 import { isOperationUnderTest, operations, type OperationName } from '../src/generated/operations.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
@@ -118,7 +118,9 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     // The common request is verified at once; only the SDK signer's check is awaited.
     const principal = typeof verified === 'string' ? verified : await verified;
     const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const operation = dev.has('legacy-target-refused') ? (target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '') : operationOfTarget(target);
+    // A client of the older form (Content-Type application/json) is answered application/json (recorded).
+    const contentType = /^application\/json\b/i.test(String(req.headers['content-type'] ?? '')) ? 'application/json' : JSON_CONTENT_TYPE;
     if (req.method !== 'POST' || !isServed(operation)) throw dev.has('unknown-operation-400-bare') ? new SwfFault('InvalidAction', `action ${operation} not implemented`) : fault.unknownOperation(target);
     const underTest = isOperationUnderTest(operation);
     if (underTest && dev.has('json-1-1-only') && !/application\/x-amz-json-1\.1/.test(String(req.headers['content-type'] ?? ''))) {
@@ -162,14 +164,14 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       if (dev.has('success-body-braces')) send(res, 200, { 'Content-Type': 'application/json' }, '{}');
       else send(res, 200, { 'Content-Type': dev.has('success-content-type-text') ? 'text/plain' : 'application/json' }, '');
     } else {
-      send(res, 200, { 'Content-Type': JSON_CONTENT_TYPE }, JSON.stringify(output));
+      send(res, 200, { 'Content-Type': contentType }, JSON.stringify(output));
     }
   }
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const target = String(req.headers['x-amz-target'] ?? '');
-      if (error instanceof SwfFault) return sendFault(res, error, dev, isOperationUnderTest(target.slice(TARGET_PREFIX.length)));
+      if (error instanceof SwfFault) return sendFault(res, error, dev, isOperationUnderTest(operationOfTarget(target)));
       // Anything else is a bug in the reference: say so plainly, and keep serving.
       console.error('swf-conformance reference: internal error:', error);
       sendFault(res, new SwfFault('InternalFailure', 'The reference failed to handle this request', 500), dev);

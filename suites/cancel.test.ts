@@ -1,28 +1,32 @@
 /** RequestCancelWorkflowExecution: the event, the state, the decision task (spec/cancel.yaml). */
-import { cites, expect, it } from '../src/harness/battery.ts';
+import { cites, expect, it, type Run, type Scenario } from '../src/harness/battery.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
 
 it('records exactly one WorkflowExecutionCancelRequested, then at most a DecisionTaskScheduled', cites('cancel.event.recorded'), async ({ swf }) => {
   const run = await swf.start();
   const before = await swf.history(run);
   expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId }));
-  const added = (await swf.history(run)).slice(before.length).map((e) => e.eventType);
+  const added = (await swf.historyWith(run, 'WorkflowExecutionCancelRequested', before.length)).slice(before.length).map((e) => e.eventType);
   expect(added[0]).toBe('WorkflowExecutionCancelRequested');
   expect(added.filter((t) => t === 'WorkflowExecutionCancelRequested')).toHaveLength(1);
   expect(added.slice(1).every((t) => t === 'DecisionTaskScheduled')).toBe(true);
 });
 
-it('on a direct call the event has no external execution and no cause', cites('cancel.event.direct-attributes'), async ({ swf }) => {
-  const run = await swf.start();
-  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
-  const event = (await swf.history(run)).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
-  // Whether the (empty) attributes object is there is wire.response.shapes' business; this
-  // clause judges what it says.
+/** Every path a direct cancel request takes: with and without the runId, with a decision task scheduled, none, or one out at a decider. */
+const directPaths: [string, (swf: Scenario) => Promise<{ run: Run; body: Record<string, unknown> }>][] = [
+  ['runId omitted, a decision task scheduled', async (swf) => { const run = await swf.start(); return { run, body: { workflowId: run.workflowId } }; }],
+  ['runId given, no decision task', async (swf) => { const run = await swf.start(); await swf.decide(run, []); return { run, body: { ...run } }; }],
+  ['runId given, a decision task out at a decider', async (swf) => { const run = await swf.start(); await swf.takeTask(run); return { run, body: { ...run } }; }],
+];
+
+it.for(directPaths)('on a direct call the event\'s attributes are exactly externalInitiatedEventId 0: %s', cites('cancel.event.direct-attributes'), async ([, make], { swf }) => {
+  const { run, body } = await make(swf);
+  expectSuccess(await swf.cancel({ domain: swf.domain, ...body }));
+  const event = (await swf.historyWith(run, 'WorkflowExecutionCancelRequested')).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
+  // Whether the attributes object is there at all is wire.response.shapes' business; this clause
+  // judges what it says.
   expect(event, 'no WorkflowExecutionCancelRequested event').toBeDefined();
-  const attributes = event?.workflowExecutionCancelRequestedEventAttributes;
-  expect(attributes?.externalWorkflowExecution).toBeUndefined();
-  expect(attributes?.externalInitiatedEventId ?? 0).toBe(0);
-  expect(attributes?.cause).toBeUndefined();
+  if (event?.workflowExecutionCancelRequestedEventAttributes) expect(event.workflowExecutionCancelRequestedEventAttributes).toEqual({ externalInitiatedEventId: 0 });
 });
 
 it('the execution stays open, listed and counted', cites('cancel.state.stays-open'), async ({ swf }) => {
@@ -37,14 +41,42 @@ it('the execution stays open, listed and counted', cites('cancel.state.stays-ope
   expect(await swf.openCountWhen(run.workflowId, 1)).toBe(1);
 });
 
-it('cancelRequested is false before and true after', cites('cancel.state.cancel-requested'), async ({ swf }) => {
+it.for([['runId omitted', false], ['runId given', true]] as const)('cancelRequested is false before and true after: %s', cites('cancel.state.cancel-requested'), async ([, withRunId], { swf }) => {
   const run = await swf.start();
   expect((await swf.info(run)).cancelRequested ?? false).toBe(false);
-  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
+  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId, ...(withRunId ? { runId: run.runId } : {}) }));
   expect((await swf.infoWhen(run, (i) => i.cancelRequested === true)).cancelRequested).toBe(true);
-  // It stays set: the decider answering its next task does not clear it.
+  expect((await swf.listedWhen(run.workflowId, 'Open', (l) => l[0]?.cancelRequested === true))[0]?.cancelRequested).toBe(true);
+});
+
+/** Every way a cancel-requested execution closes. */
+const closes: [string, (swf: Scenario, run: Run) => Promise<void>][] = [
+  ['the decider cancels it (CANCELED)', async (swf, run) => { await swf.decide(run, [{ decisionType: 'CancelWorkflowExecution' }]); }],
+  ['the decider completes it anyway (COMPLETED)', async (swf, run) => { await swf.decide(run, [{ decisionType: 'CompleteWorkflowExecution' }]); }],
+  ['the decider fails it (FAILED)', async (swf, run) => { await swf.decide(run, [{ decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'r' } }]); }],
+  ['it is terminated (TERMINATED)', async (swf, run) => { expectSuccess(await swf.terminate({ domain: swf.domain, ...run })); }],
+];
+
+it.for(closes)('once closed it reads cancelRequested false: %s', cites('cancel.state.closed-reads-false'), async ([, close], { swf }) => {
+  const run = await swf.start();
   await swf.decide(run, []);
-  expect((await swf.info(run)).cancelRequested).toBe(true);
+  expectSuccess(await swf.cancel({ domain: swf.domain, ...run }));
+  await swf.infoWhen(run, (i) => i.cancelRequested === true);
+  await close(swf, run);
+  const info = await swf.infoWhen(run, (i) => i.executionStatus === 'CLOSED');
+  expect([info.executionStatus, info.cancelRequested ?? false]).toEqual(['CLOSED', false]);
+});
+
+it('whether answering a decision task clears cancelRequested: reported', cites('cancel.state.after-decision.reported'), async ({ swf, task, annotate }) => {
+  const run = await swf.start();
+  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
+  await swf.infoWhen(run, (i) => i.cancelRequested === true);
+  await swf.decide(run, []);
+  const info = await swf.info(run);
+  // Report-only: the execution must still be open; the flag is the target's choice.
+  expect(info.executionStatus).toBe('OPEN');
+  task.meta.observed = info.cancelRequested ? 'cancelRequested stays true after the decider answers' : 'answering the decision task cleared cancelRequested';
+  await annotate(task.meta.observed);
 });
 
 it('with no decision task out, one is scheduled after the request, and the decider sees the request', cites('cancel.decision-task.scheduled'), async ({ swf }) => {
@@ -53,16 +85,38 @@ it('with no decision task out, one is scheduled after the request, and the decid
   const before = (await swf.history(run)).length;
   expect((await swf.describeWhen(run, (d) => d.openCounts.openDecisionTasks === 0)).openCounts.openDecisionTasks).toBe(0);
   expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
-  expect((await swf.history(run)).slice(before).map((e) => e.eventType)).toEqual(['WorkflowExecutionCancelRequested', 'DecisionTaskScheduled']);
+  expect((await swf.historyWith(run, 'DecisionTaskScheduled', before)).slice(before).map((e) => e.eventType)).toEqual(['WorkflowExecutionCancelRequested', 'DecisionTaskScheduled']);
   const { taskEvents } = await swf.decide(run, []);
   expect(taskEvents.map((e) => e.eventType)).toContain('WorkflowExecutionCancelRequested');
+});
+
+it('with a decision task out at a decider, the next is scheduled at once and handed out after the answer', cites('cancel.decision-task.while-started'), async ({ swf }) => {
+  const run = await swf.start();
+  const token = await swf.takeTask(run);
+  const before = (await swf.history(run)).length;
+  expectSuccess(await swf.cancel({ domain: swf.domain, ...run }));
+  const added = (await swf.historyWith(run, 'DecisionTaskScheduled', before)).slice(before).map((e) => e.eventType);
+  expect(added).toEqual(['WorkflowExecutionCancelRequested', 'DecisionTaskScheduled']);
+  expect((await swf.describeWhen(run, (d) => d.openCounts.openDecisionTasks === 1)).openCounts.openDecisionTasks).toBe(1);
+  await swf.raw.call('RespondDecisionTaskCompleted', { taskToken: token, decisions: [] });
+  const events = await swf.historyWith(run, 'DecisionTaskCompleted', before);
+  expect(events.slice(before).map((e) => e.eventType)).toEqual(['WorkflowExecutionCancelRequested', 'DecisionTaskScheduled', 'DecisionTaskCompleted']);
+  const next = await swf.decide(run, []);
+  expect(next.taskEvents.map((e) => e.eventType)).toContain('WorkflowExecutionCancelRequested');
+});
+
+it('openDecisionTasks counts a scheduled task, not one out at a decider', cites('cancel.decision-task.open-count'), async ({ swf }) => {
+  const run = await swf.start();
+  expect((await swf.describeWhen(run, (d) => d.openCounts.openDecisionTasks === 1)).openCounts.openDecisionTasks).toBe(1);
+  await swf.takeTask(run);
+  expect((await swf.describeWhen(run, (d) => d.openCounts.openDecisionTasks === 0)).openCounts.openDecisionTasks).toBe(0);
 });
 
 it('with a decision task already scheduled, no second one is', cites('cancel.decision-task.single-active'), async ({ swf }) => {
   const run = await swf.start();
   expect((await swf.describeWhen(run, (d) => d.openCounts.openDecisionTasks === 1)).openCounts.openDecisionTasks).toBe(1);
   expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
-  const events = (await swf.history(run)).map((e) => e.eventType);
+  const events = (await swf.historyWith(run, 'WorkflowExecutionCancelRequested')).map((e) => e.eventType);
   expect(events.filter((t) => t === 'DecisionTaskScheduled')).toHaveLength(1);
   const after = await swf.describeWhen(run, (d) => d.executionInfo.cancelRequested === true);
   expect(after.openCounts.openDecisionTasks).toBe(1);
@@ -73,7 +127,7 @@ it('a repeated request: the outcome is reported', cites('cancel.repeat.reported'
   expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
   const again = await swf.cancel({ domain: swf.domain, workflowId: run.workflowId });
   expect(again.status, again.text).toBeLessThan(500);
-  const requests = (await swf.history(run)).filter((e) => e.eventType === 'WorkflowExecutionCancelRequested').length;
+  const requests = (await swf.historyWith(run, 'WorkflowExecutionCancelRequested')).filter((e) => e.eventType === 'WorkflowExecutionCancelRequested').length;
   // Report-only: the target's choice is recorded; only an open execution and a sane answer are required.
   expect((await swf.info(run)).executionStatus).toBe('OPEN');
   task.meta.observed = again.status === 200 ? `accepted, ${requests} cancel-request events` : `refused with ${again.error?.code}, ${requests} cancel-request event(s)`;

@@ -37,7 +37,7 @@ async function terminateFamily(swf: Scenario, policy: ChildPolicy, source: Sourc
   const childBefore = (await swf.history(child)).length;
   const siblingBefore = (await swf.history(sibling)).length;
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId, ...(source === 'request' ? { childPolicy: policy } : {}) }));
-  const recordedPolicy = (await swf.history(parent)).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy;
+  const recordedPolicy = (await swf.historyWith(parent, 'WorkflowExecutionTerminated')).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy;
   return { parent, child, sibling, grandchild, recordedPolicy, childBefore, siblingBefore };
 }
 
@@ -124,4 +124,40 @@ it('a child that already closed gets no new event', cites('child-policy.closed-c
   expect((await swf.infoWhen(child, (i) => i.executionStatus !== 'OPEN')).closeStatus).toBe('COMPLETED');
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId }));
   expect(await swf.history(child)).toEqual(closed);
+});
+
+it('the child\'s cancel request names the parent run as externalWorkflowExecution', cites('child-policy.request-cancel.names-parent'), async ({ swf }) => {
+  const { parent, child } = await swf.family({ typeDefault: 'REQUEST_CANCEL' }, { childPolicy: 'ABANDON' });
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId }));
+  const event = (await swf.historyWith(child, 'WorkflowExecutionCancelRequested')).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
+  expect(event?.workflowExecutionCancelRequestedEventAttributes?.externalWorkflowExecution).toEqual(parent);
+});
+
+/** Every way a parent closes by its decider's answer: the policy reaches the children each time. */
+const closingDecisions = [
+  ['completes', { decisionType: 'CompleteWorkflowExecution' }],
+  ['fails', { decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'r' } }],
+  ['is cancelled', { decisionType: 'CancelWorkflowExecution' }],
+] as const;
+
+describe.for(closingDecisions)('the parent %s', ([, decision]) => {
+  it('under REQUEST_CANCEL, its open children get a cancel request naming it', cites('child-policy.on-close.request-cancel'), async ({ swf }) => {
+    const { parent, child, sibling } = await swf.family({ typeDefault: 'REQUEST_CANCEL' }, { childPolicy: 'ABANDON' });
+    await swf.decide(parent, [decision]);
+    for (const c of [child, sibling]) {
+      const event = (await swf.historyWith(c, 'WorkflowExecutionCancelRequested')).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
+      expect([c.workflowId, event?.workflowExecutionCancelRequestedEventAttributes?.cause]).toEqual([c.workflowId, 'CHILD_POLICY_APPLIED']);
+      const info = await swf.infoWhen(c, (i) => i.cancelRequested === true || i.executionStatus !== 'OPEN');
+      expect([c.workflowId, info.executionStatus, info.cancelRequested]).toEqual([c.workflowId, 'OPEN', true]);
+    }
+  });
+
+  it('under TERMINATE, its open children are terminated', cites('child-policy.on-close.terminate'), async ({ swf }) => {
+    const { parent, child, sibling } = await swf.family({ typeDefault: 'TERMINATE' }, { childPolicy: 'ABANDON' });
+    await swf.decide(parent, [decision]);
+    for (const c of [child, sibling]) {
+      const info = await swf.infoWhen(c, (i) => i.executionStatus !== 'OPEN');
+      expect([c.workflowId, info.executionStatus, info.closeStatus]).toEqual([c.workflowId, 'CLOSED', 'TERMINATED']);
+    }
+  });
 });

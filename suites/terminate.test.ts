@@ -1,12 +1,12 @@
 /** TerminateWorkflowExecution: the event, the closed state, immediacy (spec/terminate.yaml). */
-import { cites, expect, it } from '../src/harness/battery.ts';
+import { cites, expect, it, type Run, type Scenario } from '../src/harness/battery.ts';
 import { expectFault, expectSuccess } from '../src/harness/wire.ts';
 
 it('appends WorkflowExecutionTerminated as the last event', cites('terminate.event.recorded'), async ({ swf }) => {
   const run = await swf.start();
   const before = (await swf.history(run)).length;
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId }));
-  const events = await swf.history(run);
+  const events = await swf.historyWith(run, 'WorkflowExecutionTerminated', before);
   expect(events.slice(before).map((e) => e.eventType)).toEqual(['WorkflowExecutionTerminated']);
 });
 
@@ -17,21 +17,21 @@ it('the event carries reason and details verbatim, at their full lengths', cites
   const details = `details 😀 ${'d'.repeat(32_768 - 10)}`;
   expect([[...reason].length, [...details].length]).toEqual([256, 32_768]);
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, reason, details }));
-  const attributes = (await swf.history(run)).at(-1)?.workflowExecutionTerminatedEventAttributes;
+  const attributes = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).at(-1)?.workflowExecutionTerminatedEventAttributes;
   expect([attributes?.reason, attributes?.details]).toEqual([reason, details]);
 });
 
 it('reason and details are kept when a childPolicy is given too', cites('terminate.event.reason-details'), async ({ swf }) => {
   const run = await swf.start();
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, reason: 'with a policy', details: 'and details', childPolicy: 'ABANDON' }));
-  const attributes = (await swf.history(run)).at(-1)?.workflowExecutionTerminatedEventAttributes;
+  const attributes = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).at(-1)?.workflowExecutionTerminatedEventAttributes;
   expect([attributes?.reason, attributes?.details]).toEqual(['with a policy', 'and details']);
 });
 
 it('without reason and details the event has neither', cites('terminate.event.reason-details'), async ({ swf }) => {
   const run = await swf.start();
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
-  const attributes = (await swf.history(run)).at(-1)?.workflowExecutionTerminatedEventAttributes;
+  const attributes = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).at(-1)?.workflowExecutionTerminatedEventAttributes;
   expect([attributes?.reason, attributes?.details]).toEqual([undefined, undefined]);
 });
 
@@ -40,14 +40,33 @@ it('the event\'s childPolicy is the execution\'s, or the request\'s when given',
   const b = await swf.start({ typeDefault: 'TERMINATE', childPolicy: 'REQUEST_CANCEL' });
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: a.workflowId }));
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: b.workflowId, childPolicy: 'ABANDON' }));
-  expect((await swf.history(a)).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy).toBe('REQUEST_CANCEL');
-  expect((await swf.history(b)).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy).toBe('ABANDON');
+  expect((await swf.historyWith(a, 'WorkflowExecutionTerminated')).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy).toBe('REQUEST_CANCEL');
+  expect((await swf.historyWith(b, 'WorkflowExecutionTerminated')).at(-1)?.workflowExecutionTerminatedEventAttributes?.childPolicy).toBe('ABANDON');
 });
 
-it('on a direct call the event has no cause', cites('terminate.event.no-cause'), async ({ swf }) => {
-  const run = await swf.start();
-  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
-  expect((await swf.history(run)).at(-1)?.workflowExecutionTerminatedEventAttributes?.cause).toBeUndefined();
+/**
+ * Every path a direct termination takes: with and without the runId, with no decision task, one
+ * scheduled, one out at a decider, one answered, and on a child (recorded: all carry
+ * OPERATOR_INITIATED).
+ */
+const directPaths: [string, (swf: Scenario) => Promise<{ run: Run; body: Record<string, unknown> }>][] = [
+  ['a decision task scheduled, runId given', async (swf) => { const run = await swf.start(); return { run, body: { ...run } }; }],
+  ['a decision task scheduled, runId omitted', async (swf) => { const run = await swf.start(); return { run, body: { workflowId: run.workflowId } }; }],
+  ['a decision task out at a decider', async (swf) => { const run = await swf.start(); await swf.takeTask(run); return { run, body: { ...run } }; }],
+  ['its decision task answered, none scheduled', async (swf) => { const run = await swf.start(); await swf.decide(run, []); return { run, body: { workflowId: run.workflowId, reason: 'r', details: 'd' } }; }],
+  ['a child, terminated directly', async (swf) => {
+    const parent = await swf.start({ typeDefault: 'ABANDON' });
+    const [child] = (await swf.decide(parent, [swf.childDecision(`${parent.workflowId}-c`, { childPolicy: 'ABANDON' })])).started;
+    if (!child) throw new Error(`the child of ${parent.workflowId} did not start`);
+    return { run: child, body: { workflowId: child.workflowId, childPolicy: 'ABANDON' } };
+  }],
+];
+
+it.for(directPaths)('on a direct call the event\'s cause is OPERATOR_INITIATED: %s', cites('terminate.event.operator-cause'), async ([, make], { swf }) => {
+  const { run, body } = await make(swf);
+  expectSuccess(await swf.terminate({ domain: swf.domain, ...body }));
+  const event = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).find((e) => e.eventType === 'WorkflowExecutionTerminated');
+  expect(event?.workflowExecutionTerminatedEventAttributes?.cause).toBe('OPERATOR_INITIATED');
 });
 
 it('the execution is CLOSED, TERMINATED, with a closeTimestamp of its termination', cites('terminate.state.closed'), async ({ swf }) => {
@@ -78,17 +97,18 @@ it('it leaves the open list and count, and is listed closed as TERMINATED', cite
 it('with a decision task out at a decider, it is terminated at once', cites('terminate.immediate.decision-in-flight'), async ({ swf }) => {
   const run = await swf.start();
   await swf.takeTask(run);
-  expect((await swf.describeWhen(run, (d) => d.openCounts.openDecisionTasks === 1)).openCounts.openDecisionTasks).toBe(1);
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
   expect((await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN')).executionStatus).toBe('CLOSED');
-  expect((await swf.history(run)).at(-1)?.eventType).toBe('WorkflowExecutionTerminated');
+  // Recorded: DecisionTaskStarted, then at once WorkflowExecutionTerminated, the last event.
+  const events = await swf.historyWith(run, 'WorkflowExecutionTerminated');
+  expect(events.slice(-2).map((e) => e.eventType)).toEqual(['DecisionTaskStarted', 'WorkflowExecutionTerminated']);
 });
 
 it('the decider\'s late answer is UnknownResourceFault and adds nothing', cites('terminate.immediate.late-decision-rejected'), async ({ swf }) => {
   const run = await swf.start();
   const token = await swf.takeTask(run);
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
-  const before = (await swf.history(run)).length;
+  const before = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).length;
   const late = await swf.raw.send({ operation: 'RespondDecisionTaskCompleted', body: { taskToken: token, decisions: [{ decisionType: 'CompleteWorkflowExecution' }] } });
   expectFault(late, 'UnknownResourceFault');
   expect((await swf.history(run)).length).toBe(before);
@@ -101,7 +121,7 @@ it('nothing is appended afterwards: not by later requests, a late decider, or a 
   // run has a decision task scheduled, out one started at a decider; both are terminated.
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: out.workflowId }));
-  const before = [await swf.history(run), await swf.history(out)];
+  const before = [await swf.historyWith(run, 'WorkflowExecutionTerminated'), await swf.historyWith(out, 'WorkflowExecutionTerminated')];
   await swf.cancel({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId });
   await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId });
   await swf.raw.send({ operation: 'RespondDecisionTaskCompleted', body: { taskToken: token, decisions: [] } });
@@ -111,13 +131,34 @@ it('nothing is appended afterwards: not by later requests, a late decider, or a 
   expect([await swf.history(run), await swf.history(out)]).toEqual(before);
 });
 
+it('its started activity task can no longer be completed or heartbeated', cites('terminate.open-work.activities'), async ({ swf }) => {
+  const run = await swf.start();
+  const taskToken = await swf.startActivity(run);
+  expectSuccess(await swf.terminate({ domain: swf.domain, ...run }));
+  await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
+  const before = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).length;
+  expectFault(await swf.raw.send({ operation: 'RecordActivityTaskHeartbeat', body: { taskToken, details: 'late' } }), 'UnknownResourceFault');
+  expectFault(await swf.raw.send({ operation: 'RespondActivityTaskCompleted', body: { taskToken, result: 'late' } }), 'UnknownResourceFault');
+  expect((await swf.history(run)).length).toBe(before);
+});
+
+it('a signal to it is UnknownResourceFault, with or without its runId, and records nothing', cites('terminate.open-work.signal'), async ({ swf }) => {
+  const run = await swf.start();
+  expectSuccess(await swf.terminate({ domain: swf.domain, ...run }));
+  await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
+  const before = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).length;
+  expectFault(await swf.raw.send({ operation: 'SignalWorkflowExecution', body: { domain: swf.domain, ...run, signalName: 'late' } }), 'UnknownResourceFault');
+  expectFault(await swf.raw.send({ operation: 'SignalWorkflowExecution', body: { domain: swf.domain, workflowId: run.workflowId, signalName: 'late' } }), 'UnknownResourceFault');
+  expect((await swf.history(run)).length).toBe(before);
+});
+
 it('without childPolicy, on a type with no default: the outcome is reported', cites('terminate.child-policy.no-type-default.reported'), async ({ swf, task, annotate }) => {
   const run = await swf.start({ typeDefault: 'none', childPolicy: 'REQUEST_CANCEL' });
   const res = await swf.terminate({ domain: swf.domain, workflowId: run.workflowId });
   // Report-only: the page says both; only a well-formed answer is required.
   expect(res.status, res.text).toBeLessThan(500);
   if (res.status === 200) {
-    const event = (await swf.history(run)).at(-1);
+    const event = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).at(-1);
     task.meta.observed = `terminated, the event records childPolicy ${event?.workflowExecutionTerminatedEventAttributes?.childPolicy ?? '(none)'} (the start's was REQUEST_CANCEL)`;
   } else {
     expect(res.error?.code ?? '(no error code)', res.text).toMatch(/^\w+$/);

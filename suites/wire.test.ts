@@ -1,8 +1,8 @@
 /** The wire: void successes, request ids, the pages' example requests, timestamps (spec/wire.yaml). */
 import { describe } from 'vitest';
-import { JSON_CONTENT_TYPE } from '../src/contract/protocol.ts';
+import { JSON_CONTENT_TYPE, LEGACY_TARGET_PREFIX } from '../src/contract/protocol.ts';
 import { seedExample, seedOperations } from '../src/contract/seed-examples.ts';
-import { cites, expect, it, operationsUnderTest, type Scenario } from '../src/harness/battery.ts';
+import { cites, eventRecordedBy, expect, it, operationsUnderTest, type Scenario } from '../src/harness/battery.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
 
 describe.for(operationsUnderTest)('%s success', (op) => {
@@ -52,7 +52,8 @@ describe('the API pages\' example requests, with this run\'s domain and ids', ()
       expect(res.status).toBe(example.response.status);
       expect(res.text).toBe(example.response.body);
       expect(res.headers['x-amzn-requestid']).toBeTruthy();
-      const last = (await swf.history(run)).find((e) => e.eventType === (operation === 'TerminateWorkflowExecution' ? 'WorkflowExecutionTerminated' : 'WorkflowExecutionCancelRequested'));
+      const eventType = operation === 'TerminateWorkflowExecution' ? 'WorkflowExecutionTerminated' : 'WorkflowExecutionCancelRequested';
+      const last = (await swf.historyWith(run, eventType)).find((e) => e.eventType === eventType);
       expect(last).toBeDefined();
       if (operation === 'TerminateWorkflowExecution') {
         expect(last?.workflowExecutionTerminatedEventAttributes).toMatchObject({ reason: page.reason, details: page.details, childPolicy: page.childPolicy });
@@ -137,4 +138,34 @@ it('the answers a client reads the effects with have the documented shapes', cit
   expect(swf.shapeViolations, swf.shapeViolations.join('\n')).toEqual([]);
   // Reported, not judged: which reads this target refused.
   if (refused.length) task.meta.observed = `not checked, refused: ${refused.join('; ')}`;
+});
+
+describe('the older X-Amz-Target form, as boto 2 sends it', () => {
+  const legacy = (operation: string) => ({
+    target: `${LEGACY_TARGET_PREFIX}${operation}`,
+    headers: { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' },
+  });
+  for (const operation of operationsUnderTest) {
+    it(`${operation} is served, and answered as application/json`, cites('wire.protocol.legacy-target'), async ({ swf }) => {
+      const run = await swf.start();
+      const res = await swf.raw.send({ operation, ...legacy(operation), body: { domain: swf.domain, ...run } });
+      expect([res.status, res.text], res.text).toEqual([200, '']);
+      expect(res.headers['content-type']).toBe('application/json');
+      await swf.historyWith(run, eventRecordedBy[operation]);
+    });
+  }
+  it('a read is answered with its JSON as application/json', cites('wire.protocol.legacy-target'), async ({ swf }) => {
+    const run = await swf.start();
+    const res = await swf.raw.send({ operation: 'DescribeWorkflowExecution', ...legacy('DescribeWorkflowExecution'), body: { domain: swf.domain, execution: run } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect((res.json as { executionInfo?: { execution?: unknown } }).executionInfo?.execution).toEqual(run);
+  });
+});
+
+it('zero ids are sent, not left out: a top-level start\'s parentInitiatedEventId', cites('wire.events.zero-ids'), async ({ swf }) => {
+  const run = await swf.start();
+  const [started] = await swf.history(run);
+  expect(started?.eventType).toBe('WorkflowExecutionStarted');
+  expect(started?.workflowExecutionStartedEventAttributes).toHaveProperty('parentInitiatedEventId', 0);
 });

@@ -6,7 +6,7 @@
 import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput, TerminateWorkflowExecutionInput } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
 import type { Histories } from './history.ts';
-import { DEFAULT_PAGE, defined, keys, lowerFirst, newToken, pageTokens, type Execution, type Store } from './model.ts';
+import { DEFAULT_PAGE, decisionScheduled, defined, keys, lowerFirst, newToken, pageTokens, type Execution, type Store } from './model.ts';
 
 /** What a long poll that ends with no task answers. */
 const NO_TASK: DecisionTask = { startedEventId: 0, previousStartedEventId: 0 };
@@ -14,6 +14,7 @@ const NO_TASK: DecisionTask = { startedEventId: 0, previousStartedEventId: 0 };
 const SUPPORTED_DECISIONS = new Set([
   'StartChildWorkflowExecution', 'ContinueAsNewWorkflowExecution', 'CompleteWorkflowExecution',
   'CancelWorkflowExecution', 'FailWorkflowExecution', 'RequestCancelExternalWorkflowExecution',
+  'ScheduleActivityTask', 'RequestCancelActivityTask', 'StartTimer', 'CancelTimer', 'RecordMarker',
 ]);
 
 type Page = { maximumPageSize?: number; reverseOrder?: boolean };
@@ -43,23 +44,38 @@ export class DecisionTasks {
 
   /**
    * SWF schedules a decision task whenever the state of an execution changes, and only one is
-   * active at a time (documented). With a task already scheduled nothing is added; with one out
-   * at a decider, another is scheduled when it completes.
+   * active at a time (documented). With a task already scheduled nothing is added. With one out
+   * at a decider, the next is scheduled at once (recorded: DecisionTaskScheduled comes before the
+   * started task's DecisionTaskCompleted), and handed out once the started one completes.
    */
   wake(e: Execution): void {
     if (e.status !== 'OPEN') return;
-    if (e.decision.state === 'none') this.schedule(e);
-    else if (e.decision.state === 'started' || e.decision.state === 'completing') e.pendingChange = true;
+    if (e.decision.state === 'none') return this.schedule(e);
+    if (e.decision.state === 'scheduled') return;
+    e.pendingChange = true;
+    if (e.decision.state === 'started' && e.decision.nextScheduledEventId === undefined && !this.store.dev.has('decision-task-held-while-started')) {
+      e.decision.nextScheduledEventId = this.scheduledEvent(e);
+    }
   }
 
-  schedule(e: Execution): void {
-    e.decision.state = 'scheduled';
-    e.pendingChange = false;
-    e.decision.scheduledEventId = this.events.add(e, 'DecisionTaskScheduled', {
+  private scheduledEvent(e: Execution): number {
+    return this.events.add(e, 'DecisionTaskScheduled', {
       taskList: { name: e.config.taskList },
       taskPriority: e.config.taskPriority,
       startToCloseTimeout: e.config.taskStartToCloseTimeout,
     });
+  }
+
+  /** Whether the execution has a decision task scheduled and not yet started. */
+  scheduled(e: Execution): boolean {
+    return decisionScheduled(e);
+  }
+
+  schedule(e: Execution, scheduledEventId?: number): void {
+    e.decision.state = 'scheduled';
+    e.pendingChange = false;
+    delete e.decision.nextScheduledEventId;
+    e.decision.scheduledEventId = scheduledEventId ?? this.scheduledEvent(e);
     const queueKey = keys.taskList(e.domain, e.config.taskList);
     const waiter = this.waiters.get(queueKey)?.shift();
     if (waiter) {
@@ -179,9 +195,10 @@ export class DecisionTasks {
     }
     if (e.status === 'OPEN') {
       const again = e.pendingChange;
+      const next = e.decision.nextScheduledEventId;
       e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0 };
-      if (dev.has('cancel-flag-cleared-by-decision')) e.cancelRequested = false;
-      if (again) this.schedule(e);
+      if (next !== undefined) this.schedule(e, next);
+      else if (again) this.schedule(e);
     }
     const held = e.heldTermination;
     if (held && e.status === 'OPEN') {

@@ -4,7 +4,7 @@
  * here. Behaviour graded inferred in spec/ is implemented as inferred, and says so.
  */
 import type {
-  ChildPolicy, CloseStatus, Decision, RequestCancelWorkflowExecutionInput, Run, StartWorkflowExecutionInput,
+  ChildPolicy, CloseStatus, Decision, RequestCancelWorkflowExecutionInput, Run, SignalWorkflowExecutionInput, StartWorkflowExecutionInput,
   TerminateWorkflowExecutionInput, WorkflowType,
 } from '../../src/generated/types.ts';
 import { fault, SwfFault } from '../faults.ts';
@@ -17,6 +17,13 @@ import {
 /** What the lifecycle asks of the decision tasks. */
 export interface DecisionScheduling {
   schedule(e: Execution): void;
+  forget(e: Execution): void;
+}
+
+/** What the lifecycle asks of the activity tasks. */
+export interface ActivityScheduling {
+  schedule(e: Execution, d: Decision, completedId: number): void;
+  requestCancel(e: Execution, d: Decision, completedId: number): void;
   forget(e: Execution): void;
 }
 
@@ -33,7 +40,8 @@ export class Executions implements DecisionEffects {
     private readonly store: Store,
     private readonly events: Histories,
     private readonly decisions: DecisionScheduling,
-    private readonly timing: Required<Omit<TimingModes, 'visibilityLagMs'>>,
+    private readonly activities: ActivityScheduling,
+    private readonly timing: Required<Omit<TimingModes, 'visibilityLagMs' | 'historyLagMs'>>,
   ) {}
 
   private get dev() {
@@ -48,6 +56,11 @@ export class Executions implements DecisionEffects {
       work();
     }, ms);
     this.timers.add(timer);
+  }
+
+  private cancelLater(timer: NodeJS.Timeout): void {
+    clearTimeout(timer);
+    this.timers.delete(timer);
   }
 
   shutdown(): void {
@@ -112,7 +125,7 @@ export class Executions implements DecisionEffects {
     if (!executionStartToCloseTimeout) return { undefinedDefault: 'EXECUTION_START_TO_CLOSE_TIMEOUT' };
     if (!taskStartToCloseTimeout) return { undefinedDefault: 'TASK_START_TO_CLOSE_TIMEOUT' };
     const taskPriority = given.taskPriority ?? rec.defaults.taskPriority;
-    return defined({ childPolicy, taskList, executionStartToCloseTimeout, taskStartToCloseTimeout, taskPriority });
+    return defined({ childPolicy, taskList, executionStartToCloseTimeout, taskStartToCloseTimeout, taskPriority, lambdaRole: given.lambdaRole ?? fallback.lambdaRole });
   }
 
   private create(args: {
@@ -125,7 +138,7 @@ export class Executions implements DecisionEffects {
       domain: args.domain, workflowId: args.workflowId, runId, type: args.type,
       startTimestamp: this.store.seconds(), status: 'OPEN', cancelRequested: false, tagList: args.tagList ?? [],
       config: args.config, events: [], decision: { state: 'none', scheduledEventId: 0, startedEventId: 0 },
-      pendingChange: false, previousStartedEventId: 0, children: new Set(),
+      pendingChange: false, previousStartedEventId: 0, children: new Set(), activities: new Map(), timers: new Map(),
     };
     if (args.parent) e.parent = args.parent;
     this.store.add(e);
@@ -137,11 +150,13 @@ export class Executions implements DecisionEffects {
       childPolicy: e.config.childPolicy,
       taskList: { name: e.config.taskList },
       taskPriority: e.config.taskPriority,
+      lambdaRole: e.config.lambdaRole,
       workflowType: e.type,
       tagList: args.tagList?.length ? args.tagList : undefined,
       continuedExecutionRunId: args.continuedExecutionRunId,
       parentWorkflowExecution: args.parent ? { workflowId: args.parent.workflowId, runId: args.parent.runId } : undefined,
-      parentInitiatedEventId: args.parent?.initiatedEventId,
+      // A top-level start records 0 (recorded): zero values are sent, not left out.
+      parentInitiatedEventId: args.parent?.initiatedEventId ?? (this.dev.has('zero-ids-omitted') ? undefined : 0),
     });
     this.decisions.schedule(e);
     return e;
@@ -164,12 +179,24 @@ export class Executions implements DecisionEffects {
     return { runId: e.runId };
   }
 
-  private close(e: Execution, closeStatus: CloseStatus, notifyParent = true): void {
+  /**
+   * Closes the execution. Its child policy then reaches its open children, whatever closed it
+   * (recorded for a completion; TerminateWorkflowExecution applies the request's policy itself,
+   * and a run continued as new hands its children to the next run).
+   */
+  private close(e: Execution, closeStatus: CloseStatus, notifyParent = true, applyPolicy = closeStatus !== 'CONTINUED_AS_NEW', outcome: Attributes = {}): void {
+    const children = [...e.children];
     e.status = 'CLOSED';
     e.closeStatus = closeStatus;
     e.closeTimestamp = this.store.seconds();
     e.pendingChange = false;
+    // A closed execution reads cancelRequested false, also after a cancel request (recorded).
+    if (!this.dev.has('cancel-flag-kept-after-close')) e.cancelRequested = false;
+    // Its open counts are kept as they were, not reset (recorded: a CANCELED run kept openActivityTasks 1).
+    e.openActivitiesAtClose = e.activities.size;
     this.decisions.forget(e);
+    this.activities.forget(e);
+    for (const timer of e.timers.values()) if (timer.handle) this.cancelLater(timer.handle);
     this.store.openByWorkflowId.delete(keys.workflow(e.domain, e.workflowId));
     const parent = e.parent && this.store.execution(e.domain, e.parent);
     if (parent) parent.children.delete(e.key);
@@ -177,14 +204,17 @@ export class Executions implements DecisionEffects {
     if (notifyParent && parent?.status === 'OPEN' && eventType) {
       this.events.add(parent, eventType, {
         workflowExecution: { workflowId: e.workflowId, runId: e.runId }, workflowType: e.type,
-        initiatedEventId: e.parent?.initiatedEventId ?? 0, startedEventId: e.parentStartedEventId ?? 0,
+        initiatedEventId: e.parent?.initiatedEventId ?? 0, startedEventId: e.parentStartedEventId ?? 0, ...outcome,
       });
     }
     this.store.retire(e);
+    if (applyPolicy && children.length && !this.dev.has('policy-only-on-terminate')) this.applyChildPolicy(e, e.config.childPolicy, children);
   }
 
   private requestCancel(e: Execution, attributes: Attributes): void {
     const direct = attributes.cause === undefined && attributes.externalWorkflowExecution === undefined;
+    // A direct request records externalInitiatedEventId 0 (recorded), not an empty object.
+    if (direct && !this.dev.has('zero-ids-omitted')) attributes = { externalInitiatedEventId: 0, ...attributes };
     if (!(direct && this.dev.has('cancel-flag-not-set'))) e.cancelRequested = true;
     this.events.add(e, 'WorkflowExecutionCancelRequested', attributes);
   }
@@ -194,8 +224,8 @@ export class Executions implements DecisionEffects {
    * TERMINATE terminates each (cause CHILD_POLICY_APPLIED, and each applies its own policy in
    * turn), REQUEST_CANCEL records a cancel request in each (cause CHILD_POLICY_APPLIED), ABANDON
    * leaves them. The causes and the recursion are inferred (spec child-policy.*.cause,
-   * child-policy.terminate.recursive). A direct call sets no cause (inferred,
-   * terminate.event.no-cause).
+   * child-policy.terminate.recursive). A direct call records cause OPERATOR_INITIATED (recorded,
+   * terminate.event.operator-cause).
    */
   terminate(e: Execution, request: { reason?: string; details?: string; childPolicy?: ChildPolicy }, cause?: string): void {
     const dev = this.dev;
@@ -206,8 +236,8 @@ export class Executions implements DecisionEffects {
     if (dev.has('terminate-ignores-request-policy')) childPolicy = e.config.childPolicy;
     const reason = dev.has('terminate-drops-reason') || (request.childPolicy && dev.has('terminate-drops-reason-with-policy')) ? undefined : request.reason;
     const details = dev.has('terminate-cuts-details') ? request.details?.slice(0, 1024) : request.details;
-    const recordedCause = direct && dev.has('terminate-operator-cause') ? 'OPERATOR_INITIATED'
-      : !direct && dev.has('policy-no-cause') ? undefined : cause;
+    const recordedCause = direct ? (dev.has('terminate-no-cause') ? undefined : 'OPERATOR_INITIATED')
+      : dev.has('policy-no-cause') ? undefined : cause;
     if (!(direct && dev.has('terminate-records-nothing'))) {
       this.events.add(e, 'WorkflowExecutionTerminated', { reason, details, childPolicy: recorded, cause: recordedCause });
     }
@@ -216,10 +246,19 @@ export class Executions implements DecisionEffects {
     const closedChildren = dev.has('policy-touches-closed-children')
       ? [...this.store.executions.values()].filter((x) => x.parent?.workflowId === e.workflowId && x.parent.runId === e.runId && x.status !== 'OPEN')
       : [];
-    this.close(e, direct && dev.has('terminate-close-status-canceled') ? 'CANCELED' : 'TERMINATED');
+    this.close(e, direct && dev.has('terminate-close-status-canceled') ? 'CANCELED' : 'TERMINATED', true, false);
     if (direct && dev.has('terminate-close-time-is-start')) e.closeTimestamp = e.startTimestamp;
     if (dev.has('policy-not-applied') || (!direct && dev.has('policy-not-recursive'))) return;
-    // Not documented as synchronous: the childPolicyDelayMs timing mode defers it.
+    this.applyChildPolicy(e, childPolicy, children, closedChildren);
+  }
+
+  /**
+   * A closed parent's child policy reaches its children that were open when it closed. Not
+   * documented as synchronous: the childPolicyDelayMs timing mode defers it. A child cancelled
+   * by REQUEST_CANCEL records the parent as externalWorkflowExecution (recorded).
+   */
+  private applyChildPolicy(parent: Execution, childPolicy: ChildPolicy, children: string[], closedChildren: Execution[] = []): void {
+    const dev = this.dev;
     this.later(this.timing.childPolicyDelayMs, () => {
       const reached = dev.has('policy-first-child-only') ? children.slice(0, 1) : children;
       const policyCause = dev.has('policy-no-cause') ? undefined : 'CHILD_POLICY_APPLIED';
@@ -229,7 +268,10 @@ export class Executions implements DecisionEffects {
         const terminates = childPolicy === 'TERMINATE' || (childPolicy === 'ABANDON' && dev.has('policy-abandon-terminates'))
           || (childPolicy === 'REQUEST_CANCEL' && dev.has('policy-request-cancel-terminates'));
         if (terminates) this.terminate(child, {}, 'CHILD_POLICY_APPLIED');
-        else if (childPolicy === 'REQUEST_CANCEL') this.requestCancel(child, { cause: policyCause });
+        else if (childPolicy === 'REQUEST_CANCEL') {
+          const external = dev.has('policy-cancel-names-no-parent') ? {} : { externalWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId }, externalInitiatedEventId: 0 };
+          this.requestCancel(child, { ...external, cause: policyCause });
+        }
       }
       for (const child of closedChildren) {
         if (childPolicy === 'TERMINATE') this.events.add(child, 'WorkflowExecutionTerminated', { childPolicy: child.config.childPolicy, cause: policyCause });
@@ -291,19 +333,21 @@ export class Executions implements DecisionEffects {
     switch (d.decisionType) {
       case 'CompleteWorkflowExecution':
         return closing('CompleteWorkflowExecutionFailed', () => {
-          this.events.add(e, 'WorkflowExecutionCompleted', { result: d.completeWorkflowExecutionDecisionAttributes?.result, decisionTaskCompletedEventId: completedId });
-          this.close(e, 'COMPLETED');
+          const result = d.completeWorkflowExecutionDecisionAttributes?.result;
+          this.events.add(e, 'WorkflowExecutionCompleted', { result, decisionTaskCompletedEventId: completedId });
+          this.close(e, 'COMPLETED', true, true, { result });
         });
       case 'FailWorkflowExecution':
         return closing('FailWorkflowExecutionFailed', () => {
           const a = d.failWorkflowExecutionDecisionAttributes;
           this.events.add(e, 'WorkflowExecutionFailed', { reason: a?.reason, details: a?.details, decisionTaskCompletedEventId: completedId });
-          this.close(e, 'FAILED');
+          this.close(e, 'FAILED', true, true, { reason: a?.reason, details: a?.details });
         });
       case 'CancelWorkflowExecution':
         return closing('CancelWorkflowExecutionFailed', () => {
-          this.events.add(e, 'WorkflowExecutionCanceled', { details: d.cancelWorkflowExecutionDecisionAttributes?.details, decisionTaskCompletedEventId: completedId });
-          this.close(e, 'CANCELED');
+          const details = d.cancelWorkflowExecutionDecisionAttributes?.details;
+          this.events.add(e, 'WorkflowExecutionCanceled', { details, decisionTaskCompletedEventId: completedId });
+          this.close(e, 'CANCELED', true, true, { details });
         });
       case 'ContinueAsNewWorkflowExecution':
         return closing('ContinueAsNewWorkflowExecutionFailed', () => this.continueAsNew(e, d, completedId));
@@ -311,9 +355,68 @@ export class Executions implements DecisionEffects {
         return this.startChild(e, d, completedId);
       case 'RequestCancelExternalWorkflowExecution':
         return this.requestCancelExternal(e, d, completedId);
+      case 'ScheduleActivityTask':
+        return this.activities.schedule(e, d, completedId);
+      case 'RequestCancelActivityTask':
+        return this.activities.requestCancel(e, d, completedId);
+      case 'StartTimer':
+        return this.startTimer(e, d, completedId);
+      case 'CancelTimer':
+        return this.cancelTimer(e, d, completedId);
+      case 'RecordMarker': {
+        const a = d.recordMarkerDecisionAttributes!;
+        return void this.events.add(e, 'MarkerRecorded', { markerName: a.markerName, details: a.details, decisionTaskCompletedEventId: completedId });
+      }
       default:
         return undefined;
     }
+  }
+
+  /** TimerStarted, and TimerFired once its startToFireTimeout (seconds) has passed. */
+  private startTimer(e: Execution, d: Decision, completedId: number): void {
+    const a = d.startTimerDecisionAttributes!;
+    if (e.timers.has(a.timerId)) {
+      this.events.add(e, 'StartTimerFailed', { timerId: a.timerId, cause: 'TIMER_ID_ALREADY_IN_USE', decisionTaskCompletedEventId: completedId });
+      return;
+    }
+    const startedEventId = this.events.add(e, 'TimerStarted', {
+      timerId: a.timerId, control: a.control, startToFireTimeout: a.startToFireTimeout, decisionTaskCompletedEventId: completedId,
+    });
+    const timer: { startedEventId: number; handle?: NodeJS.Timeout } = { startedEventId };
+    e.timers.set(a.timerId, timer);
+    const fire = () => {
+      if (e.status !== 'OPEN' || e.timers.get(a.timerId) !== timer) return;
+      e.timers.delete(a.timerId);
+      this.events.add(e, 'TimerFired', { timerId: a.timerId, startedEventId });
+    };
+    const ms = Number(a.startToFireTimeout) * 1000;
+    if (ms <= 0) return fire();
+    timer.handle = setTimeout(() => {
+      this.timers.delete(timer.handle!);
+      fire();
+    }, ms);
+    this.timers.add(timer.handle);
+  }
+
+  private cancelTimer(e: Execution, d: Decision, completedId: number): void {
+    const { timerId } = d.cancelTimerDecisionAttributes!;
+    const timer = e.timers.get(timerId);
+    if (!timer) {
+      this.events.add(e, 'CancelTimerFailed', { timerId, cause: 'TIMER_ID_UNKNOWN', decisionTaskCompletedEventId: completedId });
+      return;
+    }
+    if (timer.handle) this.cancelLater(timer.handle);
+    e.timers.delete(timerId);
+    this.events.add(e, 'TimerCanceled', { timerId, startedEventId: timer.startedEventId, decisionTaskCompletedEventId: completedId });
+  }
+
+  /**
+   * SignalWorkflowExecution: WorkflowExecutionSignaled in the open run (by runId, or the open run
+   * of the workflowId). A closed execution is unknown (inferred, spec terminate.open-work.signal).
+   */
+  signalWorkflowExecution(input: SignalWorkflowExecutionInput): void {
+    const e = this.openTarget(input.domain, input.workflowId, input.runId || undefined);
+    this.events.add(e, 'WorkflowExecutionSignaled', { signalName: input.signalName, input: input.input, externalInitiatedEventId: 0 });
   }
 
   private continueAsNew(e: Execution, d: Decision, completedId: number): void {
@@ -325,8 +428,8 @@ export class Executions implements DecisionEffects {
     if (rec.status === 'DEPRECATED') return void failed('WORKFLOW_TYPE_DEPRECATED');
     // Unset values come from the workflow type, as for StartWorkflowExecution; the task list and
     // timeouts default to the current run's.
-    const { taskList, executionStartToCloseTimeout, taskStartToCloseTimeout } = e.config;
-    const config = this.resolveConfig(rec, a, { taskList, executionStartToCloseTimeout, taskStartToCloseTimeout });
+    const { taskList, executionStartToCloseTimeout, taskStartToCloseTimeout, lambdaRole } = e.config;
+    const config = this.resolveConfig(rec, a, { taskList, executionStartToCloseTimeout, taskStartToCloseTimeout, lambdaRole });
     if ('undefinedDefault' in config) return void failed(`DEFAULT_${config.undefinedDefault}_UNDEFINED`);
     const runId = newRunId();
     this.events.add(e, 'WorkflowExecutionContinuedAsNew', {
@@ -359,7 +462,7 @@ export class Executions implements DecisionEffects {
       workflowId: a.workflowId, workflowType: a.workflowType, control: a.control, input: a.input,
       executionStartToCloseTimeout: config.executionStartToCloseTimeout, taskList: { name: config.taskList }, taskPriority: config.taskPriority,
       decisionTaskCompletedEventId: completedId, childPolicy: config.childPolicy, taskStartToCloseTimeout: config.taskStartToCloseTimeout,
-      tagList: a.tagList,
+      tagList: a.tagList, lambdaRole: config.lambdaRole,
     });
     // A child starts asynchronously (documented); the childStartDelayMs timing mode shows it.
     this.later(this.timing.childStartDelayMs, () => {

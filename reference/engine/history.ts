@@ -9,6 +9,8 @@ const EVENTS_WAKING_THE_DECIDER = new Set([
   'StartChildWorkflowExecutionFailed', 'ExternalWorkflowExecutionCancelRequested',
   'RequestCancelExternalWorkflowExecutionFailed', 'CompleteWorkflowExecutionFailed', 'FailWorkflowExecutionFailed',
   'CancelWorkflowExecutionFailed', 'ContinueAsNewWorkflowExecutionFailed',
+  'WorkflowExecutionSignaled', 'ActivityTaskCompleted', 'ActivityTaskFailed', 'ActivityTaskCanceled', 'ActivityTaskTimedOut',
+  'ScheduleActivityTaskFailed', 'RequestCancelActivityTaskFailed', 'TimerFired', 'StartTimerFailed', 'CancelTimerFailed',
 ]);
 
 export interface HistoryHooks {
@@ -26,7 +28,7 @@ export class Histories {
     const dev = this.store.dev;
     const reuse = eventType === 'WorkflowExecutionCancelRequested' && e.events.length > 0 && dev.has('event-ids-repeat');
     const eventId = reuse ? e.events.length : e.events.length + 1;
-    const bare = eventType === 'WorkflowExecutionCancelRequested' && dev.has('cancel-event-without-attributes') && Object.keys(defined(attributes)).length === 0;
+    const bare = eventType === 'WorkflowExecutionCancelRequested' && dev.has('cancel-event-without-attributes') && attributes.cause === undefined && attributes.externalWorkflowExecution === undefined;
     const event: Record<string, unknown> = { eventTimestamp: this.store.seconds(), eventType, eventId };
     if (!bare) event[`${lowerFirst(eventType)}EventAttributes`] = defined(attributes);
     e.events.push(event as unknown as HistoryEvent);

@@ -8,11 +8,13 @@
  *   registry.ts    domains and workflow types
  *   executions.ts  the lifecycle: start, cancel, terminate, child policies, what decisions do
  *   decisions.ts   decision tasks: scheduling, long polls, paging, completion
+ *   activities.ts  activity tasks: scheduled by a decision, polled, completed, heartbeated
  *   visibility.ts  describe, history, list and count, with the visibility lag of a timing mode
  */
 import { LONG_POLL_MS } from '../../src/contract/protocol.ts';
 import type { OperationMap, OperationName } from '../../src/generated/operations.ts';
 import { Deviations } from '../deviations.ts';
+import { ActivityTasks } from './activities.ts';
 import { DecisionTasks } from './decisions.ts';
 import { Executions } from './executions.ts';
 import { Histories } from './history.ts';
@@ -43,20 +45,22 @@ export class Engine {
   readonly registry: Registry;
   readonly executions: Executions;
   readonly decisions: DecisionTasks;
+  readonly activities: ActivityTasks;
   readonly visibility: Visibility;
   /** Every operation the reference serves, by name. */
   readonly operations: { [N in OperationName]: Operation<N> };
 
   constructor(options: EngineOptions = {}) {
-    const timing = { visibilityLagMs: 0, childStartDelayMs: 0, childPolicyDelayMs: 0, ...options.timing };
+    const timing = { visibilityLagMs: 0, historyLagMs: 0, childStartDelayMs: 0, childPolicyDelayMs: 0, ...options.timing };
     const store = (this.store = new Store(options.deviations ?? new Deviations(), options.now ?? Date.now));
     this.registry = new Registry(store, options.region ?? 'us-east-1', options.accountId ?? '000000000000');
-    this.visibility = new Visibility(store, timing.visibilityLagMs);
+    this.visibility = new Visibility(store, timing.visibilityLagMs, timing.historyLagMs);
     const events = new Histories(store, { wake: (e) => this.decisions.wake(e), changed: (e) => this.visibility.changed(e) });
     this.decisions = new DecisionTasks(store, events, options.pollTimeoutMs ?? LONG_POLL_MS);
-    this.executions = new Executions(store, events, this.decisions, timing);
+    this.activities = new ActivityTasks(store, events, options.pollTimeoutMs ?? LONG_POLL_MS);
+    this.executions = new Executions(store, events, this.decisions, this.activities, timing);
     this.decisions.effects = this.executions;
-    const { registry: r, executions: x, decisions: d, visibility: v } = this;
+    const { registry: r, executions: x, decisions: d, activities: a, visibility: v } = this;
     this.operations = {
       RegisterDomain: (i) => r.registerDomain(i),
       DescribeDomain: (i) => r.describeDomain(i),
@@ -69,6 +73,13 @@ export class Engine {
       StartWorkflowExecution: (i) => x.startWorkflowExecution(i),
       PollForDecisionTask: (i) => d.pollForDecisionTask(i),
       RespondDecisionTaskCompleted: (i) => d.respondDecisionTaskCompleted(i),
+      RegisterActivityType: (i) => r.registerActivityType(i),
+      PollForActivityTask: (i) => a.pollForActivityTask(i),
+      RespondActivityTaskCompleted: (i) => a.respondActivityTaskCompleted(i),
+      RespondActivityTaskFailed: (i) => a.respondActivityTaskFailed(i),
+      RespondActivityTaskCanceled: (i) => a.respondActivityTaskCanceled(i),
+      RecordActivityTaskHeartbeat: (i) => a.recordActivityTaskHeartbeat(i),
+      SignalWorkflowExecution: (i) => x.signalWorkflowExecution(i),
       RequestCancelWorkflowExecution: (i) => x.requestCancelWorkflowExecution(i),
       TerminateWorkflowExecution: (i) => x.terminateWorkflowExecution(i),
       DescribeWorkflowExecution: (i) => v.describeWorkflowExecution(i),
@@ -106,5 +117,6 @@ export class Engine {
   shutdown(): void {
     this.executions.shutdown();
     this.decisions.shutdown();
+    this.activities.shutdown();
   }
 }

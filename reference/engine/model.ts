@@ -33,6 +33,22 @@ export interface TypeRecord {
   };
 }
 
+export interface ActivityTypeRecord {
+  domain: string;
+  type: WorkflowType;
+  description?: string;
+  status: 'REGISTERED' | 'DEPRECATED';
+  creationDate: number;
+  defaults: {
+    taskList?: string;
+    taskPriority?: string;
+    scheduleToStartTimeout?: string;
+    scheduleToCloseTimeout?: string;
+    startToCloseTimeout?: string;
+    heartbeatTimeout?: string;
+  };
+}
+
 /** An execution's configuration: what it was started with over its type's defaults. */
 export interface ExecutionConfig {
   childPolicy: ChildPolicy;
@@ -40,10 +56,11 @@ export interface ExecutionConfig {
   taskStartToCloseTimeout: string;
   executionStartToCloseTimeout: string;
   taskPriority?: string;
+  lambdaRole?: string;
 }
 
 /** The members Start, StartChild and ContinueAsNew share for an execution's configuration. */
-export type ConfigGiven = Pick<StartWorkflowExecutionInput, 'childPolicy' | 'taskList' | 'taskPriority' | 'executionStartToCloseTimeout' | 'taskStartToCloseTimeout'>;
+export type ConfigGiven = Pick<StartWorkflowExecutionInput, 'childPolicy' | 'taskList' | 'taskPriority' | 'executionStartToCloseTimeout' | 'taskStartToCloseTimeout' | 'lambdaRole'>;
 
 export interface Execution {
   key: string;
@@ -62,17 +79,44 @@ export interface Execution {
   parentStartedEventId?: number;
   config: ExecutionConfig;
   events: HistoryEvent[];
-  decision: { state: 'none' | 'scheduled' | 'started' | 'completing'; scheduledEventId: number; startedEventId: number; token?: string };
+  /**
+   * The decision task: none, scheduled, out at a decider (started) or being completed. While one
+   * is started, an event schedules the next at once (recorded): `nextScheduledEventId`.
+   */
+  decision: { state: 'none' | 'scheduled' | 'started' | 'completing'; scheduledEventId: number; startedEventId: number; token?: string; nextScheduledEventId?: number };
   /** Events the decider has not seen arrived while its task was out: schedule another after it. */
   pendingChange: boolean;
   previousStartedEventId: number;
   children: Set<string>;
   latestExecutionContext?: string;
+  /** When an activity task of the execution last changed: Describe's latestActivityTaskTimestamp (recorded). */
+  latestActivityTaskTimestamp?: number;
+  /** Its activity tasks not yet closed, by activityId. */
+  activities: Map<string, ActivityTask>;
+  /** Timers started and not yet fired or cancelled, by timerId. */
+  timers: Map<string, { startedEventId: number; handle?: NodeJS.Timeout }>;
+  /** The open activity tasks when it closed: the open counts are not reset on close (recorded). */
+  openActivitiesAtClose?: number;
   /** With a visibility lag: the states the visibility operations show, each from when it was taken. */
   seen?: VisibleState[];
   /** Deviation terminate-waits-for-decider: a termination held until the decider answers. */
   heldTermination?: TerminateWorkflowExecutionInput;
 }
+
+/** An activity task of an execution, from its ActivityTaskScheduled event. */
+export interface ActivityTask {
+  activityId: string;
+  activityType: WorkflowType;
+  taskList: string;
+  input?: string;
+  scheduledEventId: number;
+  startedEventId?: number;
+  token?: string;
+  cancelRequested: boolean;
+}
+
+/** Whether a decision task is scheduled and not yet started: what openDecisionTasks counts (recorded: 0 while one is started). */
+export const decisionScheduled = (e: Execution): boolean => e.decision.state === 'scheduled' || e.decision.nextScheduledEventId !== undefined;
 
 /** What DescribeWorkflowExecution, List* and Count* show of an execution. */
 export interface VisibleState {
@@ -83,11 +127,15 @@ export interface VisibleState {
   cancelRequested: boolean;
   decisionOpen: boolean;
   openChildren: number;
+  openActivities: number;
+  openTimers: number;
 }
 
 /** Lag the contract allows (CONTRACT-NOTES, Consistency and timing), for the suite's own tests; all 0 by default. */
 export interface TimingModes {
   visibilityLagMs?: number;
+  /** GetWorkflowExecutionHistory shows the events recorded at least this long ago (the model calls it eventually consistent). */
+  historyLagMs?: number;
   childStartDelayMs?: number;
   childPolicyDelayMs?: number;
 }
@@ -151,6 +199,7 @@ export function paginate<T>(items: T[], kind: string, input: { nextPageToken?: s
 export class Store {
   readonly domains = new Map<string, Domain>();
   readonly types = new Map<string, TypeRecord>();
+  readonly activityTypes = new Map<string, ActivityTypeRecord>();
   readonly executions = new Map<string, Execution>();
   /** The open execution's key by keys.workflow. */
   readonly openByWorkflowId = new Map<string, string>();

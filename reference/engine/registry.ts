@@ -1,7 +1,7 @@
 /** Domains and workflow types: registered, described, deprecated and listed. */
 import type {
   DescribeDomainInput, DescribeWorkflowTypeInput, DeprecateDomainInput, ListDomainsInput, ListWorkflowTypesInput,
-  RegisterDomainInput, RegisterWorkflowTypeInput, UndeprecateDomainInput,
+  RegisterActivityTypeInput, RegisterDomainInput, RegisterWorkflowTypeInput, UndeprecateDomainInput,
 } from '../../src/generated/types.ts';
 import { SwfFault, fault } from '../faults.ts';
 import { defined, keys, paginate, type Attributes, type Domain, type Store, type TypeRecord } from './model.ts';
@@ -70,6 +70,27 @@ export class Registry {
         taskList: input.defaultTaskList?.name,
         taskPriority: input.defaultTaskPriority,
         childPolicy: input.defaultChildPolicy,
+      }),
+    }));
+  }
+
+  registerActivityType(input: RegisterActivityTypeInput): void {
+    this.store.registeredDomain(input.domain);
+    const key = keys.type(input.domain, input);
+    if (this.store.activityTypes.has(key)) throw new SwfFault('TypeAlreadyExistsFault', `ActivityType=[name=${input.name}, version=${input.version}]`);
+    this.store.activityTypes.set(key, defined({
+      domain: input.domain,
+      type: { name: input.name, version: input.version },
+      description: input.description,
+      status: 'REGISTERED' as const,
+      creationDate: this.store.seconds(),
+      defaults: defined({
+        taskList: input.defaultTaskList?.name,
+        taskPriority: input.defaultTaskPriority,
+        scheduleToStartTimeout: input.defaultTaskScheduleToStartTimeout,
+        scheduleToCloseTimeout: input.defaultTaskScheduleToCloseTimeout,
+        startToCloseTimeout: input.defaultTaskStartToCloseTimeout,
+        heartbeatTimeout: input.defaultTaskHeartbeatTimeout,
       }),
     }));
   }

@@ -9,7 +9,7 @@ import type {
   WorkflowExecutionCount, WorkflowExecutionDetail, WorkflowExecutionInfo, WorkflowExecutionInfos,
 } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
-import { defined, paginate, type Execution, type Store, type VisibleState } from './model.ts';
+import { decisionScheduled, defined, paginate, type Execution, type Store, type VisibleState } from './model.ts';
 
 type View = Omit<VisibleState, 'at'>;
 
@@ -26,7 +26,7 @@ export class Visibility {
   /** Executions changed by the operation under way; their visible state is taken once it ends. */
   private readonly changedNow = new Set<Execution>();
 
-  constructor(private readonly store: Store, private readonly lagMs: number) {}
+  constructor(private readonly store: Store, private readonly lagMs: number, private readonly historyLagMs = 0) {}
 
   /**
    * Every change of state adds an event; with a visibility lag, the execution's visible state is
@@ -46,7 +46,12 @@ export class Visibility {
   private current(e: Execution): View {
     return {
       status: e.status, closeStatus: e.closeStatus, closeTimestamp: e.closeTimestamp, cancelRequested: e.cancelRequested,
-      decisionOpen: e.decision.state !== 'none', openChildren: this.store.openChildren(e),
+      // openDecisionTasks counts a scheduled task, not a started one (recorded: 0 while one was started).
+      decisionOpen: this.store.dev.has('started-task-counted-open') ? e.decision.state !== 'none' : decisionScheduled(e),
+      openChildren: this.store.openChildren(e),
+      // Not reset when the execution closes (recorded).
+      openActivities: e.status === 'OPEN' ? e.activities.size : e.openActivitiesAtClose ?? 0,
+      openTimers: e.timers.size,
     };
   }
 
@@ -68,7 +73,7 @@ export class Visibility {
 
   /** Describe names a run it cannot show yet by its first state, rather than calling it unknown. */
   private firstSeen(e: Execution): View {
-    return e.seen?.[0] ?? { status: 'OPEN', cancelRequested: false, decisionOpen: true, openChildren: 0 };
+    return e.seen?.[0] ?? { status: 'OPEN', cancelRequested: false, decisionOpen: true, openChildren: 0, openActivities: 0, openTimers: 0 };
   }
 
   private info(e: Execution, v = this.view(e) ?? this.firstSeen(e)): WorkflowExecutionInfo {
@@ -87,19 +92,29 @@ export class Visibility {
       executionInfo: this.info(e, v),
       executionConfiguration: defined({
         taskStartToCloseTimeout: e.config.taskStartToCloseTimeout, executionStartToCloseTimeout: e.config.executionStartToCloseTimeout,
-        taskList: { name: e.config.taskList }, taskPriority: e.config.taskPriority, childPolicy: e.config.childPolicy,
+        taskList: { name: e.config.taskList }, taskPriority: e.config.taskPriority, childPolicy: e.config.childPolicy, lambdaRole: e.config.lambdaRole,
       }),
+      latestActivityTaskTimestamp: e.latestActivityTaskTimestamp,
       openCounts: {
-        openActivityTasks: 0, openDecisionTasks: v.status === 'OPEN' && v.decisionOpen ? 1 : 0,
-        openTimers: 0, openChildWorkflowExecutions: v.status === 'OPEN' ? v.openChildren : 0, openLambdaFunctions: 0,
+        openActivityTasks: v.openActivities, openDecisionTasks: v.status === 'OPEN' && v.decisionOpen ? 1 : 0,
+        openTimers: v.status === 'OPEN' ? v.openTimers : 0, openChildWorkflowExecutions: v.status === 'OPEN' ? v.openChildren : 0, openLambdaFunctions: 0,
       },
       latestExecutionContext: e.latestExecutionContext,
     });
   }
 
+  /** The events GetWorkflowExecutionHistory shows: with a history lag, those recorded at least the lag ago. */
+  private historyOf(e: Execution) {
+    if (!this.historyLagMs) return e.events;
+    const cutoff = (this.store.nowMs() - this.historyLagMs) / 1000;
+    const shown = e.events.findIndex((event) => event.eventTimestamp > cutoff);
+    return shown < 0 ? e.events : e.events.slice(0, shown);
+  }
+
   getWorkflowExecutionHistory(input: GetWorkflowExecutionHistoryInput): History {
     const e = this.store.anyRun(input.domain, input.execution);
-    const events = input.reverseOrder ? [...e.events].reverse() : e.events;
+    const shown = this.historyOf(e);
+    const events = input.reverseOrder ? [...shown].reverse() : shown;
     const { page, nextPageToken } = paginate(events, `history:${e.key}:${input.reverseOrder ? 'r' : 'f'}`, input);
     return defined({ events: page, nextPageToken });
   }

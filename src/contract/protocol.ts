@@ -1,6 +1,19 @@
 /** The awsJson1_0 X-Amz-Target prefix of the SWF service (the model's targetPrefix trait). */
 export const TARGET_PREFIX = 'SimpleWorkflowService.';
 
+/**
+ * The older X-Amz-Target form SWF still accepts (recorded: boto 2 sends it, with Content-Type
+ * application/json; charset=UTF-8, and SWF answers application/json). Not in the model.
+ */
+export const LEGACY_TARGET_PREFIX = 'com.amazonaws.swf.service.model.SimpleWorkflowService.';
+
+/** The operation an X-Amz-Target names, in either form; '' when it names none. */
+export function operationOfTarget(target: string): string {
+  if (target.startsWith(TARGET_PREFIX)) return target.slice(TARGET_PREFIX.length);
+  if (target.startsWith(LEGACY_TARGET_PREFIX)) return target.slice(LEGACY_TARGET_PREFIX.length);
+  return '';
+}
+
 /** The name requests are signed for (the model's aws.auth#sigv4 trait): the service in a SigV4 credential scope. */
 export const SIGNING_NAME = 'swf';
 

@@ -97,9 +97,49 @@ export class Scenario {
     return this.eventually(() => this.describe(run, domain), settled);
   }
 
-  /** The history, once `settled` accepts it: for effects that arrive asynchronously (child starts, child policies). */
+  /**
+   * The history, once `settled` accepts it. GetWorkflowExecutionHistory is eventually consistent
+   * (the official model says so), so every read that follows an action waits for what the action
+   * must have added.
+   */
   historyWhen(run: Run, settled: (events: HistoryEvent[]) => boolean, domain = this.domain): Promise<HistoryEvent[]> {
-    return this.eventually(() => this.history(run, domain), settled);
+    return this.eventually(() => this.readHistory(run, domain), (events) => events.length >= this.historyFloor(run) && settled(events));
+  }
+
+  /** The history once it holds an event of this type (after `from` events, when given). */
+  historyWith(run: Run, eventType: string, from = 0, domain = this.domain): Promise<HistoryEvent[]> {
+    return this.historyWhen(run, (events) => events.slice(from).some((e) => e.eventType === eventType), domain);
+  }
+
+  /**
+   * How many events a run's history holds at least, by what this scenario has seen and done:
+   * the longest history read, the events a decision task showed, one more after an action of the
+   * scenario's that records one.
+   */
+  private readonly floors = new Map<string, number>();
+
+  private historyFloor(run: Run): number {
+    return this.floors.get(run.runId) ?? 1;
+  }
+
+  private raiseFloor(runId: string, atLeast: number): void {
+    if ((this.floors.get(runId) ?? 0) < atLeast) this.floors.set(runId, atLeast);
+  }
+
+  /** The runs this scenario started or saw start, by workflowId, newest last: what an omitted runId names. */
+  private readonly runsByWorkflowId = new Map<string, string[]>();
+
+  private knownRun(run: Run): void {
+    const runs = this.runsByWorkflowId.get(run.workflowId) ?? [];
+    if (!runs.includes(run.runId)) runs.push(run.runId);
+    this.runsByWorkflowId.set(run.workflowId, runs);
+  }
+
+  /** A successful request of the scenario's recorded an event in a run: its history must show one more. */
+  private recorded(body: unknown): void {
+    const { workflowId, runId } = (body ?? {}) as { workflowId?: unknown; runId?: unknown };
+    const target = typeof runId === 'string' && runId ? runId : typeof workflowId === 'string' ? this.runsByWorkflowId.get(workflowId)?.at(-1) : undefined;
+    if (target) this.raiseFloor(target, (this.floors.get(target) ?? 1) + 1);
   }
 
   openCountWhen(workflowId: string, expected: number): Promise<number> {
@@ -153,6 +193,9 @@ export class Scenario {
     if (!runId) throw new Error(`StartWorkflowExecution ${workflowId} answered no runId`);
     const run = { workflowId, runId };
     this.ledger.record({ domain, ...run });
+    this.knownRun(run);
+    // WorkflowExecutionStarted and the first DecisionTaskScheduled (documented: a start schedules a decision task).
+    this.raiseFloor(runId, 2);
     return run;
   }
 
@@ -170,6 +213,8 @@ export class Scenario {
       if (d.decisionType === 'ContinueAsNewWorkflowExecution') this.ledger.intend({ domain, workflowId: run.workflowId });
     }
     await this.raw.call('RespondDecisionTaskCompleted', { taskToken: task.taskToken, decisions });
+    const answered = task.workflowExecution as Run;
+    if (task.startedEventId) this.raiseFloor(answered.runId, task.startedEventId + 1);
     // A child starts asynchronously: wait for its ChildWorkflowExecutionStarted, or its failure.
     const children = decisions.flatMap((d) => d.startChildWorkflowExecutionDecisionAttributes?.workflowId ?? []);
     const resolved = (events: HistoryEvent[]) => children.every((id) => events.some((e) =>
@@ -184,13 +229,19 @@ export class Scenario {
       if (child) started.push(child);
       if (next) started.push({ workflowId: task.workflowExecution!.workflowId!, runId: next });
     }
-    for (const s of started) this.ledger.record({ domain, ...s });
+    for (const s of started) {
+      this.ledger.record({ domain, ...s });
+      this.knownRun(s);
+    }
     return { started, taskEvents: (task.events ?? []) as never };
   }
 
   /** One poll of the run's task list, read leniently: an empty poll answers no task. */
   async poll(run: Run, domain = this.domain) {
-    return this.shape('DecisionTask', await this.raw.call('PollForDecisionTask', { domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
+    const task = this.shape('DecisionTask', await this.raw.call('PollForDecisionTask', { domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
+    const polled = task.workflowExecution?.runId;
+    if (polled && task.startedEventId) this.raiseFloor(polled, task.startedEventId);
+    return task;
   }
 
   /**
@@ -212,6 +263,42 @@ export class Scenario {
   /** Polls the run's decision task and leaves it out, unanswered; returns its token. */
   async takeTask(run: Run, domain = this.domain): Promise<string> {
     return (await this.nextTask(run, domain)).taskToken;
+  }
+
+  /** The activity type the open-work tests schedule: registered on first use, kept when it exists. */
+  private activityTypeRegistered?: Promise<{ name: string; version: string }>;
+
+  activityType(): Promise<{ name: string; version: string }> {
+    return (this.activityTypeRegistered ??= (async () => {
+      const type = { name: 'swf-conformance-activity', version: '1' };
+      const res = await this.raw.send({ operation: 'RegisterActivityType', body: { domain: this.domain, ...type, description: 'swf-conformance open-work type' } });
+      if (res.status !== 200 && res.error?.code !== 'TypeAlreadyExistsFault') {
+        throw new Error(`RegisterActivityType answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
+      }
+      return type;
+    })());
+  }
+
+  /**
+   * Schedules an activity task in the run (on a task list of its own, `<workflowId>-a`) and polls
+   * it as a worker would; returns the started task's token.
+   */
+  async startActivity(run: Run): Promise<string> {
+    const activityType = await this.activityType();
+    const taskList = { name: `${run.workflowId}-a` };
+    await this.decide(run, [{
+      decisionType: 'ScheduleActivityTask',
+      scheduleActivityTaskDecisionAttributes: {
+        activityType, activityId: 'a1', taskList,
+        scheduleToCloseTimeout: '300', scheduleToStartTimeout: '300', startToCloseTimeout: '300', heartbeatTimeout: '300',
+      },
+    }]);
+    const started = Date.now();
+    for (;;) {
+      const task = (await this.raw.call('PollForActivityTask', { domain: this.domain, taskList, identity: 'swf-conformance' })) as { taskToken?: string };
+      if (task.taskToken) return task.taskToken;
+      if (Date.now() - started >= this.config.consistencyWindowMs) throw new Error(`no activity task for ${run.workflowId}`);
+    }
   }
 
   /** A decision starting a child on a task list of its own. */
@@ -254,9 +341,11 @@ export class Scenario {
   }
 
   /** One of the two operations under test, as sent on the wire; the body may be anything. */
-  send(operation: OperationUnderTest, body: unknown, client: RawClient = this.raw): Promise<RawResponse> {
+  async send(operation: OperationUnderTest, body: unknown, client: RawClient = this.raw): Promise<RawResponse> {
     this.guard(body);
-    return client.send({ operation, body });
+    const res = await client.send({ operation, body });
+    if (res.status === 200) this.recorded(body);
+    return res;
   }
 
   cancel(body: unknown, client?: RawClient): Promise<RawResponse> {
@@ -275,8 +364,16 @@ export class Scenario {
     return (await this.describe(run, domain)).executionInfo ?? ({} as WorkflowExecutionInfo);
   }
 
-  /** The whole history, every page, each event validated. */
-  async history(run: Run, domain = this.domain): Promise<HistoryEvent[]> {
+  /**
+   * The whole history, once it holds at least what the scenario knows it must (see
+   * historyFloor): a lagging read is retried within the consistency window.
+   */
+  history(run: Run, domain = this.domain): Promise<HistoryEvent[]> {
+    return this.historyWhen(run, () => true, domain);
+  }
+
+  /** One read of the whole history, every page, each event validated. */
+  private async readHistory(run: Run, domain: string): Promise<HistoryEvent[]> {
     const events: HistoryEvent[] = [];
     let nextPageToken: string | undefined;
     do {
@@ -284,6 +381,7 @@ export class Scenario {
       events.push(...(page.events ?? []));
       nextPageToken = page.nextPageToken;
     } while (nextPageToken);
+    this.raiseFloor(run.runId, events.length);
     return events;
   }
 

@@ -35,6 +35,7 @@ async function runAgainst(name: string, timing: Record<string, number>, args: st
 describe('a target that lags as the contract allows is conformant', () => {
   test.for([
     ['Describe, List and Count show each execution as it was 300 ms ago', { visibilityLagMs: 300 }],
+    ['GetWorkflowExecutionHistory shows the events recorded 300 ms ago', { historyLagMs: 300 }],
     ['children start 300 ms after the decision', { childStartDelayMs: 300 }],
     ['a child policy reaches the children 300 ms after the parent closes', { childPolicyDelayMs: 300 }],
   ] as const)('%s', { timeout: 180_000 }, async ([, timing]) => {
@@ -50,10 +51,10 @@ describe('a target that lags as the contract allows is conformant', () => {
 });
 
 test('a target whose reads never catch up fails, once the consistency window ends', { timeout: 180_000 }, async () => {
-  const { code, stdout, stderr, report } = await runAgainst('never', { visibilityLagMs: 3_600_000, childPolicyDelayMs: 3_600_000 }, ['--consistency-window', '0.5']);
+  const { code, stdout, stderr, report } = await runAgainst('never', { visibilityLagMs: 3_600_000, historyLagMs: 3_600_000, childPolicyDelayMs: 3_600_000 }, ['--consistency-window', '0.5']);
   expect(code, stdout + stderr).toBe(1);
   const status = (id: string) => report.clauses.find((c) => c.id === id)?.status;
-  for (const id of ['terminate.state.closed', 'terminate.state.listed-closed', 'cancel.state.cancel-requested', 'child-policy.terminate.children-terminated']) {
+  for (const id of ['terminate.state.closed', 'terminate.state.listed-closed', 'cancel.state.cancel-requested', 'child-policy.terminate.children-terminated', 'terminate.event.recorded', 'cancel.event.recorded']) {
     expect([id, status(id)]).toEqual([id, 'fail']);
   }
   expect(report.convergence?.unsettled).toBeGreaterThan(0);

@@ -1,0 +1,182 @@
+/**
+ * Activity tasks: scheduled by a decision, handed to long polls on their task list, completed,
+ * failed or heartbeated by a worker. As much of SWF as the recordings in fixtures/recordings/aws/
+ * use. A task of an execution that has closed can no longer be completed or heartbeated: its token
+ * is unknown (recorded for a terminated execution's task, spec terminate.open-work.activities).
+ */
+import type {
+  ActivityTask as ActivityTaskOutput, ActivityTaskStatus, Decision, PollForActivityTaskInput, RecordActivityTaskHeartbeatInput,
+  RespondActivityTaskCanceledInput, RespondActivityTaskCompletedInput, RespondActivityTaskFailedInput,
+} from '../../src/generated/types.ts';
+import { fault } from '../faults.ts';
+import type { Histories } from './history.ts';
+import { defined, keys, newToken, type ActivityTask, type Execution, type Store } from './model.ts';
+
+/** What a long poll that ends with no task answers. */
+const NO_TASK = { startedEventId: 0 } as ActivityTaskOutput;
+
+interface Waiter {
+  resolve: (task: ActivityTaskOutput) => void;
+  timer: NodeJS.Timeout;
+  identity?: string;
+}
+
+export class ActivityTasks {
+  /** Scheduled tasks by keys.taskList: the execution's key and the activityId. */
+  private readonly queues = new Map<string, { key: string; activityId: string }[]>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly byToken = new Map<string, { key: string; activityId: string }>();
+
+  constructor(private readonly store: Store, private readonly events: Histories, private readonly pollTimeoutMs: number) {}
+
+  /** The ScheduleActivityTask decision: ActivityTaskScheduled, or ScheduleActivityTaskFailed naming why. */
+  schedule(e: Execution, d: Decision, completedId: number): void {
+    const a = d.scheduleActivityTaskDecisionAttributes!;
+    const failed = (cause: string) => this.events.add(e, 'ScheduleActivityTaskFailed', {
+      activityType: a.activityType, activityId: a.activityId, cause, decisionTaskCompletedEventId: completedId,
+    });
+    const rec = this.store.activityTypes.get(keys.type(e.domain, a.activityType));
+    if (!rec) return void failed('ACTIVITY_TYPE_DOES_NOT_EXIST');
+    if (rec.status === 'DEPRECATED') return void failed('ACTIVITY_TYPE_DEPRECATED');
+    if (e.activities.has(a.activityId)) return void failed('ACTIVITY_ID_ALREADY_IN_USE');
+    const taskList = a.taskList?.name ?? rec.defaults.taskList ?? e.config.taskList;
+    const scheduledEventId = this.events.add(e, 'ActivityTaskScheduled', {
+      activityType: a.activityType, activityId: a.activityId, input: a.input, control: a.control,
+      scheduleToStartTimeout: a.scheduleToStartTimeout ?? rec.defaults.scheduleToStartTimeout,
+      scheduleToCloseTimeout: a.scheduleToCloseTimeout ?? rec.defaults.scheduleToCloseTimeout,
+      startToCloseTimeout: a.startToCloseTimeout ?? rec.defaults.startToCloseTimeout,
+      taskList: { name: taskList }, taskPriority: a.taskPriority ?? rec.defaults.taskPriority,
+      decisionTaskCompletedEventId: completedId,
+      heartbeatTimeout: a.heartbeatTimeout ?? rec.defaults.heartbeatTimeout,
+    });
+    const task: ActivityTask = { activityId: a.activityId, activityType: a.activityType, taskList, input: a.input, scheduledEventId, cancelRequested: false };
+    e.activities.set(a.activityId, task);
+    e.latestActivityTaskTimestamp = this.store.seconds();
+    const queueKey = keys.taskList(e.domain, taskList);
+    const waiter = this.waiters.get(queueKey)?.shift();
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(this.start(e, task, waiter.identity));
+    } else {
+      const queue = this.queues.get(queueKey) ?? [];
+      queue.push({ key: e.key, activityId: a.activityId });
+      this.queues.set(queueKey, queue);
+    }
+  }
+
+  /** The RequestCancelActivityTask decision: a task not yet started is cancelled at once, a started one is asked to stop. */
+  requestCancel(e: Execution, d: Decision, completedId: number): void {
+    const { activityId } = d.requestCancelActivityTaskDecisionAttributes!;
+    const task = e.activities.get(activityId);
+    if (!task) {
+      this.events.add(e, 'RequestCancelActivityTaskFailed', { activityId, cause: 'ACTIVITY_ID_UNKNOWN', decisionTaskCompletedEventId: completedId });
+      return;
+    }
+    const requestedId = this.events.add(e, 'ActivityTaskCancelRequested', { activityId, decisionTaskCompletedEventId: completedId });
+    if (task.startedEventId === undefined) {
+      this.unqueue(e.key, activityId);
+      e.activities.delete(activityId);
+      this.events.add(e, 'ActivityTaskCanceled', { scheduledEventId: task.scheduledEventId, startedEventId: 0, latestCancelRequestedEventId: requestedId });
+    } else {
+      task.cancelRequested = true;
+    }
+  }
+
+  private unqueue(key: string, activityId?: string): void {
+    for (const queue of this.queues.values()) {
+      for (let i = queue.length - 1; i >= 0; i -= 1) {
+        if (queue[i]!.key === key && (activityId === undefined || queue[i]!.activityId === activityId)) queue.splice(i, 1);
+      }
+    }
+  }
+
+  /** The execution closed: its tasks can no longer be polled; their tokens name a closed execution (byTaskToken). */
+  forget(e: Execution): void {
+    this.unqueue(e.key);
+  }
+
+  private start(e: Execution, task: ActivityTask, identity: string | undefined): ActivityTaskOutput {
+    const token = newToken();
+    task.token = token;
+    task.startedEventId = this.events.add(e, 'ActivityTaskStarted', { identity, scheduledEventId: task.scheduledEventId });
+    e.latestActivityTaskTimestamp = this.store.seconds();
+    this.byToken.set(token, { key: e.key, activityId: task.activityId });
+    return defined({
+      taskToken: token, activityId: task.activityId, startedEventId: task.startedEventId,
+      workflowExecution: { workflowId: e.workflowId, runId: e.runId }, activityType: task.activityType, input: task.input,
+    }) as ActivityTaskOutput;
+  }
+
+  pollForActivityTask(input: PollForActivityTaskInput): Promise<ActivityTaskOutput> {
+    this.store.domain(input.domain);
+    const queueKey = keys.taskList(input.domain, input.taskList.name);
+    for (let next = this.queues.get(queueKey)?.shift(); next; next = this.queues.get(queueKey)?.shift()) {
+      const e = this.store.executions.get(next.key);
+      const task = e?.status === 'OPEN' ? e.activities.get(next.activityId) : undefined;
+      if (e && task) return Promise.resolve(this.start(e, task, input.identity));
+    }
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        resolve, identity: input.identity,
+        timer: setTimeout(() => {
+          const list = this.waiters.get(queueKey) ?? [];
+          list.splice(list.indexOf(waiter), 1);
+          resolve({ ...NO_TASK });
+        }, this.pollTimeoutMs),
+      };
+      const list = this.waiters.get(queueKey) ?? [];
+      list.push(waiter);
+      this.waiters.set(queueKey, list);
+    });
+  }
+
+  /** The open execution and started task a token names, or UnknownResourceFault. */
+  private byTaskToken(taskToken: string): { e: Execution; task: ActivityTask } {
+    const ref = this.byToken.get(taskToken);
+    const e = ref ? this.store.executions.get(ref.key) : undefined;
+    // A task of a closed execution: the execution is unknown to the worker (inferred from moto's
+    // wording; spec terminate.open-work.activities).
+    if (e && e.status !== 'OPEN') throw fault.unknownExecutionWithRun(e.workflowId, e.runId);
+    const task = ref && e ? e.activities.get(ref.activityId) : undefined;
+    if (!e || !task || task.token !== taskToken) throw fault.unknownTaskToken();
+    return { e, task };
+  }
+
+  /** The task closes with this event, which wakes the decider. */
+  private close(e: Execution, task: ActivityTask, eventType: string, attributes: Record<string, unknown>): void {
+    this.byToken.delete(task.token!);
+    e.activities.delete(task.activityId);
+    e.latestActivityTaskTimestamp = this.store.seconds();
+    this.events.add(e, eventType, { ...attributes, scheduledEventId: task.scheduledEventId, startedEventId: task.startedEventId });
+  }
+
+  respondActivityTaskCompleted(input: RespondActivityTaskCompletedInput): void {
+    const { e, task } = this.byTaskToken(input.taskToken);
+    this.close(e, task, 'ActivityTaskCompleted', { result: input.result });
+  }
+
+  respondActivityTaskFailed(input: RespondActivityTaskFailedInput): void {
+    const { e, task } = this.byTaskToken(input.taskToken);
+    this.close(e, task, 'ActivityTaskFailed', { reason: input.reason, details: input.details });
+  }
+
+  respondActivityTaskCanceled(input: RespondActivityTaskCanceledInput): void {
+    const { e, task } = this.byTaskToken(input.taskToken);
+    this.close(e, task, 'ActivityTaskCanceled', { details: input.details });
+  }
+
+  recordActivityTaskHeartbeat(input: RecordActivityTaskHeartbeatInput): ActivityTaskStatus {
+    const { task } = this.byTaskToken(input.taskToken);
+    return { cancelRequested: task.cancelRequested };
+  }
+
+  /** Answers every waiting poll with no task. */
+  shutdown(): void {
+    for (const list of this.waiters.values()) {
+      for (const w of list.splice(0)) {
+        clearTimeout(w.timer);
+        w.resolve({ ...NO_TASK });
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Recordings of real SWF traffic, in fixtures/recordings/aws/: HAR 1.2 files, one scenario each.
+ * HAR is what browsers, Playwright and proxies read and write, so a recording can be opened with
+ * any HAR viewer, and a run can write the same format. What SWF needs beyond HAR goes in fields
+ * that start with `_`, as HAR allows:
+ *
+ * - `log._provenance`: where the recording came from (repository, path, commit, date, region,
+ *   the client that made it), and what kind of recording it is;
+ * - `log._placeholders`: the ids substituted in the bodies, each with the value recorded. The
+ *   values are facts (their form is evidence too); the placeholders keep identities between
+ *   exchanges (`<run-id:1>` is the same run wherever it appears);
+ * - `entry._operation`: the SWF operation of the exchange;
+ * - `entry._transcribed`: set when the exchange was not captured on the wire but transcribed from
+ *   a printed history (the request is then the one that reads it, and headers are unknown).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './paths.ts';
+
+export interface HarHeader { name: string; value: string }
+
+export interface HarEntry {
+  startedDateTime: string;
+  time: number;
+  request: {
+    method: string;
+    url: string;
+    httpVersion: string;
+    cookies: never[];
+    headers: HarHeader[];
+    queryString: never[];
+    postData?: { mimeType: string; text: string };
+    headersSize: number;
+    bodySize: number;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    cookies: never[];
+    headers: HarHeader[];
+    content: { size: number; mimeType: string; text?: string };
+    redirectURL: string;
+    headersSize: number;
+    bodySize: number;
+  };
+  cache: Record<string, never>;
+  timings: { send: number; wait: number; receive: number };
+  comment?: string;
+  /** The SWF operation. */
+  _operation: string;
+  /** How the exchange reached the file when it was not captured on the wire. */
+  _transcribed?: string;
+  /**
+   * For a printed history without timestamps: each event's place in the order of the whole
+   * recording (across its executions), as the transcriber worked it out from the client's code.
+   */
+  _eventOrder?: number[];
+}
+
+export interface Provenance {
+  repository: string;
+  path: string;
+  commit: string;
+  /** The day the traffic was recorded (from the request dates), YYYY-MM-DD. */
+  recorded: string;
+  region: string;
+  /** The client that made the requests, as its User-Agent or its name. */
+  client: string;
+  /** http-exchanges: whole requests and answers; history-snippet: histories read from the service and printed. */
+  kind: 'http-exchanges' | 'history-snippet';
+  notes?: string;
+}
+
+export interface Har {
+  log: {
+    version: '1.2';
+    creator: { name: string; version: string; comment?: string };
+    comment?: string;
+    _provenance: Provenance;
+    _placeholders: Record<string, string>;
+    entries: HarEntry[];
+  };
+}
+
+export const RECORDINGS_DIR = join(projectRoot, 'fixtures', 'recordings', 'aws');
+
+/** A placeholder: `<kind:n>`. */
+export const PLACEHOLDER = /^<(domain|workflow-id|run-id|task-list|request-id|task-token):\d+>$/;
+
+export interface Recording {
+  /** The file name, without folder. */
+  name: string;
+  har: Har;
+}
+
+/** Every recording in fixtures/recordings/aws/, by file name. */
+export function loadRecordings(dir = RECORDINGS_DIR): Recording[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.har')).sort().map((name) => ({ name, har: readHar(join(dir, name)) }));
+}
+
+export function readHar(file: string): Har {
+  const har = JSON.parse(readFileSync(file, 'utf8')) as Har;
+  if (har?.log?.version !== '1.2' || !Array.isArray(har.log.entries)) throw new Error(`${file}: not a HAR 1.2 file`);
+  return har;
+}
+
+export function header(headers: HarHeader[], name: string): string | undefined {
+  return headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
+}
+
+/** An entry's request body, parsed. */
+export function requestBody(entry: HarEntry): unknown {
+  const text = entry.request.postData?.text;
+  return text ? JSON.parse(text) : {};
+}
+
+/** An entry's response body, parsed; undefined for an empty body. */
+export function responseBody(entry: HarEntry): unknown {
+  const text = entry.response.content.text;
+  return text ? JSON.parse(text) : undefined;
+}

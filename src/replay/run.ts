@@ -1,0 +1,229 @@
+/**
+ * Replays a recording against a target: the plan's steps in order, ids mapped as the answers come
+ * in, each answer compared with what the recording says it must be. The result lists every
+ * difference, by step; a clean replay has none.
+ */
+import type { Har } from '../contract/recordings.ts';
+import { header, responseBody } from '../contract/recordings.ts';
+import { JSON_CONTENT_TYPE, LEGACY_TARGET_PREFIX, TARGET_PREFIX } from '../contract/protocol.ts';
+import type { RawClient, RawResponse } from '../clients/raw.ts';
+import { Bindings, compare, type Difference } from './compare.ts';
+import { planReplay, type Plan, type RunRef, type Step } from './plan.ts';
+
+export interface StepDifference extends Difference {
+  /** The step, as a person reads it: `3 PollForDecisionTask (run <run-id:1>)`. */
+  step: string;
+}
+
+export interface ReplayResult {
+  steps: number;
+  differences: StepDifference[];
+}
+
+export interface ReplayOptions {
+  /** The domain the replay registers (if need be) and runs in. */
+  domain: string;
+  /** A prefix for every workflowId and task list the replay makes, unique to the run. */
+  prefix: string;
+  /** Bound on waiting for an event the target makes by itself (a timer firing), in milliseconds. */
+  waitMs?: number;
+}
+
+type Json = Record<string, unknown>;
+
+const PRINTED = { extra: new Set(['eventTimestamp']), extraZero: true };
+
+export async function replay(har: Har, client: RawClient, options: ReplayOptions): Promise<ReplayResult> {
+  const plan = planReplay(har);
+  const bindings = new Bindings();
+  bindings.bind(plan.domain, options.domain);
+  for (const p of Object.keys(har.log._placeholders)) {
+    const [, kind, n] = /^<([a-z-]+):(\d+)>$/.exec(p) ?? [];
+    if (kind === 'workflow-id') bindings.bind(p, `${options.prefix}-wf${n}`);
+    if (kind === 'task-list') bindings.bind(p, `${options.prefix}-tl${n}`);
+  }
+  const differences: StepDifference[] = [];
+  const send = (operation: string, body: unknown, target?: string, contentType?: string): Promise<RawResponse> => client.send({
+    operation,
+    target: target ?? `${plan.legacy ? LEGACY_TARGET_PREFIX : TARGET_PREFIX}${operation}`,
+    headers: plan.legacy
+      ? { 'content-type': contentType ?? 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' }
+      : { 'content-type': contentType ?? JSON_CONTENT_TYPE },
+    body: typeof body === 'string' ? body : JSON.stringify(bindings.fillValue(body)),
+  });
+  try {
+    await setUp(plan, send);
+  } catch (error) {
+    return { steps: plan.steps.length, differences: [{ step: '0 set-up', at: 'set-up', expected: 'the domain and types registered', actual: (error as Error).message }] };
+  }
+  /** Task tokens by run and started event: what the poll handed out, for the answer. */
+  const tokens = new Map<string, string>();
+  /** Decision tasks handed out for a run other than the one polled for, by workflowId placeholder. */
+  const heldTasks = new Map<string, Json>();
+  let n = 0;
+  for (const step of plan.steps) {
+    n += 1;
+    const name = `${n} ${describe(step)}`;
+    const differ = (list: Difference[]) => differences.push(...list.map((d) => ({ ...d, step: name })));
+    const ok = (res: RawResponse) => {
+      if (res.status !== 200) differ([{ at: 'status', expected: 200, actual: `${res.status} ${res.error?.code ?? ''} ${res.error?.message ?? ''}`.trim() }]);
+      return res.status === 200;
+    };
+    try {
+      await runStep(step);
+    } catch (error) {
+      differ([{ at: 'step', expected: 'the step runs', actual: (error as Error).message }]);
+      break;
+    }
+
+    /**
+     * The next decision task of the run. A run whose history is not recorded (a child) may share
+     * the task list and be handed out first: the order in which a task list hands out its tasks is
+     * not the contract's, so such a task is kept for that run's own step, and the poll repeated.
+     */
+    async function decisionTask(run: RunRef, taskList: string, identity?: string): Promise<Json | undefined> {
+      const held = heldTasks.get(run.workflowId);
+      if (held) {
+        heldTasks.delete(run.workflowId);
+        return held;
+      }
+      for (let polls = 0; polls < 8; polls += 1) {
+        const res = await send('PollForDecisionTask', { domain: plan.domain, taskList: { name: taskList }, ...(identity ? { identity } : {}) });
+        if (!ok(res)) return undefined;
+        const task = res.json as Json;
+        if (typeof task.taskToken !== 'string' || !task.taskToken) return task;
+        const workflowId = bindings.placeholderOf(String((task.workflowExecution as Json | undefined)?.workflowId));
+        if (workflowId === run.workflowId || !workflowId || plan.recorded.has(workflowId)) return task;
+        heldTasks.set(workflowId, task);
+      }
+      return undefined;
+    }
+
+    async function runStep(step: Step): Promise<void> {
+      switch (step.kind) {
+        case 'exchange': {
+          const { entry } = step;
+          const res = await send(entry._operation, bindings.fill(entry.request.postData?.text ?? '{}'), header(entry.request.headers, 'X-Amz-Target'), header(entry.request.headers, 'Content-Type'));
+          if (step.transcribed) {
+            // A printed history: no headers, no timestamps, and no member whose value is zero or empty.
+            return void differ(res.status === 200 ? compare(responseBody(entry), res.json, bindings, '$', [], PRINTED) : [{ at: 'status', expected: 200, actual: res.status }]);
+          }
+          const list: Difference[] = [];
+          if (res.status !== entry.response.status) list.push({ at: 'status', expected: entry.response.status, actual: res.status });
+          const type = header(entry.response.headers, 'Content-Type');
+          if (type !== undefined && res.headers['content-type'] !== type) list.push({ at: 'headers.content-type', expected: type, actual: res.headers['content-type'] });
+          if (header(entry.response.headers, 'x-amzn-RequestId') !== undefined && !res.headers['x-amzn-requestid']) list.push({ at: 'headers.x-amzn-requestid', expected: 'a request id', actual: undefined });
+          const recorded = responseBody(entry);
+          if (recorded === undefined) {
+            if (res.text !== '') list.push({ at: 'body', expected: '', actual: res.text });
+          } else compare(recorded, res.json, bindings, '$', list);
+          return void differ(list);
+        }
+        case 'start': {
+          const res = await send('StartWorkflowExecution', step.body);
+          if (ok(res)) compare({ runId: step.run.runId }, res.json, bindings, '$', []);
+          return;
+        }
+        case 'poll-decision': {
+          const task = await decisionTask(step.run, step.taskList, step.identity);
+          if (!task) return;
+          if (typeof task.taskToken !== 'string' || !task.taskToken) return void differ([{ at: 'taskToken', expected: `a task for ${step.run.workflowId}`, actual: 'no task' }]);
+          tokens.set(`${step.run.workflowId}|${step.run.runId}|${step.startedEventId}`, task.taskToken);
+          const list = compare({
+            workflowExecution: step.run, startedEventId: step.startedEventId, previousStartedEventId: step.previousStartedEventId, events: step.events,
+          }, { workflowExecution: task.workflowExecution, startedEventId: task.startedEventId, previousStartedEventId: task.previousStartedEventId, events: task.events }, bindings, '$', [], step.printed ? PRINTED : {});
+          return void differ(list);
+        }
+        case 'respond-decision': {
+          const taskToken = tokens.get(`${step.run.workflowId}|${step.run.runId}|${step.startedEventId}`);
+          if (!taskToken) return void differ([{ at: 'taskToken', expected: 'the token of the task this answers', actual: 'none was handed out' }]);
+          ok(await send('RespondDecisionTaskCompleted', raw({
+            taskToken, decisions: bindings.fillValue(step.decisions), ...(step.executionContext !== undefined ? { executionContext: step.executionContext } : {}),
+          })));
+          return;
+        }
+        case 'poll-activity': {
+          const res = await send('PollForActivityTask', { domain: plan.domain, taskList: { name: step.taskList }, ...(step.identity ? { identity: step.identity } : {}) });
+          if (!ok(res)) return;
+          const task = res.json as Json;
+          if (typeof task.taskToken !== 'string' || !task.taskToken) return void differ([{ at: 'taskToken', expected: `the activity task ${step.activityId}`, actual: 'no task' }]);
+          tokens.set(`${step.run.workflowId}|${step.run.runId}|activity|${step.activityId}`, task.taskToken);
+          return void differ(compare({ activityId: step.activityId, startedEventId: step.startedEventId, workflowExecution: step.run },
+            { activityId: task.activityId, startedEventId: task.startedEventId, workflowExecution: task.workflowExecution }, bindings));
+        }
+        case 'respond-activity': {
+          const taskToken = tokens.get(`${step.run.workflowId}|${step.run.runId}|activity|${step.activityId}`);
+          if (!taskToken) return void differ([{ at: 'taskToken', expected: `the token of activity ${step.activityId}`, actual: 'none was handed out' }]);
+          ok(await send(step.operation, raw({ taskToken, ...step.body })));
+          return;
+        }
+        case 'operation':
+          ok(await send(step.operation, step.body));
+          return;
+        case 'close-child': {
+          const task = await decisionTask(step.run, step.taskList);
+          if (!task) return;
+          if (typeof task.taskToken !== 'string' || !task.taskToken) return void differ([{ at: 'taskToken', expected: `a task for the child ${step.run.workflowId}`, actual: 'no task' }]);
+          differ(compare({ workflowExecution: step.run }, { workflowExecution: task.workflowExecution }, bindings));
+          ok(await send('RespondDecisionTaskCompleted', raw({ taskToken: task.taskToken, decisions: [step.decision] })));
+          return;
+        }
+        case 'await-event': {
+          const until = Date.now() + (options.waitMs ?? 30_000);
+          for (;;) {
+            const res = await send('GetWorkflowExecutionHistory', { domain: plan.domain, execution: step.run });
+            const events = ((res.json as Json | undefined)?.events ?? []) as { eventId: number; eventType: string }[];
+            if (events.some((e) => e.eventId === step.eventId && e.eventType === step.eventType)) return;
+            if (Date.now() > until) return void differ([{ at: `event ${step.eventId}`, expected: step.eventType, actual: events.find((e) => e.eventId === step.eventId)?.eventType ?? 'not recorded' }]);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      }
+    }
+  }
+  return { steps: plan.steps.length, differences };
+}
+
+/** A body already holding the target's values: sent as it is. */
+function raw(body: Json): string {
+  return JSON.stringify(body);
+}
+
+function describe(step: Step): string {
+  const run = 'run' in step ? ` (${(step.run as RunRef).workflowId} ${(step.run as RunRef).runId})` : '';
+  switch (step.kind) {
+    case 'exchange': return `recorded ${step.entry._operation} #${step.index + 1}`;
+    case 'start': return `StartWorkflowExecution${run}`;
+    case 'poll-decision': return `PollForDecisionTask, to start event ${step.startedEventId}${run}`;
+    case 'respond-decision': return `RespondDecisionTaskCompleted [${step.decisions.map((d) => d.decisionType).join(', ')}]${run}`;
+    case 'poll-activity': return `PollForActivityTask ${step.activityId}${run}`;
+    case 'respond-activity': return `${step.operation} ${step.activityId}${run}`;
+    case 'operation': return `${step.operation}${run}`;
+    case 'close-child': return `the child closes: ${String(step.decision.decisionType)}${run}`;
+    case 'await-event': return `${step.eventType} (event ${step.eventId})${run}`;
+  }
+}
+
+/** Registers the domain and the types the recording needs; what exists already is kept. */
+async function setUp(plan: Plan, send: (operation: string, body: unknown) => Promise<RawResponse>): Promise<void> {
+  const expect = async (operation: string, body: unknown, tolerated: string[]) => {
+    const res = await send(operation, body);
+    if (res.status !== 200 && !tolerated.includes(res.error?.code ?? '')) {
+      throw new Error(`replay set-up: ${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
+    }
+  };
+  await expect('RegisterDomain', { name: plan.domain, workflowExecutionRetentionPeriodInDays: '1' }, ['DomainAlreadyExistsFault']);
+  for (const t of plan.workflowTypes) {
+    const d = t.defaults;
+    await expect('RegisterWorkflowType', Object.fromEntries(Object.entries({
+      domain: plan.domain, name: t.name, version: t.version,
+      defaultChildPolicy: d.defaultChildPolicy, defaultTaskList: d.defaultTaskList, defaultTaskPriority: d.defaultTaskPriority,
+      defaultExecutionStartToCloseTimeout: d.defaultExecutionStartToCloseTimeout, defaultTaskStartToCloseTimeout: d.defaultTaskStartToCloseTimeout,
+      defaultLambdaRole: d.defaultLambdaRole,
+    }).filter(([, v]) => v !== undefined)), ['TypeAlreadyExistsFault']);
+  }
+  for (const t of plan.activityTypes) {
+    await expect('RegisterActivityType', { domain: plan.domain, name: t.name, version: t.version }, ['TypeAlreadyExistsFault']);
+  }
+}
+

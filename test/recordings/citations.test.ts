@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest';
+import { checkCitation, valueAt } from '../../src/contract/citations.ts';
+import { loadRecordings } from '../../src/contract/recordings.ts';
+import { loadSpec } from '../../src/contract/spec.ts';
+
+const recordings = loadRecordings();
+const spec = loadSpec();
+const citations = spec.clauses.flatMap((c) => (c.recordings ?? []).map((r, i) => [`${c.id} #${i + 1}: ${r.file} ${r.entry} ${r.at}`, r] as const));
+
+describe('grades earned by evidence', () => {
+  test('every clause graded recorded cites a recording, or a quoted response its sources name', () => {
+    const unsupported = spec.clauses.filter((c) => c.grade === 'recorded' && !c.recordings?.length
+      && !c.sources.some((s) => s.doc.startsWith('recorded-') && !(spec.sources[s.doc] as { url?: string }).url?.includes('/tree/')));
+    expect(unsupported.map((c) => c.id)).toEqual([]);
+  });
+
+  test('a clause cites recordings of its own recorded sources', () => {
+    // A clause citing recordings names the source they come from.
+    for (const clause of spec.clauses.filter((c) => c.recordings?.length)) {
+      const repos = new Set(clause.recordings!.map((r) => recordings.find((x) => x.name === r.file)?.har.log._provenance.repository));
+      const named = clause.sources.map((s) => s.doc);
+      for (const repo of repos) {
+        const key = repo === 'botify-labs/simpleflow' ? 'recorded-simpleflow' : 'recorded-fsdecider';
+        if (clause.grade === 'recorded') expect(named, `${clause.id} cites ${repo}`).toContain(key);
+      }
+    }
+  });
+
+  test.for(citations)('%s', ([, citation]) => {
+    expect(checkCitation(recordings, citation)).toBeUndefined();
+  });
+});
+
+describe('a citation that does not hold fails', () => {
+  const [, citation] = citations.find(([name]) => name.startsWith('terminate.event.operator-cause'))!;
+  test('a different value', () => {
+    expect(checkCitation(recordings, { ...citation, equals: 'CHILD_POLICY_APPLIED' })).toMatch(/is "OPERATOR_INITIATED", not "CHILD_POLICY_APPLIED"/);
+  });
+  test('a place that is not there', () => {
+    expect(checkCitation(recordings, { ...citation, at: 'response.events[eventId=99].eventType' })).toMatch(/is undefined/);
+  });
+  test('an exchange or file that is not there', () => {
+    expect(checkCitation(recordings, { ...citation, entry: 9 })).toMatch(/has no exchange 9/);
+    expect(checkCitation(recordings, { ...citation, file: 'nowhere.har' })).toMatch(/no recording nowhere.har/);
+  });
+  test('paths reach members, elements, selected elements and headers', () => {
+    const r = recordings.find((x) => x.name === 'simpleflow.cancel-requested.har')!;
+    expect(valueAt(r, 4, 'response.events[6].eventType')).toBe('WorkflowExecutionCancelRequested');
+    expect(valueAt(r, 4, 'response.events[eventType=WorkflowExecutionCanceled].eventId')).toBe(11);
+    expect(valueAt(r, 2, 'requestHeaders.x-amz-target')).toMatch(/StartWorkflowExecution$/);
+    expect(valueAt(r, 2, 'response.runId')).toBe('<run-id:1>');
+  });
+});

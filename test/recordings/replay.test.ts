@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest';
+import { startReference } from '../../reference/server.ts';
+import { RawClient } from '../../src/clients/raw.ts';
+import { loadRecordings, PLACEHOLDER, type Har } from '../../src/contract/recordings.ts';
+import { replay } from '../../src/replay/run.ts';
+import { testCredentials } from '../reference/helpers.ts';
+
+const recordings = loadRecordings();
+
+/** Replays one recording against a fresh reference, with these deviations on. */
+async function replayOnReference(har: Har, deviate: string[] = []) {
+  const ref = await startReference({ pollTimeoutMs: 1_000, deviate });
+  try {
+    const client = new RawClient({ endpoint: ref.url, region: 'us-east-1', credentials: async () => testCredentials });
+    return await replay(har, client, { domain: 'replay', prefix: 'replay' });
+  } finally {
+    await ref.close();
+  }
+}
+
+const shown = (differences: { step: string; at: string; expected: unknown; actual: unknown }[]) =>
+  differences.map((d) => `${d.step} ${d.at}: expected ${JSON.stringify(d.expected)}, got ${JSON.stringify(d.actual)}`).join('\n');
+
+describe('every recording in fixtures/recordings/aws/', () => {
+  test('there are recordings of both sources', () => {
+    const repositories = new Set(recordings.map((r) => r.har.log._provenance.repository));
+    expect([...repositories].sort()).toEqual(['botify-labs/simpleflow', 'glenbraun/FsDecider']);
+  });
+
+  test.for(recordings.map((r) => [r.name, r] as const))('%s has its provenance, and placeholders with their recorded values', ([, { har }]) => {
+    const p = har.log._provenance;
+    expect(p.repository).toMatch(/^[\w.-]+\/[\w.-]+$/);
+    expect(p.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(p.path).toMatch(/\.(yaml|fs)$/);
+    expect(p.region).toBe('us-east-1');
+    expect(p.recorded).toMatch(/^20\d\d/);
+    expect(p.client.length).toBeGreaterThan(2);
+    // Every placeholder a body uses is listed with the value recorded, and every listed one is used.
+    const text = JSON.stringify(har.log.entries);
+    const used = new Set(text.match(/<[a-z-]+:\d+>/g));
+    for (const p of used) expect(PLACEHOLDER.test(p), p).toBe(true);
+    expect([...used].sort()).toEqual(Object.keys(har.log._placeholders).sort());
+    for (const entry of har.log.entries) expect(entry._operation, entry.startedDateTime).toMatch(/^[A-Z][A-Za-z]+$/);
+  });
+
+  test.for(recordings.map((r) => [r.name, r] as const))('the reference replays %s with no difference', { timeout: 20_000 }, async ([, { har }]) => {
+    const result = await replayOnReference(har);
+    expect(result.steps).toBeGreaterThan(2);
+    expect(shown(result.differences)).toBe('');
+  });
+});
+
+/**
+ * Each correction the recordings made to the reference, reverted by a deviation: the replay of
+ * the recording that decided it shows a difference.
+ */
+describe('a reference that reverts a correction does not replay the recording that decided it', () => {
+  test.for([
+    ['terminate-no-cause', 'fsdecider.return-result-terminated.har'],
+    ['policy-only-on-terminate', 'fsdecider.cancel-requested-by-parent-policy.har'],
+    ['policy-cancel-names-no-parent', 'fsdecider.cancel-requested-by-parent-policy.har'],
+    ['decision-task-held-while-started', 'simpleflow.cancel-requested-refused.har'],
+    ['zero-ids-omitted', 'simpleflow.cancel-requested.har'],
+    ['cancel-flag-kept-after-close', 'simpleflow.cancel-requested.har'],
+    ['legacy-target-refused', 'simpleflow.workflow-terminate.har'],
+  ] as const)('%s: %s', { timeout: 20_000 }, async ([deviation, name]) => {
+    const recording = recordings.find((r) => r.name === name)!;
+    const result = await replayOnReference(recording.har, [deviation]);
+    expect(result.differences.length).toBeGreaterThan(0);
+  });
+});
