@@ -8,6 +8,7 @@ import { LONG_POLL_MS } from '../contract/protocol.ts';
 import { presets } from '../targets/presets.ts';
 import { integerOption, secondsOption } from './options.ts';
 import type { CleanupOptions } from './cleanup.ts';
+import type { ReplayCliOptions } from './replay.ts';
 import type { RunOptions } from './run-options.ts';
 import type { ServeOptions } from './serve.ts';
 
@@ -51,6 +52,17 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--throttling', 'token buckets per API, of AWS\'s sizes')
     .option('--deviate <name>', 'switch on a deviation from the contract, to see the battery catch it (repeatable; see swf-conformance deviations)', collect, [])
     .action(async (opts: ServeOptions) => (await import('./serve.ts')).serve(opts));
+
+  program
+    .command('replay')
+    .description('replay the recordings of real AWS traffic (fixtures/recordings/aws/) against the embedded reference (default) or an endpoint, and print every difference')
+    .option('--endpoint <url>', 'SWF endpoint to replay against (default: AWS_ENDPOINT_URL_SWF, else the embedded reference)')
+    .option('--region <name>', 'AWS region (default: AWS_REGION, else us-east-1)')
+    .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
+    .option('--domain <name>', 'the domain the replays run in (registered when missing)', 'swf-conformance-replay')
+    .option('--recording <name>', 'replay only this recording (repeatable)', collect, [])
+    .option('--json', 'print the differences as JSON')
+    .action(async (opts: ReplayCliOptions) => setExit(await (await import('./replay.ts')).replayCommand(opts)));
 
   program
     .command('list')

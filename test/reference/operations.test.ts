@@ -217,8 +217,14 @@ describe('RespondDecisionTaskCompleted', () => {
     await sdk().send(new RequestCancelWorkflowExecutionCommand({ domain: w.domain, workflowId: run.workflowId }));
     await sdk().send(new RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken!, decisions: [{ decisionType: 'CompleteWorkflowExecution' }] }));
     const events = await w.history(run);
-    expect(events.map((e) => e.eventType).slice(-3)).toEqual(['DecisionTaskCompleted', 'CompleteWorkflowExecutionFailed', 'DecisionTaskScheduled']);
+    // The request scheduled the next task at once (recorded for events arriving while a task is started).
+    expect(events.map((e) => e.eventType).slice(-4)).toEqual(['WorkflowExecutionCancelRequested', 'DecisionTaskScheduled', 'DecisionTaskCompleted', 'CompleteWorkflowExecutionFailed']);
     expect((await w.describeExecution(run)).executionInfo?.executionStatus).toBe('OPEN');
+    // That task is handed out next, and holds the request and the failure.
+    const next = await w.taskFor(run.workflowId);
+    const scheduled = events.find((e) => e.eventType === 'DecisionTaskScheduled' && e.eventId > 3);
+    expect(next.events?.slice(-3).map((e) => e.eventType)).toEqual(['DecisionTaskCompleted', 'CompleteWorkflowExecutionFailed', 'DecisionTaskStarted']);
+    expect(next.events?.at(-1)?.decisionTaskStartedEventAttributes?.scheduledEventId).toBe(scheduled?.eventId);
   });
 
   test('ContinueAsNewWorkflowExecution closes the run and starts the next with the same workflowId', async () => {
@@ -270,7 +276,7 @@ describe('RequestCancelWorkflowExecution and TerminateWorkflowExecution', () => 
   test('TERMINATE terminates the child, whose own policy then terminates the grandchild', async () => {
     const { w, parent, child, grandchild } = await family('TERMINATE', 'TERMINATE');
     await sdk().send(new TerminateWorkflowExecutionCommand({ domain: w.domain, workflowId: parent.workflowId, reason: 'r', details: 'd' }));
-    expect((await lastOf(w, parent)).workflowExecutionTerminatedEventAttributes).toEqual({ reason: 'r', details: 'd', childPolicy: 'TERMINATE' });
+    expect((await lastOf(w, parent)).workflowExecutionTerminatedEventAttributes).toEqual({ reason: 'r', details: 'd', childPolicy: 'TERMINATE', cause: 'OPERATOR_INITIATED' });
     expect((await lastOf(w, child)).workflowExecutionTerminatedEventAttributes).toEqual({ childPolicy: 'TERMINATE', cause: 'CHILD_POLICY_APPLIED' });
     expect(await status(w, grandchild)).toEqual(['CLOSED', 'TERMINATED', false]);
     expect((await lastOf(w, grandchild)).workflowExecutionTerminatedEventAttributes?.cause).toBe('CHILD_POLICY_APPLIED');
@@ -281,7 +287,7 @@ describe('RequestCancelWorkflowExecution and TerminateWorkflowExecution', () => 
     await sdk().send(new TerminateWorkflowExecutionCommand({ domain: w.domain, workflowId: parent.workflowId }));
     expect(await status(w, child)).toEqual(['OPEN', null, true]);
     const cancel = (await w.history(child)).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
-    expect(cancel?.workflowExecutionCancelRequestedEventAttributes).toEqual({ cause: 'CHILD_POLICY_APPLIED' });
+    expect(cancel?.workflowExecutionCancelRequestedEventAttributes).toEqual({ cause: 'CHILD_POLICY_APPLIED', externalWorkflowExecution: parent, externalInitiatedEventId: 0 });
     expect(await status(w, grandchild)).toEqual(['OPEN', null, false]);
   });
 
