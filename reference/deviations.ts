@@ -48,7 +48,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'policy-touches-closed-children', does: 'the child policy adds events to children that already closed', breaks: ['child-policy.closed-children-untouched'] },
   { name: 'policy-no-cause', does: 'events made by a child policy carry no cause', breaks: ['child-policy.terminate.cause', 'child-policy.request-cancel.cause'] },
   { name: 'policy-not-recursive', does: 'a child terminated by policy does not apply its own policy to its children', breaks: ['child-policy.terminate.recursive'] },
-  { name: 'policy-only-on-terminate', does: 'the child policy is applied when the parent is terminated, not when it completes, fails or is cancelled', breaks: ['child-policy.on-close'] },
+  { name: 'policy-only-on-terminate', does: 'the child policy is applied when the parent is terminated, not when it completes, fails or is cancelled', breaks: ['child-policy.on-close.request-cancel', 'child-policy.on-close.terminate'] },
   { name: 'policy-cancel-names-no-parent', does: 'a cancel request made by REQUEST_CANCEL names no externalWorkflowExecution', breaks: ['child-policy.request-cancel.names-parent'] },
   { name: 'policy-request-cancel-terminates', does: 'REQUEST_CANCEL terminates the children instead of requesting their cancellation', breaks: ['child-policy.request-cancel.children-cancel-requested'] },
   // runId resolution

@@ -21,11 +21,11 @@ describe('clause statuses', () => {
   });
 
   test('a failed inferred clause is advisory, and gates only in strict mode', () => {
-    const outcomes = [outcome('terminate.event.no-cause', 'failed')];
+    const outcomes = [outcome('cancel.decision-task.while-started', 'failed')];
     const relaxed = buildReport(spec, outcomes, base);
-    expect([statusOf(relaxed, 'terminate.event.no-cause'), relaxed.conformant]).toEqual(['advisory-fail', true]);
+    expect([statusOf(relaxed, 'cancel.decision-task.while-started'), relaxed.conformant]).toEqual(['advisory-fail', true]);
     const strict = buildReport(spec, outcomes, { ...base, strict: true });
-    expect([statusOf(strict, 'terminate.event.no-cause'), strict.conformant]).toEqual(['fail', false]);
+    expect([statusOf(strict, 'cancel.decision-task.while-started'), strict.conformant]).toEqual(['fail', false]);
   });
 
   test('a listed failure is expected; a listed pass is unexpected and gates only with strict expectations', () => {
@@ -140,8 +140,8 @@ describe('a test citing several clauses', () => {
   });
 
   test('by each clause\'s own grade', () => {
-    const t = outcome('terminate.event.no-cause', 'failed', { clauses: ['terminate.event.no-cause', 'terminate.event.recorded'], grade: 'inferred' });
+    const t = outcome('cancel.decision-task.while-started', 'failed', { clauses: ['cancel.decision-task.while-started', 'terminate.event.recorded'], grade: 'inferred' });
     const r = buildReport(spec, [t], base);
-    expect([statusOf(r, 'terminate.event.no-cause'), statusOf(r, 'terminate.event.recorded')]).toEqual(['advisory-fail', 'fail']);
+    expect([statusOf(r, 'cancel.decision-task.while-started'), statusOf(r, 'terminate.event.recorded')]).toEqual(['advisory-fail', 'fail']);
   });
 });
