@@ -136,7 +136,14 @@ export class RawClient {
    * operation's output schema before it trusts a member.
    */
   async call<N extends OperationName>(operation: N, input: OperationMap[N]['input']): Promise<unknown> {
-    const res = await this.send({ operation, body: input });
+    let res = await this.send({ operation, body: input });
+    // A server error is tried again, twice, as AWS SDKs do (their standard retry mode): these
+    // calls set up and read what a test judges, and are never the request judged. Emulators
+    // answer 500 when concurrent requests race inside them.
+    for (let attempt = 1; attempt <= 2 && [500, 502, 503, 504].includes(res.status); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      res = await this.send({ operation, body: input });
+    }
     if (res.status !== 200) {
       throw new Error(`${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
     }

@@ -222,7 +222,7 @@ describe('RespondDecisionTaskCompleted', () => {
     expect((await w.describeExecution(run)).executionInfo?.executionStatus).toBe('OPEN');
     // That task is handed out next, and holds the request and the failure.
     const next = await w.taskFor(run.workflowId);
-    const scheduled = events.find((e) => e.eventType === 'DecisionTaskScheduled' && e.eventId > 3);
+    const scheduled = events.find((e) => e.eventType === 'DecisionTaskScheduled' && (e.eventId ?? 0) > 3);
     expect(next.events?.slice(-3).map((e) => e.eventType)).toEqual(['DecisionTaskCompleted', 'CompleteWorkflowExecutionFailed', 'DecisionTaskStarted']);
     expect(next.events?.at(-1)?.decisionTaskStartedEventAttributes?.scheduledEventId).toBe(scheduled?.eventId);
   });
