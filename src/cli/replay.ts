@@ -47,17 +47,17 @@ export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
     }
     const url = target?.endpoint ?? endpoint!;
     const client = new RawClient({ endpoint: url, region, credentials, timeoutMs: 70_000 });
+    // One answer of any kind shows the target is there; no answer is bad input, not a difference.
+    try {
+      await client.send({ operation: 'ListDomains', body: { registrationStatus: 'REGISTERED', maximumPageSize: 1 } });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string }; code?: string }).cause?.code ?? (error as { code?: string }).code ?? (error as Error).message;
+      throw new UsageError(`${url} does not answer (${cause})`);
+    }
     const results: { recording: Recording; result: ReplayResult }[] = [];
     for (const recording of chosen) {
       const prefix = `swfc-replay-${randomBytes(3).toString('hex')}`;
-      let result: ReplayResult;
-      try {
-        result = await replay(recording.har, client, { domain: opts.domain, prefix });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code;
-        if (cause === 'ECONNREFUSED' || cause === 'ENOTFOUND') throw new UsageError(`${url} does not answer (${cause})`);
-        throw error;
-      }
+      const result = await replay(recording.har, client, { domain: opts.domain, prefix });
       results.push({ recording, result });
       if (!opts.json) {
         const { differences } = result;

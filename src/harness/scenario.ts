@@ -252,8 +252,11 @@ export class Scenario {
   private async nextTask(run: Run, domain: string): Promise<Shapes['DecisionTask'] & { taskToken: string }> {
     const started = Date.now();
     for (let polls = 1; ; polls += 1) {
+      const polled = Date.now();
       const task = await this.poll(run, domain);
       if (task.taskToken) return task as Shapes['DecisionTask'] & { taskToken: string };
+      // A poll that answered at once with no task is not a long poll: wait a little before the next.
+      if (Date.now() - polled < 100) await this.pause(50);
       if (Date.now() - started >= this.config.consistencyWindowMs) {
         throw new Error(`no decision task for ${run.workflowId}: ${polls} poll${polls === 1 ? '' : 's'} over ${((Date.now() - started) / 1000).toFixed(1)} s answered none`);
       }
@@ -295,8 +298,10 @@ export class Scenario {
     }]);
     const started = Date.now();
     for (;;) {
+      const polled = Date.now();
       const task = (await this.raw.call('PollForActivityTask', { domain: this.domain, taskList, identity: 'swf-conformance' })) as { taskToken?: string };
       if (task.taskToken) return task.taskToken;
+      if (Date.now() - polled < 100) await this.pause(50);
       if (Date.now() - started >= this.config.consistencyWindowMs) throw new Error(`no activity task for ${run.workflowId}`);
     }
   }

@@ -181,6 +181,10 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       }
     }
   }
+  // Nothing is left open: each workflowId of the replay is terminated, whatever the target did.
+  for (const [, workflowId] of bindings.of('workflow-id')) {
+    await client.send({ operation: 'TerminateWorkflowExecution', body: { domain: options.domain, workflowId, reason: 'swf-conformance replay cleanup' } }).catch(() => undefined);
+  }
   return { steps: plan.steps.length, differences };
 }
 
