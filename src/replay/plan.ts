@@ -19,7 +19,7 @@ export type Step = { t: number; seq: number } & (
   | { kind: 'start'; run: RunRef; body: Json }
   | { kind: 'poll-decision'; run: RunRef; taskList: string; identity?: string; startedEventId: number; previousStartedEventId: number; events: Event[]; printed: boolean }
   | { kind: 'respond-decision'; run: RunRef; startedEventId: number; decisions: Json[]; executionContext?: string }
-  | { kind: 'poll-activity'; run: RunRef; activityId: string; taskList: string; identity?: string; startedEventId: number }
+  | { kind: 'poll-activity'; run: RunRef; activityId: string; scheduledEventId: number; taskList: string; identity?: string; startedEventId: number }
   | { kind: 'respond-activity'; run: RunRef; activityId: string; operation: 'RespondActivityTaskCompleted' | 'RespondActivityTaskFailed' | 'RespondActivityTaskCanceled'; body: Json }
   | { kind: 'operation'; run: RunRef; operation: 'RequestCancelWorkflowExecution' | 'TerminateWorkflowExecution' | 'SignalWorkflowExecution'; body: Json }
   | { kind: 'close-child'; run: RunRef; taskList: string; decision: Json }
@@ -36,6 +36,8 @@ export interface Plan {
   activityTypes: { name: string; version: string }[];
   /** The recorded histories, by `workflowId|runId` placeholder. */
   histories: Map<string, Event[]>;
+  /** Each run's activities, by activityId: the id of its ActivityTaskScheduled event. */
+  activitiesScheduled: Map<string, Map<string, number>>;
   /** The workflowIds whose history is recorded. */
   recorded: Set<string>;
   steps: Step[];
@@ -162,7 +164,7 @@ export function planReplay(har: Har): Plan {
         }
         case 'ActivityTaskStarted': {
           const scheduled = attributesOf(byId.get(a.scheduledEventId as number)!);
-          add({ kind: 'poll-activity', run, t, activityId: scheduled.activityId as string, taskList: (scheduled.taskList as { name: string }).name, identity: a.identity as string | undefined, startedEventId: e.eventId });
+          add({ kind: 'poll-activity', run, t, activityId: scheduled.activityId as string, scheduledEventId: a.scheduledEventId as number, taskList: (scheduled.taskList as { name: string }).name, identity: a.identity as string | undefined, startedEventId: e.eventId });
           break;
         }
         case 'ActivityTaskCompleted':
@@ -209,5 +211,7 @@ export function planReplay(har: Har): Plan {
   }
   steps.sort((x, y) => x.t - y.t || x.seq - y.seq);
   const recorded = new Set([...histories.keys()].map((k) => k.split('|')[0]!));
-  return { domain, workflowTypes: [...workflowTypes.values()], activityTypes: [...activityTypes.values()], histories, recorded, steps, legacy };
+  const activitiesScheduled = new Map([...histories].map(([runKey, events]) => [runKey, new Map(events
+    .filter((e) => e.eventType === 'ActivityTaskScheduled').map((e) => [attributesOf(e).activityId as string, e.eventId]))]));
+  return { domain, workflowTypes: [...workflowTypes.values()], activityTypes: [...activityTypes.values()], histories, activitiesScheduled, recorded, steps, legacy };
 }

@@ -60,6 +60,30 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
   const tokens = new Map<string, string>();
   /** Decision tasks handed out for a run other than the one polled for, by workflowId placeholder. */
   const heldTasks = new Map<string, Json>();
+  const startedActivities = new Set<string>();
+  /**
+   * The order in which a task list hands out its activity tasks is not the contract's: when a
+   * poll gets another of the run's scheduled tasks than the recorded one, that task takes the
+   * recorded one's place, and the recorded events of the two are compared with their scheduled
+   * event ids exchanged (recorded id → the target's).
+   */
+  const swapped = new Map<number, number>();
+  const ACTIVITY_CLOSED = ['activityTaskStartedEventAttributes', 'activityTaskCompletedEventAttributes', 'activityTaskFailedEventAttributes', 'activityTaskCanceledEventAttributes'];
+  const expectedOf = <T>(recorded: T): T => {
+    if (!swapped.size) return recorded;
+    const walk = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(walk);
+      if (!v || typeof v !== 'object') return v;
+      const out: Json = {};
+      for (const [k, x] of Object.entries(v)) {
+        out[k] = ACTIVITY_CLOSED.includes(k) && x && typeof x === 'object'
+          ? { ...(x as Json), scheduledEventId: swapped.get((x as Json).scheduledEventId as number) ?? (x as Json).scheduledEventId }
+          : walk(x);
+      }
+      return out;
+    };
+    return walk(recorded) as T;
+  };
   let n = 0;
   for (const step of plan.steps) {
     n += 1;
@@ -106,7 +130,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
           const res = await send(entry._operation, bindings.fill(entry.request.postData?.text ?? '{}'), header(entry.request.headers, 'X-Amz-Target'), header(entry.request.headers, 'Content-Type'));
           if (step.transcribed) {
             // A printed history: no headers, no timestamps, and no member whose value is zero or empty.
-            return void differ(res.status === 200 ? compare(responseBody(entry), res.json, bindings, '$', [], PRINTED) : [{ at: 'status', expected: 200, actual: res.status }]);
+            return void differ(res.status === 200 ? compare(expectedOf(responseBody(entry)), res.json, bindings, '$', [], PRINTED) : [{ at: 'status', expected: 200, actual: res.status }]);
           }
           const list: Difference[] = [];
           if (res.status !== entry.response.status) list.push({ at: 'status', expected: entry.response.status, actual: res.status });
@@ -116,7 +140,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
           const recorded = responseBody(entry);
           if (recorded === undefined) {
             if (res.text !== '') list.push({ at: 'body', expected: '', actual: res.text });
-          } else compare(recorded, res.json, bindings, '$', list);
+          } else compare(expectedOf(recorded), res.json, bindings, '$', list);
           return void differ(list);
         }
         case 'start': {
@@ -130,7 +154,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
           if (typeof task.taskToken !== 'string' || !task.taskToken) return void differ([{ at: 'taskToken', expected: `a task for ${step.run.workflowId}`, actual: 'no task' }]);
           tokens.set(`${step.run.workflowId}|${step.run.runId}|${step.startedEventId}`, task.taskToken);
           const list = compare({
-            workflowExecution: step.run, startedEventId: step.startedEventId, previousStartedEventId: step.previousStartedEventId, events: step.events,
+            workflowExecution: step.run, startedEventId: step.startedEventId, previousStartedEventId: step.previousStartedEventId, events: expectedOf(step.events),
           }, { workflowExecution: task.workflowExecution, startedEventId: task.startedEventId, previousStartedEventId: task.previousStartedEventId, events: task.events }, bindings, '$', [], step.printed ? PRINTED : {});
           return void differ(list);
         }
@@ -148,8 +172,16 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
           const task = res.json as Json;
           if (typeof task.taskToken !== 'string' || !task.taskToken) return void differ([{ at: 'taskToken', expected: `the activity task ${step.activityId}`, actual: 'no task' }]);
           tokens.set(`${step.run.workflowId}|${step.run.runId}|activity|${step.activityId}`, task.taskToken);
-          return void differ(compare({ activityId: step.activityId, startedEventId: step.startedEventId, workflowExecution: step.run },
-            { activityId: task.activityId, startedEventId: task.startedEventId, workflowExecution: task.workflowExecution }, bindings));
+          const scheduled = plan.activitiesScheduled.get(`${step.run.workflowId}|${step.run.runId}`);
+          const got = scheduled?.get(String(task.activityId));
+          if (task.activityId !== step.activityId && got !== undefined && !startedActivities.has(String(task.activityId))) {
+            swapped.set(step.scheduledEventId, got);
+            swapped.set(got, step.scheduledEventId);
+          }
+          startedActivities.add(String(task.activityId));
+          return void differ(compare({ startedEventId: step.startedEventId, workflowExecution: step.run },
+            { startedEventId: task.startedEventId, workflowExecution: task.workflowExecution }, bindings)
+            .concat(got === undefined ? [{ at: 'activityId', expected: `an activity task of ${step.run.workflowId}`, actual: task.activityId }] : []));
         }
         case 'respond-activity': {
           const taskToken = tokens.get(`${step.run.workflowId}|${step.run.runId}|activity|${step.activityId}`);

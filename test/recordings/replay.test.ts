@@ -43,6 +43,18 @@ describe('every recording in fixtures/recordings/aws/', () => {
     for (const entry of har.log.entries) expect(entry._operation, entry.startedDateTime).toMatch(/^[A-Z][A-Za-z]+$/);
   });
 
+  test.for(recordings.filter((r) => r.har.log._provenance.kind === 'http-exchanges').map((r) => [r.name, r] as const))(
+    '%s: every body is as long as the Content-Length recorded with it (the transcription kept it whole)', ([, { har }]) => {
+      for (const [i, entry] of har.log.entries.entries()) {
+        const length = entry.response.headers.find((h) => h.name.toLowerCase() === 'content-length')?.value;
+        expect([i + 1, entry.response.bodySize]).toEqual([i + 1, Number(length)]);
+        // The body as recorded: the placeholders put back.
+        let text = entry.response.content.text ?? '';
+        for (const [p, value] of Object.entries(har.log._placeholders)) text = text.split(JSON.stringify(p)).join(JSON.stringify(value));
+        expect([i + 1, Buffer.byteLength(text)]).toEqual([i + 1, Number(length)]);
+      }
+    });
+
   test.for(recordings.map((r) => [r.name, r] as const))('the reference replays %s with no difference', { timeout: 20_000 }, async ([, { har }]) => {
     const result = await replayOnReference(har);
     expect(result.steps).toBeGreaterThan(2);
