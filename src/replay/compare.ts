@@ -28,12 +28,24 @@ export class Bindings {
     this.byValue.set(value, placeholder);
   }
 
+  /** A copy, to compare against without binding anything until the comparison is kept. */
+  clone(): Bindings {
+    const copy = new Bindings();
+    for (const [p, v] of this.byPlaceholder) copy.bind(p, v);
+    return copy;
+  }
+
   value(placeholder: string): string | undefined {
     return this.byPlaceholder.get(placeholder);
   }
 
   placeholderOf(value: string): string | undefined {
     return this.byValue.get(value);
+  }
+
+  /** Every placeholder bound, with its value. */
+  all(): [string, string][] {
+    return [...this.byPlaceholder];
   }
 
   /** Every placeholder of a kind that has been bound, with its value. */

@@ -3,7 +3,7 @@
  * in, each answer compared with what the recording says it must be. The result lists every
  * difference, by step; a clean replay has none.
  */
-import type { Har } from '../contract/recordings.ts';
+import type { Har, HarEntry } from '../contract/recordings.ts';
 import { header, responseBody } from '../contract/recordings.ts';
 import { JSON_CONTENT_TYPE, LEGACY_TARGET_PREFIX, TARGET_PREFIX } from '../contract/protocol.ts';
 import type { RawClient, RawResponse } from '../clients/raw.ts';
@@ -33,6 +33,12 @@ type Json = Record<string, unknown>;
 
 const PRINTED = { extra: new Set(['eventTimestamp']), extraZero: true };
 
+/** The reads the contract calls eventually consistent. */
+const EVENTUALLY_CONSISTENT = new Set([
+  'DescribeWorkflowExecution', 'GetWorkflowExecutionHistory', 'ListOpenWorkflowExecutions', 'ListClosedWorkflowExecutions',
+  'CountOpenWorkflowExecutions', 'CountClosedWorkflowExecutions',
+]);
+
 export async function replay(har: Har, client: RawClient, options: ReplayOptions): Promise<ReplayResult> {
   const plan = planReplay(har);
   const bindings = new Bindings();
@@ -61,6 +67,17 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
   /** Decision tasks handed out for a run other than the one polled for, by workflowId placeholder. */
   const heldTasks = new Map<string, Json>();
   const startedActivities = new Set<string>();
+  /** Recorded reads not yet matched: tried again after every step. */
+  let pending: { attempt: () => Promise<Difference[]>; report: (list: Difference[]) => void }[] = [];
+  const retryPending = async (final: boolean) => {
+    const left: typeof pending = [];
+    for (const read of pending) {
+      const list = await read.attempt();
+      if (list.length && final) read.report(list);
+      else if (list.length) left.push(read);
+    }
+    pending = left;
+  };
   /**
    * The order in which a task list hands out its activity tasks is not the contract's: when a
    * poll gets another of the run's scheduled tasks than the recorded one, that task takes the
@@ -95,6 +112,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
     };
     try {
       await runStep(step);
+      if (pending.length) await retryPending(false);
     } catch (error) {
       differ([{ at: 'step', expected: 'the step runs', actual: (error as Error).message }]);
       break;
@@ -123,25 +141,44 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       return undefined;
     }
 
+    /** Sends a recorded exchange and compares its answer with the recorded one, binding into `into`. */
+    async function exchange(entry: HarEntry, transcribed: boolean, into: Bindings): Promise<Difference[]> {
+      const res = await send(entry._operation, into.fill(entry.request.postData?.text ?? '{}'), header(entry.request.headers, 'X-Amz-Target'), header(entry.request.headers, 'Content-Type'));
+      if (transcribed) {
+        // A printed history: no headers, no timestamps, and no member whose value is zero or empty.
+        return res.status === 200 ? compare(expectedOf(responseBody(entry)), res.json, into, '$', [], PRINTED) : [{ at: 'status', expected: 200, actual: res.status }];
+      }
+      const list: Difference[] = [];
+      if (res.status !== entry.response.status) list.push({ at: 'status', expected: entry.response.status, actual: res.status });
+      const type = header(entry.response.headers, 'Content-Type');
+      if (type !== undefined && res.headers['content-type'] !== type) list.push({ at: 'headers.content-type', expected: type, actual: res.headers['content-type'] });
+      if (header(entry.response.headers, 'x-amzn-RequestId') !== undefined && !res.headers['x-amzn-requestid']) list.push({ at: 'headers.x-amzn-requestid', expected: 'a request id', actual: undefined });
+      const recorded = responseBody(entry);
+      if (recorded === undefined) {
+        if (res.text !== '') list.push({ at: 'body', expected: '', actual: res.text });
+      } else compare(expectedOf(recorded), res.json, into, '$', list);
+      return list;
+    }
+
     async function runStep(step: Step): Promise<void> {
       switch (step.kind) {
         case 'exchange': {
           const { entry } = step;
-          const res = await send(entry._operation, bindings.fill(entry.request.postData?.text ?? '{}'), header(entry.request.headers, 'X-Amz-Target'), header(entry.request.headers, 'Content-Type'));
-          if (step.transcribed) {
-            // A printed history: no headers, no timestamps, and no member whose value is zero or empty.
-            return void differ(res.status === 200 ? compare(expectedOf(responseBody(entry)), res.json, bindings, '$', [], PRINTED) : [{ at: 'status', expected: 200, actual: res.status }]);
-          }
-          const list: Difference[] = [];
-          if (res.status !== entry.response.status) list.push({ at: 'status', expected: entry.response.status, actual: res.status });
-          const type = header(entry.response.headers, 'Content-Type');
-          if (type !== undefined && res.headers['content-type'] !== type) list.push({ at: 'headers.content-type', expected: type, actual: res.headers['content-type'] });
-          if (header(entry.response.headers, 'x-amzn-RequestId') !== undefined && !res.headers['x-amzn-requestid']) list.push({ at: 'headers.x-amzn-requestid', expected: 'a request id', actual: undefined });
-          const recorded = responseBody(entry);
-          if (recorded === undefined) {
-            if (res.text !== '') list.push({ at: 'body', expected: '', actual: res.text });
-          } else compare(expectedOf(recorded), res.json, bindings, '$', list);
-          return void differ(list);
+          // A read the contract lets lag (whose place in time the recording knows to the second
+          // only) is compared again until it matches, within the wait: what it must show may
+          // still be on its way, a timer firing for instance.
+          if (!EVENTUALLY_CONSISTENT.has(entry._operation)) return void differ(await exchange(entry, step.transcribed, bindings));
+          const attempt = async (): Promise<Difference[]> => {
+            const trial = bindings.clone();
+            const list = await exchange(entry, step.transcribed, trial);
+            if (!list.length) for (const [p, v] of trial.all()) if (bindings.value(p) === undefined) bindings.bind(p, v);
+            return list;
+          };
+          if (!(await attempt()).length) return;
+          // Not yet: the read is tried again after each step that follows, as a read made at about
+          // the recorded second may have been served after them, and then for the wait.
+          pending.push({ attempt, report: differ });
+          return;
         }
         case 'start': {
           const res = await send('StartWorkflowExecution', step.body);
@@ -201,7 +238,8 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
           return;
         }
         case 'await-event': {
-          const until = Date.now() + (options.waitMs ?? 30_000);
+          // An event the target makes by itself, a timer firing: as long as the recorded timer, at most 30 s.
+          const until = Date.now() + Math.max(options.waitMs ?? 0, 30_000);
           for (;;) {
             const res = await send('GetWorkflowExecutionHistory', { domain: plan.domain, execution: step.run });
             const events = ((res.json as Json | undefined)?.events ?? []) as { eventId: number; eventType: string }[];
@@ -213,6 +251,12 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       }
     }
   }
+  // What a read still waits for may come by itself (a timer firing): tried until the wait ends.
+  for (const until = Date.now() + (options.waitMs ?? 5_000); pending.length && Date.now() < until;) {
+    await new Promise((r) => setTimeout(r, 100));
+    await retryPending(false);
+  }
+  await retryPending(true);
   // Nothing is left open: each workflowId of the replay is terminated, whatever the target did.
   for (const [, workflowId] of bindings.of('workflow-id')) {
     await client.send({ operation: 'TerminateWorkflowExecution', body: { domain: options.domain, workflowId, reason: 'swf-conformance replay cleanup' } }).catch(() => undefined);

@@ -55,7 +55,7 @@ describe('every recording in fixtures/recordings/aws/', () => {
       }
     });
 
-  test.for(recordings.map((r) => [r.name, r] as const))('the reference replays %s with no difference', { timeout: 20_000 }, async ([, { har }]) => {
+  test.for(recordings.map((r) => [r.name, r] as const))('the reference replays %s with no difference', { timeout: 40_000 }, async ([, { har }]) => {
     const result = await replayOnReference(har);
     expect(result.steps).toBeGreaterThan(2);
     expect(shown(result.differences)).toBe('');
@@ -72,10 +72,12 @@ describe('a reference that reverts a correction does not replay the recording th
     ['policy-only-on-terminate', 'fsdecider.cancel-requested-by-parent-policy.har'],
     ['policy-cancel-names-no-parent', 'fsdecider.cancel-requested-by-parent-policy.har'],
     ['decision-task-held-while-started', 'simpleflow.cancel-requested-refused.har'],
+    ['decision-task-held-while-started', 'simpleflow.wait-signal.har'],
+    ['started-task-counted-open', 'simpleflow.timer-and-cancel.har'],
     ['zero-ids-omitted', 'simpleflow.cancel-requested.har'],
     ['cancel-flag-kept-after-close', 'simpleflow.cancel-requested.har'],
     ['legacy-target-refused', 'simpleflow.workflow-terminate.har'],
-  ] as const)('%s: %s', { timeout: 20_000 }, async ([deviation, name]) => {
+  ] as const)('%s: %s', { timeout: 40_000 }, async ([deviation, name]) => {
     const recording = recordings.find((r) => r.name === name)!;
     const result = await replayOnReference(recording.har, [deviation]);
     expect(result.differences.length).toBeGreaterThan(0);
