@@ -14,7 +14,7 @@ const NO_TASK: DecisionTask = { startedEventId: 0, previousStartedEventId: 0 };
 const SUPPORTED_DECISIONS = new Set([
   'StartChildWorkflowExecution', 'ContinueAsNewWorkflowExecution', 'CompleteWorkflowExecution',
   'CancelWorkflowExecution', 'FailWorkflowExecution', 'RequestCancelExternalWorkflowExecution',
-  'ScheduleActivityTask', 'RequestCancelActivityTask', 'StartTimer', 'CancelTimer', 'RecordMarker',
+  'ScheduleActivityTask', 'RequestCancelActivityTask', 'StartTimer', 'CancelTimer', 'RecordMarker', 'SignalExternalWorkflowExecution',
 ]);
 
 type Page = { maximumPageSize?: number; reverseOrder?: boolean };

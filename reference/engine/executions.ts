@@ -363,6 +363,8 @@ export class Executions implements DecisionEffects {
         return this.startTimer(e, d, completedId);
       case 'CancelTimer':
         return this.cancelTimer(e, d, completedId);
+      case 'SignalExternalWorkflowExecution':
+        return this.signalExternal(e, d, completedId);
       case 'RecordMarker': {
         const a = d.recordMarkerDecisionAttributes!;
         return void this.events.add(e, 'MarkerRecorded', { markerName: a.markerName, details: a.details, decisionTaskCompletedEventId: completedId });
@@ -417,6 +419,39 @@ export class Executions implements DecisionEffects {
   signalWorkflowExecution(input: SignalWorkflowExecutionInput): void {
     const e = this.openTarget(input.domain, input.workflowId, input.runId || undefined);
     this.events.add(e, 'WorkflowExecutionSignaled', { signalName: input.signalName, input: input.input, externalInitiatedEventId: 0 });
+  }
+
+  /**
+   * The SignalExternalWorkflowExecution decision: the initiated event at once; the signal reaches
+   * its target after the decision task has completed (recorded: the target's
+   * WorkflowExecutionSignaled and the decision task it schedules come before the source's
+   * ExternalWorkflowExecutionSignaled, even when the target is the source).
+   */
+  private signalExternal(e: Execution, d: Decision, completedId: number): void {
+    const a = d.signalExternalWorkflowExecutionDecisionAttributes!;
+    const initiatedEventId = this.events.add(e, 'SignalExternalWorkflowExecutionInitiated', {
+      workflowId: a.workflowId, runId: a.runId || undefined, signalName: a.signalName, input: a.input, control: a.control, decisionTaskCompletedEventId: completedId,
+    });
+    queueMicrotask(() => {
+      if (e.status !== 'OPEN') return;
+      let target: Execution | undefined;
+      try {
+        target = this.openTarget(e.domain, a.workflowId, a.runId || undefined);
+      } catch {
+        target = undefined;
+      }
+      if (!target) {
+        this.events.add(e, 'SignalExternalWorkflowExecutionFailed', {
+          workflowId: a.workflowId, runId: a.runId || undefined, cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', initiatedEventId,
+          decisionTaskCompletedEventId: completedId, control: a.control,
+        });
+        return;
+      }
+      this.events.add(target, 'WorkflowExecutionSignaled', {
+        signalName: a.signalName, input: a.input, externalWorkflowExecution: { workflowId: e.workflowId, runId: e.runId }, externalInitiatedEventId: initiatedEventId,
+      });
+      this.events.add(e, 'ExternalWorkflowExecutionSignaled', { workflowExecution: { workflowId: target.workflowId, runId: target.runId }, initiatedEventId, control: a.control });
+    });
   }
 
   private continueAsNew(e: Execution, d: Decision, completedId: number): void {

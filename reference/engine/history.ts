@@ -11,6 +11,7 @@ const EVENTS_WAKING_THE_DECIDER = new Set([
   'CancelWorkflowExecutionFailed', 'ContinueAsNewWorkflowExecutionFailed',
   'WorkflowExecutionSignaled', 'ActivityTaskCompleted', 'ActivityTaskFailed', 'ActivityTaskCanceled', 'ActivityTaskTimedOut',
   'ScheduleActivityTaskFailed', 'RequestCancelActivityTaskFailed', 'TimerFired', 'StartTimerFailed', 'CancelTimerFailed',
+  'ExternalWorkflowExecutionSignaled', 'SignalExternalWorkflowExecutionFailed',
 ]);
 
 export interface HistoryHooks {

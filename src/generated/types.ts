@@ -30,6 +30,7 @@ export type WorkflowRunIdOptional = string;
 export type TimerId = string;
 export type DurationInSeconds = string;
 export type MarkerName = string;
+export type SignalName = string;
 /**
  * One history event. Attribute shapes are defined for the event types the scenarios produce; an event of one of those types must carry its attributes.
  */
@@ -44,7 +45,6 @@ export type TaskToken = string;
 export type LimitedData = string;
 export type Description = string;
 export type DurationInDays = string;
-export type SignalName = string;
 export type Count = number;
 export type ExecutionStatus = 'OPEN' | 'CLOSED';
 /**
@@ -209,6 +209,13 @@ export interface RecordMarkerDecisionAttributes {
   markerName: MarkerName;
   details?: Data;
 }
+export interface SignalExternalWorkflowExecutionDecisionAttributes {
+  workflowId: WorkflowId;
+  runId?: WorkflowRunIdOptional;
+  signalName: SignalName;
+  input?: Data;
+  control?: Data;
+}
 /**
  * One decision in RespondDecisionTaskCompleted. The attribute shapes of the decisions the scenarios, the replays and the reference use are defined; the others are not sent.
  */
@@ -238,6 +245,7 @@ export interface Decision {
   startTimerDecisionAttributes?: StartTimerDecisionAttributes;
   cancelTimerDecisionAttributes?: CancelTimerDecisionAttributes;
   recordMarkerDecisionAttributes?: RecordMarkerDecisionAttributes;
+  signalExternalWorkflowExecutionDecisionAttributes?: SignalExternalWorkflowExecutionDecisionAttributes;
 }
 /**
  * Response of PollForDecisionTask. A poll that ends with no task answers with an empty taskToken ("") or none, and startedEventId 0, so nothing is required here.

@@ -75,6 +75,8 @@ function decisionOf(e: Event): Json | undefined {
     case 'TimerCanceled': return decision('CancelTimer', { timerId: a.timerId });
     case 'MarkerRecorded': return decision('RecordMarker', { markerName: a.markerName, details: a.details });
     case 'ActivityTaskCancelRequested': return decision('RequestCancelActivityTask', { activityId: a.activityId });
+    case 'SignalExternalWorkflowExecutionInitiated':
+      return decision('SignalExternalWorkflowExecution', { workflowId: a.workflowId, runId: a.runId, signalName: a.signalName, input: a.input, control: a.control });
     case 'RequestCancelExternalWorkflowExecutionInitiated':
       return decision('RequestCancelExternalWorkflowExecution', { workflowId: a.workflowId, runId: a.runId, control: a.control });
     default: return undefined;
@@ -127,8 +129,15 @@ export function planReplay(har: Har): Plan {
     const answer = responseBody(entry) as Json | undefined;
     // A printed history is read back once everything else has run.
     if (entry._transcribed) return void add({ kind: 'exchange', index, entry, transcribed: true, t: Number.MAX_SAFE_INTEGER });
-    if (entry._operation === 'StartWorkflowExecution' && answer?.runId) claimed.add(`${body.workflowId}|${answer.runId}|WorkflowExecutionStarted`);
-    add({ kind: 'exchange', index, entry, transcribed: false, t: seconds(entry.startedDateTime) + 0.999 });
+    let t = seconds(entry.startedDateTime) + 0.999;
+    if (entry._operation === 'StartWorkflowExecution' && answer?.runId) {
+      const runKey = `${body.workflowId}|${answer.runId}`;
+      claimed.add(`${runKey}|WorkflowExecutionStarted`);
+      // A start comes before the events it began, whatever second its request was signed in.
+      const started = histories.get(runKey)?.[0]?.eventTimestamp;
+      if (started !== undefined && started < t) t = started - 0.0005;
+    }
+    add({ kind: 'exchange', index, entry, transcribed: false, t });
   });
 
   for (const [runKey, events] of histories) {
