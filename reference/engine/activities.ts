@@ -10,24 +10,21 @@ import type {
 } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
 import type { Histories } from './history.ts';
+import { LongPolls } from './polls.ts';
 import { defined, keys, newToken, type ActivityTask, type Execution, type Store } from './model.ts';
 
 /** What a long poll that ends with no task answers. */
 const NO_TASK = { startedEventId: 0 } as ActivityTaskOutput;
 
-interface Waiter {
-  resolve: (task: ActivityTaskOutput) => void;
-  timer: NodeJS.Timeout;
-  identity?: string;
-}
-
 export class ActivityTasks {
   /** Scheduled tasks by keys.taskList: the execution's key and the activityId. */
   private readonly queues = new Map<string, { key: string; activityId: string }[]>();
-  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly polls: LongPolls<ActivityTaskOutput, { identity?: string }>;
   private readonly byToken = new Map<string, { key: string; activityId: string }>();
 
-  constructor(private readonly store: Store, private readonly events: Histories, private readonly pollTimeoutMs: number) {}
+  constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs: number) {
+    this.polls = new LongPolls(pollTimeoutMs, () => ({ ...NO_TASK }));
+  }
 
   /** The ScheduleActivityTask decision: ActivityTaskScheduled, or ScheduleActivityTaskFailed naming why. */
   schedule(e: Execution, d: Decision, completedId: number): void {
@@ -53,10 +50,9 @@ export class ActivityTasks {
     e.activities.set(a.activityId, task);
     e.latestActivityTaskTimestamp = this.store.seconds();
     const queueKey = keys.taskList(e.domain, taskList);
-    const waiter = this.waiters.get(queueKey)?.shift();
+    const waiter = this.polls.take(queueKey);
     if (waiter) {
-      clearTimeout(waiter.timer);
-      waiter.resolve(this.start(e, task, waiter.identity));
+      waiter.answer(this.start(e, task, waiter.context.identity));
     } else {
       const queue = this.queues.get(queueKey) ?? [];
       queue.push({ key: e.key, activityId: a.activityId });
@@ -115,19 +111,7 @@ export class ActivityTasks {
       const task = e?.status === 'OPEN' ? e.activities.get(next.activityId) : undefined;
       if (e && task) return Promise.resolve(this.start(e, task, input.identity));
     }
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        resolve, identity: input.identity,
-        timer: setTimeout(() => {
-          const list = this.waiters.get(queueKey) ?? [];
-          list.splice(list.indexOf(waiter), 1);
-          resolve({ ...NO_TASK });
-        }, this.pollTimeoutMs),
-      };
-      const list = this.waiters.get(queueKey) ?? [];
-      list.push(waiter);
-      this.waiters.set(queueKey, list);
-    });
+    return this.polls.wait(queueKey, { identity: input.identity });
   }
 
   /** The open execution and started task a token names, or UnknownResourceFault. */
@@ -172,11 +156,6 @@ export class ActivityTasks {
 
   /** Answers every waiting poll with no task. */
   shutdown(): void {
-    for (const list of this.waiters.values()) {
-      for (const w of list.splice(0)) {
-        clearTimeout(w.timer);
-        w.resolve({ ...NO_TASK });
-      }
-    }
+    this.polls.shutdown();
   }
 }

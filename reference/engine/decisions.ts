@@ -6,6 +6,7 @@
 import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput, TerminateWorkflowExecutionInput } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
 import type { Histories } from './history.ts';
+import { LongPolls } from './polls.ts';
 import { DEFAULT_PAGE, decisionScheduled, defined, keys, lowerFirst, newToken, pageTokens, type Execution, type Store } from './model.ts';
 
 /** What a long poll that ends with no task answers. */
@@ -19,13 +20,6 @@ const SUPPORTED_DECISIONS = new Set([
 
 type Page = { maximumPageSize?: number; reverseOrder?: boolean };
 
-interface Waiter {
-  resolve: (task: DecisionTask) => void;
-  timer: NodeJS.Timeout;
-  identity?: string;
-  page: Page;
-}
-
 /** What completing a decision task does to the execution: the lifecycle's side. */
 export interface DecisionEffects {
   apply(e: Execution, d: Decision, completedId: number, unseen: boolean): void;
@@ -36,11 +30,13 @@ export interface DecisionEffects {
 export class DecisionTasks {
   /** Execution keys with a scheduled task, by keys.taskList. */
   private readonly queues = new Map<string, string[]>();
-  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly polls: LongPolls<DecisionTask, { identity?: string; page: Page }>;
   private readonly byToken = new Map<string, string>();
   effects!: DecisionEffects;
 
-  constructor(private readonly store: Store, private readonly events: Histories, private readonly pollTimeoutMs: number) {}
+  constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs: number) {
+    this.polls = new LongPolls(pollTimeoutMs, () => ({ ...NO_TASK }));
+  }
 
   /**
    * SWF schedules a decision task whenever the state of an execution changes, and only one is
@@ -77,10 +73,9 @@ export class DecisionTasks {
     delete e.decision.nextScheduledEventId;
     e.decision.scheduledEventId = scheduledEventId ?? this.scheduledEvent(e);
     const queueKey = keys.taskList(e.domain, e.config.taskList);
-    const waiter = this.waiters.get(queueKey)?.shift();
+    const waiter = this.polls.take(queueKey);
     if (waiter) {
-      clearTimeout(waiter.timer);
-      waiter.resolve(this.start(e, waiter.identity, waiter.page));
+      waiter.answer(this.start(e, waiter.context.identity, waiter.context.page));
     } else {
       const queue = this.queues.get(queueKey) ?? [];
       queue.push(e.key);
@@ -129,19 +124,7 @@ export class DecisionTasks {
     const key = this.queues.get(queueKey)?.shift();
     const e = key ? this.store.executions.get(key) : undefined;
     if (e) return Promise.resolve(this.start(e, input.identity, page));
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        resolve, page, identity: input.identity,
-        timer: setTimeout(() => {
-          const list = this.waiters.get(queueKey) ?? [];
-          list.splice(list.indexOf(waiter), 1);
-          resolve({ ...NO_TASK });
-        }, this.pollTimeoutMs),
-      };
-      const list = this.waiters.get(queueKey) ?? [];
-      list.push(waiter);
-      this.waiters.set(queueKey, list);
-    });
+    return this.polls.wait(queueKey, { identity: input.identity, page });
   }
 
   private nextPage(token: string, page: Page): DecisionTask {
@@ -209,11 +192,6 @@ export class DecisionTasks {
 
   /** Answers every waiting poll with no task. */
   shutdown(): void {
-    for (const list of this.waiters.values()) {
-      for (const w of list.splice(0)) {
-        clearTimeout(w.timer);
-        w.resolve({ ...NO_TASK });
-      }
-    }
+    this.polls.shutdown();
   }
 }

@@ -9,6 +9,7 @@
  *   executions.ts  the lifecycle: start, cancel, terminate, child policies, what decisions do
  *   decisions.ts   decision tasks: scheduling, long polls, paging, completion
  *   activities.ts  activity tasks: scheduled by a decision, polled, completed, heartbeated
+ *   polls.ts       the long polls decision and activity tasks wait in
  *   visibility.ts  describe, history, list and count, with the visibility lag of a timing mode
  */
 import { LONG_POLL_MS } from '../../src/contract/protocol.ts';

@@ -18,36 +18,32 @@ export interface Domain {
   status: 'REGISTERED' | 'DEPRECATED';
 }
 
-export interface TypeRecord {
+/** A registered type: a workflow type (its defaults for executions) or an activity type (for tasks). */
+export interface TypeRecord<D = WorkflowTypeDefaults> {
   domain: string;
   type: WorkflowType;
   description?: string;
   status: 'REGISTERED' | 'DEPRECATED';
   creationDate: number;
-  defaults: {
-    taskStartToCloseTimeout?: string;
-    executionStartToCloseTimeout?: string;
-    taskList?: string;
-    taskPriority?: string;
-    childPolicy?: ChildPolicy;
-  };
+  defaults: D;
 }
 
-export interface ActivityTypeRecord {
-  domain: string;
-  type: WorkflowType;
-  description?: string;
-  status: 'REGISTERED' | 'DEPRECATED';
-  creationDate: number;
-  defaults: {
-    taskList?: string;
-    taskPriority?: string;
-    scheduleToStartTimeout?: string;
-    scheduleToCloseTimeout?: string;
-    startToCloseTimeout?: string;
-    heartbeatTimeout?: string;
-  };
+export interface WorkflowTypeDefaults {
+  taskStartToCloseTimeout?: string;
+  executionStartToCloseTimeout?: string;
+  taskList?: string;
+  taskPriority?: string;
+  childPolicy?: ChildPolicy;
 }
+
+export type ActivityTypeRecord = TypeRecord<{
+  taskList?: string;
+  taskPriority?: string;
+  scheduleToStartTimeout?: string;
+  scheduleToCloseTimeout?: string;
+  startToCloseTimeout?: string;
+  heartbeatTimeout?: string;
+}>;
 
 /** An execution's configuration: what it was started with over its type's defaults. */
 export interface ExecutionConfig {

@@ -54,45 +54,38 @@ export class Registry {
     return defined({ domainInfos: page.map((d) => this.domainInfo(d)), nextPageToken });
   }
 
-  registerWorkflowType(input: RegisterWorkflowTypeInput): void {
+  /** Files a new type under its domain, name and version, with the defaults it was registered with. */
+  private register<D extends object>(records: Map<string, TypeRecord<D>>, kind: 'WorkflowType' | 'ActivityType',
+    input: { domain: string; name: string; version: string; description?: string }, defaults: D): void {
     this.store.registeredDomain(input.domain);
     const key = keys.type(input.domain, input);
-    if (this.store.types.has(key)) throw new SwfFault('TypeAlreadyExistsFault', `WorkflowType=[name=${input.name}, version=${input.version}]`);
-    this.store.types.set(key, defined({
-      domain: input.domain,
-      type: { name: input.name, version: input.version },
-      description: input.description,
-      status: 'REGISTERED' as const,
-      creationDate: this.store.seconds(),
-      defaults: defined({
-        taskStartToCloseTimeout: input.defaultTaskStartToCloseTimeout,
-        executionStartToCloseTimeout: input.defaultExecutionStartToCloseTimeout,
-        taskList: input.defaultTaskList?.name,
-        taskPriority: input.defaultTaskPriority,
-        childPolicy: input.defaultChildPolicy,
-      }),
-    }));
+    if (records.has(key)) throw new SwfFault('TypeAlreadyExistsFault', `${kind}=[name=${input.name}, version=${input.version}]`);
+    const record: TypeRecord<D> = defined({
+      domain: input.domain, type: { name: input.name, version: input.version }, description: input.description,
+      status: 'REGISTERED' as const, creationDate: this.store.seconds(), defaults: defined(defaults as Attributes) as D,
+    });
+    records.set(key, record);
+  }
+
+  registerWorkflowType(input: RegisterWorkflowTypeInput): void {
+    this.register(this.store.types, 'WorkflowType', input, {
+      taskStartToCloseTimeout: input.defaultTaskStartToCloseTimeout,
+      executionStartToCloseTimeout: input.defaultExecutionStartToCloseTimeout,
+      taskList: input.defaultTaskList?.name,
+      taskPriority: input.defaultTaskPriority,
+      childPolicy: input.defaultChildPolicy,
+    });
   }
 
   registerActivityType(input: RegisterActivityTypeInput): void {
-    this.store.registeredDomain(input.domain);
-    const key = keys.type(input.domain, input);
-    if (this.store.activityTypes.has(key)) throw new SwfFault('TypeAlreadyExistsFault', `ActivityType=[name=${input.name}, version=${input.version}]`);
-    this.store.activityTypes.set(key, defined({
-      domain: input.domain,
-      type: { name: input.name, version: input.version },
-      description: input.description,
-      status: 'REGISTERED' as const,
-      creationDate: this.store.seconds(),
-      defaults: defined({
-        taskList: input.defaultTaskList?.name,
-        taskPriority: input.defaultTaskPriority,
-        scheduleToStartTimeout: input.defaultTaskScheduleToStartTimeout,
-        scheduleToCloseTimeout: input.defaultTaskScheduleToCloseTimeout,
-        startToCloseTimeout: input.defaultTaskStartToCloseTimeout,
-        heartbeatTimeout: input.defaultTaskHeartbeatTimeout,
-      }),
-    }));
+    this.register(this.store.activityTypes, 'ActivityType', input, {
+      taskList: input.defaultTaskList?.name,
+      taskPriority: input.defaultTaskPriority,
+      scheduleToStartTimeout: input.defaultTaskScheduleToStartTimeout,
+      scheduleToCloseTimeout: input.defaultTaskScheduleToCloseTimeout,
+      startToCloseTimeout: input.defaultTaskStartToCloseTimeout,
+      heartbeatTimeout: input.defaultTaskHeartbeatTimeout,
+    });
   }
 
   private typeInfo(r: TypeRecord): Attributes {

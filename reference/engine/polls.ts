@@ -1,0 +1,45 @@
+/**
+ * Long polls waiting on task lists, for decision and activity tasks alike: a poll that finds no
+ * task waits until one is scheduled on its task list, or answers `empty` once the poll timeout
+ * has passed (AWS: 60 s).
+ */
+/** `C` is what a poll asked with, for the task it is handed. */
+export class LongPolls<T, C> {
+  private readonly waiting = new Map<string, { context: C; resolve: (task: T) => void; timer: NodeJS.Timeout }[]>();
+
+  constructor(private readonly timeoutMs: number, private readonly empty: () => T) {}
+
+  /** Waits on the task list until `handOut` is called for it, or the timeout. */
+  wait(queueKey: string, context: C): Promise<T> {
+    return new Promise((resolve) => {
+      const list = this.waiting.get(queueKey) ?? [];
+      const waiter = {
+        context, resolve,
+        timer: setTimeout(() => {
+          list.splice(list.indexOf(waiter), 1);
+          resolve(this.empty());
+        }, this.timeoutMs),
+      };
+      list.push(waiter);
+      this.waiting.set(queueKey, list);
+    });
+  }
+
+  /** The oldest poll waiting on the task list, taken off it, with a function to answer it; undefined when none waits. */
+  take(queueKey: string): { context: C; answer: (task: T) => void } | undefined {
+    const waiter = this.waiting.get(queueKey)?.shift();
+    if (!waiter) return undefined;
+    clearTimeout(waiter.timer);
+    return { context: waiter.context, answer: waiter.resolve };
+  }
+
+  /** Answers every waiting poll with no task. */
+  shutdown(): void {
+    for (const list of this.waiting.values()) {
+      for (const w of list.splice(0)) {
+        clearTimeout(w.timer);
+        w.resolve(this.empty());
+      }
+    }
+  }
+}
