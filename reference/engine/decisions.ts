@@ -58,6 +58,8 @@ export class DecisionTasks {
     return this.events.add(e, 'DecisionTaskScheduled', {
       taskList: { name: e.config.taskList },
       taskPriority: e.config.taskPriority,
+      // NONE unless a decider set one (recorded since 2023; older recordings predate the member).
+      scheduleToStartTimeout: 'NONE',
       startToCloseTimeout: e.config.taskStartToCloseTimeout,
     });
   }

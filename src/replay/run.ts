@@ -31,6 +31,13 @@ export interface ReplayOptions {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Members SWF has added to its answers since a recording was made: an answer may carry them where
+ * a recording made before the year given lacks them. DecisionTaskScheduled carries
+ * scheduleToStartTimeout (NONE by default) in the recordings made since 2023, not in older ones.
+ */
+const ADDED: [string, string][] = [['scheduleToStartTimeout', '2023']];
+
 const PRINTED = { extra: new Set(['eventTimestamp']), extraZero: true };
 
 /** The reads the contract calls eventually consistent. */
@@ -41,6 +48,10 @@ const EVENTUALLY_CONSISTENT = new Set([
 
 export async function replay(har: Har, client: RawClient, options: ReplayOptions): Promise<ReplayResult> {
   const plan = planReplay(har);
+  const recorded = har.log._provenance.recorded;
+  const added = new Set(ADDED.filter(([, since]) => recorded < since).map(([member]) => member));
+  const base = { extra: added };
+  const printed = { ...PRINTED, extra: new Set([...PRINTED.extra, ...added]) };
   const bindings = new Bindings();
   bindings.bind(plan.domain, options.domain);
   for (const p of Object.keys(har.log._placeholders)) {
@@ -146,7 +157,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       const res = await send(entry._operation, into.fill(entry.request.postData?.text ?? '{}'), header(entry.request.headers, 'X-Amz-Target'), header(entry.request.headers, 'Content-Type'));
       if (transcribed) {
         // A printed history: no headers, no timestamps, and no member whose value is zero or empty.
-        return res.status === 200 ? compare(expectedOf(responseBody(entry)), res.json, into, '$', [], PRINTED) : [{ at: 'status', expected: 200, actual: res.status }];
+        return res.status === 200 ? compare(expectedOf(responseBody(entry)), res.json, into, '$', [], printed) : [{ at: 'status', expected: 200, actual: res.status }];
       }
       const list: Difference[] = [];
       if (res.status !== entry.response.status) list.push({ at: 'status', expected: entry.response.status, actual: res.status });
@@ -156,7 +167,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       const recorded = responseBody(entry);
       if (recorded === undefined) {
         if (res.text !== '') list.push({ at: 'body', expected: '', actual: res.text });
-      } else compare(expectedOf(recorded), res.json, into, '$', list);
+      } else compare(expectedOf(recorded), res.json, into, '$', list, base);
       return list;
     }
 
@@ -192,7 +203,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
           tokens.set(`${step.run.workflowId}|${step.run.runId}|${step.startedEventId}`, task.taskToken);
           const list = compare({
             workflowExecution: step.run, startedEventId: step.startedEventId, previousStartedEventId: step.previousStartedEventId, events: expectedOf(step.events),
-          }, { workflowExecution: task.workflowExecution, startedEventId: task.startedEventId, previousStartedEventId: task.previousStartedEventId, events: task.events }, bindings, '$', [], step.printed ? PRINTED : {});
+          }, { workflowExecution: task.workflowExecution, startedEventId: task.startedEventId, previousStartedEventId: task.previousStartedEventId, events: task.events }, bindings, '$', [], step.printed ? printed : base);
           return void differ(list);
         }
         case 'respond-decision': {
