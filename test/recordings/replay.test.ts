@@ -74,6 +74,8 @@ describe('a reference that reverts a correction does not replay the recording th
     ['decision-task-held-while-started', 'simpleflow.cancel-requested-refused.har'],
     ['decision-task-held-while-started', 'simpleflow.wait-signal.har'],
     ['started-task-counted-open', 'simpleflow.timer-and-cancel.har'],
+    ['started-task-counted-open', 'simpleflow.failing-workflow.har'],
+    ['decision-task-held-while-started', 'simpleflow.failing-workflow.har'],
     ['zero-ids-omitted', 'simpleflow.cancel-requested.har'],
     ['cancel-flag-kept-after-close', 'simpleflow.cancel-requested.har'],
     ['legacy-target-refused', 'simpleflow.workflow-terminate.har'],
