@@ -14,21 +14,27 @@ const program = new Command('swf-conformance')
   .configureOutput({ outputError: (text, write) => write(`swf-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
 
 let exitCode: number = EXIT.conformant;
+
+/** Ends the process once what was written to stdout and stderr has gone: a pipe takes 64 KiB at a time. */
+async function exit(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+  process.exit(code);
+}
 addCommands(program, (code) => { exitCode = code; });
 
 try {
   await program.parseAsync(process.argv);
   // serve keeps running; run and list end here with their verdict.
-  if (['run', 'list', 'cleanup', 'deviations', 'replay'].includes(program.args[0] ?? '')) process.exit(exitCode);
+  if (['run', 'list', 'cleanup', 'deviations', 'replay'].includes(program.args[0] ?? '')) await exit(exitCode);
 } catch (error) {
   if (error instanceof CommanderError) {
     // --help and --version end here with exit code 0; everything else is a usage error.
-    process.exit(error.exitCode === 0 ? 0 : EXIT.couldNotRun);
+    await exit(error.exitCode === 0 ? 0 : EXIT.couldNotRun);
   }
   if (error instanceof UsageError) {
     console.error(`swf-conformance: ${error.message}`);
-    process.exit(EXIT.couldNotRun);
+    await exit(EXIT.couldNotRun);
   }
   console.error(`swf-conformance: ${(error as Error).message ?? String(error)}`);
-  process.exit(EXIT.couldNotRun);
+  await exit(EXIT.couldNotRun);
 }
