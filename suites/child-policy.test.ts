@@ -141,12 +141,13 @@ const closingDecisions = [
 ] as const;
 
 describe.for(closingDecisions)('the parent %s', ([, decision]) => {
-  it('under REQUEST_CANCEL, its open children get a cancel request naming it', cites('child-policy.on-close.request-cancel'), async ({ swf }) => {
+  it('under REQUEST_CANCEL, its open children get a cancel request naming it', cites('child-policy.on-close.request-cancel', 'child-policy.request-cancel.names-parent'), async ({ swf }) => {
     const { parent, child, sibling } = await swf.family({ typeDefault: 'REQUEST_CANCEL' }, { childPolicy: 'ABANDON' });
     await swf.decide(parent, [decision]);
     for (const c of [child, sibling]) {
       const event = (await swf.historyWith(c, 'WorkflowExecutionCancelRequested')).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
-      expect([c.workflowId, event?.workflowExecutionCancelRequestedEventAttributes?.cause]).toEqual([c.workflowId, 'CHILD_POLICY_APPLIED']);
+      const attributes = event?.workflowExecutionCancelRequestedEventAttributes;
+      expect([c.workflowId, attributes?.cause, attributes?.externalWorkflowExecution]).toEqual([c.workflowId, 'CHILD_POLICY_APPLIED', parent]);
       const info = await swf.infoWhen(c, (i) => i.cancelRequested === true || i.executionStatus !== 'OPEN');
       expect([c.workflowId, info.executionStatus, info.cancelRequested]).toEqual([c.workflowId, 'OPEN', true]);
     }

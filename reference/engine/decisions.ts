@@ -7,7 +7,7 @@ import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionT
 import { fault } from '../faults.ts';
 import type { Histories } from './history.ts';
 import { LongPolls } from './polls.ts';
-import { DEFAULT_PAGE, decisionScheduled, defined, keys, lowerFirst, newToken, pageTokens, type Execution, type Store } from './model.ts';
+import { DEFAULT_PAGE, defined, keys, lowerFirst, newToken, pageTokens, type Execution, type Store } from './model.ts';
 
 /** What a long poll that ends with no task answers. */
 const NO_TASK: DecisionTask = { startedEventId: 0, previousStartedEventId: 0 };
@@ -62,11 +62,6 @@ export class DecisionTasks {
       scheduleToStartTimeout: 'NONE',
       startToCloseTimeout: e.config.taskStartToCloseTimeout,
     });
-  }
-
-  /** Whether the execution has a decision task scheduled and not yet started. */
-  scheduled(e: Execution): boolean {
-    return decisionScheduled(e);
   }
 
   schedule(e: Execution, scheduledEventId?: number): void {

@@ -34,8 +34,6 @@ export interface Plan {
   /** Workflow types to register: from a recorded DescribeWorkflowType's configuration, or with no defaults. */
   workflowTypes: { name: string; version: string; defaults: Json }[];
   activityTypes: { name: string; version: string }[];
-  /** The recorded histories, by `workflowId|runId` placeholder. */
-  histories: Map<string, Event[]>;
   /** Each run's activities, by activityId: the id of its ActivityTaskScheduled event. */
   activitiesScheduled: Map<string, Map<string, number>>;
   /** The workflowIds whose history is recorded. */
@@ -222,5 +220,5 @@ export function planReplay(har: Har): Plan {
   const recorded = new Set([...histories.keys()].map((k) => k.split('|')[0]!));
   const activitiesScheduled = new Map([...histories].map(([runKey, events]) => [runKey, new Map(events
     .filter((e) => e.eventType === 'ActivityTaskScheduled').map((e) => [attributesOf(e).activityId as string, e.eventId]))]));
-  return { domain, workflowTypes: [...workflowTypes.values()], activityTypes: [...activityTypes.values()], histories, activitiesScheduled, recorded, steps, legacy };
+  return { domain, workflowTypes: [...workflowTypes.values()], activityTypes: [...activityTypes.values()], activitiesScheduled, recorded, steps, legacy };
 }
