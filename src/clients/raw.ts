@@ -56,6 +56,9 @@ export interface RawClientOptions {
   guard?: () => void;
 }
 
+/** The statuses an AWS SDK's standard retry mode sends again. */
+const SERVER_ERRORS = new Set([500, 502, 503, 504]);
+
 const agent = new Agent({ keepAliveTimeout: 4_000, connections: 32 });
 
 /**
@@ -65,7 +68,23 @@ const agent = new Agent({ keepAliveTimeout: 4_000, connections: 32 });
 export class RawClient {
   constructor(readonly options: RawClientOptions) {}
 
-  async send(req: RawRequest): Promise<RawResponse> {
+  /**
+   * Sends a request. An answer of HTTP 500, 502, 503 or 504 is sent again, twice at most, after
+   * 50 and 100 ms, as AWS SDKs' standard retry mode does: AWS itself answers a rare transient
+   * 5xx, and emulators answer 500 when concurrent requests race inside them. What a test judges
+   * is the last answer; every attempt is an exchange of its own in the report, so a 5xx that a
+   * retry hid is still seen there. `retries: 0` sends once.
+   */
+  async send(req: RawRequest, { retries = 2 }: { retries?: number } = {}): Promise<RawResponse> {
+    let res = await this.sendOnce(req);
+    for (let attempt = 1; attempt <= retries && SERVER_ERRORS.has(res.status); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      res = await this.sendOnce(req);
+    }
+    return res;
+  }
+
+  private async sendOnce(req: RawRequest): Promise<RawResponse> {
     const { signal, guard } = this.options;
     const stop = () => { signal?.throwIfAborted(); guard?.(); };
     stop();
@@ -136,14 +155,7 @@ export class RawClient {
    * operation's output schema before it trusts a member.
    */
   async call<N extends OperationName>(operation: N, input: OperationMap[N]['input']): Promise<unknown> {
-    let res = await this.send({ operation, body: input });
-    // A server error is tried again, twice, as AWS SDKs do (their standard retry mode): these
-    // calls set up and read what a test judges, and are never the request judged. Emulators
-    // answer 500 when concurrent requests race inside them.
-    for (let attempt = 1; attempt <= 2 && [500, 502, 503, 504].includes(res.status); attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-      res = await this.send({ operation, body: input });
-    }
+    const res = await this.send({ operation, body: input });
     if (res.status !== 200) {
       throw new Error(`${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
     }

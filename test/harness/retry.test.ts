@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { RawClient, type Exchange } from '../../src/clients/raw.ts';
+
+// A server that answers each request with the next status of a script, then 200.
+let server: Server;
+let script: number[] = [];
+let seen = 0;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen += 1;
+      const status = script.shift() ?? 200;
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(status === 200 ? '{"runId":"r"}' : '{"__type":"InternalFailure","message":"race"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function client(exchanges: Exchange[]): RawClient {
+  const { port } = server.address() as AddressInfo;
+  return new RawClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', onExchange: (e) => exchanges.push(e) });
+}
+
+test('a 5xx is sent again, twice at most, and every attempt is an exchange of the report', async () => {
+  const exchanges: Exchange[] = [];
+  script = [500, 503];
+  seen = 0;
+  const res = await client(exchanges).send({ operation: 'StartWorkflowExecution', body: {} });
+  expect(res.status).toBe(200);
+  expect(seen).toBe(3);
+  expect(exchanges.map((e) => 'status' in e.response ? e.response.status : 0)).toEqual([500, 503, 200]);
+
+  script = [500, 500, 502, 500];
+  seen = 0;
+  expect((await client([]).send({ operation: 'StartWorkflowExecution', body: {} })).status).toBe(502);
+  expect(seen).toBe(3);
+  script = [];
+});
+
+test('a 4xx is an answer, sent once; retries: 0 sends a 5xx once', async () => {
+  script = [400];
+  seen = 0;
+  expect((await client([]).send({ operation: 'TerminateWorkflowExecution', body: {} })).status).toBe(400);
+  expect(seen).toBe(1);
+  script = [500];
+  seen = 0;
+  expect((await client([]).send({ operation: 'TerminateWorkflowExecution', body: {} }, { retries: 0 })).status).toBe(500);
+  expect(seen).toBe(1);
+  script = [];
+});
