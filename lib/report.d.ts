@@ -5,7 +5,7 @@
  */
 export type Verdict = 'conformant' | 'not-conformant' | 'incomplete';
 /**
- * documented: AWS documentation or the official model; recorded: real AWS traffic (a recording in fixtures/recordings/aws/, cited in recordings, or a response quoted publicly); inferred: reasoning, advisory until a recording confirms it.
+ * documented: AWS documentation or the official model; recorded: real AWS traffic (a recording in fixtures/recordings/aws/, or an answer quoted in a public thread in fixtures/recordings/quoted/, cited in recordings); inferred: reasoning, advisory until a recording confirms it.
  */
 export type Grade = 'documented' | 'recorded' | 'inferred';
 /**

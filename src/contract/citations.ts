@@ -1,6 +1,6 @@
 /**
  * A clause's citations of recordings: each names an exchange of a file in
- * fixtures/recordings/aws/, a place in it, and what the recording shows there. `npm test` checks
+ * fixtures/recordings/aws/ (or `quoted/<file>` of fixtures/recordings/quoted/), a place in it, and what the recording shows there. `npm test` checks
  * every citation against the recording's data, so a grade of `recorded` is earned, not claimed.
  *
  * A place is a path: its first step is `request`, `response` (the parsed bodies), `status`,
@@ -10,7 +10,7 @@
 import { header, requestBody, responseBody, type Recording } from './recordings.ts';
 
 export interface Citation {
-  /** A file of fixtures/recordings/aws/. */
+  /** A file of fixtures/recordings/aws/, or `quoted/<file>` of fixtures/recordings/quoted/. */
   file: string;
   /** The exchange, counting from 1. */
   entry: number;
@@ -51,7 +51,7 @@ export function valueAt(recording: Recording, entryNumber: number, at: string): 
 /** Why the citation does not hold, or undefined when the recording shows what it says. */
 export function checkCitation(recordings: readonly Recording[], citation: Citation): string | undefined {
   const recording = recordings.find((r) => r.name === citation.file);
-  if (!recording) return `no recording ${citation.file} in fixtures/recordings/aws/`;
+  if (!recording) return `no recording ${citation.file} in fixtures/recordings/`;
   if (!recording.har.log.entries[citation.entry - 1]) return `${citation.file} has no exchange ${citation.entry}`;
   const value = valueAt(recording, citation.entry, citation.at);
   if (JSON.stringify(value) !== JSON.stringify(citation.equals) && !deepEqual(value, citation.equals)) {

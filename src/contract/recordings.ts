@@ -11,7 +11,12 @@
  *   exchanges (`<run-id:1>` is the same run wherever it appears);
  * - `entry._operation`: the SWF operation of the exchange;
  * - `entry._transcribed`: set when the exchange was not captured on the wire but transcribed from
- *   a printed history (the request is then the one that reads it, and headers are unknown).
+ *   a printed history (the request is then the one that reads it, and headers are unknown), or
+ *   from an answer quoted in a public thread.
+ *
+ * fixtures/recordings/quoted/ holds the answers quoted in public threads: one exchange each, the
+ * answer's body as the thread printed it, its status where the thread gives it (0 where it does
+ * not), and no request. They are evidence that clauses cite, never replayed.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,15 +65,21 @@ export interface HarEntry {
 
 export interface Provenance {
   repository: string;
+  /** The file in the repository, or for a quoted answer the thread (`issues/3`). */
   path: string;
-  commit: string;
+  /** The commit the file was read at; a quoted answer has its thread's url instead. */
+  commit?: string;
+  url?: string;
   /** The day the traffic was recorded (from the request dates), YYYY-MM-DD. */
   recorded: string;
   region: string;
   /** The client that made the requests, as its User-Agent or its name. */
   client: string;
-  /** http-exchanges: whole requests and answers; history-snippet: histories read from the service and printed. */
-  kind: 'http-exchanges' | 'history-snippet';
+  /**
+   * http-exchanges: whole requests and answers; history-snippet: histories read from the service
+   * and printed; quoted-response: an answer quoted in a public thread.
+   */
+  kind: 'http-exchanges' | 'history-snippet' | 'quoted-response';
   notes?: string;
 }
 
@@ -84,6 +95,7 @@ export interface Har {
 }
 
 export const RECORDINGS_DIR = join(projectRoot, 'fixtures', 'recordings', 'aws');
+export const QUOTED_DIR = join(projectRoot, 'fixtures', 'recordings', 'quoted');
 
 /** A placeholder: `<kind:n>`. */
 export const PLACEHOLDER = /^<(domain|workflow-id|run-id|task-list|request-id|task-token):\d+>$/;
@@ -97,6 +109,14 @@ export interface Recording {
 /** Every recording in fixtures/recordings/aws/, by file name. */
 export function loadRecordings(dir = RECORDINGS_DIR): Recording[] {
   return readdirSync(dir).filter((f) => f.endsWith('.har')).sort().map((name) => ({ name, har: readHar(join(dir, name)) }));
+}
+
+/**
+ * Everything clauses may cite: the recordings of fixtures/recordings/aws/ by file name, and the
+ * quoted answers of fixtures/recordings/quoted/ as `quoted/<file>`.
+ */
+export function loadEvidence(): Recording[] {
+  return [...loadRecordings(), ...loadRecordings(QUOTED_DIR).map((r) => ({ ...r, name: `quoted/${r.name}` }))];
 }
 
 export function readHar(file: string): Har {

@@ -68,7 +68,7 @@ export type ClauseStatus =
 export type TestStatus =
   'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run';
 /**
- * documented: AWS documentation or the official model; recorded: real AWS traffic (a recording in fixtures/recordings/aws/, cited in recordings, or a response quoted publicly); inferred: reasoning, advisory until a recording confirms it.
+ * documented: AWS documentation or the official model; recorded: real AWS traffic (a recording in fixtures/recordings/aws/, or an answer quoted in a public thread in fixtures/recordings/quoted/, cited in recordings); inferred: reasoning, advisory until a recording confirms it.
  */
 export type Grade = 'documented' | 'recorded' | 'inferred';
 
@@ -1128,7 +1128,7 @@ export interface Clause {
    */
   sources: [SourceRef, ...SourceRef[]];
   /**
-   * The recordings that show the clause; required of a recorded clause whose evidence is in fixtures/recordings/aws/.
+   * The recordings that show the clause; required of every recorded clause.
    *
    * @minItems 1
    */
@@ -1144,7 +1144,7 @@ export interface Clause {
   untestable?: string;
 }
 /**
- * An exchange of a recording in fixtures/recordings/aws/ and what it shows (src/contract/citations.ts): checked by npm test.
+ * An exchange of a recording in fixtures/recordings/aws/ (or quoted/<file> of fixtures/recordings/quoted/) and what it shows (src/contract/citations.ts): checked by npm test.
  */
 export interface Citation {
   file: string;

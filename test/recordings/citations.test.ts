@@ -1,27 +1,42 @@
 import { describe, expect, test } from 'vitest';
 import { checkCitation, valueAt } from '../../src/contract/citations.ts';
-import { loadRecordings } from '../../src/contract/recordings.ts';
+import { loadEvidence } from '../../src/contract/recordings.ts';
 import { loadSpec } from '../../src/contract/spec.ts';
 
-const recordings = loadRecordings();
+const recordings = loadEvidence();
 const spec = loadSpec();
 const citations = spec.clauses.flatMap((c) => (c.recordings ?? []).map((r, i) => [`${c.id} #${i + 1}: ${r.file} ${r.entry} ${r.at}`, r] as const));
 
 describe('grades earned by evidence', () => {
-  test('every clause graded recorded cites a recording, or a quoted response its sources name', () => {
-    const unsupported = spec.clauses.filter((c) => c.grade === 'recorded' && !c.recordings?.length
-      && !c.sources.some((s) => s.doc.startsWith('recorded-') && !(spec.sources[s.doc] as { url?: string }).url?.includes('/tree/')));
-    expect(unsupported.map((c) => c.id)).toEqual([]);
+  test('every clause graded recorded cites a recording', () => {
+    expect(spec.clauses.filter((c) => c.grade === 'recorded' && !c.recordings?.length).map((c) => c.id)).toEqual([]);
+  });
+
+  test('every recording says where it came from: a file at a commit, or a thread', () => {
+    for (const { name, har } of recordings) {
+      const p = har.log._provenance;
+      if (p.kind === 'quoted-response') {
+        expect(name, name).toMatch(/^quoted\//);
+        expect(p.url, name).toBe(`https://github.com/${p.repository}/${p.path}`);
+        expect(har.log.entries, name).toHaveLength(1);
+      } else {
+        expect(name, name).not.toMatch(/\//);
+        expect(p.commit, name).toMatch(/^[0-9a-f]{40}$/);
+      }
+      expect(p.recorded, name).toMatch(/^\d{4}(-\d{2}-\d{2})?$/);
+    }
   });
 
   test('a clause cites recordings of its own recorded sources', () => {
     // A clause citing recordings names the source they come from.
     for (const clause of spec.clauses.filter((c) => c.recordings?.length)) {
-      const repos = new Set(clause.recordings!.map((r) => recordings.find((x) => x.name === r.file)?.har.log._provenance.repository));
+      const keys = new Set(clause.recordings!.map((r) => {
+        const p = recordings.find((x) => x.name === r.file)?.har.log._provenance;
+        return p?.kind === 'quoted-response' ? 'recorded-faults' : p?.repository === 'botify-labs/simpleflow' ? 'recorded-simpleflow' : 'recorded-fsdecider';
+      }));
       const named = clause.sources.map((s) => s.doc);
-      for (const repo of repos) {
-        const key = repo === 'botify-labs/simpleflow' ? 'recorded-simpleflow' : 'recorded-fsdecider';
-        if (clause.grade === 'recorded') expect(named, `${clause.id} cites ${repo}`).toContain(key);
+      for (const key of keys) {
+        if (clause.grade === 'recorded') expect(named, `${clause.id} cites ${key}`).toContain(key);
       }
     }
   });
