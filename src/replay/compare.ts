@@ -99,8 +99,9 @@ export function compare(expected: unknown, actual: unknown, bindings: Bindings, 
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return push(out, at, expected, actual);
-    if (actual.length !== expected.length) push(out, `${at}.length`, expected.length, actual.length);
-    for (let i = 0; i < Math.min(expected.length, actual.length); i += 1) compare(expected[i], actual[i], bindings, `${at}[${i}]`, out, lenient);
+    const [e, a] = at.endsWith('.events') ? [inDeliveryOrder(expected), inDeliveryOrder(actual)] : [expected, actual];
+    if (a.length !== e.length) push(out, `${at}.length`, e.length, a.length);
+    for (let i = 0; i < Math.min(e.length, a.length); i += 1) compare(e[i], a[i], bindings, `${at}[${i}]`, out, lenient);
     return out;
   }
   if (expected && typeof expected === 'object') {
@@ -121,6 +122,44 @@ export function compare(expected: unknown, actual: unknown, bindings: Bindings, 
     return out;
   }
   if (expected !== actual) push(out, at, expected, actual);
+  return out;
+}
+
+/**
+ * Signals sent by one decision task reach their executions in an order the contract does not
+ * state: AWS recorded the second of two SignalExternalWorkflowExecution decisions delivered
+ * first, and both signals before either was acknowledged (simpleflow.signal-played-twice); the
+ * reference delivers each in turn. A run of consecutive signal and acknowledgement events is
+ * compared in one order, by type and then by the decision event that sent each; each place keeps
+ * its event id and timestamp.
+ */
+const DELIVERED: Record<string, [attributes: string, sentBy: string]> = {
+  WorkflowExecutionSignaled: ['workflowExecutionSignaledEventAttributes', 'externalInitiatedEventId'],
+  ExternalWorkflowExecutionSignaled: ['externalWorkflowExecutionSignaledEventAttributes', 'initiatedEventId'],
+};
+const DELIVERY_TYPES = Object.keys(DELIVERED);
+
+function inDeliveryOrder(events: unknown[]): unknown[] {
+  const out = [...events];
+  const typeOf = (e: unknown) => (e && typeof e === 'object' ? (e as Record<string, unknown>).eventType : undefined) as string;
+  const rank = (e: Record<string, unknown>) => {
+    const [key, sentBy] = DELIVERED[typeOf(e)]!;
+    return DELIVERY_TYPES.indexOf(typeOf(e)) * 1e9 + Number((e[key] as Record<string, unknown> | undefined)?.[sentBy] ?? 0);
+  };
+  for (let i = 0; i < out.length;) {
+    let j = i;
+    while (j < out.length && DELIVERED[typeOf(out[j])]) j += 1;
+    if (j - i > 1) {
+      const run = out.slice(i, j) as Record<string, unknown>[];
+      const sorted = [...run].sort((x, y) => rank(x) - rank(y));
+      for (let k = 0; k < run.length; k += 1) {
+        const { eventId: _id, eventTimestamp: _at, ...rest } = sorted[k]!;
+        const { eventId, eventTimestamp } = run[k]!;
+        out[i + k] = { ...rest, ...(eventId !== undefined ? { eventId } : {}), ...(eventTimestamp !== undefined ? { eventTimestamp } : {}) };
+      }
+    }
+    i = Math.max(j, i + 1);
+  }
   return out;
 }
 

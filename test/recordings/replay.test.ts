@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { startReference } from '../../reference/server.ts';
 import { RawClient } from '../../src/clients/raw.ts';
 import { loadRecordings, PLACEHOLDER, type Har } from '../../src/contract/recordings.ts';
+import { Bindings, compare } from '../../src/replay/compare.ts';
 import { replay } from '../../src/replay/run.ts';
 import { testCredentials } from '../reference/helpers.ts';
 
@@ -83,5 +84,33 @@ describe('a reference that reverts a correction does not replay the recording th
     const recording = recordings.find((r) => r.name === name)!;
     const result = await replayOnReference(recording.har, [deviation]);
     expect(result.differences.length).toBeGreaterThan(0);
+  });
+});
+
+describe('signals sent by one decision task may arrive in either order', () => {
+  const signaled = (id: number, sentBy: number, input: string) => ({
+    eventId: id, eventTimestamp: 1, eventType: 'WorkflowExecutionSignaled',
+    workflowExecutionSignaledEventAttributes: { externalInitiatedEventId: sentBy, signalName: 's', input },
+  });
+  const acknowledged = (id: number, sentBy: number) => ({
+    eventId: id, eventTimestamp: 1, eventType: 'ExternalWorkflowExecutionSignaled',
+    externalWorkflowExecutionSignaledEventAttributes: { initiatedEventId: sentBy },
+  });
+  const recorded = { events: [signaled(11, 6, 'b'), signaled(12, 5, 'a'), acknowledged(13, 6), acknowledged(14, 5)] };
+
+  test('delivered in turn, each acknowledged before the next: no difference', () => {
+    const target = { events: [signaled(11, 5, 'a'), acknowledged(12, 5), signaled(13, 6, 'b'), acknowledged(14, 6)] };
+    expect(compare(recorded, target, new Bindings())).toEqual([]);
+  });
+
+  test('a signal whose input changed on the way is still a difference', () => {
+    const target = { events: [signaled(11, 5, 'a'), acknowledged(12, 5), signaled(13, 6, 'c'), acknowledged(14, 6)] };
+    expect(compare(recorded, target, new Bindings()).map((d) => d.actual)).toEqual(['c']);
+  });
+
+  test('a missing acknowledgement, or an event between them, is a difference', () => {
+    expect(compare(recorded, { events: [signaled(11, 5, 'a'), signaled(12, 6, 'b'), acknowledged(13, 5)] }, new Bindings())).not.toEqual([]);
+    const between = { events: [signaled(11, 5, 'a'), { eventId: 12, eventTimestamp: 1, eventType: 'MarkerRecorded' }, signaled(13, 6, 'b'), acknowledged(14, 5)] };
+    expect(compare(recorded, between, new Bindings())).not.toEqual([]);
   });
 });
