@@ -5,7 +5,7 @@
  */
 import type {
   ChildPolicy, CloseStatus, Decision, RequestCancelWorkflowExecutionInput, Run, SignalWorkflowExecutionInput, StartWorkflowExecutionInput,
-  TerminateWorkflowExecutionInput, WorkflowType,
+  TagList, TerminateWorkflowExecutionInput, WorkflowType,
 } from '../../src/generated/types.ts';
 import { fault, SwfFault } from '../faults.ts';
 import type { DecisionEffects } from './decisions.ts';
@@ -129,7 +129,7 @@ export class Executions implements DecisionEffects {
   }
 
   private create(args: {
-    domain: string; workflowId: string; runId?: string; type: WorkflowType; input?: string; tagList?: string[];
+    domain: string; workflowId: string; runId?: string; type: WorkflowType; input?: string; tagList?: TagList;
     config: ExecutionConfig; parent?: Execution['parent']; continuedExecutionRunId?: string;
   }): Execution {
     const runId = args.runId ?? newRunId();

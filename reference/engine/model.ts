@@ -4,7 +4,7 @@
  * an operation lives here.
  */
 import { randomBytes, randomFillSync } from 'node:crypto';
-import type { ChildPolicy, CloseStatus, HistoryEvent, StartWorkflowExecutionInput, TerminateWorkflowExecutionInput, WorkflowType } from '../../src/generated/types.ts';
+import type { ChildPolicy, CloseStatus, HistoryEvent, StartWorkflowExecutionInput, TagList, TerminateWorkflowExecutionInput, WorkflowType } from '../../src/generated/types.ts';
 import type { Deviations } from '../deviations.ts';
 import { fault, SwfFault } from '../faults.ts';
 
@@ -69,7 +69,7 @@ export interface Execution {
   status: 'OPEN' | 'CLOSED';
   closeStatus?: CloseStatus;
   cancelRequested: boolean;
-  tagList: string[];
+  tagList: TagList;
   parent?: ExecutionRef & { initiatedEventId: number };
   /** The id of ChildWorkflowExecutionStarted in the parent's history. */
   parentStartedEventId?: number;

@@ -20,10 +20,12 @@ export type DurationInSecondsOptional = string;
 export type TaskPriority = string;
 export type ChildPolicy = 'TERMINATE' | 'REQUEST_CANCEL' | 'ABANDON';
 /**
+ * The model's Tag members are strings. Recorded (simpleflow.activity-rerun, 2016): StartWorkflowExecution with tagList [null] was accepted, and Describe and WorkflowExecutionStarted showed [null] back.
+ *
  * @minItems 0
  * @maxItems 5
  */
-export type TagList = Tag[];
+export type TagList = (Tag | null)[];
 export type Arn = string;
 export type FailureReason = string;
 export type WorkflowRunIdOptional = string;
