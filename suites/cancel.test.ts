@@ -1,5 +1,6 @@
 /** RequestCancelWorkflowExecution: the event, the state, the decision task (spec/cancel.yaml). */
 import { cites, expect, it, type Run, type Scenario } from '../src/harness/battery.ts';
+import type { Decision } from '../src/generated/types.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
 
 it('records exactly one WorkflowExecutionCancelRequested, then at most a DecisionTaskScheduled', cites('cancel.event.recorded'), async ({ swf }) => {
@@ -141,4 +142,75 @@ it('children of the execution are not touched', cites('cancel.children.untouched
   expect((await swf.history(child)).length).toBe(before);
   const info = await swf.info(child);
   expect([info.executionStatus, info.cancelRequested ?? false]).toEqual(['OPEN', false]);
+});
+
+/** A RequestCancelExternalWorkflowExecution decision naming the target, with or without its runId. */
+const requestCancelOf = (target: Run, withRunId = true): Decision => ({
+  decisionType: 'RequestCancelExternalWorkflowExecution',
+  requestCancelExternalWorkflowExecutionDecisionAttributes: { workflowId: target.workflowId, ...(withRunId ? { runId: target.runId } : {}) },
+});
+
+const initiatedIn = async (swf: Scenario, requester: Run) => {
+  const initiated = (await swf.historyWith(requester, 'RequestCancelExternalWorkflowExecutionInitiated')).find((e) => e.eventType === 'RequestCancelExternalWorkflowExecutionInitiated');
+  expect(initiated, 'no RequestCancelExternalWorkflowExecutionInitiated in the requester').toBeDefined();
+  return initiated!;
+};
+
+it.for([['runId given', true], ['runId omitted', false]] as const)('a cancel request made by a decision is recorded in its target, naming the requester: %s', cites('cancel.by-decision.target-event'), async ([, withRunId], { swf }) => {
+  const requester = await swf.start();
+  const target = await swf.start();
+  await swf.decide(requester, [requestCancelOf(target, withRunId)]);
+  const initiated = await initiatedIn(swf, requester);
+  const event = (await swf.historyWith(target, 'WorkflowExecutionCancelRequested')).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
+  expect(event?.workflowExecutionCancelRequestedEventAttributes).toEqual({ externalInitiatedEventId: initiated.eventId, externalWorkflowExecution: requester });
+  expect((await swf.infoWhen(target, (i) => i.cancelRequested === true)).cancelRequested).toBe(true);
+});
+
+it('the requester records ExternalWorkflowExecutionCancelRequested naming the target, then a decision task', cites('cancel.by-decision.acknowledged'), async ({ swf }) => {
+  const requester = await swf.start();
+  const target = await swf.start();
+  await swf.decide(requester, [requestCancelOf(target)]);
+  const initiated = await initiatedIn(swf, requester);
+  const events = await swf.historyWhen(requester, (list) => {
+    const at = list.findIndex((e) => e.eventType === 'ExternalWorkflowExecutionCancelRequested');
+    return at >= 0 && list.length > at + 1;
+  });
+  const at = events.findIndex((e) => e.eventType === 'ExternalWorkflowExecutionCancelRequested');
+  expect(events[at]?.externalWorkflowExecutionCancelRequestedEventAttributes).toEqual({ initiatedEventId: initiated.eventId, workflowExecution: target });
+  expect(events[at + 1]?.eventType).toBe('DecisionTaskScheduled');
+});
+
+it('a cancel request by decision for a workflowId nobody has fails with UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION, then a decision task', cites('cancel.by-decision.unknown'), async ({ swf }) => {
+  const requester = await swf.start();
+  const nobody = { workflowId: swf.id('nobody'), runId: '' };
+  await swf.decide(requester, [requestCancelOf(nobody, false)]);
+  const initiated = await initiatedIn(swf, requester);
+  const events = await swf.historyWhen(requester, (list) => {
+    const at = list.findIndex((e) => e.eventType === 'RequestCancelExternalWorkflowExecutionFailed');
+    return at >= 0 && list.length > at + 1;
+  });
+  const at = events.findIndex((e) => e.eventType === 'RequestCancelExternalWorkflowExecutionFailed');
+  expect(events[at]?.requestCancelExternalWorkflowExecutionFailedEventAttributes).toMatchObject({
+    cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', workflowId: nobody.workflowId, initiatedEventId: initiated.eventId,
+  });
+  expect(events[at + 1]?.eventType).toBe('DecisionTaskScheduled');
+});
+
+/** Every close a decision can make in the same decision task as the cancel request. */
+const closingDecisions: [string, string, Decision][] = [
+  ['completes', 'WorkflowExecutionCompleted', { decisionType: 'CompleteWorkflowExecution' }],
+  ['fails', 'WorkflowExecutionFailed', { decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'r' } }],
+  ['continues as new', 'WorkflowExecutionContinuedAsNew', { decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} }],
+];
+
+it.for(closingDecisions)('a requester that %s in the same decision records nothing after its close event', cites('cancel.by-decision.after-close'), async ([, closeEvent, close], { swf }) => {
+  const requester = await swf.start();
+  const target = await swf.start();
+  await swf.decide(requester, [requestCancelOf(target), close]);
+  const events = await swf.historyWith(requester, closeEvent);
+  const initiated = events.findIndex((e) => e.eventType === 'RequestCancelExternalWorkflowExecutionInitiated');
+  expect(initiated, 'no RequestCancelExternalWorkflowExecutionInitiated').toBeGreaterThan(-1);
+  expect(events.at(-1)?.eventType).toBe(closeEvent);
+  expect(events.findIndex((e) => e.eventType === closeEvent)).toBeGreaterThan(initiated);
+  expect(events.map((e) => e.eventType)).not.toContain('ExternalWorkflowExecutionCancelRequested');
 });

@@ -519,20 +519,29 @@ export class Executions implements DecisionEffects {
     const initiatedEventId = this.events.add(e, 'RequestCancelExternalWorkflowExecutionInitiated', {
       workflowId: a.workflowId, runId: a.runId, decisionTaskCompletedEventId: completedId, control: a.control,
     });
-    let target: Execution | undefined;
-    try {
-      target = this.openTarget(e.domain, a.workflowId, a.runId);
-    } catch {
-      target = undefined;
-    }
-    if (!target) {
-      this.events.add(e, 'RequestCancelExternalWorkflowExecutionFailed', {
-        workflowId: a.workflowId, runId: a.runId, cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', initiatedEventId,
-        decisionTaskCompletedEventId: completedId, control: a.control,
-      });
-      return;
-    }
-    this.requestCancel(target, { externalWorkflowExecution: { workflowId: e.workflowId, runId: e.runId }, externalInitiatedEventId: initiatedEventId });
-    this.events.add(e, 'ExternalWorkflowExecutionCancelRequested', { workflowExecution: { workflowId: target.workflowId, runId: target.runId }, initiatedEventId });
+    // The request reaches its target once the decision task has completed, as a signal does
+    // (recorded: a requester that closes in the same decision records nothing after its close).
+    // The target gets it either way; the requester records the outcome while it is open.
+    const deliver = () => {
+      let target: Execution | undefined;
+      try {
+        target = this.openTarget(e.domain, a.workflowId, a.runId);
+      } catch {
+        target = undefined;
+      }
+      if (!target) {
+        if (e.status !== 'OPEN') return;
+        this.events.add(e, 'RequestCancelExternalWorkflowExecutionFailed', {
+          workflowId: a.workflowId, runId: a.runId, cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', initiatedEventId,
+          decisionTaskCompletedEventId: completedId, control: a.control,
+        });
+        return;
+      }
+      this.requestCancel(target, { externalWorkflowExecution: { workflowId: e.workflowId, runId: e.runId }, externalInitiatedEventId: initiatedEventId });
+      if (e.status !== 'OPEN') return;
+      this.events.add(e, 'ExternalWorkflowExecutionCancelRequested', { workflowExecution: { workflowId: target.workflowId, runId: target.runId }, initiatedEventId });
+    };
+    if (this.store.dev.has('cancel-external-in-decision')) deliver();
+    else queueMicrotask(deliver);
   }
 }
