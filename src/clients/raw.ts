@@ -24,6 +24,8 @@ export interface RawResponse {
   /** For a fault: the code an AWS SDK would resolve, and the envelope's fields. */
   error?: { code?: string; type?: string; message?: string };
   exchange: Exchange;
+  /** The 5xx answers this request got before this one, when `send` sent it again. */
+  retriedAfter?: RawResponse[];
 }
 
 export interface RawRequest {
@@ -77,11 +79,13 @@ export class RawClient {
    */
   async send(req: RawRequest, { retries = 2 }: { retries?: number } = {}): Promise<RawResponse> {
     let res = await this.sendOnce(req);
+    const earlier: RawResponse[] = [];
     for (let attempt = 1; attempt <= retries && SERVER_ERRORS.has(res.status); attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      earlier.push(res);
       res = await this.sendOnce(req);
     }
-    return res;
+    return earlier.length ? { ...res, retriedAfter: earlier } : res;
   }
 
   private async sendOnce(req: RawRequest): Promise<RawResponse> {
@@ -157,7 +161,11 @@ export class RawClient {
   async call<N extends OperationName>(operation: N, input: OperationMap[N]['input']): Promise<unknown> {
     const res = await this.send({ operation, body: input });
     if (res.status !== 200) {
-      throw new Error(`${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
+      // A retry's answer can hide the first one (a request the target half applied before its
+      // 500): both are named.
+      const first = res.retriedAfter?.[0];
+      const before = first ? ` (sent again after HTTP ${first.status} ${first.error?.code ?? ''}: ${first.error?.message ?? first.text.slice(0, 120)})` : '';
+      throw new Error(`${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}${before}`);
     }
     return res.json ?? {};
   }

@@ -53,3 +53,10 @@ test('a 4xx is an answer, sent once; retries: 0 sends a 5xx once', async () => {
   expect(seen).toBe(1);
   script = [];
 });
+
+test('a call whose retry fails names the first answer too', async () => {
+  script = [500, 400, 400];
+  seen = 0;
+  await expect(client([]).call('RespondDecisionTaskCompleted', { taskToken: 't' })).rejects.toThrow(/answered HTTP 400 InternalFailure: race \(sent again after HTTP 500 InternalFailure: race\)/);
+  script = [];
+});
