@@ -162,6 +162,7 @@ it.for([['runId given', true], ['runId omitted', false]] as const)('a cancel req
   await swf.decide(requester, [requestCancelOf(target, withRunId)]);
   const initiated = await initiatedIn(swf, requester);
   const event = (await swf.historyWith(target, 'WorkflowExecutionCancelRequested')).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
+  expect(event, 'no WorkflowExecutionCancelRequested in the target').toBeDefined();
   expect(event?.workflowExecutionCancelRequestedEventAttributes).toEqual({ externalInitiatedEventId: initiated.eventId, externalWorkflowExecution: requester });
   expect((await swf.infoWhen(target, (i) => i.cancelRequested === true)).cancelRequested).toBe(true);
 });
@@ -176,6 +177,7 @@ it('the requester records ExternalWorkflowExecutionCancelRequested naming the ta
     return at >= 0 && list.length > at + 1;
   });
   const at = events.findIndex((e) => e.eventType === 'ExternalWorkflowExecutionCancelRequested');
+  expect(at, 'no ExternalWorkflowExecutionCancelRequested in the requester').toBeGreaterThan(-1);
   expect(events[at]?.externalWorkflowExecutionCancelRequestedEventAttributes).toEqual({ initiatedEventId: initiated.eventId, workflowExecution: target });
   expect(events[at + 1]?.eventType).toBe('DecisionTaskScheduled');
 });
@@ -190,6 +192,7 @@ it('a cancel request by decision for a workflowId nobody has fails with UNKNOWN_
     return at >= 0 && list.length > at + 1;
   });
   const at = events.findIndex((e) => e.eventType === 'RequestCancelExternalWorkflowExecutionFailed');
+  expect(at, 'no RequestCancelExternalWorkflowExecutionFailed in the requester').toBeGreaterThan(-1);
   expect(events[at]?.requestCancelExternalWorkflowExecutionFailedEventAttributes).toMatchObject({
     cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', workflowId: nobody.workflowId, initiatedEventId: initiated.eventId,
   });

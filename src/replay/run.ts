@@ -112,6 +112,12 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
     };
     return walk(recorded) as T;
   };
+  /**
+   * A poll that ends with no task ends the replay of the recording: every step after it answers
+   * or reads what that task would have led to, and each further poll would wait out a long poll
+   * (60 s) for nothing.
+   */
+  const NO_TASK = 'a long poll ended with no task; the steps after it depend on that task and were not run';
   let n = 0;
   for (const step of plan.steps) {
     n += 1;
@@ -199,7 +205,10 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
         case 'poll-decision': {
           const task = await decisionTask(step.run, step.taskList, step.identity);
           if (!task) return;
-          if (typeof task.taskToken !== 'string' || !task.taskToken) return void differ([{ at: 'taskToken', expected: `a task for ${step.run.workflowId}`, actual: 'no task' }]);
+          if (typeof task.taskToken !== 'string' || !task.taskToken) {
+            differ([{ at: 'taskToken', expected: `a task for ${step.run.workflowId}`, actual: 'no task' }]);
+            throw new Error(NO_TASK);
+          }
           tokens.set(`${step.run.workflowId}|${step.run.runId}|${step.startedEventId}`, task.taskToken);
           const list = compare({
             workflowExecution: step.run, startedEventId: step.startedEventId, previousStartedEventId: step.previousStartedEventId, events: expectedOf(step.events),
@@ -218,7 +227,10 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
           const res = await send('PollForActivityTask', { domain: plan.domain, taskList: { name: step.taskList }, ...(step.identity ? { identity: step.identity } : {}) });
           if (!ok(res)) return;
           const task = res.json as Json;
-          if (typeof task.taskToken !== 'string' || !task.taskToken) return void differ([{ at: 'taskToken', expected: `the activity task ${step.activityId}`, actual: 'no task' }]);
+          if (typeof task.taskToken !== 'string' || !task.taskToken) {
+            differ([{ at: 'taskToken', expected: `the activity task ${step.activityId}`, actual: 'no task' }]);
+            throw new Error(NO_TASK);
+          }
           tokens.set(`${step.run.workflowId}|${step.run.runId}|activity|${step.activityId}`, task.taskToken);
           const scheduled = plan.activitiesScheduled.get(`${step.run.workflowId}|${step.run.runId}`);
           const got = scheduled?.get(String(task.activityId));
