@@ -159,6 +159,8 @@ describe.for(closingDecisions)('the parent %s', ([, decision]) => {
     for (const c of [child, sibling]) {
       const info = await swf.infoWhen(c, (i) => i.executionStatus !== 'OPEN');
       expect([c.workflowId, info.executionStatus, info.closeStatus]).toEqual([c.workflowId, 'CLOSED', 'TERMINATED']);
+      const event = (await swf.historyWith(c, 'WorkflowExecutionTerminated')).find((e) => e.eventType === 'WorkflowExecutionTerminated');
+      expect([c.workflowId, event?.workflowExecutionTerminatedEventAttributes?.cause]).toEqual([c.workflowId, 'CHILD_POLICY_APPLIED']);
     }
   });
 });
