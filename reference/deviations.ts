@@ -38,6 +38,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'terminate-waits-for-decider', does: 'with a decision task out at a decider, termination waits for the decider\'s answer', breaks: ['terminate.immediate.decision-in-flight'] },
   { name: 'late-decision-accepted', does: 'a decider\'s answer for a task of a terminated execution is accepted and its events appended', breaks: ['terminate.immediate.late-decision-rejected', 'terminate.no-events-after'] },
   { name: 'decision-task-held-while-started', does: 'an event arriving while a decision task is started schedules the next one only when the started one completes', breaks: ['cancel.decision-task.while-started'] },
+  { name: 'terminated-child-parent-silent', does: 'terminating a child directly records nothing in its parent', breaks: ['terminate.child.parent-notified'] },
   { name: 'cancel-external-in-decision', does: 'a RequestCancelExternalWorkflowExecution decision reaches its target while the decisions are applied, so a requester that closes in the same decision records ExternalWorkflowExecutionCancelRequested before its close event', breaks: ['cancel.by-decision.after-close'] },
   { name: 'started-task-counted-open', does: 'openDecisionTasks counts a started decision task, not only a scheduled one', breaks: ['cancel.decision-task.open-count'] },
   { name: 'terminated-task-still-polled', does: 'a decision task scheduled before termination can still be polled, adding DecisionTaskStarted', breaks: ['terminate.no-events-after'] },

@@ -166,3 +166,25 @@ it('without childPolicy, on a type with no default: the outcome is reported', ci
   }
   await annotate(`terminate without childPolicy, type without default: ${task.meta.observed}`);
 });
+
+it.for([['runId given', true], ['runId omitted', false]] as const)('terminating a child records ChildWorkflowExecutionTerminated in its parent, then a decision task: %s', cites('terminate.child.parent-notified'), async ([, withRunId], { swf }) => {
+  const parent = await swf.start({ typeDefault: 'ABANDON' });
+  const [child] = (await swf.decide(parent, [swf.childDecision(`${parent.workflowId}-c`, { childPolicy: 'ABANDON' })])).started;
+  if (!child) throw new Error(`the child of ${parent.workflowId} did not start`);
+  // The parent answers the task its child's start scheduled, so that none is scheduled.
+  await swf.decide(parent, []);
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: child.workflowId, ...(withRunId ? { runId: child.runId } : {}) }));
+  const events = await swf.historyWhen(parent, (list) => {
+    const at = list.findIndex((e) => e.eventType === 'ChildWorkflowExecutionTerminated');
+    return at >= 0 && list.length > at + 1;
+  });
+  const at = events.findIndex((e) => e.eventType === 'ChildWorkflowExecutionTerminated');
+  expect(at, 'no ChildWorkflowExecutionTerminated in the parent').toBeGreaterThan(-1);
+  const initiated = events.find((e) => e.eventType === 'StartChildWorkflowExecutionInitiated');
+  const started = events.find((e) => e.eventType === 'ChildWorkflowExecutionStarted');
+  expect(events[at]?.childWorkflowExecutionTerminatedEventAttributes).toEqual({
+    initiatedEventId: initiated?.eventId, startedEventId: started?.eventId, workflowExecution: child,
+    workflowType: initiated?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType,
+  });
+  expect(events[at + 1]?.eventType).toBe('DecisionTaskScheduled');
+});

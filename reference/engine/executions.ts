@@ -246,7 +246,7 @@ export class Executions implements DecisionEffects {
     const closedChildren = dev.has('policy-touches-closed-children')
       ? [...this.store.executions.values()].filter((x) => x.parent?.workflowId === e.workflowId && x.parent.runId === e.runId && x.status !== 'OPEN')
       : [];
-    this.close(e, direct && dev.has('terminate-close-status-canceled') ? 'CANCELED' : 'TERMINATED', true, false);
+    this.close(e, direct && dev.has('terminate-close-status-canceled') ? 'CANCELED' : 'TERMINATED', !(direct && dev.has('terminated-child-parent-silent')), false);
     if (direct && dev.has('terminate-close-time-is-start')) e.closeTimestamp = e.startTimestamp;
     if (dev.has('policy-not-applied') || (!direct && dev.has('policy-not-recursive'))) return;
     this.applyChildPolicy(e, childPolicy, children, closedChildren);

@@ -82,6 +82,8 @@ describe('a reference that reverts a correction does not replay the recording th
     ['legacy-target-refused', 'simpleflow.workflow-terminate.har'],
     ['cancel-external-in-decision', 'fsdecider.request-cancel-external-completed.har'],
     ['policy-only-on-terminate', 'fsdecider.child-terminated-by-policy-on-complete.har'],
+    ['terminated-child-parent-silent', 'fsdecider.child-terminated-directly.har'],
+    ['terminate-no-cause', 'fsdecider.child-terminated-directly.har'],
   ] as const)('%s: %s', { timeout: 40_000 }, async ([deviation, name]) => {
     const recording = recordings.find((r) => r.name === name)!;
     const result = await replayOnReference(recording.har, [deviation]);
