@@ -172,11 +172,7 @@ it('the requester records ExternalWorkflowExecutionCancelRequested naming the ta
   const target = await swf.start();
   await swf.decide(requester, [requestCancelOf(target)]);
   const initiated = await initiatedIn(swf, requester);
-  const events = await swf.historyWhen(requester, (list) => {
-    const at = list.findIndex((e) => e.eventType === 'ExternalWorkflowExecutionCancelRequested');
-    return at >= 0 && list.length > at + 1;
-  });
-  const at = events.findIndex((e) => e.eventType === 'ExternalWorkflowExecutionCancelRequested');
+  const { events, at } = await swf.historyPast(requester, 'ExternalWorkflowExecutionCancelRequested');
   expect(at, 'no ExternalWorkflowExecutionCancelRequested in the requester').toBeGreaterThan(-1);
   expect(events[at]?.externalWorkflowExecutionCancelRequestedEventAttributes).toEqual({ initiatedEventId: initiated.eventId, workflowExecution: target });
   expect(events[at + 1]?.eventType).toBe('DecisionTaskScheduled');
@@ -187,11 +183,7 @@ it('a cancel request by decision for a workflowId nobody has fails with UNKNOWN_
   const nobody = { workflowId: swf.id('nobody'), runId: '' };
   await swf.decide(requester, [requestCancelOf(nobody, false)]);
   const initiated = await initiatedIn(swf, requester);
-  const events = await swf.historyWhen(requester, (list) => {
-    const at = list.findIndex((e) => e.eventType === 'RequestCancelExternalWorkflowExecutionFailed');
-    return at >= 0 && list.length > at + 1;
-  });
-  const at = events.findIndex((e) => e.eventType === 'RequestCancelExternalWorkflowExecutionFailed');
+  const { events, at } = await swf.historyPast(requester, 'RequestCancelExternalWorkflowExecutionFailed');
   expect(at, 'no RequestCancelExternalWorkflowExecutionFailed in the requester').toBeGreaterThan(-1);
   expect(events[at]?.requestCancelExternalWorkflowExecutionFailedEventAttributes).toMatchObject({
     cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', workflowId: nobody.workflowId, initiatedEventId: initiated.eventId,

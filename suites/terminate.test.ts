@@ -174,11 +174,7 @@ it.for([['runId given', true], ['runId omitted', false]] as const)('terminating 
   // The parent answers the task its child's start scheduled, so that none is scheduled.
   await swf.decide(parent, []);
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: child.workflowId, ...(withRunId ? { runId: child.runId } : {}) }));
-  const events = await swf.historyWhen(parent, (list) => {
-    const at = list.findIndex((e) => e.eventType === 'ChildWorkflowExecutionTerminated');
-    return at >= 0 && list.length > at + 1;
-  });
-  const at = events.findIndex((e) => e.eventType === 'ChildWorkflowExecutionTerminated');
+  const { events, at } = await swf.historyPast(parent, 'ChildWorkflowExecutionTerminated');
   expect(at, 'no ChildWorkflowExecutionTerminated in the parent').toBeGreaterThan(-1);
   const initiated = events.find((e) => e.eventType === 'StartChildWorkflowExecutionInitiated');
   const started = events.find((e) => e.eventType === 'ChildWorkflowExecutionStarted');

@@ -106,6 +106,16 @@ export class Scenario {
     return this.eventually(() => this.readHistory(run, domain), (events) => events.length >= this.historyFloor(run) && settled(events));
   }
 
+  /**
+   * The history once it holds an event of this type and one more after it (what the event
+   * scheduled, as a rule), with the event's index; -1 when the consistency window ended first.
+   */
+  async historyPast(run: Run, eventType: string, domain = this.domain): Promise<{ events: HistoryEvent[]; at: number }> {
+    const indexIn = (events: HistoryEvent[]) => events.findIndex((e) => e.eventType === eventType);
+    const events = await this.historyWhen(run, (list) => indexIn(list) >= 0 && list.length > indexIn(list) + 1, domain);
+    return { events, at: indexIn(events) };
+  }
+
   /** The history once it holds an event of this type (after `from` events, when given). */
   historyWith(run: Run, eventType: string, from = 0, domain = this.domain): Promise<HistoryEvent[]> {
     return this.historyWhen(run, (events) => events.slice(from).some((e) => e.eventType === eventType), domain);
