@@ -167,10 +167,10 @@ it.for([['runId given', true], ['runId omitted', false]] as const)('a cancel req
   expect((await swf.infoWhen(target, (i) => i.cancelRequested === true)).cancelRequested).toBe(true);
 });
 
-it('the requester records ExternalWorkflowExecutionCancelRequested naming the target, then a decision task', cites('cancel.by-decision.acknowledged'), async ({ swf }) => {
+it.for([['runId given', true], ['runId omitted', false]] as const)('the requester records ExternalWorkflowExecutionCancelRequested naming the target, then a decision task: %s', cites('cancel.by-decision.acknowledged'), async ([, withRunId], { swf }) => {
   const requester = await swf.start();
   const target = await swf.start();
-  await swf.decide(requester, [requestCancelOf(target)]);
+  await swf.decide(requester, [requestCancelOf(target, withRunId)]);
   const initiated = await initiatedIn(swf, requester);
   const { events, at } = await swf.historyPast(requester, 'ExternalWorkflowExecutionCancelRequested');
   expect(at, 'no ExternalWorkflowExecutionCancelRequested in the requester').toBeGreaterThan(-1);

@@ -68,6 +68,15 @@ export class Executions implements DecisionEffects {
     this.timers.clear();
   }
 
+  /** The open execution a decision names (an empty runId is an omitted one), or undefined when none is. */
+  private externalTarget(domain: string, workflowId: string, runId?: string): Execution | undefined {
+    try {
+      return this.openTarget(domain, workflowId, runId || undefined);
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * The execution a RequestCancel or Terminate request targets. With a runId, that run if it is
    * open; without, the open run of the workflowId. A closed execution is unknown to both
@@ -434,12 +443,7 @@ export class Executions implements DecisionEffects {
     });
     queueMicrotask(() => {
       if (e.status !== 'OPEN') return;
-      let target: Execution | undefined;
-      try {
-        target = this.openTarget(e.domain, a.workflowId, a.runId || undefined);
-      } catch {
-        target = undefined;
-      }
+      const target = this.externalTarget(e.domain, a.workflowId, a.runId);
       if (!target) {
         this.events.add(e, 'SignalExternalWorkflowExecutionFailed', {
           workflowId: a.workflowId, runId: a.runId || undefined, cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', initiatedEventId,
@@ -523,12 +527,7 @@ export class Executions implements DecisionEffects {
     // (recorded: a requester that closes in the same decision records nothing after its close).
     // The target gets it either way; the requester records the outcome while it is open.
     const deliver = () => {
-      let target: Execution | undefined;
-      try {
-        target = this.openTarget(e.domain, a.workflowId, a.runId);
-      } catch {
-        target = undefined;
-      }
+      const target = this.externalTarget(e.domain, a.workflowId, a.runId);
       if (!target) {
         if (e.status !== 'OPEN') return;
         this.events.add(e, 'RequestCancelExternalWorkflowExecutionFailed', {

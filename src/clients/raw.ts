@@ -59,7 +59,10 @@ export interface RawClientOptions {
 }
 
 /** The statuses an AWS SDK's standard retry mode sends again. */
-const SERVER_ERRORS = new Set([500, 502, 503, 504]);
+export const SERVER_ERRORS: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+
+/** How long `send` waits before its attempt-th retry (from 1), in milliseconds. */
+export const retryDelayMs = (attempt: number) => 50 * attempt;
 
 const agent = new Agent({ keepAliveTimeout: 4_000, connections: 32 });
 
@@ -81,7 +84,7 @@ export class RawClient {
     let res = await this.sendOnce(req);
     const earlier: RawResponse[] = [];
     for (let attempt = 1; attempt <= retries && SERVER_ERRORS.has(res.status); attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
       earlier.push(res);
       res = await this.sendOnce(req);
     }

@@ -2,7 +2,7 @@ import { CLIENT_TIMEOUT_MS } from '../contract/protocol.ts';
 import { childPolicies } from '../contract/constraints.ts';
 import type { ChildPolicy } from '../generated/types.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Exchange, RawClient, RawRequest, RawResponse } from '../clients/raw.ts';
+import { SERVER_ERRORS, type Exchange, type RawClient, type RawRequest, type RawResponse } from '../clients/raw.ts';
 import { ConfigError } from './config.ts';
 
 /** The target cannot be used: it does not answer, or does not answer like SWF. */
@@ -37,7 +37,8 @@ export async function setupCall(raw: RawClient, request: RawRequest, delays = RE
     let res: RawResponse | undefined;
     let failure: Exchange | undefined;
     try {
-      res = await raw.send(request);
+      // Sent once per attempt: this loop has its own, longer schedule for an endpoint still starting.
+      res = await raw.send(request, { retries: 0 });
     } catch (error) {
       // A request that timed out is not retried: the endpoint is there but does not answer.
       if (/timeout/i.test(`${(error as Error).name} ${(error as Error).message}`)) {
@@ -46,7 +47,7 @@ export async function setupCall(raw: RawClient, request: RawRequest, delays = RE
       failure = { request: { method: 'POST', url: raw.options.endpoint, headers: { 'x-amz-target': `SimpleWorkflowService.${request.operation}` }, body: '' }, response: { error: (error as Error).message } };
     }
     // 500, 502, 503 and 504 may pass (an emulator still starting, a proxy in front); 501 and the rest will not.
-    const retryable = !res || [500, 502, 503, 504].includes(res.status);
+    const retryable = !res || SERVER_ERRORS.has(res.status);
     if (res && !retryable) {
       if (speaksSwf(res)) return res;
       throw new TargetError(`the endpoint does not answer like SWF: ${exchangeLine(res.exchange)}`);

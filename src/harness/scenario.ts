@@ -4,7 +4,7 @@ import type { SWFClient } from '@aws-sdk/client-swf';
 import type { ChildPolicy, Decision, HistoryEvent, Shapes, WorkflowExecutionDetail, WorkflowExecutionInfo } from '../generated/types.ts';
 import { lengthBounds } from '../contract/constraints.ts';
 import { validate, type ShapeName } from '../contract/validators.ts';
-import type { RawClient, RawResponse } from '../clients/raw.ts';
+import { retryDelayMs, SERVER_ERRORS, type RawClient, type RawResponse } from '../clients/raw.ts';
 import type { BatteryConfig } from './config.ts';
 import type { Ledger } from './ledger.ts';
 import { typeFor } from './prepare.ts';
@@ -202,14 +202,14 @@ export class Scenario {
     // unless the test chose one: an emulator that failed half way may have started the first,
     // which stays in the ledger as intended, for the cleanup.
     let halfway = false;
-    for (let attempt = 1; attempt <= 2 && res.status >= 500; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    for (let attempt = 1; attempt <= 2 && SERVER_ERRORS.has(res.status); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
       if (options.workflowId) halfway = true;
       else workflowId = this.id('wf');
       res = await send();
     }
     if (res.status !== 200) {
-      if (res.status < 500 && !halfway) this.ledger.refused({ domain, workflowId });
+      if (!SERVER_ERRORS.has(res.status) && !halfway) this.ledger.refused({ domain, workflowId });
       throw new Error(`StartWorkflowExecution answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
     }
     const { runId } = this.shape('Run', res.json ?? {});
