@@ -73,6 +73,7 @@ export interface ConformanceReport {
    */
   errors: string[];
   cleanup?: CleanupSummary;
+  model?: ModelRun;
   /**
    * Where the run's time went: the set-up calls (domains, types), the battery in vitest (its start included), the cleanup.
    */
@@ -196,4 +197,52 @@ export interface CleanupSummary {
    */
   left: number;
   ledger?: string;
+}
+/**
+ * The model-based differential run: generated command sequences run against the target and the reference side by side. `--seed` replays it.
+ */
+export interface ModelRun {
+  seed: number;
+  sequences: number;
+  steps: number;
+  ms: number;
+  /**
+   * The time limit ended the run before all its sequences ran.
+   */
+  timedOut: boolean;
+  /**
+   * One shrunk counterexample per clause a difference was charged to, in the order found.
+   */
+  found: {
+    clause: string;
+    observation: string;
+    target: string;
+    reference: string;
+    steps: {
+      step: string;
+      target?: string;
+      reference?: string;
+    }[];
+    seed: number;
+    path: string;
+    shrinks: number;
+  }[];
+  /**
+   * How many observations each clause governs were compared.
+   */
+  compared: {
+    [k: string]: number | undefined;
+  };
+  /**
+   * Sequences that stopped at a difference no clause judges (or a clause already charged), by what differed first.
+   */
+  divergences: {
+    step: string;
+    observation: string;
+    target: string;
+    reference: string;
+    clause?: string;
+    count: number;
+  }[];
+  errors: string[];
 }

@@ -10,13 +10,14 @@ import { resolveSettings } from '../harness/config.ts';
 import { openSession, prepareSession } from '../harness/session.ts';
 import { onShutdown } from '../harness/shutdown.ts';
 import { endpointTarget } from '../targets/endpoint.ts';
-import { embeddedReference } from '../targets/reference.ts';
+import { embeddedReference, startOracle } from '../targets/reference.ts';
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (project.getProvidedContext().battery) return undefined;
   const settings = resolveSettings({}, process.env);
   const target = settings.endpoint ? endpointTarget(settings.endpoint) : await embeddedReference({ region: settings.region, deprecatedDomain: `${settings.domain}-deprecated` });
-  const session = openSession(settings, target);
+  const oracle = await startOracle(settings.region);
+  const session = openSession(settings, target, { endpoint: oracle.endpoint, credentials: oracle.credentials });
   let cleaned: Promise<void> | undefined;
   const finish = () => {
     cleaned ??= (async () => {
@@ -28,6 +29,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       if (result.failed.length === 0) session.ledger.remove();
       else console.error(`swf-conformance cleanup: ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`);
       await session.close();
+      await oracle.close();
     })();
     return cleaned;
   };
@@ -38,6 +40,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     forget();
     session.ledger.remove();
     await session.close();
+    await oracle.close();
     throw error;
   }
   project.provide('battery', session.config);

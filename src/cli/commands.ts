@@ -39,6 +39,8 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--wait-path <path>', 'an HTTP path that answers once the emulator is ready (default: any HTTP answer)')
     .option('--consistency-window <seconds>', 'how long a read the contract lets lag is retried (default: 30 for an endpoint, 2 for the embedded reference)', secondsOption('--consistency-window', 0, 600))
     .option('--startup-timeout <s>', 'seconds to wait for the emulator to become ready', integerOption('--startup-timeout', 1, 3600), 60)
+    .option('--seed <n>', 'the model-based run\'s seed: the report prints it, and the same seed replays the same sequences (default: random)', integerOption('--seed', -2147483648, 2147483647))
+    .option('--model-runs <n>', 'how many command sequences the model-based run compares with the reference (default: 60; 0 turns it off)', integerOption('--model-runs', 0, 100000))
     .action(async (opts: RunOptions) => setExit(await (await import('./run.ts')).run(opts)));
 
   program

@@ -13,7 +13,7 @@ import { TargetError } from '../harness/prepare.ts';
 import { openSession, prepareSession, type Session } from '../harness/session.ts';
 import type { Target } from '../harness/target.ts';
 import { endpointTarget } from '../targets/endpoint.ts';
-import { embeddedReference, referencePrincipals } from '../targets/reference.ts';
+import { embeddedReference, referencePrincipals, startOracle } from '../targets/reference.ts';
 import { buildReport, expectationsFrom, testJudge, type CleanupSummary } from '../report/conformance.ts';
 import { toConsole } from '../report/markdown.ts';
 import { ResultsReporter } from '../report/results.ts';
@@ -138,13 +138,16 @@ async function checkCredentials(endpoint: string, settings: RunSettings): Promis
 }
 
 async function runBattery(opts: RunOptions, plan: Plan, interrupts: Interrupts, target: Target): Promise<number> {
-  const session = openSession(plan.settings, target);
+  // The model-based run's reference, in this process, whatever the target.
+  const oracle = await startOracle(plan.settings.region);
+  const session = openSession(plan.settings, target, { endpoint: oracle.endpoint, credentials: oracle.credentials });
   let cleaned = false;
   try {
     return await runPrepared(opts, plan, interrupts, session, () => { cleaned = true; });
   } finally {
     // A run that ended early (an empty selection, an error) still cleans up after itself.
     if (!cleaned && existsSync(session.ledger.file)) await cleanUpAfter(session, interrupts);
+    await oracle.close();
   }
 }
 
@@ -174,6 +177,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       // After an interruption, the workers' own errors are its echo, not a second cause.
       ...(selected ? { selected } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
       errors: interrupts.signal ? errors : [...errors, ...results.errors], cleanup, phases,
+      ...(results.model ? { model: results.model } : {}),
     });
     const written = writeReport(reportDir, report);
     process.stdout.write(toConsole(report));

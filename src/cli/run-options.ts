@@ -23,6 +23,8 @@ export interface RunOptions {
   waitPath?: string;
   startupTimeout?: number;
   consistencyWindow?: number;
+  seed?: number;
+  modelRuns?: number;
 }
 
 /** What the checked options come to: the settings, the expectation file, the tag filter. */

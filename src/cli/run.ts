@@ -46,6 +46,7 @@ function validate(opts: RunOptions): Plan {
       ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}), ...(opts.region !== undefined ? { region: opts.region } : {}),
       ...(opts.profile !== undefined ? { profile: opts.profile } : {}), ...(opts.domain !== undefined ? { domain: opts.domain } : {}),
       ...(opts.strict ? { strict: true } : {}), ...(opts.consistencyWindow !== undefined ? { consistencyWindow: opts.consistencyWindow } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.modelRuns !== undefined ? { modelRuns: opts.modelRuns } : {}),
     }, process.env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);

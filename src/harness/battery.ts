@@ -54,4 +54,22 @@ export const it = base.extend<{ swf: Scenario }>({
   },
 });
 
+/**
+ * The two scenarios of the model-based run, made outside any test: the target's, recorded in
+ * the run's ledger, and the reference's it is compared with, whose ledger is its own and removed
+ * by `close` (that reference ends with the run). Undefined when the run started no reference.
+ */
+export function modelScenarios(signal?: AbortSignal): { target: Scenario; reference: Scenario; close(): void } | undefined {
+  const config = inject('battery');
+  if (!config.oracle) return undefined;
+  const ledger = new Ledger(config.ledgerFile);
+  const common = { region: config.region, timeoutMs: CLIENT_TIMEOUT_MS, ...(signal ? { signal } : {}), guard: () => { if (ledger.stopped()) throw new Error('the run was stopped'); } };
+  const noSdk = () => Promise.reject(new Error('the model-based run uses no SDK client'));
+  const target = new Scenario(config, new RawClient({ ...common, endpoint: config.endpoint, credentials: mainCredentials(config) }), noSdk, ledger, undefined);
+  const referenceConfig = { ...config, kind: 'reference' as const, targetName: 'reference', endpoint: config.oracle.endpoint, credentials: config.oracle.credentials, ledgerFile: `${config.ledgerFile}.reference` };
+  const referenceLedger = Ledger.create(referenceConfig.ledgerFile, { endpoint: referenceConfig.endpoint, region: config.region, runPrefix: config.runPrefix, target: 'reference', outlivesRun: false, startedAt: new Date().toISOString() });
+  const reference = new Scenario(referenceConfig, new RawClient({ ...common, endpoint: referenceConfig.endpoint, credentials: mainCredentials(referenceConfig) }), noSdk, referenceLedger, undefined);
+  return { target, reference, close: () => referenceLedger.remove() };
+}
+
 export { expect } from 'vitest';

@@ -9,6 +9,8 @@ declare module '@vitest/runner' {
     grade?: Grade;
     /** The last requests and responses of the test, redacted, for failure reports. */
     exchanges?: import('./exchanges.ts').RecordedExchange[];
+    /** The model-based run's result, carried by each of its tests into the report. */
+    modelRun?: import('../generated/types.ts').ModelRun;
     /** What a report-only test saw the target do. */
     observed?: string;
     /** The requests the test sent, by operation. */

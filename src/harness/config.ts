@@ -33,6 +33,7 @@ export interface RunSettings {
   /** Set when the user chose a window; otherwise the target's kind decides. */
   consistencyWindowMs?: number;
   ledgerDir: string;
+  model: ModelSettings;
 }
 
 /** Settings given as flags; each one wins over its environment variable. */
@@ -44,6 +45,8 @@ export interface SettingFlags {
   strict?: boolean;
   /** Seconds. */
   consistencyWindow?: number;
+  seed?: number;
+  modelRuns?: number;
 }
 
 /** The typed run configuration every test worker receives. */
@@ -72,7 +75,27 @@ export interface BatteryConfig {
   ledgerFile: string;
   /** How long a read the contract lets lag is retried before its test fails on what it saw last. */
   consistencyWindowMs: number;
+  /** The reference the model-based run compares the target with, started for the run beside the target. */
+  oracle?: { endpoint: string; credentials: StaticCredentials };
+  model: ModelSettings;
 }
+
+/** The model-based differential run's settings: `--seed` replays a run, `--model-runs` widens it. */
+export interface ModelSettings {
+  seed: number;
+  /** Sequences of commands, over all rounds. */
+  runs: number;
+  /** The bound on the run's time, shrinking included. */
+  timeLimitMs: number;
+  /** The target answers a poll of an empty task list at once (SWF_CONFORMANCE_EMPTY_POLLS=1): the run may poll one. */
+  emptyPolls?: boolean;
+}
+
+/** Sequences a default run makes: a few seconds against the embedded reference. */
+export const DEFAULT_MODEL_RUNS = 60;
+
+/** The time a model-based run may take against the embedded reference (six times as long elsewhere): its default budget, and more for each sequence asked beyond the default. */
+export const modelTimeLimitMs = (runs: number) => 10_000 + Math.max(0, runs - DEFAULT_MODEL_RUNS) * 1_000;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -120,12 +143,19 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): Ru
   const windowSeconds = flags.consistencyWindow ?? (windowText ? Number(windowText) : undefined);
   const profile = flags.profile ?? (env.AWS_PROFILE || undefined);
   const restricted = restrictedFrom(env);
+  const seedText = env.SWF_CONFORMANCE_SEED;
+  if (seedText !== undefined && seedText !== '' && !/^-?\d{1,10}$/.test(seedText)) throw new ConfigError(`SWF_CONFORMANCE_SEED must be a whole number: "${seedText}"`);
+  const runsText = env.SWF_CONFORMANCE_MODEL_RUNS;
+  if (runsText !== undefined && runsText !== '' && !(/^\d{1,6}$/.test(runsText) && Number(runsText) <= 100_000)) throw new ConfigError(`SWF_CONFORMANCE_MODEL_RUNS must be a whole number from 0 to 100000: "${runsText}"`);
+  const runs = flags.modelRuns ?? (runsText ? Number(runsText) : DEFAULT_MODEL_RUNS);
+  const model = { seed: (flags.seed ?? (seedText ? Number(seedText) : randomBytes(4).readInt32LE())) | 0, runs, timeLimitMs: modelTimeLimitMs(runs), ...(truthy(env.SWF_CONFORMANCE_EMPTY_POLLS) ? { emptyPolls: true } : {}) };
   return {
     ...(endpoint ? { endpoint } : {}), region, domain, runPrefix,
     strict: flags.strict || truthy(strictText),
     ...(windowSeconds !== undefined ? { consistencyWindowMs: windowSeconds * 1000 } : {}),
     ...(profile ? { profile } : {}), ...(restricted ? { restricted } : {}),
     ledgerDir: env.SWF_CONFORMANCE_LEDGER_DIR || join(tmpdir(), 'swf-conformance'),
+    model,
   };
 }
 

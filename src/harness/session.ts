@@ -24,7 +24,7 @@ export interface Session {
 }
 
 /** The configuration the workers receive: the target's credentials win over the default chain. */
-export function batteryConfig(settings: RunSettings, target: Target): BatteryConfig {
+export function batteryConfig(settings: RunSettings, target: Target, oracle?: BatteryConfig['oracle']): BatteryConfig {
   const restricted = target.restricted ?? settings.restricted;
   return {
     kind: target.kind, targetName: target.name, endpoint: target.endpoint, region: settings.region,
@@ -33,11 +33,14 @@ export function batteryConfig(settings: RunSettings, target: Target): BatteryCon
     runPrefix: settings.runPrefix, domain: settings.domain, deprecatedDomain: `${settings.domain}-deprecated`,
     strict: settings.strict, ledgerFile: `${settings.ledgerDir}/ledger-${settings.runPrefix}.jsonl`,
     consistencyWindowMs: settings.consistencyWindowMs ?? defaultConsistencyWindowMs[target.kind],
+    // A target elsewhere answers each request more slowly, and its differences cost a window each while shrinking.
+    model: { ...settings.model, timeLimitMs: settings.model.timeLimitMs * (target.kind === 'reference' ? 1 : 6) },
+    ...(oracle ? { oracle } : {}),
   };
 }
 
-export function openSession(settings: RunSettings, target: Target): Session {
-  const config = batteryConfig(settings, target);
+export function openSession(settings: RunSettings, target: Target, oracle?: BatteryConfig['oracle']): Session {
+  const config = batteryConfig(settings, target, oracle);
   const raw = new RawClient({ endpoint: config.endpoint, region: config.region, credentials: mainCredentials(config), timeoutMs: 15_000 });
   const ledger = Ledger.create(config.ledgerFile, {
     endpoint: config.endpoint, region: config.region, runPrefix: config.runPrefix, target: config.targetName,

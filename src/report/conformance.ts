@@ -21,6 +21,7 @@ export interface ReportOptions {
   errors?: string[];
   cleanup?: CleanupSummary;
   phases?: ConformanceReport['phases'];
+  model?: ConformanceReport['model'];
 }
 
 /** Worst first. A record, so that a status added to the schema fails the type check until it has a place here. */
@@ -97,6 +98,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     summary, verdict, conformant: verdict === 'conformant',
     clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
     ...(options.cleanup ? { cleanup: options.cleanup } : {}),
+    ...(options.model ? { model: options.model } : {}),
     ...(options.phases ? { phases: options.phases } : {}),
     ...convergenceOf(tests),
     ...callsOf(outcomes),

@@ -1,5 +1,6 @@
 import type { ClauseReport, ConformanceReport } from './conformance.ts';
 import { firstLine } from './results.ts';
+import { counterexampleText, modelLine } from '../model/text.ts';
 
 const icon: Record<ClauseReport['status'], string> = {
   fail: '❌ fail', 'unexpected-pass': '⚠️ unexpected pass', 'advisory-fail': '🟡 advisory fail', 'expected-fail': '➖ expected fail', 'not-run': '⏭️ not run', pass: '✅ pass', 'not-selected': '· not selected',
@@ -33,6 +34,7 @@ export function toMarkdown(r: ConformanceReport): string {
   }
   const observed = r.clauses.flatMap((c) => c.tests.filter((t) => t.observed).map((t) => `- \`${c.id}\` ${cell(t.fullName.split(' > ').slice(1).join(' > '))}: ${t.observed}`));
   if (observed.length) lines.push('', '### Observed (report-only clauses)', '', ...[...new Set(observed)]);
+  if (r.model) lines.push('', '### Model-based run', '', modelLine(r.model), ...r.model.found.flatMap((c) => ['', '```', counterexampleText(c), '```']));
   return `${lines.join('\n')}\n`;
 }
 
@@ -57,6 +59,7 @@ export function toConsole(r: ConformanceReport): string {
     const total = entries.reduce((n, [, k]) => n + (k ?? 0), 0);
     lines.push('', `  requests sent by the tests: ${total} (${entries.map(([op, k]) => `${op} ${k}`).join(', ')})`);
   }
+  if (r.model) lines.push('', `  model-based run: ${modelLine(r.model)}`);
   for (const e of r.errors) lines.push(`  incomplete: ${e}`);
   if (r.cleanup?.left) lines.push(`  cleanup: ${r.cleanup.left} executions may still be open; finish with: swf-conformance cleanup --ledger ${r.cleanup.ledger}`);
   return `${lines.join('\n')}\n`;

@@ -20,6 +20,8 @@ export type TestOutcome = Omit<TestReport, 'status' | 'curl' | 'expectation'>;
 export class ResultsReporter implements Reporter {
   readonly outcomes: TestOutcome[] = [];
   readonly errors: string[] = [];
+  /** The model-based run's result, when the battery made one. */
+  model?: import('../generated/types.ts').ModelRun;
   private done = 0;
   private readonly byTestId = new Map<string, TestOutcome>();
 
@@ -57,6 +59,7 @@ export class ResultsReporter implements Reporter {
     }
     if (result.state === 'skipped') outcome.message = result.note ?? 'skipped';
     if (meta.observed) outcome.observed = meta.observed;
+    if (meta.modelRun) this.model = meta.modelRun;
     if (meta.convergence) outcome.convergence = meta.convergence;
     if (meta.calls) outcome.calls = { ...meta.calls };
     if (result.state === 'failed' && meta.exchanges) outcome.exchanges = meta.exchanges;

@@ -53,3 +53,13 @@ export async function embeddedReference(options: { region: string; deprecatedDom
     close: () => reference.close(),
   };
 }
+
+/**
+ * The reference a model-based run compares the target with: a fresh embedded reference of its
+ * own, also when the target is the embedded reference (the reference is then compared with itself).
+ */
+export async function startOracle(region: string): Promise<{ endpoint: string; credentials: StaticCredentials; close(): Promise<void> }> {
+  const principals = referencePrincipals();
+  const reference = await startReference({ ...principals.config, region });
+  return { endpoint: reference.url, credentials: principals.main, close: () => reference.close() };
+}

@@ -1,0 +1,493 @@
+/**
+ * The commands of a model-based differential run (fast-check's `fc.commands`): each is sent to
+ * the target and to the reference alike; then both answers, and every run of the sequence as
+ * each side shows it, are compared. A difference is charged to the clause that governs what
+ * differs (clauses.ts) and ends the sequence as a Difference, which fast-check shrinks.
+ */
+import fc from 'fast-check';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { childPolicies, lengthBounds } from '../contract/constraints.ts';
+import type { ChildPolicy, Decision } from '../generated/types.ts';
+import type { RawResponse } from '../clients/raw.ts';
+import type { Run } from '../harness/scenario.ts';
+import { clauseOf, type DecisionKind, type Observation, type RunForm, type StepFacts, type TextValue } from './clauses.ts';
+import { Side, type RunView } from './side.ts';
+import { byKey, GHOST, latestRun, openRun, ROOTS, runsOf, slots, taskState, type Model } from './state.ts';
+
+/** One step as the report shows it: what was sent, and the two answers side by side. */
+export interface StepRecord {
+  step: string;
+  target?: string;
+  reference?: string;
+}
+
+/** A difference the run found: the clause it is charged to, what differed, and the steps that led to it. */
+export class Difference extends Error {
+  constructor(readonly clause: string, readonly observation: string, readonly target: string, readonly reference: string, readonly steps: StepRecord[]) {
+    super(`${clause}: ${observation}: target ${target}, reference ${reference}`);
+  }
+}
+
+/** A sequence that stopped being comparable, and why: counted in the report, never judged. */
+export interface Divergence { step: string; observation: string; target: string; reference: string; clause?: string }
+
+/** The two sides of one sequence, and what the run learns from it. */
+export class Pair {
+  readonly log: StepRecord[] = [];
+  /**
+   * Event attributes (`Type.attr`) that differed where the difference was not judged (its clause
+   * already charged, or none): a value, not a state, so the sequence goes on without comparing them.
+   */
+  readonly ignored = new Set<string>();
+  constructor(
+    readonly target: Side,
+    readonly reference: Side,
+    readonly options: {
+      /** How long the target's reads are retried until they agree with the reference's. */
+      windowMs: number;
+      /** Clauses already charged with a difference: another difference there only ends the sequence. */
+      found: ReadonlySet<string>;
+      /** Told of every clause an observation was compared for, and of every sequence that diverged. */
+      onCompared: (clause: string) => void;
+      onDiverged: (d: Divergence) => void;
+    },
+  ) {}
+}
+
+const { max: REASON_MAX } = lengthBounds('TerminateWorkflowExecutionInput', 'reason');
+const { max: DETAILS_MAX } = lengthBounds('TerminateWorkflowExecutionInput', 'details');
+
+/** A valid value of a text member, by kind: at its bounds, in astral characters (counted in code points), with escapes. */
+function text(kind: TextValue, max: number): string | undefined {
+  switch (kind) {
+    case 'none': return undefined;
+    case 'empty': return '';
+    case 'text': return 'stopped by swf-conformance';
+    case 'max': return 'r'.repeat(max);
+    case 'astral': return '\u{1D4B5}'.repeat(max);
+    case 'mixed': return 'line one\nline two\t"quoted" \\ caf\u00e9 \u{1F600} <&>';
+  }
+}
+
+const pick = <T>(items: readonly T[], index: number): T => items[index % items.length]!;
+
+/** The parts every command shares: checking, acting on both sides, comparing, charging. */
+abstract class Step implements fc.AsyncCommand<Model, Pair> {
+  check(m: Readonly<Model>): boolean {
+    return !m.diverged && this.possible(m);
+  }
+
+  protected abstract possible(m: Readonly<Model>): boolean;
+  /** Sends the command to both sides; returns the facts the mapping needs and the two answers. */
+  protected abstract act(m: Model, pair: Pair): Promise<{ facts: StepFacts; label: string; answers?: [string, string]; listings?: boolean }>;
+  abstract toString(): string;
+
+  async run(m: Model, pair: Pair): Promise<void> {
+    const before: Model = { ...m, held: new Set(m.held) };
+    const acted = await this.act(m, pair);
+    const { answers, listings } = acted;
+    const facts = { ...acted.facts, before } as StepFacts;
+    pair.log.push({ step: acted.label, ...(answers ? { target: answers[0], reference: answers[1] } : {}) });
+    /** Compares one observation; false once the sequence is no longer comparable (nothing after it is judged). */
+    const compare = (obs: Observation, target: unknown, reference: unknown, label: string): boolean => {
+      const clause = clauseOf(obs, facts);
+      if (clause) pair.options.onCompared(clause);
+      if (JSON.stringify(target) === JSON.stringify(reference)) return true;
+      const [t, r] = [show(target), show(reference)];
+      if (clause && !pair.options.found.has(clause)) throw new Difference(clause, label, t, r, [...pair.log]);
+      pair.options.onDiverged({ step: acted.label, observation: label, target: t, reference: r, ...(clause ? { clause } : {}) });
+      if (obs.what === 'run' && obs.attr && obs.eventType) {
+        pair.ignored.add(`${obs.eventType}.${obs.attr}`);
+        return true;
+      }
+      m.diverged = true;
+      return false;
+    };
+    if (answers && !compare({ what: 'answer', target: answers[0] }, answers[0], answers[1], 'the answer')) return;
+    // Both accepted the step's values: so the clause a refusal of them would have been charged to was compared too.
+    if (answers?.[1] === '200') {
+      const refusal = clauseOf({ what: 'answer', target: '400 ValidationException' }, facts);
+      if (refusal) pair.options.onCompared(refusal);
+    }
+    // A read the target failed ends the sequence: what it would have shown is unknown.
+    const unreadable = (what: string, error: unknown) => {
+      m.diverged = true;
+      pair.options.onDiverged({ step: acted.label, observation: what, target: `error: ${firstLine(error)}`, reference: 'read' });
+    };
+    if (listings) {
+      const slot = (facts as { slot: string }).slot;
+      const reference = await pair.reference.listings(slot);
+      let read: Awaited<ReturnType<Side['listings']>>[];
+      try {
+        read = await settle(pair, () => pair.target.listings(slot), reference);
+      } catch (error) {
+        return unreadable(`the executions listed and counted for ${slot}`, error);
+      }
+      if (!compare({ what: 'listings' }, read[0], read[1], `the executions listed and counted for ${slot}`)) return;
+    }
+    const reference = await pair.reference.snapshot();
+    let target: RunView[];
+    try {
+      [target] = await settle(pair, () => pair.target.snapshot().then((v) => without(v, pair.ignored)), without(reference, pair.ignored), behind);
+    } catch (error) {
+      return unreadable('the runs', error);
+    }
+    for (let found = true; found;) {
+      found = false;
+      // Again after an attribute was set aside: the first difference of each run is all that is compared.
+      for (const [obs, t, r, label] of differences(without(target, pair.ignored), without(reference, pair.ignored))) {
+        const before = pair.ignored.size;
+        if (!compare({ ...obs, ...(obs.what === 'run' ? { seen: target.find((x) => x.key === obs.key) } : {}) } as Observation, t, r, label)) return;
+        if (pair.ignored.size > before) { found = true; break; }
+      }
+    }
+    // What every run showed, for the clauses it was compared for, when nothing differed.
+    if (!m.diverged) for (const run of reference) for (const obs of observed(run, before)) compare(obs, 0, 0, '');
+    m.runs = reference;
+  }
+}
+
+const RUN_FIELDS = ['status', 'closeStatus', 'closedAt', 'cancelRequested', 'openDecisionTasks', 'openChildren'] as const;
+
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
+
+/** What a side answered; the target's failure to answer at all is its answer, the reference's is an error of the run. */
+async function answerOf(side: Side, act: () => Promise<string>): Promise<string> {
+  if (side.name === 'reference') return act();
+  try {
+    return await act();
+  } catch (error) {
+    return `error: ${firstLine(error)}`;
+  }
+}
+
+const show = (value: unknown): string => (value === undefined ? '(nothing)' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * Reads the target until it agrees with the reference, or the window ends: reads the contract lets
+ * lag. A value that cannot be a lagging one (`behind` says no) is a contradiction, judged at once
+ * after one more read.
+ */
+async function settle<T>(pair: Pair, read: () => Promise<T>, reference: T, behind: (value: T, reference: T) => boolean = () => true): Promise<[T, T]> {
+  const started = Date.now();
+  for (let delay = 20, reads = 1; ; delay = Math.min(delay * 2, 500), reads += 1) {
+    const value = await read();
+    if (JSON.stringify(value) === JSON.stringify(reference) || Date.now() - started >= pair.options.windowMs) return [value, reference];
+    if (reads > 1 && !behind(value, reference)) return [value, reference];
+    await sleep(delay);
+  }
+}
+
+/** The runs with the set-aside attributes left out of their events. */
+function without(runs: RunView[], ignored: ReadonlySet<string>): RunView[] {
+  if (!ignored.size) return runs;
+  return runs.map((run) => ({
+    ...run,
+    events: run.events.map((e) => {
+      if (!e.attrs || !Object.keys(e.attrs).some((k) => ignored.has(`${e.type}.${k}`))) return e;
+      const attrs = Object.fromEntries(Object.entries(e.attrs).filter(([k]) => !ignored.has(`${e.type}.${k}`)));
+      return { id: e.id, type: e.type, ...(Object.keys(attrs).length ? { attrs } : {}) };
+    }),
+  }));
+}
+
+/** Whether the target's runs could be the reference's seen a moment earlier: each history a prefix, one shorter or a run still to come. */
+function behind(target: RunView[], reference: RunView[]): boolean {
+  if (target.some((t) => !reference.some((r) => r.key === t.key))) return false;
+  let short = target.length < reference.length;
+  for (const t of target) {
+    const r = reference.find((x) => x.key === t.key)!;
+    if (t.events.length > r.events.length || t.events.some((e, i) => JSON.stringify(e) !== JSON.stringify(r.events[i]))) return false;
+    if (t.events.length < r.events.length) short = true;
+  }
+  return short;
+}
+
+/** What differs between the two sides' runs, observation by observation, the first differing event of each run only. */
+function* differences(target: RunView[], reference: RunView[]): Generator<[Observation, unknown, unknown, string]> {
+  const keys = [...new Set([...reference.map((r) => r.key), ...target.map((r) => r.key)])];
+  for (const key of keys) {
+    const t = target.find((r) => r.key === key);
+    const r = reference.find((x) => x.key === key);
+    if (!t || !r) {
+      yield [{ what: 'run', key, field: 'presence' }, t ? 'present' : undefined, r ? 'present' : undefined, `run ${key}`];
+      continue;
+    }
+    // The history first: a missing event is the fact; the state it would have set follows from it.
+    yield* eventDifference(key, t, r);
+    for (const field of RUN_FIELDS) {
+      yield [{ what: 'run', key, field }, t[field], r[field], `${key} ${field}`];
+    }
+  }
+}
+
+function* eventDifference(key: string, t: RunView, r: RunView): Generator<[Observation, unknown, unknown, string]> {
+  {
+    const at = r.events.findIndex((e, i) => JSON.stringify(e) !== JSON.stringify(t.events[i]));
+    const i = at >= 0 ? at : t.events.length > r.events.length ? r.events.length : -1;
+    if (i < 0) return;
+    const [te, re] = [t.events[i], r.events[i]];
+    const idsOnly = te && re && te.type === re.type && JSON.stringify(te.attrs) === JSON.stringify(re.attrs)
+      && t.events.length === r.events.length && t.events.every((e, j) => e.type === r.events[j]!.type);
+    if (idsOnly) {
+      yield [{ what: 'run', key, field: 'events', idsOnly: true }, t.events.map((e) => e.id), r.events.map((e) => e.id), `${key} event ids`];
+    } else if (te && re && te.type === re.type) {
+      const attr = [...new Set([...Object.keys(te.attrs ?? {}), ...Object.keys(re.attrs ?? {})])].find((k) => JSON.stringify(te.attrs?.[k]) !== JSON.stringify(re.attrs?.[k]));
+      yield [{ what: 'run', key, field: 'events', eventType: re.type, ...(attr ? { attr } : {}) }, te.attrs?.[attr ?? ''], re.attrs?.[attr ?? ''], `${key} event ${i + 1} (${re.type}) ${attr ?? ''}`.trim()];
+    } else {
+      // One side has an event the other has not (or not here): charged by the event that should be, or that should not.
+      yield [{ what: 'run', key, field: 'events', eventType: re?.type ?? te!.type }, te?.type, re?.type, `${key} event ${i + 1}`];
+    }
+  }
+}
+
+/** The observations of a run that a step's comparison covered, for the clauses it covers: the fields, and each new event. */
+function* observed(run: RunView, before: Model): Generator<Observation> {
+  for (const field of RUN_FIELDS) yield { what: 'run', key: run.key, field };
+  yield { what: 'run', key: run.key, field: 'events', idsOnly: true };
+  // The whole history was compared: a decision task scheduled where none should be would have been seen.
+  yield { what: 'run', key: run.key, field: 'events', eventType: 'DecisionTaskScheduled' };
+  const seen = byKey(before, run.key)?.events.length ?? 0;
+  for (const e of run.events.slice(seen)) {
+    yield { what: 'run', key: run.key, field: 'events', eventType: e.type };
+    for (const attr of Object.keys(e.attrs ?? {})) yield { what: 'run', key: run.key, field: 'events', eventType: e.type, attr };
+  }
+}
+
+/** An answer to a StartWorkflowExecution made through the scenario (which records it in the ledger). */
+async function start(side: Side, slot: string, typeDefault: ChildPolicy | 'none', childPolicy: ChildPolicy | undefined): Promise<string> {
+  try {
+    side.learn(await side.swf.start({ workflowId: side.workflowId(slot), typeDefault, ...(childPolicy ? { childPolicy } : {}) }));
+    return '200';
+  } catch (error) {
+    return /answered HTTP (\d+ \S*)/.exec((error as Error).message)?.[1] ?? (error as Error).message;
+  }
+}
+
+class Start extends Step {
+  constructor(readonly root: number, readonly typeDefault: ChildPolicy | 'none', readonly childPolicy: ChildPolicy | undefined) { super(); }
+  /** A root with no open run: a start there is meaningful. */
+  private slot(m: Readonly<Model>) { const free = ROOTS.filter((r) => !openRun(m as Model, r)); return free.length ? pick(free, this.root) : undefined; }
+  protected possible(m: Readonly<Model>) { return this.slot(m) !== undefined; }
+  private describe(slot: string) { return `StartWorkflowExecution ${slot} (type default ${this.typeDefault}${this.childPolicy ? `, childPolicy ${this.childPolicy}` : ''})`; }
+  toString() { return this.describe(`root#${this.root}`); }
+  protected async act(m: Model, pair: Pair) {
+    const slot = this.slot(m)!;
+    const answers = await Promise.all([pair.target, pair.reference].map((side) => start(side, slot, this.typeDefault, this.childPolicy))) as [string, string];
+    return { facts: { kind: 'start', before: m, slot, policyGiven: this.childPolicy !== undefined } as const, label: this.describe(slot), answers };
+  }
+}
+
+/** RequestCancelWorkflowExecution or TerminateWorkflowExecution, with one form of runId. */
+class Act extends Step {
+  constructor(
+    readonly operation: 'cancel' | 'terminate', readonly slotIndex: number, readonly form: RunForm,
+    readonly childPolicy: ChildPolicy | undefined, readonly reason: TextValue, readonly details: TextValue, readonly other: number,
+  ) { super(); }
+
+  /** A slot with runs, or the unknown one now and then. */
+  private slot(m: Readonly<Model>) { return pick([...slots(m as Model).filter((s) => runsOf(m as Model, s).length), GHOST], this.slotIndex); }
+
+  /** The key of the run this form names, when it names one. */
+  private named(m: Model, slot: string): string | undefined {
+    const latest = (openRun(m, slot) ?? latestRun(m, slot))?.key;
+    switch (this.form) {
+      case 'current':
+      case 'truncated': return latest;
+      case 'closed': return runsOf(m, slot).filter((r) => r.status !== 'OPEN').at(-1)?.key;
+      case 'foreign': {
+        const others = slots(m).filter((s) => s !== slot).map((s) => latestRun(m, s)?.key).filter((k): k is string => Boolean(k));
+        return others.length ? pick(others, this.other) : undefined;
+      }
+      default: return undefined;
+    }
+  }
+
+  protected possible(m: Readonly<Model>) {
+    const needsRun = this.form !== 'omitted' && this.form !== 'empty' && this.form !== 'other-case';
+    return !needsRun || this.named(m as Model, this.slot(m)) !== undefined;
+  }
+
+  toString() { return this.describe(`slot#${this.slotIndex}`, `#${this.other}`); }
+
+  private describe(slot: string, named: string) {
+    const extras = this.operation === 'terminate'
+      ? [this.childPolicy ? `childPolicy ${this.childPolicy}` : '', this.reason !== 'none' ? `reason ${this.reason}` : '', this.details !== 'none' ? `details ${this.details}` : ''].filter(Boolean)
+      : [];
+    return `${this.operation === 'cancel' ? 'RequestCancelWorkflowExecution' : 'TerminateWorkflowExecution'} ${slot} runId ${this.form}${this.form === 'omitted' || this.form === 'empty' || this.form === 'other-case' ? '' : ` (${named})`}${extras.length ? `, ${extras.join(', ')}` : ''}`;
+  }
+
+  private body(side: Side, slot: string, named: string | undefined): Record<string, unknown> {
+    const workflowId = this.form === 'other-case' ? side.otherCase(slot) : side.workflowId(slot);
+    const runId = named ? side.run(named)?.runId : undefined;
+    const body: Record<string, unknown> = { domain: side.swf.domain, workflowId };
+    if (this.form === 'empty') body.runId = '';
+    else if (this.form === 'truncated') body.runId = runId?.slice(0, -1);
+    else if (runId) body.runId = runId;
+    if (this.operation === 'terminate') {
+      const reason = text(this.reason, REASON_MAX);
+      const details = text(this.details, DETAILS_MAX);
+      if (reason !== undefined) body.reason = reason;
+      if (details !== undefined) body.details = details;
+      if (this.childPolicy) body.childPolicy = this.childPolicy;
+    }
+    return body;
+  }
+
+  protected async act(m: Model, pair: Pair) {
+    const slot = this.slot(m);
+    const named = this.named(m, slot);
+    const open = openRun(m, slot);
+    const resolved = this.form === 'omitted' || this.form === 'empty' ? open?.key : this.form === 'current' && open?.key === named ? named : undefined;
+    const operation = this.operation === 'cancel' ? 'RequestCancelWorkflowExecution' : 'TerminateWorkflowExecution';
+    const send = (side: Side): Promise<RawResponse> => side.swf.send(operation, this.body(side, slot, named));
+    const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, async () => Side.answer(await send(side))))) as [string, string];
+    const facts: StepFacts = {
+      kind: this.operation, before: m, slot, form: this.form, unknown: slot === GHOST,
+      ...(resolved ? { resolved } : {}), ...(this.childPolicy ? { policy: this.childPolicy } : {}),
+      texts: this.operation === 'terminate' ? [this.reason, this.details] : [],
+    };
+    return { facts, label: this.describe(slot, named ?? '?'), answers };
+  }
+}
+
+/** Answers a run's decision task (the one it holds, or one polled now) with one kind of decision. */
+class Decide extends Step {
+  constructor(readonly slotIndex: number, readonly decision: DecisionKind, readonly childPolicy: ChildPolicy | undefined, readonly typeDefault: ChildPolicy, readonly other: number) { super(); }
+
+  /** The run whose task is answered: one holding a task (even if it has closed since), or an open run with a task scheduled. */
+  private deciding(m: Model): RunView | undefined {
+    const candidates = m.runs.filter((r) => m.held.has(r.key) || taskState(r) === 'scheduled');
+    return candidates.length ? pick(candidates, this.slotIndex) : undefined;
+  }
+
+  protected possible(m: Readonly<Model>) {
+    const run = this.deciding(m as Model);
+    if (!run) return false;
+    return this.decision !== 'cancel' || run.cancelRequested;
+  }
+
+  toString() { return this.describe(`slot#${this.slotIndex}`, `slot#${this.other}`); }
+
+  private describe(run: string, other: string) {
+    const options = [this.childPolicy ? `childPolicy ${this.childPolicy}` : '', this.decision.startsWith('child') ? `type default ${this.typeDefault}` : '', this.decision.startsWith('cancel-external') ? `of ${other}` : ''].filter(Boolean);
+    return `RespondDecisionTaskCompleted ${run}: ${this.decision}${options.length ? ` (${options.join(', ')})` : ''}`;
+  }
+
+  private decisions(side: Side, child: string, sibling: string, external: string): Decision[] {
+    const cancelExternal: Decision = { decisionType: 'RequestCancelExternalWorkflowExecution', requestCancelExternalWorkflowExecutionDecisionAttributes: { workflowId: side.workflowId(external) } };
+    switch (this.decision) {
+      case 'complete': return [{ decisionType: 'CompleteWorkflowExecution' }];
+      case 'fail': return [{ decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'failed by swf-conformance' } }];
+      case 'cancel': return [{ decisionType: 'CancelWorkflowExecution' }];
+      case 'continue': return [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: this.childPolicy ? { childPolicy: this.childPolicy } : {} }];
+      case 'child': return [side.swf.childDecision(side.workflowId(child), { ...(this.childPolicy ? { childPolicy: this.childPolicy } : {}), typeDefault: this.typeDefault })];
+      case 'children': return [child, sibling].map((id) => side.swf.childDecision(side.workflowId(id), { ...(this.childPolicy ? { childPolicy: this.childPolicy } : {}), typeDefault: this.typeDefault }));
+      case 'cancel-external': return [cancelExternal];
+      case 'cancel-external-then-complete': return [cancelExternal, { decisionType: 'CompleteWorkflowExecution' }];
+      case 'none': return [];
+    }
+  }
+
+  protected async act(m: Model, pair: Pair) {
+    const run = this.deciding(m)!;
+    const held = m.held.has(run.key);
+    const child = `k${m.children}`;
+    const sibling = `k${m.children + 1}`;
+    const external = pick(slots(m).filter((s) => s !== run.slot), this.other);
+    const respond = async (side: Side): Promise<string> => {
+      const execution = side.run(run.key)!;
+      let token = side.held.get(run.key);
+      side.held.delete(run.key);
+      if (!token) token = (await side.swf.poll(execution)).taskToken;
+      if (!token) return 'no decision task';
+      if (this.decision === 'child' || this.decision === 'children') side.swf.ledger.intend({ domain: side.swf.domain, workflowId: side.workflowId(child) });
+      if (this.decision === 'children') side.swf.ledger.intend({ domain: side.swf.domain, workflowId: side.workflowId(sibling) });
+      if (this.decision === 'continue') side.swf.ledger.intend({ domain: side.swf.domain, workflowId: execution.workflowId });
+      const res = await side.swf.raw.send({ operation: 'RespondDecisionTaskCompleted', body: { taskToken: token, decisions: this.decisions(side, child, sibling, external) } });
+      return Side.answer(res);
+    };
+    const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => respond(side)))) as [string, string];
+    m.held.delete(run.key);
+    if (this.decision === 'child') m.children += 1;
+    if (this.decision === 'children') m.children += 2;
+    const target = latestRun(m, external);
+    const facts: StepFacts = { kind: 'decide', before: m, run: run.key, decision: this.decision, late: held && run.status !== 'OPEN', ...(target ? { external: target.key } : {}) };
+    return { facts, label: this.describe(`${run.key}${held ? ' (the task taken)' : ''}`, external), answers };
+  }
+}
+
+/** Polls a run's decision task and holds it unanswered: the task is started, out at a decider. */
+class Take extends Step {
+  constructor(readonly slotIndex: number) { super(); }
+  private taskRun(m: Readonly<Model>) { const c = m.runs.filter((r) => taskState(r) === 'scheduled' && !m.held.has(r.key)); return c.length ? pick(c, this.slotIndex) : undefined; }
+  protected possible(m: Readonly<Model>) { return this.taskRun(m) !== undefined; }
+  toString() { return `PollForDecisionTask run#${this.slotIndex}, held unanswered`; }
+  protected async act(m: Model, pair: Pair) {
+    const run = this.taskRun(m)!;
+    const take = async (side: Side) => {
+      const token = (await side.swf.poll(side.run(run.key)!)).taskToken;
+      if (token) side.held.set(run.key, token);
+      return token ? 'a task' : 'no task';
+    };
+    const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => take(side)))) as [string, string];
+    m.held.add(run.key);
+    return { facts: { kind: 'take', before: m, slot: run.slot, run: run.key } as const, label: `PollForDecisionTask ${run.key}, held unanswered`, answers };
+  }
+}
+
+/** Polls the task list of a run with no task to hand out (closed, or with none scheduled): nothing may come. */
+class Poll extends Step {
+  constructor(readonly slotIndex: number) { super(); }
+  /** The latest run of a slot, with no task to hand out. */
+  private taskRun(m: Readonly<Model>) {
+    const c = slots(m as Model).map((s) => latestRun(m as Model, s)).filter((r): r is RunView => r !== undefined && taskState(r) === 'none' && !m.held.has(r.key));
+    return c.length ? pick(c, this.slotIndex) : undefined;
+  }
+  protected possible(m: Readonly<Model>) { return m.emptyPolls && this.taskRun(m) !== undefined; }
+  toString() { return `PollForDecisionTask run#${this.slotIndex} (none to hand out)`; }
+  protected async act(m: Model, pair: Pair) {
+    const run = this.taskRun(m)!;
+    const poll = async (side: Side) => {
+      const task = await side.swf.poll(side.run(run.key)!);
+      return task.taskToken ? `a task of ${String(side.normalise(task.workflowExecution?.runId))}` : 'no task';
+    };
+    const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => poll(side)))) as [string, string];
+    return { facts: { kind: 'poll', before: m, slot: run.slot, run: run.key } as const, label: `PollForDecisionTask ${run.key} (none to hand out)`, answers };
+  }
+}
+
+/** Lists and counts a slot's executions, open and closed. */
+class Read extends Step {
+  constructor(readonly slotIndex: number) { super(); }
+  private slot(m: Readonly<Model>) { const c = slots(m as Model).filter((s) => runsOf(m as Model, s).length); return c.length ? pick(c, this.slotIndex) : undefined; }
+  protected possible(m: Readonly<Model>) { return this.slot(m) !== undefined; }
+  toString() { return `List/Count slot#${this.slotIndex}`; }
+  protected async act(m: Model) {
+    const slot = this.slot(m)!;
+    return { facts: { kind: 'read', before: m, slot } as const, label: `ListOpen/ListClosed/CountOpen ${slot}`, listings: true };
+  }
+}
+
+const policy = () => fc.constantFrom(...childPolicies());
+const maybePolicy = () => fc.option(policy(), { nil: undefined, freq: 2 });
+const textValue = fc.constantFrom<TextValue>('none', 'empty', 'text', 'max', 'astral', 'mixed');
+
+/** The commands a sequence is made of, weighted towards the two operations under test. */
+export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, Pair>>[] {
+  const slotIndex = fc.nat({ max: 11 });
+  const start = fc.tuple(fc.nat({ max: 2 }), fc.constantFrom<ChildPolicy | 'none'>(...childPolicies(), 'none'), maybePolicy()).map(([r, t, p]) => new Start(r, t, p));
+  const act = (operation: 'cancel' | 'terminate') => fc.tuple(
+    slotIndex, fc.constantFrom<RunForm>('omitted', 'omitted', 'current', 'current', 'empty', 'closed', 'foreign', 'truncated', 'other-case'),
+    operation === 'terminate' ? maybePolicy() : fc.constant(undefined), operation === 'terminate' ? textValue : fc.constant<TextValue>('none'),
+    operation === 'terminate' ? textValue : fc.constant<TextValue>('none'), fc.nat({ max: 5 }),
+  ).map(([s, f, p, r, d, o]) => new Act(operation, s, f, p, r, d, o));
+  const decide = fc.tuple(
+    slotIndex, fc.constantFrom<DecisionKind>('child', 'children', 'children', 'complete', 'fail', 'cancel', 'continue', 'cancel-external', 'cancel-external-then-complete', 'none'),
+    maybePolicy(), policy(), fc.nat({ max: 5 }),
+  ).map(([s, d, p, t, o]) => new Decide(s, d, p, t, o));
+  return [
+    start, start, act('cancel'), act('cancel'), act('terminate'), act('terminate'), decide, decide, decide,
+    slotIndex.map((s) => new Take(s)), slotIndex.map((s) => new Poll(s)), slotIndex.map((s) => new Read(s)),
+  ];
+}

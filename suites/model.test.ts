@@ -1,0 +1,49 @@
+/**
+ * The model-based differential run (src/model/): generated sequences of both operations, every
+ * form of runId, every lineage and prior state, run against the target and the reference side by
+ * side. Each clause a difference can be charged to has a test here: it fails with the shrunk
+ * counterexample when the run charged it, passes when the run compared what it governs and found
+ * nothing, and is not run when no sequence reached it.
+ */
+import { afterAll, beforeAll, describe } from 'vitest';
+import { inject } from 'vitest';
+import { cites, expect, it, modelScenarios } from '../src/harness/battery.ts';
+import { ensureDomain, ensureTypes } from '../src/harness/prepare.ts';
+import { judgedClauses } from '../src/model/clauses.ts';
+import { modelRun, type ModelRunResult } from '../src/model/run.ts';
+import { counterexampleText } from '../src/model/text.ts';
+
+const config = inject('battery');
+// Shorter than the battery's window: a difference costs one window each time shrinking meets it.
+const window = Math.min(config.consistencyWindowMs, 2_000);
+
+describe.skipIf(!config.oracle || config.model.runs === 0)('model-based run against the reference', () => {
+  let result: ModelRunResult | undefined;
+  let close = () => undefined as void;
+
+  beforeAll(async () => {
+    const scenarios = modelScenarios()!;
+    close = scenarios.close;
+    await ensureDomain(scenarios.reference.raw, config.domain);
+    await ensureTypes(scenarios.reference.raw, config.domain);
+    result = await modelRun({
+      target: scenarios.target, reference: scenarios.reference, seed: config.model.seed, runs: config.model.runs,
+      timeLimitMs: config.model.timeLimitMs, windowMs: window,
+      // An empty poll answers at once only from a reference the suite started (or one served with a short
+      // poll timeout, as the user says); elsewhere it waits a long poll out.
+      emptyPolls: config.kind === 'reference' || config.model.emptyPolls === true,
+    });
+  }, config.model.timeLimitMs + 120_000);
+
+  afterAll(() => close());
+
+  for (const id of judgedClauses) {
+    it(`${id}: the target shows what the reference shows`, cites(id), ({ task, skip }) => {
+      task.meta.modelRun = result!;
+      const found = result!.found.find((c) => c.clause === id);
+      if (found) expect.fail(counterexampleText(found));
+      if (result!.errors.length) expect.fail(result!.errors.join('\n'));
+      if (!result!.compared[id]) skip(`no sequence of the ${result!.sequences} reached an observation this clause governs`);
+    });
+  }
+});
