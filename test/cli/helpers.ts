@@ -12,10 +12,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The CLI's own tests are about the CLI: the model-based run is left out of their runs unless a
+ * test asks for it (test/model checks it end to end, and CI's battery runs include it).
+ */
+const quiet = { SWF_CONFORMANCE_MODEL_RUNS: '0' };
+
 /** Runs the CLI to its end, bounded in time. */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...options.env }, cwd: options.cwd });
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...quiet, ...options.env }, cwd: options.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -78,7 +84,7 @@ export async function openExecutionsOf(url: string, prefix: string, domains = ['
 /** A CLI process the test steers: its output so far, a wait for a line, and its end. */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   // Its own process group, so that a signal can go to the whole group, as Ctrl-C in a terminal does.
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, detached: true });
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...quiet, ...env }, detached: true });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
