@@ -11,12 +11,17 @@ import { batteryIndex } from '../src/harness/collect.ts';
 
 // The build's index of the battery when it is current, else a fresh collection.
 const t = await batteryIndex();
-const sourceOf = (file: string) => (existsSync(join(projectRoot, file)) ? readFileSync(join(projectRoot, file), 'utf8') : '');
+// The model-based run spans every concern: its clause ids are written in the table of what it can charge.
+const crossConcern: Record<string, string> = { 'suites/model.test.ts': 'src/model/clauses.ts' };
+const sourceOf = (file: string) => {
+  const path = join(projectRoot, crossConcern[file] ?? file);
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+};
 const unfindable = [...t.byClause].filter(([, tests]) => tests.length > 0).flatMap(([id, tests]) => {
   const files = [...new Set(tests.map((x) => x.file))];
   return files.some((f) => sourceOf(f).includes(`'${id}'`)) ? [] : [`clause ${id} is cited from ${files.join(', ')} but its id is not written there in quotes; write it out, not built from a template`];
 });
-const misplaced = t.tests.filter((x) => !x.clauses.some((c) => x.file === `suites/${c.split('.')[0]}.test.ts`))
+const misplaced = t.tests.filter((x) => !crossConcern[x.file] && !x.clauses.some((c) => x.file === `suites/${c.split('.')[0]}.test.ts`))
   .map((x) => `${x.file}:${x.line} cites ${x.clauses.join(', ')}, none of them of the file's concern (suites/<concern>.test.ts)`);
 const problems = [
   ...t.errors.map((e) => `suite file failed to load: ${e}`),

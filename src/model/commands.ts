@@ -125,10 +125,14 @@ abstract class Step implements fc.AsyncCommand<Model, Pair> {
       }
       if (!compare({ what: 'listings' }, read[0], read[1], `the executions listed and counted for ${slot}`)) return;
     }
+    // Both sides read at once; the target again only if it has not caught up yet.
+    const readTarget = () => pair.target.snapshot().then((v) => without(v, pair.ignored));
+    const first = readTarget();
+    first.catch(() => undefined);
     const reference = await pair.reference.snapshot();
     let target: RunView[];
     try {
-      [target] = await settle(pair, () => pair.target.snapshot().then((v) => without(v, pair.ignored)), without(reference, pair.ignored), behind);
+      [target] = await settle(pair, readTarget, without(reference, pair.ignored), behind, first);
     } catch (error) {
       return unreadable('the runs', error);
     }
@@ -168,10 +172,10 @@ const show = (value: unknown): string => (value === undefined ? '(nothing)' : ty
  * lag. A value that cannot be a lagging one (`behind` says no) is a contradiction, judged at once
  * after one more read.
  */
-async function settle<T>(pair: Pair, read: () => Promise<T>, reference: T, behind: (value: T, reference: T) => boolean = () => true): Promise<[T, T]> {
+async function settle<T>(pair: Pair, read: () => Promise<T>, reference: T, behind: (value: T, reference: T) => boolean = () => true, first?: Promise<T>): Promise<[T, T]> {
   const started = Date.now();
   for (let delay = 20, reads = 1; ; delay = Math.min(delay * 2, 500), reads += 1) {
-    const value = await read();
+    const value = await (reads === 1 && first ? first : read());
     if (JSON.stringify(value) === JSON.stringify(reference) || Date.now() - started >= pair.options.windowMs) return [value, reference];
     if (reads > 1 && !behind(value, reference)) return [value, reference];
     await sleep(delay);
@@ -286,7 +290,11 @@ class Act extends Step {
   ) { super(); }
 
   /** A slot with runs, or the unknown one now and then. */
-  private slot(m: Readonly<Model>) { return pick([...slots(m as Model).filter((s) => runsOf(m as Model, s).length), GHOST], this.slotIndex); }
+  private slot(m: Readonly<Model>) {
+    const started = slots(m as Model).filter((s) => runsOf(m as Model, s).length);
+    // The unknown workflowId one time in eight: the runs are where the paths are.
+    return this.slotIndex % 8 === 7 || started.length === 0 ? GHOST : pick(started, this.slotIndex - Math.floor(this.slotIndex / 8));
+  }
 
   /** The key of the run this form names, when it names one. */
   private named(m: Model, slot: string): string | undefined {
@@ -475,7 +483,7 @@ const textValue = fc.constantFrom<TextValue>('none', 'empty', 'text', 'max', 'as
 
 /** The commands a sequence is made of, weighted towards the two operations under test. */
 export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, Pair>>[] {
-  const slotIndex = fc.nat({ max: 11 });
+  const slotIndex = fc.nat({ max: 15 });
   const start = fc.tuple(fc.nat({ max: 2 }), fc.constantFrom<ChildPolicy | 'none'>(...childPolicies(), 'none'), maybePolicy()).map(([r, t, p]) => new Start(r, t, p));
   const act = (operation: 'cancel' | 'terminate') => fc.tuple(
     slotIndex, fc.constantFrom<RunForm>('omitted', 'omitted', 'current', 'current', 'empty', 'closed', 'foreign', 'truncated', 'other-case'),
@@ -487,7 +495,7 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, Pair>>
     maybePolicy(), policy(), fc.nat({ max: 5 }),
   ).map(([s, d, p, t, o]) => new Decide(s, d, p, t, o));
   return [
-    start, start, act('cancel'), act('cancel'), act('terminate'), act('terminate'), decide, decide, decide,
+    start, start, act('cancel'), act('cancel'), act('cancel'), act('terminate'), act('terminate'), act('terminate'), decide, decide, decide, decide,
     slotIndex.map((s) => new Take(s)), slotIndex.map((s) => new Poll(s)), slotIndex.map((s) => new Read(s)),
   ];
 }
