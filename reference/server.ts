@@ -7,7 +7,8 @@ import { JSON_CONTENT_TYPE, operationOfTarget, TARGET_PREFIX } from '../src/cont
 import type { ShapeName } from '../src/contract/validators.ts';
 import { isOperationUnderTest, operations, type OperationName } from '../src/generated/operations.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
-import { Deviations } from './deviations.ts';
+import { Deviations } from './deviations/catalogue.ts';
+import { seamsFor } from './deviations/seams.ts';
 import { Engine } from './engine/index.ts';
 import { fault, SwfFault } from './faults.ts';
 import { cancelPerExecutionBucket, maxRequestBytes, throttleBuckets, TokenBuckets } from './limits.ts';
@@ -88,7 +89,7 @@ function domainOf(input: Record<string, unknown>, operation: string): string {
 /** Starts the reference SWF on node:http. Resolves once it is listening. */
 export async function startReference(config: ReferenceConfig = {}): Promise<RunningReference> {
   const dev = new Deviations(config.deviate ?? []);
-  const engine = new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId, ...(config.timing ? { timing: config.timing } : {}), deviations: dev });
+  const engine = new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId, ...(config.timing ? { timing: config.timing } : {}), deviations: dev, seams: seamsFor(dev) });
   const buckets = new TokenBuckets();
   const policy = config.policy;
 

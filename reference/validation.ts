@@ -1,6 +1,6 @@
 import { memberConstraints } from '../src/contract/constraints.ts';
 import { validate, type ShapeName, type Violation } from '../src/contract/validators.ts';
-import { Deviations } from './deviations.ts';
+import { Deviations } from './deviations/catalogue.ts';
 import { fault } from './faults.ts';
 
 /**

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deviationCatalogue, type Deviation } from '../reference/deviations.ts';
+import { deviationCatalogue, type Deviation } from '../reference/deviations/catalogue.ts';
 import { startReference } from '../reference/server.ts';
 import { spec } from '../src/contract/spec.ts';
 import { referencePrincipals } from '../src/targets/reference.ts';

@@ -10,6 +10,7 @@ import type {
 import { fault, SwfFault } from '../faults.ts';
 import type { DecisionEffects } from './decisions.ts';
 import type { Histories } from './history.ts';
+import { contractSeams, type LookupView, type Seams, type TargetRequest } from './seams.ts';
 import {
   defined, keys, newRunId, type Attributes, type ConfigGiven, type Execution, type ExecutionConfig, type Store, type TimingModes, type TypeRecord,
 } from './model.ts';
@@ -42,6 +43,7 @@ export class Executions implements DecisionEffects {
     private readonly decisions: DecisionScheduling,
     private readonly activities: ActivityScheduling,
     private readonly timing: Required<Omit<TimingModes, 'visibilityLagMs' | 'historyLagMs'>>,
+    private readonly seams: Seams = contractSeams,
   ) {}
 
   private get dev() {
@@ -71,52 +73,45 @@ export class Executions implements DecisionEffects {
   /** The open execution a decision names (an empty runId is an omitted one), or undefined when none is. */
   private externalTarget(domain: string, workflowId: string, runId?: string): Execution | undefined {
     try {
-      return this.openTarget(domain, workflowId, runId || undefined);
+      return this.resolve({ domain, workflowId, ...(runId ? { runId } : {}) });
     } catch {
       return undefined;
     }
   }
 
   /**
-   * The execution a RequestCancel or Terminate request targets. With a runId, that run if it is
-   * open; without, the open run of the workflowId. A closed execution is unknown to both
-   * operations (inferred: spec runid.explicit.closed, runid.omitted.no-open-run).
+   * The execution a RequestCancel or Terminate request targets, the contract's way. With a runId,
+   * that run if it is open; without one (or with an empty one), the open run of the workflowId. A
+   * closed execution is unknown to both operations (inferred: spec runid.explicit.closed,
+   * runid.omitted.no-open-run).
    */
-  private openTarget(domain: string, workflowId: string, runId?: string): Execution {
-    const dev = this.dev;
-    try {
-      this.store.domain(domain);
-    } catch (error) {
-      if (dev.has('unknown-domain-validation')) throw fault.validation(`1 validation error detected: Value '${domain}' at 'domain' failed to satisfy constraint: Member must name a domain`);
-      throw error;
-    }
-    const unknown = (f: SwfFault) => (dev.has('unknown-message-without-names') ? new SwfFault('UnknownResourceFault', 'Unknown execution') : f);
-    const sameId = (e: Execution) => (e.workflowId === workflowId || (dev.has('workflowid-any-case') && e.workflowId.toLowerCase() === workflowId.toLowerCase()))
-      && (e.domain === domain || dev.has('execution-found-in-any-domain'));
-    // The runs of this workflowId, from the index; the deviations that match other ids scan them all.
-    const all = dev.has('workflowid-any-case') || dev.has('execution-found-in-any-domain')
-      ? [...this.store.executions.values()] : this.store.runsOf(domain, workflowId);
-    if (!runId && dev.has('omitted-runid-refused')) throw unknown(fault.unknownExecution(workflowId));
-    if ((runId || (runId === '' && dev.has('empty-runid-literal'))) && !dev.has('runid-ignored')) {
-      const e = dev.has('runid-prefix-match')
-        ? all.find((x) => sameId(x) && x.runId.startsWith(runId))
-        : all.find((x) => sameId(x) && x.runId === runId);
-      if (e && e.status !== 'OPEN' && dev.has('runid-closed-accepted')) return e;
-      if (e && e.status !== 'OPEN' && e.closeStatus !== 'TERMINATED' && dev.has('runid-closed-written')) return e;
-      if (!e || e.status !== 'OPEN' || dev.has('explicit-runid-refused')) throw unknown(fault.unknownExecutionWithRun(workflowId, runId ?? ''));
+  private readonly resolve = ({ domain, workflowId, runId }: Omit<TargetRequest, 'operation'>): Execution => {
+    this.store.domain(domain);
+    const runs = this.store.runsOf(domain, workflowId);
+    if (runId) {
+      const e = runs.find((x) => x.runId === runId);
+      if (e?.status !== 'OPEN') throw fault.unknownExecutionWithRun(workflowId, runId);
       return e;
     }
-    const runs = all.filter(sameId);
-    if (dev.has('omitted-acts-on-latest-run') && runs.length) return runs.at(-1)!;
-    if (dev.has('omitted-acts-on-first-run') && runs.length) return runs[0]!;
     const e = runs.find((x) => x.status === 'OPEN');
-    if (!e) throw unknown(fault.unknownExecution(workflowId));
+    if (!e) throw fault.unknownExecution(workflowId);
     return e;
+  };
+
+  private readonly view: LookupView = {
+    runsOf: (domain, workflowId) => this.store.runsOf(domain, workflowId),
+    all: () => this.store.executions.values(),
+    domain: (name) => this.store.domains.get(name),
+  };
+
+  /** The execution a request of the two operations acts on, through the engine's target seam; undefined for a no-op. */
+  private target(operation: 'cancel' | 'terminate', input: { domain: string; workflowId: string; runId?: string }): Execution | undefined {
+    return this.seams.target({ operation, domain: input.domain, workflowId: input.workflowId, ...(input.runId !== undefined ? { runId: input.runId } : {}) }, this.resolve, this.view);
   }
 
   /** Throws the fault the two operations would for this target; for the access-checked-after-lookup deviation. */
   lookUpTarget(domain: string, workflowId: string, runId?: string): void {
-    this.openTarget(domain, workflowId, runId);
+    this.target('terminate', { domain, workflowId, ...(runId !== undefined ? { runId } : {}) });
   }
 
   /**
@@ -165,7 +160,7 @@ export class Executions implements DecisionEffects {
       continuedExecutionRunId: args.continuedExecutionRunId,
       parentWorkflowExecution: args.parent ? { workflowId: args.parent.workflowId, runId: args.parent.runId } : undefined,
       // A top-level start records 0 (recorded): zero values are sent, not left out.
-      parentInitiatedEventId: args.parent?.initiatedEventId ?? (this.dev.has('zero-ids-omitted') ? undefined : 0),
+      parentInitiatedEventId: args.parent?.initiatedEventId ?? 0,
     });
     this.decisions.schedule(e);
     return e;
@@ -223,7 +218,7 @@ export class Executions implements DecisionEffects {
   private requestCancel(e: Execution, attributes: Attributes): void {
     const direct = attributes.cause === undefined && attributes.externalWorkflowExecution === undefined;
     // A direct request records externalInitiatedEventId 0 (recorded), not an empty object.
-    if (direct && !this.dev.has('zero-ids-omitted')) attributes = { externalInitiatedEventId: 0, ...attributes };
+    if (direct) attributes = { externalInitiatedEventId: 0, ...attributes };
     if (!(direct && this.dev.has('cancel-flag-not-set'))) e.cancelRequested = true;
     this.events.add(e, 'WorkflowExecutionCancelRequested', attributes);
   }
@@ -243,13 +238,8 @@ export class Executions implements DecisionEffects {
     let recorded: ChildPolicy = childPolicy;
     if (dev.has('terminate-records-type-policy')) recorded = this.store.types.get(keys.type(e.domain, e.type))?.defaults.childPolicy ?? childPolicy;
     if (dev.has('terminate-ignores-request-policy')) childPolicy = e.config.childPolicy;
-    const reason = dev.has('terminate-drops-reason') || (request.childPolicy && dev.has('terminate-drops-reason-with-policy')) ? undefined : request.reason;
-    const details = dev.has('terminate-cuts-details') ? request.details?.slice(0, 1024) : request.details;
-    const recordedCause = direct ? (dev.has('terminate-no-cause') ? undefined : 'OPERATOR_INITIATED')
-      : dev.has('policy-no-cause') ? undefined : cause;
-    if (!(direct && dev.has('terminate-records-nothing'))) {
-      this.events.add(e, 'WorkflowExecutionTerminated', { reason, details, childPolicy: recorded, cause: recordedCause });
-    }
+    const reason = request.childPolicy && dev.has('terminate-drops-reason-with-policy') ? undefined : request.reason;
+    this.events.add(e, 'WorkflowExecutionTerminated', { reason, details: request.details, childPolicy: recorded, cause: cause ?? 'OPERATOR_INITIATED' });
     if (direct && dev.has('terminate-stays-open')) return;
     const children = [...e.children];
     const closedChildren = dev.has('policy-touches-closed-children')
@@ -270,7 +260,7 @@ export class Executions implements DecisionEffects {
     const dev = this.dev;
     this.later(this.timing.childPolicyDelayMs, () => {
       const reached = dev.has('policy-first-child-only') ? children.slice(0, 1) : children;
-      const policyCause = dev.has('policy-no-cause') ? undefined : 'CHILD_POLICY_APPLIED';
+      const policyCause = 'CHILD_POLICY_APPLIED';
       for (const key of reached) {
         const child = this.store.executions.get(key);
         if (child?.status !== 'OPEN') continue;
@@ -278,8 +268,7 @@ export class Executions implements DecisionEffects {
           || (childPolicy === 'REQUEST_CANCEL' && dev.has('policy-request-cancel-terminates'));
         if (terminates) this.terminate(child, {}, 'CHILD_POLICY_APPLIED');
         else if (childPolicy === 'REQUEST_CANCEL') {
-          const external = dev.has('policy-cancel-names-no-parent') ? {} : { externalWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId }, externalInitiatedEventId: 0 };
-          this.requestCancel(child, { ...external, cause: policyCause });
+          this.requestCancel(child, { externalWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId }, externalInitiatedEventId: 0, cause: policyCause });
         }
       }
       for (const child of closedChildren) {
@@ -289,26 +278,12 @@ export class Executions implements DecisionEffects {
     });
   }
 
-  /** The execution the request acts on, or undefined when a deviation makes the request a silent no-op. Shared by both operations. */
-  private target(operation: 'cancel' | 'terminate', input: { domain: string; workflowId: string; runId?: string }): Execution | undefined {
-    const dev = this.dev;
-    const refusesDeprecated = operation === 'cancel' ? dev.has('deprecated-domain-refuses-cancel') : dev.has('deprecated-domain-refuses-terminate');
-    if (refusesDeprecated && this.store.domains.get(input.domain)?.status === 'DEPRECATED') {
-      throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${input.domain}`);
-    }
-    if (dev.has('unknown-workflowid-succeeds') && this.store.domains.has(input.domain) && ![...this.store.executions.values()].some((x) => x.workflowId === input.workflowId)) return undefined;
-    const e = this.openTarget(input.domain, input.workflowId, input.runId);
-    if (e.status !== 'OPEN' && dev.has('runid-closed-accepted')) return undefined;
-    if (e.status !== 'OPEN' && !dev.has('runid-closed-written') && !dev.has('omitted-acts-on-latest-run') && !dev.has('omitted-acts-on-first-run')) throw fault.unknownExecution(input.workflowId);
-    return e;
-  }
-
   requestCancelWorkflowExecution(input: RequestCancelWorkflowExecutionInput): void {
     const e = this.target('cancel', input);
     if (!e || this.dev.has('cancel-records-nothing')) return;
     const alreadyScheduled = e.decision.state === 'scheduled';
     // A repeated request records a second event: undocumented, and reported by the suite, not judged.
-    this.requestCancel(e, this.dev.has('cancel-direct-cause') ? { cause: 'CHILD_POLICY_APPLIED' } : {});
+    this.requestCancel(e, {});
     if (alreadyScheduled && this.dev.has('cancel-second-decision-task')) {
       this.events.add(e, 'DecisionTaskScheduled', { taskList: { name: e.config.taskList }, startToCloseTimeout: e.config.taskStartToCloseTimeout });
     }
@@ -426,7 +401,7 @@ export class Executions implements DecisionEffects {
    * of the workflowId). A closed execution is unknown (inferred, spec terminate.open-work.signal).
    */
   signalWorkflowExecution(input: SignalWorkflowExecutionInput): void {
-    const e = this.openTarget(input.domain, input.workflowId, input.runId || undefined);
+    const e = this.resolve({ domain: input.domain, workflowId: input.workflowId, ...(input.runId ? { runId: input.runId } : {}) });
     this.events.add(e, 'WorkflowExecutionSignaled', { signalName: input.signalName, input: input.input, externalInitiatedEventId: 0 });
   }
 

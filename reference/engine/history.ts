@@ -1,6 +1,7 @@
 /** Adding events to an execution's history, and what an event sets off: a decision task, a new visible state. */
 import type { HistoryEvent } from '../../src/generated/types.ts';
 import { defined, lowerFirst, type Attributes, type Execution, type Store } from './model.ts';
+import { contractSeams, type Seams } from './seams.ts';
 
 /** Events that change an execution's state for its decider: each schedules a decision task. */
 const EVENTS_WAKING_THE_DECIDER = new Set([
@@ -22,20 +23,18 @@ export interface HistoryHooks {
 }
 
 export class Histories {
-  constructor(private readonly store: Store, private readonly hooks: HistoryHooks) {}
+  constructor(private readonly store: Store, private readonly hooks: HistoryHooks, private readonly seams: Seams = contractSeams) {}
 
-  /** Appends the event with the next id, and returns the id. */
+  /** Appends the event with the next id (through the record seam), and returns the id. */
   add(e: Execution, eventType: string, attributes: Attributes): number {
-    const dev = this.store.dev;
-    const reuse = eventType === 'WorkflowExecutionCancelRequested' && e.events.length > 0 && dev.has('event-ids-repeat');
-    const eventId = reuse ? e.events.length : e.events.length + 1;
-    const bare = eventType === 'WorkflowExecutionCancelRequested' && dev.has('cancel-event-without-attributes') && attributes.cause === undefined && attributes.externalWorkflowExecution === undefined;
-    const event: Record<string, unknown> = { eventTimestamp: this.store.seconds(), eventType, eventId };
-    if (!bare) event[`${lowerFirst(eventType)}EventAttributes`] = defined(attributes);
+    const pending = { eventType, eventId: e.events.length + 1, attributes: defined(attributes), wakes: EVENTS_WAKING_THE_DECIDER.has(eventType) };
+    const recorded = this.seams.record(e, pending);
+    if (!recorded) return pending.eventId;
+    const event: Record<string, unknown> = { eventTimestamp: this.store.seconds(), eventType, eventId: recorded.eventId };
+    if (recorded.attributes) event[`${lowerFirst(eventType)}EventAttributes`] = recorded.attributes;
     e.events.push(event as unknown as HistoryEvent);
-    const wakes = EVENTS_WAKING_THE_DECIDER.has(eventType) && !(eventType === 'WorkflowExecutionCancelRequested' && dev.has('cancel-no-decision-task'));
-    if (wakes) this.hooks.wake(e);
+    if (recorded.wakes) this.hooks.wake(e);
     this.hooks.changed(e);
-    return eventId;
+    return recorded.eventId;
   }
 }

@@ -14,7 +14,8 @@
  */
 import { LONG_POLL_MS } from '../../src/contract/protocol.ts';
 import type { OperationMap, OperationName } from '../../src/generated/operations.ts';
-import { Deviations } from '../deviations.ts';
+import { Deviations } from '../deviations/catalogue.ts';
+import type { Seams } from './seams.ts';
 import { ActivityTasks } from './activities.ts';
 import { DecisionTasks } from './decisions.ts';
 import { Executions } from './executions.ts';
@@ -34,8 +35,10 @@ export interface EngineOptions {
   /** Milliseconds since the epoch; tests of retention replace it. */
   now?: () => number;
   timing?: TimingModes;
-  /** Deviations from the contract, switched on to prove the battery catches them (deviations.ts). */
+  /** Deviations from the contract, switched on to prove the battery catches them (deviations/catalogue.ts). */
   deviations?: Deviations;
+  /** What plugs into the engine's seams (seams.ts); the contract's own behaviour by default. */
+  seams?: Seams;
 }
 
 /** An operation of the engine: its input and output typed by the operation map. */
@@ -56,10 +59,10 @@ export class Engine {
     const store = (this.store = new Store(options.deviations ?? new Deviations(), options.now ?? Date.now));
     this.registry = new Registry(store, options.region ?? 'us-east-1', options.accountId ?? '000000000000');
     this.visibility = new Visibility(store, timing.visibilityLagMs, timing.historyLagMs);
-    const events = new Histories(store, { wake: (e) => this.decisions.wake(e), changed: (e) => this.visibility.changed(e) });
+    const events = new Histories(store, { wake: (e) => this.decisions.wake(e), changed: (e) => this.visibility.changed(e) }, options.seams);
     this.decisions = new DecisionTasks(store, events, options.pollTimeoutMs ?? LONG_POLL_MS);
     this.activities = new ActivityTasks(store, events, options.pollTimeoutMs ?? LONG_POLL_MS);
-    this.executions = new Executions(store, events, this.decisions, this.activities, timing);
+    this.executions = new Executions(store, events, this.decisions, this.activities, timing, options.seams);
     this.decisions.effects = this.executions;
     const { registry: r, executions: x, decisions: d, activities: a, visibility: v } = this;
     this.operations = {

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomFillSync } from 'node:crypto';
 import type { ChildPolicy, CloseStatus, HistoryEvent, StartWorkflowExecutionInput, TagList, TerminateWorkflowExecutionInput, WorkflowType } from '../../src/generated/types.ts';
-import type { Deviations } from '../deviations.ts';
+import type { Deviations } from '../deviations/catalogue.ts';
 import { fault, SwfFault } from '../faults.ts';
 
 export type Attributes = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { deviationCatalogue } from '../../reference/deviations.ts';
+import { deviationCatalogue } from '../../reference/deviations/catalogue.ts';
 import { spec } from '../contract/spec.ts';
 
 /** `swf-conformance deviations`: the reference's catalogue of wrong behaviours, each with the clauses it breaks. */

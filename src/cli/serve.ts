@@ -1,4 +1,4 @@
-import { UnknownDeviationError } from '../../reference/deviations.ts';
+import { UnknownDeviationError } from '../../reference/deviations/catalogue.ts';
 import { startReference, type ReferenceConfig } from '../../reference/server.ts';
 import { readConfigFile, readConfigText } from './config-file.ts';
 import { UsageError } from './usage-error.ts';

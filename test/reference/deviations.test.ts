@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { deviationCatalogue, Deviations } from '../../reference/deviations.ts';
+import { deviationCatalogue, Deviations } from '../../reference/deviations/catalogue.ts';
 import { startReference } from '../../reference/server.ts';
 import { loadSpec } from '../../src/contract/spec.ts';
 import { runCli } from '../cli/helpers.ts';
 
 const referenceDir = fileURLToPath(new URL('../../reference/', import.meta.url));
-const sources = readdirSync(referenceDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && f !== 'deviations.ts')
+const sources = readdirSync(referenceDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('catalogue.ts'))
   .map((f) => readFileSync(`${referenceDir}${f}`, 'utf8')).join('\n');
 const spec = loadSpec();
 
@@ -28,7 +28,8 @@ describe('the deviation catalogue', () => {
   });
 
   test('every deviation is wired into the reference: its name is checked somewhere in reference/', () => {
-    const unwired = deviationCatalogue.filter((d) => !sources.includes(`has('${d.name}')`)).map((d) => d.name);
+    // Checked inline (the engine parts not yet behind a seam), or plugged into a seam by name (reference/deviations/).
+    const unwired = deviationCatalogue.filter((d) => !sources.includes(`has('${d.name}')`) && !sources.includes(`'${d.name}': (`)).map((d) => d.name);
     expect(unwired).toEqual([]);
   });
 

@@ -1,0 +1,96 @@
+/**
+ * The catalogue's wrong lookups (runId resolution, unknown executions, deprecated domains), each
+ * plugged into the engine's target seam (engine/seams.ts). Each wraps the resolution it is given,
+ * so that they compose; the catalogue (catalogue.ts) says what each does and which clauses it breaks.
+ */
+import { fault, SwfFault } from '../faults.ts';
+import type { Execution } from '../engine/model.ts';
+import type { Seams } from '../engine/seams.ts';
+
+type TargetSeam = Seams['target'];
+
+const isOpen = (e: Execution | undefined): boolean => e?.status === 'OPEN';
+
+/** The resolution with a different match of workflowIds: found among these runs instead of the workflowId's own. */
+function resolveAmong(runs: Execution[], workflowId: string, runId: string | undefined): Execution {
+  if (runId) {
+    const e = runs.find((x) => x.runId === runId);
+    if (!e || !isOpen(e)) throw fault.unknownExecutionWithRun(workflowId, runId);
+    return e;
+  }
+  const e = runs.find((x) => x.status === 'OPEN');
+  if (!e) throw fault.unknownExecution(workflowId);
+  return e;
+}
+
+export const lookupDeviations: Record<string, TargetSeam> = {
+  'unknown-domain-validation': (req, resolve, view) => {
+    if (!view.domain(req.domain)) throw fault.validation(`1 validation error detected: Value '${req.domain}' at 'domain' failed to satisfy constraint: Member must name a domain`);
+    return resolve(req);
+  },
+  'unknown-message-without-names': (req, resolve, view) => {
+    try {
+      return resolve(req);
+    } catch (error) {
+      // Only the execution's fault loses its names; an unknown domain keeps its own.
+      if (error instanceof SwfFault && error.code === 'UnknownResourceFault' && view.domain(req.domain)) throw new SwfFault('UnknownResourceFault', 'Unknown execution');
+      throw error;
+    }
+  },
+  'workflowid-any-case': (req, resolve, view) => {
+    if (!view.domain(req.domain)) return resolve(req);
+    const runs = [...view.all()].filter((x) => x.domain === req.domain && x.workflowId.toLowerCase() === req.workflowId.toLowerCase());
+    return resolveAmong(runs, req.workflowId, req.runId);
+  },
+  'execution-found-in-any-domain': (req, resolve, view) => {
+    if (!view.domain(req.domain)) return resolve(req);
+    return resolveAmong([...view.all()].filter((x) => x.workflowId === req.workflowId), req.workflowId, req.runId);
+  },
+  'omitted-runid-refused': (req, resolve, view) => {
+    if (!req.runId && view.domain(req.domain)) throw fault.unknownExecution(req.workflowId);
+    return resolve(req);
+  },
+  'explicit-runid-refused': (req, resolve) => {
+    const e = resolve(req);
+    if (req.runId) throw fault.unknownExecutionWithRun(req.workflowId, req.runId);
+    return e;
+  },
+  'empty-runid-literal': (req, resolve, view) => {
+    if (req.runId === '' && view.domain(req.domain)) throw fault.unknownExecutionWithRun(req.workflowId, '');
+    return resolve(req);
+  },
+  'runid-ignored': (req, resolve) => resolve({ ...req, runId: undefined }),
+  'runid-prefix-match': (req, resolve, view) => {
+    if (!req.runId) return resolve(req);
+    const e = view.runsOf(req.domain, req.workflowId).find((x) => x.runId.startsWith(req.runId!));
+    return e && isOpen(e) ? e : resolve(req);
+  },
+  'runid-closed-accepted': (req, resolve, view) => {
+    const e = req.runId ? view.runsOf(req.domain, req.workflowId).find((x) => x.runId === req.runId) : undefined;
+    return e && !isOpen(e) ? undefined : resolve(req);
+  },
+  'runid-closed-written': (req, resolve, view) => {
+    const e = req.runId ? view.runsOf(req.domain, req.workflowId).find((x) => x.runId === req.runId) : undefined;
+    return e && !isOpen(e) && e.closeStatus !== 'TERMINATED' ? e : resolve(req);
+  },
+  'omitted-acts-on-latest-run': (req, resolve, view) => {
+    const runs = req.runId ? [] : view.runsOf(req.domain, req.workflowId);
+    return runs.length ? runs.at(-1) : resolve(req);
+  },
+  'omitted-acts-on-first-run': (req, resolve, view) => {
+    const runs = req.runId ? [] : view.runsOf(req.domain, req.workflowId);
+    return runs.length ? runs[0] : resolve(req);
+  },
+  'unknown-workflowid-succeeds': (req, resolve, view) => {
+    if (view.domain(req.domain) && ![...view.all()].some((x) => x.workflowId === req.workflowId)) return undefined;
+    return resolve(req);
+  },
+  'deprecated-domain-refuses-cancel': (req, resolve, view) => {
+    if (req.operation === 'cancel' && view.domain(req.domain)?.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${req.domain}`);
+    return resolve(req);
+  },
+  'deprecated-domain-refuses-terminate': (req, resolve, view) => {
+    if (req.operation === 'terminate' && view.domain(req.domain)?.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${req.domain}`);
+    return resolve(req);
+  },
+};
