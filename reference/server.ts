@@ -89,7 +89,7 @@ function domainOf(input: Record<string, unknown>, operation: string): string {
 /** Starts the reference SWF on node:http. Resolves once it is listening. */
 export async function startReference(config: ReferenceConfig = {}): Promise<RunningReference> {
   const dev = new Deviations(config.deviate ?? []);
-  const engine = new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId, ...(config.timing ? { timing: config.timing } : {}), deviations: dev, seams: seamsFor(dev) });
+  const engine = new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId, ...(config.timing ? { timing: config.timing } : {}), seams: seamsFor(dev) });
   const buckets = new TokenBuckets();
   const policy = config.policy;
 

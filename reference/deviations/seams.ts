@@ -1,27 +1,39 @@
 /**
- * The seams of the engine (engine/seams.ts) with the deviations that are on plugged in: each
- * wraps the resolution of the ones before it, so that several compose.
+ * The engine's seams (engine/seams.ts) with the deviations that are on plugged in, each wrapping
+ * the behaviour of the ones before it, so that several compose. A deviation is a plug of one or
+ * more seams: lookups.ts (which execution a request resolves to), events.ts (what a history
+ * records) and effects.ts (everything else).
  */
 import { contractSeams, type Seams } from '../engine/seams.ts';
 import type { Deviations } from './catalogue.ts';
+import { effectDeviations, type Plug } from './effects.ts';
 import { eventDeviations } from './events.ts';
 import { lookupDeviations } from './lookups.ts';
 
+const plugs: Record<string, () => Plug> = {
+  ...Object.fromEntries(Object.entries(lookupDeviations).map(([name, seam]) => [name, (): Plug => ({
+    target: (next) => (request, resolve, view) => seam(request, (r) => next(r, resolve, view), view),
+  })])),
+  ...Object.fromEntries(Object.entries(eventDeviations).map(([name, seam]) => [name, (): Plug => ({
+    record: (next) => (e, event, view) => {
+      const out = next(e, event, view);
+      return out && seam(e, out, view);
+    },
+  })])),
+  ...effectDeviations,
+};
+
+/** The names of the deviations the engine's seams carry. */
+export const pluggedDeviations: ReadonlySet<string> = new Set(Object.keys(plugs));
+
 export function seamsFor(dev: Deviations): Seams {
-  let target = contractSeams.target;
-  for (const [name, seam] of Object.entries(lookupDeviations)) {
+  const seams: Seams = { ...contractSeams };
+  for (const [name, plug] of Object.entries(plugs)) {
     if (!dev.has(name)) continue;
-    const inner = target;
-    target = (request, resolve, view) => seam(request, (r) => inner(r, resolve, view), view);
+    const made = plug();
+    for (const key of Object.keys(made) as (keyof Seams)[]) {
+      (seams as Record<keyof Seams, unknown>)[key] = (made[key] as (next: unknown) => unknown)(seams[key]);
+    }
   }
-  let record = contractSeams.record;
-  for (const [name, seam] of Object.entries(eventDeviations)) {
-    if (!dev.has(name)) continue;
-    const inner = record;
-    record = (e, event) => {
-      const changed = inner(e, event);
-      return changed && seam(e, changed);
-    };
-  }
-  return { target, record };
+  return seams;
 }

@@ -23,8 +23,6 @@ type Page = { maximumPageSize?: number; reverseOrder?: boolean };
 /** What completing a decision task does to the execution: the lifecycle's side. */
 export interface DecisionEffects {
   apply(e: Execution, d: Decision, completedId: number, unseen: boolean): void;
-  /** A termination the terminate-waits-for-decider deviation held back. */
-  terminate(e: Execution, request: TerminateWorkflowExecutionInput): void;
 }
 
 export class DecisionTasks {
@@ -49,7 +47,7 @@ export class DecisionTasks {
     if (e.decision.state === 'none') return this.schedule(e);
     if (e.decision.state === 'scheduled') return;
     e.pendingChange = true;
-    if (e.decision.state === 'started' && e.decision.nextScheduledEventId === undefined && !this.store.dev.has('decision-task-held-while-started')) {
+    if (e.decision.state === 'started' && e.decision.nextScheduledEventId === undefined) {
       e.decision.nextScheduledEventId = this.scheduledEvent(e);
     }
   }
@@ -82,10 +80,8 @@ export class DecisionTasks {
 
   /** The execution closed: its task can no longer be polled or completed. */
   forget(e: Execution): void {
-    const dev = this.store.dev;
-    if (e.decision.token && !dev.has('late-decision-accepted')) this.byToken.delete(e.decision.token);
-    e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0, ...(dev.has('late-decision-accepted') && e.decision.token ? { token: e.decision.token } : {}) };
-    if (dev.has('terminated-task-still-polled')) return;
+    if (e.decision.token) this.byToken.delete(e.decision.token);
+    e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0 };
     for (const queue of this.queues.values()) {
       const at = queue.indexOf(e.key);
       if (at >= 0) queue.splice(at, 1);
@@ -142,13 +138,8 @@ export class DecisionTasks {
   }
 
   respondDecisionTaskCompleted(input: RespondDecisionTaskCompletedInput): void {
-    const dev = this.store.dev;
     const key = this.byToken.get(input.taskToken);
     const e = key ? this.store.executions.get(key) : undefined;
-    if (e && e.status !== 'OPEN' && e.decision.token === input.taskToken && dev.has('late-decision-accepted')) {
-      this.events.add(e, 'DecisionTaskCompleted', { executionContext: input.executionContext, scheduledEventId: 0, startedEventId: 0 });
-      return;
-    }
     if (!e || e.status !== 'OPEN' || e.decision.token !== input.taskToken) throw fault.unknownTaskToken();
     const decisions = input.decisions ?? [];
     for (const [i, d] of decisions.entries()) {
@@ -179,11 +170,6 @@ export class DecisionTasks {
       e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0 };
       if (next !== undefined) this.schedule(e, next);
       else if (again) this.schedule(e);
-    }
-    const held = e.heldTermination;
-    if (held && e.status === 'OPEN') {
-      delete e.heldTermination;
-      this.effects.terminate(e, held);
     }
   }
 

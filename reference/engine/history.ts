@@ -1,7 +1,7 @@
 /** Adding events to an execution's history, and what an event sets off: a decision task, a new visible state. */
 import type { HistoryEvent } from '../../src/generated/types.ts';
 import { defined, lowerFirst, type Attributes, type Execution, type Store } from './model.ts';
-import { contractSeams, type Seams } from './seams.ts';
+import { contractSeams, type LookupView, type Seams } from './seams.ts';
 
 /** Events that change an execution's state for its decider: each schedules a decision task. */
 const EVENTS_WAKING_THE_DECIDER = new Set([
@@ -23,12 +23,12 @@ export interface HistoryHooks {
 }
 
 export class Histories {
-  constructor(private readonly store: Store, private readonly hooks: HistoryHooks, private readonly seams: Seams = contractSeams) {}
+  constructor(private readonly store: Store, private readonly hooks: HistoryHooks, private readonly view: LookupView, private readonly seams: Seams = contractSeams) {}
 
   /** Appends the event with the next id (through the record seam), and returns the id. */
   add(e: Execution, eventType: string, attributes: Attributes): number {
     const pending = { eventType, eventId: e.events.length + 1, attributes: defined(attributes), wakes: EVENTS_WAKING_THE_DECIDER.has(eventType) };
-    const recorded = this.seams.record(e, pending);
+    const recorded = this.seams.record(e, pending, this.view);
     if (!recorded) return pending.eventId;
     const event: Record<string, unknown> = { eventTimestamp: this.store.seconds(), eventType, eventId: recorded.eventId };
     if (recorded.attributes) event[`${lowerFirst(eventType)}EventAttributes`] = recorded.attributes;

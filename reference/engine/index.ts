@@ -14,13 +14,12 @@
  */
 import { LONG_POLL_MS } from '../../src/contract/protocol.ts';
 import type { OperationMap, OperationName } from '../../src/generated/operations.ts';
-import { Deviations } from '../deviations/catalogue.ts';
-import type { Seams } from './seams.ts';
+import { contractSeams, type LookupView, type Seams } from './seams.ts';
 import { ActivityTasks } from './activities.ts';
 import { DecisionTasks } from './decisions.ts';
 import { Executions } from './executions.ts';
 import { Histories } from './history.ts';
-import { Store, type TimingModes } from './model.ts';
+import { keys, Store, type TimingModes } from './model.ts';
 import { Registry } from './registry.ts';
 import { Visibility } from './visibility.ts';
 
@@ -35,8 +34,6 @@ export interface EngineOptions {
   /** Milliseconds since the epoch; tests of retention replace it. */
   now?: () => number;
   timing?: TimingModes;
-  /** Deviations from the contract, switched on to prove the battery catches them (deviations/catalogue.ts). */
-  deviations?: Deviations;
   /** What plugs into the engine's seams (seams.ts); the contract's own behaviour by default. */
   seams?: Seams;
 }
@@ -56,16 +53,24 @@ export class Engine {
 
   constructor(options: EngineOptions = {}) {
     const timing = { visibilityLagMs: 0, historyLagMs: 0, childStartDelayMs: 0, childPolicyDelayMs: 0, ...options.timing };
-    const store = (this.store = new Store(options.deviations ?? new Deviations(), options.now ?? Date.now));
+    const store = (this.store = new Store(options.now ?? Date.now));
     this.registry = new Registry(store, options.region ?? 'us-east-1', options.accountId ?? '000000000000');
     this.visibility = new Visibility(store, timing.visibilityLagMs, timing.historyLagMs);
-    const events = new Histories(store, { wake: (e) => this.decisions.wake(e), changed: (e) => this.visibility.changed(e) }, options.seams);
+    const seams = options.seams ?? contractSeams;
+    const view: LookupView = {
+      runsOf: (domain, workflowId) => store.runsOf(domain, workflowId),
+      all: () => store.executions.values(),
+      domain: (name) => store.domains.get(name),
+      typeDefaultPolicy: (e) => store.types.get(keys.type(e.domain, e.type))?.defaults.childPolicy,
+      executions: (wanted) => [...wanted].flatMap((key) => store.executions.get(key) ?? []),
+    };
+    const events = new Histories(store, { wake: (e) => this.decisions.wake(e), changed: (e) => this.visibility.changed(e) }, view, seams);
     this.decisions = new DecisionTasks(store, events, options.pollTimeoutMs ?? LONG_POLL_MS);
     this.activities = new ActivityTasks(store, events, options.pollTimeoutMs ?? LONG_POLL_MS);
-    this.executions = new Executions(store, events, this.decisions, this.activities, timing, options.seams);
+    this.executions = new Executions(store, events, this.decisions, this.activities, timing, view, seams);
     this.decisions.effects = this.executions;
     const { registry: r, executions: x, decisions: d, activities: a, visibility: v } = this;
-    this.operations = {
+    const operations: { [N in OperationName]: Operation<N> } = {
       RegisterDomain: (i) => r.registerDomain(i),
       DescribeDomain: (i) => r.describeDomain(i),
       DeprecateDomain: (i) => r.deprecateDomain(i),
@@ -93,6 +98,11 @@ export class Engine {
       CountOpenWorkflowExecutions: (i) => v.countOpenWorkflowExecutions(i),
       CountClosedWorkflowExecutions: (i) => v.countClosedWorkflowExecutions(i),
     };
+    // Every operation passes the operation seam on its way in and out; a seam's own calls do too.
+    const tools = { ...this.executions.tools, call: (name: string, input: unknown) => (this.operations as Record<string, (i: unknown) => unknown>)[name]!(input) };
+    this.operations = Object.fromEntries(Object.entries(operations).map(([name, call]) => [
+      name, (input: unknown) => seams.operation(name, input, call as (i: unknown) => unknown, view, tools),
+    ])) as unknown as typeof operations;
   }
 
   /** How many executions the engine holds: the open ones and the closed ones still within their retention. */

@@ -5,7 +5,6 @@
  */
 import { randomBytes, randomFillSync } from 'node:crypto';
 import type { ChildPolicy, CloseStatus, HistoryEvent, StartWorkflowExecutionInput, TagList, TerminateWorkflowExecutionInput, WorkflowType } from '../../src/generated/types.ts';
-import type { Deviations } from '../deviations/catalogue.ts';
 import { fault, SwfFault } from '../faults.ts';
 
 export type Attributes = Record<string, unknown>;
@@ -96,7 +95,6 @@ export interface Execution {
   /** With a visibility lag: the states the visibility operations show, each from when it was taken. */
   seen?: VisibleState[];
   /** Deviation terminate-waits-for-decider: a termination held until the decider answers. */
-  heldTermination?: TerminateWorkflowExecutionInput;
 }
 
 /** An activity task of an execution, from its ActivityTaskScheduled event. */
@@ -202,7 +200,7 @@ export class Store {
   /** Every run of a workflowId, oldest first, by keys.workflow: lookups by workflowId without a scan. */
   private readonly runsByWorkflowId = new Map<string, Execution[]>();
 
-  constructor(readonly dev: Deviations, private readonly now: () => number) {}
+  constructor(private readonly now: () => number) {}
 
   /** Milliseconds since the epoch. */
   nowMs(): number {
@@ -211,7 +209,6 @@ export class Store {
 
   /** The time on the wire: epoch seconds. */
   seconds(): number {
-    if (this.dev.has('timestamps-in-milliseconds')) return Math.round(this.now());
     return Math.round(this.now()) / 1000;
   }
 
@@ -280,8 +277,6 @@ export class Store {
   }
 
   private forgetExpired(): void {
-    // Timestamps in milliseconds (a deviation) would expire everything a thousand times late; keep all then.
-    if (this.dev.has('timestamps-in-milliseconds')) return;
     const now = this.seconds();
     for (const [keep, retiring] of this.retiring) {
       const { queue } = retiring;

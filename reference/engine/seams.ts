@@ -1,10 +1,13 @@
 /**
- * Where the engine lets another behaviour in, without knowing what it is: the execution a
- * RequestCancel or Terminate request resolves to. The engine's own resolution is the contract's;
+ * Where the engine lets another behaviour in, without knowing what it is: an operation on its way
+ * in and out, the execution a request of the two operations resolves to, what such a request does
+ * to it, an event on its way into a history, a child policy on its way to the children, and an
+ * execution once closed. The engine's own behaviour at each is the contract's;
  * reference/deviations/ plugs wrong ones in, one per catalogue entry, to prove the battery and the
  * model-based runs catch them. The engine never asks which deviation is on (undici's dispatcher
  * seam is the model: the client core does not know it is being mocked).
  */
+import type { ChildPolicy, CloseStatus, TerminateWorkflowExecutionInput } from '../../src/generated/types.ts';
 import type { Attributes, Domain, Execution } from './model.ts';
 
 /** A request of one of the two operations, as far as finding its execution goes. */
@@ -15,7 +18,7 @@ export interface TargetRequest {
   runId?: string;
 }
 
-/** What a lookup may read of the store. */
+/** What a seam may read of the store. */
 export interface LookupView {
   /** The runs of a workflowId in a domain, oldest first. */
   runsOf(domain: string, workflowId: string): readonly Execution[];
@@ -23,6 +26,22 @@ export interface LookupView {
   all(): Iterable<Execution>;
   /** The domain, or undefined when it is not registered. */
   domain(name: string): Domain | undefined;
+  /** The default child policy of the execution's workflow type, if it has one. */
+  typeDefaultPolicy(e: Execution): ChildPolicy | undefined;
+  /** The executions of these keys that the store still holds. */
+  executions(keys: Iterable<string>): Execution[];
+}
+
+/** What a seam may do with an execution, the engine's way. */
+export interface EngineTools {
+  /** Records an event (through the record seam), returning its id. */
+  record(e: Execution, eventType: string, attributes: Attributes): number;
+  requestCancel(e: Execution, attributes: Attributes): void;
+  close(e: Execution, closeStatus: CloseStatus): void;
+  /** TerminateWorkflowExecution's effect on an open execution, as the contract has it. */
+  terminate(e: Execution, input: TerminateWorkflowExecutionInput): void;
+  /** Any operation of the engine, through the operation seam. */
+  call(operation: string, input: unknown): unknown;
 }
 
 /**
@@ -42,19 +61,50 @@ export interface PendingEvent {
   wakes: boolean;
 }
 
-export interface Seams {
-  /** The event recorded in the execution's history; undefined records nothing. */
-  record(e: Execution, event: PendingEvent): PendingEvent | undefined;
+/** A closed parent's child policy on its way to the children. */
+export interface PolicyApplication {
+  parent: Execution;
+  /** How the parent closed: terminated by a request, terminated by its own parent's policy, or otherwise. */
+  how: 'direct' | 'policy' | 'close';
+  /** What reaches each child. */
+  effect: ChildPolicy;
+  /** The children it reaches, open when the parent closed. */
+  children: readonly Execution[];
+  /** Closed children it reaches too: none, as the contract has it. */
+  closedChildren: readonly Execution[];
+}
 
+export interface Seams {
+  /** Any operation of the engine: `call` is the engine's; its input and output pass through here. */
+  operation(name: string, input: unknown, call: (input: unknown) => unknown, view: LookupView, tools: EngineTools): unknown;
   /**
-   * The execution a request acts on. `resolve` is the engine's own resolution; undefined makes the
-   * request a successful no-op. An execution that is not open is acted on as it is.
+   * The execution a request of the two operations acts on. `resolve` is the engine's own
+   * resolution; undefined makes the request a successful no-op. An execution that is not open is
+   * acted on as it is.
    */
   target(request: TargetRequest, resolve: Resolve, view: LookupView): Execution | undefined;
+  /** What a request of the two operations does to the execution it resolved to: `act` is the contract's. */
+  act(operation: 'cancel' | 'terminate', e: Execution, input: TerminateWorkflowExecutionInput, act: (input: TerminateWorkflowExecutionInput) => void, view: LookupView, tools: EngineTools): void;
+  /** The event recorded in the execution's history; undefined records nothing. */
+  record(e: Execution, event: PendingEvent, view: LookupView): PendingEvent | undefined;
+  /** The child policy that reaches a closed parent's children. */
+  policy(application: PolicyApplication, view: LookupView): PolicyApplication;
+  /** An execution has just closed; `before` is what it read before it closed. */
+  closed(e: Execution, how: PolicyApplication['how'], before: { cancelRequested: boolean }): void;
+  /**
+   * A signal or cancel request made by a decision, on its way to its target: the contract delivers
+   * it once the decision task has completed (recorded).
+   */
+  deliver(kind: 'signal' | 'cancel', work: () => void): void;
 }
 
 /** The engine as the contract has it: every seam passes through. */
 export const contractSeams: Seams = {
+  operation: (_name, input, call) => call(input),
   target: (request, resolve) => resolve(request),
+  act: (_operation, _e, input, act) => act(input),
   record: (_e, event) => event,
+  policy: (application) => application,
+  closed: () => undefined,
+  deliver: (_kind, work) => queueMicrotask(work),
 };

@@ -47,7 +47,7 @@ export class Visibility {
     return {
       status: e.status, closeStatus: e.closeStatus, closeTimestamp: e.closeTimestamp, cancelRequested: e.cancelRequested,
       // openDecisionTasks counts a scheduled task, not a started one (recorded: 0 while one was started).
-      decisionOpen: this.store.dev.has('started-task-counted-open') ? e.decision.state !== 'none' : decisionScheduled(e),
+      decisionOpen: decisionScheduled(e),
       openChildren: this.store.openChildren(e),
       // Not reset when the execution closes (recorded).
       openActivities: e.status === 'OPEN' ? e.activities.size : e.openActivitiesAtClose ?? 0,
@@ -131,9 +131,8 @@ export class Visibility {
       const v = e.domain === domain ? this.view(e) : undefined;
       if (v) views.set(e, v);
     }
-    const stillOpen = (v: View) => v.status === 'OPEN' || (v.closeStatus === 'TERMINATED' && this.store.dev.has('terminate-still-counted-open'));
     const list = [...views].filter(([e, v]) =>
-      (open ? stillOpen(v) : v.status === 'CLOSED' && this.store.visible(e))
+      (open ? v.status === 'OPEN' : v.status === 'CLOSED' && this.store.visible(e))
       && inRange(e.startTimestamp, f.startTimeFilter) && inRange(v.closeTimestamp, f.closeTimeFilter)
       && (!f.executionFilter || e.workflowId === f.executionFilter.workflowId)
       && (!f.typeFilter || (e.type.name === f.typeFilter.name && (!f.typeFilter.version || e.type.version === f.typeFilter.version)))

@@ -1,0 +1,251 @@
+/**
+ * The catalogue's wrong effects: what the two operations do to an execution, how a child policy
+ * travels, what closing leaves, when a decision's cancel request is delivered, and how decision
+ * tasks and the visibility operations answer. Each is a plug for the engine's seams
+ * (engine/seams.ts), written as a wrapper of the seam's behaviour inside it (`next`).
+ */
+import type { Execution } from '../engine/model.ts';
+import type { Seams } from '../engine/seams.ts';
+
+/** A wrapper of some of the engine's seams: given each seam's behaviour so far, the deviation's. */
+export type Plug = { [K in keyof Seams]?: (next: Seams[K]) => Seams[K] };
+
+type Json = Record<string, unknown>;
+type Ref = { domain: string; workflowId: string; runId: string };
+
+/** Applies `f` to an output that may be a promise (the long polls answer later). */
+const then = (out: unknown, f: (value: unknown) => unknown): unknown => (out instanceof Promise ? out.then(f) : f(out));
+
+const find = (view: Parameters<Seams['target']>[2], ref: Ref | undefined): Execution | undefined =>
+  ref ? view.runsOf(ref.domain, ref.workflowId).find((x) => x.runId === ref.runId) : undefined;
+
+/** Remembers which execution each decision task token handed out belongs to, from the polls' answers. */
+function tokenBook() {
+  const byToken = new Map<string, Ref>();
+  return {
+    note(domain: string, out: unknown): unknown {
+      const task = out as { taskToken?: string; workflowExecution?: { workflowId: string; runId: string } } | undefined;
+      if (task?.taskToken && task.workflowExecution) byToken.set(task.taskToken, { domain, ...task.workflowExecution });
+      return out;
+    },
+    of: (token: unknown) => (typeof token === 'string' ? byToken.get(token) : undefined),
+  };
+}
+
+/** Deep-maps the numbers under keys that name a point in time. */
+function inMilliseconds(value: unknown, key = ''): unknown {
+  if (typeof value === 'number' && /(Timestamp|Date)$/.test(key)) return Math.round(value * 1000);
+  if (Array.isArray(value)) return value.map((v) => inMilliseconds(v));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inMilliseconds(v, k)]));
+  return value;
+}
+
+const CHILD_POLICY_CLOSED = (e: Execution) => [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
+
+export const effectDeviations: Record<string, () => Plug> = {
+  // RequestCancelWorkflowExecution
+  'cancel-records-nothing': () => ({ act: (next) => (op, e, input, act, view, tools) => (op === 'cancel' ? undefined : next(op, e, input, act, view, tools)) }),
+  'cancel-flag-not-set': () => ({
+    act: (next) => (op, e, input, act, view, tools) => {
+      next(op, e, input, act, view, tools);
+      if (op === 'cancel') e.cancelRequested = false;
+    },
+  }),
+  'cancel-second-decision-task': () => ({
+    act: (next) => (op, e, input, act, view, tools) => {
+      const scheduled = e.decision.state === 'scheduled';
+      next(op, e, input, act, view, tools);
+      if (op === 'cancel' && scheduled) tools.record(e, 'DecisionTaskScheduled', { taskList: { name: e.config.taskList }, startToCloseTimeout: e.config.taskStartToCloseTimeout });
+    },
+  }),
+  'cancel-reaches-children': () => ({
+    act: (next) => (op, e, input, act, view, tools) => {
+      next(op, e, input, act, view, tools);
+      if (op === 'cancel') for (const child of view.executions(e.children)) if (child.status === 'OPEN') tools.requestCancel(child, {});
+    },
+  }),
+  'cancel-closes-execution': () => ({
+    act: (next) => (op, e, input, act, view, tools) => {
+      next(op, e, input, act, view, tools);
+      if (op === 'cancel' && e.status === 'OPEN') tools.close(e, 'CANCELED');
+    },
+  }),
+  'cancel-flag-kept-after-close': () => ({
+    closed: (next) => (e, how, before) => {
+      next(e, how, before);
+      e.cancelRequested = before.cancelRequested;
+    },
+  }),
+  'cancel-external-in-decision': () => ({ deliver: (next) => (kind, work) => (kind === 'cancel' ? work() : next(kind, work)) }),
+  // TerminateWorkflowExecution
+  'terminate-drops-reason-with-policy': () => ({
+    act: (next) => (op, e, input, act, view, tools) => next(op, e, op === 'terminate' && input.childPolicy ? { ...input, reason: undefined } : input, act, view, tools),
+  }),
+  'terminate-stays-open': () => ({
+    act: (next) => (op, e, input, act, view, tools) => {
+      if (op !== 'terminate') return next(op, e, input, act, view, tools);
+      tools.record(e, 'WorkflowExecutionTerminated', { reason: input.reason, details: input.details, childPolicy: input.childPolicy ?? e.config.childPolicy, cause: 'OPERATOR_INITIATED' });
+    },
+  }),
+  'terminate-records-type-policy': () => ({
+    record: (next) => (e, event, view) => {
+      const out = next(e, event, view);
+      return out && out.eventType === 'WorkflowExecutionTerminated' ? { ...out, attributes: { ...out.attributes, childPolicy: view.typeDefaultPolicy(e) ?? out.attributes?.childPolicy } } : out;
+    },
+  }),
+  'terminate-close-status-canceled': () => ({
+    closed: (next) => (e, how, before) => {
+      next(e, how, before);
+      if (how === 'direct') e.closeStatus = 'CANCELED';
+    },
+  }),
+  'terminate-close-time-is-start': () => ({
+    closed: (next) => (e, how, before) => {
+      next(e, how, before);
+      if (how === 'direct') e.closeTimestamp = e.startTimestamp;
+    },
+  }),
+  'terminated-child-parent-silent': () => ({
+    record: (next) => (parent, event, view) => {
+      const out = next(parent, event, view);
+      if (out?.eventType !== 'ChildWorkflowExecutionTerminated') return out;
+      const child = find(view, { domain: parent.domain, ...(out.attributes?.workflowExecution as { workflowId: string; runId: string }) });
+      return child && (CHILD_POLICY_CLOSED(child)?.workflowExecutionTerminatedEventAttributes as Json | undefined)?.cause === 'OPERATOR_INITIATED' ? undefined : out;
+    },
+  }),
+  'terminate-waits-for-decider': () => {
+    const held = new Map<string, Parameters<Seams['act']>[2]>();
+    const tokens = tokenBook();
+    return {
+      act: (next) => (op, e, input, act, view, tools) => {
+        if (op === 'terminate' && e.decision.state === 'started') held.set(e.key, input);
+        else next(op, e, input, act, view, tools);
+      },
+      operation: (next) => (name, input, call, view, tools) => {
+        const out = next(name, input, call, view, tools);
+        if (name === 'PollForDecisionTask') return then(out, (o) => tokens.note((input as Json).domain as string, o));
+        if (name !== 'RespondDecisionTaskCompleted') return out;
+        const e = find(view, tokens.of((input as Json).taskToken));
+        const request = e && held.get(e.key);
+        if (e && request && e.status === 'OPEN') {
+          held.delete(e.key);
+          tools.terminate(e, request);
+        }
+        return out;
+      },
+    };
+  },
+  // Decision tasks
+  'late-decision-accepted': () => {
+    const tokens = tokenBook();
+    return {
+      operation: (next) => (name, input, call, view, tools) => {
+        if (name === 'RespondDecisionTaskCompleted') {
+          const e = find(view, tokens.of((input as Json).taskToken));
+          if (e && e.status !== 'OPEN') {
+            tools.record(e, 'DecisionTaskCompleted', { executionContext: (input as Json).executionContext, scheduledEventId: 0, startedEventId: 0 });
+            return undefined;
+          }
+        }
+        const out = next(name, input, call, view, tools);
+        return name === 'PollForDecisionTask' ? then(out, (o) => tokens.note((input as Json).domain as string, o)) : out;
+      },
+    };
+  },
+  'terminated-task-still-polled': () => {
+    // Executions terminated with a decision task scheduled, by domain and task list: still handed out.
+    const stale = new Map<string, Execution[]>();
+    const listKey = (domain: string, taskList: string) => `${domain}\u0000${taskList}`;
+    return {
+      record: (next) => (e, event, view) => {
+        if (event.eventType === 'WorkflowExecutionTerminated' && e.decision.state === 'scheduled') {
+          const key = listKey(e.domain, e.config.taskList);
+          stale.set(key, [...(stale.get(key) ?? []), e]);
+        }
+        return next(e, event, view);
+      },
+      operation: (next) => (name, input, call, view, tools) => {
+        const i = input as { domain?: string; taskList?: { name?: string }; identity?: string };
+        const queue = name === 'PollForDecisionTask' ? stale.get(listKey(String(i.domain), String(i.taskList?.name))) : undefined;
+        const e = queue?.shift();
+        if (!e) return next(name, input, call, view, tools);
+        const startedEventId = tools.record(e, 'DecisionTaskStarted', { identity: i.identity, scheduledEventId: 0 });
+        return { taskToken: `stale-${e.key}`, startedEventId, previousStartedEventId: 0, workflowExecution: { workflowId: e.workflowId, runId: e.runId }, workflowType: e.type, events: [...e.events] };
+      },
+    };
+  },
+  'decision-task-held-while-started': () => {
+    const tokens = tokenBook();
+    return {
+      record: (next) => (e, event, view) => (event.eventType === 'DecisionTaskScheduled' && e.decision.state === 'started' ? undefined : next(e, event, view)),
+      operation: (next) => (name, input, call, view, tools) => {
+        const out = next(name, input, call, view, tools);
+        if (name === 'PollForDecisionTask') return then(out, (o) => tokens.note((input as Json).domain as string, o));
+        if (name !== 'RespondDecisionTaskCompleted') return out;
+        // The task scheduled while the other was out is recorded only now that it completed.
+        const e = find(view, tokens.of((input as Json).taskToken));
+        if (e?.decision.state === 'scheduled' && e.events[e.decision.scheduledEventId - 1]?.eventType !== 'DecisionTaskScheduled') {
+          e.decision.scheduledEventId = tools.record(e, 'DecisionTaskScheduled', { taskList: { name: e.config.taskList }, startToCloseTimeout: e.config.taskStartToCloseTimeout });
+        }
+        return out;
+      },
+    };
+  },
+  // Child policies
+  'type-default-policy-ignored': () => ({
+    operation: (next) => (name, input, call, view, tools) =>
+      next(name, name === 'StartWorkflowExecution' && !(input as Json).childPolicy ? { ...(input as Json), childPolicy: 'TERMINATE' } : input, call, view, tools),
+  }),
+  'terminate-ignores-request-policy': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.how === 'direct' ? { ...out, effect: out.parent.config.childPolicy } : out; } }),
+  'policy-not-applied': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.how === 'close' ? out : { ...out, children: [] }; } }),
+  'policy-not-recursive': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.how === 'policy' ? { ...out, children: [] } : out; } }),
+  'policy-only-on-terminate': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.how === 'close' ? { ...out, children: [] } : out; } }),
+  'policy-first-child-only': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return { ...out, children: out.children.slice(0, 1) }; } }),
+  'policy-abandon-terminates': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.effect === 'ABANDON' ? { ...out, effect: 'TERMINATE' } : out; } }),
+  'policy-request-cancel-terminates': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.effect === 'REQUEST_CANCEL' ? { ...out, effect: 'TERMINATE' } : out; } }),
+  'policy-touches-closed-children': () => ({
+    policy: (next) => (app, view) => {
+      const out = next(app, view);
+      if (out.how === 'close') return out;
+      const closed = [...view.all()].filter((x) => x.parent?.workflowId === out.parent.workflowId && x.parent.runId === out.parent.runId && x.status !== 'OPEN');
+      return { ...out, closedChildren: [...out.closedChildren, ...closed] };
+    },
+  }),
+  // Visibility and the wire
+  'started-task-counted-open': () => ({
+    operation: (next) => (name, input, call, view, tools) => {
+      const out = next(name, input, call, view, tools);
+      if (name !== 'DescribeWorkflowExecution') return out;
+      const i = input as { domain: string; execution: { workflowId: string; runId: string } };
+      const e = find(view, { domain: i.domain, ...i.execution });
+      return then(out, (o) => (e?.decision.state === 'started' ? { ...(o as Json), openCounts: { ...((o as Json).openCounts as Json), openDecisionTasks: 1 } } : o));
+    },
+  }),
+  'terminate-still-counted-open': () => ({
+    operation: (next) => (name, input, call, view, tools) => {
+      const out = next(name, input, call, view, tools);
+      if (name !== 'CountOpenWorkflowExecutions' && name !== 'ListOpenWorkflowExecutions') return out;
+      const { reverseOrder: _r, nextPageToken: _n, ...filters } = input as Json;
+      const closed = tools.call('ListClosedWorkflowExecutions', { ...filters, maximumPageSize: 1000 }) as { executionInfos?: { closeStatus?: string }[] };
+      const terminated = (closed.executionInfos ?? []).filter((x) => x.closeStatus === 'TERMINATED');
+      return then(out, (o) => (name === 'CountOpenWorkflowExecutions'
+        ? { ...(o as Json), count: ((o as { count: number }).count) + terminated.length }
+        : { ...(o as Json), executionInfos: [...(((o as Json).executionInfos as unknown[]) ?? []), ...terminated] }));
+    },
+  }),
+  'timestamps-in-milliseconds': () => ({
+    operation: (next) => (name, input, call, view, tools) => then(next(name, input, call, view, tools), (o) => inMilliseconds(o)),
+  }),
+  'deprecated-domain-starts': () => ({
+    operation: (next) => (name, input, call, view, tools) => {
+      const domain = name === 'StartWorkflowExecution' ? view.domain(String((input as Json).domain)) : undefined;
+      if (domain?.status !== 'DEPRECATED') return next(name, input, call, view, tools);
+      domain.status = 'REGISTERED';
+      try {
+        return next(name, input, call, view, tools);
+      } finally {
+        domain.status = 'DEPRECATED';
+      }
+    },
+  }),
+};
