@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -292,7 +293,8 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     // which is the battery's here; describe.sequential keeps the scenarios that share state in order.
     sequence: { concurrent: true },
     // Transformed modules kept on disk between runs: the battery's TypeScript is transformed once.
-    experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), 'swf-conformance-vitest-cache') },
+    // One cache per checkout: two checkouts of different versions on one machine must not share one.
+    experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), `swf-conformance-vitest-cache-${createHash('sha256').update(projectRoot).digest('hex').slice(0, 12)}`) },
     reporters: reporters as never,
     ...(Object.keys(outputFile).length ? { outputFile } : {}),
     ...(opts.grep ? { testNamePattern: opts.grep } : {}),
