@@ -5,12 +5,12 @@
  * counterexample when the run charged it, passes when the run compared what it governs and found
  * nothing, and is not run when no sequence reached it.
  */
-import { afterAll, beforeAll, describe } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { cites, expect, it, modelScenarios } from '../src/harness/battery.ts';
 import { ensureDomain, ensureTypes } from '../src/harness/prepare.ts';
 import { judgedClauses } from '../src/model/clauses.ts';
-import { modelRun, type ModelRunResult } from '../src/model/run.ts';
+import type { ModelRun } from '../src/generated/types.ts';
+import { modelRun } from '../src/model/run.ts';
 import { counterexampleText } from '../src/model/text.ts';
 
 const config = inject('battery');
@@ -18,7 +18,7 @@ const config = inject('battery');
 const window = Math.min(config.consistencyWindowMs, 2_000);
 
 describe.skipIf(!config.oracle || config.model.runs === 0)('model-based run against the reference', () => {
-  let result: ModelRunResult | undefined;
+  let result: ModelRun | undefined;
   let close = () => undefined as void;
 
   beforeAll(async () => {

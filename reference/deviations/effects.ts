@@ -40,6 +40,10 @@ function inMilliseconds(value: unknown, key = ''): unknown {
   return value;
 }
 
+/** A DecisionTaskScheduled event of the execution's own task list, as the engine records one. */
+const recordScheduled = (e: Execution, tools: Parameters<Seams['act']>[5]) =>
+  tools.record(e, 'DecisionTaskScheduled', { taskList: { name: e.config.taskList }, startToCloseTimeout: e.config.taskStartToCloseTimeout });
+
 const CHILD_POLICY_CLOSED = (e: Execution) => [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
 
 export const effectDeviations: Record<string, () => Plug> = {
@@ -55,7 +59,7 @@ export const effectDeviations: Record<string, () => Plug> = {
     act: (next) => (op, e, input, act, view, tools) => {
       const scheduled = e.decision.state === 'scheduled';
       next(op, e, input, act, view, tools);
-      if (op === 'cancel' && scheduled) tools.record(e, 'DecisionTaskScheduled', { taskList: { name: e.config.taskList }, startToCloseTimeout: e.config.taskStartToCloseTimeout });
+      if (op === 'cancel' && scheduled) recordScheduled(e, tools);
     },
   }),
   'cancel-reaches-children': () => ({
@@ -185,7 +189,7 @@ export const effectDeviations: Record<string, () => Plug> = {
         // The task scheduled while the other was out is recorded only now that it completed.
         const e = find(view, tokens.of((input as Json).taskToken));
         if (e?.decision.state === 'scheduled' && e.events[e.decision.scheduledEventId - 1]?.eventType !== 'DecisionTaskScheduled') {
-          e.decision.scheduledEventId = tools.record(e, 'DecisionTaskScheduled', { taskList: { name: e.config.taskList }, startToCloseTimeout: e.config.taskStartToCloseTimeout });
+          e.decision.scheduledEventId = recordScheduled(e, tools);
         }
         return out;
       },

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { LONG_POLL_MS } from '../contract/protocol.ts';
 import { presets } from '../targets/presets.ts';
+import { DEFAULT_MODEL_RUNS } from '../harness/config.ts';
 import { integerOption, secondsOption } from './options.ts';
 import type { CleanupOptions } from './cleanup.ts';
 import type { ReplayCliOptions } from './replay.ts';
@@ -40,7 +41,7 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--consistency-window <seconds>', 'how long a read the contract lets lag is retried (default: 30 for an endpoint, 2 for the embedded reference)', secondsOption('--consistency-window', 0, 600))
     .option('--startup-timeout <s>', 'seconds to wait for the emulator to become ready', integerOption('--startup-timeout', 1, 3600), 60)
     .option('--seed <n>', 'the model-based run\'s seed: the report prints it, and the same seed replays the same sequences (default: random)', integerOption('--seed', -2147483648, 2147483647))
-    .option('--model-runs <n>', 'how many command sequences the model-based run compares with the reference (default: 60; 0 turns it off)', integerOption('--model-runs', 0, 100000))
+    .option('--model-runs <n>', `how many command sequences the model-based run compares with the reference (default: ${DEFAULT_MODEL_RUNS}; 0 turns it off)`, integerOption('--model-runs', 0, 100000))
     .action(async (opts: RunOptions) => setExit(await (await import('./run.ts')).run(opts)));
 
   program

@@ -9,7 +9,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { childPolicies, lengthBounds } from '../contract/constraints.ts';
 import type { ChildPolicy, Decision } from '../generated/types.ts';
 import type { RawResponse } from '../clients/raw.ts';
-import type { Run } from '../harness/scenario.ts';
 import { clauseOf, type DecisionKind, type Observation, type RunForm, type StepFacts, type TextValue } from './clauses.ts';
 import { Side, type RunView } from './side.ts';
 import { byKey, GHOST, latestRun, openRun, ROOTS, runsOf, slots, taskState, type Model } from './state.ts';
@@ -79,7 +78,8 @@ abstract class Step implements fc.AsyncCommand<Model, Pair> {
 
   protected abstract possible(m: Readonly<Model>): boolean;
   /** Sends the command to both sides; returns the facts the mapping needs and the two answers. */
-  protected abstract act(m: Model, pair: Pair): Promise<{ facts: StepFacts; label: string; answers?: [string, string]; listings?: boolean }>;
+  /** Sends the command to both sides; the facts leave out `before`, which run() takes itself. */
+  protected abstract act(m: Model, pair: Pair): Promise<{ facts: Facts; label: string; answers?: [string, string]; listings?: boolean }>;
   abstract toString(): string;
 
   async run(m: Model, pair: Pair): Promise<void> {
@@ -150,6 +150,9 @@ abstract class Step implements fc.AsyncCommand<Model, Pair> {
     m.runs = reference;
   }
 }
+
+/** StepFacts without the model before the step: each kind's own fields. */
+type Facts = StepFacts extends infer F ? (F extends StepFacts ? Omit<F, 'before'> : never) : never;
 
 const RUN_FIELDS = ['status', 'closeStatus', 'closedAt', 'cancelRequested', 'openDecisionTasks', 'openChildren'] as const;
 
@@ -226,22 +229,20 @@ function* differences(target: RunView[], reference: RunView[]): Generator<[Obser
 }
 
 function* eventDifference(key: string, t: RunView, r: RunView): Generator<[Observation, unknown, unknown, string]> {
-  {
-    const at = r.events.findIndex((e, i) => JSON.stringify(e) !== JSON.stringify(t.events[i]));
-    const i = at >= 0 ? at : t.events.length > r.events.length ? r.events.length : -1;
-    if (i < 0) return;
-    const [te, re] = [t.events[i], r.events[i]];
-    const idsOnly = te && re && te.type === re.type && JSON.stringify(te.attrs) === JSON.stringify(re.attrs)
-      && t.events.length === r.events.length && t.events.every((e, j) => e.type === r.events[j]!.type);
-    if (idsOnly) {
-      yield [{ what: 'run', key, field: 'events', idsOnly: true }, t.events.map((e) => e.id), r.events.map((e) => e.id), `${key} event ids`];
-    } else if (te && re && te.type === re.type) {
-      const attr = [...new Set([...Object.keys(te.attrs ?? {}), ...Object.keys(re.attrs ?? {})])].find((k) => JSON.stringify(te.attrs?.[k]) !== JSON.stringify(re.attrs?.[k]));
-      yield [{ what: 'run', key, field: 'events', eventType: re.type, ...(attr ? { attr } : {}) }, te.attrs?.[attr ?? ''], re.attrs?.[attr ?? ''], `${key} event ${i + 1} (${re.type}) ${attr ?? ''}`.trim()];
-    } else {
-      // One side has an event the other has not (or not here): charged by the event that should be, or that should not.
-      yield [{ what: 'run', key, field: 'events', eventType: re?.type ?? te!.type }, te?.type, re?.type, `${key} event ${i + 1}`];
-    }
+  const at = r.events.findIndex((e, i) => JSON.stringify(e) !== JSON.stringify(t.events[i]));
+  const i = at >= 0 ? at : t.events.length > r.events.length ? r.events.length : -1;
+  if (i < 0) return;
+  const [te, re] = [t.events[i], r.events[i]];
+  const idsOnly = te && re && te.type === re.type && JSON.stringify(te.attrs) === JSON.stringify(re.attrs)
+    && t.events.length === r.events.length && t.events.every((e, j) => e.type === r.events[j]!.type);
+  if (idsOnly) {
+    yield [{ what: 'run', key, field: 'events', idsOnly: true }, t.events.map((e) => e.id), r.events.map((e) => e.id), `${key} event ids`];
+  } else if (te && re && te.type === re.type) {
+    const attr = [...new Set([...Object.keys(te.attrs ?? {}), ...Object.keys(re.attrs ?? {})])].find((k) => JSON.stringify(te.attrs?.[k]) !== JSON.stringify(re.attrs?.[k]));
+    yield [{ what: 'run', key, field: 'events', eventType: re.type, ...(attr ? { attr } : {}) }, te.attrs?.[attr ?? ''], re.attrs?.[attr ?? ''], `${key} event ${i + 1} (${re.type}) ${attr ?? ''}`.trim()];
+  } else {
+    // One side has an event the other has not (or not here): charged by the event that should be, or that should not.
+    yield [{ what: 'run', key, field: 'events', eventType: re?.type ?? te!.type }, te?.type, re?.type, `${key} event ${i + 1}`];
   }
 }
 
@@ -278,7 +279,7 @@ class Start extends Step {
   protected async act(m: Model, pair: Pair) {
     const slot = this.slot(m)!;
     const answers = await Promise.all([pair.target, pair.reference].map((side) => start(side, slot, this.typeDefault, this.childPolicy))) as [string, string];
-    return { facts: { kind: 'start', before: m, slot, policyGiven: this.childPolicy !== undefined } as const, label: this.describe(slot), answers };
+    return { facts: { kind: 'start', slot, policyGiven: this.childPolicy !== undefined } as const, label: this.describe(slot), answers };
   }
 }
 
@@ -350,8 +351,8 @@ class Act extends Step {
     const operation = this.operation === 'cancel' ? 'RequestCancelWorkflowExecution' : 'TerminateWorkflowExecution';
     const send = (side: Side): Promise<RawResponse> => side.swf.send(operation, this.body(side, slot, named));
     const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, async () => Side.answer(await send(side))))) as [string, string];
-    const facts: StepFacts = {
-      kind: this.operation, before: m, slot, form: this.form, unknown: slot === GHOST,
+    const facts: Facts = {
+      kind: this.operation, slot, form: this.form, unknown: slot === GHOST,
       ...(resolved ? { resolved } : {}), ...(this.childPolicy ? { policy: this.childPolicy } : {}),
       texts: this.operation === 'terminate' ? [this.reason, this.details] : [],
     };
@@ -420,7 +421,7 @@ class Decide extends Step {
     if (this.decision === 'child') m.children += 1;
     if (this.decision === 'children') m.children += 2;
     const target = latestRun(m, external);
-    const facts: StepFacts = { kind: 'decide', before: m, run: run.key, decision: this.decision, late: held && run.status !== 'OPEN', ...(target ? { external: target.key } : {}) };
+    const facts: Facts = { kind: 'decide', run: run.key, decision: this.decision, late: held && run.status !== 'OPEN', ...(target ? { external: target.key } : {}) };
     return { facts, label: this.describe(`${run.key}${held ? ' (the task taken)' : ''}`, external), answers };
   }
 }
@@ -440,7 +441,7 @@ class Take extends Step {
     };
     const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => take(side)))) as [string, string];
     m.held.add(run.key);
-    return { facts: { kind: 'take', before: m, slot: run.slot, run: run.key } as const, label: `PollForDecisionTask ${run.key}, held unanswered`, answers };
+    return { facts: { kind: 'take', slot: run.slot, run: run.key } as const, label: `PollForDecisionTask ${run.key}, held unanswered`, answers };
   }
 }
 
@@ -461,7 +462,7 @@ class Poll extends Step {
       return task.taskToken ? `a task of ${String(side.normalise(task.workflowExecution?.runId))}` : 'no task';
     };
     const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => poll(side)))) as [string, string];
-    return { facts: { kind: 'poll', before: m, slot: run.slot, run: run.key } as const, label: `PollForDecisionTask ${run.key} (none to hand out)`, answers };
+    return { facts: { kind: 'poll', slot: run.slot, run: run.key } as const, label: `PollForDecisionTask ${run.key} (none to hand out)`, answers };
   }
 }
 
@@ -473,7 +474,7 @@ class Read extends Step {
   toString() { return `List/Count slot#${this.slotIndex}`; }
   protected async act(m: Model) {
     const slot = this.slot(m)!;
-    return { facts: { kind: 'read', before: m, slot } as const, label: `ListOpen/ListClosed/CountOpen ${slot}`, listings: true };
+    return { facts: { kind: 'read', slot } as const, label: `ListOpen/ListClosed/CountOpen ${slot}`, listings: true };
   }
 }
 

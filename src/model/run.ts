@@ -30,15 +30,10 @@ export interface ModelRunOptions {
   signal?: AbortSignal;
 }
 
-/** A shrunk counterexample: the clause, what differed, the steps with both answers, and how to replay it. */
-export type Counterexample = ModelRun['found'][number];
 
-/** What the run found and compared, as conformance.json carries it. */
-export type ModelRunResult = ModelRun;
-
-export async function modelRun(options: ModelRunOptions): Promise<ModelRunResult> {
+export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
   const started = Date.now();
-  const found: Counterexample[] = [];
+  const found: ModelRun['found'] = [];
   const foundClauses = new Set<string>();
   const compared: Record<string, number> = {};
   const divergences = new Map<string, Divergence & { count: number }>();
