@@ -18,7 +18,7 @@ export const deviationCatalogue: Deviation[] = [
   { name: 'cancel-flag-not-set', does: 'the cancel request is recorded, but cancelRequested stays false', breaks: ['cancel.state.cancel-requested'] },
   { name: 'cancel-closes-execution', does: 'a cancel request closes the execution as CANCELED', breaks: ['cancel.state.stays-open'] },
   { name: 'cancel-direct-cause', does: 'a direct cancel request records cause CHILD_POLICY_APPLIED', breaks: ['cancel.event.direct-attributes'] },
-  { name: 'cancel-no-decision-task', does: 'no decision task is scheduled after a cancel request', breaks: ['cancel.decision-task.scheduled'] },
+  { name: 'cancel-no-decision-task', does: 'no decision task is scheduled after a cancel request', breaks: ['cancel.decision-task.scheduled', 'cancel.decision-task.while-started'] },
   { name: 'cancel-second-decision-task', does: 'a cancel request schedules a decision task even when one is already scheduled', breaks: ['cancel.decision-task.single-active'] },
   { name: 'cancel-reaches-children', does: 'a cancel request is passed on to the open children', breaks: ['cancel.children.untouched'] },
   { name: 'cancel-flag-kept-after-close', does: 'a closed execution still reads cancelRequested true after a cancel request', breaks: ['cancel.state.closed-reads-false'] },
@@ -45,7 +45,7 @@ export const deviationCatalogue: Deviation[] = [
   // Child policies
   { name: 'type-default-policy-ignored', does: 'an execution started without a childPolicy gets TERMINATE, whatever its type\'s default', breaks: ['child-policy.source.type-default'] },
   { name: 'policy-not-applied', does: 'no child policy is applied when a parent is terminated', breaks: ['child-policy.terminate.children-terminated', 'child-policy.request-cancel.children-cancel-requested'] },
-  { name: 'policy-first-child-only', does: 'the child policy reaches the first open child only', breaks: ['child-policy.terminate.children-terminated', 'child-policy.request-cancel.children-cancel-requested'] },
+  { name: 'policy-first-child-only', does: 'the child policy reaches the first open child only', breaks: ['child-policy.terminate.children-terminated', 'child-policy.request-cancel.children-cancel-requested', 'child-policy.on-close.terminate', 'child-policy.on-close.request-cancel'] },
   { name: 'policy-abandon-terminates', does: 'ABANDON terminates the children', breaks: ['child-policy.abandon.children-open'] },
   { name: 'policy-touches-closed-children', does: 'the child policy adds events to children that already closed', breaks: ['child-policy.closed-children-untouched'] },
   { name: 'policy-no-cause', does: 'events made by a child policy carry no cause', breaks: ['child-policy.terminate.cause', 'child-policy.request-cancel.cause'] },

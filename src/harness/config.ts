@@ -92,7 +92,7 @@ export interface ModelSettings {
 }
 
 /** Sequences a default run makes: a few seconds against the embedded reference. */
-export const DEFAULT_MODEL_RUNS = 60;
+export const DEFAULT_MODEL_RUNS = 40;
 
 /** The time a model-based run may take against the embedded reference (six times as long elsewhere): its default budget, and more for each sequence asked beyond the default. */
 export const modelTimeLimitMs = (runs: number) => 10_000 + Math.max(0, runs - DEFAULT_MODEL_RUNS) * 1_000;

@@ -93,16 +93,20 @@ function policyClause(policy: string | undefined, depth: number, child: RunView 
   if (child && child.status !== 'OPEN') return 'child-policy.closed-children-untouched';
   if (policy === 'ABANDON') return 'child-policy.abandon.children-open';
   if (policy === 'TERMINATE') {
+    // A grandchild's task after the cancel request its parent's own policy made: the cancel request's clause.
+    if (depth > 1 && obs.eventType === 'DecisionTaskScheduled' && child) return cancelTaskClause(child);
     if (depth > 1) return 'child-policy.terminate.recursive';
-    if (onClose) return 'child-policy.on-close.terminate';
-    return obs.eventType === 'WorkflowExecutionTerminated' && obs.attr === 'cause' ? 'child-policy.terminate.cause' : 'child-policy.terminate.children-terminated';
+    // The cause is the same clause whichever way the parent closed.
+    if (obs.eventType === 'WorkflowExecutionTerminated' && obs.attr === 'cause') return 'child-policy.terminate.cause';
+    return onClose ? 'child-policy.on-close.terminate' : 'child-policy.terminate.children-terminated';
   }
   if (policy === 'REQUEST_CANCEL') {
     if (depth > 1) return 'child-policy.request-cancel.children-cancel-requested';
-    if (onClose) return 'child-policy.on-close.request-cancel';
+    // What the child's request records, and the task it schedules, are the same clauses whichever way the parent closed.
     if (obs.eventType === 'WorkflowExecutionCancelRequested' && obs.attr === 'cause') return 'child-policy.request-cancel.cause';
     if (obs.eventType === 'WorkflowExecutionCancelRequested' && obs.attr) return 'child-policy.request-cancel.names-parent';
-    return 'child-policy.request-cancel.children-cancel-requested';
+    if (obs.eventType === 'DecisionTaskScheduled' && child) return cancelTaskClause(child);
+    return onClose ? 'child-policy.on-close.request-cancel' : 'child-policy.request-cancel.children-cancel-requested';
   }
   return undefined;
 }
@@ -158,6 +162,12 @@ export function clauseOf(obs: Observation, s: StepFacts): JudgedClause | undefin
   return resolutionClause(s, true);
 }
 
+/** The clause of the decision task a cancel request schedules (or must not), by the task the run had when the request came. */
+function cancelTaskClause(run: RunView): JudgedClause {
+  const state = taskState(run);
+  return state === 'scheduled' ? 'cancel.decision-task.single-active' : state === 'started' ? 'cancel.decision-task.while-started' : 'cancel.decision-task.scheduled';
+}
+
 function cancelTargetClause(obs: Extract<Observation, { what: 'run' }>, target: RunView): JudgedClause | undefined {
   switch (obs.field) {
     case 'status':
@@ -168,10 +178,7 @@ function cancelTargetClause(obs: Extract<Observation, { what: 'run' }>, target: 
     case 'openChildren': return 'cancel.children.untouched';
     case 'events':
       if (obs.eventType === 'WorkflowExecutionCancelRequested') return obs.attr ? 'cancel.event.direct-attributes' : 'cancel.event.recorded';
-      if (obs.eventType === 'DecisionTaskScheduled') {
-        const state = taskState(target);
-        return state === 'scheduled' ? 'cancel.decision-task.single-active' : state === 'started' ? 'cancel.decision-task.while-started' : 'cancel.decision-task.scheduled';
-      }
+      if (obs.eventType === 'DecisionTaskScheduled') return cancelTaskClause(target);
       if (obs.eventType?.startsWith('WorkflowExecution')) return 'cancel.state.stays-open';
       return undefined;
     default: return undefined;
@@ -206,8 +213,15 @@ function decideClause(obs: Observation, s: Extract<StepFacts, { kind: 'decide' }
   if (obs.what !== 'run') return undefined;
   const decider = byKey(s.before, s.run);
   const run = byKey(s.before, obs.key);
+  const closes = s.decision === 'complete' || s.decision === 'fail' || s.decision === 'cancel' || s.decision === 'continue' || s.decision === 'cancel-external-then-complete';
   if (s.decision === 'cancel-external' || s.decision === 'cancel-external-then-complete') {
-    if (s.external !== undefined && obs.key === s.external) return 'cancel.by-decision.target-event';
+    const external = byKey(s.before, s.external);
+    // A child the decider's close terminates by policy: its fate is the policy's, whatever was asked of it first.
+    const terminatedByPolicy = closes && decider !== undefined && external !== undefined && startedPolicy(decider) === 'TERMINATE' && depthBelow(s.before, external, decider.key) > 0;
+    if (s.external !== undefined && obs.key === s.external && !terminatedByPolicy) {
+      // The task a cancel request schedules is the same clause whoever made the request.
+      return obs.field === 'events' && obs.eventType === 'DecisionTaskScheduled' && external ? cancelTaskClause(external) : 'cancel.by-decision.target-event';
+    }
     if (obs.key === s.run && obs.field === 'events') {
       if (s.decision === 'cancel-external-then-complete') return 'cancel.by-decision.after-close';
       if (obs.eventType === 'ExternalWorkflowExecutionCancelRequested') return 'cancel.by-decision.acknowledged';
@@ -215,7 +229,6 @@ function decideClause(obs: Observation, s: Extract<StepFacts, { kind: 'decide' }
     }
     if (s.decision === 'cancel-external') return undefined;
   }
-  const closes = s.decision === 'complete' || s.decision === 'fail' || s.decision === 'cancel' || s.decision === 'continue' || s.decision === 'cancel-external-then-complete';
   if (!closes || !decider || obs.key === s.run) return undefined;
   const depth = run ? depthBelow(s.before, run, decider.key) : 0;
   if (depth === 0) return undefined;

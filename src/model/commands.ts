@@ -11,7 +11,7 @@ import type { ChildPolicy, Decision } from '../generated/types.ts';
 import type { RawResponse } from '../clients/raw.ts';
 import { clauseOf, type DecisionKind, type Observation, type RunForm, type StepFacts, type TextValue } from './clauses.ts';
 import { Side, type RunView } from './side.ts';
-import { byKey, GHOST, latestRun, openRun, ROOTS, runsOf, slots, taskState, type Model } from './state.ts';
+import { byKey, depthBelow, GHOST, latestRun, openRun, ROOTS, runsOf, slots, taskState, type Model } from './state.ts';
 
 /** One step as the report shows it: what was sent, and the two answers side by side. */
 export interface StepRecord {
@@ -290,11 +290,28 @@ class Act extends Step {
     readonly childPolicy: ChildPolicy | undefined, readonly reason: TextValue, readonly details: TextValue, readonly other: number,
   ) { super(); }
 
-  /** A slot with runs, or the unknown one now and then. */
+  /**
+   * A slot with runs, or the unknown one now and then. One time in eight each, the states a random
+   * pick rarely lands on: the run with the most open descendants (where child policies apply, to
+   * the grandchildren too), and an open run with no decision task (where a cancel request must
+   * schedule one).
+   */
   private slot(m: Readonly<Model>) {
-    const started = slots(m as Model).filter((s) => runsOf(m as Model, s).length);
+    const model = m as Model;
+    const started = slots(model).filter((s) => runsOf(model, s).length);
     // The unknown workflowId one time in eight: the runs are where the paths are.
-    return this.slotIndex % 8 === 7 || started.length === 0 ? GHOST : pick(started, this.slotIndex - Math.floor(this.slotIndex / 8));
+    if (this.slotIndex % 8 === 7 || started.length === 0) return GHOST;
+    const open = started.map((s) => openRun(model, s)).filter((r): r is RunView => r !== undefined);
+    if (this.slotIndex % 8 === 6) {
+      const family = (r: RunView) => model.runs.filter((d) => d.status === 'OPEN' && depthBelow(model, d, r.key) > 0).length;
+      const head = open.filter((r) => family(r) > 0).sort((a, b) => family(b) - family(a))[0];
+      if (head) return head.slot;
+    }
+    if (this.slotIndex % 8 === 5) {
+      const idle = open.filter((r) => taskState(r) === 'none' && !model.held.has(r.key));
+      if (idle.length) return pick(idle, this.other).slot;
+    }
+    return pick(started, this.slotIndex - Math.floor(this.slotIndex / 8));
   }
 
   /** The key of the run this form names, when it names one. */
@@ -492,7 +509,7 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, Pair>>
     operation === 'terminate' ? textValue : fc.constant<TextValue>('none'), fc.nat({ max: 5 }),
   ).map(([s, f, p, r, d, o]) => new Act(operation, s, f, p, r, d, o));
   const decide = fc.tuple(
-    slotIndex, fc.constantFrom<DecisionKind>('child', 'children', 'children', 'complete', 'fail', 'cancel', 'continue', 'cancel-external', 'cancel-external-then-complete', 'none'),
+    slotIndex, fc.constantFrom<DecisionKind>('child', 'children', 'children', 'complete', 'fail', 'cancel', 'continue', 'cancel-external', 'cancel-external-then-complete', 'none', 'none'),
     maybePolicy(), policy(), fc.nat({ max: 5 }),
   ).map(([s, d, p, t, o]) => new Decide(s, d, p, t, o));
   return [

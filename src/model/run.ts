@@ -43,7 +43,7 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
   let timedOut = false;
   const arbitraries = commandArbitraries();
 
-  const property = fc.asyncProperty(fc.commands(arbitraries, { maxCommands: options.maxCommands ?? 20, size: 'max' }), async (commands) => {
+  const property = fc.asyncProperty(fc.commands(arbitraries, { maxCommands: options.maxCommands ?? 30, size: 'max' }), async (commands) => {
     if (options.signal?.aborted) return;
     sequences += 1;
     const namespace = `${options.target.config.runPrefix}-m${sequences}`;
