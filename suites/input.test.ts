@@ -7,7 +7,7 @@ import type { RawResponse } from '../src/clients/raw.ts';
 import { messagePattern } from '../src/contract/messages.ts';
 import { bodyOf, boundaryCases, type BoundaryCase } from '../src/harness/boundaries.ts';
 import { cites, expect, it, operationsUnderTest, type Scenario } from '../src/harness/battery.ts';
-import { expectFault, expectReachedLookup, expectRejected } from '../src/harness/wire.ts';
+import { expectFault, expectReachedLookup, expectRejected, expectSuccess } from '../src/harness/wire.ts';
 
 
 // Two tests read one response where a documented fact (refused) and an inferred one (how) are
@@ -101,4 +101,40 @@ describe.for(operationsUnderTest)('%s', (operation) => {
     task.meta.observed = observed;
     await annotate(`unknown member: ${observed}`);
   });
+});
+
+/**
+ * The valid edge values again, on live executions: each must act on the execution it names, and
+ * what the execution stores must read back exactly. The domain's edges are left out (the battery
+ * works in one domain of its own), and so are runIds (the service makes them) and the shortest
+ * workflowId (too short to be this run's own).
+ */
+describe.for(operationsUnderTest)('%s on a live execution', (operation) => {
+  const cancel = operation === 'RequestCancelWorkflowExecution';
+  const edges = boundaryCases(operation).filter((c) => c.expect === 'accepted' && !c.remove
+    && (c.member === 'reason' || c.member === 'details' || c.member === 'childPolicy' || (c.member === 'workflowId' && c.label.startsWith('at maxLength'))));
+  for (const c of edges) {
+    const clause = c.astral ? 'input.length.code-points' : c.member === 'childPolicy' ? 'input.child-policy.values-accepted' : 'input.length.within-accepted';
+    const stored = c.member === 'workflowId' ? (cancel ? 'cancel.event.recorded' : 'terminate.event.recorded') : c.member === 'childPolicy' ? 'terminate.event.child-policy' : 'terminate.event.reason-details';
+    it(`${c.member} ${c.label}: acts on the execution, and reads back as sent`, cites(clause, stored), async ({ swf }) => {
+      const value = c.value(swf.id('live')) as string;
+      const run = await swf.start(c.member === 'workflowId' ? { workflowId: value } : {});
+      expectSuccess(await swf.send(operation, { domain: swf.domain, workflowId: run.workflowId, ...(c.member === 'workflowId' ? {} : { [c.member]: value }) }));
+      if (cancel) {
+        const event = (await swf.historyWith(run, 'WorkflowExecutionCancelRequested')).at(-1);
+        expect(event?.eventType).toBe('WorkflowExecutionCancelRequested');
+        expect((await swf.describe(run)).executionInfo?.execution?.workflowId).toBe(value);
+        return;
+      }
+      const attributes = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).at(-1)?.workflowExecutionTerminatedEventAttributes;
+      expect(attributes, 'the WorkflowExecutionTerminated event').toBeDefined();
+      const info = await swf.infoWhen(run, (i) => i.executionStatus === 'CLOSED');
+      expect([info.execution?.workflowId, info.closeStatus]).toEqual([run.workflowId, 'TERMINATED']);
+      if (c.member === 'workflowId') return;
+      const shown = (attributes as unknown as Record<string, unknown>)[c.member];
+      // An empty reason or details may read back as empty or as absent: which, no source says.
+      if (value === '') expect([undefined, ''], `${c.member} read back`).toContain(shown);
+      else expect(shown, `${c.member} read back`).toBe(value);
+    });
+  }
 });
