@@ -11,8 +11,9 @@ import { batteryIndex } from '../src/harness/collect.ts';
 
 // The build's index of the battery when it is current, else a fresh collection.
 const t = await batteryIndex();
-// The model-based run spans every concern: its clause ids are written in the table of what it can charge.
-const crossConcern: Record<string, string> = { 'suites/model.test.ts': 'src/model/clauses.ts' };
+// Suites that span concerns, and where their clause ids are written out: the model-based run's in
+// the table of what it can charge; the paths suite's (both operations on every lineage) in itself.
+const crossConcern: Record<string, string> = { 'suites/model.test.ts': 'src/model/clauses.ts', 'suites/paths.test.ts': 'suites/paths.test.ts' };
 const sourceOf = (file: string) => {
   const path = join(projectRoot, crossConcern[file] ?? file);
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
