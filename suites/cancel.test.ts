@@ -198,14 +198,21 @@ const closingDecisions: [string, string, Decision][] = [
   ['continues as new', 'WorkflowExecutionContinuedAsNew', { decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} }],
 ];
 
-it.for(closingDecisions)('a requester that %s in the same decision records nothing after its close event', cites('cancel.by-decision.after-close'), async ([, closeEvent, close], { swf }) => {
+/** The requests a closing requester can make: of an open execution, and of a workflowId nobody has (whose failure must not be recorded either). */
+const afterClose = closingDecisions.flatMap(([verb, closeEvent, close]) => [
+  [`${verb}, asking an open execution`, closeEvent, close, true],
+  [`${verb}, asking a workflowId nobody has`, closeEvent, close, false],
+] as const);
+
+it.for(afterClose)('a requester that %s, in the same decision records nothing after its close event', cites('cancel.by-decision.after-close'), async ([, closeEvent, close, known], { swf }) => {
   const requester = await swf.start();
-  const target = await swf.start();
-  await swf.decide(requester, [requestCancelOf(target), close]);
+  const target = known ? await swf.start() : { workflowId: swf.id('nobody'), runId: '' };
+  await swf.decide(requester, [requestCancelOf(target, known), close]);
   const events = await swf.historyWith(requester, closeEvent);
   const initiated = events.findIndex((e) => e.eventType === 'RequestCancelExternalWorkflowExecutionInitiated');
   expect(initiated, 'no RequestCancelExternalWorkflowExecutionInitiated').toBeGreaterThan(-1);
   expect(events.at(-1)?.eventType).toBe(closeEvent);
   expect(events.findIndex((e) => e.eventType === closeEvent)).toBeGreaterThan(initiated);
   expect(events.map((e) => e.eventType)).not.toContain('ExternalWorkflowExecutionCancelRequested');
+  expect(events.map((e) => e.eventType)).not.toContain('RequestCancelExternalWorkflowExecutionFailed');
 });

@@ -134,6 +134,8 @@ it('nothing is appended afterwards: not by later requests, a late decider, or a 
 it('its started activity task can no longer be completed or heartbeated', cites('terminate.open-work.activities'), async ({ swf }) => {
   const run = await swf.start();
   const taskToken = await swf.startActivity(run);
+  // While the execution is open the task is live: it is termination that ends it.
+  expectSuccess(await swf.raw.send({ operation: 'RecordActivityTaskHeartbeat', body: { taskToken, details: 'alive' } }));
   expectSuccess(await swf.terminate({ domain: swf.domain, ...run }));
   await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
   const before = (await swf.historyWith(run, 'WorkflowExecutionTerminated')).length;
