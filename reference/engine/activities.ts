@@ -26,6 +26,7 @@ export class ActivityTasks {
     this.polls = new LongPolls(pollTimeoutMs, () => ({ ...NO_TASK }));
   }
 
+  // Stryker disable all: outside the contract: how an activity task is scheduled, and why scheduling fails, is no clause; the battery schedules one only to start it (terminate.open-work.activities), and a mutant that stops that start fails the set-up
   /** The ScheduleActivityTask decision: ActivityTaskScheduled, or ScheduleActivityTaskFailed naming why. */
   schedule(e: Execution, d: Decision, completedId: number): void {
     const a = d.scheduleActivityTaskDecisionAttributes!;
@@ -59,7 +60,9 @@ export class ActivityTasks {
       this.queues.set(queueKey, queue);
     }
   }
+  // Stryker restore all
 
+  // Stryker disable all: outside the contract: the RequestCancelActivityTask decision is named by no clause
   /** The RequestCancelActivityTask decision: a task not yet started is cancelled at once, a started one is asked to stop. */
   requestCancel(e: Execution, d: Decision, completedId: number): void {
     const { activityId } = d.requestCancelActivityTaskDecisionAttributes!;
@@ -77,7 +80,9 @@ export class ActivityTasks {
       task.cancelRequested = true;
     }
   }
+  // Stryker restore all
 
+  // Stryker disable all: outside the contract: taking a cancelled activity task off its task list serves RequestCancelActivityTask alone
   private unqueue(key: string, activityId?: string): void {
     for (const queue of this.queues.values()) {
       for (let i = queue.length - 1; i >= 0; i -= 1) {
@@ -85,6 +90,7 @@ export class ActivityTasks {
       }
     }
   }
+  // Stryker restore all
 
   /** The execution closed: its tasks can no longer be polled; their tokens name a closed execution (byTaskToken). */
   forget(e: Execution): void {
@@ -139,6 +145,7 @@ export class ActivityTasks {
     this.close(e, task, 'ActivityTaskCompleted', { result: input.result });
   }
 
+  // Stryker disable all: outside the contract: an activity worker failing or cancelling its task is named by no clause; terminate.open-work.activities names completing and heartbeating, kept mutated
   respondActivityTaskFailed(input: RespondActivityTaskFailedInput): void {
     const { e, task } = this.byTaskToken(input.taskToken);
     this.close(e, task, 'ActivityTaskFailed', { reason: input.reason, details: input.details });
@@ -148,6 +155,7 @@ export class ActivityTasks {
     const { e, task } = this.byTaskToken(input.taskToken);
     this.close(e, task, 'ActivityTaskCanceled', { details: input.details });
   }
+  // Stryker restore all
 
   recordActivityTaskHeartbeat(input: RecordActivityTaskHeartbeatInput): ActivityTaskStatus {
     const { task } = this.byTaskToken(input.taskToken);
