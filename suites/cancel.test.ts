@@ -40,6 +40,7 @@ it('the execution stays open, listed and counted', cites('cancel.state.stays-ope
   expect(info.closeTimestamp).toBeUndefined();
   expect((await swf.listedWhen(run.workflowId, 'Open', (l) => l.length > 0)).map((i) => i.execution)).toEqual([run]);
   expect(await swf.openCountWhen(run.workflowId, 1)).toBe(1);
+  expect(await swf.listed(run.workflowId, 'Closed'), 'listed closed').toEqual([]);
 });
 
 it.for([['runId omitted', false], ['runId given', true]] as const)('cancelRequested is false before and true after: %s', cites('cancel.state.cancel-requested'), async ([, withRunId], { swf }) => {
