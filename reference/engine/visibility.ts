@@ -147,17 +147,20 @@ export class Visibility {
       // Stryker disable next-line ConditionalExpression: equivalent: without visibility lag every execution has a view
       if (v) views.set(e, v);
     }
-    const list = [...views].filter(([e, v]) =>
-      (open ? v.status === 'OPEN' : (v.status === 'CLOSED' && this.store.visible(e)))
-      // Stryker disable all: outside the contract: the List and Count filters other than executionFilter (type, tag, close status, time ranges), and their exclusivity, are named by no clause; the battery lists by workflowId
-      && inRange(e.startTimestamp, f.startTimeFilter) && inRange(v.closeTimestamp, f.closeTimeFilter)
-      // Stryker restore all
-      && (!f.executionFilter || e.workflowId === f.executionFilter.workflowId)
-      // Stryker disable all: outside the contract: the List and Count filters other than executionFilter (type, tag, close status, time ranges), and their exclusivity, are named by no clause; the battery lists by workflowId
+    // Stryker disable all: outside the contract: the List and Count filters other than executionFilter (type, tag, close status, time ranges), and their exclusivity, are named by no clause; the battery lists by workflowId
+    const others = (e: Execution, v: View) => inRange(e.startTimestamp, f.startTimeFilter) && inRange(v.closeTimestamp, f.closeTimeFilter)
       && (!f.typeFilter || (e.type.name === f.typeFilter.name && (!f.typeFilter.version || e.type.version === f.typeFilter.version)))
       && (!f.tagFilter || e.tagList.includes(f.tagFilter.tag))
-      && (!f.closeStatusFilter || v.closeStatus === f.closeStatusFilter.status)).map(([e]) => e);
-      // Stryker restore all
+      && (!f.closeStatusFilter || v.closeStatus === f.closeStatusFilter.status);
+    // Stryker restore all
+    const list: Execution[] = [];
+    for (const [e, v] of views) {
+      const shown = open ? v.status === 'OPEN' : v.status === 'CLOSED' && this.store.visible(e);
+      if (!shown || (f.executionFilter && e.workflowId !== f.executionFilter.workflowId)) continue;
+      // Stryker disable next-line all: outside the contract: the filters no clause names (see others)
+      if (!others(e, v)) continue;
+      list.push(e);
+    }
     // Stryker disable all: outside the contract: the order of a listing is named by no clause
     // Newest first by default (documented for the List operations).
     const time = (e: Execution) => (open || !f.closeTimeFilter ? e.startTimestamp : views.get(e)?.closeTimestamp ?? 0);
