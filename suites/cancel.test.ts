@@ -92,6 +92,22 @@ it('with no decision task out, one is scheduled after the request, and the decid
   expect(taskEvents.map((e) => e.eventType)).toContain('WorkflowExecutionCancelRequested');
 });
 
+it('with no decision task out, a decider already waiting on its task list receives the task the request schedules', cites('cancel.decision-task.scheduled'), async ({ swf, skip }) => {
+  const run = await swf.start();
+  await swf.decide(run, []);
+  let answered = false;
+  const waiting = swf.poll(run).finally(() => { answered = true; });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  if (answered) {
+    await waiting;
+    return skip('no poll was waiting: the target answered an empty poll within 50 ms (it does not long-poll)');
+  }
+  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
+  const task = await waiting;
+  expect(task.taskToken, 'the waiting poll received no task').toBeTruthy();
+  expect((task.events ?? []).map((e) => e.eventType)).toContain('WorkflowExecutionCancelRequested');
+});
+
 it('with a decision task out at a decider, the next is scheduled at once and handed out after the answer', cites('cancel.decision-task.while-started'), async ({ swf }) => {
   const run = await swf.start();
   const token = await swf.takeTask(run);
@@ -112,6 +128,21 @@ it('openDecisionTasks counts a scheduled task, not one out at a decider', cites(
   expect((await swf.describeWhen(run, (d) => d.openCounts.openDecisionTasks === 1)).openCounts.openDecisionTasks).toBe(1);
   await swf.takeTask(run);
   expect((await swf.describeWhen(run, (d) => d.openCounts.openDecisionTasks === 0)).openCounts.openDecisionTasks).toBe(0);
+});
+
+it('with a decision task out at a decider and the next already scheduled, a further request schedules no other', cites('cancel.decision-task.single-active'), async ({ swf }) => {
+  const run = await swf.start();
+  const token = await swf.takeTask(run);
+  const started = (await swf.history(run)).length;
+  expectSuccess(await swf.cancel({ domain: swf.domain, ...run }));
+  await swf.historyWith(run, 'DecisionTaskScheduled', started);
+  // A repeated request may or may not be recorded (cancel.repeat.reported); either way it finds a task scheduled.
+  expectSuccess(await swf.cancel({ domain: swf.domain, ...run }));
+  await swf.raw.call('RespondDecisionTaskCompleted', { taskToken: token, decisions: [] });
+  const events = (await swf.historyWith(run, 'DecisionTaskCompleted', started)).slice(started).map((e) => e.eventType);
+  // At most one: whether one is scheduled at all is cancel.decision-task.while-started's business.
+  expect(events.filter((t) => t === 'DecisionTaskScheduled').length, events.join(', ')).toBeLessThanOrEqual(1);
+  expect((await swf.describe(run)).openCounts?.openDecisionTasks).toBeLessThanOrEqual(1);
 });
 
 it('with a decision task already scheduled, no second one is', cites('cancel.decision-task.single-active'), async ({ swf }) => {

@@ -105,7 +105,7 @@ export class ActivityTasks {
     // Stryker disable next-line ObjectLiteral: outside the contract: ActivityTaskStarted's attributes are named by no clause
     task.startedEventId = this.events.add(e, 'ActivityTaskStarted', { identity, scheduledEventId: task.scheduledEventId });
     e.latestActivityTaskTimestamp = this.store.seconds();
-    this.byToken.set(token, { key: e.key, activityId: task.activityId });
+    this.byToken.set(token, { activityId: task.activityId, key: e.key });
     return defined({
       taskToken: token, activityId: task.activityId, startedEventId: task.startedEventId,
       workflowExecution: { workflowId: e.workflowId, runId: e.runId }, activityType: task.activityType, input: task.input,
@@ -135,7 +135,7 @@ export class ActivityTasks {
     if (e.status !== 'OPEN') throw fault.unknownExecutionWithRun(e.workflowId, e.runId);
     const task = e.activities.get(ref.activityId);
     if (!task || task.token !== taskToken) throw fault.unknownTaskToken();
-    return { e, task };
+    return { task, e };
   }
 
   // Stryker disable all: outside the contract: an activity task completed while its execution is open is named by no clause (terminate.open-work.activities names one completed after termination, refused before this is reached)

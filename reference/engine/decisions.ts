@@ -52,9 +52,7 @@ export class DecisionTasks {
     // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent: with a task scheduled, the change it would mark as unseen is seen by that task, which has not started
     if (e.decision.state === 'scheduled') return;
     e.pendingChange = true;
-    if (e.decision.state === 'started' && e.decision.nextScheduledEventId === undefined) {
-      e.decision.nextScheduledEventId = this.scheduledEvent(e);
-    }
+    if (e.decision.state === 'started') e.decision.nextScheduledEventId ??= this.scheduledEvent(e);
   }
 
   private scheduledEvent(e: Execution): number {
@@ -74,14 +72,12 @@ export class DecisionTasks {
     delete e.decision.nextScheduledEventId;
     e.decision.scheduledEventId = scheduledEventId ?? this.scheduledEvent(e);
     const queueKey = keys.taskList(e.domain, e.config.taskList);
+    // A decider already waiting on the task list gets the task at once; otherwise it is queued.
     const waiter = this.polls.take(queueKey);
-    if (waiter) {
-      waiter.answer(this.start(e, waiter.context.identity, waiter.context.page));
-    } else {
-      const queue = this.queues.get(queueKey) ?? [];
-      queue.push(e.key);
-      this.queues.set(queueKey, queue);
-    }
+    if (waiter) return waiter.answer(this.start(e, waiter.context.identity, waiter.context.page));
+    const queue = this.queues.get(queueKey) ?? [];
+    queue.push(e.key);
+    this.queues.set(queueKey, queue);
   }
 
   /** The execution closed: its task can no longer be polled or completed. */

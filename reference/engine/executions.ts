@@ -525,11 +525,13 @@ export class Executions implements DecisionEffects {
     const deliver = () => {
       const target = this.externalTarget(e.domain, a.workflowId, a.runId);
       if (!target) {
-        if (e.status !== 'OPEN') return;
-        this.events.add(e, 'RequestCancelExternalWorkflowExecutionFailed', {
-          workflowId: a.workflowId, runId: a.runId, cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', initiatedEventId,
-          decisionTaskCompletedEventId: completedId, control: a.control,
-        });
+        // A requester that has closed records nothing more, its failure included.
+        if (e.status === 'OPEN') {
+          this.events.add(e, 'RequestCancelExternalWorkflowExecutionFailed', {
+            workflowId: a.workflowId, runId: a.runId, cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', initiatedEventId,
+            decisionTaskCompletedEventId: completedId, control: a.control,
+          });
+        }
         return;
       }
       this.requestCancel(target, { externalWorkflowExecution: { workflowId: e.workflowId, runId: e.runId }, externalInitiatedEventId: initiatedEventId });
