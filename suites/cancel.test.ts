@@ -97,7 +97,7 @@ it('with no decision task out, a decider already waiting on its task list receiv
   await swf.decide(run, []);
   let answered = false;
   const waiting = swf.poll(run).finally(() => { answered = true; });
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await swf.pause(50);
   if (answered) {
     await waiting;
     return skip('no poll was waiting: the target answered an empty poll within 50 ms (it does not long-poll)');

@@ -79,7 +79,7 @@ export class Scenario {
   }
 
   /** Waits, unless the test is stopped (the run interrupted, the test timed out): then throws why. */
-  private async pause(ms: number): Promise<void> {
+  async pause(ms: number): Promise<void> {
     const { signal } = this.raw.options;
     try {
       await sleep(ms, undefined, signal ? { signal } : {});
