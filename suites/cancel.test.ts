@@ -43,6 +43,13 @@ it('the execution stays open, listed and counted', cites('cancel.state.stays-ope
   expect(await swf.listed(run.workflowId, 'Closed'), 'listed closed').toEqual([]);
 });
 
+it('a child asked to cancel still counts among its parent\'s open children', cites('cancel.state.stays-open'), async ({ swf }) => {
+  const { parent, child } = await swf.family({ typeDefault: 'ABANDON' }, { childPolicy: 'ABANDON' });
+  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: child.workflowId, runId: child.runId }));
+  await swf.infoWhen(child, (i) => i.cancelRequested === true || i.executionStatus !== 'OPEN');
+  expect((await swf.describeWhen(parent, (d) => d.openCounts?.openChildWorkflowExecutions === 2)).openCounts?.openChildWorkflowExecutions).toBe(2);
+});
+
 it.for([['runId omitted', false], ['runId given', true]] as const)('cancelRequested is false before and true after: %s', cites('cancel.state.cancel-requested'), async ([, withRunId], { swf }) => {
   const run = await swf.start();
   expect((await swf.info(run)).cancelRequested ?? false).toBe(false);
@@ -202,9 +209,15 @@ it.for([['runId given', true], ['runId omitted', false]] as const)('a cancel req
 it.for([['runId given', true], ['runId omitted', false]] as const)('the requester records ExternalWorkflowExecutionCancelRequested naming the target, then a decision task: %s', cites('cancel.by-decision.acknowledged'), async ([, withRunId], { swf }) => {
   const requester = await swf.start();
   const target = await swf.start();
-  await swf.decide(requester, [requestCancelOf(target, withRunId)]);
+  const decision = requestCancelOf(target, withRunId);
+  decision.requestCancelExternalWorkflowExecutionDecisionAttributes!.control = 'control 😀';
+  await swf.decide(requester, [decision]);
   const initiated = await initiatedIn(swf, requester);
   const { events, at } = await swf.historyPast(requester, 'ExternalWorkflowExecutionCancelRequested');
+  const completed = events.filter((e) => e.eventType === 'DecisionTaskCompleted' && e.eventId < initiated.eventId).at(-1);
+  expect(initiated.requestCancelExternalWorkflowExecutionInitiatedEventAttributes).toEqual({
+    workflowId: target.workflowId, ...(withRunId ? { runId: target.runId } : {}), control: 'control 😀', decisionTaskCompletedEventId: completed?.eventId,
+  });
   expect(at, 'no ExternalWorkflowExecutionCancelRequested in the requester').toBeGreaterThan(-1);
   expect(events[at]?.externalWorkflowExecutionCancelRequestedEventAttributes).toEqual({ initiatedEventId: initiated.eventId, workflowExecution: target });
   expect(events[at + 1]?.eventType).toBe('DecisionTaskScheduled');

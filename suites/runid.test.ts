@@ -24,6 +24,17 @@ describe.for(operations)('$name', (op) => {
     expect(await hasEvent(swf, run)).toBe(true);
   });
 
+  for (const [form, clause] of [['runId omitted', 'runid.omitted.current-open'], ['runId given', 'runid.explicit.open']] as const) it(`${form}: no other execution changes, and another's scheduled decision task is still handed out`, cites(clause), async ({ swf }) => {
+    // A bystander whose first decision task is scheduled and waiting in the queue of its task list.
+    const bystander = await swf.start();
+    const before = await swf.history(bystander);
+    const run = await swf.start();
+    expectSuccess(await act(swf, { workflowId: run.workflowId, ...(form === 'runId given' ? { runId: run.runId } : {}) }));
+    expect(await hasEvent(swf, run)).toBe(true);
+    expect(await swf.history(bystander)).toEqual(before);
+    await swf.takeTask(bystander);
+  });
+
   it('after a closed run and a new start, runId omitted acts on the new run only', cites('runid.omitted.after-restart'), async ({ swf }) => {
     const first = await swf.start();
     expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: first.workflowId, runId: first.runId }));

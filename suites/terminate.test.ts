@@ -84,6 +84,14 @@ it('the execution is CLOSED, TERMINATED, with a closeTimestamp of its terminatio
   expect(info.closeTimestamp! - info.startTimestamp).toBeGreaterThanOrEqual(gap);
 });
 
+it.for([['runId given', true], ['runId omitted', false]] as const)('a terminated child leaves its parent\'s open child count, its sibling stays in it: %s', cites('terminate.state.closed'), async ([, withRunId], { swf }) => {
+  const { parent, child } = await swf.family({ typeDefault: 'ABANDON' }, { childPolicy: 'ABANDON' });
+  const openChildren = (d: { openCounts?: { openChildWorkflowExecutions?: number } }) => d.openCounts?.openChildWorkflowExecutions;
+  expect(openChildren(await swf.describeWhen(parent, (d) => openChildren(d) === 2)), 'two children started').toBe(2);
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: child.workflowId, ...(withRunId ? { runId: child.runId } : {}) }));
+  expect(openChildren(await swf.describeWhen(parent, (d) => openChildren(d) !== 2))).toBe(1);
+});
+
 it('it leaves the open list and count, and is listed closed as TERMINATED', cites('terminate.state.listed-closed'), async ({ swf }) => {
   const run = await swf.start();
   expect(await swf.openCountWhen(run.workflowId, 1)).toBe(1);
@@ -118,9 +126,10 @@ it('nothing is appended afterwards: not by later requests, a late decider, or a 
   const run = await swf.start();
   const out = await swf.start();
   const token = await swf.takeTask(out);
-  // run has a decision task scheduled, out one started at a decider; both are terminated.
-  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
+  // run has a decision task scheduled, out one started at a decider; both are terminated, run
+  // last, so that nothing done after its termination can have cleared its task list instead.
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: out.workflowId }));
+  expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: run.workflowId }));
   const before = [await swf.historyWith(run, 'WorkflowExecutionTerminated'), await swf.historyWith(out, 'WorkflowExecutionTerminated')];
   await swf.cancel({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId });
   await swf.terminate({ domain: swf.domain, workflowId: run.workflowId, runId: run.runId });

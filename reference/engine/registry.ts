@@ -82,9 +82,11 @@ export class Registry {
 
   // A type's default child policy is child-policy.source.type-default's: mutated.
   registerWorkflowType(input: RegisterWorkflowTypeInput): void {
+    // Stryker disable next-line StringLiteral: outside the contract: the message of TypeAlreadyExistsFault is named by no clause
     this.register(this.store.types, 'WorkflowType', input, {
       taskStartToCloseTimeout: input.defaultTaskStartToCloseTimeout,
       executionStartToCloseTimeout: input.defaultExecutionStartToCloseTimeout,
+      // Stryker disable next-line OptionalChaining: outside the contract: a type registered without a default task list is named by no clause (the battery's types all have one)
       taskList: input.defaultTaskList?.name,
       taskPriority: input.defaultTaskPriority,
       childPolicy: input.defaultChildPolicy,
