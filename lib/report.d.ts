@@ -75,6 +75,36 @@ export interface ConformanceReport {
   cleanup?: CleanupSummary;
   model?: ModelRun;
   /**
+   * With run --baseline: what changed since the baseline recording (swf-conformance diff of the baseline and this run's recording).
+   */
+  baseline?: {
+    /**
+     * The baseline recording.
+     */
+    file: string;
+    /**
+     * This run's recording.
+     */
+    recording: string;
+    differences: number;
+    testsDiffering: number;
+    testsCompared: number;
+    diffFiles?: string[];
+    /**
+     * The first differences, in test order.
+     */
+    changes: {
+      test: string;
+      clauses?: string[];
+      exchange?: number;
+      operation?: string;
+      kind: string;
+      at: string;
+      baseline?: string;
+      now?: string;
+    }[];
+  };
+  /**
    * Where the run's time went: the set-up calls (domains, types), the battery in vitest (its start included), the cleanup.
    */
   phases?: {

@@ -10,6 +10,8 @@ import { DEFAULT_MODEL_RUNS } from '../harness/config.ts';
 import { integerOption, secondsOption } from './options.ts';
 import type { CleanupOptions } from './cleanup.ts';
 import type { ReplayCliOptions } from './replay.ts';
+import type { DiffCliOptions } from './diff.ts';
+import { IGNORABLE } from '../record/diff.ts';
 import type { RunOptions } from './run-options.ts';
 import type { ServeOptions } from './serve.ts';
 
@@ -42,7 +44,21 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--startup-timeout <s>', 'seconds to wait for the emulator to become ready', integerOption('--startup-timeout', 1, 3600), 60)
     .option('--seed <n>', 'the model-based run\'s seed: the report prints it, and the same seed replays the same sequences (default: random)', integerOption('--seed', -2147483648, 2147483647))
     .option('--model-runs <n>', `how many command sequences the model-based run compares with the reference (default: ${DEFAULT_MODEL_RUNS}; 0 turns it off)`, integerOption('--model-runs', 0, 100000))
+    .option('--record [file]', 'record every exchange of the battery, normalised, as HAR, gzipped when the name ends in .gz (default: recording.har.gz in the report folder)')
+    .option('--baseline <file>', 'record, then diff the recording with this baseline recording: the report gains "changed since the baseline", and diff.md, diff.html, diff.json go in the report folder')
+    .option('--ignore <what>', `with --baseline: leave out a kind of difference (${Object.keys(IGNORABLE).join(', ')}; repeatable)`, collect, [])
     .action(async (opts: RunOptions) => setExit(await (await import('./run.ts')).run(opts)));
+
+  program
+    .command('diff')
+    .description('compare two recordings (run --record, or fixtures/recordings/) test by test and exchange by exchange; exit 0 when they agree, 1 when they differ')
+    .argument('<a>', 'the first recording (the baseline)')
+    .argument('<b>', 'the second recording')
+    .option('--out <dir>', 'where diff.json, diff.md and diff.html go', './swf-conformance-diff')
+    .option('--ignore <what>', `leave out a kind of difference: ${Object.keys(IGNORABLE).join(', ')} (repeatable)`, collect, [])
+    .option('--tolerance <ms>', 'convergence times closer than this agree', integerOption('--tolerance', 0, 3_600_000), 1000)
+    .option('--json', 'print the diff as JSON instead of the summary')
+    .action(async (a: string, b: string, opts: DiffCliOptions) => setExit(await (await import('./diff.ts')).diffCommand(a, b, opts)));
 
   program
     .command('serve')

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Vitest } from 'vitest/node';
 import { stringify } from 'yaml';
-import type { ExpectationsFile } from '../generated/types.ts';
+import type { ConformanceReport, ExpectationsFile } from '../generated/types.ts';
+import { readCaptured } from '../record/capture.ts';
+import { diffRecordings } from '../record/diff.ts';
+import { buildRecording } from '../record/recording.ts';
+import { writeDiff } from '../record/render.ts';
 import { projectRoot } from '../contract/paths.ts';
 import { testTimeoutMs } from '../contract/protocol.ts';
 import { spec } from '../contract/spec.ts';
@@ -165,6 +170,9 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   const results = new ResultsReporter(judge);
   const selecting = Boolean(opts.clause.length || opts.tags.length || opts.grep);
   let selected: Set<string> | undefined;
+  // With --record or --baseline, each test's worker saves its exchanges here; finish() assembles them.
+  const captureDir = plan.recordFile ? mkdtempSync(join(tmpdir(), 'swf-conformance-record-')) : undefined;
+  if (captureDir) session.config.recordDir = captureDir;
   const finish = async (): Promise<number> => {
     mark = performance.now();
     const cleanup = await cleanUpAfter(session, interrupts);
@@ -172,6 +180,16 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     lap('cleanupMs');
     const lost = await session.target.lost?.();
     if (lost) errors.push(lost);
+    let baseline: ConformanceReport['baseline'];
+    if (captureDir && plan.recordFile) {
+      try {
+        baseline = record(captureDir, plan.recordFile, { opts, session, startedAt });
+      } catch (error) {
+        errors.push(`the recording could not be written: ${(error as Error).message.split('\n')[0]}`);
+      } finally {
+        rmSync(captureDir, { recursive: true, force: true });
+      }
+    }
     const report = buildReport(spec(), results.outcomes, {
       target: session.config.targetName, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
       strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
@@ -179,6 +197,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       ...(selected ? { selected } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
       errors: interrupts.signal ? errors : [...errors, ...results.errors], cleanup, phases,
       ...(results.model ? { model: results.model } : {}),
+      ...(baseline ? { baseline } : {}),
     });
     const written = writeReport(reportDir, report);
     process.stdout.write(toConsole(report));
@@ -332,4 +351,36 @@ async function cleanUpAfter(session: Session, interrupts: Interrupts): Promise<C
   const why = result.failed[0] ? ` (first: ${result.failed[0].reason})` : '';
   say(`${header}; ${left} may still be open${why}; ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`);
   return { ...summary, left, ledger: session.ledger.file };
+}
+
+/**
+ * Writes the run's recording from what the workers saved; with --baseline, diffs the baseline
+ * with it, writes diff.json, diff.md and diff.html in the report folder, and returns the
+ * report's "changed since the baseline".
+ */
+function record(captureDir: string, file: string, run: { opts: RunOptions; session: Session; startedAt: Date }): ConformanceReport['baseline'] {
+  const { opts, session, startedAt } = run;
+  const { config } = session;
+  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const recording = buildRecording(readCaptured(captureDir), {
+    target: config.kind === 'reference' ? 'embedded reference' : config.kind === 'container' ? config.targetName : new URL(config.endpoint).host,
+    region: config.region, suiteVersion: version, date: startedAt.toISOString().slice(0, 10), selection: describeSelection(opts) || 'the whole battery',
+  }, { runPrefix: config.runPrefix, domains: [config.domain, config.deprecatedDomain] });
+  const text = `${JSON.stringify(recording)}\n`;
+  writeFileSync(file, file.endsWith('.gz') ? gzipSync(text) : text);
+  console.log(`swf-conformance: recorded ${recording.log.entries.length} exchanges of ${recording.log.pages.length} tests in ${file}`);
+  if (!opts.baseline) return undefined;
+  const diff = diffRecordings(opts.baseline, file, { ignore: opts.ignore });
+  const diffFiles = writeDiff(resolve(opts.report), diff);
+  const short = (v: unknown) => {
+    const s = v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(v);
+    return s.length > 200 ? `${s.slice(0, 199)}…` : s;
+  };
+  return {
+    file: opts.baseline, recording: file, differences: diff.differences.length, testsDiffering: diff.tests.differing, testsCompared: diff.tests.compared, diffFiles,
+    changes: diff.differences.slice(0, 50).map((d) => ({
+      test: d.test, clauses: d.clauses, ...(d.exchange ? { exchange: d.exchange } : {}), ...(d.operation ? { operation: d.operation } : {}),
+      kind: d.kind, at: d.at, baseline: short(d.a), now: short(d.b),
+    })),
+  };
 }

@@ -25,7 +25,17 @@ export interface RunOptions {
   consistencyWindow?: number;
   seed?: number;
   modelRuns?: number;
+  /** `--record [file]`: true for the report folder's recording.har. */
+  record?: string | boolean;
+  baseline?: string;
+  ignore: string[];
 }
 
 /** What the checked options come to: the settings, the expectation file, the tag filter. */
-export interface Plan { settings: RunSettings; expectations?: { file: string; content: ExpectationsFile }; tagsFilter: string[] }
+export interface Plan {
+  settings: RunSettings;
+  expectations?: { file: string; content: ExpectationsFile };
+  tagsFilter: string[];
+  /** Where the run's recording goes, with --record or --baseline. */
+  recordFile?: string;
+}

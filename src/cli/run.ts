@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { IGNORABLE, readRecording, RecordingError } from '../record/diff.ts';
 import type { ExpectationsFile } from '../generated/types.ts';
 import { spec } from '../contract/spec.ts';
 import { clauseTag } from '../harness/clauses.ts';
@@ -37,6 +38,22 @@ function validate(opts: RunOptions): Plan {
     expectations = { file: opts.expect, content };
   }
   checkWritableFolder(opts.report, '--report');
+  let recordFile: string | undefined;
+  if (opts.baseline) {
+    try {
+      readRecording(opts.baseline);
+    } catch (error) {
+      if (error instanceof RecordingError) throw new UsageError(`--baseline ${error.message}`);
+      throw error;
+    }
+  }
+  for (const i of opts.ignore) if (!Object.hasOwn(IGNORABLE, i)) throw new UsageError(`--ignore ${i}: not one of ${Object.keys(IGNORABLE).join(', ')}`);
+  if (opts.ignore.length && !opts.baseline) throw new UsageError('--ignore needs --baseline (or use swf-conformance diff)');
+  if (opts.record || opts.baseline) {
+    recordFile = typeof opts.record === 'string' ? resolve(opts.record) : join(resolve(opts.report), 'recording.har.gz');
+    if (existsSync(recordFile) && statSync(recordFile).isDirectory()) throw new UsageError(`--record ${opts.record}: a folder; give a file name`);
+    checkWritableFolder(dirname(recordFile), '--record', { create: false });
+  }
   if (opts.updateExpectations) checkWritableFolder(dirname(resolve(opts.updateExpectations)), '--update-expectations', { create: false });
   const tagsFilter = [...opts.tags];
   if (opts.clause.length) tagsFilter.push(opts.clause.map(clauseTag).join(' || '));
@@ -52,7 +69,7 @@ function validate(opts: RunOptions): Plan {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  return { settings, ...(expectations ? { expectations } : {}), tagsFilter };
+  return { settings, ...(expectations ? { expectations } : {}), tagsFilter, ...(recordFile ? { recordFile } : {}) };
 }
 
 /** Fails before the run, not after it, when the reports could not be written. */

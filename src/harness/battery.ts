@@ -4,7 +4,10 @@
  */
 import type { SWFClient } from '@aws-sdk/client-swf';
 import { inject, test as base } from 'vitest';
+import { relative } from 'node:path';
 import { RawClient } from '../clients/raw.ts';
+import { projectRoot } from '../contract/paths.ts';
+import { Capture } from '../record/capture.ts';
 import { CLIENT_TIMEOUT_MS } from '../contract/protocol.ts';
 import { mainCredentials, restrictedCredentials } from './credentials.ts';
 import { redact, type RecordedExchange } from './exchanges.ts';
@@ -21,7 +24,9 @@ export const it = base.extend<{ swf: Scenario }>({
     const config = inject('battery');
     const ledger = new Ledger(config.ledgerFile);
     const recorded: RecordedExchange[] = [];
+    const capture = config.recordDir ? new Capture() : undefined;
     const onExchange = (e: Parameters<typeof redact>[0]) => {
+      capture?.add(e);
       const operation = /SimpleWorkflowService\.(\w+)/.exec(e.request.headers['x-amz-target'] ?? '')?.[1] ?? 'unknown';
       const calls = (task.meta.calls ??= {});
       calls[operation] = (calls[operation] ?? 0) + 1;
@@ -47,10 +52,16 @@ export const it = base.extend<{ swf: Scenario }>({
     };
     const scenario = new Scenario(
       config, new RawClient({ ...common, credentials }), makeSdk, ledger,
-      restricted ? new RawClient({ ...common, credentials: restricted }) : undefined, onWait,
+      restricted ? new RawClient({ ...common, credentials: restricted }) : undefined, onWait, capture,
     );
     await use(scenario);
     sdk?.destroy();
+    if (capture && config.recordDir) {
+      const file = relative(projectRoot, task.file.filepath);
+      // The name the reports give the test: its file, then its describe blocks and its own name.
+      const name = task.fullName.startsWith(`${file} > `) ? task.fullName : `${file} > ${task.fullName}`;
+      capture.save(config.recordDir, { name, file, clauses: task.meta.clauses ?? [] });
+    }
   },
 });
 

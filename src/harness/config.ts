@@ -78,6 +78,8 @@ export interface BatteryConfig {
   /** The reference the model-based run compares the target with, started for the run beside the target. */
   oracle?: { endpoint: string; credentials: StaticCredentials };
   model: ModelSettings;
+  /** With `run --record`: the folder each test's worker saves its exchanges in. */
+  recordDir?: string;
 }
 
 /** The model-based differential run's settings: `--seed` replays a run, `--model-runs` widens it. */

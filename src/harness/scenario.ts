@@ -5,6 +5,7 @@ import type { ChildPolicy, Decision, HistoryEvent, Shapes, WorkflowExecutionDeta
 import { lengthBounds } from '../contract/constraints.ts';
 import { validate, type ShapeName } from '../contract/validators.ts';
 import { retryDelayMs, SERVER_ERRORS, type RawClient, type RawResponse } from '../clients/raw.ts';
+import type { Capture } from '../record/capture.ts';
 import type { BatteryConfig } from './config.ts';
 import type { Ledger } from './ledger.ts';
 import { typeFor } from './prepare.ts';
@@ -44,6 +45,8 @@ export class Scenario {
     readonly restricted: RawClient | undefined,
     /** Told how long each wait for a lagging read took, and whether it settled in the window. */
     private readonly onWait: (ms: number, settled: boolean) => void = () => undefined,
+    /** The test's exchanges, kept whole when the run records (`run --record`). */
+    private readonly capture?: Capture,
   ) {}
 
   private sdkClient?: Promise<SWFClient>;
@@ -62,16 +65,23 @@ export class Scenario {
    */
   async eventually<T>(read: () => Promise<T>, settled: (value: T) => boolean): Promise<T> {
     const started = Date.now();
+    // A recording keeps the read that was judged, and how long the reads took to converge.
+    const from = this.capture?.mark() ?? 0;
     for (let delay = 25, attempt = 0; ; attempt += 1, delay = Math.min(delay * 2, 1_000)) {
+      const judgedFrom = this.capture?.mark() ?? 0;
       const value = await read();
       const waited = Date.now() - started;
       if (settled(value)) {
-        if (attempt > 0) this.onWait(waited, true);
+        if (attempt > 0) {
+          this.onWait(waited, true);
+          this.capture?.settle(from, judgedFrom, waited);
+        }
         return value;
       }
       const left = this.config.consistencyWindowMs - waited;
       if (left <= 0) {
         this.onWait(waited, false);
+        this.capture?.settle(from, judgedFrom, waited);
         return value;
       }
       await this.pause(Math.min(delay, left));

@@ -22,6 +22,7 @@ export interface ReportOptions {
   cleanup?: CleanupSummary;
   phases?: ConformanceReport['phases'];
   model?: ConformanceReport['model'];
+  baseline?: ConformanceReport['baseline'];
 }
 
 /** Worst first. A record, so that a status added to the schema fails the type check until it has a place here. */
@@ -99,6 +100,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
     ...(options.cleanup ? { cleanup: options.cleanup } : {}),
     ...(options.model ? { model: options.model } : {}),
+    ...(options.baseline ? { baseline: options.baseline } : {}),
     ...(options.phases ? { phases: options.phases } : {}),
     ...convergenceOf(tests),
     ...callsOf(outcomes),

@@ -35,6 +35,7 @@ export function toMarkdown(r: ConformanceReport): string {
   const observed = r.clauses.flatMap((c) => c.tests.filter((t) => t.observed).map((t) => `- \`${c.id}\` ${cell(t.fullName.split(' > ').slice(1).join(' > '))}: ${t.observed}`));
   if (observed.length) lines.push('', '### Observed (report-only clauses)', '', ...[...new Set(observed)]);
   if (r.model) lines.push('', '### Model-based run', '', modelLine(r.model), ...r.model.found.flatMap((c) => ['', '```', counterexampleText(c), '```']));
+  if (r.baseline) lines.push('', '### Changed since the baseline', '', baselineLine(r.baseline), ...baselineRows(r.baseline));
   return `${lines.join('\n')}\n`;
 }
 
@@ -60,7 +61,22 @@ export function toConsole(r: ConformanceReport): string {
     lines.push('', `  requests sent by the tests: ${total} (${entries.map(([op, k]) => `${op} ${k}`).join(', ')})`);
   }
   if (r.model) lines.push('', `  model-based run: ${modelLine(r.model)}`);
+  if (r.baseline) lines.push('', `  changed since the baseline: ${baselineLine(r.baseline)}`);
   for (const e of r.errors) lines.push(`  incomplete: ${e}`);
   if (r.cleanup?.left) lines.push(`  cleanup: ${r.cleanup.left} executions may still be open; finish with: swf-conformance cleanup --ledger ${r.cleanup.ledger}`);
   return `${lines.join('\n')}\n`;
+}
+
+type Baseline = NonNullable<ConformanceReport['baseline']>;
+
+function baselineLine(b: Baseline): string {
+  return b.differences
+    ? `${b.differences} difference${b.differences === 1 ? '' : 's'} in ${b.testsDiffering} of ${b.testsCompared} tests since ${b.file}${b.diffFiles?.length ? ` (${b.diffFiles.join(', ')})` : ''}`
+    : `none: the ${b.testsCompared} tests answered as in ${b.file}`;
+}
+
+function baselineRows(b: Baseline): string[] {
+  if (!b.changes.length) return [];
+  return ['', '| test | # | kind | at | baseline | now |', '|---|---:|---|---|---|---|',
+    ...b.changes.map((c) => `| ${cell(c.test)} | ${c.exchange ?? ''} | ${c.kind} | \`${cell(c.at)}\` | ${cell(c.baseline ?? '')} | ${cell(c.now ?? '')} |`)];
 }

@@ -1,0 +1,56 @@
+/**
+ * What a test sent and got, kept whole for `run --record`: each battery test's exchanges, in the
+ * order they were made, written by its worker to a file of its own in the run's capture folder.
+ * The run assembles and normalises them once the battery has ended (recording.ts).
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Exchange } from '../clients/raw.ts';
+
+export interface CapturedExchange extends Exchange {
+  /** For the answer an eventually consistent read was judged on: how long the reads took to converge. */
+  convergedMs?: number;
+}
+
+export interface CapturedTest {
+  /** `suites/cancel.test.ts > the test's full name`, as the reports name tests. */
+  name: string;
+  file: string;
+  clauses: string[];
+  exchanges: CapturedExchange[];
+}
+
+/** One test's exchanges, as the raw clients hand them over. */
+export class Capture {
+  readonly exchanges: CapturedExchange[] = [];
+
+  add(exchange: Exchange): void {
+    this.exchanges.push(exchange);
+  }
+
+  /** Where the next exchange will go: for `settle`. */
+  mark(): number {
+    return this.exchanges.length;
+  }
+
+  /**
+   * A read retried until it settled: the reads made since `from` that were not judged are
+   * dropped, and the one judged keeps how long convergence took.
+   */
+  settle(from: number, judgedFrom: number, ms: number): void {
+    const judged = this.exchanges.splice(judgedFrom);
+    this.exchanges.splice(from);
+    for (const e of judged) this.exchanges.push({ ...e, convergedMs: ms });
+  }
+
+  save(dir: string, test: Omit<CapturedTest, 'exchanges'>): void {
+    const file = join(dir, `${createHash('sha256').update(test.name).digest('hex').slice(0, 16)}.json`);
+    writeFileSync(file, JSON.stringify({ ...test, exchanges: this.exchanges } satisfies CapturedTest));
+  }
+}
+
+/** Every test the workers saved in the capture folder. */
+export function readCaptured(dir: string): CapturedTest[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CapturedTest);
+}

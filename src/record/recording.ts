@@ -1,0 +1,303 @@
+/**
+ * A run's recording (`run --record`): every exchange of every battery test, in the HAR format of
+ * fixtures/recordings/ (contract/recordings.ts), one HAR page per test. What changes from one run
+ * to the next is normalised away, so that two runs against the same implementation record the
+ * same file and a diff shows only what the implementation did differently:
+ *
+ * - ids become placeholders numbered by first appearance within the test: the workflowIds the
+ *   run made (`<workflow-id:N>`, task lists included, as the battery names a task list after its
+ *   workflowId), the runIds and task tokens the target made (`<run-id:N>`, `<task-token:N>`), the
+ *   run's domains (`<domain:N>`) and request ids (`<request-id:1>`), wherever they appear,
+ *   messages included. A request's runId cut short from a known one reads `<run-id:N>` with the
+ *   characters it lacks counted (`<run-id:N>-1`);
+ * - timestamps become `<time>` (epoch seconds with a fraction) or `<time:s>` (whole seconds: every
+ *   timestamp of the recording is), which
+ *   keeps their format; their order is the order of the events and answers that carry them;
+ * - an eventually consistent read retried until it settled keeps only the answer it was judged
+ *   on, with how long it took (`_convergedMs`, rounded to CONVERGENCE_STEP_MS, left out under it);
+ * - a text longer than LONG_TEXT characters (the boundary tests' reasons and details) is kept
+ *   once, in `log._texts`, as runs of repeated characters, and named `<text:N>` where it appears;
+ * - headers are kept only where the contract speaks of them: Content-Type (as the HAR mimeType),
+ *   X-Amz-Target (where it is not the operation's), x-amzn-RequestId (a placeholder, so that
+ *   distinct ids stay distinct). Credentials and signatures are never written.
+ */
+import type { Har, HarEntry } from '../contract/recordings.ts';
+import type { CapturedExchange, CapturedTest } from './capture.ts';
+
+export const RECORDING_KIND = 'run-recording';
+/** Convergence is kept to this step: finer differences are the machine's, not the implementation's. */
+export const CONVERGENCE_STEP_MS = 500;
+const TIME_KEY = /(Timestamp|creationDate|oldestDate|latestDate)$/;
+const RUN_ID_KEY = /^(runId|newExecutionRunId)$/;
+const LONG_TEXT = 256;
+
+/** A text as runs of one repeated code point, or stretches of text that does not repeat: [text, times]. */
+export type TextRuns = [string, number][];
+
+/** The long texts of a recording, each kept once. */
+class Texts {
+  readonly table: Record<string, TextRuns> = {};
+  /**
+   * The format of the recording's timestamps, from all of them: a time that falls on a whole
+   * second prints without a fraction, which is the value's chance, not the target's format.
+   */
+  wholeSeconds = true;
+  private readonly byText = new Map<string, string>();
+
+  ref(text: string): string {
+    let placeholder = this.byText.get(text);
+    if (!placeholder) {
+      placeholder = `<text:${this.byText.size + 1}>`;
+      this.byText.set(text, placeholder);
+      this.table[placeholder] = runsOf(text);
+    }
+    return placeholder;
+  }
+}
+
+function runsOf(text: string): TextRuns {
+  const runs: TextRuns = [];
+  const chars = [...text];
+  let plain = '';
+  for (let i = 0; i < chars.length;) {
+    let j = i + 1;
+    while (j < chars.length && chars[j] === chars[i]) j += 1;
+    if (j - i >= 8) {
+      if (plain) runs.push([plain, 1]);
+      plain = '';
+      runs.push([chars[i]!, j - i]);
+    } else {
+      plain += chars.slice(i, j).join('');
+    }
+    i = j;
+  }
+  if (plain) runs.push([plain, 1]);
+  return runs;
+}
+
+/** The texts of a recording's `log._texts`, put back where `<text:N>` names them in a body. */
+export function expandTexts(body: string, table: Record<string, TextRuns> | undefined): string {
+  if (!table) return body;
+  return body.replace(/"<text:\d+>"/g, (whole) => {
+    const runs = table[whole.slice(1, -1)];
+    return runs ? JSON.stringify(runs.map(([t, n]) => t.repeat(n)).join('')) : whole;
+  });
+}
+
+export interface RecordingHeader {
+  /** The endpoint's host, or "embedded reference". */
+  target: string;
+  region: string;
+  suiteVersion: string;
+  /** The day of the run, YYYY-MM-DD: two recordings of one day by the same suite are the same file. */
+  date: string;
+  /** The selection the run was made with (`--grep`, `--clause`, `--tags`), or "the whole battery". */
+  selection: string;
+}
+
+/** A page (one test) of a run recording. */
+export interface RecordingPage {
+  id: string;
+  title: string;
+  startedDateTime: string;
+  pageTimings: Record<string, never>;
+  /** The clauses the test cites. */
+  _clauses: string[];
+}
+
+export interface RunRecording extends Har {
+  log: Har['log'] & {
+    pages: RecordingPage[];
+    entries: (HarEntry & { pageref: string; _convergedMs?: number })[];
+    _recording: RecordingHeader;
+    _texts: Record<string, TextRuns>;
+  };
+}
+
+/** What the normaliser must recognise as the run's own: its prefix and domains. */
+export interface RunIdentity {
+  runPrefix: string;
+  domains: string[];
+}
+
+export function buildRecording(tests: CapturedTest[], header: RecordingHeader, identity: RunIdentity): RunRecording {
+  const sorted = [...tests].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const day = `${header.date}T00:00:00.000Z`;
+  const pages: RecordingPage[] = [];
+  const entries: RunRecording['log']['entries'] = [];
+  const texts = new Texts();
+  const fraction = /"\w*(?:Timestamp|creationDate|oldestDate|latestDate)":\s*\d+\.\d+/;
+  texts.wholeSeconds = !sorted.some((t) => t.exchanges.some((e) => 'status' in e.response && fraction.test(e.response.body)));
+  sorted.forEach((test, i) => {
+    const id = `test_${i + 1}`;
+    pages.push({ id, title: test.name, startedDateTime: day, pageTimings: {}, _clauses: test.clauses });
+    for (const entry of normaliseTest(test.exchanges, identity, texts)) entries.push({ ...entry, startedDateTime: day, pageref: id });
+  });
+  return {
+    log: {
+      version: '1.2',
+      creator: { name: 'swf-conformance', version: header.suiteVersion, comment: 'swf-conformance run --record' },
+      comment: `A run of the battery against ${header.target} (${header.region}), ${header.date}: ${header.selection}.`,
+      _provenance: {
+        repository: 'swf-conformance', path: 'run --record', recorded: header.date, region: header.region,
+        client: `swf-conformance ${header.suiteVersion}`, kind: RECORDING_KIND as never,
+      },
+      _placeholders: {},
+      _recording: header,
+      _texts: texts.table,
+      pages,
+      entries,
+    },
+  } as RunRecording;
+}
+
+type Json = unknown;
+
+/** One test's exchanges, normalised (see the file's comment). */
+function normaliseTest(exchanges: CapturedExchange[], identity: RunIdentity, texts: Texts): (Omit<HarEntry, 'startedDateTime'> & { _convergedMs?: number })[] {
+  const ids = new Ids(identity, texts);
+  const parsed = exchanges.map((e) => ({
+    e,
+    request: parse(e.request.body),
+    response: 'status' in e.response ? parse(e.response.body) : undefined,
+  }));
+  // Ids in order of first appearance: each request, then its answer.
+  for (const p of parsed) {
+    ids.collect(p.request, false);
+    ids.collect(p.response, true);
+    if ('status' in p.e.response) {
+      const requestId = headerOf(p.e.response.headers, 'x-amzn-requestid');
+      if (requestId) ids.add(requestId, 'request-id');
+    }
+  }
+  return parsed.map(({ e, request, response }) => {
+    const operation = /\.(\w+)$/.exec(headerOf(e.request.headers, 'x-amz-target') ?? '')?.[1] ?? '(no target)';
+    const requestText = ids.text(request, e.request.body);
+    // The target is kept as a header only when it is not SimpleWorkflowService.<_operation> (the
+    // tests of malformed targets); Content-Type is postData.mimeType.
+    const target = headerOf(e.request.headers, 'x-amz-target');
+    const requestHeaders = target !== undefined && target !== `SimpleWorkflowService.${operation}` ? [{ name: 'X-Amz-Target', value: target }] : [];
+    const entry: Omit<HarEntry, 'startedDateTime'> & { _convergedMs?: number } = {
+      time: 0,
+      request: {
+        method: e.request.method, url: '/', httpVersion: 'HTTP/1.1', cookies: [], headers: requestHeaders, queryString: [],
+        postData: { mimeType: headerOf(e.request.headers, 'content-type') ?? '', text: requestText },
+        headersSize: -1, bodySize: Buffer.byteLength(requestText),
+      },
+      response: 'status' in e.response ? responseOf(e.response, response, ids) : {
+        // No answer: the request failed on the way (a reset, a timeout).
+        status: 0, statusText: e.response.error, httpVersion: 'HTTP/1.1', cookies: [], headers: [],
+        content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: -1,
+      },
+      cache: {},
+      timings: { send: 0, wait: 0, receive: 0 },
+      _operation: operation,
+    };
+    const converged = e.convergedMs === undefined ? 0 : Math.round(e.convergedMs / CONVERGENCE_STEP_MS) * CONVERGENCE_STEP_MS;
+    if (converged > 0) entry._convergedMs = converged;
+    return entry;
+  });
+}
+
+function responseOf(res: { status: number; headers: Record<string, string>; body: string }, body: Json, ids: Ids): HarEntry['response'] {
+  const text = ids.text(body, res.body);
+  const type = headerOf(res.headers, 'content-type');
+  const requestId = headerOf(res.headers, 'x-amzn-requestid');
+  // Content-Type is content.mimeType.
+  const headers = [
+    ...(requestId ? [{ name: 'x-amzn-RequestId', value: ids.placeholder(requestId) ?? '<request-id:1>' }] : []),
+  ];
+  return {
+    status: res.status, statusText: '', httpVersion: 'HTTP/1.1', cookies: [], headers,
+    content: { size: Buffer.byteLength(text), mimeType: type ?? '', ...(text ? { text } : {}) },
+    redirectURL: '', headersSize: -1, bodySize: Buffer.byteLength(text),
+  };
+}
+
+/** The ids of one test, and their placeholders. */
+class Ids {
+  private readonly byValue = new Map<string, string>();
+  private readonly counts = new Map<string, number>();
+  /** Known values, longest first, for replacing inside longer strings (messages). */
+  private ordered: [string, string][] = [];
+
+  constructor(private readonly identity: RunIdentity, private readonly texts: Texts) {
+    identity.domains.forEach((d) => this.add(d, 'domain'));
+  }
+
+  add(value: string, kind: string): void {
+    if (!value || this.byValue.has(value)) return;
+    const n = (this.counts.get(kind) ?? 0) + 1;
+    this.counts.set(kind, n);
+    this.byValue.set(value, `<${kind}:${n}>`);
+    this.ordered = [...this.byValue].sort((a, b) => b[0].length - a[0].length);
+  }
+
+  private alias(value: string, placeholder: string): void {
+    this.byValue.set(value, placeholder);
+    this.ordered = [...this.byValue].sort((a, b) => b[0].length - a[0].length);
+  }
+
+  placeholder(value: string): string | undefined {
+    return this.byValue.get(value);
+  }
+
+  /** Finds the ids in a body: runIds and task tokens in answers, the run's workflowIds anywhere. */
+  collect(body: Json, answer: boolean, key = ''): void {
+    if (typeof body === 'string') {
+      if (!answer && RUN_ID_KEY.test(key) && !this.byValue.has(body)) {
+        // A runId the test cut short from one it knows, or one it had from another test.
+        const cut = this.ordered.find(([known, p]) => body.length >= 8 && known.length > body.length && known.startsWith(body) && p.startsWith('<run-id:'));
+        if (cut) this.alias(body, `${cut[1]}-${cut[0].length - body.length}`);
+        else this.add(body, 'run-id');
+      } else if (answer && RUN_ID_KEY.test(key)) this.add(body, 'run-id');
+      else if (answer && key === 'taskToken') this.add(body, 'task-token');
+      else if (body.startsWith(this.identity.runPrefix) && (key === 'workflowId' || key === 'name')) this.add(body, 'workflow-id');
+      return;
+    }
+    if (Array.isArray(body)) return body.forEach((v) => this.collect(v, answer, key));
+    if (body && typeof body === 'object') for (const [k, v] of Object.entries(body)) this.collect(v, answer, k);
+  }
+
+  /** The body as text, normalised; a body that is not JSON is normalised as text. */
+  text(body: Json, raw: string): string {
+    if (body === undefined) return this.replace(raw);
+    return JSON.stringify(this.value(body, ''));
+  }
+
+  private value(v: Json, key: string): Json {
+    if (typeof v === 'number' && TIME_KEY.test(key)) return this.texts.wholeSeconds ? '<time:s>' : '<time>';
+    if (typeof v === 'string') {
+      const whole = this.byValue.get(v);
+      if (whole) return whole;
+      const replaced = this.replace(v);
+      return replaced.length > LONG_TEXT ? this.texts.ref(replaced) : replaced;
+    }
+    if (Array.isArray(v)) return v.map((x) => this.value(x, key));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x, k)]));
+    return v;
+  }
+
+  /** Every known id inside a string (a message naming a run), then the run's prefix, replaced. */
+  private replace(s: string): string {
+    let out = s;
+    for (const [value, placeholder] of this.ordered) if (value.length >= 4 && out.includes(value)) out = out.split(value).join(placeholder);
+    return out.split(this.identity.runPrefix).join('<prefix>');
+  }
+}
+
+function parse(text: string): Json {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return undefined;
+  }
+}
+
+function headerOf(headers: Record<string, string> | { name: string; value: string }[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (Array.isArray(headers)) return headers.find((h) => h.name.toLowerCase() === lower)?.value;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
