@@ -74,14 +74,16 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
 
   program
     .command('replay')
-    .description('replay the recordings of real AWS traffic (fixtures/recordings/aws/) against the embedded reference (default) or an endpoint, and print every difference')
+    .description('replay recordings against the embedded reference (default) or an endpoint, and print every difference: the given files (run --record recordings, or HAR files in the format of fixtures/recordings/), else the recordings of real AWS traffic in fixtures/recordings/aws/')
+    .argument('[files...]', 'recording files to replay (default: fixtures/recordings/aws/)')
+    .option('--grep <pattern>', 'with a run recording: replay only the tests whose name matches')
     .option('--endpoint <url>', 'SWF endpoint to replay against (default: AWS_ENDPOINT_URL_SWF, else the embedded reference)')
     .option('--region <name>', 'AWS region (default: AWS_REGION, else us-east-1)')
     .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
     .option('--domain <name>', 'the domain the replays run in (registered when missing)', 'swf-conformance-replay')
     .option('--recording <name>', 'replay only this recording (repeatable)', collect, [])
     .option('--json', 'print the differences as JSON')
-    .action(async (opts: ReplayCliOptions) => setExit(await (await import('./replay.ts')).replayCommand(opts)));
+    .action(async (files: string[], opts: ReplayCliOptions) => setExit(await (await import('./replay.ts')).replayCommand({ ...opts, files })));
 
   program
     .command('list')

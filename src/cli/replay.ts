@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { RawClient } from '../clients/raw.ts';
-import { loadRecordings, type Recording } from '../contract/recordings.ts';
+import { loadRecordings, type Har, type Recording } from '../contract/recordings.ts';
+import { isRunRecording, readRecording, RecordingError, type Difference } from '../record/diff.ts';
+import { replayRunRecording } from '../record/replay.ts';
 import { isRegionName } from '../harness/config.ts';
-import { replay, type ReplayResult } from '../replay/run.ts';
+import { replay, type ReplayResult, type StepDifference } from '../replay/run.ts';
 import { embeddedReference } from '../targets/reference.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -13,11 +15,30 @@ import { UsageError } from './usage-error.ts';
  * Exit 0 when every recording replays with none, 1 when some differ, 2 for bad input or a target
  * that cannot be reached.
  */
-export interface ReplayCliOptions { endpoint?: string; region?: string; profile?: string; domain: string; recording: string[]; json?: boolean }
+export interface ReplayCliOptions { endpoint?: string; region?: string; profile?: string; domain: string; recording: string[]; json?: boolean; files?: string[]; grep?: string }
 
 export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
   const region = opts.region ?? process.env.AWS_REGION ?? 'us-east-1';
   if (!isRegionName(region)) throw new UsageError(`--region ${region}: not a region name`);
+  const files = opts.files ?? [];
+  if (files.length && opts.recording.length) throw new UsageError('give recording files or --recording names, not both');
+  let grep: RegExp | undefined;
+  if (opts.grep !== undefined) {
+    try {
+      grep = new RegExp(opts.grep);
+    } catch {
+      throw new UsageError(`--grep ${opts.grep}: not a valid regular expression`);
+    }
+  }
+  const read: { file: string; har: Har }[] = [];
+  for (const file of files) {
+    try {
+      read.push({ file, har: readRecording(file).har });
+    } catch (error) {
+      if (error instanceof RecordingError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   const all = loadRecordings();
   const unknown = opts.recording.filter((name) => !all.some((r) => r.name === name || r.name === `${name}.har`));
   if (unknown.length) throw new UsageError(`no recording ${unknown.join(', ')} in fixtures/recordings/aws/ (there are: ${all.map((r) => r.name).join(', ')})`);
@@ -54,6 +75,7 @@ export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
       const cause = (error as { cause?: { code?: string }; code?: string }).cause?.code ?? (error as { code?: string }).code ?? (error as Error).message;
       throw new UsageError(`${url} does not answer (${cause})`);
     }
+    if (read.length) return await replayFiles(read, client, { domain: opts.domain, ...(grep ? { grep } : {}), json: Boolean(opts.json), target: target ? 'embedded reference' : url });
     const results: { recording: Recording; result: ReplayResult }[] = [];
     for (const recording of chosen) {
       const prefix = `swfc-replay-${randomBytes(3).toString('hex')}`;
@@ -82,3 +104,31 @@ const short = (v: unknown) => {
   const s = JSON.stringify(v) ?? 'nothing';
   return s.length > 120 ? `${s.slice(0, 117)}…` : s;
 };
+
+/** Replays recording files: a run recording test by test, any other HAR as one scenario. */
+async function replayFiles(read: { file: string; har: Har }[], client: RawClient, opts: { domain: string; grep?: RegExp; json: boolean; target: string }): Promise<number> {
+  const out: { file: string; tests: number; exchanges: number; differences: Difference[] | StepDifference[] }[] = [];
+  for (const { file, har } of read) {
+    if (isRunRecording(har)) {
+      const result = await replayRunRecording(file, client, {
+        domain: opts.domain, ...(opts.grep ? { grep: opts.grep } : {}),
+        onTest: (name, n) => { if (n && !opts.json) console.log(`✗ ${name}: ${n} difference${n === 1 ? '' : 's'}`); },
+      });
+      out.push({ file, ...result });
+      if (!opts.json) {
+        for (const d of result.differences.slice(0, 30)) console.log(`    ${d.test} #${d.exchange} ${d.operation}: ${d.kind} at ${d.at}: recorded ${short(d.a)}, got ${short(d.b)}`);
+        if (result.differences.length > 30) console.log(`    … ${result.differences.length - 30} more`);
+        console.log(`${result.differences.length ? '✗' : '✓'} ${file}: ${result.tests} tests, ${result.exchanges} exchanges replayed, ${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`);
+      }
+    } else {
+      const result = await replay(har, client, { domain: opts.domain, prefix: `swfc-replay-${randomBytes(3).toString('hex')}` });
+      out.push({ file, tests: 1, exchanges: result.steps, differences: result.differences });
+      if (!opts.json) {
+        console.log(`${result.differences.length ? '✗' : '✓'} ${file}: ${result.steps} steps, ${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`);
+        for (const d of result.differences.slice(0, 8)) console.log(`    ${d.step}: ${d.at}: expected ${short(d.expected)}, got ${short(d.actual)}`);
+      }
+    }
+  }
+  if (opts.json) console.log(JSON.stringify({ target: opts.target, recordings: out }, null, 2));
+  return out.every((r) => r.differences.length === 0) ? 0 : 1;
+}

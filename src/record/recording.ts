@@ -281,7 +281,8 @@ class Ids {
   /** Every known id inside a string (a message naming a run), then the run's prefix, replaced. */
   private replace(s: string): string {
     let out = s;
-    for (const [value, placeholder] of this.ordered) if (value.length >= 4 && out.includes(value)) out = out.split(value).join(placeholder);
+    // A domain only as a whole value: its name is part of other names (the suite's workflow types).
+    for (const [value, placeholder] of this.ordered) if (value.length >= 4 && !placeholder.startsWith('<domain:') && out.includes(value)) out = out.split(value).join(placeholder);
     return out.split(this.identity.runPrefix).join('<prefix>');
   }
 }
