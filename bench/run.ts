@@ -12,7 +12,8 @@
  *      executions, kept for a day and let go (retention NONE).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +115,10 @@ writeFileSync(auth, JSON.stringify({ auth: { credentials: [{ accessKeyId: 'AKIDB
 // ---------------------------------------------------------------- 1. the battery
 if (wanted(1)) {
   const battery = await medianOf(process.execPath, [bin, 'run', '--report', join(work, 'battery')]);
+  const recording = await medianOf(process.execPath, [bin, 'run', '--report', join(work, 'recorded'), '--record']);
+  const recorded = join(work, 'recorded', 'recording.har.gz');
+  const recordedKiB = existsSync(recorded) ? statSync(recorded).size / 1024 : NaN;
+  const plainMiB = existsSync(recorded) ? gunzipSync(readFileSync(recorded)).length / 1024 / 1024 : NaN;
   say(`## 1. The battery against the embedded reference (median of ${runs}, whole process)`);
   say();
   say('| figure | value | target |');
@@ -122,8 +127,10 @@ if (wanted(1)) {
   if (battery.cpuS !== undefined) say(`| CPU (user + system) | ${battery.cpuS.toFixed(2)} s | |`);
   if (battery.rssMiB !== undefined) say(`| peak RSS of the CLI process | ${battery.rssMiB.toFixed(0)} MiB | |`);
   say(`| exit codes | ${battery.codes.join(', ')} | 0 |`);
+  say(`| wall with \`--record\` | ${recording.wallS.toFixed(2)} s: +${(((recording.wallS - battery.wallS) / battery.wallS) * 100).toFixed(1)}% | < +10% |`);
+  say(`| the recording of the whole battery | ${recordedKiB.toFixed(0)} KiB gzipped, ${plainMiB.toFixed(2)} MiB as plain HAR | < 2 MB |`);
   say();
-  say('reproduce: `time npx swf-conformance run`');
+  say('reproduce: `time npx swf-conformance run` and `time npx swf-conformance run --record`');
 
 }
 

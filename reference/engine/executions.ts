@@ -74,13 +74,14 @@ export class Executions implements DecisionEffects {
 
   /** The open execution a decision names (an empty runId is an omitted one), or undefined when none is. */
   private externalTarget(domain: string, workflowId: string, runId?: string): Execution | undefined {
+    let target: Execution | undefined;
     try {
       // Stryker disable next-line ObjectLiteral: outside the contract: a cancel request by decision that names a closed run of a workflowId with a newer open run is named by no clause (cancel.by-decision.unknown names a workflowId nobody has)
-      return this.resolve({ domain, workflowId, ...(runId ? { runId } : {}) });
-      // Stryker disable next-line BlockStatement: equivalent: a function that returns nothing returns undefined
+      target = this.resolve({ domain, workflowId, ...(runId ? { runId } : {}) });
     } catch {
-      return undefined;
+      // None is: the decision fails with UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION.
     }
+    return target;
   }
 
   /**
@@ -212,7 +213,7 @@ export class Executions implements DecisionEffects {
     for (const timer of e.timers.values()) if (timer.handle) this.cancelLater(timer.handle);
     this.store.openByWorkflowId.delete(keys.workflow(e.domain, e.workflowId));
     const parent = e.parent && this.store.execution(e.domain, e.parent);
-    // Stryker disable next-line ConditionalExpression: equivalent: a parent's policy and counts skip a closed child by its status
+    // A parent's children are its open ones (its openChildWorkflowExecutions count).
     if (parent) parent.children.delete(e.key);
     const eventType = CHILD_CLOSED_EVENT[closeStatus];
     if (notifyParent && parent?.status === 'OPEN' && eventType) {

@@ -38,7 +38,7 @@ describe('run --record', () => {
     const recording = read(join(dir, 'r1', 'recording.har.gz'));
     expect(recording.log._recording).toMatchObject({ target: 'embedded reference', region: 'us-east-1', selection: `--grep ${grep}` });
     expect(recording.log.pages.length).toBeGreaterThanOrEqual(8);
-    expect(recording.log.entries.every((e) => recording.log.pages.some((p) => p.id === e.pageref))).toBe(true);
+    expect(recording.log.entries.every((e) => recording.log.pages.some((p) => p.id === (e as { pageref?: string }).pageref))).toBe(true);
     // A 32,768-character text is kept once, as runs of characters.
     expect(Object.keys(recording.log._texts).length).toBeGreaterThan(0);
     expect(text.length).toBeLessThan(200_000);

@@ -1,0 +1,116 @@
+/**
+ * What `run --record` and `diff` are worth, measured (CI runs it):
+ *
+ * 1. The reference against itself: N recordings of the whole battery, each diffed with the first;
+ *    every diff must be empty.
+ * 2. Deviations: the reference served plain, and served with each of the first M catalogue
+ *    deviations, recorded; each deviation's recording diffed with the plain one. A deviation
+ *    changes what the two operations do (directly, or through a decision that closes or asks a
+ *    cancel), so every difference must fall in an exchange made at or after the test's first
+ *    RequestCancelWorkflowExecution, TerminateWorkflowExecution or RespondDecisionTaskCompleted,
+ *    and a deviation must show at least one, in a test that cites a clause it breaks. How many
+ *    differing tests cite one of its clauses, and how many only see its effects, is printed.
+ *
+ * Usage: tsx scripts/check-recordings.ts [--self N] [--deviations M] [--out DIR]
+ * Exit 1 when a self-diff is not empty or a deviation differs outside its clauses.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { diffRecordings, readRecording } from '../src/record/diff.ts';
+import { deviationCatalogue } from '../reference/deviations/catalogue.ts';
+
+const { values } = parseArgs({ options: { self: { type: 'string', default: '10' }, deviations: { type: 'string', default: '12' }, out: { type: 'string' } } });
+const selfRuns = Number(values.self);
+const deviationRuns = Number(values.deviations);
+if (!Number.isInteger(selfRuns) || selfRuns < 0 || !Number.isInteger(deviationRuns) || deviationRuns < 0) {
+  console.error('check-recordings: --self and --deviations take whole numbers');
+  process.exit(2);
+}
+const out = values.out ?? mkdtempSync(join(tmpdir(), 'swf-conformance-recordings-'));
+mkdirSync(out, { recursive: true });
+const bin = join(import.meta.dirname, '..', 'bin', 'swf-conformance.js');
+const env = { ...process.env, SWF_CONFORMANCE_MODEL_RUNS: '0', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, ms: performance.now() - started }));
+  });
+}
+
+/** `serve` with these flags on a free port of 127.0.0.1; resolves with its URL. */
+function serve(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--poll-timeout', '250', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`serve ${args.join(' ')} did not start`)); }, 15_000);
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(text)?.[0];
+      if (url) { clearTimeout(timer); resolve({ url, child }); }
+    });
+  });
+}
+
+async function recordAgainst(name: string, serveArgs: string[] | undefined): Promise<string> {
+  const file = join(out, `${name}.har.gz`);
+  const server = serveArgs ? await serve(serveArgs) : undefined;
+  try {
+    const target = server ? ['--endpoint', server.url, '--consistency-window', '2'] : [];
+    const res = await cli(['run', ...target, '--report', join(out, name), '--record', file, '--seed', '1']);
+    if (res.code === 2) throw new Error(`the run against ${name} could not run:\n${res.stdout.slice(-2000)}`);
+    console.log(`recorded ${name}: ${(statSync(file).size / 1024).toFixed(0)} KiB gzipped, run ${(res.ms / 1000).toFixed(1)} s`);
+  } finally {
+    server?.child.kill('SIGTERM');
+  }
+  return file;
+}
+
+let failed = false;
+if (selfRuns > 0) {
+  const first = await recordAgainst('reference-1', undefined);
+  let empty = 0;
+  for (let i = 2; i <= selfRuns; i += 1) {
+    const file = await recordAgainst(`reference-${i}`, undefined);
+    const diff = diffRecordings(first, file);
+    if (diff.differences.length === 0) empty += 1;
+    else {
+      failed = true;
+      console.log(`✗ reference-${i} differs from reference-1: ${diff.differences.length} differences, first: ${JSON.stringify(diff.differences[0]).slice(0, 300)}`);
+    }
+  }
+  console.log(`the reference against itself: ${empty} of ${selfRuns - 1} recordings identical to the first (${selfRuns} recordings)`);
+}
+
+if (deviationRuns > 0) {
+  const plain = await recordAgainst('serve-plain', []);
+  // Each test's first exchange that can reach what a deviation changes (numbered from 1).
+  const ACTS = new Set(['RequestCancelWorkflowExecution', 'TerminateWorkflowExecution', 'RespondDecisionTaskCompleted']);
+  const firstActing = new Map<string, number>();
+  for (const [name, test] of readRecording(plain).tests) {
+    const at = test.entries.findIndex((e) => ACTS.has(e._operation));
+    firstActing.set(name, at < 0 ? Number.POSITIVE_INFINITY : at + 1);
+  }
+  const rows: string[] = [];
+  for (const deviation of deviationCatalogue.slice(0, deviationRuns)) {
+    const file = await recordAgainst(`serve-${deviation.name}`, ['--deviate', deviation.name]);
+    const diff = diffRecordings(plain, file);
+    const breaks = new Set(deviation.breaks);
+    const tests = new Map<string, string[]>();
+    for (const d of diff.differences) tests.set(d.test, d.clauses);
+    const citing = [...tests].filter(([, clauses]) => clauses.some((c) => breaks.has(c))).length;
+    const early = diff.differences.filter((d) => d.exchange !== undefined && d.exchange < (firstActing.get(d.test) ?? Number.POSITIVE_INFINITY));
+    if (early.length || citing === 0) failed = true;
+    rows.push(`| ${deviation.name} | ${diff.differences.length} | ${tests.size} | ${citing} | ${tests.size - citing} | ${early.length} |`);
+    for (const d of early.slice(0, 5)) console.log(`  ${deviation.name}: a difference before the test acted: ${d.test} #${d.exchange} ${d.operation} ${d.kind} at ${d.at}`);
+  }
+  console.log(['', '| deviation | differences | tests differing | citing its clauses | seeing its effects | before the first act (must be 0) |', '|---|---:|---:|---:|---:|---:|', ...rows].join('\n'));
+}
+console.log(`recordings and diffs in ${out}`);
+process.exit(failed ? 1 : 0);
