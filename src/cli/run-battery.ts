@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,7 +11,7 @@ import { readCaptured } from '../record/capture.ts';
 import { diffRecordings } from '../record/diff.ts';
 import { buildRecording } from '../record/recording.ts';
 import { writeDiff } from '../record/render.ts';
-import { projectRoot } from '../contract/paths.ts';
+import { projectRoot, makeFolder } from '../contract/paths.ts';
 import { testTimeoutMs } from '../contract/protocol.ts';
 import { spec } from '../contract/spec.ts';
 import { ConfigError, type BatteryConfig, type RunSettings } from '../harness/config.ts';
@@ -277,7 +277,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     // No worker is left to read the mark.
     session.ledger.unmarkStopped();
     if (vitestLog.join('').trim()) {
-      mkdirSync(reportDir, { recursive: true });
+      makeFolder(reportDir);
       writeFileSync(join(reportDir, 'vitest-errors.log'), vitestLog.join(''));
     }
   }

@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { makeFolder } from '../contract/paths.ts';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { IGNORABLE, readRecording, RecordingError } from '../record/diff.ts';
 import type { ExpectationsFile } from '../generated/types.ts';
@@ -81,7 +82,7 @@ function checkWritableFolder(dir: string, flag: string, options: { create?: bool
     } else if (options.create === false) {
       throw new UsageError(`${flag}: the folder ${dir} does not exist`);
     } else {
-      mkdirSync(path, { recursive: true });
+      makeFolder(path);
     }
     accessSync(path, constants.W_OK);
   } catch (error) {

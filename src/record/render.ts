@@ -3,7 +3,8 @@
  * diff.json (the DiffResult), diff.md, and diff.html, server-rendered, with the two sides of each
  * difference next to each other.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { makeFolder } from '../contract/paths.ts';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Difference, DiffResult, DiffSide } from './diff.ts';
 
@@ -107,7 +108,7 @@ ${sections}
 
 /** Writes diff.json, diff.md and diff.html into the folder; returns their paths. */
 export function writeDiff(dir: string, r: DiffResult): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const files: [string, string][] = [['diff.json', `${JSON.stringify(r, null, 2)}\n`], ['diff.md', toMarkdown(r)], ['diff.html', toHtml(r)]];
   return files.map(([name, content]) => {
     const path = join(dir, name);

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { makeFolder } from '../contract/paths.ts';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConformanceReport } from './conformance.ts';
 import { toHtml } from './html.ts';
@@ -9,7 +10,7 @@ export const reportFiles = { json: 'conformance.json', markdown: 'conformance.md
 
 /** Writes conformance.json, conformance.md, junit.xml and index.html into the folder. */
 export function writeReport(dir: string, report: ConformanceReport): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const files: [string, string][] = [
     [reportFiles.json, `${JSON.stringify(report, null, 2)}\n`],
     [reportFiles.markdown, toMarkdown(report)],

@@ -117,6 +117,10 @@ describe('run --record', () => {
       ['run', '--baseline', join(dir, 'missing.har')],
       ['run', '--record', join(dir, 'no-such-folder', 'x.har')],
       ['replay', join(dir, 'not-json.har')],
+      // Paths under /proc cannot be made: one line at once, not a loop that never ends.
+      ['run', '--report', '/proc/swf-conformance-x'],
+      ['run', '--report', '/proc/swf-conformance-x/y/z'],
+      ['diff', join(dir, 'r1', 'recording.har.gz'), join(dir, 'r2', 'recording.har.gz'), '--out', '/proc/swf-conformance-x'],
     ]) {
       const res = await runCli(args);
       expect(res.code, args.join(' ')).toBe(2);
