@@ -11,8 +11,8 @@
  *      peers that are installed (fakecloud, moto_server); the reference's memory after 100,000
  *      executions, kept for a day and let go (retention NONE).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +147,27 @@ if (wanted(2)) {
   }
   say();
   say('reproduce: `time npx swf-conformance list` (and the others)');
+  // The same commands from the npm tarball installed into an empty project (npm's cache or registry needed).
+  const pkg = join(work, 'package');
+  mkdirSync(join(pkg, 'project'), { recursive: true });
+  const packed = spawnSync('npm', ['pack', '--pack-destination', pkg, '--silent'], { cwd: root, encoding: 'utf8' });
+  const tarball = packed.status === 0 ? join(pkg, packed.stdout.trim().split('\n').at(-1)!) : '';
+  writeFileSync(join(pkg, 'project', 'package.json'), '{"name":"bench-project","version":"1.0.0","private":true}');
+  const install = tarball ? spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: join(pkg, 'project'), encoding: 'utf8' }) : undefined;
+  say();
+  if (install?.status !== 0) {
+    say(`installed from the tarball: not measured (${tarball ? 'npm install failed' : 'npm pack failed'})`);
+  } else {
+    const installedBin = join(pkg, 'project', 'node_modules', '.bin', 'swf-conformance');
+    say('| installed from the npm tarball | wall | exit | target |');
+    say('|---|---:|---:|---|');
+    for (const args of [['--version'], ['list']]) {
+      const t = await medianOf(installedBin, args);
+      say(`| \`swf-conformance ${args.join(' ')}\` | ${(t.wallS * 1000).toFixed(0)} ms | ${t.codes[0]} | < 300 ms |`);
+    }
+    say();
+    say('reproduce: `npm pack`, then `npm install ./swf-conformance-*.tgz` in an empty project and `time npx swf-conformance list`');
+  }
 
 }
 

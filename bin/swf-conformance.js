@@ -2,7 +2,9 @@
 // The CLI runs from the build (dist/, made by `npm run build` and by `npm ci`), so that nothing is
 // compiled when it starts. In a working copy whose sources are newer than the build, it runs
 // the TypeScript sources instead, through tsx, so that an edit is never answered by stale code.
-import { readdirSync, statSync } from 'node:fs';
+// An installed package (no .git beside it) always has its build, made when it was packed: the
+// times its files were unpacked at say nothing of which is newer.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -22,13 +24,17 @@ function newest(dir) {
 function buildIsCurrent() {
   try {
     const builtAt = statSync(built).mtimeMs;
+    if (!existsSync(new URL('.git', root))) return true;
     return ['src/', 'reference/'].every((dir) => newest(new URL(dir, root)) <= builtAt);
   } catch {
     return false;
   }
 }
 
-if (buildIsCurrent()) {
+// SWF_CONFORMANCE_SHOW_ENTRY=1: say which entry runs (the package's tests check it).
+const fromBuild = buildIsCurrent();
+if (process.env.SWF_CONFORMANCE_SHOW_ENTRY === '1') process.stderr.write(`swf-conformance entry: ${fromBuild ? 'dist' : 'sources through tsx'}\n`);
+if (fromBuild) {
   await import(built.href);
 } else {
   const { register } = await import('tsx/esm/api');

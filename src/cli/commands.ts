@@ -30,7 +30,7 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--clause <id>', 'run only the tests of this clause (repeatable)', collect, [])
     .option('--tags <expr>', 'run only tests matching this tag expression: a grade, a concern or clause:<id>, with && || ! (repeatable)', collect, [])
     .option('--strict', 'failures of inferred clauses fail the run')
-    .option('--expect <file>', 'expectation file: known failures of the implementation under test')
+    .option('--expect <file>', 'expectation file: known failures of the implementation under test; or the name of one the suite ships (moto, localstack, fakecloud)')
     .option('--strict-expectations', 'an unexpected pass fails the run')
     .option('--update-expectations <file>', 'write an expectation file from this run\'s failures')
     .option('--report <dir>', 'where the reports go', './swf-conformance-report')

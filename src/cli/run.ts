@@ -1,5 +1,5 @@
-import { makeFolder } from '../contract/paths.ts';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { fixturesDir, makeFolder } from '../contract/paths.ts';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { IGNORABLE, readRecording, RecordingError } from '../record/diff.ts';
 import type { ExpectationsFile } from '../generated/types.ts';
@@ -33,6 +33,7 @@ function validate(opts: RunOptions): Plan {
   if (!(opts.image || opts.preset) && (opts.port !== undefined || opts.env.length || opts.waitPath)) throw new UsageError('--port, --env and --wait-path need --image or --preset');
   let expectations: { file: string; content: ExpectationsFile } | undefined;
   if (opts.expect) {
+    opts.expect = shippedExpectations(opts.expect);
     const content = readConfigFile<ExpectationsFile>(opts.expect, 'ExpectationsFile', 'expectation file');
     const unknown = content.expectations.filter((e) => e.clause && !byId.has(e.clause)).map((e) => e.clause);
     if (unknown.length) throw new UsageError(`expectation file ${opts.expect} names unknown clause(s): ${unknown.join(', ')}`);
@@ -71,6 +72,19 @@ function validate(opts: RunOptions): Plan {
     throw error;
   }
   return { settings, ...(expectations ? { expectations } : {}), tagsFilter, ...(recordFile ? { recordFile } : {}) };
+}
+
+/**
+ * `--expect moto` (or localstack, fakecloud): the expectation file the suite ships for that
+ * implementation, wherever the suite is installed. A path that exists is taken as it is.
+ */
+function shippedExpectations(value: string): string {
+  if (existsSync(value) || !/^[a-z0-9][a-z0-9-]*$/.test(value)) return value;
+  const dir = join(fixturesDir, 'expectations');
+  const file = join(dir, `${value}.yaml`);
+  if (existsSync(file)) return file;
+  const names = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+  throw new UsageError(`--expect ${value}: no such file, and the suite ships no expectations of that name (it ships: ${names.join(', ')})`);
 }
 
 /** Fails before the run, not after it, when the reports could not be written. */
