@@ -139,6 +139,13 @@ export interface ClauseReport {
    */
   reason?: string;
   tests: TestReport[];
+  /**
+   * The run's selection held only some of the clause's tests: its status speaks for those alone.
+   */
+  partial?: {
+    selected: number;
+    of: number;
+  };
 }
 export interface TestReport {
   /**

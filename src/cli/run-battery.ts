@@ -8,6 +8,7 @@ import type { Vitest } from 'vitest/node';
 import { stringify } from 'yaml';
 import type { ConformanceReport, ExpectationsFile } from '../generated/types.ts';
 import { readCaptured } from '../record/capture.ts';
+import { batteryIndex } from '../harness/collect.ts';
 import { diffRecordings } from '../record/diff.ts';
 import { buildRecording } from '../record/recording.ts';
 import { writeDiff } from '../record/render.ts';
@@ -168,8 +169,10 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   const errors: string[] = [];
   const judge = testJudge({ strict: settings.strict, ...(expectations ? { expectations } : {}) });
   const results = new ResultsReporter(judge);
-  const selecting = Boolean(opts.clause.length || opts.tags.length || opts.grep);
+  const selecting = Boolean(opts.clause.length || opts.tags.length || plan.namePattern !== undefined);
   let selected: Set<string> | undefined;
+  /** With a selection: the battery's tests per clause, from its index. */
+  let testsPerClause: Map<string, number> | undefined;
   // With --record or --baseline, each test's worker saves its exchanges here; finish() assembles them.
   const captureDir = plan.recordFile ? mkdtempSync(join(tmpdir(), 'swf-conformance-record-')) : undefined;
   if (captureDir) session.config.recordDir = captureDir;
@@ -194,7 +197,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       target: session.config.targetName, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
       strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
       // After an interruption, the workers' own errors are its echo, not a second cause.
-      ...(selected ? { selected } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
+      ...(selected ? { selected, testsPerClause } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
       errors: interrupts.signal ? errors : [...errors, ...results.errors], cleanup, phases,
       ...(results.model ? { model: results.model } : {}),
       ...(baseline ? { baseline } : {}),
@@ -232,7 +235,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   process.on('unhandledRejection', onRejection);
   let vitest: Vitest | undefined;
   try {
-    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, session.config));
+    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, session.config, plan.namePattern));
     vitest.provide('battery', session.config);
     const running = vitest;
     // The first signal cancels the run gently: no test starts, and each running test stops at its
@@ -253,6 +256,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       if (selection.tests === 0) throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
       // With --clause, the clauses asked for: a selected test that also cites another clause runs
       // only some of that clause's tests, which is no verdict on it.
+      testsPerClause = new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length]));
       const asked = new Set(opts.clause);
       selected = opts.clause.length ? new Set([...selection.clauses].filter((c) => asked.has(c))) : selection.clauses;
       console.log(`swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${selected.size} clause${selected.size === 1 ? '' : 's'} selected`);
@@ -285,7 +289,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
 }
 
 /** The battery's vitest, its own error output kept for the report folder instead of printed with stack traces. */
-async function createBatteryVitest(opts: RunOptions, reportDir: string, results: ResultsReporter, tagsFilter: string[], log: string[], config: BatteryConfig): Promise<Vitest> {
+async function createBatteryVitest(opts: RunOptions, reportDir: string, results: ResultsReporter, tagsFilter: string[], log: string[], config: BatteryConfig, namePattern?: string): Promise<Vitest> {
   const windowMs = config.consistencyWindowMs;
   const reporters: unknown[] = [results];
   const outputFile: Record<string, string> = {};
@@ -319,14 +323,14 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), `swf-conformance-vitest-cache-${createHash('sha256').update(projectRoot).digest('hex').slice(0, 12)}`) },
     reporters: reporters as never,
     ...(Object.keys(outputFile).length ? { outputFile } : {}),
-    ...(opts.grep ? { testNamePattern: opts.grep } : {}),
+    ...(namePattern !== undefined ? { testNamePattern: namePattern } : {}),
     ...(tagsFilter.length ? { tagsFilter } : {}),
     passWithNoTests: true,
   }, {}, { stdout: process.stdout, stderr } as never);
 }
 
 function describeSelection(opts: RunOptions): string {
-  return [...(opts.grep ? [`--grep ${opts.grep}`] : []), ...opts.clause.map((c) => `--clause ${c}`), ...opts.tags.map((t) => `--tags ${t}`)].join(' ');
+  return [...(opts.grep ? [`--grep ${opts.grep}`] : []), ...opts.test.map((t) => `--test ${t}`), ...opts.clause.map((c) => `--clause ${c}`), ...opts.tags.map((t) => `--tags ${t}`)].join(' ');
 }
 
 /**

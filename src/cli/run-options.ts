@@ -7,6 +7,8 @@ export interface RunOptions {
   region?: string;
   profile?: string;
   grep?: string;
+  /** Exact test names, as `list` prints them (repeatable). */
+  test: string[];
   clause: string[];
   tags: string[];
   strict?: boolean;
@@ -38,4 +40,6 @@ export interface Plan {
   tagsFilter: string[];
   /** Where the run's recording goes, with --record or --baseline. */
   recordFile?: string;
+  /** vitest's testNamePattern, from --grep or --test. */
+  namePattern?: string;
 }

@@ -2,6 +2,7 @@ import { fixturesDir, makeFolder } from '../contract/paths.ts';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { IGNORABLE, readRecording, RecordingError } from '../record/diff.ts';
+import { batteryIndex } from '../harness/collect.ts';
 import type { ExpectationsFile } from '../generated/types.ts';
 import { spec } from '../contract/spec.ts';
 import { clauseTag } from '../harness/clauses.ts';
@@ -15,16 +16,32 @@ import { UsageError } from './usage-error.ts';
 export const extraReporters = new Set(['junit', 'json', 'verbose', 'dot', 'tap', 'tap-flat', 'default']);
 
 
-function validate(opts: RunOptions): Plan {
+async function validate(opts: RunOptions): Promise<Plan> {
   const { byId } = spec();
   for (const id of opts.clause) if (!byId.has(id)) throw new UsageError(`--clause ${id}: no such clause (see swf-conformance list)`);
   checkTagExpressions(opts.tags);
+  if (opts.grep !== undefined && opts.test.length) throw new UsageError('--grep and --test cannot be combined');
+  let namePattern: string | undefined;
   if (opts.grep !== undefined) {
+    // A name as `list` and the reports print it separates describe blocks with " > "; vitest
+    // matches the names joined with spaces.
+    namePattern = opts.grep.replace(/ > /g, ' ');
     try {
-      new RegExp(opts.grep);
+      new RegExp(namePattern);
     } catch {
-      throw new UsageError(`--grep ${opts.grep}: not a valid regular expression`);
+      throw new UsageError(`--grep ${opts.grep}: not a valid regular expression (to select a test by its exact name, use --test)`);
     }
+  }
+  // The battery's test names, for --test and for the tests an expectation file names.
+  const index = opts.test.length || opts.expect ? await batteryIndex() : undefined;
+  const known = new Set(index?.tests.flatMap((t) => [t.name, `${t.file} > ${t.name}`]) ?? []);
+  if (opts.test.length) {
+    const unknown = opts.test.filter((n) => !known.has(n));
+    if (unknown.length) throw new UsageError(`--test ${unknown[0]}: no test has that name (names as swf-conformance list prints them, with or without their file)`);
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // vitest matches "<describe> <test>", joined with spaces; the file, when given, is left out
+    // (the battery's names are its own in each file).
+    namePattern = `^(?:${opts.test.map((n) => escape(n.replace(/^\S+\.test\.ts > /, '')).replace(/ > /g, ' ')).join('|')})$`;
   }
   for (const r of opts.reporter) if (!extraReporters.has(r)) throw new UsageError(`--reporter ${r}: not one of ${[...extraReporters].join(', ')}`);
   if (opts.preset !== undefined && !Object.hasOwn(presets, opts.preset)) throw new UsageError(`--preset ${opts.preset}: not one of ${Object.keys(presets).join(', ')}`);
@@ -37,6 +54,8 @@ function validate(opts: RunOptions): Plan {
     const content = readConfigFile<ExpectationsFile>(opts.expect, 'ExpectationsFile', 'expectation file');
     const unknown = content.expectations.filter((e) => e.clause && !byId.has(e.clause)).map((e) => e.clause);
     if (unknown.length) throw new UsageError(`expectation file ${opts.expect} names unknown clause(s): ${unknown.join(', ')}`);
+    const unknownTests = content.expectations.filter((e) => e.test && !known.has(e.test)).map((e) => e.test);
+    if (unknownTests.length) throw new UsageError(`expectation file ${opts.expect} names unknown test(s): ${unknownTests.join('; ')} (see swf-conformance list)`);
     expectations = { file: opts.expect, content };
   }
   checkWritableFolder(opts.report, '--report');
@@ -71,7 +90,7 @@ function validate(opts: RunOptions): Plan {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  return { settings, ...(expectations ? { expectations } : {}), tagsFilter, ...(recordFile ? { recordFile } : {}) };
+  return { settings, ...(expectations ? { expectations } : {}), tagsFilter, ...(recordFile ? { recordFile } : {}), ...(namePattern !== undefined ? { namePattern } : {}) };
 }
 
 /**
@@ -110,7 +129,7 @@ function checkWritableFolder(dir: string, flag: string, options: { create?: bool
  * a usage error answers at once; the run itself is in run-battery.ts.
  */
 export async function run(opts: RunOptions): Promise<number> {
-  const plan = validate(opts);
+  const plan = await validate(opts);
   const { runPlanned } = await import('./run-battery.ts');
   return runPlanned(opts, plan);
 }

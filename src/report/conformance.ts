@@ -23,6 +23,8 @@ export interface ReportOptions {
   phases?: ConformanceReport['phases'];
   model?: ConformanceReport['model'];
   baseline?: ConformanceReport['baseline'];
+  /** With a selection: how many tests the battery has for each clause, so that a clause partly selected says so. */
+  testsPerClause?: ReadonlyMap<string, number>;
 }
 
 /** Worst first. A record, so that a status added to the schema fails the type check until it has a place here. */
@@ -62,7 +64,9 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
 
   const clauses: ClauseReport[] = spec.clauses.map((c) => {
     const own = tests.filter((t) => t.clauses.includes(c.id));
-    const base = { id: c.id, grade: c.grade, concern: c.concern, statement: c.statement, tests: own };
+    const total = options.selected ? options.testsPerClause?.get(c.id) : undefined;
+    const partial = total !== undefined && own.length < total ? { partial: { selected: own.length, of: total } } : {};
+    const base = { id: c.id, grade: c.grade, concern: c.concern, statement: c.statement, tests: own, ...partial };
     const listed = byClause.get(c.id);
     if (options.selected && !options.selected.has(c.id)) return { ...base, status: 'not-selected', reason: 'not selected in this run' };
     if (own.length === 0) return { ...base, status: 'not-run', reason: c.untestable ? `untestable: ${c.untestable}` : 'no test ran' };

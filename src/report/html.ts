@@ -93,7 +93,7 @@ function render() {
     const passed = c.tests.filter((t) => t.state === 'passed').length;
     const tr = el('tr', { class: 'clause', 'data-status': c.status, 'data-clause': c.id },
       el('td', { class: 'st st-' + c.status }, c.status), el('td', {}, el('code', {}, c.id)), el('td', {}, c.grade),
-      el('td', {}, passed + '/' + c.tests.length), el('td', {}, c.statement));
+      el('td', {}, passed + '/' + c.tests.length + (c.partial ? ' (partial: ' + c.partial.selected + ' of ' + c.partial.of + ' selected)' : '')), el('td', {}, c.statement));
     let open = null;
     tr.addEventListener('click', () => { if (open) { open.remove(); open = null; } else { open = details(c); tr.after(open); } });
     rows.append(tr);

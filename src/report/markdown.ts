@@ -30,7 +30,8 @@ export function toMarkdown(r: ConformanceReport): string {
     const failing = c.tests.find((t) => t.state === 'failed');
     const detail = c.status === 'pass' ? '' : c.reason ?? failing?.message ?? '';
     const passed = c.tests.filter((t) => t.state === 'passed').length;
-    lines.push(`| ${icon[c.status]} | \`${c.id}\` | ${c.grade} | ${passed}/${c.tests.length} | ${cell(firstLine(detail, 300))} |`);
+    const count = c.partial ? `${passed}/${c.tests.length} (partial: ${c.partial.selected} of ${c.partial.of} selected)` : `${passed}/${c.tests.length}`;
+    lines.push(`| ${icon[c.status]} | \`${c.id}\` | ${c.grade} | ${count} | ${cell(firstLine(detail, 300))} |`);
   }
   const observed = r.clauses.flatMap((c) => c.tests.filter((t) => t.observed).map((t) => `- \`${c.id}\` ${cell(t.fullName.split(' > ').slice(1).join(' > '))}: ${t.observed}`));
   if (observed.length) lines.push('', '### Observed (report-only clauses)', '', ...[...new Set(observed)]);
@@ -53,6 +54,8 @@ export function toConsole(r: ConformanceReport): string {
     const failing = c.tests.find((t) => t.state === 'failed');
     lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${firstLine(c.reason ?? failing?.message ?? '', 110)}`);
   }
+  const partial = r.clauses.filter((c) => c.partial && c.status !== 'not-selected');
+  if (partial.length) lines.push('', `  ${partial.length} clause${partial.length === 1 ? ' was' : 's were'} partly selected (${partial.slice(0, 3).map((c) => `${c.id} ${c.partial!.selected} of ${c.partial!.of}`).join(', ')}${partial.length > 3 ? ', …' : ''}): a status speaks for the selected tests alone`);
   const c = r.convergence;
   if (c) lines.push('', `  waited for lagging reads in ${c.waits} tests; slowest ${(c.slowestMs / 1000).toFixed(2)} s (${c.slowestTest})${c.unsettled ? `; ${c.unsettled} never settled within the consistency window` : ''}`);
   if (r.calls) {
