@@ -256,7 +256,8 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       if (selection.tests === 0) throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
       // With --clause, the clauses asked for: a selected test that also cites another clause runs
       // only some of that clause's tests, which is no verdict on it.
-      testsPerClause = new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length]));
+      // --clause selects every test of its clauses; a name or a tag may select some of a clause's.
+      if (plan.namePattern !== undefined || opts.tags.length) testsPerClause = new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length]));
       const asked = new Set(opts.clause);
       selected = opts.clause.length ? new Set([...selection.clauses].filter((c) => asked.has(c))) : selection.clauses;
       console.log(`swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${selected.size} clause${selected.size === 1 ? '' : 's'} selected`);
