@@ -222,7 +222,7 @@ if (wanted(4)) {
   const fakecloudBin = join(root, 'tools/fakecloud-swf-server/target/release/fakecloud-swf-server');
   const targets: { name: string; once?: boolean; start: () => Promise<{ url: string; stop(): Promise<void> }> }[] = [
     { name: 'reference, SigV4 verified', start: () => serve(['--config', auth]) },
-    { name: 'reference, SigV4 not verified', start: () => serve([]) },
+    { name: 'reference, SigV4 not verified', start: () => serve(['--auth', 'off']) },
   ];
   if (existsSync(fakecloudBin)) {
     targets.push({ name: 'fakecloud-swf (Rust)', start: async () => {

@@ -27,6 +27,16 @@ function run(engine: Engine, operation: OperationName, input: unknown): unknown 
 
 export const servedOperations = Object.keys(operations) as OperationName[];
 
+/** GET: 200 while the reference serves. */
+export const HEALTH_PATH = '/_swf-conformance/health';
+/** POST: forgets every domain, type and execution, as a fresh start would. */
+export const RESET_PATH = '/_swf-conformance/reset';
+
+/** The region of the request's SigV4 credential scope, when it is signed. */
+function signedRegion(headers: IncomingMessage['headers']): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1];
+}
+
 export interface RunningReference {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
@@ -89,8 +99,10 @@ function domainOf(input: Record<string, unknown>, operation: string): string {
 /** Starts the reference SWF on node:http. Resolves once it is listening. */
 export async function startReference(config: ReferenceConfig = {}): Promise<RunningReference> {
   const dev = new Deviations(config.deviate ?? []);
-  const engine = new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId, ...(config.timing ? { timing: config.timing } : {}), seams: seamsFor(dev) });
-  const buckets = new TokenBuckets();
+  const makeEngine = () => new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId, ...(config.timing ? { timing: config.timing } : {}), seams: seamsFor(dev) });
+  // `let`: POST /_swf-conformance/reset starts it afresh.
+  let engine = makeEngine();
+  let buckets = new TokenBuckets();
   const policy = config.policy;
 
   function allowed(principal: string, operation: string, domain: string): boolean {
@@ -102,6 +114,18 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The emulator's own endpoints, for its users' test suites: outside SWF's API, under a path no
+    // SWF request uses (SWF's are POST /).
+    if (req.url === HEALTH_PATH && req.method === 'GET') {
+      return void send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify({ status: 'ok', region: engine.region, operations: servedOperations.length }), false);
+    }
+    if (req.url === RESET_PATH && req.method === 'POST') {
+      req.resume();
+      engine.shutdown();
+      engine = makeEngine();
+      buckets = new TokenBuckets();
+      return void send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify({ reset: true }), false);
+    }
     let body: Buffer;
     try {
       body = await readBody(req);
@@ -118,6 +142,10 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       : claimedAccessKey(req.headers) ?? 'anonymous';
     // The common request is verified at once; only the SDK signer's check is awaited.
     const principal = typeof verified === 'string' ? verified : await verified;
+    // A regional endpoint refuses a signature scoped to another region (inferred from AWS's
+    // services: InvalidSignatureException).
+    const signedFor = signedRegion(req.headers);
+    if (config.auth && signedFor && signedFor !== engine.region) throw new SwfFault('InvalidSignatureException', `Credential should be scoped to a valid region, not '${signedFor}'. `, 400);
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = dev.has('legacy-target-refused') ? (target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '') : operationOfTarget(target);
     // A client of the older form (Content-Type application/json) is answered application/json (recorded).
@@ -194,7 +222,9 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
   return {
     url: `http://${shownHost}:${port}`,
     port,
-    engine,
+    get engine() {
+      return engine;
+    },
     async close() {
       engine.shutdown();
       server.closeAllConnections();

@@ -137,6 +137,8 @@ export class Visibility {
     const exclusive = (['executionFilter', 'typeFilter', 'tagFilter', 'closeStatusFilter'] as const).filter((k) => f[k] !== undefined);
     if (exclusive.length > 1) throw fault.validation(`Only one of executionFilter, typeFilter, tagFilter and closeStatusFilter may be given; got ${exclusive.join(', ')}`);
     if (f.startTimeFilter && f.closeTimeFilter) throw fault.validation('Only one of startTimeFilter and closeTimeFilter may be given');
+    // The closed executions are listed and counted by a time range (documented: "You must specify one of these").
+    if (!open && !f.startTimeFilter && !f.closeTimeFilter) throw fault.validation('Either startTimeFilter or closeTimeFilter must be specified');
     const inRange = (t: number | undefined, r?: { oldestDate: number; latestDate?: number }) =>
       !r || (t !== undefined && t >= r.oldestDate && (r.latestDate === undefined || t <= r.latestDate));
     // Stryker restore all

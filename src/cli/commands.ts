@@ -66,11 +66,13 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .description('run the embedded reference SWF as a standalone emulator')
     .option('--port <n>', 'port to listen on (0 picks a free one)', integerOption('--port', 0, 65535), 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--config <file>', 'reference options, JSON or YAML (schemas/reference-config.schema.json): auth, policy, throttling, latency; SWF_CONFORMANCE_REFERENCE_CONFIG may carry the same as JSON')
+    .option('--config <file>', 'reference options, JSON or YAML (schemas/reference-config.schema.json; fixtures/reference-config.example.yaml explains each): port, host, region, accountId, auth.credentials (more credentials to accept, with principals), policy (who may call what, where), pollTimeoutMs, latencyMs, throttling, timing (visibility, history, child start and child policy lags), deviate; SWF_CONFORMANCE_REFERENCE_CONFIG may carry the same as JSON')
     .option('--poll-timeout <ms>', 'how long PollForDecisionTask waits for a task', integerOption('--poll-timeout', 1, LONG_POLL_MS))
     .option('--latency <ms>', 'delay added before every answer', integerOption('--latency', 0, 60_000))
     .option('--throttling', 'token buckets per API, of AWS\'s sizes')
     .option('--deviate <name>', 'switch on a deviation from the contract, to see the battery catch it (repeatable; see swf-conformance deviations)', collect, [])
+    .option('--auth <on|off>', 'on: verify SigV4 for access key test (secret test) and the config\'s credentials, refusing others as AWS does; off: accept any', 'on')
+    .option('--region <name>', 'the region served: ARNs name it, and a request signed for another is refused (default: the config\'s, else AWS_REGION, else us-east-1)')
     .action(async (opts: ServeOptions) => (await import('./serve.ts')).serve(opts));
 
   program

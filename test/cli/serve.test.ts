@@ -13,7 +13,8 @@ describe('swf-conformance serve', () => {
   let raw: RawClient;
   beforeAll(async () => {
     server = await startServe();
-    raw = new RawClient({ endpoint: server.url, region: 'us-east-1', credentials: async () => ({ accessKeyId: 'AKID', secretAccessKey: 's' }) });
+    // serve verifies SigV4 by default, for the conventional emulator credentials.
+    raw = new RawClient({ endpoint: server.url, region: 'us-east-1', credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) });
   });
   afterAll(async () => {
     if (server) expect(await stop(server.child)).toBe(0);
@@ -52,6 +53,8 @@ describe('serve rejects bad input with one line and exit 2', () => {
     ['a config file that is not YAML', ['--config', write('bad.yaml', 'a: [')], /is not valid YAML or JSON/],
     ['a config file with a wrong option', ['--config', write('wrong.json', '{"throttling": "yes"}')], /throttling: must be boolean/],
     ['a config file with an unknown option', ['--config', write('unknown.json', '{"speed": 1}')], /speed: must NOT have additional properties/],
+    ['an --auth mode that is neither on nor off', ['--auth', 'maybe'], /--auth maybe: on or off/],
+    ['a region that is not a region name', ['--region', 'moon'], /--region moon: not a region name/],
   ] as const)('%s', async ([, args, message]) => {
     const result = await runCli(['serve', '--port', '0', ...args]);
     expect(result.code).toBe(2);
@@ -65,5 +68,71 @@ describe('serve rejects bad input with one line and exit 2', () => {
     const result = await runCli(['serve', '--port', port]);
     await stop(first.child);
     expect([result.code, result.stderr.trim()]).toEqual([2, `swf-conformance: port ${port} on 127.0.0.1 is already in use`]);
+  });
+});
+
+describe('serve by default behaves as AWS does, as far as an emulator can', () => {
+  let server: { url: string; child: ChildProcess; output: () => string };
+  const client = (accessKeyId: string, secretAccessKey: string, region = 'us-east-1') =>
+    new RawClient({ endpoint: server.url, region, credentials: async () => ({ accessKeyId, secretAccessKey }) });
+  beforeAll(async () => { server = await startServe(); });
+  afterAll(async () => { if (server) expect(await stop(server.child)).toBe(0); });
+
+  test('it says at start what it verifies, and where its health and reset endpoints are', () => {
+    expect(server.output()).toMatch(/SigV4 verified for region us-east-1: access key test \(secret test\)/);
+    expect(server.output()).toMatch(/health: GET http:\/\/127\.0\.0\.1:\d+\/_swf-conformance\/health/);
+  });
+
+  test('test/test is accepted; an unknown key, a wrong secret and another region are refused as AWS refuses them', async () => {
+    const body = { registrationStatus: 'REGISTERED' };
+    expect((await client('test', 'test').send({ operation: 'ListDomains', body })).status).toBe(200);
+    const unknown = await client('AKIDNOTKNOWN', 'x').send({ operation: 'ListDomains', body });
+    expect([unknown.status, unknown.error?.code]).toEqual([400, 'UnrecognizedClientException']);
+    const wrong = await client('test', 'not-the-secret').send({ operation: 'ListDomains', body });
+    expect([wrong.status, wrong.error?.code]).toEqual([400, 'InvalidSignatureException']);
+    const region = await client('test', 'test', 'eu-west-1').send({ operation: 'ListDomains', body });
+    expect([region.status, region.error?.code]).toEqual([400, 'InvalidSignatureException']);
+    expect(region.error?.message).toMatch(/eu-west-1/);
+  });
+
+  test('health answers; reset forgets every domain', async () => {
+    expect(await (await fetch(`${server.url}/_swf-conformance/health`)).json()).toMatchObject({ status: 'ok', region: 'us-east-1' });
+    const raw = client('test', 'test');
+    await raw.send({ operation: 'RegisterDomain', body: { name: 'to-forget', workflowExecutionRetentionPeriodInDays: '1' } });
+    expect((await raw.send({ operation: 'DescribeDomain', body: { name: 'to-forget' } })).status).toBe(200);
+    expect((await fetch(`${server.url}/_swf-conformance/reset`, { method: 'POST' })).status).toBe(200);
+    const after = await raw.send({ operation: 'DescribeDomain', body: { name: 'to-forget' } });
+    expect(after.error?.code).toBe('UnknownResourceFault');
+  });
+
+  test('ListClosed and CountClosed without a time filter are refused, as the API pages say', async () => {
+    const raw = client('test', 'test');
+    await raw.send({ operation: 'RegisterDomain', body: { name: 'closed-lists', workflowExecutionRetentionPeriodInDays: '1' } });
+    for (const operation of ['ListClosedWorkflowExecutions', 'CountClosedWorkflowExecutions']) {
+      const res = await raw.send({ operation, body: { domain: 'closed-lists' } });
+      expect([operation, res.status, res.error?.code]).toEqual([operation, 400, 'ValidationException']);
+      expect((await raw.send({ operation, body: { domain: 'closed-lists', startTimeFilter: { oldestDate: 0 } } })).status).toBe(200);
+    }
+  });
+
+  test('the shipped example config is valid and starts the server', async () => {
+    const example = await startServe(['--config', 'fixtures/reference-config.example.yaml']);
+    try {
+      expect(example.output()).toMatch(/and the config's 2 credentials/);
+    } finally {
+      await stop(example.child);
+    }
+  });
+
+  test('--auth off accepts any credentials', async () => {
+    const open = await startServe(['--auth', 'off']);
+    try {
+      const res = await new RawClient({ endpoint: open.url, region: 'ap-south-1', credentials: async () => ({ accessKeyId: 'anything', secretAccessKey: 'x' }) })
+        .send({ operation: 'ListDomains', body: { registrationStatus: 'REGISTERED' } });
+      expect(res.status).toBe(200);
+      expect(open.output()).toMatch(/--auth off: any credentials, or none, are accepted/);
+    } finally {
+      await stop(open.child);
+    }
   });
 });
