@@ -56,6 +56,10 @@ export async function cleanup(opts: CleanupOptions): Promise<number> {
         console.log(`  ${r.checked} of ${total} checked, ${r.terminated} terminated`);
       },
     });
+    if (result.refused) {
+      console.error(`swf-conformance cleanup: ${endpoint} refused the credentials (${result.refused}); nothing more was tried, ledger kept at ${opts.ledger}`);
+      return 2;
+    }
     const left = total - result.checked + result.failed.length;
     for (const f of result.failed.slice(0, 10)) console.error(`  could not terminate ${f.entry.workflowId} (${f.entry.runId ?? 'run unknown'}): ${f.reason}`);
     console.log(`swf-conformance cleanup: ${result.checked} of ${total} checked, ${result.terminated} still open were terminated${left ? `, ${left} left` : ''}`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Vitest } from 'vitest/node';
@@ -140,6 +140,9 @@ async function checkCredentials(endpoint: string, settings: RunSettings): Promis
   try {
     await fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
   } catch (error) {
+    if (settings.profile && !(await profileExists(settings.profile))) {
+      throw new UsageError(`--profile ${settings.profile}: no such profile in the shared AWS config and credentials files (${process.env.AWS_CONFIG_FILE ?? '~/.aws/config'}, ${process.env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials'})`);
+    }
     throw new UsageError(`no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`);
   }
 }
@@ -230,6 +233,10 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   }
   if (interrupts.run.signal.aborted) return finish();
 
+  // A vitest report file of an earlier run, not asked for this time, would pass for this run's.
+  for (const [reporter, name] of [['json', 'vitest-results.json'], ['junit', 'vitest-junit.xml']] as const) {
+    if (!opts.reporter.includes(reporter)) rmSync(join(reportDir, name), { force: true });
+  }
   const vitestLog: string[] = [];
   const onRejection = (reason: unknown) => { errors.push(`unhandled rejection: ${String((reason as Error)?.message ?? reason).split('\n')[0]}`); };
   process.on('unhandledRejection', onRejection);
@@ -353,7 +360,7 @@ async function cleanUpAfter(session: Session, interrupts: Interrupts): Promise<C
     session.ledger.remove();
     return summary;
   }
-  const why = result.failed[0] ? ` (first: ${result.failed[0].reason})` : '';
+  const why = result.refused ? ` (the target refused the credentials: ${result.refused})` : result.failed[0] ? ` (first: ${result.failed[0].reason})` : '';
   say(`${header}; ${left} may still be open${why}; ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`);
   return { ...summary, left, ledger: session.ledger.file };
 }
@@ -388,4 +395,18 @@ function record(captureDir: string, file: string, run: { opts: RunOptions; sessi
       kind: d.kind, at: d.at, baseline: short(d.a), now: short(d.b),
     })),
   };
+}
+
+/** Whether the shared config or credentials file names this profile (their section headers). */
+async function profileExists(profile: string): Promise<boolean> {
+  const home = homedir();
+  const files = [process.env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'), process.env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials')];
+  const headers = new Set([`[${profile}]`, `[profile ${profile}]`]);
+  return files.some((file) => {
+    try {
+      return readFileSync(file, 'utf8').split(/\r?\n/).some((line) => headers.has(line.trim().replace(/\s+/g, ' ')));
+    } catch {
+      return false;
+    }
+  });
 }

@@ -9,6 +9,7 @@ import { RawClient } from '../clients/raw.ts';
 import { projectRoot } from '../contract/paths.ts';
 import { Capture } from '../record/capture.ts';
 import { CLIENT_TIMEOUT_MS } from '../contract/protocol.ts';
+import { operations } from '../generated/operations.ts';
 import { mainCredentials, restrictedCredentials } from './credentials.ts';
 import { redact, type RecordedExchange } from './exchanges.ts';
 import { Ledger } from './ledger.ts';
@@ -27,9 +28,12 @@ export const it = base.extend<{ swf: Scenario }>({
     const capture = config.recordDir ? new Capture() : undefined;
     const onExchange = (e: Parameters<typeof redact>[0]) => {
       capture?.add(e);
-      const operation = /SimpleWorkflowService\.(\w+)/.exec(e.request.headers['x-amz-target'] ?? '')?.[1] ?? 'unknown';
-      const calls = (task.meta.calls ??= {});
-      calls[operation] = (calls[operation] ?? 0) + 1;
+      const operation = /SimpleWorkflowService\.(\w+)/.exec(e.request.headers['x-amz-target'] ?? '')?.[1];
+      // A probe of an operation SWF does not have (the unknown-operation tests) is not one of SWF's.
+      if (operation && Object.hasOwn(operations, operation)) {
+        const calls = (task.meta.calls ??= {});
+        calls[operation] = (calls[operation] ?? 0) + 1;
+      }
       recorded.push(redact(e));
       if (recorded.length > KEEP_EXCHANGES) recorded.shift();
       task.meta.exchanges = [...recorded];

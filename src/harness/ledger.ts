@@ -141,7 +141,12 @@ export interface CleanupResult {
   checked: number;
   terminated: number;
   failed: { entry: LedgerEntry; reason: string }[];
+  /** The target refused the credentials: the cleanup stopped at the first refusal. */
+  refused?: string;
 }
+
+/** Faults that refuse the caller, not the request: no later request can do better. */
+const REFUSALS = new Set(['UnrecognizedClientException', 'InvalidSignatureException', 'MissingAuthenticationTokenException', 'ExpiredTokenException', 'InvalidClientTokenId', 'IncompleteSignature']);
 
 type Progress = (result: CleanupResult, total: number) => void;
 
@@ -154,9 +159,15 @@ export async function cleanUp(ledger: Ledger, raw: RawClient, options: { concurr
   const result: CleanupResult = { checked: 0, terminated: 0, failed: [] };
   const queue = ledger.entries();
   const total = queue.length;
+  const refusedBy = (res: { status: number; error?: { code?: string; message?: string } }) => {
+    if (!REFUSALS.has(res.error?.code ?? '')) return false;
+    result.refused ??= `${res.error!.code}${res.error!.message ? `: ${res.error!.message}` : ''}`;
+    return true;
+  };
   const terminate = async (entry: LedgerEntry) => {
     const res = await raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: entry.domain, workflowId: entry.workflowId, ...(entry.runId ? { runId: entry.runId } : {}), reason: 'swf-conformance cleanup', childPolicy: 'TERMINATE' } });
     if (res.status === 200) result.terminated += 1;
+    else if (refusedBy(res)) return;
     else if (res.error?.code !== 'UnknownResourceFault') result.failed.push({ entry, reason: `${res.status} ${res.error?.code ?? res.text.slice(0, 120)}` });
   };
   const cleanOne = async (entry: LedgerEntry) => {
@@ -165,18 +176,20 @@ export async function cleanUp(ledger: Ledger, raw: RawClient, options: { concurr
     // The workflowId carries the run's prefix, so its open run can only be the run's.
     if (entry.runId === undefined) return terminate(entry);
     const described = await raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: entry.domain, execution: { workflowId: entry.workflowId, runId: entry.runId } } });
+    if (refusedBy(described)) return;
     const status = (described.json as { executionInfo?: { executionStatus?: string } } | undefined)?.executionInfo?.executionStatus;
     if (described.status === 200 && status !== 'OPEN') return;
     if (described.status !== 200 && described.error?.code === 'UnknownResourceFault') return;
     await terminate(entry);
   };
   const worker = async () => {
-    for (let entry = queue.shift(); entry && !options.signal?.aborted; entry = queue.shift()) {
+    for (let entry = queue.shift(); entry && !options.signal?.aborted && !result.refused; entry = queue.shift()) {
       try {
         await cleanOne(entry);
       } catch (error) {
         result.failed.push({ entry, reason: (error as Error).message });
       }
+      if (result.refused) break;
       result.checked += 1;
       options.onProgress?.(result, total);
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RawClient } from '../../src/clients/raw.ts';
+import { Ledger } from '../../src/harness/ledger.ts';
 import { assertShape } from '../../src/contract/validators.ts';
 import { seedExample, seedOperations } from '../../src/contract/seed-examples.ts';
 import { runCli, startServe, stop } from './helpers.ts';
@@ -113,6 +114,19 @@ describe('serve by default behaves as AWS does, as far as an emulator can', () =
       expect([operation, res.status, res.error?.code]).toEqual([operation, 400, 'ValidationException']);
       expect((await raw.send({ operation, body: { domain: 'closed-lists', startTimeFilter: { oldestDate: 0 } } })).status).toBe(200);
     }
+  });
+
+  test('cleanup with credentials the target refuses stops at the first refusal, in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-refused-'));
+    const file = join(dir, 'ledger.jsonl');
+    const ledger = Ledger.create(file, { endpoint: server.url, region: 'us-east-1', runPrefix: 'swfc-refused', target: server.url, outlivesRun: true, startedAt: new Date().toISOString() });
+    for (let i = 0; i < 50; i += 1) ledger.record({ domain: 'swf-conformance', workflowId: `swfc-refused-wf-${i}`, runId: `run-${i}` });
+    const res = await runCli(['cleanup', '--ledger', file], { env: { AWS_ACCESS_KEY_ID: 'AKIDREFUSED', AWS_SECRET_ACCESS_KEY: 'x', AWS_PROFILE: '' } });
+    expect(res.code).toBe(2);
+    const errors = res.stderr.trim().split('\n');
+    expect(errors, res.stderr).toHaveLength(1);
+    expect(errors[0]).toMatch(/refused the credentials \(UnrecognizedClientException/);
+    expect(errors[0]).toContain(`ledger kept at ${file}`);
   });
 
   test('the shipped example config is valid and starts the server', async () => {
