@@ -1,104 +1,94 @@
 import { statusesWorstFirst, type ConformanceReport } from './conformance.ts';
-import { verdictText } from './markdown.ts';
+import { modelLine } from '../model/text.ts';
+
+type Clause = ConformanceReport['clauses'][number];
+type Test = Clause['tests'][number];
+type Exchange = NonNullable<Test['exchanges']>[number];
+
+const VERDICT: Record<ConformanceReport['verdict'], string> = { conformant: 'conformant', 'not-conformant': 'NOT conformant', incomplete: 'INCOMPLETE: could not run' };
 
 /**
- * One self-contained HTML page: the clause matrix, filters by status and grade, and each
- * failure's requests and responses. The report's JSON is embedded; nothing is fetched.
+ * One self-contained HTML page, rendered here, so that it reads the same with JavaScript off: the
+ * verdict, the clause matrix, and under each clause its tests, a failure's message and its
+ * requests and responses (JSON pretty-printed, long lines wrapped), the exchange the test failed
+ * after marked. The script only adds the filters by status, grade and text, and folding.
+ * Nothing is fetched.
  */
 export function toHtml(r: ConformanceReport): string {
-  const data = JSON.stringify(r).replace(/</g, '\\u003c');
+  const rows = r.clauses.map(clauseRows).join('\n');
+  const summary = statusesWorstFirst.map((s) => `<span class="st st-${s}">${s}: ${r.summary[s]}</span>`).join('\n');
+  const meta = `Target ${esc(r.target)} · ${r.summary.clauses} clauses · ${r.summary.tests} tests · ${(r.durationMs / 1000).toFixed(1)} s · started ${esc(r.startedAt)}${r.strict ? ' · strict' : ''}${r.expectations ? ` · expectations ${esc(r.expectations)}` : ''}`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>swf-conformance: ${verdictText[r.verdict].toLowerCase()} (${escape(r.target)})</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>swf-conformance: ${esc(VERDICT[r.verdict])} (${esc(r.target)})</title>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1f24; }
   h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
   .verdict-yes { color: #116329; } .verdict-no { color: #b3261e; }
   .summary span { display: inline-block; margin: .2rem .8rem .2rem 0; }
   .filters { margin: 1rem 0; display: flex; gap: 1rem; flex-wrap: wrap; align-items: center; }
-  table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
+  table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+  th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; overflow-wrap: anywhere; }
+  col.status { width: 9rem; } col.id { width: 22rem; } col.grade { width: 6.5rem; } col.tests { width: 6rem; }
   tr.clause { cursor: pointer; } tr.clause:hover { background: #f6f8fa; }
-  .st { font-weight: 600; white-space: nowrap; }
+  tr.detail > td { background: #fbfbfc; border-bottom: 1px solid #d0d7de; }
+  .st { font-weight: 600; }
   .st-pass { color: #116329; } .st-fail { color: #b3261e; } .st-advisory-fail { color: #9a6700; }
-  .st-expected-fail { color: #57606a; } .st-unexpected-pass { color: #bc4c00; } .st-not-run { color: #57606a; }
-  code { font-family: ui-monospace, monospace; font-size: 12px; }
-  pre { background: #f6f8fa; padding: .5rem; overflow: auto; max-height: 18rem; font-size: 12px; }
-  tr.detail td { background: #fbfbfc; }
+  .st-expected-fail { color: #57606a; } .st-unexpected-pass { color: #bc4c00; } .st-not-run, .st-not-selected { color: #57606a; }
+  code { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; }
+  pre { background: #f6f8fa; padding: .5rem; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 24rem; overflow-y: auto; margin: .3rem 0; }
+  pre.message { background: #fff5f5; }
   .test { margin: .4rem 0 .8rem; }
-  pre.message { white-space: pre-wrap; background: #fff5f5; }
+  .exchange { border-left: 3px solid #d0d7de; padding-left: .6rem; margin: .5rem 0; }
+  .exchange.failing { border-left-color: #b3261e; }
+  .exchange .label { font-size: 12px; color: #57606a; }
+  .exchange.failing .label { color: #b3261e; font-weight: 600; }
+  .sides { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: .5rem; }
+  [hidden] { display: none !important; }
 </style>
 </head>
 <body>
-<h1>swf-conformance: <span id="verdict"></span></h1>
-<div id="meta"></div>
-<ul id="errors"></ul>
-<div class="summary" id="summary"></div>
+<h1>swf-conformance: <span id="verdict" class="${r.conformant ? 'verdict-yes' : 'verdict-no'}">${esc(VERDICT[r.verdict])}</span></h1>
+<div id="meta">${meta}</div>
+<ul id="errors">${r.errors.map((e) => `<li>Incomplete: ${esc(e)}</li>`).join('')}</ul>
+<div class="summary" id="summary">${summary}</div>
+${r.model ? `<p>Model-based run: ${esc(modelLine(r.model))}</p>` : ''}
+${r.baseline ? `<p>Changed since the baseline ${esc(r.baseline.file)}: ${r.baseline.differences} differences in ${r.baseline.testsDiffering} of ${r.baseline.testsCompared} tests${r.baseline.diffFiles?.length ? ` (see ${esc(r.baseline.diffFiles.find((f) => f.endsWith('.html')) ?? r.baseline.diffFiles[0]!)})` : ''}</p>` : ''}
 <div class="filters">
-  <label>Status <select id="status"><option value="">all</option></select></label>
+  <label>Status <select id="status"><option value="">all</option>${statusesWorstFirst.map((s) => `<option value="${s}">${s}</option>`).join('')}</select></label>
   <label>Grade <select id="grade"><option value="">all</option><option>documented</option><option>recorded</option><option>inferred</option></select></label>
   <label>Clause <input id="text" type="search" placeholder="filter by id or text"></label>
-  <span id="shown"></span>
+  <span id="shown">${r.clauses.length} clauses</span>
 </div>
 <table>
+  <colgroup><col class="status"><col class="id"><col class="grade"><col class="tests"><col></colgroup>
   <thead><tr><th>status</th><th>clause</th><th>grade</th><th>tests</th><th>statement</th></tr></thead>
-  <tbody id="rows"></tbody>
+  <tbody id="rows">
+${rows}
+  </tbody>
 </table>
-<script id="report" type="application/json">${data}</script>
 <script>
-const report = JSON.parse(document.getElementById('report').textContent);
-const statuses = ${JSON.stringify(statusesWorstFirst)};
-const el = (tag, attrs = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) k === 'class' ? (e.className = v) : e.setAttribute(k, v);
-  for (const c of children) e.append(c);
-  return e;
-};
-document.getElementById('verdict').append(el('span', { class: report.conformant ? 'verdict-yes' : 'verdict-no' }, { conformant: 'conformant', 'not-conformant': 'NOT conformant', incomplete: 'INCOMPLETE: could not run' }[report.verdict]));
-document.getElementById('meta').textContent = 'Target ' + report.target + ' · ' + report.summary.clauses + ' clauses · ' + report.summary.tests + ' tests · ' + (report.durationMs / 1000).toFixed(1) + ' s · started ' + report.startedAt + (report.strict ? ' · strict' : '') + (report.expectations ? ' · expectations ' + report.expectations : '');
-for (const e of report.errors) document.getElementById('errors').append(el('li', {}, 'Incomplete: ' + e));
-for (const s of statuses) {
-  document.getElementById('summary').append(el('span', { class: 'st st-' + s }, s + ': ' + report.summary[s]));
-  document.getElementById('status').append(el('option', { value: s }, s));
-}
-function details(c) {
-  const td = el('td', { colspan: '5' });
-  if (c.reason) td.append(el('p', {}, c.reason));
-  for (const t of c.tests) {
-    const box = el('div', { class: 'test' }, el('div', {}, el('span', { class: 'st st-' + t.status }, t.status), ' ', el('code', {}, t.fullName)));
-    if (t.message) box.append(el('pre', { class: 'message' }, t.message));
-    if (t.observed) box.append(el('div', {}, 'observed: ' + t.observed));
-    (t.exchanges || []).forEach((x, i) => {
-      box.append(el('pre', {}, 'POST ' + x.request.url + '\\n' + Object.entries(x.request.headers).map(([k, v]) => k + ': ' + v).join('\\n') + '\\n\\n' + x.request.body));
-      box.append(el('pre', {}, x.response.status ? 'HTTP ' + x.response.status + '\\n' + Object.entries(x.response.headers).map(([k, v]) => k + ': ' + v).join('\\n') + '\\n\\n' + x.response.body : 'no response: ' + x.response.error));
-      if (t.curl && t.curl[i]) box.append(el('pre', {}, t.curl[i]));
-    });
-    td.append(box);
-  }
-  return el('tr', { class: 'detail' }, td);
-}
+// Filters and folding only: the page is whole without this.
+const rows = [...document.querySelectorAll('tr.clause')];
 function render() {
   const status = document.getElementById('status').value, grade = document.getElementById('grade').value;
   const text = document.getElementById('text').value.toLowerCase();
-  const rows = document.getElementById('rows');
-  rows.replaceChildren();
   let shown = 0;
-  for (const c of report.clauses) {
-    if (status && c.status !== status) continue;
-    if (grade && c.grade !== grade) continue;
-    if (text && !(c.id + ' ' + c.statement).toLowerCase().includes(text)) continue;
-    shown++;
-    const passed = c.tests.filter((t) => t.state === 'passed').length;
-    const tr = el('tr', { class: 'clause', 'data-status': c.status, 'data-clause': c.id },
-      el('td', { class: 'st st-' + c.status }, c.status), el('td', {}, el('code', {}, c.id)), el('td', {}, c.grade),
-      el('td', {}, passed + '/' + c.tests.length + (c.partial ? ' (partial: ' + c.partial.selected + ' of ' + c.partial.of + ' selected)' : '')), el('td', {}, c.statement));
-    let open = null;
-    tr.addEventListener('click', () => { if (open) { open.remove(); open = null; } else { open = details(c); tr.after(open); } });
-    rows.append(tr);
+  for (const tr of rows) {
+    const show = (!status || tr.dataset.status === status) && (!grade || tr.dataset.grade === grade) && (!text || tr.dataset.search.includes(text));
+    tr.hidden = !show;
+    const detail = tr.nextElementSibling;
+    if (detail && detail.classList.contains('detail')) detail.hidden = !show || detail.dataset.folded === 'true';
+    if (show) shown++;
   }
-  document.getElementById('shown').textContent = shown + ' of ' + report.clauses.length + ' clauses shown';
+  document.getElementById('shown').textContent = shown + ' of ' + rows.length + ' clauses shown';
+}
+for (const tr of rows) {
+  const detail = tr.nextElementSibling;
+  tr.addEventListener('click', () => { detail.dataset.folded = detail.dataset.folded === 'true' ? 'false' : 'true'; render(); });
 }
 for (const id of ['status', 'grade', 'text']) document.getElementById(id).addEventListener('input', render);
 render();
@@ -108,6 +98,53 @@ render();
 `;
 }
 
-function escape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** A clause's row, and under it its tests: open for a clause that did not pass, folded (by the script) for one that did. */
+function clauseRows(c: Clause): string {
+  const passed = c.tests.filter((t) => t.state === 'passed').length;
+  const count = `${passed}/${c.tests.length}${c.partial ? ` (partial: ${c.partial.selected} of ${c.partial.of} selected)` : ''}`;
+  const folded = c.status === 'pass' || c.status === 'not-selected';
+  const search = `${c.id} ${c.statement}`.toLowerCase();
+  const head = `<tr class="clause" data-status="${c.status}" data-clause="${esc(c.id)}" data-grade="${c.grade}" data-search="${esc(search)}">`
+    + `<td class="st st-${c.status}">${c.status}</td><td><code>${esc(c.id)}</code></td><td>${c.grade}</td><td>${count}</td><td>${esc(c.statement)}</td></tr>`;
+  const body = [c.reason ? `<p>${esc(c.reason)}</p>` : '', ...c.tests.map(testBlock)].join('\n');
+  return `${head}\n<tr class="detail" data-folded="${folded}"><td colspan="5">${body || '<p>No test.</p>'}</td></tr>`;
+}
+
+function testBlock(t: Test): string {
+  const exchanges = t.exchanges ?? [];
+  const parts = [`<div class="test"><div><span class="st st-${t.status}">${t.status}</span> <code>${esc(t.fullName)}</code></div>`];
+  if (t.message) parts.push(`<pre class="message">${esc(t.message)}</pre>`);
+  if (t.observed) parts.push(`<div>observed: ${esc(t.observed)}</div>`);
+  exchanges.forEach((x, i) => {
+    // The last exchange a failing test made is the one its assertion judged, or the one it stopped on.
+    const failing = t.state === 'failed' && i === exchanges.length - 1;
+    parts.push(exchangeBlock(x, i, exchanges.length, failing, t.curl?.[i]));
+  });
+  parts.push('</div>');
+  return parts.join('\n');
+}
+
+function exchangeBlock(x: Exchange, i: number, n: number, failing: boolean, curl?: string): string {
+  const label = failing ? `exchange ${i + 1} of ${n}: the last before the failure` : `exchange ${i + 1} of ${n}`;
+  const request = `POST ${x.request.url}\n${headerLines(x.request.headers)}\n\n${pretty(x.request.body)}`;
+  const response = 'status' in x.response
+    ? `HTTP ${x.response.status}\n${headerLines(x.response.headers)}\n\n${pretty(x.response.body)}`
+    : `no response: ${x.response.error}`;
+  return `<div class="exchange${failing ? ' failing' : ''}"><div class="label">${label}</div>`
+    + `<div class="sides"><pre>${esc(request)}</pre><pre>${esc(response)}</pre></div>${curl ? `<pre>${esc(curl)}</pre>` : ''}</div>`;
+}
+
+const headerLines = (headers: Record<string, string | undefined>) => Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+
+/** A JSON body indented; anything else as it is. */
+function pretty(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

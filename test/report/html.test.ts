@@ -28,7 +28,11 @@ describe('the HTML report in headless Chromium', () => {
     const report = buildReport(spec, [
       outcome('cancel.event.recorded', 'failed', {
         message: 'HTTP 500 <!doctype html>',
-        exchanges: [{ at: 'now', request: { method: 'POST', url: 'http://127.0.0.1:5000/', headers: { 'x-amz-target': 'SimpleWorkflowService.RequestCancelWorkflowExecution' }, body: '{"domain":"d","workflowId":"w"}' }, response: { status: 500, headers: { 'content-type': 'text/html' }, body: '<h1>Internal Server Error</h1>' } }],
+        exchanges: [
+          // A long unbroken body and header, which must wrap at 1280 px.
+          { at: 'now', request: { method: 'POST', url: 'http://127.0.0.1:5000/', headers: { 'x-amz-target': 'SimpleWorkflowService.StartWorkflowExecution', 'x-long': 'h'.repeat(3000) }, body: JSON.stringify({ domain: 'd', workflowId: 'w', input: 'x'.repeat(8000) }) }, response: { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"runId":"r"}' } },
+          { at: 'now', request: { method: 'POST', url: 'http://127.0.0.1:5000/', headers: { 'x-amz-target': 'SimpleWorkflowService.RequestCancelWorkflowExecution' }, body: '{"domain":"d","workflowId":"w"}' }, response: { status: 500, headers: { 'content-type': 'text/html' }, body: '<h1>Internal Server Error</h1>' } },
+        ],
       }),
       outcome('cancel.decision-task.while-started', 'failed', { message: "expected [ 'WorkflowExecutionCancelRequested' ] to deeply equal [ 'WorkflowExecutionCancelRequested', 'DecisionTaskScheduled' ]" }),
       outcome('wire.success.empty-body', 'passed'),
@@ -44,35 +48,69 @@ describe('the HTML report in headless Chromium', () => {
   });
   afterAll(async () => browser?.close());
 
-  test('shows the matrix, filters by status and grade, and opens a failure\'s exchange', async ({ skip }) => {
+  test('shows the matrix, filters by status and grade, and folds a clause\'s tests', async ({ skip }) => {
     if (!browser) return skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
     const tab = await browser.newPage();
     // The page is self-contained: any request it makes would be a bug.
     const requests: string[] = [];
     tab.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
     await tab.goto(pathToFileURL(page).href);
-    await expect.poll(() => tab.locator('#verdict').textContent()).toBe('NOT conformant');
+    expect(await tab.locator('#verdict').textContent()).toBe('NOT conformant');
     const clauses = loadSpec().clauses.length;
-    expect(await tab.locator('tr.clause').count()).toBe(clauses);
+    expect(await tab.locator('tr.clause:visible').count()).toBe(clauses);
     expect(await tab.locator('tr.clause').first().getAttribute('data-status')).toBe('fail');
 
     await tab.selectOption('#status', 'advisory-fail');
-    expect(await tab.locator('tr.clause').count()).toBe(1);
-    expect(await tab.locator('tr.clause').first().getAttribute('data-clause')).toBe('cancel.decision-task.while-started');
+    expect(await tab.locator('tr.clause:visible').count()).toBe(1);
+    expect(await tab.locator('tr.clause:visible').first().getAttribute('data-clause')).toBe('cancel.decision-task.while-started');
 
     await tab.selectOption('#status', '');
     await tab.selectOption('#grade', 'inferred');
     const inferred = loadSpec().clauses.filter((c) => c.grade === 'inferred').length;
-    expect(await tab.locator('tr.clause').count()).toBe(inferred);
+    expect(await tab.locator('tr.clause:visible').count()).toBe(inferred);
 
     await tab.selectOption('#grade', '');
     await tab.fill('#text', 'cancel.event.recorded');
-    await tab.locator('tr.clause').first().click();
-    const detail = tab.locator('tr.detail');
-    await expect.poll(() => detail.textContent()).toContain('SimpleWorkflowService.RequestCancelWorkflowExecution');
+    // A failing clause's tests are open from the start; a click folds them, another opens them.
+    const detail = tab.locator('tr.detail:visible');
+    expect(await detail.textContent()).toContain('SimpleWorkflowService.RequestCancelWorkflowExecution');
     expect(await detail.textContent()).toContain('HTTP 500');
-    await tab.screenshot({ path: join(out, 'report.png'), fullPage: true });
-    expect(existsSync(join(out, 'report.png'))).toBe(true);
+    await tab.locator('tr.clause:visible').first().click();
+    expect(await tab.locator('tr.detail:visible').count()).toBe(0);
+    await tab.locator('tr.clause:visible').first().click();
+    expect(await tab.locator('tr.detail:visible').count()).toBe(1);
     expect(requests).toEqual([]);
+  });
+
+  test('at 1280 px nothing scrolls sideways, and the failing exchange is marked, its JSON pretty-printed', async ({ skip }) => {
+    if (!browser) return skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await tab.goto(pathToFileURL(page).href);
+    expect(await tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    const failing = tab.locator('.exchange.failing').first();
+    await failing.scrollIntoViewIfNeeded();
+    expect(await failing.isVisible()).toBe(true);
+    expect(await failing.locator('.label').textContent()).toMatch(/the last before the failure/);
+    const box = await failing.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(1280);
+    // The request's JSON body, indented.
+    expect(await failing.locator('pre').first().textContent()).toContain('{\n  "domain": "d",\n  "workflowId": "w"');
+    await tab.screenshot({ path: join(out, 'report-1280.png'), fullPage: false });
+    expect(existsSync(join(out, 'report-1280.png'))).toBe(true);
+  });
+
+  test('with JavaScript off the page is whole: every clause, and the failure\'s exchange', async ({ skip }) => {
+    if (!browser) return skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+    try {
+      const tab = await context.newPage();
+      await tab.goto(pathToFileURL(page).href);
+      expect(await tab.locator('#verdict').textContent()).toBe('NOT conformant');
+      expect(await tab.locator('tr.clause:visible').count()).toBe(loadSpec().clauses.length);
+      expect(await tab.locator('.exchange.failing').first().isVisible()).toBe(true);
+      expect(await tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    } finally {
+      await context.close();
+    }
   });
 });
