@@ -210,9 +210,12 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     console.log(`\nreports: ${written.join(', ')}`);
     if (opts.updateExpectations && report.verdict !== 'incomplete') {
       const previous = existsSync(opts.updateExpectations) ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file') : expectations?.content;
-      const implementation = previous?.implementation ?? new URL(session.config.kind === 'reference' ? 'http://reference' : session.config.endpoint).hostname;
-      writeFileSync(opts.updateExpectations, stringify(expectationsFrom(report, implementation, previous), { lineWidth: 100 }));
-      console.log(`wrote ${opts.updateExpectations}`);
+      const implementation = opts.implementation ?? previous?.implementation ?? (session.config.kind === 'reference' ? 'reference' : session.config.kind === 'container' ? session.config.targetName : new URL(session.config.endpoint).host);
+      const written = expectationsFrom(report, implementation, previous);
+      writeFileSync(opts.updateExpectations, stringify(written, { lineWidth: 100 }));
+      console.log(`wrote ${opts.updateExpectations}: ${written.expectations.length} expected failure${written.expectations.length === 1 ? '' : 's'} of ${implementation}${opts.implementation || previous?.implementation ? '' : ' (name it with --implementation "NAME VERSION")'}`);
+      // The job asked for was to write the file: done.
+      if (!interrupts.signal) return 0;
     }
     if (interrupts.signal) return interrupts.exitCode;
     if (report.verdict === 'incomplete') {

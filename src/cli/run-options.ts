@@ -15,6 +15,8 @@ export interface RunOptions {
   strictExpectations?: boolean;
   expect?: string;
   updateExpectations?: string;
+  /** With --update-expectations: the implementation's name and version. */
+  implementation?: string;
   report: string;
   reporter: string[];
   domain?: string;

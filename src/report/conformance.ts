@@ -134,10 +134,19 @@ export function expectationsFrom(report: ConformanceReport, implementation: stri
     if (!['fail', 'advisory-fail', 'expected-fail'].includes(c.status)) continue;
     const failing = c.tests.filter((t) => t.state === 'failed');
     const fault = failing.map((t) => /HTTP (\d{3})/.exec(t.message ?? '')?.[1]).find(Boolean);
-    const entry: Expectation = { clause: c.id, reason: old.get(c.id)?.reason ?? `fails: ${firstLine(failing[0]?.message ?? 'see the report', 290)}` };
+    const entry: Expectation = { clause: c.id, reason: old.get(c.id)?.reason ?? reasonOf(failing, c.tests.length) };
     const keepFault = old.get(c.id)?.fault ?? (fault ? `HTTP ${fault}` : undefined);
     if (keepFault) entry.fault = keepFault;
     entries.push(entry);
   }
   return { implementation, ...(previous?.notes ? { notes: previous.notes } : {}), expectations: entries.sort((a, b) => (a.clause ?? '').localeCompare(b.clause ?? '')) };
+}
+
+/** A reason a person reads: how many tests fail, the first one's name, and what it saw, without the assertion library's noise. */
+function reasonOf(failing: TestReport[], total: number): string {
+  const first = failing[0];
+  if (!first) return 'fails; see the report';
+  const name = first.fullName.split(' > ').slice(1).join(' > ');
+  const saw = firstLine((first.message ?? 'see the report').replace(/^AssertionError: /, '').replace(/\s*\/\/ Object\.is equality$/m, ''), 220);
+  return `${failing.length} of ${total} test${total === 1 ? '' : 's'} fail${failing.length === 1 ? 's' : ''}; "${name}": ${saw}`;
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { ConfigError, resolveSettings } from '../../src/harness/config.ts';
 import { runCli, startServe, stop } from './helpers.ts';
 
@@ -24,6 +25,18 @@ describe('strict mode from SWF_CONFORMANCE_STRICT, as from --strict', () => {
     const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { strict: boolean; clauses: { id: string; status: string }[] };
     return { code: result.code, strict: json.strict, status: json.clauses.find((c) => c.id === 'runid.explicit.exact')?.status, output: result.stdout + result.stderr };
   };
+
+  test('--update-expectations exits 0 once written, naming the implementation, with a reason a person reads', async () => {
+    const out = join(dir, 'deviating.yaml');
+    const result = await runCli(['run', '--endpoint', serve.url, '--clause', 'runid.explicit.exact', '--strict', '--report', join(dir, 'upd'), '--consistency-window', '1',
+      '--update-expectations', out, '--implementation', 'reference 0.1.0 (runid-prefix-match)'], { env: credentials, timeoutMs: 60_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const written = parse(readFileSync(out, 'utf8')) as { implementation: string; expectations: { clause: string; reason: string }[] };
+    expect(written.implementation).toBe('reference 0.1.0 (runid-prefix-match)');
+    expect(written.expectations.map((e) => e.clause)).toEqual(['runid.explicit.exact']);
+    expect(written.expectations[0]!.reason).toMatch(/^2 of 2 tests fail; "'RequestCancelWorkflowExecution' > a prefix of the open run's runId is UnknownResourceFault, and the run does not change": /);
+    expect(written.expectations[0]!.reason).not.toMatch(/AssertionError|Object\.is equality/);
+  }, 60_000);
 
   test('without it the inferred failure is advisory and the run conformant', async () => {
     const r = await runWith('relaxed', [], { SWF_CONFORMANCE_STRICT: '' });
