@@ -18,8 +18,30 @@ export interface ConformanceOptions {
   clauses?: string[];
   tags?: string[];
   grep?: string;
-  /** Where the reports go; a fresh temporary folder by default. */
+  /** Exact test names, as `swf-conformance list` prints them. */
+  tests?: string[];
+  /** The domain the suite reuses (default swf-conformance). */
+  domain?: string;
+  /** How long a read the contract lets lag is retried (seconds). */
+  consistencyWindowSeconds?: number;
+  /** The model-based run's seed, and how many sequences it compares (0 leaves it out). */
+  seed?: number;
+  modelRuns?: number;
+  /** Write an expectation file from the run's failures; name the implementation ("moto 5.1.4"). */
+  updateExpectations?: string;
+  implementation?: string;
+  /** Extra vitest reporters: junit, json, verbose, dot, tap, tap-flat, default. */
+  reporters?: string[];
+  /** Record the run (true: recording.har.gz in the report folder), or diff it with a baseline recording. */
+  record?: string | true;
+  baseline?: string;
+  ignore?: string[];
+  /** Where the reports go; a fresh temporary folder by default, removed once the report is read. */
   reportDir?: string;
+  /** Keep the temporary report folder (its path is then in the result). */
+  keepReportDir?: boolean;
+  /** Stops the run as Ctrl-C does: no test starts, and what the run started is cleaned up. */
+  signal?: AbortSignal;
   /** Extra environment for the run (credentials, DOCKER_HOST, ...). */
   processEnv?: Record<string, string>;
   /** Progress lines as they come. */
@@ -36,7 +58,8 @@ export interface ConformanceResult {
   conformant: boolean;
   /** conformance.json, when the run got as far as writing it (an incomplete run writes one too). */
   report?: ConformanceReport;
-  reportDir: string;
+  /** The report folder: the one given, or the temporary one when keepReportDir is set. */
+  reportDir?: string;
   stdout: string;
   /** The one-line reason when exitCode is 2, or the cleanup's lines after an interruption. */
   stderr: string;
