@@ -47,4 +47,12 @@ tar -C "$ref" -c . | docker import \
   --change 'CMD ["/usr/local/bin/node", "bin/swf-conformance.js", "serve", "--host", "0.0.0.0", "--port", "8080"]' \
   --change 'EXPOSE 8080' - swf-conformance/reference:local >/dev/null
 
+# The suite itself, for teams outside Node: the same rootfs, the CLI as its entry point.
+#   docker run --rm --network host -v "$PWD/report:/report" swf-conformance/suite:local run --endpoint http://127.0.0.1:5000 --report /report
+echo "build-images: swf-conformance/suite:local (the CLI as entry point)"
+tar -C "$ref" -c . | docker import \
+  --change 'WORKDIR /opt/swf-conformance' \
+  --change 'ENTRYPOINT ["/usr/local/bin/node", "/opt/swf-conformance/bin/swf-conformance.js"]' \
+  --change 'CMD ["--help"]' - swf-conformance/suite:local >/dev/null
+
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^swf-conformance/'

@@ -11,6 +11,7 @@ import { integerOption, secondsOption } from './options.ts';
 import type { CleanupOptions } from './cleanup.ts';
 import type { ReplayCliOptions } from './replay.ts';
 import type { DiffCliOptions } from './diff.ts';
+import type { MergeOptions } from './merge.ts';
 import { IGNORABLE } from '../record/diff.ts';
 import type { RunOptions } from './run-options.ts';
 import type { ServeOptions } from './serve.ts';
@@ -48,8 +49,16 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--model-runs <n>', `how many command sequences the model-based run compares with the reference (default: ${DEFAULT_MODEL_RUNS}; 0 turns it off)`, integerOption('--model-runs', 0, 100000))
     .option('--record [file]', 'record every exchange of the battery, normalised, as HAR, gzipped when the name ends in .gz (default: recording.har.gz in the report folder)')
     .option('--baseline <file>', 'record, then diff the recording with this baseline recording: the report gains "changed since the baseline", and diff.md, diff.html, diff.json go in the report folder')
+    .option('--shard <i/n>', 'run the i-th of n shards of the battery (vitest\'s sharding, by file); swf-conformance merge makes one report of the shards')
     .option('--ignore <what>', `with --baseline: leave out a kind of difference (${Object.keys(IGNORABLE).join(', ')}; repeatable)`, collect, [])
     .action(async (opts: RunOptions) => setExit(await (await import('./run.ts')).run(opts)));
+
+  program
+    .command('merge')
+    .description('make one report from the report folders of a run\'s shards (run --shard i/n): every clause judged over all its tests, the recordings merged too')
+    .argument('<dirs...>', 'the shards\' report folders')
+    .option('--report <dir>', 'where the merged reports go', './swf-conformance-report')
+    .action(async (dirs: string[], opts: MergeOptions) => setExit(await (await import('./merge.ts')).merge(dirs, opts)));
 
   program
     .command('diff')

@@ -12,6 +12,7 @@ import { batteryIndex } from '../harness/collect.ts';
 import { diffRecordings } from '../record/diff.ts';
 import { buildRecording } from '../record/recording.ts';
 import { writeDiff } from '../record/render.ts';
+import { suiteVersion, writeShard } from '../report/shards.ts';
 import { projectRoot, makeFolder } from '../contract/paths.ts';
 import { testTimeoutMs } from '../contract/protocol.ts';
 import { spec } from '../contract/spec.ts';
@@ -174,6 +175,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   const results = new ResultsReporter(judge);
   const selecting = Boolean(opts.clause.length || opts.tags.length || plan.namePattern !== undefined);
   let selected: Set<string> | undefined;
+  let emptyShard = false;
   /** With a selection: the battery's tests per clause, from its index. */
   let testsPerClause: Map<string, number> | undefined;
   // With --record or --baseline, each test's worker saves its exchanges here; finish() assembles them.
@@ -196,15 +198,30 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
         rmSync(captureDir, { recursive: true, force: true });
       }
     }
-    const report = buildReport(spec(), results.outcomes, {
+    // A shard judges the clauses its tests cite; the others are another shard's.
+    const shard = plan.shard;
+    const shardSelected = shard ? new Set(results.outcomes.flatMap((t) => t.clauses).filter((c) => !selected || selected.has(c))) : undefined;
+    const perClause = shard ? testsPerClause ?? new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length])) : testsPerClause;
+    const chosen = shardSelected ?? selected;
+    const reportOptions = {
       target: session.config.targetName, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
       strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
       // After an interruption, the workers' own errors are its echo, not a second cause.
-      ...(selected ? { selected, testsPerClause } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
+      ...(chosen ? { selected: chosen, ...(perClause ? { testsPerClause: perClause } : {}) } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
       errors: interrupts.signal ? errors : [...errors, ...results.errors], cleanup, phases,
       ...(results.model ? { model: results.model } : {}),
       ...(baseline ? { baseline } : {}),
-    });
+      ...(emptyShard ? { nothingToRun: true } : {}),
+    };
+    const report = buildReport(spec(), results.outcomes, reportOptions);
+    if (shard) {
+      writeShard(reportDir, {
+        shard, suiteVersion: suiteVersion(), target: session.config.targetName, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(),
+        strict: settings.strict, strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
+        ...(selected ? { selected: [...selected] } : {}), errors: reportOptions.errors, cleanup, phases,
+        ...(results.model ? { model: results.model } : {}), outcomes: results.outcomes,
+      });
+    }
     const written = writeReport(reportDir, report);
     process.stdout.write(toConsole(report));
     console.log(`\nreports: ${written.join(', ')}`);
@@ -263,7 +280,12 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     if (selecting) {
       const selection = await collectSelection(vitest);
       if (interrupts.run.signal.aborted) return await finish();
-      if (selection.tests === 0) throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
+      if (selection.tests === 0 && !plan.shard) throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
+      // A shard whose files hold none of the selection's tests has nothing to run: its report says so, and the merge takes it.
+      if (selection.tests === 0) {
+        emptyShard = true;
+        console.log(`swf-conformance: shard ${plan.shard!.index}/${plan.shard!.count} holds no test of the selection (${describeSelection(opts)})`);
+      }
       // With --clause, the clauses asked for: a selected test that also cites another clause runs
       // only some of that clause's tests, which is no verdict on it.
       // --clause selects every test of its clauses; a name or a tag may select some of a clause's.
@@ -274,7 +296,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     }
     mark = performance.now();
     try {
-      await vitest.start();
+      if (!emptyShard) await vitest.start();
       lap('batteryMs');
     } catch (error) {
       if (!interrupts.run.signal.aborted) errors.push(`the battery stopped: ${(error as Error).message.split('\n')[0]}`);
@@ -335,6 +357,7 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     reporters: reporters as never,
     ...(Object.keys(outputFile).length ? { outputFile } : {}),
     ...(namePattern !== undefined ? { testNamePattern: namePattern } : {}),
+    ...(opts.shard ? { shard: opts.shard } : {}),
     ...(tagsFilter.length ? { tagsFilter } : {}),
     passWithNoTests: true,
   }, {}, { stdout: process.stdout, stderr } as never);
@@ -376,7 +399,7 @@ async function cleanUpAfter(session: Session, interrupts: Interrupts): Promise<C
 function record(captureDir: string, file: string, run: { opts: RunOptions; session: Session; startedAt: Date }): ConformanceReport['baseline'] {
   const { opts, session, startedAt } = run;
   const { config } = session;
-  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = suiteVersion();
   const recording = buildRecording(readCaptured(captureDir), {
     target: config.kind === 'reference' ? 'embedded reference' : config.kind === 'container' ? config.targetName : new URL(config.endpoint).host,
     region: config.region, suiteVersion: version, date: startedAt.toISOString().slice(0, 10), selection: describeSelection(opts) || 'the whole battery',

@@ -33,6 +33,8 @@ export interface RunOptions {
   record?: string | boolean;
   baseline?: string;
   ignore: string[];
+  /** `i/n`: run the i-th of n shards of the battery's files (vitest's sharding). */
+  shard?: string;
 }
 
 /** What the checked options come to: the settings, the expectation file, the tag filter. */
@@ -44,4 +46,6 @@ export interface Plan {
   recordFile?: string;
   /** vitest's testNamePattern, from --grep or --test. */
   namePattern?: string;
+  /** With --shard. */
+  shard?: { index: number; count: number };
 }

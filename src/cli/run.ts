@@ -91,7 +91,15 @@ async function validate(opts: RunOptions): Promise<Plan> {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  return { settings, ...(expectations ? { expectations } : {}), tagsFilter, ...(recordFile ? { recordFile } : {}), ...(namePattern !== undefined ? { namePattern } : {}) };
+  let shard: Plan['shard'];
+  if (opts.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(opts.shard);
+    const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${opts.shard}: expected i/n with 1 <= i <= n, e.g. 2/4`);
+    if (opts.updateExpectations || opts.baseline) throw new UsageError('--shard cannot be combined with --update-expectations or --baseline: merge the shards first (swf-conformance merge)');
+    shard = { index, count };
+  }
+  return { settings, ...(expectations ? { expectations } : {}), tagsFilter, ...(shard ? { shard } : {}), ...(recordFile ? { recordFile } : {}), ...(namePattern !== undefined ? { namePattern } : {}) };
 }
 
 /**

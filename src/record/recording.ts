@@ -302,3 +302,48 @@ function headerOf(headers: Record<string, string> | { name: string; value: strin
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
   return undefined;
 }
+
+/**
+ * The recordings of a run's shards as one: their tests (pages) together in name order, each
+ * test's exchanges as its shard recorded them, the long texts kept once again. `read` gives a
+ * recording with its long texts put back (diff.ts readRecording).
+ */
+export function mergeRecordings(recordings: RunRecording[], header: RecordingHeader): RunRecording {
+  const texts = new Texts();
+  texts.wholeSeconds = recordings.every((r) => !JSON.stringify(r.log.entries).includes('"<time>"'));
+  const tests = new Map<string, { page: RecordingPage; entries: RunRecording['log']['entries'] }>();
+  for (const r of recordings) {
+    const byId = new Map(r.log.pages.map((p) => [p.id, p]));
+    for (const p of r.log.pages) tests.set(p.title, { page: p, entries: [] });
+    for (const e of r.log.entries) tests.get(byId.get(e.pageref)!.title)!.entries.push(e);
+  }
+  const pages: RecordingPage[] = [];
+  const entries: RunRecording['log']['entries'] = [];
+  [...tests.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).forEach((title, i) => {
+    const { page, entries: own } = tests.get(title)!;
+    const id = `test_${i + 1}`;
+    pages.push({ ...page, id });
+    for (const e of own) {
+      const shorten = (text: string | undefined) => {
+        if (!text) return text;
+        try {
+          return JSON.stringify(shortened(JSON.parse(text), texts));
+        } catch {
+          return text;
+        }
+      };
+      const request = e.request.postData ? { ...e.request, postData: { ...e.request.postData, text: shorten(e.request.postData.text) ?? '' } } : e.request;
+      const text = shorten(e.response.content.text);
+      entries.push({ ...e, pageref: id, request, response: { ...e.response, content: { ...e.response.content, ...(text !== undefined ? { text } : {}) } } });
+    }
+  });
+  const base = recordings[0]!;
+  return { log: { ...base.log, _recording: header, _texts: texts.table, pages, entries } };
+}
+
+function shortened(v: unknown, texts: Texts): unknown {
+  if (typeof v === 'string') return v.length > LONG_TEXT ? texts.ref(v) : v;
+  if (Array.isArray(v)) return v.map((x) => shortened(x, texts));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shortened(x, texts)]));
+  return v;
+}

@@ -23,6 +23,8 @@ export interface ReportOptions {
   phases?: ConformanceReport['phases'];
   model?: ConformanceReport['model'];
   baseline?: ConformanceReport['baseline'];
+  /** A shard that holds none of the selection's tests: that no test ran is no error. */
+  nothingToRun?: boolean;
   /** With a selection: how many tests the battery has for each clause, so that a clause partly selected says so. */
   testsPerClause?: ReadonlyMap<string, number>;
 }
@@ -93,7 +95,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     errors.push(`the target did not answer ${unreachable.length} test${unreachable.length === 1 ? '' : 's'}, first ${unreachable[0]!.fullName}: ${firstLine(unreachable[0]!.message ?? '', 200)}`);
   }
   errors.push(...(options.errors ?? []));
-  if (!errors.length && !tests.some((t) => t.state !== 'skipped')) errors.push('no test ran');
+  if (!errors.length && !options.nothingToRun && !tests.some((t) => t.state !== 'skipped')) errors.push('no test ran');
   const verdict: Verdict = errors.length ? 'incomplete'
     : summary.fail > 0 || (options.strictExpectations && summary['unexpected-pass'] > 0) ? 'not-conformant' : 'conformant';
   return {

@@ -337,12 +337,15 @@ describe('visibility', () => {
     expect(open.executionInfos?.map((i) => i.execution)).toEqual([a]);
     const byTag = await sdk().send(new ListOpenWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since, tagFilter: { tag: 'y' } }));
     expect(byTag.executionInfos).toEqual([]);
-    const closed = await sdk().send(new ListClosedWorkflowExecutionsCommand({ domain: w.domain, closeStatusFilter: { status: 'TERMINATED' } }));
+    const closed = await sdk().send(new ListClosedWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since, closeStatusFilter: { status: 'TERMINATED' } }));
     expect(closed.executionInfos?.map((i) => i.execution)).toEqual([b]);
+    // The closed executions are listed and counted by a time range: without one, refused (documented).
+    expect(await codeOf(sdk().send(new ListClosedWorkflowExecutionsCommand({ domain: w.domain, closeStatusFilter: { status: 'TERMINATED' } })))).toBe('ValidationException');
+    expect(await codeOf(sdk().send(new CountClosedWorkflowExecutionsCommand({ domain: w.domain })))).toBe('ValidationException');
     expect((await sdk().send(new CountOpenWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since }))).count).toBe(1);
     expect((await sdk().send(new CountClosedWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since }))).count).toBe(1);
     expect(await codeOf(sdk().send(new ListClosedWorkflowExecutionsCommand({
-      domain: w.domain, executionFilter: { workflowId: 'x' }, tagFilter: { tag: 'x' },
+      domain: w.domain, startTimeFilter: since, executionFilter: { workflowId: 'x' }, tagFilter: { tag: 'x' },
     })))).toBe('ValidationException');
   });
 
