@@ -19,16 +19,16 @@ echo "build-images: debootstrap bookworm into $base"
 debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates bookworm "$base" "$mirror" >"$work/debootstrap.log" 2>&1 \
   || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
 
-echo "build-images: swf-conformance/moto:local (pip install moto[server])"
+echo "build-images: swf-conformance/moto:local (pip install moto[server]==${MOTO_VERSION:-5.2.1})"
 moto="$work/moto"
 cp -a "$base" "$moto"
 # The wheels are fetched by the host's pip (bookworm's Python is 3.11, as the host's must be)
 # and installed offline in the rootfs: the host's pip already knows the way to the package index.
 python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
   || { echo "build-images: the host's python3 must be 3.11, as Debian bookworm's is" >&2; exit 2; }
-python3 -m pip download --quiet --dest "$moto/tmp/wheels" "moto[server]"
+python3 -m pip download --quiet --dest "$moto/tmp/wheels" "moto[server]==${MOTO_VERSION:-5.2.1}"
 chroot "$moto" python3 -m venv /opt/moto
-env -u PIP_FIND_LINKS -u PIP_CERT chroot "$moto" /opt/moto/bin/pip install --quiet --no-index --find-links /tmp/wheels "moto[server]"
+env -u PIP_FIND_LINKS -u PIP_CERT chroot "$moto" /opt/moto/bin/pip install --quiet --no-index --find-links /tmp/wheels "moto[server]==${MOTO_VERSION:-5.2.1}"
 rm -rf "$moto/tmp/wheels"
 tar -C "$moto" -c . | docker import \
   --change 'CMD ["/opt/moto/bin/moto_server", "-H", "0.0.0.0", "-p", "5000"]' \

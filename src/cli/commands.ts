@@ -12,6 +12,7 @@ import type { CleanupOptions } from './cleanup.ts';
 import type { ReplayCliOptions } from './replay.ts';
 import type { DiffCliOptions } from './diff.ts';
 import type { MergeOptions } from './merge.ts';
+import type { MatrixOptions } from './matrix.ts';
 import { IGNORABLE } from '../record/diff.ts';
 import type { RunOptions } from './run-options.ts';
 import type { ServeOptions } from './serve.ts';
@@ -35,7 +36,7 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--expect <file>', 'expectation file: known failures of the implementation under test; or the name of one the suite ships (moto, localstack, fakecloud)')
     .option('--strict-expectations', 'an unexpected pass fails the run')
     .option('--update-expectations <file>', 'write an expectation file from this run\'s failures (exit 0 once written)')
-    .option('--implementation <name>', 'with --update-expectations: the implementation\'s name and version, e.g. "moto 5.1.4" (default: the file\'s, else the target\'s host)')
+    .option('--implementation <name>', 'the implementation under test, with its version, e.g. "moto 5.2.1": the report and swf-conformance matrix name it, and --update-expectations writes it (default: the expectation file\'s)')
     .option('--report <dir>', 'where the reports go', './swf-conformance-report')
     .option('--reporter <name>', 'add a vitest reporter (junit, json, verbose, dot, tap); file output goes in the report folder (repeatable)', collect, [])
     .option('--image <name>', 'start this emulator image with testcontainers and run against it (needs a Docker engine)')
@@ -52,6 +53,13 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--shard <i/n>', 'run the i-th of n shards of the battery (vitest\'s sharding, by file); swf-conformance merge makes one report of the shards')
     .option('--ignore <what>', `with --baseline: leave out a kind of difference (${Object.keys(IGNORABLE).join(', ')}; repeatable)`, collect, [])
     .action(async (opts: RunOptions) => setExit(await (await import('./run.ts')).run(opts)));
+
+  program
+    .command('matrix')
+    .description('one Markdown table and one HTML page of clauses × implementations, from conformance reports (report folders or conformance.json files)')
+    .argument('<reports...>', 'report folders, or conformance.json files')
+    .option('--out <dir>', 'where matrix.md and matrix.html go', './swf-conformance-matrix')
+    .action(async (reports: string[], opts: MatrixOptions) => setExit(await (await import('./matrix.ts')).matrix(reports, opts)));
 
   program
     .command('merge')

@@ -25,7 +25,7 @@ addCommands(program, (code) => { exitCode = code; });
 try {
   await program.parseAsync(process.argv);
   // serve keeps running; run and list end here with their verdict.
-  if (['run', 'list', 'cleanup', 'deviations', 'replay', 'diff', 'merge'].includes(program.args[0] ?? '')) await exit(exitCode);
+  if (['run', 'list', 'cleanup', 'deviations', 'replay', 'diff', 'merge', 'matrix'].includes(program.args[0] ?? '')) await exit(exitCode);
 } catch (error) {
   if (error instanceof CommanderError) {
     // --help and --version end here with exit code 0; everything else is a usage error.

@@ -203,8 +203,9 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     const shardSelected = shard ? new Set(results.outcomes.flatMap((t) => t.clauses).filter((c) => !selected || selected.has(c))) : undefined;
     const perClause = shard ? testsPerClause ?? new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length])) : testsPerClause;
     const chosen = shardSelected ?? selected;
+    const implementation = opts.implementation ?? expectations?.content.implementation ?? (session.config.kind === 'reference' ? `reference ${suiteVersion()}` : undefined);
     const reportOptions = {
-      target: session.config.targetName, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
+      target: session.config.targetName, ...(implementation ? { implementation } : {}), startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
       strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
       // After an interruption, the workers' own errors are its echo, not a second cause.
       ...(chosen ? { selected: chosen, ...(perClause ? { testsPerClause: perClause } : {}) } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
@@ -216,7 +217,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     const report = buildReport(spec(), results.outcomes, reportOptions);
     if (shard) {
       writeShard(reportDir, {
-        shard, suiteVersion: suiteVersion(), target: session.config.targetName, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(),
+        shard, suiteVersion: suiteVersion(), target: session.config.targetName, ...(implementation ? { implementation } : {}), startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(),
         strict: settings.strict, strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
         ...(selected ? { selected: [...selected] } : {}), errors: reportOptions.errors, cleanup, phases,
         ...(results.model ? { model: results.model } : {}), outcomes: results.outcomes,

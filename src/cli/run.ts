@@ -75,7 +75,6 @@ async function validate(opts: RunOptions): Promise<Plan> {
     if (existsSync(recordFile) && statSync(recordFile).isDirectory()) throw new UsageError(`--record ${opts.record}: a folder; give a file name`);
     checkWritableFolder(dirname(recordFile), '--record', { create: false });
   }
-  if (opts.implementation !== undefined && !opts.updateExpectations) throw new UsageError('--implementation names what --update-expectations writes; give both');
   if (opts.updateExpectations) checkWritableFolder(dirname(resolve(opts.updateExpectations)), '--update-expectations', { create: false });
   const tagsFilter = [...opts.tags];
   if (opts.clause.length) tagsFilter.push(opts.clause.map(clauseTag).join(' || '));

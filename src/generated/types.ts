@@ -952,6 +952,10 @@ export interface ConformanceReport {
    * The target's name: "embedded reference", an image and its URL, or the endpoint.
    */
   target: string;
+  /**
+   * The implementation under test, with its version (run --implementation, else the expectation file's): the column heading of swf-conformance matrix.
+   */
+  implementation?: string;
   startedAt: string;
   durationMs: number;
   /**

@@ -23,6 +23,8 @@ export interface ReportOptions {
   phases?: ConformanceReport['phases'];
   model?: ConformanceReport['model'];
   baseline?: ConformanceReport['baseline'];
+  /** The implementation under test, with its version. */
+  implementation?: string;
   /** A shard that holds none of the selection's tests: that no test ran is no error. */
   nothingToRun?: boolean;
   /** With a selection: how many tests the battery has for each clause, so that a clause partly selected says so. */
@@ -99,7 +101,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
   const verdict: Verdict = errors.length ? 'incomplete'
     : summary.fail > 0 || (options.strictExpectations && summary['unexpected-pass'] > 0) ? 'not-conformant' : 'conformant';
   return {
-    tool: 'swf-conformance', target: options.target, startedAt: options.startedAt.toISOString(), durationMs: options.durationMs,
+    tool: 'swf-conformance', target: options.target, ...(options.implementation ? { implementation: options.implementation } : {}), startedAt: options.startedAt.toISOString(), durationMs: options.durationMs,
     strict: options.strict, strictExpectations: options.strictExpectations,
     ...(options.expectations ? { expectations: options.expectations.file } : {}),
     summary, verdict, conformant: verdict === 'conformant',

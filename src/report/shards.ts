@@ -20,6 +20,7 @@ export interface ShardFile {
   shard: { index: number; count: number };
   suiteVersion: string;
   target: string;
+  implementation?: string;
   startedAt: string;
   endedAt: string;
   strict: boolean;
@@ -97,7 +98,7 @@ export function mergeShards(shards: ShardFile[], testsPerClause?: ReadonlyMap<st
   })) : undefined;
   const phases = shards.map((s) => s.phases).filter((p): p is NonNullable<typeof p> => Boolean(p));
   return buildReport(spec(), [...byName.values()], {
-    target: first.target, startedAt: new Date(started), durationMs: ended - started, strict: first.strict, strictExpectations: first.strictExpectations,
+    target: first.target, ...(first.implementation ? { implementation: first.implementation } : {}), startedAt: new Date(started), durationMs: ended - started, strict: first.strict, strictExpectations: first.strictExpectations,
     ...(first.expectations ? { expectations: first.expectations } : {}),
     ...(selected ? { selected, ...(testsPerClause ? { testsPerClause } : {}) } : {}),
     errors: shards.flatMap((s) => s.errors.map((e) => `shard ${s.shard.index}/${s.shard.count}: ${e}`)),
