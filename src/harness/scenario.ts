@@ -26,6 +26,8 @@ export interface StartOptions {
   childPolicy?: ChildPolicy;
   workflowId?: string;
   domain?: string;
+  /** The task list of its decision tasks; its own workflowId unless set. */
+  taskList?: string;
 }
 
 /**
@@ -203,7 +205,7 @@ export class Scenario {
     const send = () => {
       this.ledger.intend({ domain, workflowId });
       return this.raw.send({ operation: 'StartWorkflowExecution', body: {
-        domain, workflowId, workflowType: type, taskList: { name: workflowId },
+        domain, workflowId, workflowType: type, taskList: { name: options.taskList ?? workflowId },
         ...(options.childPolicy ? { childPolicy: options.childPolicy } : {}),
       } }, { retries: 0 });
     };
