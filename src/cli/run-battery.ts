@@ -401,13 +401,14 @@ function record(captureDir: string, file: string, run: { opts: RunOptions; sessi
   const { opts, session, startedAt } = run;
   const { config } = session;
   const version = suiteVersion();
+  const began = performance.now();
   const recording = buildRecording(readCaptured(captureDir), {
     target: config.kind === 'reference' ? 'embedded reference' : config.kind === 'container' ? config.targetName : new URL(config.endpoint).host,
     region: config.region, suiteVersion: version, date: startedAt.toISOString().slice(0, 10), selection: describeSelection(opts) || 'the whole battery',
   }, { runPrefix: config.runPrefix, domains: [config.domain, config.deprecatedDomain] });
   const text = `${JSON.stringify(recording)}\n`;
   writeFileSync(file, file.endsWith('.gz') ? gzipSync(text) : text);
-  console.log(`swf-conformance: recorded ${recording.log.entries.length} exchanges of ${recording.log.pages.length} tests in ${file}`);
+  console.log(`swf-conformance: recorded ${recording.log.entries.length} exchanges of ${recording.log.pages.length} tests in ${file} (${((performance.now() - began) / 1000).toFixed(2)} s)`);
   if (!opts.baseline) return undefined;
   const diff = diffRecordings(opts.baseline, file, { ignore: opts.ignore });
   const diffFiles = writeDiff(resolve(opts.report), diff);
