@@ -148,7 +148,8 @@ export function expectationsFrom(report: ConformanceReport, implementation: stri
 
 /** A reason a person reads: how many tests fail, the first one's name, and what it saw, without the assertion library's noise. */
 function reasonOf(failing: TestReport[], total: number): string {
-  const first = failing[0];
+  // The first by name, not by the order the tests ended in: the same run writes the same file.
+  const first = [...failing].sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0))[0];
   if (!first) return 'fails; see the report';
   const name = first.fullName.split(' > ').slice(1).join(' > ');
   const saw = firstLine((first.message ?? 'see the report').replace(/^AssertionError: /, '').replace(/\s*\/\/ Object\.is equality$/m, ''), 220);
