@@ -43,9 +43,9 @@ it('the execution stays open, listed and counted', cites('cancel.state.stays-ope
   expect(await swf.listed(run.workflowId, 'Closed'), 'listed closed').toEqual([]);
 });
 
-it('a child asked to cancel still counts among its parent\'s open children', cites('cancel.state.stays-open'), async ({ swf }) => {
+it.for([['runId given', true], ['runId omitted', false]] as const)('a child asked to cancel still counts among its parent\'s open children: %s', cites('cancel.state.stays-open'), async ([, withRunId], { swf }) => {
   const { parent, child } = await swf.family({ typeDefault: 'ABANDON' }, { childPolicy: 'ABANDON' });
-  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: child.workflowId, runId: child.runId }));
+  expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: child.workflowId, ...(withRunId ? { runId: child.runId } : {}) }));
   await swf.infoWhen(child, (i) => i.cancelRequested === true || i.executionStatus !== 'OPEN');
   expect((await swf.describeWhen(parent, (d) => d.openCounts?.openChildWorkflowExecutions === 2)).openCounts?.openChildWorkflowExecutions).toBe(2);
 });

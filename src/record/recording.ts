@@ -27,7 +27,9 @@ import type { CapturedExchange, CapturedTest } from './capture.ts';
 export const RECORDING_KIND = 'run-recording';
 /** Convergence is kept to this step: finer differences are the machine's, not the implementation's. */
 export const CONVERGENCE_STEP_MS = 500;
-const TIME_KEY = /(Timestamp|creationDate|oldestDate|latestDate)$/;
+/** Members that hold a time, in answers and in requests' time filters. */
+const TIME_MEMBERS = '(?:Timestamp|creationDate|oldestDate|latestDate)';
+export const TIME_KEY = new RegExp(`${TIME_MEMBERS}$`);
 const RUN_ID_KEY = /^(runId|newExecutionRunId)$/;
 const LONG_TEXT = 256;
 
@@ -126,7 +128,7 @@ export function buildRecording(tests: CapturedTest[], header: RecordingHeader, i
   const pages: RecordingPage[] = [];
   const entries: RunRecording['log']['entries'] = [];
   const texts = new Texts();
-  const fraction = /"\w*(?:Timestamp|creationDate|oldestDate|latestDate)":\s*\d+\.\d+/;
+  const fraction = new RegExp(`"\\w*${TIME_MEMBERS}":\\s*\\d+\\.\\d+`);
   texts.wholeSeconds = !sorted.some((t) => t.exchanges.some((e) => 'status' in e.response && fraction.test(e.response.body)));
   sorted.forEach((test, i) => {
     const id = `test_${i + 1}`;

@@ -9,10 +9,10 @@ import type { RawClient } from '../clients/raw.ts';
 import type { HarEntry } from '../contract/recordings.ts';
 import { ensureDomain, ensureTypes } from '../harness/prepare.ts';
 import { compareExchange, readRecording, type Difference } from './diff.ts';
+import { TIME_KEY } from './recording.ts';
 
 type Entry = HarEntry & { _convergedMs?: number };
 const PLACEHOLDER_IN_TEXT = /<(domain|workflow-id|run-id|task-token|request-id):(\d+)>(?:-(\d+))?/g;
-const TIME_KEY = /(Timestamp|creationDate|oldestDate|latestDate)$/;
 
 export interface RunReplayResult {
   tests: number;
@@ -127,7 +127,7 @@ class Bound {
   /** The target's answer as the recording would have it. */
   normalise(v: unknown, key: string): unknown {
     // A fraction where the recording has whole seconds shows; a time that falls on a whole second does not.
-    if (typeof v === 'number' && TIME_KEY.test(key)) return this.wholeSeconds && !Number.isInteger(v) ? '<time>' : this.wholeSeconds ? '<time:s>' : '<time>';
+    if (typeof v === 'number' && TIME_KEY.test(key)) return this.wholeSeconds && Number.isInteger(v) ? '<time:s>' : '<time>';
     if (typeof v === 'string') {
       const whole = this.placeholders.get(v);
       if (whole) return whole;
