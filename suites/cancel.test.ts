@@ -110,7 +110,13 @@ it('with no decision task out, a decider already waiting on its task list receiv
     return skip('no poll was waiting: the target answered an empty poll within 50 ms (it does not long-poll)');
   }
   expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
+  // An empty answer that arrived before the request's own answer was made before the request took
+  // effect: the target answers polls at once and was only slower than 50 ms to say so.
+  const emptyBeforeRequest = answered;
   const task = await waiting;
+  if (!task.taskToken && emptyBeforeRequest) {
+    return skip('no poll was waiting: the target answered an empty poll before the cancel request was answered (it does not long-poll)');
+  }
   expect(task.taskToken, 'the waiting poll received no task').toBeTruthy();
   expect((task.events ?? []).map((e) => e.eventType)).toContain('WorkflowExecutionCancelRequested');
 });
