@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceConfig } from '../src/generated/types.ts';
+import { suiteVersion } from '../src/contract/paths.ts';
 import { JSON_CONTENT_TYPE, operationOfTarget, TARGET_PREFIX } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
 import { isOperationUnderTest, operations, type OperationName } from '../src/generated/operations.ts';
@@ -27,7 +28,7 @@ function run(engine: Engine, operation: OperationName, input: unknown): unknown 
 
 export const servedOperations = Object.keys(operations) as OperationName[];
 
-/** GET: 200 while the reference serves. */
+/** GET: 200 while the reference serves, with the implementation and version it is ("reference 0.9.0"). */
 export const HEALTH_PATH = '/_swf-conformance/health';
 /** POST: forgets every domain, type and execution, as a fresh start would. */
 export const RESET_PATH = '/_swf-conformance/reset';
@@ -117,7 +118,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     // The emulator's own endpoints, for its users' test suites: outside SWF's API, under a path no
     // SWF request uses (SWF's are POST /).
     if (req.url === HEALTH_PATH && req.method === 'GET') {
-      return void send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify({ status: 'ok', region: engine.region, operations: servedOperations.length }), false);
+      return void send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify({ status: 'ok', implementation: `reference ${suiteVersion()}`, region: engine.region, operations: servedOperations.length }), false);
     }
     if (req.url === RESET_PATH && req.method === 'POST') {
       req.resume();

@@ -12,6 +12,7 @@ import { batteryIndex } from '../harness/collect.ts';
 import { diffRecordings } from '../record/diff.ts';
 import { buildRecording } from '../record/recording.ts';
 import { writeDiff } from '../record/render.ts';
+import { detectImplementation, expectationsWarning } from '../report/implementation.ts';
 import { suiteVersion, writeShard } from '../report/shards.ts';
 import { projectRoot, makeFolder } from '../contract/paths.ts';
 import { testTimeoutMs } from '../contract/protocol.ts';
@@ -171,6 +172,9 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   let mark = performance.now();
   const lap = (phase: keyof typeof phases) => { const now = performance.now(); phases[phase] += now - mark; mark = now; };
   const errors: string[] = [];
+  const warnings: string[] = [];
+  // What the target is: as the run was told, else as the reference knows itself; asked of the target once it answers.
+  let declared = opts.implementation ?? (session.config.kind === 'reference' ? `reference ${suiteVersion()}` : undefined);
   const judge = testJudge({ strict: settings.strict, ...(expectations ? { expectations } : {}) });
   const results = new ResultsReporter(judge);
   const selecting = Boolean(opts.clause.length || opts.tags.length || plan.namePattern !== undefined);
@@ -203,9 +207,9 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     const shardSelected = shard ? new Set(results.outcomes.flatMap((t) => t.clauses).filter((c) => !selected || selected.has(c))) : undefined;
     const perClause = shard ? testsPerClause ?? new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length])) : testsPerClause;
     const chosen = shardSelected ?? selected;
-    const implementation = opts.implementation ?? expectations?.content.implementation ?? (session.config.kind === 'reference' ? `reference ${suiteVersion()}` : undefined);
+    const implementation = declared ?? expectations?.content.implementation;
     const reportOptions = {
-      target: session.config.targetName, ...(implementation ? { implementation } : {}), startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
+      target: session.config.targetName, ...(implementation ? { implementation } : {}), warnings, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
       strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
       // After an interruption, the workers' own errors are its echo, not a second cause.
       ...(chosen ? { selected: chosen, ...(perClause ? { testsPerClause: perClause } : {}) } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
@@ -219,7 +223,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       writeShard(reportDir, {
         shard, suiteVersion: suiteVersion(), target: session.config.targetName, ...(implementation ? { implementation } : {}), startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(),
         strict: settings.strict, strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
-        ...(selected ? { selected: [...selected] } : {}), errors: reportOptions.errors, cleanup, phases,
+        ...(selected ? { selected: [...selected] } : {}), errors: reportOptions.errors, ...(warnings.length ? { warnings } : {}), cleanup, phases,
         ...(results.model ? { model: results.model } : {}), outcomes: results.outcomes,
       });
     }
@@ -228,10 +232,10 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     console.log(`\nreports: ${written.join(', ')}`);
     if (opts.updateExpectations && report.verdict !== 'incomplete') {
       const previous = existsSync(opts.updateExpectations) ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file') : expectations?.content;
-      const implementation = opts.implementation ?? previous?.implementation ?? (session.config.kind === 'reference' ? 'reference' : session.config.kind === 'container' ? session.config.targetName : new URL(session.config.endpoint).host);
+      const implementation = declared ?? previous?.implementation ?? (session.config.kind === 'container' ? session.config.targetName : new URL(session.config.endpoint).host);
       const written = expectationsFrom(report, implementation, previous);
       writeFileSync(opts.updateExpectations, stringify(written, { lineWidth: 100 }));
-      console.log(`wrote ${opts.updateExpectations}: ${written.expectations.length} expected failure${written.expectations.length === 1 ? '' : 's'} of ${implementation}${opts.implementation || previous?.implementation ? '' : ' (name it with --implementation "NAME VERSION")'}`);
+      console.log(`wrote ${opts.updateExpectations}: ${written.expectations.length} expected failure${written.expectations.length === 1 ? '' : 's'} of ${implementation}${declared || previous?.implementation ? '' : ' (name it with --implementation "NAME VERSION")'}`);
       // The job asked for was to write the file: done.
       if (!interrupts.signal) return 0;
     }
@@ -246,6 +250,12 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   console.log(`swf-conformance: running the battery against ${session.config.targetName}`);
   try {
     await prepareSession(session);
+    declared ??= await detectImplementation(session.config.endpoint);
+    const warning = expectations && expectationsWarning(expectations.file, expectations.content.implementation, declared);
+    if (warning) {
+      warnings.push(warning);
+      console.warn(`swf-conformance: warning: ${warning}`);
+    }
     lap('setupMs');
   } catch (error) {
     if (!(error instanceof TargetError || error instanceof ConfigError)) throw error;

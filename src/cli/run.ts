@@ -106,7 +106,7 @@ async function validate(opts: RunOptions): Promise<Plan> {
  * implementation, wherever the suite is installed. A path that exists is taken as it is.
  */
 function shippedExpectations(value: string): string {
-  if (existsSync(value) || !/^[a-z0-9][a-z0-9-]*$/.test(value)) return value;
+  if (existsSync(value) || !/^[a-z0-9][a-z0-9.-]*$/.test(value)) return value;
   const dir = join(fixturesDir, 'expectations');
   const file = join(dir, `${value}.yaml`);
   if (existsSync(file)) return file;

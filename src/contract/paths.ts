@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,11 @@ export const projectRoot = fileURLToPath(new URL(compiled ? '../../../' : '../..
 export const specDir = `${projectRoot}spec/`;
 export const schemaDir = `${projectRoot}schemas/`;
 export const fixturesDir = `${projectRoot}fixtures/`;
+
+/** The suite's version, from its package.json. */
+export function suiteVersion(): string {
+  return (JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { version: string }).version;
+}
 
 /**
  * Makes a folder and its missing parents one at a time. mkdirSync's `recursive` spins for ever

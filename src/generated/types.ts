@@ -953,9 +953,13 @@ export interface ConformanceReport {
    */
   target: string;
   /**
-   * The implementation under test, with its version (run --implementation, else the expectation file's): the column heading of swf-conformance matrix.
+   * The implementation under test, with its version (run --implementation, else what the target's own health endpoint says, else the expectation file's): the column heading of swf-conformance matrix.
    */
   implementation?: string;
+  /**
+   * What the run noticed that does not change its verdict: an expectation file made against another implementation or version than the target's.
+   */
+  warnings?: string[];
   startedAt: string;
   durationMs: number;
   /**

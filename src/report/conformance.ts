@@ -25,6 +25,8 @@ export interface ReportOptions {
   baseline?: ConformanceReport['baseline'];
   /** The implementation under test, with its version. */
   implementation?: string;
+  /** What does not change the verdict but a reader must know: an expectation file made against another version. */
+  warnings?: string[];
   /** A shard that holds none of the selection's tests: that no test ran is no error. */
   nothingToRun?: boolean;
   /** With a selection: how many tests the battery has for each clause, so that a clause partly selected says so. */
@@ -104,6 +106,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     tool: 'swf-conformance', target: options.target, ...(options.implementation ? { implementation: options.implementation } : {}), startedAt: options.startedAt.toISOString(), durationMs: options.durationMs,
     strict: options.strict, strictExpectations: options.strictExpectations,
     ...(options.expectations ? { expectations: options.expectations.file } : {}),
+    ...(options.warnings?.length ? { warnings: options.warnings } : {}),
     summary, verdict, conformant: verdict === 'conformant',
     clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
     ...(options.cleanup ? { cleanup: options.cleanup } : {}),

@@ -17,7 +17,7 @@ const VERDICT: Record<ConformanceReport['verdict'], string> = { conformant: 'con
 export function toHtml(r: ConformanceReport): string {
   const rows = r.clauses.map(clauseRows).join('\n');
   const summary = statusesWorstFirst.map((s) => `<span class="st st-${s}">${s}: ${r.summary[s]}</span>`).join('\n');
-  const meta = `Target ${esc(r.target)} · ${r.summary.clauses} clauses · ${r.summary.tests} tests · ${(r.durationMs / 1000).toFixed(1)} s · started ${esc(r.startedAt)}${r.strict ? ' · strict' : ''}${r.expectations ? ` · expectations ${esc(r.expectations)}` : ''}`;
+  const meta = `Target ${esc(r.target)}${r.implementation ? ` (${esc(r.implementation)})` : ''} · ${r.summary.clauses} clauses · ${r.summary.tests} tests · ${(r.durationMs / 1000).toFixed(1)} s · started ${esc(r.startedAt)}${r.strict ? ' · strict' : ''}${r.expectations ? ` · expectations ${esc(r.expectations)}` : ''}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -53,7 +53,7 @@ export function toHtml(r: ConformanceReport): string {
 <body>
 <h1>swf-conformance: <span id="verdict" class="${r.conformant ? 'verdict-yes' : 'verdict-no'}">${esc(VERDICT[r.verdict])}</span></h1>
 <div id="meta">${meta}</div>
-<ul id="errors">${r.errors.map((e) => `<li>Incomplete: ${esc(e)}</li>`).join('')}</ul>
+<ul id="errors">${r.errors.map((e) => `<li>Incomplete: ${esc(e)}</li>`).join('')}${(r.warnings ?? []).map((w) => `<li class="warning">Warning: ${esc(w)}</li>`).join('')}</ul>
 <div class="summary" id="summary">${summary}</div>
 ${r.model ? `<p>Model-based run: ${esc(modelLine(r.model))}</p>` : ''}
 ${r.baseline ? `<p>Changed since the baseline ${esc(r.baseline.file)}: ${r.baseline.differences} differences in ${r.baseline.testsDiffering} of ${r.baseline.testsCompared} tests${r.baseline.diffFiles?.length ? ` (see ${esc(r.baseline.diffFiles.find((f) => f.endsWith('.html')) ?? r.baseline.diffFiles[0]!)})` : ''}</p>` : ''}

@@ -16,7 +16,7 @@ export function toMarkdown(r: ConformanceReport): string {
   const lines = [
     `## swf-conformance: ${verdictText[r.verdict]}`,
     '',
-    `Target: \`${r.target}\` · ${s.clauses} clauses, ${s.tests} tests · ${(r.durationMs / 1000).toFixed(1)} s${r.strict ? ' · strict' : ''}${r.expectations ? ` · expectations: \`${r.expectations}\`` : ''}`,
+    `Target: \`${r.target}\`${r.implementation ? ` (${r.implementation})` : ''} · ${s.clauses} clauses, ${s.tests} tests · ${(r.durationMs / 1000).toFixed(1)} s${r.strict ? ' · strict' : ''}${r.expectations ? ` · expectations: \`${r.expectations}\`` : ''}`,
     '',
     `| pass | fail | advisory fail | expected fail | unexpected pass | not run | not selected |`,
     `|---:|---:|---:|---:|---:|---:|---:|`,
@@ -24,6 +24,7 @@ export function toMarkdown(r: ConformanceReport): string {
     '',
   ];
   if (r.errors.length) lines.push('### Why the run is incomplete', '', ...r.errors.map((e) => `- ${cell(e)}`), '');
+  if (r.warnings?.length) lines.push(...r.warnings.map((w) => `> **Warning:** ${cell(w)}`), '');
   if (r.cleanup?.left) lines.push(`**Cleanup:** ${r.cleanup.left} executions may still be open; finish with \`swf-conformance cleanup --ledger ${r.cleanup.ledger}\``, '');
   lines.push('| status | clause | grade | tests | detail |', '|---|---|---|---:|---|');
   for (const c of r.clauses.filter((c) => c.status !== 'not-selected')) {
@@ -65,6 +66,7 @@ export function toConsole(r: ConformanceReport): string {
   }
   if (r.model) lines.push('', `  model-based run: ${modelLine(r.model)}`);
   if (r.baseline) lines.push('', `  changed since the baseline: ${baselineLine(r.baseline)}`);
+  for (const w of r.warnings ?? []) lines.push(`  warning: ${w}`);
   for (const e of r.errors) lines.push(`  incomplete: ${e}`);
   if (r.cleanup?.left) lines.push(`  cleanup: ${r.cleanup.left} executions may still be open; finish with: swf-conformance cleanup --ledger ${r.cleanup.ledger}`);
   return `${lines.join('\n')}\n`;

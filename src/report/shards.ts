@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConformanceReport, ExpectationsFile } from '../generated/types.ts';
-import { projectRoot } from '../contract/paths.ts';
+export { suiteVersion } from '../contract/paths.ts';
 import { spec } from '../contract/spec.ts';
 import { buildReport, type CleanupSummary } from './conformance.ts';
 import type { TestOutcome } from './results.ts';
@@ -29,6 +29,7 @@ export interface ShardFile {
   /** The clauses the run's own selection (--grep, --test, --tags, --clause) chose, when it had one. */
   selected?: string[];
   errors: string[];
+  warnings?: string[];
   cleanup?: CleanupSummary;
   phases?: ConformanceReport['phases'];
   model?: ConformanceReport['model'];
@@ -36,10 +37,6 @@ export interface ShardFile {
 }
 
 export class ShardError extends Error {}
-
-export function suiteVersion(): string {
-  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 export function writeShard(dir: string, shard: ShardFile): void {
   writeFileSync(join(dir, SHARD_FILE), `${JSON.stringify(shard)}\n`);
@@ -102,6 +99,7 @@ export function mergeShards(shards: ShardFile[], testsPerClause?: ReadonlyMap<st
     ...(first.expectations ? { expectations: first.expectations } : {}),
     ...(selected ? { selected, ...(testsPerClause ? { testsPerClause } : {}) } : {}),
     errors: shards.flatMap((s) => s.errors.map((e) => `shard ${s.shard.index}/${s.shard.count}: ${e}`)),
+    warnings: [...new Set(shards.flatMap((s) => s.warnings ?? []))],
     ...(cleanup ? { cleanup } : {}),
     ...(phases.length ? { phases: phases.reduce((a, p) => ({ setupMs: a.setupMs + p.setupMs, batteryMs: a.batteryMs + p.batteryMs, cleanupMs: a.cleanupMs + p.cleanupMs })) } : {}),
     ...(shards.find((s) => s.model)?.model ? { model: shards.find((s) => s.model)!.model! } : {}),

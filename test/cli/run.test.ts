@@ -40,8 +40,25 @@ describe('swf-conformance run against the embedded reference', () => {
     const out = join(dir, 'written.yaml');
     const result = await runCli(['run', '--clause', 'wire.success.empty-body', '--report', join(dir, 'upd'), '--update-expectations', out], { timeoutMs: 60_000 });
     expect(result.code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toMatch(/^implementation: reference\nexpectations: \[\]/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^implementation: reference \d+\.\d+\.\d+\nexpectations: \[\]/);
   }, 60_000);
+
+  test('an expectation file made against another version warns with both versions, in the output and the report; the same version does not', async () => {
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    const file = write('older.yaml', 'implementation: reference 0.0.1\nexpectations: []\n');
+    const older = await runCli(['run', '--clause', 'wire.success.empty-body', '--expect', file, '--report', join(dir, 'older')], { timeoutMs: 60_000 });
+    expect(older.code, older.stderr).toBe(0);
+    const warning = `${file} was made against reference 0.0.1; the target is reference ${version}`;
+    expect(older.stderr).toContain(`swf-conformance: warning: ${warning}`);
+    const report = JSON.parse(readFileSync(join(dir, 'older', 'conformance.json'), 'utf8')) as { implementation: string; warnings: string[] };
+    expect(report.implementation).toBe(`reference ${version}`);
+    expect(report.warnings[0]).toContain(warning);
+    expect(readFileSync(join(dir, 'older', 'conformance.md'), 'utf8')).toContain('**Warning:**');
+    // Told it is that version, the run compares like with like.
+    const told = await runCli(['run', '--clause', 'wire.success.empty-body', '--expect', file, '--implementation', 'reference 0.0.1', '--report', join(dir, 'told')], { timeoutMs: 60_000 });
+    expect(told.stderr).not.toContain('warning');
+    expect((JSON.parse(readFileSync(join(dir, 'told', 'conformance.json'), 'utf8')) as { warnings?: string[] }).warnings).toBeUndefined();
+  }, 120_000);
 });
 
 describe('run refuses bad input with one line and exit 2, quickly', () => {
