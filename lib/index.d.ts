@@ -8,6 +8,7 @@ export interface ConformanceOptions {
   port?: number;
   env?: Record<string, string>;
   waitPath?: string;
+  /** Seconds to wait for the image to become ready (default 60), or for the endpoint's first answer (default 30). */
   startupTimeoutSeconds?: number;
   region?: string;
   profile?: string;
@@ -27,8 +28,9 @@ export interface ConformanceOptions {
   /** The model-based run's seed, and how many sequences it compares (0 leaves it out). */
   seed?: number;
   modelRuns?: number;
-  /** Write an expectation file from the run's failures; name the implementation ("moto 5.1.4"). */
+  /** Write an expectation file from the run's failures. */
   updateExpectations?: string;
+  /** The implementation under test and its version ("moto 5.2.1"): the report names it, and a run warns when the expectation file was made against another. */
   implementation?: string;
   /** Extra vitest reporters: junit, json, verbose, dot, tap, tap-flat, default. */
   reporters?: string[];

@@ -45,7 +45,7 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--env <K=V>', 'an environment variable for the container (repeatable)', collect, [])
     .option('--wait-path <path>', 'an HTTP path that answers once the emulator is ready (default: any HTTP answer)')
     .option('--consistency-window <seconds>', 'how long a read the contract lets lag is retried (default: 30 for an endpoint, 2 for the embedded reference)', secondsOption('--consistency-window', 0, 600))
-    .option('--startup-timeout <s>', 'seconds to wait for the emulator to become ready', integerOption('--startup-timeout', 1, 3600), 60)
+    .option('--startup-timeout <s>', 'seconds to wait for the target to become ready: an --image emulator (default 60), or an --endpoint\'s first answer, which an emulator that loads its services on first use can take a while to give (default 30)', integerOption('--startup-timeout', 1, 3600))
     .option('--seed <n>', 'the model-based run\'s seed: the report prints it, and the same seed replays the same sequences (default: random)', integerOption('--seed', -2147483648, 2147483647))
     .option('--model-runs <n>', `how many command sequences the model-based run compares with the reference (default: ${DEFAULT_MODEL_RUNS}; 0 turns it off)`, integerOption('--model-runs', 0, 100000))
     .option('--record [file]', 'record every exchange of the battery, normalised, as HAR, gzipped when the name ends in .gz (default: recording.har.gz in the report folder)')

@@ -124,7 +124,7 @@ async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupt
     }
   }
   if (settings.endpoint) {
-    await checkReachable(settings.endpoint);
+    await checkReachable(settings.endpoint, (opts.startupTimeout ?? 30) * 1000);
     await checkCredentials(settings.endpoint, settings);
     return runBattery(opts, plan, interrupts, endpointTarget(settings.endpoint));
   }

@@ -110,7 +110,7 @@ function shippedExpectations(value: string): string {
   const dir = join(fixturesDir, 'expectations');
   const file = join(dir, `${value}.yaml`);
   if (existsSync(file)) return file;
-  const names = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+  const names = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
   throw new UsageError(`--expect ${value}: no such file, and the suite ships no expectations of that name (it ships: ${names.join(', ')})`);
 }
 

@@ -74,8 +74,10 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     if (details.interrupted) timedOut = true;
     if (!details.failed) break;
     const error = details.errorInstance;
-    if (!(error instanceof Difference)) {
-      errors.push(`the model-based run stopped: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    const ending = roundEnding(details);
+    if (ending.kind === 'time limit') break;
+    if (ending.kind === 'error' || !(error instanceof Difference)) {
+      errors.push(`the model-based run stopped: ${ending.kind === 'error' ? ending.message : 'no difference'}`);
       break;
     }
     foundClauses.add(error.clause);
@@ -85,6 +87,18 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     });
   }
   return { seed: options.seed, sequences, steps, ms: Date.now() - started, found, compared, divergences: [...divergences.values()], timedOut, errors };
+}
+
+/**
+ * What ended a failed round: a difference, the time limit, or an error (its first line). fast-check
+ * reports a time limit reached before any sequence ended as a failure with no error: that is the
+ * time limit, which the report says, and no clause is charged with it.
+ */
+export function roundEnding(details: Pick<fc.RunDetails<unknown>, 'interrupted' | 'errorInstance'>): { kind: 'difference' | 'time limit' } | { kind: 'error'; message: string } {
+  const error = details.errorInstance;
+  if (error instanceof Difference) return { kind: 'difference' };
+  if (details.interrupted && error == null) return { kind: 'time limit' };
+  return { kind: 'error', message: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
 }
 
 /** Terminates what a sequence left open on both sides: nothing is left behind, and the ledger's cleanup finds it closed. */

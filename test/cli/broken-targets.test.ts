@@ -91,11 +91,25 @@ describe('a target that does not speak SWF is exit 2, with the first bad exchang
     expect(line).toMatch(/cannot reach the endpoint .*(ECONNRESET|socket|closed)/i);
   }, 60_000);
 
-  test('one that accepts connections and never answers', async () => {
+  test('one that accepts connections and never answers: the wait is said, then given up at --startup-timeout', async () => {
     const silent = await server(() => undefined);
-    const { line } = await runIncomplete(silent.url, 'silent');
-    expect(line).toMatch(/cannot reach the endpoint .*: no answer within 5 s/);
+    const { line, stdout } = await runIncomplete(silent.url, 'silent', ['--startup-timeout', '4']);
+    expect(stdout).toContain(`swf-conformance: ${silent.url} has not answered yet; waiting up to 4 s (--startup-timeout)`);
+    expect(line).toMatch(/cannot reach the endpoint .*: no answer within 4 s/);
   }, 60_000);
+
+  test('one that takes longer than a few seconds over its first answer is waited for', async () => {
+    let first = true;
+    const sleepy = await server((req, res) => {
+      if (!first) return forward(req, res);
+      first = false;
+      setTimeout(() => forward(req, res), 6_000);
+      return undefined;
+    });
+    const result = await runCli(['run', '--endpoint', sleepy.url, '--clause', 'wire.success.empty-body', '--report', join(dir, 'sleepy')], { env: credentials, timeoutMs: 90_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('has not answered yet');
+  }, 90_000);
 
   test('one that dies part-way through the run', async () => {
     const dying = await server((req, res, n) => {

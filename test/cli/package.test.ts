@@ -52,6 +52,6 @@ describe('the npm tarball', () => {
     expect(run.stdout).toMatch(/CONFORMANT/);
     const unknown = cli(['run', '--expect', 'nosuch']);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr.trim()).toBe('swf-conformance: --expect nosuch: no such file, and the suite ships no expectations of that name (it ships: fakecloud, localstack, moto)');
+    expect(unknown.stderr.trim()).toBe('swf-conformance: --expect nosuch: no such file, and the suite ships no expectations of that name (it ships: fakecloud, localstack, localstack-2026.3.0, moto, moto-5.2.5)');
   });
 });
