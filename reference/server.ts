@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceConfig } from '../src/generated/types.ts';
 import { suiteVersion } from '../src/contract/paths.ts';
-import { JSON_CONTENT_TYPE, operationOfTarget, TARGET_PREFIX } from '../src/contract/protocol.ts';
+import { HEALTH_PATH, JSON_CONTENT_TYPE, operationOfTarget, RESET_PATH, TARGET_PREFIX } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
 import { isOperationUnderTest, operations, type OperationName } from '../src/generated/operations.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
@@ -28,10 +28,7 @@ function run(engine: Engine, operation: OperationName, input: unknown): unknown 
 
 export const servedOperations = Object.keys(operations) as OperationName[];
 
-/** GET: 200 while the reference serves, with the implementation and version it is ("reference 0.9.0"). */
-export const HEALTH_PATH = '/_swf-conformance/health';
-/** POST: forgets every domain, type and execution, as a fresh start would. */
-export const RESET_PATH = '/_swf-conformance/reset';
+export { HEALTH_PATH, RESET_PATH };
 
 /** The region of the request's SigV4 credential scope, when it is signed. */
 function signedRegion(headers: IncomingMessage['headers']): string | undefined {

@@ -34,3 +34,11 @@ export const CLIENT_TIMEOUT_MS = LONG_POLL_MS + 10_000;
  * reads the contract lets lag, and the rest of the scenario.
  */
 export const testTimeoutMs = (consistencyWindowMs: number) => CLIENT_TIMEOUT_MS + 3 * consistencyWindowMs + 30_000;
+
+/**
+ * The reference emulator's own endpoints, outside SWF's API (whose requests are all POST /).
+ * GET: 200 while it serves, with the implementation and version it is ("reference 0.9.0").
+ */
+export const HEALTH_PATH = '/_swf-conformance/health';
+/** POST: forgets every domain, type and execution, as a fresh start would. */
+export const RESET_PATH = '/_swf-conformance/reset';

@@ -4,7 +4,7 @@
  * Some say so on an endpoint of their own: LocalStack on /_localstack/health, the reference on
  * /_swf-conformance/health. Any other is named by the run (`--implementation "NAME VERSION"`).
  */
-import { HEALTH_PATH } from '../../reference/server.ts';
+import { HEALTH_PATH } from '../contract/protocol.ts';
 
 export interface Implementation {
   /** Lower-cased, without a trailing "(…)" qualifier such as "(image)". */
