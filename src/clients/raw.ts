@@ -40,12 +40,18 @@ export interface RawRequest {
   sign?: boolean | AwsCredentialIdentity;
 }
 
+/** Counts the requests this process sends, in the order `send` is called. */
+let sendOrder = 0;
+
 export interface RawClientOptions {
   endpoint: string;
   region: string;
   credentials?: () => Promise<AwsCredentialIdentity>;
-  /** Called with every exchange, for the report. */
-  onExchange?: (exchange: Exchange) => void;
+  /**
+   * Called with every exchange, for the report, once it has ended; `sent` orders the exchanges as
+   * they were sent (in this process), which requests made together end in no set order.
+   */
+  onExchange?: (exchange: Exchange, sent: number) => void;
   /** Bound on one request, in milliseconds. */
   timeoutMs?: number;
   /**
@@ -92,6 +98,7 @@ export class RawClient {
   }
 
   private async sendOnce(req: RawRequest): Promise<RawResponse> {
+    const sent = sendOrder++;
     const { signal, guard } = this.options;
     const stop = () => { signal?.throwIfAborted(); guard?.(); };
     stop();
@@ -152,7 +159,7 @@ export class RawClient {
       throw error;
     } finally {
       clearInterval(watch);
-      this.options.onExchange?.(exchange);
+      this.options.onExchange?.(exchange, sent);
     }
   }
 

@@ -26,8 +26,8 @@ export const it = base.extend<{ swf: Scenario }>({
     const ledger = new Ledger(config.ledgerFile);
     const recorded: RecordedExchange[] = [];
     const capture = config.recordDir ? new Capture() : undefined;
-    const onExchange = (e: Parameters<typeof redact>[0]) => {
-      capture?.add(e);
+    const onExchange = (e: Parameters<typeof redact>[0], sent: number) => {
+      capture?.add(e, sent);
       const operation = /SimpleWorkflowService\.(\w+)/.exec(e.request.headers['x-amz-target'] ?? '')?.[1];
       // A probe of an operation SWF does not have (the unknown-operation tests) is not one of SWF's.
       if (operation && Object.hasOwn(operations, operation)) {

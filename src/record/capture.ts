@@ -21,12 +21,19 @@ export interface CapturedTest {
   exchanges: CapturedExchange[];
 }
 
-/** One test's exchanges, as the raw clients hand them over. */
+/**
+ * One test's exchanges, as the raw clients hand them over when each ends. Saved in the order they
+ * were sent: requests a test makes together (Promise.all) end in whatever order the target
+ * answers them, and a recording must not depend on it.
+ */
 export class Capture {
   readonly exchanges: CapturedExchange[] = [];
+  /** For each exchange, its place in the order of sending. */
+  private readonly sent: number[] = [];
 
-  add(exchange: Exchange): void {
+  add(exchange: Exchange, sent: number): void {
     this.exchanges.push(exchange);
+    this.sent.push(sent);
   }
 
   /** Where the next exchange will go: for `settle`. */
@@ -40,13 +47,23 @@ export class Capture {
    */
   settle(from: number, judgedFrom: number, ms: number): void {
     const judged = this.exchanges.splice(judgedFrom);
+    const judgedSent = this.sent.splice(judgedFrom);
     this.exchanges.splice(from);
-    for (const e of judged) this.exchanges.push({ ...e, convergedMs: ms });
+    this.sent.splice(from);
+    for (const [i, e] of judged.entries()) {
+      this.exchanges.push({ ...e, convergedMs: ms });
+      this.sent.push(judgedSent[i]!);
+    }
+  }
+
+  /** The exchanges in the order they were sent. */
+  inOrderSent(): CapturedExchange[] {
+    return this.exchanges.map((e, i) => ({ e, sent: this.sent[i]! })).sort((a, b) => a.sent - b.sent).map(({ e }) => e);
   }
 
   save(dir: string, test: Omit<CapturedTest, 'exchanges'>): void {
     const file = join(dir, `${createHash('sha256').update(test.name).digest('hex').slice(0, 16)}.json`);
-    writeFileSync(file, JSON.stringify({ ...test, exchanges: this.exchanges } satisfies CapturedTest));
+    writeFileSync(file, JSON.stringify({ ...test, exchanges: this.inOrderSent() } satisfies CapturedTest));
   }
 }
 
