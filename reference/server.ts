@@ -28,8 +28,6 @@ function run(engine: Engine, operation: OperationName, input: unknown): unknown 
 
 export const servedOperations = Object.keys(operations) as OperationName[];
 
-export { HEALTH_PATH, RESET_PATH };
-
 /** The region of the request's SigV4 credential scope, when it is signed. */
 function signedRegion(headers: IncomingMessage['headers']): string | undefined {
   return /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1];

@@ -1,5 +1,6 @@
 import { UnknownDeviationError } from '../../reference/deviations/catalogue.ts';
-import { HEALTH_PATH, RESET_PATH, startReference, type ReferenceConfig } from '../../reference/server.ts';
+import { startReference, type ReferenceConfig } from '../../reference/server.ts';
+import { HEALTH_PATH, RESET_PATH } from '../contract/protocol.ts';
 import { isRegionName } from '../harness/config.ts';
 import { readConfigFile, readConfigText } from './config-file.ts';
 import { UsageError } from './usage-error.ts';

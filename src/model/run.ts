@@ -73,13 +73,13 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     const details = await fc.check(property, { seed, numRuns: options.runs - sequences, interruptAfterTimeLimit: left, markInterruptAsFailure: false });
     if (details.interrupted) timedOut = true;
     if (!details.failed) break;
-    const error = details.errorInstance;
     const ending = roundEnding(details);
     if (ending.kind === 'time limit') break;
-    if (ending.kind === 'error' || !(error instanceof Difference)) {
-      errors.push(`the model-based run stopped: ${ending.kind === 'error' ? ending.message : 'no difference'}`);
+    if (ending.kind === 'error') {
+      errors.push(`the model-based run stopped: ${ending.message}`);
       break;
     }
+    const error = ending.difference;
     foundClauses.add(error.clause);
     found.push({
       clause: error.clause, observation: error.observation, target: error.target, reference: error.reference,
@@ -94,9 +94,9 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
  * reports a time limit reached before any sequence ended as a failure with no error: that is the
  * time limit, which the report says, and no clause is charged with it.
  */
-export function roundEnding(details: Pick<fc.RunDetails<unknown>, 'interrupted' | 'errorInstance'>): { kind: 'difference' | 'time limit' } | { kind: 'error'; message: string } {
+export function roundEnding(details: Pick<fc.RunDetails<unknown>, 'interrupted' | 'errorInstance'>): { kind: 'difference'; difference: Difference } | { kind: 'time limit' } | { kind: 'error'; message: string } {
   const error = details.errorInstance;
-  if (error instanceof Difference) return { kind: 'difference' };
+  if (error instanceof Difference) return { kind: 'difference', difference: error };
   if (details.interrupted && error == null) return { kind: 'time limit' };
   return { kind: 'error', message: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
 }

@@ -27,18 +27,16 @@ export interface CapturedTest {
  * answers them, and a recording must not depend on it.
  */
 export class Capture {
-  readonly exchanges: CapturedExchange[] = [];
-  /** For each exchange, its place in the order of sending. */
-  private readonly sent: number[] = [];
+  /** Each exchange with its place in the order of sending. */
+  private readonly entries: { exchange: CapturedExchange; sent: number }[] = [];
 
   add(exchange: Exchange, sent: number): void {
-    this.exchanges.push(exchange);
-    this.sent.push(sent);
+    this.entries.push({ exchange, sent });
   }
 
   /** Where the next exchange will go: for `settle`. */
   mark(): number {
-    return this.exchanges.length;
+    return this.entries.length;
   }
 
   /**
@@ -46,19 +44,14 @@ export class Capture {
    * dropped, and the one judged keeps how long convergence took.
    */
   settle(from: number, judgedFrom: number, ms: number): void {
-    const judged = this.exchanges.splice(judgedFrom);
-    const judgedSent = this.sent.splice(judgedFrom);
-    this.exchanges.splice(from);
-    this.sent.splice(from);
-    for (const [i, e] of judged.entries()) {
-      this.exchanges.push({ ...e, convergedMs: ms });
-      this.sent.push(judgedSent[i]!);
-    }
+    const judged = this.entries.splice(judgedFrom);
+    this.entries.splice(from);
+    for (const { exchange, sent } of judged) this.entries.push({ exchange: { ...exchange, convergedMs: ms }, sent });
   }
 
   /** The exchanges in the order they were sent. */
   inOrderSent(): CapturedExchange[] {
-    return this.exchanges.map((e, i) => ({ e, sent: this.sent[i]! })).sort((a, b) => a.sent - b.sent).map(({ e }) => e);
+    return [...this.entries].sort((a, b) => a.sent - b.sent).map((e) => e.exchange);
   }
 
   save(dir: string, test: Omit<CapturedTest, 'exchanges'>): void {

@@ -9,7 +9,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConformanceReport, ExpectationsFile } from '../generated/types.ts';
-export { suiteVersion } from '../contract/paths.ts';
 import { spec } from '../contract/spec.ts';
 import { buildReport, type CleanupSummary } from './conformance.ts';
 import type { TestOutcome } from './results.ts';

@@ -18,7 +18,7 @@ test('a time limit reached before the first sequence ended is the time limit', a
 
 test('a difference, and an error with its first line', async () => {
   const differing = await fc.check(fc.asyncProperty(fc.integer(), async () => { throw new Difference('cancel.event.recorded', 'o', 't', 'r', []); }), { numRuns: 1 });
-  expect(roundEnding(differing)).toEqual({ kind: 'difference' });
+  expect(roundEnding(differing)).toMatchObject({ kind: 'difference', difference: { clause: 'cancel.event.recorded' } });
   const broken = await fc.check(fc.asyncProperty(fc.integer(), async () => { throw new Error('socket hang up\nat somewhere'); }), { numRuns: 1 });
   expect(roundEnding(broken)).toEqual({ kind: 'error', message: 'socket hang up' });
   // Interrupted after a sequence failed with an error: still that error.
