@@ -61,3 +61,21 @@ export async function withoutNewListeners<T>(events: string[], create: () => Pro
     }
   }
 }
+
+/**
+ * Runs `act` when the signal aborts, or at once if it already has: a listener added to an
+ * aborted signal is never called, and a Ctrl-C that came a moment earlier must still stop the run.
+ */
+export function whenAborted(signal: AbortSignal, act: () => void): void {
+  if (signal.aborted) act();
+  else signal.addEventListener('abort', act, { once: true });
+}
+
+/**
+ * With SWF_CONFORMANCE_PHASES=1, a line on stderr as the run enters each phase (set-up,
+ * vitest-start, collect, battery, cleanup): what a test of Ctrl-C waits on to interrupt a phase,
+ * rather than guessing with a delay.
+ */
+export function announcePhase(phase: string): void {
+  if (process.env.SWF_CONFORMANCE_PHASES === '1') process.stderr.write(`swf-conformance: phase: ${phase}\n`);
+}

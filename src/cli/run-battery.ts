@@ -30,7 +30,7 @@ import { writeReport } from '../report/write.ts';
 import { readConfigFile } from './config-file.ts';
 import { checkReachable } from './preflight.ts';
 import { presets, type ContainerOptions } from '../targets/presets.ts';
-import { Interrupts, withoutNewListeners } from './interrupts.ts';
+import { announcePhase, Interrupts, whenAborted, withoutNewListeners } from './interrupts.ts';
 import { batteryProject } from './battery-project.ts';
 import { collectSelection } from './selection.ts';
 import { UsageError } from './usage-error.ts';
@@ -124,7 +124,12 @@ async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupt
     }
   }
   if (settings.endpoint) {
-    await checkReachable(settings.endpoint, (opts.startupTimeout ?? 30) * 1000);
+    announcePhase('start-up');
+    // A Ctrl-C while the endpoint is awaited stops the wait: nothing was started, nothing is left.
+    if (!(await unlessAborted(checkReachable(settings.endpoint, (opts.startupTimeout ?? 30) * 1000).then(() => true), interrupts.run.signal))) {
+      console.error(`swf-conformance: stopped before ${settings.endpoint} was reached; nothing was run`);
+      return interrupts.exitCode;
+    }
     await checkCredentials(settings.endpoint, settings);
     return runBattery(opts, plan, interrupts, endpointTarget(settings.endpoint));
   }
@@ -186,6 +191,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   const captureDir = plan.recordFile ? mkdtempSync(join(tmpdir(), 'swf-conformance-record-')) : undefined;
   if (captureDir) session.config.recordDir = captureDir;
   const finish = async (): Promise<number> => {
+    announcePhase('cleanup');
     mark = performance.now();
     const cleanup = await cleanUpAfter(session, interrupts);
     onCleaned();
@@ -248,8 +254,18 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   };
 
   console.log(`swf-conformance: running the battery against ${session.config.targetName}`);
+  // From the first signal on, no worker sends another request, whatever vitest is doing: the mark
+  // is read before every request a test sends, so a worker that starts after the signal (vitest
+  // was still starting, or forgot a cancel that came before its run began) runs nothing.
+  const markStopped = () => {
+    session.ledger.markStopped();
+    results.stoppedAt = Date.now();
+    results.stopReason = `the run was interrupted by ${interrupts.signal}`;
+  };
+  whenAborted(interrupts.run.signal, markStopped);
   try {
-    await prepareSession(session);
+    announcePhase('set-up');
+    if (!interrupts.run.signal.aborted) await prepareSession(session);
     declared ??= await detectImplementation(session.config.endpoint);
     const warning = expectations && expectationsWarning(expectations.file, expectations.content.implementation, declared);
     if (warning) {
@@ -262,7 +278,10 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     errors.push(error.message);
     return finish();
   }
-  if (interrupts.run.signal.aborted) return finish();
+  if (interrupts.run.signal.aborted) {
+    session.ledger.unmarkStopped();
+    return finish();
+  }
 
   // A vitest report file of an earlier run, not asked for this time, would pass for this run's.
   for (const [reporter, name] of [['json', 'vitest-results.json'], ['junit', 'vitest-junit.xml']] as const) {
@@ -273,6 +292,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   process.on('unhandledRejection', onRejection);
   let vitest: Vitest | undefined;
   try {
+    announcePhase('vitest-start');
     vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, session.config, plan.namePattern));
     vitest.provide('battery', session.config);
     const running = vitest;
@@ -286,9 +306,11 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       cancelling = running.cancelCurrentRun('keyboard-input').catch(() => undefined);
     };
     const force = () => { void running.close().catch(() => undefined); };
-    interrupts.run.signal.addEventListener('abort', stop, { once: true });
-    interrupts.cleanup.signal.addEventListener('abort', force, { once: true });
-    if (selecting) {
+    // A signal that came while vitest was being made has already aborted: nothing is started.
+    whenAborted(interrupts.run.signal, stop);
+    whenAborted(interrupts.cleanup.signal, force);
+    if (selecting && !interrupts.run.signal.aborted) {
+      announcePhase('collect');
       const selection = await collectSelection(vitest);
       if (interrupts.run.signal.aborted) return await finish();
       if (selection.tests === 0 && !plan.shard) throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
@@ -307,7 +329,8 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     }
     mark = performance.now();
     try {
-      if (!emptyShard) await vitest.start();
+      announcePhase('battery');
+      if (!emptyShard && !interrupts.run.signal.aborted) await vitest.start();
       lap('batteryMs');
     } catch (error) {
       if (!interrupts.run.signal.aborted) errors.push(`the battery stopped: ${(error as Error).message.split('\n')[0]}`);
@@ -321,6 +344,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     errors.push(`the battery could not run: ${(error as Error).message.split('\n')[0]}`);
   } finally {
     process.off('unhandledRejection', onRejection);
+    interrupts.run.signal.removeEventListener('abort', markStopped);
     await vitest?.close().catch(() => undefined);
     // No worker is left to read the mark.
     session.ledger.unmarkStopped();

@@ -74,17 +74,25 @@ export const it = base.extend<{ swf: Scenario }>({
  * the run's ledger, and the reference's it is compared with, whose ledger is its own and removed
  * by `close` (that reference ends with the run). Undefined when the run started no reference.
  */
-export function modelScenarios(signal?: AbortSignal): { target: Scenario; reference: Scenario; close(): void } | undefined {
+export function modelScenarios(): { target: Scenario; reference: Scenario; stopped: AbortSignal; close(): void } | undefined {
   const config = inject('battery');
   if (!config.oracle) return undefined;
   const ledger = new Ledger(config.ledgerFile);
-  const common = { region: config.region, timeoutMs: CLIENT_TIMEOUT_MS, ...(signal ? { signal } : {}), guard: () => { if (ledger.stopped()) throw new Error('the run was stopped'); } };
+  // Aborted at the first request refused because the run was stopped: the model-based run then
+  // ends between sequences instead of shrinking a "failure" that is only the stop.
+  const stop = new AbortController();
+  const guard = () => {
+    if (!ledger.stopped()) return;
+    stop.abort();
+    throw new Error('the run was stopped');
+  };
+  const common = { region: config.region, timeoutMs: CLIENT_TIMEOUT_MS, signal: stop.signal, guard };
   const noSdk = () => Promise.reject(new Error('the model-based run uses no SDK client'));
   const target = new Scenario(config, new RawClient({ ...common, endpoint: config.endpoint, credentials: mainCredentials(config) }), noSdk, ledger, undefined);
   const referenceConfig = { ...config, kind: 'reference' as const, targetName: 'reference', endpoint: config.oracle.endpoint, credentials: config.oracle.credentials, ledgerFile: `${config.ledgerFile}.reference` };
   const referenceLedger = Ledger.create(referenceConfig.ledgerFile, { endpoint: referenceConfig.endpoint, region: config.region, runPrefix: config.runPrefix, target: 'reference', outlivesRun: false, startedAt: new Date().toISOString() });
   const reference = new Scenario(referenceConfig, new RawClient({ ...common, endpoint: referenceConfig.endpoint, credentials: mainCredentials(referenceConfig) }), noSdk, referenceLedger, undefined);
-  return { target, reference, close: () => referenceLedger.remove() };
+  return { target, reference, stopped: stop.signal, close: () => referenceLedger.remove() };
 }
 
 export { expect } from 'vitest';

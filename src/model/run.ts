@@ -72,7 +72,7 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     const seed = (options.seed + round) | 0;
     const details = await fc.check(property, { seed, numRuns: options.runs - sequences, interruptAfterTimeLimit: left, markInterruptAsFailure: false });
     if (details.interrupted) timedOut = true;
-    if (!details.failed) break;
+    if (!details.failed || options.signal?.aborted) break;
     const ending = roundEnding(details);
     if (ending.kind === 'time limit') break;
     if (ending.kind === 'error') {

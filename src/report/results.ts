@@ -22,6 +22,12 @@ export class ResultsReporter implements Reporter {
   readonly errors: string[] = [];
   /** The model-based run's result, when the battery made one. */
   model?: import('../generated/types.ts').ModelRun;
+  /**
+   * When the run was stopped (Ctrl-C, SIGTERM), in ms since the epoch: a test that failed after
+   * it was cut short by the stop, and is not run, never a failure of its clauses.
+   */
+  stoppedAt?: number;
+  stopReason = 'the run was stopped';
   private done = 0;
   private readonly byTestId = new Map<string, TestOutcome>();
 
@@ -58,6 +64,13 @@ export class ResultsReporter implements Reporter {
       if (NO_ANSWER.test(`${error?.name ?? ''} ${error?.message ?? ''} ${(error as { code?: string } | undefined)?.code ?? ''}`)) outcome.unreachable = true;
     }
     if (result.state === 'skipped') outcome.message = result.note ?? 'skipped';
+    const diagnostic = test.diagnostic();
+    const endedAt = diagnostic ? diagnostic.startTime + diagnostic.duration : Date.now();
+    if (result.state === 'failed' && this.stoppedAt !== undefined && endedAt >= this.stoppedAt) {
+      outcome.state = 'skipped';
+      outcome.message = `not run: cut short when ${this.stopReason} (it then saw: ${firstLine(outcome.message ?? '', 300)})`;
+      delete outcome.unreachable;
+    }
     if (meta.observed) outcome.observed = meta.observed;
     if (meta.modelRun) this.model = meta.modelRun;
     if (meta.convergence) outcome.convergence = meta.convergence;

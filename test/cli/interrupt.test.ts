@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -26,35 +26,61 @@ afterAll(async () => {
 
 const noStackTrace = (text: string) => expect(text, text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
-interface Point { point: string; signal: NodeJS.Signals; when: RegExp; group: boolean; delayMs?: number }
+interface Point { point: string; signal: NodeJS.Signals; when: RegExp; group: boolean }
 
-describe('an interrupted run terminates every execution it started', () => {
+/** What the cleanup sends; anything else after the stop is a test still sending. */
+const CLEANUP_OPERATIONS = new Set(['DescribeWorkflowExecution', 'TerminateWorkflowExecution']);
+
+describe('an interrupted run stops sending within a second and terminates every execution it started', () => {
+  // Each point is an event the run itself announces (SWF_CONFORMANCE_PHASES=1) or a line it
+  // prints: the signal is sent on the event, never after a guessed delay.
   test.for<Point>([
-    { point: 'during the set-up, before the battery starts', signal: 'SIGINT', when: /running the battery against/, group: false },
-    { point: 'while vitest starts', signal: 'SIGINT', when: /running the battery against/, delayMs: 700, group: false },
+    { point: 'while the endpoint is checked (start-up)', signal: 'SIGINT', when: /phase: start-up/, group: false },
+    { point: 'during the set-up, before the battery starts', signal: 'SIGINT', when: /phase: set-up/, group: false },
+    { point: 'while vitest starts', signal: 'SIGINT', when: /phase: vitest-start/, group: false },
+    { point: 'as the battery starts', signal: 'SIGINT', when: /phase: battery/, group: false },
     { point: 'after the first suite file ends (Ctrl-C to the process group)', signal: 'SIGINT', when: /^[✓✗] suites\//m, group: true },
-    { point: 'after three suite files end', signal: 'SIGINT', when: /(^[✓✗] suites\/.*\n){3}/m, group: false },
     { point: 'SIGTERM in the middle of the run', signal: 'SIGTERM', when: /(^[✓✗] suites\/.*\n){2}/m, group: false },
-  ])('$point', { timeout: 90_000 }, async ({ signal, when, group, delayMs }) => {
+  ])('$point', { timeout: 90_000 }, async ({ signal, when, group }) => {
     const runPrefix = prefix();
     const ledgers = join(dir, runPrefix);
-    const cli = spawnCli(['run', '--endpoint', serve.url, '--report', join(dir, `report-${runPrefix}`)], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix, SWF_CONFORMANCE_LEDGER_DIR: ledgers });
-    await cli.waitFor(when, 60_000);
-    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-    cli.kill(signal, group);
-    const signalled = performance.now();
-    const code = await cli.exited;
-    // The run stops at each test's next request, and cuts its long polls short: it does not wait
-    // out a poll that hands out nothing (60 s on this target, as on AWS) in any worker.
-    expect(performance.now() - signalled, cli.stdout + cli.stderr).toBeLessThan(30_000);
-    expect(code, cli.stdout + cli.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
-    expect(cli.stderr).toMatch(new RegExp(`${signal}: stopping the run`));
-    noStackTrace(cli.stdout + cli.stderr);
-    expect(cli.stderr).toMatch(/swf-conformance cleanup: (\d+) of \1 executions checked/);
-    expect(await openExecutionsOf(serve.url, runPrefix)).toEqual([]);
-    // A finished cleanup leaves no ledger behind.
-    expect(cli.stderr).not.toMatch(/ledger kept/);
-    expect(existsSync(ledgers) ? readdirSync(ledgers) : []).toEqual([]);
+    const reportDir = join(dir, `report-${runPrefix}`);
+    // Every request the run sends, with when its answer came, as the target's side sees it.
+    const seen: { at: number; operation: string }[] = [];
+    const proxy = await rewritingProxy(serve.url, (operation, answer) => { seen.push({ at: performance.now(), operation }); return answer; });
+    try {
+      const cli = spawnCli(['run', '--endpoint', proxy.url, '--report', reportDir], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix, SWF_CONFORMANCE_LEDGER_DIR: ledgers, SWF_CONFORMANCE_PHASES: '1' });
+      await cli.waitFor(when, 60_000);
+      cli.kill(signal, group);
+      const signalled = performance.now();
+      const code = await cli.exited;
+      const output = cli.stdout + cli.stderr;
+      // Past a second after the signal, only the cleanup's calls reach the target.
+      const late = seen.filter((r) => r.at > signalled + 1_000 && !CLEANUP_OPERATIONS.has(r.operation));
+      expect(late.map((r) => `${r.operation} +${Math.round(r.at - signalled)} ms`), output).toEqual([]);
+      // The run stops at each test's next request, and cuts its long polls short.
+      expect(performance.now() - signalled, output).toBeLessThan(30_000);
+      expect(code, output).toBe(signal === 'SIGINT' ? 130 : 143);
+      expect(cli.stderr).toMatch(new RegExp(`${signal}: stopping the run`));
+      noStackTrace(output);
+      // Stopped before a target was opened, the run says so, and sent nothing but the reachability probe.
+      if (!existsSync(join(reportDir, 'conformance.json'))) {
+        expect(cli.stderr).toMatch(/nothing was run/);
+        expect(seen.filter((r) => r.operation !== '')).toEqual([]);
+        return;
+      }
+      expect(await openExecutionsOf(serve.url, runPrefix)).toEqual([]);
+      // A finished cleanup leaves no ledger behind.
+      expect(cli.stderr).not.toMatch(/ledger kept/);
+      expect(existsSync(ledgers) ? readdirSync(ledgers) : []).toEqual([]);
+      // What the stop cut short is not run, never a failure: no clause is charged.
+      const report = JSON.parse(readFileSync(join(reportDir, 'conformance.json'), 'utf8')) as { verdict: string; clauses: { id: string; status: string; tests: { status: string; message?: string }[] }[] };
+      expect(report.verdict).toBe('incomplete');
+      expect(report.clauses.filter((c) => c.status === 'fail' || c.status === 'advisory-fail').map((c) => c.id), output).toEqual([]);
+      expect(report.clauses.flatMap((c) => c.tests).filter((t) => t.status === 'fail' || t.status === 'advisory-fail').map((t) => t.message), output).toEqual([]);
+    } finally {
+      proxy.close();
+    }
   });
 
   test('a second Ctrl-C stops the cleanup, names the ledger, and `cleanup --ledger` finishes the job', async () => {
