@@ -7,6 +7,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export default defineConfig({
   test: {
+    // Most files wait on the processes and servers they start, not on this process's CPU: three
+    // at a time (vitest's default on two cores is one).
+    maxWorkers: 3,
     projects: [
       {
         test: {

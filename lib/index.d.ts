@@ -16,6 +16,8 @@ export interface ConformanceOptions {
   expect?: string;
   strict?: boolean;
   strictExpectations?: boolean;
+  /** Charge a new failure at once, without running it once more (--no-rerun). */
+  noRerun?: boolean;
   clauses?: string[];
   tags?: string[];
   grep?: string;

@@ -14,7 +14,7 @@ const OPTIONS = {
   endpoint: ['string', 'endpoint'], image: ['string', 'image'], preset: ['string', 'preset'], port: ['integer', 'port'],
   env: ['record', 'env'], waitPath: ['string', 'wait-path'], startupTimeoutSeconds: ['integer', 'startup-timeout'],
   region: ['string', 'region'], profile: ['string', 'profile'], domain: ['string', 'domain'],
-  expect: ['string', 'expect'], strict: ['boolean', 'strict'], strictExpectations: ['boolean', 'strict-expectations'],
+  expect: ['string', 'expect'], strict: ['boolean', 'strict'], strictExpectations: ['boolean', 'strict-expectations'], noRerun: ['boolean', 'no-rerun'],
   updateExpectations: ['string', 'update-expectations'], implementation: ['string', 'implementation'],
   clauses: ['strings', 'clause'], tags: ['strings', 'tags'], grep: ['string', 'grep'], tests: ['strings', 'test'],
   consistencyWindowSeconds: ['number', 'consistency-window'], seed: ['integer', 'seed'], modelRuns: ['integer', 'model-runs'],

@@ -17,13 +17,14 @@ export type ClauseStatus =
   | 'advisory-fail'
   | 'expected-fail'
   | 'unexpected-pass'
+  | 'flaky'
   | 'not-run'
   | 'not-selected';
 /**
- * A test's status, judged by its grade, strict mode and the expectation file.
+ * A test's status, judged by its grade, strict mode and the expectation file; flaky: it failed, then passed when run once more (neither a pass nor a failure).
  */
 export type TestStatus =
-  'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run';
+  'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'flaky' | 'not-run';
 
 /**
  * conformance.json in the report folder: the verdict of one run, a status for every clause, and every test with what it saw. The Markdown, HTML and JUnit reports are made from it.
@@ -67,6 +68,10 @@ export interface ConformanceReport {
     'advisory-fail': number;
     'expected-fail': number;
     'unexpected-pass': number;
+    /**
+     * Clauses whose worst test failed, then passed when run once more.
+     */
+    flaky?: number;
     'not-run': number;
     'not-selected': number;
   };
@@ -180,6 +185,10 @@ export interface TestReport {
    * The test failed because the target did not answer at all: not a verdict on the target.
    */
   unreachable?: boolean;
+  /**
+   * The test failed (this message), then passed when it was run once more: reported as flaky, never as a pass or a failure.
+   */
+  flaky?: string;
   observed?: string;
   /**
    * The slowest wait for a read the contract lets lag, and whether it settled within the window.

@@ -1,28 +1,39 @@
 /**
- * npm run strength [-- NAME ...]: the battery's mutation score. The full battery runs against the
- * reference once per deviation of its catalogue (reference/deviations.ts), each in a fresh
- * reference, and the run's report says whether the deviation was caught:
+ * npm run strength [-- NAME ...] [--force]: the battery's mutation score. The battery runs against
+ * the reference once per deviation of its catalogue (reference/deviations/catalogue.ts), each in a
+ * fresh reference, and the run's report says whether the deviation was caught:
  *   gating    a clause it breaks failed the run;
  *   advisory  a clause it breaks failed as advisory only (inferred);
  *   missed    nothing it breaks failed.
  * A deviation of a documented or recorded clause must be caught gating; an inferred one at least
  * as advisory. Exit 0 when every deviation is caught as its grade demands, 1 otherwise.
+ *
+ * Each run selects the tests of the clauses the deviation breaks (--clause): the verdict is read
+ * from those clauses alone, and a clause's status comes from its own tests, so the rest of the
+ * battery could not change it. Verdicts are kept in test/strength/verdicts.json with a fingerprint
+ * of what each depends on (the reference, the harness and CLI, spec/, schemas/, fixtures/, the
+ * lockfile, this script, the deviation's entry, and the suite files holding its clauses' tests);
+ * a verdict is reused, and said to be, only while its fingerprint is unchanged. --force runs all.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deviationCatalogue, type Deviation } from '../reference/deviations/catalogue.ts';
 import { startReference } from '../reference/server.ts';
 import { spec } from '../src/contract/spec.ts';
 import { referencePrincipals } from '../src/targets/reference.ts';
+import { batteryIndex } from '../src/harness/collect.ts';
+import { projectRoot } from '../src/contract/paths.ts';
 
 const bin = fileURLToPath(new URL('../bin/swf-conformance.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'swf-conformance-strength-'));
 const { byId } = spec();
 
-interface Verdict { deviation: Deviation; caught: 'gating' | 'advisory' | 'missed'; required: 'gating' | 'advisory'; ok: boolean; by: string[]; others: string[]; seconds: number; error?: string }
+interface Verdict { deviation: Deviation; caught: 'gating' | 'advisory' | 'missed'; required: 'gating' | 'advisory'; ok: boolean; by: string[]; others: string[]; seconds: number; error?: string; reused?: boolean }
+type Kept = Omit<Verdict, 'deviation' | 'reused'> & { fingerprint: string };
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -42,7 +53,8 @@ async function measure(deviation: Deviation): Promise<Verdict> {
   const report = join(work, deviation.name);
   const required = deviation.breaks.some((id) => byId.get(id)?.grade !== 'inferred') ? 'gating' : 'advisory';
   try {
-    const { code, output } = await runCli(['run', '--endpoint', reference.url, '--report', report, ...(modelRuns ? ['--grep', 'model-based run', '--model-runs', String(modelRuns), '--seed', '1'] : ['--model-runs', '0'])], {
+    const select = modelRuns ? ['--grep', 'model-based run', '--model-runs', String(modelRuns), '--seed', '1'] : ['--model-runs', '0', '--no-rerun', ...deviation.breaks.flatMap((id) => ['--clause', id])];
+    const { code, output } = await runCli(['run', '--endpoint', reference.url, '--report', report, ...select], {
       AWS_ACCESS_KEY_ID: principals.main.accessKeyId, AWS_SECRET_ACCESS_KEY: principals.main.secretAccessKey,
       SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID: principals.restricted.accessKeyId,
       SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY: principals.restricted.secretAccessKey,
@@ -66,7 +78,32 @@ async function measure(deviation: Deviation): Promise<Verdict> {
   }
 }
 
+/** A digest of files: their paths and contents, in a stable order. */
+function digest(paths: string[]): string {
+  const hash = createHash('sha256');
+  for (const path of [...new Set(paths)].sort()) hash.update(path).update('\0').update(readFileSync(join(projectRoot, path))).update('\0');
+  return hash.digest('hex');
+}
+
+/** Every file under these folders (relative to the project), skipping what is not source or data. */
+function filesUnder(...dirs: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(projectRoot, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|js|cjs|mjs|ya?ml|json|har|gz)$/.test(entry.name)) out.push(path);
+    }
+  };
+  for (const dir of dirs) if (existsSync(join(projectRoot, dir))) walk(dir);
+  return out;
+}
+
+const verdictsFile = join(projectRoot, 'test', 'strength', 'verdicts.json');
 const args = process.argv.slice(2);
+const forceAt = args.indexOf('--force');
+const force = forceAt >= 0;
+if (force) args.splice(forceAt, 1);
 const modelAt = args.indexOf('--model');
 const modelRuns = modelAt < 0 ? 0 : /^\d+$/.test(args[modelAt + 1] ?? '') ? Number(args.splice(modelAt + 1, 1)[0]) : 1_000;
 if (modelAt >= 0) args.splice(modelAt, 1);
@@ -80,6 +117,28 @@ const modelConcerns = new Set(['runid', 'cancel', 'terminate', 'child-policy']);
 const queue = deviationCatalogue.filter((d) => (only.length === 0 || only.includes(d.name)) && (!modelRuns || modelConcerns.has(byId.get(d.breaks[0]!)?.concern ?? '')));
 const verdicts: Verdict[] = [];
 const startedAt = Date.now();
+
+// What every verdict depends on, and per deviation the suite files that hold its clauses' tests.
+const index = await batteryIndex();
+const common = digest([
+  ...filesUnder('reference', 'src', 'spec', 'schemas', 'fixtures', 'bin'),
+  ...filesUnder('suites').filter((f) => !f.endsWith('.test.ts')),
+  'package-lock.json', 'scripts/strength.ts', 'tsconfig.json',
+]);
+const fingerprintOf = (d: Deviation): string => {
+  const files = d.breaks.flatMap((id) => (index.byClause.get(id) ?? []).map((t) => t.file));
+  return createHash('sha256').update(common).update(JSON.stringify(d)).update(modelRuns ? `model ${modelRuns}` : 'battery').update(digest(files)).digest('hex');
+};
+const kept: Record<string, Kept> = !force && !modelRuns && existsSync(verdictsFile) ? (JSON.parse(readFileSync(verdictsFile, 'utf8')) as { verdicts: Record<string, Kept> }).verdicts : {};
+const fingerprints = new Map(queue.map((d) => [d.name, fingerprintOf(d)]));
+for (const d of [...queue]) {
+  const k = kept[d.name];
+  if (!k || k.fingerprint !== fingerprints.get(d.name)) continue;
+  queue.splice(queue.indexOf(d), 1);
+  const { fingerprint: _, ...rest } = k;
+  verdicts.push({ deviation: d, ...rest, reused: true });
+}
+if (verdicts.length) console.log(`strength: ${verdicts.length} verdict${verdicts.length === 1 ? '' : 's'} reused from ${join('test', 'strength', 'verdicts.json')} (nothing they depend on changed; --force runs them again), ${queue.length} to run`);
 // Two at a time: the machine this runs on in CI has two cores.
 await Promise.all(Array.from({ length: 2 }, async () => {
   for (let d = queue.shift(); d; d = queue.shift()) {
@@ -89,12 +148,27 @@ await Promise.all(Array.from({ length: 2 }, async () => {
   }
 }));
 rmSync(work, { recursive: true, force: true });
+// Kept for the next run: every verdict of the whole catalogue that is current (not of a model-based run).
+if (!modelRuns) {
+  const next: Record<string, Kept> = {};
+  for (const d of deviationCatalogue) {
+    const v = verdicts.find((x) => x.deviation === d);
+    const fingerprint = fingerprints.get(d.name) ?? fingerprintOf(d);
+    if (v && !v.error) {
+      const { deviation: _d, reused: _r, ...rest } = v;
+      next[d.name] = { ...rest, fingerprint };
+    } else if (kept[d.name]?.fingerprint === fingerprint) next[d.name] = kept[d.name]!;
+  }
+  mkdirSync(dirname(verdictsFile), { recursive: true });
+  writeFileSync(verdictsFile, `${JSON.stringify({ note: 'npm run strength: each deviation\'s verdict with the fingerprint of what it depends on; reused while that is unchanged', verdicts: next }, null, 1)}\n`);
+}
 
 verdicts.sort((a, b) => a.deviation.name.localeCompare(b.deviation.name));
 const ok = verdicts.filter((v) => v.ok).length;
-console.log('\n| deviation | breaks | caught | needs | by | also failed |\n|---|---|---|---|---|---|');
+console.log('\n| deviation | breaks | caught | needs | by | also failed (of the selected clauses) |\n|---|---|---|---|---|---|');
 for (const v of verdicts) {
-  console.log(`| ${v.deviation.name} | ${v.deviation.breaks.join(', ')} | ${v.ok ? '' : '**'}${v.caught}${v.ok ? '' : '**'} | ${v.required} | ${v.error ?? v.by.join(', ')} | ${v.others.join(', ')} |`);
+  console.log(`| ${v.deviation.name}${v.reused ? ' (reused)' : ''} | ${v.deviation.breaks.join(', ')} | ${v.ok ? '' : '**'}${v.caught}${v.ok ? '' : '**'} | ${v.required} | ${v.error ?? v.by.join(', ')} | ${v.others.join(', ')} |`);
 }
-console.log(`\nstrength: ${ok} of ${verdicts.length} deviations caught as their grade demands (${((100 * ok) / Math.max(verdicts.length, 1)).toFixed(0)}%), ${verdicts.filter((v) => v.caught === 'gating').length} by a gating failure, in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+const reusedCount = verdicts.filter((v) => v.reused).length;
+console.log(`\nstrength: ${ok} of ${verdicts.length} deviations caught as their grade demands (${((100 * ok) / Math.max(verdicts.length, 1)).toFixed(0)}%), ${verdicts.filter((v) => v.caught === 'gating').length} by a gating failure, in ${((Date.now() - startedAt) / 1000).toFixed(0)} s${reusedCount ? ` (${reusedCount} reused, ${verdicts.length - reusedCount} run)` : ''}`);
 process.exit(ok === verdicts.length ? 0 : 1);

@@ -35,6 +35,7 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--strict', 'failures of inferred clauses fail the run')
     .option('--expect <file>', 'expectation file: known failures of the implementation under test; or the name of one the suite ships (moto, localstack, fakecloud, and the newest releases: moto-5.2.5, localstack-2026.3.0)')
     .option('--strict-expectations', 'an unexpected pass fails the run')
+    .option('--no-rerun', 'charge a new failure at once: by default each test that fails, and is not a known failure, runs once more, and one that then passes is reported as flaky, neither a pass nor a failure')
     .option('--update-expectations <file>', 'write an expectation file from this run\'s failures (exit 0 once written)')
     .option('--implementation <name>', 'the implementation under test, with its version, e.g. "moto 5.2.1": the report and swf-conformance matrix name it, --update-expectations writes it, and a run warns when the expectation file was made against another version (default: what the target\'s health endpoint says, as LocalStack\'s and the reference\'s do; else the expectation file\'s)')
     .option('--report <dir>', 'where the reports go', './swf-conformance-report')

@@ -32,7 +32,7 @@ import { checkReachable } from './preflight.ts';
 import { presets, type ContainerOptions } from '../targets/presets.ts';
 import { announcePhase, Interrupts, whenAborted, withoutNewListeners } from './interrupts.ts';
 import { batteryProject } from './battery-project.ts';
-import { collectSelection } from './selection.ts';
+import { collectSelection, namePatternOf, selectionFromIndex } from './selection.ts';
 import { UsageError } from './usage-error.ts';
 import type { Plan, RunOptions } from './run-options.ts';
 
@@ -309,9 +309,14 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     // A signal that came while vitest was being made has already aborted: nothing is started.
     whenAborted(interrupts.run.signal, stop);
     whenAborted(interrupts.cleanup.signal, force);
+    let onlyFiles: string[] | undefined;
     if (selecting && !interrupts.run.signal.aborted) {
       announcePhase('collect');
-      const selection = await collectSelection(vitest);
+      // --clause alone is answered by the battery's index, without vitest collecting every file,
+      // and only the files holding those tests are started (unless sharded: a shard splits every file).
+      const byIndex = opts.clause.length && !opts.tags.length && plan.namePattern === undefined ? await selectionFromIndex(opts.clause) : undefined;
+      if (byIndex && !plan.shard) onlyFiles = byIndex.files;
+      const selection = byIndex ?? await collectSelection(vitest);
       if (interrupts.run.signal.aborted) return await finish();
       if (selection.tests === 0 && !plan.shard) throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
       // A shard whose files hold none of the selection's tests has nothing to run: its report says so, and the merge takes it.
@@ -330,7 +335,8 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     mark = performance.now();
     try {
       announcePhase('battery');
-      if (!emptyShard && !interrupts.run.signal.aborted) await vitest.start();
+      if (!emptyShard && !interrupts.run.signal.aborted) await vitest.start(onlyFiles);
+      if (opts.rerun !== false && !interrupts.run.signal.aborted) await rerunNewFailures(vitest, results, judge);
       lap('batteryMs');
     } catch (error) {
       if (!interrupts.run.signal.aborted) errors.push(`the battery stopped: ${(error as Error).message.split('\n')[0]}`);
@@ -354,6 +360,26 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     }
   }
   return finish();
+}
+
+/**
+ * Each new failure (a failing test no expectation lists) runs once more before it is charged: one
+ * that then passes is flaky, reported apart, so that an emulator's races do not flip a gate. The
+ * model-based run's tests are left out: their differences are shrunk and replayed by their seed.
+ */
+async function rerunNewFailures(vitest: Vitest, results: ResultsReporter, judge: ReturnType<typeof testJudge>): Promise<void> {
+  const failed = results.outcomes.filter((t) => t.state === 'failed' && !t.unreachable && t.file !== 'suites/model.test.ts' && ['fail', 'advisory-fail'].includes(judge(t).status));
+  if (!failed.length) return;
+  console.log(`swf-conformance: running the ${failed.length} new failure${failed.length === 1 ? '' : 's'} once more before charging ${failed.length === 1 ? 'it' : 'them'} (--no-rerun charges at once)`);
+  vitest.setGlobalTestNamePattern(namePatternOf(failed.map((t) => t.fullName)));
+  const specifications = [...new Set(failed.map((t) => t.file))].flatMap((file) => vitest.getModuleSpecifications(resolve(projectRoot, file)));
+  results.startRerun(failed);
+  try {
+    await vitest.runTestSpecifications(specifications);
+  } finally {
+    const { passed, failedAgain } = results.endRerun();
+    console.log(`swf-conformance: ${failedAgain} failed again${passed ? `; ${passed} passed the second time and ${passed === 1 ? 'is' : 'are'} reported as flaky` : ''}`);
+  }
 }
 
 /** The battery's vitest, its own error output kept for the report folder instead of printed with stack traces. */

@@ -13,6 +13,8 @@ export interface RunOptions {
   tags: string[];
   strict?: boolean;
   strictExpectations?: boolean;
+  /** false with --no-rerun: a new failure is charged without being run once more. */
+  rerun?: boolean;
   expect?: string;
   updateExpectations?: string;
   /** With --update-expectations: the implementation's name and version. */

@@ -9,7 +9,7 @@ import { clauseTag } from '../harness/clauses.ts';
 import { ConfigError, resolveSettings, type RunSettings } from '../harness/config.ts';
 import { presets } from '../targets/presets.ts';
 import { readConfigFile } from './config-file.ts';
-import { checkTagExpressions } from './selection.ts';
+import { checkTagExpressions, namePatternOf } from './selection.ts';
 import type { Plan, RunOptions } from './run-options.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -38,10 +38,7 @@ async function validate(opts: RunOptions): Promise<Plan> {
   if (opts.test.length) {
     const unknown = opts.test.filter((n) => !known.has(n));
     if (unknown.length) throw new UsageError(`--test ${unknown[0]}: no test has that name (names as swf-conformance list prints them, with or without their file)`);
-    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    // vitest matches "<describe> <test>", joined with spaces; the file, when given, is left out
-    // (the battery's names are its own in each file).
-    namePattern = `^(?:${opts.test.map((n) => escape(n.replace(/^\S+\.test\.ts > /, '')).replace(/ > /g, ' ')).join('|')})$`;
+    namePattern = namePatternOf(opts.test);
   }
   for (const r of opts.reporter) if (!extraReporters.has(r)) throw new UsageError(`--reporter ${r}: not one of ${[...extraReporters].join(', ')}`);
   if (opts.preset !== undefined && !Object.hasOwn(presets, opts.preset)) throw new UsageError(`--preset ${opts.preset}: not one of ${Object.keys(presets).join(', ')}`);

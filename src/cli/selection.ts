@@ -1,5 +1,6 @@
 import { createTagsFilter } from '@vitest/runner/utils';
 import type { Vitest } from 'vitest/node';
+import { batteryIndex } from '../harness/collect.ts';
 import { batteryProject } from './battery-project.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -41,4 +42,26 @@ export async function collectSelection(vitest: Vitest): Promise<Selection> {
     }
   }
   return selection;
+}
+
+/**
+ * The selection of --clause alone, from the battery's index (as `list` reads it): the tests that
+ * cite one of the clauses, every clause those tests cite, and the files that hold them.
+ */
+export async function selectionFromIndex(clauses: string[]): Promise<Selection & { files: string[] }> {
+  const asked = new Set(clauses);
+  const index = await batteryIndex();
+  if (index.errors.length) throw new UsageError(`the suites could not be read: ${index.errors[0]}`);
+  const chosen = index.tests.filter((t) => t.clauses.some((c) => asked.has(c)));
+  return { tests: chosen.length, clauses: new Set(chosen.flatMap((t) => t.clauses)), files: [...new Set(chosen.map((t) => t.file))] };
+}
+
+/**
+ * vitest's test name pattern for these tests, named as the reports name them ("file > describe >
+ * test", the file optional): vitest matches "<describe> <test>", joined with spaces, without the
+ * file (the battery's names are its own in each file).
+ */
+export function namePatternOf(fullNames: string[]): string {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return `^(?:${fullNames.map((n) => escape(n.replace(/^\S+\.test\.ts > /, '')).replace(/ > /g, ' ')).join('|')})$`;
 }

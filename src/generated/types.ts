@@ -62,13 +62,14 @@ export type ClauseStatus =
   | 'advisory-fail'
   | 'expected-fail'
   | 'unexpected-pass'
+  | 'flaky'
   | 'not-run'
   | 'not-selected';
 /**
- * A test's status, judged by its grade, strict mode and the expectation file.
+ * A test's status, judged by its grade, strict mode and the expectation file; flaky: it failed, then passed when run once more (neither a pass nor a failure).
  */
 export type TestStatus =
-  'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run';
+  'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'flaky' | 'not-run';
 /**
  * documented: AWS documentation or the official model; recorded: real AWS traffic (a recording in fixtures/recordings/aws/, or an answer quoted in a public thread in fixtures/recordings/quoted/, cited in recordings); inferred: reasoning, advisory until a recording confirms it.
  */
@@ -880,6 +881,10 @@ export interface TestReport {
    * The test failed because the target did not answer at all: not a verdict on the target.
    */
   unreachable?: boolean;
+  /**
+   * The test failed (this message), then passed when it was run once more: reported as flaky, never as a pass or a failure.
+   */
+  flaky?: string;
   observed?: string;
   /**
    * The slowest wait for a read the contract lets lag, and whether it settled within the window.
@@ -985,6 +990,10 @@ export interface ConformanceReport {
     'advisory-fail': number;
     'expected-fail': number;
     'unexpected-pass': number;
+    /**
+     * Clauses whose worst test failed, then passed when run once more.
+     */
+    flaky?: number;
     'not-run': number;
     'not-selected': number;
   };

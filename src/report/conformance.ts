@@ -34,7 +34,7 @@ export interface ReportOptions {
 }
 
 /** Worst first. A record, so that a status added to the schema fails the type check until it has a place here. */
-const RANK: Record<ClauseStatus, number> = { fail: 0, 'unexpected-pass': 1, 'advisory-fail': 2, 'expected-fail': 3, 'not-run': 4, pass: 5, 'not-selected': 6 };
+const RANK: Record<ClauseStatus, number> = { fail: 0, 'unexpected-pass': 1, 'advisory-fail': 2, flaky: 3, 'expected-fail': 4, 'not-run': 5, pass: 6, 'not-selected': 7 };
 /** Every clause status, worst first: the order of the reports' tables and filters. */
 export const statusesWorstFirst = (Object.keys(RANK) as ClauseStatus[]).sort((a, b) => RANK[a] - RANK[b]);
 const ORDER = statusesWorstFirst;
@@ -48,6 +48,7 @@ export function testJudge(options: Pick<ReportOptions, 'expectations' | 'strict'
   return (t) => {
     const expectation = byTest.get(t.fullName) ?? t.clauses.map((c) => byClause.get(c)).find(Boolean);
     const status: TestStatus = t.state === 'skipped' || t.unreachable ? 'not-run'
+      : t.flaky !== undefined ? 'flaky'
       : t.state === 'failed' ? (expectation ? 'expected-fail' : t.grade === 'inferred' && !options.strict ? 'advisory-fail' : 'fail')
       : byTest.has(t.fullName) ? 'unexpected-pass' : 'pass';
     return { status, ...(expectation ? { expectation } : {}) };

@@ -3,7 +3,7 @@ import { firstLine } from './results.ts';
 import { counterexampleText, modelLine } from '../model/text.ts';
 
 const icon: Record<ClauseReport['status'], string> = {
-  fail: '❌ fail', 'unexpected-pass': '⚠️ unexpected pass', 'advisory-fail': '🟡 advisory fail', 'expected-fail': '➖ expected fail', 'not-run': '⏭️ not run', pass: '✅ pass', 'not-selected': '· not selected',
+  fail: '❌ fail', 'unexpected-pass': '⚠️ unexpected pass', 'advisory-fail': '🟡 advisory fail', 'expected-fail': '➖ expected fail', flaky: '🔁 flaky', 'not-run': '⏭️ not run', pass: '✅ pass', 'not-selected': '· not selected',
 };
 
 export const verdictText: Record<ConformanceReport['verdict'], string> = { conformant: 'CONFORMANT', 'not-conformant': 'NOT CONFORMANT', incomplete: 'INCOMPLETE (could not run)' };
@@ -23,13 +23,15 @@ export function toMarkdown(r: ConformanceReport): string {
     `| ${s.pass} | ${s.fail} | ${s['advisory-fail']} | ${s['expected-fail']} | ${s['unexpected-pass']} | ${s['not-run']} | ${s['not-selected']} |`,
     '',
   ];
+  if (s.flaky) lines.push(`**Flaky:** ${s.flaky} clause${s.flaky === 1 ? '' : 's'} had a test that failed, then passed when run once more: neither a pass nor a failure (see below).`, '');
   if (r.errors.length) lines.push('### Why the run is incomplete', '', ...r.errors.map((e) => `- ${cell(e)}`), '');
   if (r.warnings?.length) lines.push(...r.warnings.map((w) => `> **Warning:** ${cell(w)}`), '');
   if (r.cleanup?.left) lines.push(`**Cleanup:** ${r.cleanup.left} executions may still be open; finish with \`swf-conformance cleanup --ledger ${r.cleanup.ledger}\``, '');
   lines.push('| status | clause | grade | tests | detail |', '|---|---|---|---:|---|');
   for (const c of r.clauses.filter((c) => c.status !== 'not-selected')) {
     const failing = c.tests.find((t) => t.state === 'failed');
-    const detail = c.status === 'pass' ? '' : c.reason ?? failing?.message ?? '';
+    const flaky = c.tests.find((t) => t.flaky !== undefined);
+    const detail = c.status === 'pass' ? '' : c.status === 'flaky' && flaky ? `flaky: ${flaky.message}` : c.reason ?? failing?.message ?? '';
     const passed = c.tests.filter((t) => t.state === 'passed').length;
     const count = c.partial ? `${passed}/${c.tests.length} (partial: ${c.partial.selected} of ${c.partial.of} selected)` : `${passed}/${c.tests.length}`;
     lines.push(`| ${icon[c.status]} | \`${c.id}\` | ${c.grade} | ${count} | ${cell(firstLine(detail, 300))} |`);
@@ -46,13 +48,13 @@ export function toConsole(r: ConformanceReport): string {
   const s = r.summary;
   const selection = s['not-selected'] ? ` · ${s['not-selected']} not selected` : '';
   const lines = ['', `swf-conformance against ${r.target}: ${verdictText[r.verdict]}`,
-    `  ${s.pass} pass · ${s.fail} fail · ${s['advisory-fail']} advisory fail · ${s['expected-fail']} expected fail · ${s['unexpected-pass']} unexpected pass · ${s['not-run']} not run${selection}  (${s.clauses} clauses, ${s.tests} test${s.tests === 1 ? '' : 's'}, ${(r.durationMs / 1000).toFixed(1)} s)`];
+    `  ${s.pass} pass · ${s.fail} fail · ${s['advisory-fail']} advisory fail · ${s['expected-fail']} expected fail · ${s['unexpected-pass']} unexpected pass · ${s['not-run']} not run${s.flaky ? ` · ${s.flaky} flaky` : ''}${selection}  (${s.clauses} clauses, ${s.tests} test${s.tests === 1 ? '' : 's'}, ${(r.durationMs / 1000).toFixed(1)} s)`];
   // When no test ran, a line per clause would only repeat that.
   // In a run that did not complete, "not run" says nothing the errors do not; failures still show.
   const notPass = r.clauses.filter((c) => c.status !== 'pass' && c.status !== 'not-selected' && !(r.verdict === 'incomplete' && c.status === 'not-run'));
   if (notPass.length) lines.push('');
   for (const c of notPass) {
-    const failing = c.tests.find((t) => t.state === 'failed');
+    const failing = c.tests.find((t) => t.state === 'failed') ?? c.tests.find((t) => t.flaky !== undefined);
     lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${firstLine(c.reason ?? failing?.message ?? '', 110)}`);
   }
   const partial = r.clauses.filter((c) => c.partial && c.status !== 'not-selected');

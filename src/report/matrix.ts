@@ -9,7 +9,7 @@ import type { ClauseStatus, ConformanceReport } from '../generated/types.ts';
 import { spec } from '../contract/spec.ts';
 
 const CELL: Record<ClauseStatus, string> = {
-  pass: 'pass', fail: 'fail', 'advisory-fail': 'advisory', 'expected-fail': 'expected fail', 'unexpected-pass': 'unexpected pass',
+  pass: 'pass', fail: 'fail', 'advisory-fail': 'advisory', 'expected-fail': 'expected fail', 'unexpected-pass': 'unexpected pass', flaky: 'flaky',
   'not-run': 'not run', 'not-selected': 'not selected',
 };
 

@@ -7,7 +7,7 @@ const NO_ANSWER = /ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EHOSTUNREACH|socket h
 
 /** Counts for the progress line, e.g. "12 passed, 2 expected fail". */
 const progressWords: Record<TestStatus, string> = {
-  pass: 'passed', fail: 'failed', 'advisory-fail': 'advisory fail', 'expected-fail': 'expected fail', 'unexpected-pass': 'unexpected pass', 'not-run': 'not run',
+  pass: 'passed', fail: 'failed', 'advisory-fail': 'advisory fail', 'expected-fail': 'expected fail', 'unexpected-pass': 'unexpected pass', flaky: 'flaky', 'not-run': 'not run',
 };
 
 /** One test's outcome, as plain data: a test of the report before it is judged. */
@@ -29,6 +29,8 @@ export class ResultsReporter implements Reporter {
   stoppedAt?: number;
   stopReason = 'the run was stopped';
   private done = 0;
+  /** While new failures run once more: their first outcomes, by name, and what the second run made of them. */
+  private rerun?: { first: Map<string, TestOutcome>; passed: number; failedAgain: number };
   private readonly byTestId = new Map<string, TestOutcome>();
 
   /**
@@ -40,9 +42,22 @@ export class ResultsReporter implements Reporter {
     private readonly print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
   ) {}
 
+  /** From now on, a result is that of a failed test run once more: it settles the first outcome. */
+  startRerun(failed: TestOutcome[]): void {
+    this.rerun = { first: new Map(failed.map((t) => [t.fullName, t])), passed: 0, failedAgain: 0 };
+  }
+
+  /** Ends the rerun: how many passed the second time (now flaky) and how many failed again. */
+  endRerun(): { passed: number; failedAgain: number } {
+    const { passed, failedAgain } = this.rerun ?? { passed: 0, failedAgain: 0 };
+    this.rerun = undefined;
+    return { passed, failedAgain };
+  }
+
   onTestCaseResult(test: TestCase): void {
     // A test the selection (--grep, --clause, --tags) left out is not part of the run.
     if (test.options.mode !== 'run') return;
+    if (this.rerun) return this.settle(test, this.rerun);
     const meta = test.meta();
     const result = test.result();
     const file = test.module.relativeModuleId;
@@ -81,7 +96,27 @@ export class ResultsReporter implements Reporter {
     this.done += 1;
   }
 
+  /**
+   * A failed test's second run: passed, it is flaky (the first failure is kept, as its message);
+   * failed, its first failure stands, and says it failed twice. A stop leaves the first outcome.
+   */
+  private settle(test: TestCase, rerun: NonNullable<ResultsReporter['rerun']>): void {
+    const first = rerun.first.get(`${test.module.relativeModuleId} > ${test.fullName}`);
+    const state = test.result().state;
+    if (!first) return;
+    if (state === 'passed') {
+      rerun.passed += 1;
+      first.state = 'passed';
+      first.flaky = firstLine(first.message ?? 'failed', 500);
+      delete first.unreachable;
+    } else if (state === 'failed') {
+      rerun.failedAgain += 1;
+      first.message = `${first.message ?? 'failed'}\n(it failed again when run once more)`;
+    }
+  }
+
   onTestModuleEnd(module: TestModule): void {
+    if (this.rerun) return;
     const counts = new Map<TestStatus, number>();
     for (const t of module.children.allTests()) {
       const outcome = this.byTestId.get(t.id);

@@ -15,7 +15,7 @@ test('the types: options in, the result and the report out', () => {
   expectTypeOf<ConformanceReport>().toEqualTypeOf<SourceReport>();
   expectTypeOf<ConformanceReport['verdict']>().toEqualTypeOf<Verdict>();
   expectTypeOf<Verdict>().toEqualTypeOf<'conformant' | 'not-conformant' | 'incomplete'>();
-  expectTypeOf<ClauseStatus>().toEqualTypeOf<'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'not-run' | 'not-selected'>();
+  expectTypeOf<ClauseStatus>().toEqualTypeOf<'pass' | 'fail' | 'advisory-fail' | 'expected-fail' | 'unexpected-pass' | 'flaky' | 'not-run' | 'not-selected'>();
   expectTypeOf<ConformanceOptions>().toHaveProperty('clauses').toEqualTypeOf<string[] | undefined>();
   expectTypeOf<ConformanceOptions>().toHaveProperty('strict').toEqualTypeOf<boolean | undefined>();
 });

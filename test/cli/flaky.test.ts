@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { rewritingProxy, runCli, startServe, stop } from './helpers.ts';
+
+/**
+ * A target that fails now and then (an emulator's race) must not flip the gate: a new failure
+ * runs once more before it is charged, and one that then passes is flaky, neither a pass nor a
+ * failure. The target here answers its first TerminateWorkflowExecution call (or all of them) with a fault.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-flaky-'));
+const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+let serve: Awaited<ReturnType<typeof startServe>>;
+beforeAll(async () => { serve = await startServe(); });
+afterAll(async () => { if (serve) await stop(serve.child); });
+
+/** The one test run here: its first TerminateWorkflowExecution is the act it judges. */
+const TEST = ['--test', 'suites/terminate.test.ts > appends WorkflowExecutionTerminated as the last event'];
+
+/** A proxy whose first `n` TerminateWorkflowExecution answers are an UnknownResourceFault. */
+async function failingFirst(n: number) {
+  let left = n;
+  return rewritingProxy(serve.url, (operation, answer) => {
+    if (operation !== 'TerminateWorkflowExecution' || left <= 0) return answer;
+    left -= 1;
+    return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: 'com.amazonaws.swf.base.model#UnknownResourceFault', message: 'Unknown execution: a race' }) };
+  });
+}
+
+interface Report { verdict: string; summary: Record<string, number>; clauses: { id: string; status: string; tests: { status: string; flaky?: string }[] }[] }
+const read = (report: string) => JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as Report;
+
+test('a failure that does not repeat is flaky: reported apart, and the run stays conformant', async () => {
+  const proxy = await failingFirst(1);
+  try {
+    const report = join(dir, 'rerun');
+    const result = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--report', report], { env: credentials, timeoutMs: 60_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/running the 1 new failure once more/);
+    expect(result.stdout).toMatch(/0 failed again; 1 passed the second time/);
+    const json = read(report);
+    expect(json.verdict).toBe('conformant');
+    expect(json.summary.flaky).toBe(1);
+    const clause = json.clauses.find((c) => c.id === 'terminate.event.recorded')!;
+    expect(clause.status).toBe('flaky');
+    expect(clause.tests.map((t) => t.status)).toEqual(['flaky']);
+    expect(clause.tests[0]!.flaky).toMatch(/UnknownResourceFault|a race/);
+    expect(result.stdout).toMatch(/flaky\s+terminate\.event\.recorded/);
+  } finally {
+    proxy.close();
+  }
+});
+
+test('with --no-rerun the same failure is charged at once', async () => {
+  const proxy = await failingFirst(1);
+  try {
+    const report = join(dir, 'no-rerun');
+    const result = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--no-rerun', '--report', report], { env: credentials, timeoutMs: 60_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout).not.toMatch(/once more/);
+    expect(read(report).clauses.find((c) => c.id === 'terminate.event.recorded')?.status).toBe('fail');
+  } finally {
+    proxy.close();
+  }
+});
+
+test('a failure that repeats is charged, and says it failed twice', async () => {
+  const proxy = await failingFirst(10_000);
+  try {
+    const report = join(dir, 'repeats');
+    const result = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--report', report], { env: credentials, timeoutMs: 60_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/1 failed again/);
+    const clause = read(report).clauses.find((c) => c.id === 'terminate.event.recorded')!;
+    expect(clause.status).toBe('fail');
+    expect(JSON.stringify(clause.tests)).toMatch(/it failed again when run once more/);
+  } finally {
+    proxy.close();
+  }
+});
