@@ -88,6 +88,10 @@ export interface ConformanceReport {
   cleanup?: CleanupSummary;
   model?: ModelRun;
   /**
+   * Why the model-based run made no sequence, when it was left out by default (against the embedded reference it would compare the reference with itself).
+   */
+  modelLeftOut?: string;
+  /**
    * With run --baseline: what changed since the baseline recording (swf-conformance diff of the baseline and this run's recording).
    */
   baseline?: {

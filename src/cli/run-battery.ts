@@ -221,6 +221,7 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       ...(chosen ? { selected: chosen, ...(perClause ? { testsPerClause: perClause } : {}) } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
       errors: interrupts.signal ? errors : [...errors, ...results.errors], cleanup, phases,
       ...(results.model ? { model: results.model } : {}),
+      ...(session.config.model.leftOut ? { modelLeftOut: session.config.model.leftOut } : {}),
       ...(baseline ? { baseline } : {}),
       ...(emptyShard ? { nothingToRun: true } : {}),
     };

@@ -91,6 +91,10 @@ export interface ModelSettings {
   timeLimitMs: number;
   /** The target answers a poll of an empty task list at once (SWF_CONFORMANCE_EMPTY_POLLS=1): the run may poll one. */
   emptyPolls?: boolean;
+  /** How many sequences was said (--model-runs, SWF_CONFORMANCE_MODEL_RUNS), not taken by default. */
+  asked?: boolean;
+  /** Why the run was left out, when the run made no sequence by default. */
+  leftOut?: string;
 }
 
 /** Sequences a default run makes: a few seconds against the embedded reference. */
@@ -150,7 +154,8 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): Ru
   const runsText = env.SWF_CONFORMANCE_MODEL_RUNS;
   if (runsText !== undefined && runsText !== '' && !(/^\d{1,6}$/.test(runsText) && Number(runsText) <= 100_000)) throw new ConfigError(`SWF_CONFORMANCE_MODEL_RUNS must be a whole number from 0 to 100000: "${runsText}"`);
   const runs = flags.modelRuns ?? (runsText ? Number(runsText) : DEFAULT_MODEL_RUNS);
-  const model = { seed: (flags.seed ?? (seedText ? Number(seedText) : randomBytes(4).readInt32LE())) | 0, runs, timeLimitMs: modelTimeLimitMs(runs), ...(truthy(env.SWF_CONFORMANCE_EMPTY_POLLS) ? { emptyPolls: true } : {}) };
+  const asked = flags.modelRuns !== undefined || Boolean(runsText);
+  const model = { seed: (flags.seed ?? (seedText ? Number(seedText) : randomBytes(4).readInt32LE())) | 0, runs, timeLimitMs: modelTimeLimitMs(runs), ...(truthy(env.SWF_CONFORMANCE_EMPTY_POLLS) ? { emptyPolls: true } : {}), ...(asked ? { asked } : {}) };
   return {
     ...(endpoint ? { endpoint } : {}), region, domain, runPrefix,
     strict: flags.strict || truthy(strictText),

@@ -34,9 +34,22 @@ export function batteryConfig(settings: RunSettings, target: Target, oracle?: Ba
     strict: settings.strict, ledgerFile: `${settings.ledgerDir}/ledger-${settings.runPrefix}.jsonl`,
     consistencyWindowMs: settings.consistencyWindowMs ?? defaultConsistencyWindowMs[target.kind],
     // A target elsewhere answers each request more slowly, and its differences cost a window each while shrinking.
-    model: { ...settings.model, timeLimitMs: settings.model.timeLimitMs * (target.kind === 'reference' ? 1 : 6) },
+    model: modelFor(settings.model, target.kind),
     ...(oracle ? { oracle } : {}),
   };
+}
+
+/**
+ * The model-based run compares the target with a reference step by step. Against the embedded
+ * reference that is the reference compared with itself: a self-check that can find nothing about
+ * a target, left out unless asked for (--model-runs N), and the report says so.
+ */
+function modelFor(model: RunSettings['model'], kind: Target['kind']): BatteryConfig['model'] {
+  if (kind === 'reference' && !model.asked) {
+    return { ...model, runs: 0, leftOut: 'left out against the embedded reference, where it would compare the reference with itself (--model-runs N runs it as a self-check)' };
+  }
+  // A target elsewhere answers each request more slowly, and its differences cost a window each while shrinking.
+  return { ...model, timeLimitMs: model.timeLimitMs * (kind === 'reference' ? 1 : 6) };
 }
 
 export function openSession(settings: RunSettings, target: Target, oracle?: BatteryConfig['oracle']): Session {

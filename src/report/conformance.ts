@@ -22,6 +22,7 @@ export interface ReportOptions {
   cleanup?: CleanupSummary;
   phases?: ConformanceReport['phases'];
   model?: ConformanceReport['model'];
+  modelLeftOut?: string;
   baseline?: ConformanceReport['baseline'];
   /** The implementation under test, with its version. */
   implementation?: string;
@@ -112,6 +113,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
     ...(options.cleanup ? { cleanup: options.cleanup } : {}),
     ...(options.model ? { model: options.model } : {}),
+    ...(options.modelLeftOut && !options.model ? { modelLeftOut: options.modelLeftOut } : {}),
     ...(options.baseline ? { baseline: options.baseline } : {}),
     ...(options.phases ? { phases: options.phases } : {}),
     ...convergenceOf(tests),

@@ -55,7 +55,7 @@ export function toHtml(r: ConformanceReport): string {
 <div id="meta">${meta}</div>
 <ul id="errors">${r.errors.map((e) => `<li>Incomplete: ${esc(e)}</li>`).join('')}${(r.warnings ?? []).map((w) => `<li class="warning">Warning: ${esc(w)}</li>`).join('')}</ul>
 <div class="summary" id="summary">${summary}</div>
-${r.model ? `<p>Model-based run: ${esc(modelLine(r.model))}</p>` : ''}
+${r.model ? `<p>Model-based run: ${esc(modelLine(r.model))}</p>` : r.modelLeftOut ? `<p>Model-based run: ${esc(r.modelLeftOut)}</p>` : ''}
 ${r.baseline ? `<p>Changed since the baseline ${esc(r.baseline.file)}: ${r.baseline.differences} differences in ${r.baseline.testsDiffering} of ${r.baseline.testsCompared} tests${r.baseline.diffFiles?.length ? ` (see ${esc(r.baseline.diffFiles.find((f) => f.endsWith('.html')) ?? r.baseline.diffFiles[0]!)})` : ''}</p>` : ''}
 <div class="filters">
   <label>Status <select id="status"><option value="">all</option>${statusesWorstFirst.map((s) => `<option value="${s}">${s}</option>`).join('')}</select></label>

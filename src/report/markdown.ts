@@ -39,6 +39,7 @@ export function toMarkdown(r: ConformanceReport): string {
   const observed = r.clauses.flatMap((c) => c.tests.filter((t) => t.observed).map((t) => `- \`${c.id}\` ${cell(t.fullName.split(' > ').slice(1).join(' > '))}: ${t.observed}`));
   if (observed.length) lines.push('', '### Observed (report-only clauses)', '', ...[...new Set(observed)]);
   if (r.model) lines.push('', '### Model-based run', '', modelLine(r.model), ...r.model.found.flatMap((c) => ['', '```', counterexampleText(c), '```']));
+  else if (r.modelLeftOut) lines.push('', '### Model-based run', '', r.modelLeftOut);
   if (r.baseline) lines.push('', '### Changed since the baseline', '', baselineLine(r.baseline), ...baselineRows(r.baseline));
   return `${lines.join('\n')}\n`;
 }
@@ -67,6 +68,7 @@ export function toConsole(r: ConformanceReport): string {
     lines.push('', `  requests sent by the tests: ${total} (${entries.map(([op, k]) => `${op} ${k}`).join(', ')})`);
   }
   if (r.model) lines.push('', `  model-based run: ${modelLine(r.model)}`);
+  else if (r.modelLeftOut) lines.push('', `  model-based run: ${r.modelLeftOut}`);
   if (r.baseline) lines.push('', `  changed since the baseline: ${baselineLine(r.baseline)}`);
   for (const w of r.warnings ?? []) lines.push(`  warning: ${w}`);
   for (const e of r.errors) lines.push(`  incomplete: ${e}`);
