@@ -62,7 +62,10 @@ const ID_MEMBERS: Record<string, string> = {
 
 /** Finds the ids in a parsed body. */
 function collect(value: unknown, parentKey?: string): void {
-  if (Array.isArray(value)) return value.forEach((v) => collect(v));
+  if (Array.isArray(value)) {
+    for (const v of value) collect(v);
+    return;
+  }
   if (!value || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value)) {
     if (typeof v === 'string' && ID_MEMBERS[k]) placeholder(ID_MEMBERS[k], v);

@@ -19,7 +19,7 @@ const window = Math.min(config.consistencyWindowMs, 2_000);
 
 describe.skipIf(!config.oracle || config.model.runs === 0)('model-based run against the reference', () => {
   let result: ModelRun | undefined;
-  let close = () => undefined as void;
+  let close: () => void = () => undefined;
 
   beforeAll(async () => {
     const scenarios = modelScenarios()!;

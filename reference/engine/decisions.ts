@@ -3,7 +3,7 @@
  * documented), handed to long polls, paged, and completed with decisions. What a decision does
  * to an execution is the lifecycle's (executions.ts).
  */
-import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput, TerminateWorkflowExecutionInput } from '../../src/generated/types.ts';
+import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput, } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
 import type { Histories } from './history.ts';
 import { LongPolls } from './polls.ts';
@@ -155,7 +155,7 @@ export class DecisionTasks {
     const key = this.byToken.get(input.taskToken);
     const e = key ? this.store.executions.get(key) : undefined;
     // Stryker disable next-line ConditionalExpression: equivalent: a closed execution's answer is refused twice over, by its status and by its token forgotten at close (forget)
-    if (!e || e.status !== 'OPEN' || e.decision.token !== input.taskToken) throw fault.unknownTaskToken();
+    if (e?.status !== 'OPEN' || e.decision.token !== input.taskToken) throw fault.unknownTaskToken();
     // Stryker disable all: outside the contract: how RespondDecisionTaskCompleted validates its decisions is named by no clause
     const decisions = input.decisions ?? [];
     for (const [i, d] of decisions.entries()) {

@@ -4,7 +4,7 @@
  * an operation lives here.
  */
 import { randomBytes, randomFillSync } from 'node:crypto';
-import type { ChildPolicy, CloseStatus, HistoryEvent, StartWorkflowExecutionInput, TagList, TerminateWorkflowExecutionInput, WorkflowType } from '../../src/generated/types.ts';
+import type { ChildPolicy, CloseStatus, HistoryEvent, StartWorkflowExecutionInput, TagList, WorkflowType } from '../../src/generated/types.ts';
 import { fault, SwfFault } from '../faults.ts';
 
 export type Attributes = Record<string, unknown>;

@@ -9,7 +9,7 @@ export interface DiffCliOptions { out: string; ignore: string[]; tolerance: numb
  * cannot be read or the options are wrong.
  */
 export async function diffCommand(a: string, b: string, opts: DiffCliOptions): Promise<number> {
-  let result;
+  let result: ReturnType<typeof diffRecordings>;
   try {
     result = diffRecordings(a, b, { ignore: opts.ignore, toleranceMs: opts.tolerance });
   } catch (error) {

@@ -17,7 +17,7 @@ export interface MergeOptions { report: string }
  * that could not complete.
  */
 export async function merge(dirs: string[], opts: MergeOptions): Promise<number> {
-  let shards;
+  let shards: ReturnType<typeof readShards>;
   try {
     shards = readShards(dirs);
   } catch (error) {

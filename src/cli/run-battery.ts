@@ -101,7 +101,7 @@ async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupt
     // Loaded only for a container: testcontainers is slow to load.
     const { ContainerError, containerTarget, startContainer } = await import('../targets/container.ts');
     const starting = startContainer(containerSpec);
-    let running;
+    let running: Awaited<typeof starting> | undefined;
     try {
       running = await unlessAborted(starting, interrupts.run.signal);
     } catch (error) {

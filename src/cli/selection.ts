@@ -1,5 +1,6 @@
 import { createTagsFilter } from '@vitest/runner/utils';
 import type { Vitest } from 'vitest/node';
+import { escapeRegExp } from '../contract/messages.ts';
 import { batteryIndex } from '../harness/collect.ts';
 import { batteryProject } from './battery-project.ts';
 import { UsageError } from './usage-error.ts';
@@ -62,6 +63,5 @@ export async function selectionFromIndex(clauses: string[]): Promise<Selection &
  * file (the battery's names are its own in each file).
  */
 export function namePatternOf(fullNames: string[]): string {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return `^(?:${fullNames.map((n) => escape(n.replace(/^\S+\.test\.ts > /, '')).replace(/ > /g, ' ')).join('|')})$`;
+  return `^(?:${fullNames.map((n) => escapeRegExp(n.replace(/^\S+\.test\.ts > /, '')).replace(/ > /g, ' ')).join('|')})$`;
 }

@@ -30,7 +30,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     ...(opts.throttling ? { throttling: true } : {}),
     ...(opts.deviate.length || fromFile.deviate ? { deviate: [...new Set([...(fromFile.deviate ?? []), ...opts.deviate])] } : {}),
   };
-  let ref;
+  let ref: Awaited<ReturnType<typeof startReference>>;
   try {
     ref = await startReference(config);
   } catch (error) {

@@ -4,7 +4,8 @@
  */
 import { spec } from './spec.ts';
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The text as a regular expression that matches it literally. */
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The clause's message as a regular expression: each <name> is the value given for it (a string
@@ -17,10 +18,10 @@ export function messagePattern(clauseId: string, values: Record<string, string |
   const source = template.split(/(<[a-zA-Z]+>|\(s\))/).map((part) => {
     if (part === '(s)') return 's?';
     const name = /^<([a-zA-Z]+)>$/.exec(part)?.[1];
-    if (!name) return escape(part);
+    if (!name) return escapeRegExp(part);
     const value = values[name];
     if (value === undefined) return name === 'count' ? '\\d+' : '.+?';
-    return typeof value === 'string' ? escape(value) : value.source;
+    return typeof value === 'string' ? escapeRegExp(value) : value.source;
   }).join('');
   return new RegExp(at === 'start' ? `^${source}` : source);
 }

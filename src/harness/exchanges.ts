@@ -27,5 +27,6 @@ export function curlOf(exchange: RecordedExchange): string {
   const headers = Object.entries(exchange.request.headers)
     .filter(([k]) => !['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'host', 'content-length'].includes(k.toLowerCase()))
     .map(([k, v]) => `-H ${quote(`${k}: ${v}`)}`);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion in the curl line, not a template
   return ['curl -sS -i -X POST', quote(exchange.request.url), '--aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:swf"', '--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"', ...headers, '--data-binary', quote(exchange.request.body)].join(' ');
 }

@@ -144,7 +144,7 @@ export function clauseOf(obs: Observation, s: StepFacts): JudgedClause | undefin
     return resolutionClause(s, false);
   }
   if (obs.what !== 'run') return undefined;
-  if (!target || target.status !== 'OPEN') {
+  if (target?.status !== 'OPEN') {
     // Nothing was to be acted on: any change is the resolution's fault, or a closed run written to.
     if (run && run.status !== 'OPEN' && closedBy(run) === 'WorkflowExecutionTerminated' && s.form !== 'closed' && s.form !== 'current') return 'terminate.no-events-after';
     return resolutionClause(s, true);

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import type { ModelRun } from '../generated/types.ts';
 import type { Scenario } from '../harness/scenario.ts';
-import { commandArbitraries, Difference, Pair, type Divergence, type StepRecord } from './commands.ts';
+import { commandArbitraries, Difference, Pair, type Divergence, } from './commands.ts';
 import { Side } from './side.ts';
 import { newModel } from './state.ts';
 

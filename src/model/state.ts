@@ -37,7 +37,7 @@ export const ordinal = (run: RunView): number => Number(run.key.slice(run.key.la
 
 /** The state of a run's decision task, from its history: scheduled, started (taken), or none. */
 export function taskState(run: RunView | undefined): 'scheduled' | 'started' | 'none' {
-  if (!run || run.status !== 'OPEN') return 'none';
+  if (run?.status !== 'OPEN') return 'none';
   const last = [...run.events].reverse().find((e) => e.type.startsWith('DecisionTask'));
   return last?.type === 'DecisionTaskScheduled' ? 'scheduled' : last?.type === 'DecisionTaskStarted' ? 'started' : 'none';
 }

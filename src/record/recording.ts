@@ -224,7 +224,7 @@ class Ids {
   private ordered: [string, string][] = [];
 
   constructor(private readonly identity: RunIdentity, private readonly texts: Texts) {
-    identity.domains.forEach((d) => this.add(d, 'domain'));
+    for (const d of identity.domains) this.add(d, 'domain');
   }
 
   add(value: string, kind: string): void {
@@ -257,7 +257,10 @@ class Ids {
       else if (body.startsWith(this.identity.runPrefix) && (key === 'workflowId' || key === 'name')) this.add(body, 'workflow-id');
       return;
     }
-    if (Array.isArray(body)) return body.forEach((v) => this.collect(v, answer, key));
+    if (Array.isArray(body)) {
+      for (const v of body) this.collect(v, answer, key);
+      return;
+    }
     if (body && typeof body === 'object') for (const [k, v] of Object.entries(body)) this.collect(v, answer, k);
   }
 

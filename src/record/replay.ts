@@ -82,7 +82,7 @@ class Bound {
   private readonly values = new Map<string, string>();
   private readonly placeholders = new Map<string, string>();
   constructor(private readonly prefix: string, domains: string[], private readonly wholeSeconds: boolean) {
-    domains.forEach((d, i) => this.bind(`<domain:${i + 1}>`, d));
+    for (const [i, d] of domains.entries()) this.bind(`<domain:${i + 1}>`, d);
   }
 
   private bind(placeholder: string, value: string): void {

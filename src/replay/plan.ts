@@ -122,6 +122,7 @@ export function planReplay(har: Har): Plan {
   const add = (step: StepInput) => steps.push({ ...step, seq: seq++ } as Step);
   /** Events a recorded exchange made itself: not rebuilt. */
   const claimed = new Set<string>();
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: `return void add(...)` ends an entry early; forEach ignores it
   entries.forEach((entry, index) => {
     const body = requestBody(entry) as Json;
     const answer = responseBody(entry) as Json | undefined;

@@ -15,7 +15,7 @@ export function toJunit(r: ConformanceReport): string {
     const failures = tests.filter((t) => t.status === 'fail' || t.status === 'unexpected-pass').length;
     const skipped = tests.filter((t) => t.status === 'not-run' || t.status === 'expected-fail' || t.status === 'advisory-fail').length;
     const cases = tests.map((t) => {
-      const props = t.clauses.map((c) => `<property name="clause" value="${xml(c)}"/>`).join('') + `<property name="grade" value="${t.grade}"/><property name="status" value="${t.status}"/>`;
+      const props = `${t.clauses.map((c) => `<property name="clause" value="${xml(c)}"/>`).join('')}<property name="grade" value="${t.grade}"/><property name="status" value="${t.status}"/>`;
       let body = `<properties>${props}</properties>`;
       if (t.status === 'fail') body += `<failure message="${xml(firstLine(t.message ?? 'failed', 500))}">${xml(`${t.message ?? ''}\n\n${JSON.stringify(t.exchanges ?? [], null, 2)}`)}</failure>`;
       if (t.status === 'unexpected-pass') body += `<failure message="${xml(`passed, but the expectation file lists it: ${t.expectation ?? ''}`)}"/>`;

@@ -19,7 +19,7 @@ async function violations(files: Record<string, string[]>): Promise<string[]> {
   const dir = mkdtempSync(join(root, 'tree-'));
   for (const [path, imports] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), imports.map((i) => `import '${i}';`).join('\n') + '\nexport const x = 1;\n');
+    writeFileSync(join(dir, path), `${imports.map((i) => `import '${i}';`).join('\n')}\nexport const x = 1;\n`);
   }
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }));
   const cwd = process.cwd();

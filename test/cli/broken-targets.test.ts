@@ -180,7 +180,7 @@ describe('a selection reports the clauses it left out as not selected', () => {
     const noRequestId = await rewritingProxy(serve.url, (_op, { headers: { 'x-amzn-requestid': _dropped, ...headers }, ...answer }) => ({ ...answer, headers }));
     closers.push(noRequestId.close);
     const file = join(dir, 'expect.yaml');
-    writeFileSync(file, 'implementation: no request id\nexpectations:\n' + ['wire.success.request-id', 'wire.seed-example.cancel', 'wire.seed-example.terminate'].map((c) => `  - clause: ${c}\n    reason: this proxy drops x-amzn-RequestId\n`).join(''));
+    writeFileSync(file, `implementation: no request id\nexpectations:\n${['wire.success.request-id', 'wire.seed-example.cancel', 'wire.seed-example.terminate'].map((c) => `  - clause: ${c}\n    reason: this proxy drops x-amzn-RequestId\n`).join('')}`);
     const args = ['run', '--endpoint', noRequestId.url, '--tags', 'wire', '--report', join(dir, 'expected')];
     const plain = await runCli(args, { env: credentials, timeoutMs: 60_000 });
     expect(plain.code, plain.stdout + plain.stderr).toBe(1);

@@ -10,7 +10,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, test } from 'vitest';
 import { verifySigV4 } from '../../reference/auth.ts';
-import { SwfFault } from '../../reference/faults.ts';
+import type { SwfFault } from '../../reference/faults.ts';
 import { rootAuthorization, sha256Hex } from '../../reference/sigv4.ts';
 import { JSON_CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX } from '../../src/contract/protocol.ts';
 
