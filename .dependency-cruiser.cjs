@@ -28,7 +28,8 @@ module.exports = {
     },
     {
       name: 'harness-knows-no-target',
-      comment: 'The harness, clients and reports reach a target through src/harness/target.ts; only src/targets and the CLI know which one.',
+      comment:
+        'The harness, clients and reports reach a target through src/harness/target.ts; only src/targets and the CLI know which one.',
       severity: 'error',
       from: { path: '^src/(harness|clients|report|replay|model|record)/' },
       to: { path: '^(reference|suites)/|^src/(targets|cli)/' },

@@ -13,7 +13,15 @@ import { connect, type Socket } from 'node:net';
 import { rootAuthorization, sha256Hex } from '../reference/sigv4.ts';
 import { JSON_CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX } from '../src/contract/protocol.ts';
 
-const [endpoint = '', clientsText = '8', secondsText = '5', loopsText = '1000000', accessKeyId = 'AKIDBENCH', secretAccessKey = 'bench', windowsText = '1'] = process.argv.slice(2);
+const [
+  endpoint = '',
+  clientsText = '8',
+  secondsText = '5',
+  loopsText = '1000000',
+  accessKeyId = 'AKIDBENCH',
+  secretAccessKey = 'bench',
+  windowsText = '1',
+] = process.argv.slice(2);
 const url = new URL(endpoint);
 const clients = Number(clientsText);
 
@@ -77,7 +85,10 @@ class Connection {
         if (lineEnd < 0) return;
         const size = parseInt(this.buffer.subarray(at, lineEnd).toString('latin1'), 16);
         if (this.buffer.length < lineEnd + 2 + size + 2) return;
-        if (size === 0) { at = lineEnd + 4; break; }
+        if (size === 0) {
+          at = lineEnd + 4;
+          break;
+        }
         parts.push(this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
         at = lineEnd + 2 + size + 2;
       }
@@ -127,8 +138,14 @@ function signedHead(target: string, body: string): string {
     amzDate = new Date(now * 1000).toISOString().replace(/[-:]|\.\d{3}/g, '');
   }
   const authorization = rootAuthorization(accessKeyId, {
-    method: 'POST', names, values: [JSON_CONTENT_TYPE, url.host, amzDate, target], payloadHash: sha256Hex(body),
-    amzDate, region: 'us-east-1', service: SIGNING_NAME, secretAccessKey,
+    method: 'POST',
+    names,
+    values: [JSON_CONTENT_TYPE, url.host, amzDate, target],
+    payloadHash: sha256Hex(body),
+    amzDate,
+    region: 'us-east-1',
+    service: SIGNING_NAME,
+    secretAccessKey,
   });
   return `content-type: ${JSON_CONTENT_TYPE}\r\nhost: ${url.host}\r\nx-amz-date: ${amzDate}\r\nx-amz-target: ${target}\r\nauthorization: ${authorization}\r\n`;
 }
@@ -157,8 +174,13 @@ const connections = Array.from({ length: clients }, () => new Connection());
 const setup = connections[0]!;
 await call(setup, 'RegisterDomain', { name: domain, workflowExecutionRetentionPeriodInDays: '1' });
 await call(setup, 'RegisterWorkflowType', {
-  domain, name: 'bench', version: '1', defaultChildPolicy: 'TERMINATE', defaultTaskList: { name: 'bench' },
-  defaultExecutionStartToCloseTimeout: '3600', defaultTaskStartToCloseTimeout: '60',
+  domain,
+  name: 'bench',
+  version: '1',
+  defaultChildPolicy: 'TERMINATE',
+  defaultTaskList: { name: 'bench' },
+  defaultExecutionStartToCloseTimeout: '3600',
+  defaultTaskStartToCloseTimeout: '60',
 });
 requestMs.length = 0;
 
@@ -193,9 +215,14 @@ async function window(index: number) {
   await Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
   const seconds = (performance.now() - began) / 1000;
   return {
-    loops: loopMs.length, seconds, loopsPerSecond: loopMs.length / seconds,
-    p50LoopMs: quantile(loopMs, 0.5), p99LoopMs: quantile(loopMs, 0.99),
-    p50RequestMs: quantile(requestMs, 0.5), p99RequestMs: quantile(requestMs, 0.99), failures: { ...failures },
+    loops: loopMs.length,
+    seconds,
+    loopsPerSecond: loopMs.length / seconds,
+    p50LoopMs: quantile(loopMs, 0.5),
+    p99LoopMs: quantile(loopMs, 0.99),
+    p50RequestMs: quantile(requestMs, 0.5),
+    p99RequestMs: quantile(requestMs, 0.99),
+    failures: { ...failures },
   };
 }
 

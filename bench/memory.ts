@@ -22,7 +22,15 @@ function measure(retention: string): { retention: string; executions: number; he
   const ops = engine.operations;
   const domain = `memory-${retention}`;
   ops.RegisterDomain({ name: domain, workflowExecutionRetentionPeriodInDays: retention });
-  ops.RegisterWorkflowType({ domain, name: 't', version: '1', defaultChildPolicy: 'TERMINATE', defaultTaskList: { name: 'l' }, defaultExecutionStartToCloseTimeout: '3600', defaultTaskStartToCloseTimeout: '60' });
+  ops.RegisterWorkflowType({
+    domain,
+    name: 't',
+    version: '1',
+    defaultChildPolicy: 'TERMINATE',
+    defaultTaskList: { name: 'l' },
+    defaultExecutionStartToCloseTimeout: '3600',
+    defaultTaskStartToCloseTimeout: '60',
+  });
   const before = heapMiB();
   const started = performance.now();
   for (let i = 0; i < count; i++) {

@@ -25,7 +25,14 @@ const bin = join(root, 'bin/swf-conformance.js');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const work = mkdtempSync(join(tmpdir(), 'swf-conformance-bench-'));
-const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_PROFILE: '', AWS_SESSION_TOKEN: '', SWF_CONFORMANCE_LEDGER_DIR: join(work, 'ledgers') };
+const env = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_PROFILE: '',
+  AWS_SESSION_TOKEN: '',
+  SWF_CONFORMANCE_LEDGER_DIR: join(work, 'ledgers'),
+};
 const hasTime = existsSync('/usr/bin/time');
 /** BENCH_ONLY=4 (or 1,3): the sections to run; all when unset. */
 const only = process.env.BENCH_ONLY?.split(',').map((n) => n.trim());
@@ -36,7 +43,13 @@ if (badOnly.length) {
   process.exit(2);
 }
 
-interface Timed { wallS: number; cpuS?: number; rssMiB?: number; code: number | null; stdout: string }
+interface Timed {
+  wallS: number;
+  cpuS?: number;
+  rssMiB?: number;
+  code: number | null;
+  stdout: string;
+}
 
 /** Runs a command to its end: wall time, and CPU and peak RSS when /usr/bin/time is there. */
 function timed(command: string, args: string[]): Promise<Timed> {
@@ -46,7 +59,9 @@ function timed(command: string, args: string[]): Promise<Timed> {
     const started = performance.now();
     const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'ignore'] });
     let stdout = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
     child.on('close', (code) => {
       const wallS = (performance.now() - started) / 1000;
       if (!hasTime) return resolve({ wallS, code, stdout });
@@ -57,11 +72,18 @@ function timed(command: string, args: string[]): Promise<Timed> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-async function medianOf(command: string, args: string[]): Promise<{ wallS: number; cpuS?: number; rssMiB?: number; codes: (number | null)[]; last: string }> {
+async function medianOf(
+  command: string,
+  args: string[],
+): Promise<{ wallS: number; cpuS?: number; rssMiB?: number; codes: (number | null)[]; last: string }> {
   const all: Timed[] = [];
   for (let i = 0; i < runs; i++) all.push(await timed(command, args));
   const pick = (k: 'wallS' | 'cpuS' | 'rssMiB') => (all[0]![k] === undefined ? undefined : median(all.map((t) => t[k]!)));
-  const out: { wallS: number; cpuS?: number; rssMiB?: number; codes: (number | null)[]; last: string } = { wallS: median(all.map((t) => t.wallS)), codes: all.map((t) => t.code), last: all.at(-1)!.stdout };
+  const out: { wallS: number; cpuS?: number; rssMiB?: number; codes: (number | null)[]; last: string } = {
+    wallS: median(all.map((t) => t.wallS)),
+    codes: all.map((t) => t.code),
+    last: all.at(-1)!.stdout,
+  };
   const cpu = pick('cpuS');
   const rss = pick('rssMiB');
   if (cpu !== undefined) out.cpuS = cpu;
@@ -79,7 +101,14 @@ function startServer(command: string, args: string[], urlFrom: RegExp): Promise<
       const url = urlFrom.exec(seen)?.[1];
       if (url) {
         child.stdout.off('data', onData);
-        resolve({ url, stop: () => new Promise((done) => { child.once('close', () => done()); child.kill('SIGTERM'); }) });
+        resolve({
+          url,
+          stop: () =>
+            new Promise((done) => {
+              child.once('close', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
       }
     };
     child.stdout.on('data', onData);
@@ -88,16 +117,28 @@ function startServer(command: string, args: string[], urlFrom: RegExp): Promise<
 }
 const serve = (args: string[]) => startServer(process.execPath, [bin, 'serve', '--port', '0', ...args], /listening on (http:\/\/[\d.:]+)/);
 
-interface Window { loopsPerSecond: number; p50RequestMs: number; p99RequestMs: number; p99LoopMs: number; failures: Record<string, number> }
+interface Window {
+  loopsPerSecond: number;
+  p50RequestMs: number;
+  p99RequestMs: number;
+  p99LoopMs: number;
+  failures: Record<string, number>;
+}
 
 /** The load generator against url: `windows` windows of BENCH_SECONDS each, one after another on the same server. */
 function load(url: string, windows: number): Promise<Window[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/load.ts'), url, '8', String(seconds), '10000000', 'AKIDBENCH', 'bench', String(windows)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'bench/load.ts'), url, '8', String(seconds), '10000000', 'AKIDBENCH', 'bench', String(windows)],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     // Bounded: a server that stops answering ends the figure, not the bench.
     const limit = setTimeout(() => child.kill('SIGKILL'), (windows * seconds + 30) * 1000);
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     child.on('close', (code) => {
       clearTimeout(limit);
       if (code === 0) resolve((JSON.parse(out) as { windows: Window[] }).windows);
@@ -107,10 +148,16 @@ function load(url: string, windows: number): Promise<Window[]> {
 }
 
 const lines: string[] = [];
-const say = (line = '') => { lines.push(line); console.log(line); };
+const say = (line = '') => {
+  lines.push(line);
+  console.log(line);
+};
 
 const auth = join(work, 'auth.json');
-writeFileSync(auth, JSON.stringify({ auth: { credentials: [{ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench', principal: 'suite' }] } }));
+writeFileSync(
+  auth,
+  JSON.stringify({ auth: { credentials: [{ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench', principal: 'suite' }] } }),
+);
 
 // ---------------------------------------------------------------- 1. the battery
 if (wanted(1)) {
@@ -135,11 +182,12 @@ if (wanted(1)) {
   if (battery.cpuS !== undefined) say(`| CPU (user + system) | ${battery.cpuS.toFixed(2)} s | |`);
   if (battery.rssMiB !== undefined) say(`| peak RSS of the CLI process | ${battery.rssMiB.toFixed(0)} MiB | |`);
   say(`| exit codes | ${battery.codes.join(', ')} | 0 |`);
-  say(`| wall with \`--record\`, against without it (one seed, taken in turn) | ${recording.wallS.toFixed(2)} s against ${recording.plainS.toFixed(2)} s: ${recording.wallS >= recording.plainS ? '+' : ''}${(((recording.wallS - recording.plainS) / recording.plainS) * 100).toFixed(1)}% | < +10% |`);
+  say(
+    `| wall with \`--record\`, against without it (one seed, taken in turn) | ${recording.wallS.toFixed(2)} s against ${recording.plainS.toFixed(2)} s: ${recording.wallS >= recording.plainS ? '+' : ''}${(((recording.wallS - recording.plainS) / recording.plainS) * 100).toFixed(1)}% | < +10% |`,
+  );
   say(`| the recording of the whole battery | ${recordedKiB.toFixed(0)} KiB gzipped, ${plainMiB.toFixed(2)} MiB as plain HAR | < 2 MB |`);
   say();
   say('reproduce: `time npx swf-conformance run` and `time npx swf-conformance run --record`');
-
 }
 
 // ---------------------------------------------------------------- 2. commands
@@ -161,7 +209,9 @@ if (wanted(2)) {
   const packed = spawnSync('npm', ['pack', '--pack-destination', pkg, '--silent'], { cwd: root, encoding: 'utf8' });
   const tarball = packed.status === 0 ? join(pkg, packed.stdout.trim().split('\n').at(-1)!) : '';
   writeFileSync(join(pkg, 'project', 'package.json'), '{"name":"bench-project","version":"1.0.0","private":true}');
-  const install = tarball ? spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: join(pkg, 'project'), encoding: 'utf8' }) : undefined;
+  const install = tarball
+    ? spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: join(pkg, 'project'), encoding: 'utf8' })
+    : undefined;
   say();
   if (install?.status !== 0) {
     say(`installed from the tarball: not measured (${tarball ? 'npm install failed' : 'npm pack failed'})`);
@@ -176,7 +226,6 @@ if (wanted(2)) {
     say();
     say('reproduce: `npm pack`, then `npm install ./swf-conformance-*.tgz` in an empty project and `time npx swf-conformance list`');
   }
-
 }
 
 // ---------------------------------------------------------------- 3. 50 ms away
@@ -189,7 +238,9 @@ if (wanted(3)) {
     await far.stop();
   }
   type FarReport = {
-    verdict: string; calls?: Record<string, number>; phases?: { setupMs: number; batteryMs: number; cleanupMs: number };
+    verdict: string;
+    calls?: Record<string, number>;
+    phases?: { setupMs: number; batteryMs: number; cleanupMs: number };
     clauses: { tests: { fullName: string; durationMs: number; calls?: Record<string, number> }[] }[];
   };
   const farReport = JSON.parse(readFileSync(join(work, 'far', 'conformance.json'), 'utf8')) as FarReport;
@@ -216,13 +267,20 @@ if (wanted(3)) {
   say(`| longest scenario chain (slowest test) | ${chainS.toFixed(2)} s: ${byTime.fullName} (${callsOf(byTime)} requests and its waits) |`);
   say(`| most requests in one test | ${callsOf(byCalls)} ≈ ${(callsOf(byCalls) * 0.05).toFixed(2)} s at 50 ms: ${byCalls.fullName} |`);
   say(`| the battery's phase (vitest, its start included) | ${batteryS.toFixed(2)} s |`);
-  say(`| start-up: the rest (CLI start, set-up ${((farReport.phases?.setupMs ?? 0) / 1000).toFixed(2)} s, cleanup ${((farReport.phases?.cleanupMs ?? 0) / 1000).toFixed(2)} s, reports) | ${startupS.toFixed(2)} s |`);
+  say(
+    `| start-up: the rest (CLI start, set-up ${((farReport.phases?.setupMs ?? 0) / 1000).toFixed(2)} s, cleanup ${((farReport.phases?.cleanupMs ?? 0) / 1000).toFixed(2)} s, reports) | ${startupS.toFixed(2)} s |`,
+  );
   say(`| budget: 2 × chain + start-up | ${budgetS.toFixed(2)} s: ${farRun.wallS <= budgetS ? 'within' : 'OVER'} |`);
-  say(`| requests the tests sent | ${totalCalls}: ${Object.entries(farReport.calls ?? {}).map(([op, n]) => `${op} ${n}`).join(', ')} |`);
+  say(
+    `| requests the tests sent | ${totalCalls}: ${Object.entries(farReport.calls ?? {})
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ')} |`,
+  );
   say(`| any API over its token bucket in one run | ${overBucket.length ? overBucket.map(([op]) => op).join(', ') : 'none'} |`);
   say();
-  say('reproduce: `npx swf-conformance serve --port 8080 --latency 50 --poll-timeout 1000 --config auth.json` and `npx swf-conformance run --endpoint http://127.0.0.1:8080`');
-
+  say(
+    'reproduce: `npx swf-conformance serve --port 8080 --latency 50 --poll-timeout 1000 --config auth.json` and `npx swf-conformance run --endpoint http://127.0.0.1:8080`',
+  );
 }
 
 // ---------------------------------------------------------------- 4. throughput and memory
@@ -233,14 +291,32 @@ if (wanted(4)) {
     { name: 'reference, SigV4 not verified', start: () => serve(['--auth', 'off']) },
   ];
   if (existsSync(fakecloudBin)) {
-    targets.push({ name: 'fakecloud-swf (Rust)', start: async () => {
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
-      const child = spawn(fakecloudBin, [String(port)], { stdio: 'ignore' });
-      await new Promise((r) => setTimeout(r, 500));
-      return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((done) => { child.once('close', () => done()); child.kill('SIGTERM'); }) };
-    } });
+    targets.push({
+      name: 'fakecloud-swf (Rust)',
+      start: async () => {
+        const port = 20_000 + Math.floor(Math.random() * 20_000);
+        const child = spawn(fakecloudBin, [String(port)], { stdio: 'ignore' });
+        await new Promise((r) => setTimeout(r, 500));
+        return {
+          url: `http://127.0.0.1:${port}`,
+          stop: () =>
+            new Promise((done) => {
+              child.once('close', () => done());
+              child.kill('SIGTERM');
+            }),
+        };
+      },
+    });
   }
-  if (motoInstalled()) targets.push({ name: 'moto_server 5', once: true, start: async () => { const m = await startMotoServer(); return { url: m.url, stop: () => m.stop() }; } });
+  if (motoInstalled())
+    targets.push({
+      name: 'moto_server 5',
+      once: true,
+      start: async () => {
+        const m = await startMotoServer();
+        return { url: m.url, stop: () => m.stop() };
+      },
+    });
 
   // Each server is started afresh ROUNDS times (interleaved, so that a slow spell of the machine
   // falls on every server alike) and loaded for two windows: the first from an empty server, the
@@ -266,11 +342,20 @@ if (wanted(4)) {
     const failures: Record<string, number> = {};
     for (const w of ws) for (const [k, n] of Object.entries(w.failures)) failures[k] = (failures[k] ?? 0) + n;
     return {
-      loopsPerSecond: median(ws.map((w) => w.loopsPerSecond)), p50RequestMs: median(ws.map((w) => w.p50RequestMs)),
-      p99RequestMs: median(ws.map((w) => w.p99RequestMs)), p99LoopMs: median(ws.map((w) => w.p99LoopMs)), failures,
+      loopsPerSecond: median(ws.map((w) => w.loopsPerSecond)),
+      p50RequestMs: median(ws.map((w) => w.p50RequestMs)),
+      p99RequestMs: median(ws.map((w) => w.p99RequestMs)),
+      p99LoopMs: median(ws.map((w) => w.p99LoopMs)),
+      failures,
     };
   }
-  const figures = [...measured].map(([name, runs]) => ({ name, runs: runs.length, fresh: medianWindow(runs, 0), held: medianWindow(runs, 1), each: runs.map((r) => r[0]!.loopsPerSecond) }));
+  const figures = [...measured].map(([name, runs]) => ({
+    name,
+    runs: runs.length,
+    fresh: medianWindow(runs, 0),
+    held: medianWindow(runs, 1),
+    each: runs.map((r) => r[0]!.loopsPerSecond),
+  }));
   const peers = figures.filter((f) => !f.name.startsWith('reference'));
   // The peer at its best: the better of its two windows (a server whose throughput falls as it
   // holds more executions is judged by its fresh window, a JIT's by its warm one).
@@ -280,30 +365,49 @@ if (wanted(4)) {
   say();
   say(`## 4. Server throughput: 8 clients in their own process, Start → RequestCancel → Terminate → GetWorkflowExecutionHistory`);
   say();
-  say(`Each server started afresh ${rounds} times, interleaved; medians of the starts. "fresh": the first ${seconds} s from an empty server (a JIT's warm-up included); "held": the next ${seconds} s, holding the first window's executions. The ratios are to the fastest peer at its best window.`);
+  say(
+    `Each server started afresh ${rounds} times, interleaved; medians of the starts. "fresh": the first ${seconds} s from an empty server (a JIT's warm-up included); "held": the next ${seconds} s, holding the first window's executions. The ratios are to the fastest peer at its best window.`,
+  );
   say();
-  say('| server | fresh loops/s (each start) | fresh × peer | held loops/s | held × peer | p50 request | p99 request | p99 loop | failed |');
+  say(
+    '| server | fresh loops/s (each start) | fresh × peer | held loops/s | held × peer | p50 request | p99 request | p99 loop | failed |',
+  );
   say('|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const f of figures) {
-    const failed = Object.entries({ ...f.fresh.failures, ...f.held.failures }).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
-    say(`| ${f.name} | ${f.fresh.loopsPerSecond.toFixed(0)} (${f.each.map((x) => x.toFixed(0)).join(', ')}) | ${times(f.fresh.loopsPerSecond)} | ${f.held.loopsPerSecond.toFixed(0)} | ${times(f.held.loopsPerSecond)} | ${f.fresh.p50RequestMs.toFixed(2)} ms | ${f.fresh.p99RequestMs.toFixed(2)} ms | ${f.fresh.p99LoopMs.toFixed(2)} ms | ${failed} |`);
+    const failed =
+      Object.entries({ ...f.fresh.failures, ...f.held.failures })
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', ') || 'none';
+    say(
+      `| ${f.name} | ${f.fresh.loopsPerSecond.toFixed(0)} (${f.each.map((x) => x.toFixed(0)).join(', ')}) | ${times(f.fresh.loopsPerSecond)} | ${f.held.loopsPerSecond.toFixed(0)} | ${times(f.held.loopsPerSecond)} | ${f.fresh.p50RequestMs.toFixed(2)} ms | ${f.fresh.p99RequestMs.toFixed(2)} ms | ${f.fresh.p99LoopMs.toFixed(2)} ms | ${failed} |`,
+    );
   }
   say();
-  say('reproduce: `npx swf-conformance serve --port 8080 [--config auth.json]` and `node --import tsx bench/load.ts http://127.0.0.1:8080 8 5 10000000 AKIDBENCH bench 2`');
+  say(
+    'reproduce: `npx swf-conformance serve --port 8080 [--config auth.json]` and `node --import tsx bench/load.ts http://127.0.0.1:8080 8 5 10000000 AKIDBENCH bench 2`',
+  );
 
-  const memory = await new Promise<{ retention: string; executions: number; held: number; heapMiB: number; seconds: number }[]>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/memory.ts'), '100000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/memory.ts exited with ${code}`))));
-  });
+  const memory = await new Promise<{ retention: string; executions: number; held: number; heapMiB: number; seconds: number }[]>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/memory.ts'), '100000'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/memory.ts exited with ${code}`))));
+    },
+  );
   say();
   say('| the reference after 100,000 executions (started, cancel-requested, terminated) | executions held | heap growth | time |');
   say('|---|---:|---:|---:|');
-  for (const m of memory) say(`| domain retention ${m.retention === 'NONE' ? 'NONE (closed executions let go)' : `${m.retention} day`} | ${m.held} | ${m.heapMiB.toFixed(1)} MiB | ${m.seconds.toFixed(2)} s |`);
+  for (const m of memory)
+    say(
+      `| domain retention ${m.retention === 'NONE' ? 'NONE (closed executions let go)' : `${m.retention} day`} | ${m.held} | ${m.heapMiB.toFixed(1)} MiB | ${m.seconds.toFixed(2)} s |`,
+    );
   say();
   say('reproduce: `node --expose-gc --import tsx bench/memory.ts 100000`');
-
 }
 
 rmSync(work, { recursive: true, force: true });

@@ -33,7 +33,8 @@ function buildIsCurrent() {
 
 // SWF_CONFORMANCE_SHOW_ENTRY=1: say which entry runs (the package's tests check it).
 const fromBuild = buildIsCurrent();
-if (process.env.SWF_CONFORMANCE_SHOW_ENTRY === '1') process.stderr.write(`swf-conformance entry: ${fromBuild ? 'dist' : 'sources through tsx'}\n`);
+if (process.env.SWF_CONFORMANCE_SHOW_ENTRY === '1')
+  process.stderr.write(`swf-conformance entry: ${fromBuild ? 'dist' : 'sources through tsx'}\n`);
 if (fromBuild) {
   await import(built.href);
 } else {

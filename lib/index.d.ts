@@ -54,7 +54,17 @@ export interface ConformanceOptions {
 
 // The report's types, generated from schemas/conformance-report.schema.json (lib/report.d.ts).
 import type { ConformanceReport } from './report.js';
-export type { ClauseReport, ClauseStatus, CleanupSummary, ConformanceReport, Grade, RecordedExchange, TestReport, TestStatus, Verdict } from './report.js';
+export type {
+  ClauseReport,
+  ClauseStatus,
+  CleanupSummary,
+  ConformanceReport,
+  Grade,
+  RecordedExchange,
+  TestReport,
+  TestStatus,
+  Verdict,
+} from './report.js';
 
 export interface ConformanceResult {
   /** 0 conformant, 1 not conformant, 2 could not run or incomplete, 130/143 interrupted. */

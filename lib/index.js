@@ -11,15 +11,38 @@ const bin = fileURLToPath(new URL('../bin/swf-conformance.js', import.meta.url))
 
 /** Every option, with its kind and the flag of `swf-conformance run` it becomes. */
 const OPTIONS = {
-  endpoint: ['string', 'endpoint'], image: ['string', 'image'], preset: ['string', 'preset'], port: ['integer', 'port'],
-  env: ['record', 'env'], waitPath: ['string', 'wait-path'], startupTimeoutSeconds: ['integer', 'startup-timeout'],
-  region: ['string', 'region'], profile: ['string', 'profile'], domain: ['string', 'domain'],
-  expect: ['string', 'expect'], strict: ['boolean', 'strict'], strictExpectations: ['boolean', 'strict-expectations'], noRerun: ['boolean', 'no-rerun'],
-  updateExpectations: ['string', 'update-expectations'], implementation: ['string', 'implementation'],
-  clauses: ['strings', 'clause'], tags: ['strings', 'tags'], grep: ['string', 'grep'], tests: ['strings', 'test'],
-  consistencyWindowSeconds: ['number', 'consistency-window'], seed: ['integer', 'seed'], modelRuns: ['integer', 'model-runs'],
-  reporters: ['strings', 'reporter'], record: ['string-or-true', 'record'], baseline: ['string', 'baseline'], ignore: ['strings', 'ignore'],
-  reportDir: ['string'], keepReportDir: ['boolean'], processEnv: ['record'], onOutput: ['function'], signal: ['signal'],
+  endpoint: ['string', 'endpoint'],
+  image: ['string', 'image'],
+  preset: ['string', 'preset'],
+  port: ['integer', 'port'],
+  env: ['record', 'env'],
+  waitPath: ['string', 'wait-path'],
+  startupTimeoutSeconds: ['integer', 'startup-timeout'],
+  region: ['string', 'region'],
+  profile: ['string', 'profile'],
+  domain: ['string', 'domain'],
+  expect: ['string', 'expect'],
+  strict: ['boolean', 'strict'],
+  strictExpectations: ['boolean', 'strict-expectations'],
+  noRerun: ['boolean', 'no-rerun'],
+  updateExpectations: ['string', 'update-expectations'],
+  implementation: ['string', 'implementation'],
+  clauses: ['strings', 'clause'],
+  tags: ['strings', 'tags'],
+  grep: ['string', 'grep'],
+  tests: ['strings', 'test'],
+  consistencyWindowSeconds: ['number', 'consistency-window'],
+  seed: ['integer', 'seed'],
+  modelRuns: ['integer', 'model-runs'],
+  reporters: ['strings', 'reporter'],
+  record: ['string-or-true', 'record'],
+  baseline: ['string', 'baseline'],
+  ignore: ['strings', 'ignore'],
+  reportDir: ['string'],
+  keepReportDir: ['boolean'],
+  processEnv: ['record'],
+  onOutput: ['function'],
+  signal: ['signal'],
 };
 
 const KINDS = {
@@ -34,17 +57,27 @@ const KINDS = {
   signal: (v) => v !== null && typeof v === 'object' && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function',
 };
 const WORDS = {
-  string: 'a non-empty string', integer: 'a whole number', number: 'a number', boolean: 'true or false', strings: 'an array of non-empty strings',
-  record: 'an object of string values', 'string-or-true': 'true or a file name', function: 'a function', signal: 'an AbortSignal',
+  string: 'a non-empty string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  strings: 'an array of non-empty strings',
+  record: 'an object of string values',
+  'string-or-true': 'true or a file name',
+  function: 'a function',
+  signal: 'an AbortSignal',
 };
 
 /** Throws a TypeError naming the first option that is unknown or of the wrong type. */
 function validate(options) {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError('runConformance: options must be an object');
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new TypeError('runConformance: options must be an object');
   for (const [key, value] of Object.entries(options)) {
-    if (!Object.hasOwn(OPTIONS, key)) throw new TypeError(`runConformance: unknown option ${key} (known: ${Object.keys(OPTIONS).join(', ')})`);
+    if (!Object.hasOwn(OPTIONS, key))
+      throw new TypeError(`runConformance: unknown option ${key} (known: ${Object.keys(OPTIONS).join(', ')})`);
     const [kind] = OPTIONS[key];
-    if (value !== undefined && !KINDS[kind](value)) throw new TypeError(`runConformance: option ${key} must be ${WORDS[kind]}, not ${JSON.stringify(value) ?? typeof value}`);
+    if (value !== undefined && !KINDS[kind](value))
+      throw new TypeError(`runConformance: option ${key} must be ${WORDS[kind]}, not ${JSON.stringify(value) ?? typeof value}`);
   }
 }
 
@@ -79,14 +112,22 @@ export function runConformance(options = {}) {
   const args = [...argsOf(options), '--report', reportDir];
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...(options.processEnv ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...(options.processEnv ?? {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // An abort stops the run as Ctrl-C does: no test starts, what the run started is cleaned up.
     const onAbort = () => child.kill('SIGINT');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; options.onOutput?.(String(d)); });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      options.onOutput?.(String(d));
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('error', (error) => {
       options.signal?.removeEventListener('abort', onAbort);
       if (temporary) rmSync(reportDir, { recursive: true, force: true });
@@ -100,7 +141,14 @@ export function runConformance(options = {}) {
       // A folder made for the run is removed once its report is read, unless asked to keep it.
       const keep = !temporary || options.keepReportDir === true;
       if (!keep) rmSync(reportDir, { recursive: true, force: true });
-      resolve({ exitCode: exitCode ?? 2, conformant: exitCode === 0, report, ...(keep ? { reportDir } : {}), stdout, stderr: stderr.trim() });
+      resolve({
+        exitCode: exitCode ?? 2,
+        conformant: exitCode === 0,
+        report,
+        ...(keep ? { reportDir } : {}),
+        stdout,
+        stderr: stderr.trim(),
+      });
     });
   });
 }

@@ -13,7 +13,8 @@ export interface Credential {
   principal?: string;
 }
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/\s]+)\/(\d{8})\/([^/\s]+)\/([^/\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=([^/\s]+)\/(\d{8})\/([^/\s]+)\/([^/\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 
 /** The access key id a request claims, without verifying anything; undefined when unsigned. */
 export function claimedAccessKey(headers: IncomingHttpHeaders): string | undefined {
@@ -28,7 +29,11 @@ function signerFor(credential: Credential, region: string): SignatureV4 {
   if (!signer) {
     signer = new SignatureV4({
       credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
-      region, service: SIGNING_NAME, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false,
+      region,
+      service: SIGNING_NAME,
+      sha256: Hash.bind(null, 'sha256'),
+      uriEscapePath: true,
+      applyChecksum: false,
     });
     signers.set(key, signer);
   }
@@ -71,18 +76,26 @@ function sameHex(a: string, b: string): boolean {
  * fault.auth.*).
  */
 export function verifySigV4(
-  method: string, path: string, headers: IncomingHttpHeaders, body: Buffer, credentials: Credential[],
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  credentials: Credential[],
 ): string | Promise<string> {
   const header = headers.authorization;
   if (header === undefined) throw new SwfFault('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const authorization = parseAuthorization(String(header));
   if (!authorization) {
-    throw new SwfFault('IncompleteSignatureException', `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters with the AWS4-HMAC-SHA256 algorithm`);
+    throw new SwfFault(
+      'IncompleteSignatureException',
+      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters with the AWS4-HMAC-SHA256 algorithm`,
+    );
   }
   const { accessKeyId, region, service, names, ascending, signature } = authorization;
   const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
   if (!credential) throw new SwfFault('UnrecognizedClientException', 'The security token included in the request is invalid.');
-  if (service !== SIGNING_NAME) throw new SwfFault('InvalidSignatureException', `Credential should be scoped to correct service: '${SIGNING_NAME}'.`);
+  if (service !== SIGNING_NAME)
+    throw new SwfFault('InvalidSignatureException', `Credential should be scoped to correct service: '${SIGNING_NAME}'.`);
   const amzDate = String(headers['x-amz-date'] ?? '');
   const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (!date) throw new SwfFault('IncompleteSignatureException', 'Authorization requires a valid X-Amz-Date header');
@@ -106,20 +119,37 @@ export function verifySigV4(
   // is decided by the SDK's own signer, so the shortcut can only accept what it would.
   if (path === '/' && ascending) {
     const expected = rootSignature({
-      method, names, values, payloadHash: typeof declaredHash === 'string' ? declaredHash : sha256Hex(body),
-      amzDate, region, service: SIGNING_NAME, secretAccessKey: credential.secretAccessKey,
+      method,
+      names,
+      values,
+      payloadHash: typeof declaredHash === 'string' ? declaredHash : sha256Hex(body),
+      amzDate,
+      region,
+      service: SIGNING_NAME,
+      secretAccessKey: credential.secretAccessKey,
     });
     if (sameHex(expected, signature)) return principal;
   }
   const requestHeaders: Record<string, string> = {};
-  names.forEach((name, i) => { requestHeaders[name] = values[i]!; });
-  return verifyWithSigner(method, path, String(headers.host ?? ''), requestHeaders, body, credential, region, date, signature).then(() => principal);
+  names.forEach((name, i) => {
+    requestHeaders[name] = values[i]!;
+  });
+  return verifyWithSigner(method, path, String(headers.host ?? ''), requestHeaders, body, credential, region, date, signature).then(
+    () => principal,
+  );
 }
 
 /** The SDK's signer signs the request again; the signature given must be the one it computes. */
 async function verifyWithSigner(
-  method: string, path: string, hostname: string, headers: Record<string, string>, body: Buffer,
-  credential: Credential, region: string, date: RegExpExecArray, signature: string,
+  method: string,
+  path: string,
+  hostname: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  credential: Credential,
+  region: string,
+  date: RegExpExecArray,
+  signature: string,
 ): Promise<void> {
   const [, y, mo, d, h, mi, s] = date;
   const signer = signerFor(credential, region);
@@ -131,6 +161,9 @@ async function verifyWithSigner(
   });
   const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization))?.[1] ?? '';
   if (!sameHex(expected, signature)) {
-    throw new SwfFault('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
+    throw new SwfFault(
+      'InvalidSignatureException',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+    );
   }
 }

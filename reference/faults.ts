@@ -55,6 +55,5 @@ export const fault = {
   unknownOperation: (target: string) =>
     new SwfFault('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header'),
   throttled: () => new SwfFault('ThrottlingException', 'Rate exceeded'),
-  notImplemented: (what: string) =>
-    new SwfFault('NotImplementedException', `${what} is not implemented by the swf-conformance reference`),
+  notImplemented: (what: string) => new SwfFault('NotImplementedException', `${what} is not implemented by the swf-conformance reference`),
 };

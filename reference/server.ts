@@ -17,7 +17,6 @@ import { validateInput } from './validation.ts';
 
 export type { ReferenceConfig };
 
-
 const isServed = (name: string): name is OperationName => Object.hasOwn(operations, name);
 
 /** Runs an operation of the engine on an input its schema has accepted. */
@@ -66,7 +65,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, requestId = true): void {
   if (res.headersSent || res.destroyed) return;
   // Names and values in one flat list: node:http takes it as it is, without a merged object.
-  const head: string[] = requestId ? ['x-amzn-RequestId', randomUUID(), 'Content-Length', String(Buffer.byteLength(body))] : ['Content-Length', String(Buffer.byteLength(body))];
+  const head: string[] = requestId
+    ? ['x-amzn-RequestId', randomUUID(), 'Content-Length', String(Buffer.byteLength(body))]
+    : ['Content-Length', String(Buffer.byteLength(body))];
   for (const name in headers) head.push(name, headers[name]!);
   res.writeHead(status, head);
   res.end(body);
@@ -75,15 +76,23 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 function sendFault(res: ServerResponse, f: SwfFault, dev: Deviations, underTest = false): void {
   const namespace = f.type.split('#')[0];
   const bare = dev.has('fault-bare-type');
-  send(res, f.status === 400 && underTest && dev.has('fault-status-500') ? 500 : f.status, {
-    'Content-Type': JSON_CONTENT_TYPE,
-    // The shape real AWS services use: the code, then where it is defined. SDKs keep what comes
-    // before the ':' (spec fault.envelope.error-type-header, inferred).
-    ...(dev.has('fault-no-error-type-header') ? {} : { 'X-Amzn-ErrorType': `${dev.has('fault-header-disagrees') ? 'InternalFailure' : f.code}:http://internal.amazon.com/coral/${namespace}/` }),
-  }, bare ? JSON.stringify({ __type: f.code, message: f.message }) : f.body(),
-  !(f.code === 'ValidationException' && dev.has('no-request-id-on-validation')));
+  send(
+    res,
+    f.status === 400 && underTest && dev.has('fault-status-500') ? 500 : f.status,
+    {
+      'Content-Type': JSON_CONTENT_TYPE,
+      // The shape real AWS services use: the code, then where it is defined. SDKs keep what comes
+      // before the ':' (spec fault.envelope.error-type-header, inferred).
+      ...(dev.has('fault-no-error-type-header')
+        ? {}
+        : {
+            'X-Amzn-ErrorType': `${dev.has('fault-header-disagrees') ? 'InternalFailure' : f.code}:http://internal.amazon.com/coral/${namespace}/`,
+          }),
+    },
+    bare ? JSON.stringify({ __type: f.code, message: f.message }) : f.body(),
+    !(f.code === 'ValidationException' && dev.has('no-request-id-on-validation')),
+  );
 }
-
 
 /** The domain an input names, for the access policy; '*' for operations on no one domain. */
 function domainOf(input: Record<string, unknown>, operation: string): string {
@@ -95,7 +104,14 @@ function domainOf(input: Record<string, unknown>, operation: string): string {
 /** Starts the reference SWF on node:http. Resolves once it is listening. */
 export async function startReference(config: ReferenceConfig = {}): Promise<RunningReference> {
   const dev = new Deviations(config.deviate ?? []);
-  const makeEngine = () => new Engine({ pollTimeoutMs: config.pollTimeoutMs, region: config.region, accountId: config.accountId, ...(config.timing ? { timing: config.timing } : {}), seams: seamsFor(dev) });
+  const makeEngine = () =>
+    new Engine({
+      pollTimeoutMs: config.pollTimeoutMs,
+      region: config.region,
+      accountId: config.accountId,
+      ...(config.timing ? { timing: config.timing } : {}),
+      seams: seamsFor(dev),
+    });
   // `let`: POST /_swf-conformance/reset starts it afresh.
   let engine = makeEngine();
   let buckets = new TokenBuckets();
@@ -103,17 +119,30 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
 
   function allowed(principal: string, operation: string, domain: string): boolean {
     if (!policy) return true;
-    const rules = Object.hasOwn(policy.principals, principal) ? policy.principals[principal] ?? [] : [];
-    return rules.some((rule) =>
-      (rule.actions.includes('*') || rule.actions.includes(operation) || rule.actions.includes(`swf:${operation}`))
-      && (rule.domains.includes('*') || rule.domains.includes(domain) || dev.has('access-ignores-domain')));
+    const rules = Object.hasOwn(policy.principals, principal) ? (policy.principals[principal] ?? []) : [];
+    return rules.some(
+      (rule) =>
+        (rule.actions.includes('*') || rule.actions.includes(operation) || rule.actions.includes(`swf:${operation}`)) &&
+        (rule.domains.includes('*') || rule.domains.includes(domain) || dev.has('access-ignores-domain')),
+    );
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The emulator's own endpoints, for its users' test suites: outside SWF's API, under a path no
     // SWF request uses (SWF's are POST /).
     if (req.url === HEALTH_PATH && req.method === 'GET') {
-      return void send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify({ status: 'ok', implementation: `reference ${suiteVersion()}`, region: engine.region, operations: servedOperations.length }), false);
+      return void send(
+        res,
+        200,
+        { 'Content-Type': 'application/json' },
+        JSON.stringify({
+          status: 'ok',
+          implementation: `reference ${suiteVersion()}`,
+          region: engine.region,
+          operations: servedOperations.length,
+        }),
+        false,
+      );
     }
     if (req.url === RESET_PATH && req.method === 'POST') {
       req.resume();
@@ -126,27 +155,39 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     try {
       body = await readBody(req);
     } catch (error) {
-      if (error instanceof BodyTooLarge) throw new SwfFault('RequestEntityTooLargeException', `Request body is larger than ${maxRequestBytes} bytes`, 413);
+      if (error instanceof BodyTooLarge)
+        throw new SwfFault('RequestEntityTooLargeException', `Request body is larger than ${maxRequestBytes} bytes`, 413);
       throw error;
     }
     if (config.latencyMs) await sleep(config.latencyMs);
     const unsigned = !req.headers.authorization && dev.has('unsigned-accepted');
-    const verified = config.auth && (dev.has('auth-not-checked') || unsigned)
-      ? config.auth.credentials.find((c) => c.accessKeyId === claimedAccessKey(req.headers))?.principal ?? config.auth.credentials[0]?.principal ?? 'anonymous'
-      : config.auth
-      ? verifySigV4(req.method ?? 'POST', req.url ?? '/', req.headers, body, config.auth.credentials)
-      : claimedAccessKey(req.headers) ?? 'anonymous';
+    const verified =
+      config.auth && (dev.has('auth-not-checked') || unsigned)
+        ? (config.auth.credentials.find((c) => c.accessKeyId === claimedAccessKey(req.headers))?.principal ??
+          config.auth.credentials[0]?.principal ??
+          'anonymous')
+        : config.auth
+          ? verifySigV4(req.method ?? 'POST', req.url ?? '/', req.headers, body, config.auth.credentials)
+          : (claimedAccessKey(req.headers) ?? 'anonymous');
     // The common request is verified at once; only the SDK signer's check is awaited.
     const principal = typeof verified === 'string' ? verified : await verified;
     // A regional endpoint refuses a signature scoped to another region (inferred from AWS's
     // services: InvalidSignatureException).
     const signedFor = signedRegion(req.headers);
-    if (config.auth && signedFor && signedFor !== engine.region) throw new SwfFault('InvalidSignatureException', `Credential should be scoped to a valid region, not '${signedFor}'. `, 400);
+    if (config.auth && signedFor && signedFor !== engine.region)
+      throw new SwfFault('InvalidSignatureException', `Credential should be scoped to a valid region, not '${signedFor}'. `, 400);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = dev.has('legacy-target-refused') ? (target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '') : operationOfTarget(target);
+    const operation = dev.has('legacy-target-refused')
+      ? target.startsWith(TARGET_PREFIX)
+        ? target.slice(TARGET_PREFIX.length)
+        : ''
+      : operationOfTarget(target);
     // A client of the older form (Content-Type application/json) is answered application/json (recorded).
     const contentType = /^application\/json\b/i.test(String(req.headers['content-type'] ?? '')) ? 'application/json' : JSON_CONTENT_TYPE;
-    if (req.method !== 'POST' || !isServed(operation)) throw dev.has('unknown-operation-400-bare') ? new SwfFault('InvalidAction', `action ${operation} not implemented`) : fault.unknownOperation(target);
+    if (req.method !== 'POST' || !isServed(operation))
+      throw dev.has('unknown-operation-400-bare')
+        ? new SwfFault('InvalidAction', `action ${operation} not implemented`)
+        : fault.unknownOperation(target);
     const underTest = isOperationUnderTest(operation);
     if (underTest && dev.has('json-1-1-only') && !/application\/x-amz-json-1\.1/.test(String(req.headers['content-type'] ?? ''))) {
       throw fault.serialization('Only application/x-amz-json-1.1 is accepted');
@@ -160,25 +201,44 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       // An empty body is read as {} (inferred): the required members are then reported missing.
       input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch {
-      throw dev.has('malformed-json-validation') ? fault.validation('1 validation error detected: the body is not JSON') : fault.serialization('Unable to parse the request body as JSON');
+      throw dev.has('malformed-json-validation')
+        ? fault.validation('1 validation error detected: the body is not JSON')
+        : fault.serialization('Unable to parse the request body as JSON');
     }
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      throw dev.has('malformed-json-validation') ? fault.validation('1 validation error detected: the body is not a JSON object') : fault.serialization('The request body must be a JSON object');
+      throw dev.has('malformed-json-validation')
+        ? fault.validation('1 validation error detected: the body is not a JSON object')
+        : fault.serialization('The request body must be a JSON object');
     }
     validateInput(operations[operation].input as ShapeName, input, dev);
     const fields = input as Record<string, unknown>;
     const domain = domainOf(fields, operation);
     if (underTest && dev.has('access-checked-after-lookup')) {
-      engine.lookUpTarget(String(fields.domain), String(fields.workflowId), typeof fields.runId === 'string' && fields.runId ? fields.runId : undefined);
+      engine.lookUpTarget(
+        String(fields.domain),
+        String(fields.workflowId),
+        typeof fields.runId === 'string' && fields.runId ? fields.runId : undefined,
+      );
     }
-    if (!allowed(principal, operation, domain) && !(operation === 'RequestCancelWorkflowExecution' && dev.has('access-unchecked-for-cancel'))) {
-      if (underTest && dev.has('access-denied-but-applied')) await Promise.resolve().then(() => run(engine, operation, input)).catch(() => undefined);
+    if (
+      !allowed(principal, operation, domain) &&
+      !(operation === 'RequestCancelWorkflowExecution' && dev.has('access-unchecked-for-cancel'))
+    ) {
+      if (underTest && dev.has('access-denied-but-applied'))
+        await Promise.resolve()
+          .then(() => run(engine, operation, input))
+          .catch(() => undefined);
       const resource = domain === '*' ? `arn:aws:swf:${engine.region}:${engine.accountId}:/domain/*` : engine.domainArn(domain);
-      throw new SwfFault(policy?.deniedCode ?? 'OperationNotPermittedFault',
-        `User: arn:aws:iam::${engine.accountId}:user/${principal} is not authorized to perform: swf:${operation} on resource: ${resource}`);
+      throw new SwfFault(
+        policy?.deniedCode ?? 'OperationNotPermittedFault',
+        `User: arn:aws:iam::${engine.accountId}:user/${principal} is not authorized to perform: swf:${operation} on resource: ${resource}`,
+      );
     }
-    if (config.throttling && operation === 'RequestCancelWorkflowExecution'
-      && !buckets.take(`cancel|${domain}|${String(fields.workflowId)}`, cancelPerExecutionBucket)) {
+    if (
+      config.throttling &&
+      operation === 'RequestCancelWorkflowExecution' &&
+      !buckets.take(`cancel|${domain}|${String(fields.workflowId)}`, cancelPerExecutionBucket)
+    ) {
       throw fault.throttled();
     }
     // Most operations answer at once; a long poll answers with a promise.

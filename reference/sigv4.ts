@@ -14,7 +14,10 @@ const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).u
  * outer pad, then space for the inner digest. HMAC is then two one-shot hashes, which node:crypto
  * runs at a fraction of a createHmac's cost.
  */
-interface PaddedKey { inner: Buffer; outer: Buffer }
+interface PaddedKey {
+  inner: Buffer;
+  outer: Buffer;
+}
 
 function padded(key: Buffer): PaddedKey {
   const inner = Buffer.alloc(64 + 1024, 0);

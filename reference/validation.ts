@@ -35,13 +35,22 @@ function show(value: unknown): string {
 /** One violation in the wording of AWS's validation layer, or undefined when it has none. */
 function constraintText(v: Violation): string | undefined {
   switch (v.keyword) {
-    case 'required': return 'Member must not be null';
-    case 'maxLength': case 'maxItems': return `Member must have length less than or equal to ${String(v.limit)}`;
-    case 'minLength': case 'minItems': return `Member must have length greater than or equal to ${String(v.limit)}`;
-    case 'maximum': return `Member must have value less than or equal to ${String(v.limit)}`;
-    case 'minimum': return `Member must have value greater than or equal to ${String(v.limit)}`;
-    case 'enum': return `Member must satisfy enum value set: [${(v.limit as string[]).join(', ')}]`;
-    default: return undefined;
+    case 'required':
+      return 'Member must not be null';
+    case 'maxLength':
+    case 'maxItems':
+      return `Member must have length less than or equal to ${String(v.limit)}`;
+    case 'minLength':
+    case 'minItems':
+      return `Member must have length greater than or equal to ${String(v.limit)}`;
+    case 'maximum':
+      return `Member must have value less than or equal to ${String(v.limit)}`;
+    case 'minimum':
+      return `Member must have value greater than or equal to ${String(v.limit)}`;
+    case 'enum':
+      return `Member must satisfy enum value set: [${(v.limit as string[]).join(', ')}]`;
+    default:
+      return undefined;
   }
 }
 
@@ -54,19 +63,27 @@ function constraintText(v: Violation): string | undefined {
 export function validateInput<N extends ShapeName>(shape: N, body: unknown, dev = new Deviations()): void {
   const cleaned = dropNulls(body) as Record<string, unknown>;
   const underTest = shape === 'RequestCancelWorkflowExecutionInput' || shape === 'TerminateWorkflowExecutionInput';
-  if (underTest && typeof cleaned.childPolicy === 'string' && dev.has('child-policy-any-case')) cleaned.childPolicy = cleaned.childPolicy.toUpperCase();
+  if (underTest && typeof cleaned.childPolicy === 'string' && dev.has('child-policy-any-case'))
+    cleaned.childPolicy = cleaned.childPolicy.toUpperCase();
   const result = validate(shape, cleaned);
   const extra = underTest && (dev.has('workflowid-max-255') || dev.has('lengths-in-utf16')) ? deviantViolations(shape, cleaned, dev) : [];
   if (shape === 'TerminateWorkflowExecutionInput' && cleaned.childPolicy === 'ABANDON' && dev.has('child-policy-abandon-refused')) {
-    throw fault.validation("1 validation error detected: Value 'ABANDON' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL]");
+    throw fault.validation(
+      "1 validation error detected: Value 'ABANDON' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL]",
+    );
   }
   if (underTest && typeof cleaned.workflowId === 'string' && /[:/|]|arn/.test(cleaned.workflowId) && dev.has('naming-rule-on-lookup')) {
-    throw fault.validation(`1 validation error detected: Value '${cleaned.workflowId}' at 'workflowId' failed to satisfy constraint: Member must not contain ':', '/', '|' or 'arn'`);
+    throw fault.validation(
+      `1 validation error detected: Value '${cleaned.workflowId}' at 'workflowId' failed to satisfy constraint: Member must not contain ':', '/', '|' or 'arn'`,
+    );
   }
   if (result.ok && extra.length === 0) return;
-  const violations = [...(result.ok ? [] : result.violations), ...extra].filter((v) => v.keyword !== 'additionalProperties'
-    && !(underTest && dev.has('lengths-unchecked') && (v.keyword === 'maxLength' || v.keyword === 'minLength'))
-    && !(underTest && dev.has('missing-member-lookup') && v.keyword === 'required' && v.member === 'workflowId'));
+  const violations = [...(result.ok ? [] : result.violations), ...extra].filter(
+    (v) =>
+      v.keyword !== 'additionalProperties' &&
+      !(underTest && dev.has('lengths-unchecked') && (v.keyword === 'maxLength' || v.keyword === 'minLength')) &&
+      !(underTest && dev.has('missing-member-lookup') && v.keyword === 'required' && v.member === 'workflowId'),
+  );
   const wrongType = violations.find((v) => v.keyword === 'type');
   if (wrongType) {
     throw fault.serialization(`Unexpected value type at '${awsPath(wrongType.member)}': expected ${String(wrongType.limit)}`);
@@ -90,7 +107,8 @@ function deviantViolations(shape: ShapeName, body: Record<string, unknown>, dev:
     if (typeof value !== 'string' || max === undefined) continue;
     const limit = member === 'workflowId' && dev.has('workflowid-max-255') ? 255 : max;
     const length = dev.has('lengths-in-utf16') ? value.length : [...value].length;
-    if (length > limit && [...value].length <= max) out.push({ member, keyword: 'maxLength', limit, value, message: `${member}: too long` } as Violation);
+    if (length > limit && [...value].length <= max)
+      out.push({ member, keyword: 'maxLength', limit, value, message: `${member}: too long` } as Violation);
   }
   return out;
 }

@@ -28,17 +28,22 @@ if (!existsSync(modelPath)) {
 }
 const model = JSON.parse(readFileSync(modelPath, 'utf8')) as { shapes: Record<string, ModelShape> };
 const NS = 'com.amazonaws.swf#';
-interface ModelOperation { input?: { target: string }; output?: { target: string }; errors?: { target: string }[] }
-const modelOperation = (name: string) => model.shapes[NS + name]?.type === 'operation' ? (model.shapes[NS + name] as unknown as ModelOperation) : undefined;
-const shape = (name: string): ModelShape | undefined => model.shapes[name.startsWith(NS) || name.startsWith('smithy.api#') ? name : NS + name];
+interface ModelOperation {
+  input?: { target: string };
+  output?: { target: string };
+  errors?: { target: string }[];
+}
+const modelOperation = (name: string) =>
+  model.shapes[NS + name]?.type === 'operation' ? (model.shapes[NS + name] as unknown as ModelOperation) : undefined;
+const shape = (name: string): ModelShape | undefined =>
+  model.shapes[name.startsWith(NS) || name.startsWith('smithy.api#') ? name : NS + name];
 
 /**
  * Where the schemas deliberately differ from the model, and why. Each entry silences exactly one
  * message of this check.
  */
 const knownDifferences: Record<string, string> = {
-  'DecisionTask.taskToken: required false, model says true':
-    'a long poll that ends with no task answers the shape with no taskToken',
+  'DecisionTask.taskToken: required false, model says true': 'a long poll that ends with no task answers the shape with no taskToken',
   'DecisionTask.startedEventId: required false, model says true': 'same: empty poll answer',
   'DecisionTask.workflowExecution: required false, model says true': 'same: empty poll answer',
   'DecisionTask.workflowType: required false, model says true': 'same: empty poll answer',
@@ -105,7 +110,8 @@ function compareStructure(where: string, file: string, s: JsonSchema, target: st
       if (isRequired) problems.push(`${where}: model member ${member} is required but the schema lacks it`);
       continue;
     }
-    if (isRequired !== required.has(member)) problems.push(`${where}.${member}: required ${required.has(member)}, model says ${isRequired}`);
+    if (isRequired !== required.has(member))
+      problems.push(`${where}.${member}: required ${required.has(member)}, model says ${isRequired}`);
     compareMember(`${where}.${member}`, file, prop, def.target);
   }
   for (const member of Object.keys(s.properties ?? {})) {
@@ -138,10 +144,13 @@ for (const [name, op] of Object.entries(operationMap.operations)) {
     continue;
   }
   operationsCompared += 1;
-  if (bare(model.input?.target) !== op.input) problems.push(`operations.json: ${name} input ${op.input}, model says ${bare(model.input?.target)}`);
-  if (bare(model.output?.target) !== op.output) problems.push(`operations.json: ${name} output ${op.output}, model says ${bare(model.output?.target)}`);
+  if (bare(model.input?.target) !== op.input)
+    problems.push(`operations.json: ${name} input ${op.input}, model says ${bare(model.input?.target)}`);
+  if (bare(model.output?.target) !== op.output)
+    problems.push(`operations.json: ${name} output ${op.output}, model says ${bare(model.output?.target)}`);
   const faults = (model.errors ?? []).map((e) => bare(e.target)).sort();
-  if (JSON.stringify(faults) !== JSON.stringify([...op.errors].sort())) problems.push(`operations.json: ${name} errors ${op.errors.join(', ')}, model says ${faults.join(', ')}`);
+  if (JSON.stringify(faults) !== JSON.stringify([...op.errors].sort()))
+    problems.push(`operations.json: ${name} errors ${op.errors.join(', ')}, model says ${faults.join(', ')}`);
 }
 
 // The protocol constants of src/contract/protocol.ts: the target prefix is the service shape's
@@ -149,10 +158,12 @@ for (const [name, op] of Object.entries(operationMap.operations)) {
 const [serviceId, service] = Object.entries(model.shapes).find(([, s]) => s.type === 'service') ?? [];
 if (!serviceId || !service) problems.push('the model has no service shape');
 else {
-  if (TARGET_PREFIX !== `${serviceId.split('#').pop()}.`) problems.push(`protocol.ts: TARGET_PREFIX ${TARGET_PREFIX}, model's service is ${serviceId}`);
+  if (TARGET_PREFIX !== `${serviceId.split('#').pop()}.`)
+    problems.push(`protocol.ts: TARGET_PREFIX ${TARGET_PREFIX}, model's service is ${serviceId}`);
   const sigv4 = service.traits?.['aws.auth#sigv4'] as { name?: string } | undefined;
   if (SIGNING_NAME !== sigv4?.name) problems.push(`protocol.ts: SIGNING_NAME ${SIGNING_NAME}, model says ${String(sigv4?.name)}`);
-  if (JSON_CONTENT_TYPE === 'application/x-amz-json-1.0' && !service.traits?.['aws.protocols#awsJson1_0']) problems.push(`protocol.ts: JSON_CONTENT_TYPE ${JSON_CONTENT_TYPE}, but the model's protocol is not awsJson1_0`);
+  if (JSON_CONTENT_TYPE === 'application/x-amz-json-1.0' && !service.traits?.['aws.protocols#awsJson1_0'])
+    problems.push(`protocol.ts: JSON_CONTENT_TYPE ${JSON_CONTENT_TYPE}, but the model's protocol is not awsJson1_0`);
 }
 
 for (const [i, p] of [...problems.entries()].reverse()) if (knownDifferences[p]) problems.splice(i, 1);

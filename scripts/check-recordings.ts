@@ -26,7 +26,9 @@ import { spec } from '../src/contract/spec.ts';
 import { diffRecordings, readRecording } from '../src/record/diff.ts';
 import { deviationCatalogue } from '../reference/deviations/catalogue.ts';
 
-const { values } = parseArgs({ options: { self: { type: 'string', default: '10' }, deviations: { type: 'string', default: '12' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { self: { type: 'string', default: '10' }, deviations: { type: 'string', default: '12' }, out: { type: 'string' } },
+});
 const selfRuns = Number(values.self);
 const deviationRuns = Number(values.deviations);
 if (!Number.isInteger(selfRuns) || selfRuns < 0 || !Number.isInteger(deviationRuns) || deviationRuns < 0) {
@@ -43,7 +45,9 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; ms:
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
     child.on('close', (code) => resolve({ code, stdout, ms: performance.now() - started }));
   });
 }
@@ -51,13 +55,22 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; ms:
 /** `serve` with these flags on a free port of 127.0.0.1; resolves with its URL. */
 function serve(args: string[]): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--poll-timeout', '250', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--poll-timeout', '250', ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let text = '';
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`serve ${args.join(' ')} did not start`)); }, 15_000);
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`serve ${args.join(' ')} did not start`));
+    }, 15_000);
     child.stdout.on('data', (d: Buffer) => {
       text += d.toString();
       const url = /http:\/\/127\.0\.0\.1:\d+/.exec(text)?.[0];
-      if (url) { clearTimeout(timer); resolve({ url, child }); }
+      if (url) {
+        clearTimeout(timer);
+        resolve({ url, child });
+      }
     });
   });
 }
@@ -86,7 +99,9 @@ if (selfRuns > 0) {
     if (diff.differences.length === 0) empty += 1;
     else {
       failed = true;
-      console.log(`✗ reference-${i} differs from reference-1: ${diff.differences.length} differences, first: ${JSON.stringify(diff.differences[0]).slice(0, 300)}`);
+      console.log(
+        `✗ reference-${i} differs from reference-1: ${diff.differences.length} differences, first: ${JSON.stringify(diff.differences[0]).slice(0, 300)}`,
+      );
     }
   }
   console.log(`the reference against itself: ${empty} of ${selfRuns - 1} recordings identical to the first (${selfRuns} recordings)`);
@@ -112,12 +127,22 @@ if (deviationRuns > 0) {
     const tests = new Map<string, string[]>();
     for (const d of diff.differences) tests.set(d.test, d.clauses);
     const citing = [...tests].filter(([, clauses]) => clauses.some((c) => breaks.has(c))).length;
-    const early = diff.differences.filter((d) => d.exchange !== undefined && d.exchange < (firstActing.get(d.test) ?? Number.POSITIVE_INFINITY));
+    const early = diff.differences.filter(
+      (d) => d.exchange !== undefined && d.exchange < (firstActing.get(d.test) ?? Number.POSITIVE_INFINITY),
+    );
     if (early.length || citing === 0) failed = true;
     rows.push(`| ${deviation.name} | ${diff.differences.length} | ${tests.size} | ${citing} | ${tests.size - citing} | ${early.length} |`);
-    for (const d of early.slice(0, 5)) console.log(`  ${deviation.name}: a difference before the test acted: ${d.test} #${d.exchange} ${d.operation} ${d.kind} at ${d.at}`);
+    for (const d of early.slice(0, 5))
+      console.log(`  ${deviation.name}: a difference before the test acted: ${d.test} #${d.exchange} ${d.operation} ${d.kind} at ${d.at}`);
   }
-  console.log(['', '| deviation | differences | tests differing | citing its clauses | seeing its effects | before the first act (must be 0) |', '|---|---:|---:|---:|---:|---:|', ...rows].join('\n'));
+  console.log(
+    [
+      '',
+      '| deviation | differences | tests differing | citing its clauses | seeing its effects | before the first act (must be 0) |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows,
+    ].join('\n'),
+  );
 }
 console.log(`recordings and diffs in ${out}`);
 process.exit(failed ? 1 : 0);

@@ -13,7 +13,9 @@ if (!dir || !existsSync(dir)) {
   console.error('parity-table: give the folder holding replay-<name>.json and diff-<name>/diff.json');
   process.exit(2);
 }
-const names = ['reference', 'moto', 'localstack', 'fakecloud'].filter((n) => existsSync(join(dir, `replay-${n}.json`)) || existsSync(join(dir, `diff-${n}`, 'diff.json')));
+const names = ['reference', 'moto', 'localstack', 'fakecloud'].filter(
+  (n) => existsSync(join(dir, `replay-${n}.json`)) || existsSync(join(dir, `diff-${n}`, 'diff.json')),
+);
 const replays = new Map<string, Map<string, number>>();
 for (const n of names) {
   const file = join(dir, `replay-${n}.json`);
@@ -30,7 +32,9 @@ const cell = (n: number | undefined) => (n === undefined ? 'not run' : n === 0 ?
 const lines = [`| AWS recording | ${names.join(' | ')} |`, `|---|${names.map(() => '---:').join('|')}|`];
 for (const r of recordings) lines.push(`| ${r} | ${names.map((n) => cell(replays.get(n)?.get(r))).join(' | ')} |`);
 const clean = (n: string) => [...(replays.get(n)?.values() ?? [])].filter((k) => k === 0).length;
-lines.push(`| replayed with no difference | ${names.map((n) => (replays.has(n) ? `${clean(n)} of ${replays.get(n)!.size}` : 'not run')).join(' | ')} |`);
+lines.push(
+  `| replayed with no difference | ${names.map((n) => (replays.has(n) ? `${clean(n)} of ${replays.get(n)!.size}` : 'not run')).join(' | ')} |`,
+);
 const diffs = names.map((n) => {
   const file = join(dir, `diff-${n}`, 'diff.json');
   if (n === 'reference') return 'the baseline';

@@ -65,17 +65,21 @@ async function compileTypes(root: JsonSchema, name: string, banner: string, unre
     style: { singleQuote: true, printWidth: 100 },
   });
   const note = `This interface was referenced by \`${name}\`'s JSON-Schema\n \\* via the \`definition\` "[^"]+"\\.\n`;
-  return body
-    .replace(new RegExp(` \\*\n \\* ${note}`, 'g'), '')
-    .replace(new RegExp(`/\\*\\*\n \\* ${note} \\*/\n`, 'g'), '');
+  return body.replace(new RegExp(` \\*\n \\* ${note}`, 'g'), '').replace(new RegExp(`/\\*\\*\n \\* ${note} \\*/\n`, 'g'), '');
 }
 
 /** The text of src/generated/types.ts. */
 export async function renderTypes(): Promise<string> {
   const { root, shapes } = bundle();
   const body = await compileTypes(root, 'AllShapes', BANNER, true);
-  const map = ['', '/** Every top-level shape of schemas/, by its schema title. */', 'export interface Shapes {',
-    ...shapes.map((n) => `  ${n}: ${n};`), '}', ''].join('\n');
+  const map = [
+    '',
+    '/** Every top-level shape of schemas/, by its schema title. */',
+    'export interface Shapes {',
+    ...shapes.map((n) => `  ${n}: ${n};`),
+    '}',
+    '',
+  ].join('\n');
   return body.replace(/export interface AllShapes \{\}\n?/, '') + map;
 }
 
@@ -97,7 +101,10 @@ export function renderOperations(): string {
     '',
     '/** Every operation the suite sends: its input, output (void: an empty body) and modelled faults. */',
     'export interface OperationMap {',
-    ...names.map((n) => `  ${n}: { input: ${operations[n]!.input}; output: ${outputType(operations[n]!.output)}; fault: ${operations[n]!.errors.map((e) => `'${e}'`).join(' | ') || 'never'} };`),
+    ...names.map(
+      (n) =>
+        `  ${n}: { input: ${operations[n]!.input}; output: ${outputType(operations[n]!.output)}; fault: ${operations[n]!.errors.map((e) => `'${e}'`).join(' | ') || 'never'} };`,
+    ),
     '}',
     '',
     'export type OperationName = keyof OperationMap;',
@@ -105,9 +112,12 @@ export function renderOperations(): string {
     '/** The operations the suite checks. */',
     `export type OperationUnderTest = ${underTest.map((n) => `'${n}'`).join(' | ')};`,
     '',
-    '/** The same map as data: shape names, for validators and the reference\'s dispatch. */',
-    'export const operations: { readonly [N in OperationName]: { readonly input: string; readonly output: string | null; readonly errors: readonly OperationMap[N][\'fault\'][] } } = {',
-    ...names.map((n) => `  ${n}: { input: '${operations[n]!.input}', output: ${operations[n]!.output === null ? 'null' : `'${operations[n]!.output}'`}, errors: [${operations[n]!.errors.map((e) => `'${e}'`).join(', ')}] },`),
+    "/** The same map as data: shape names, for validators and the reference's dispatch. */",
+    "export const operations: { readonly [N in OperationName]: { readonly input: string; readonly output: string | null; readonly errors: readonly OperationMap[N]['fault'][] } } = {",
+    ...names.map(
+      (n) =>
+        `  ${n}: { input: '${operations[n]!.input}', output: ${operations[n]!.output === null ? 'null' : `'${operations[n]!.output}'`}, errors: [${operations[n]!.errors.map((e) => `'${e}'`).join(', ')}] },`,
+    ),
     '};',
     '',
     '/** The operations the suite checks. */',
@@ -127,8 +137,12 @@ export function renderOperations(): string {
 /** The text of lib/report.d.ts: the report's types for the public API, from the same schema. */
 export async function renderReportTypes(): Promise<string> {
   const defs = bundle().root.$defs!;
-  return compileTypes({ ...defs.ConformanceReport, title: 'ConformanceReport', $defs: defs }, 'ConformanceReport',
-    BANNER.replace('from schemas/', 'from schemas/conformance-report.schema.json'), false);
+  return compileTypes(
+    { ...defs.ConformanceReport, title: 'ConformanceReport', $defs: defs },
+    'ConformanceReport',
+    BANNER.replace('from schemas/', 'from schemas/conformance-report.schema.json'),
+    false,
+  );
 }
 
 /** Every generated file, by its path from the project root. */

@@ -32,17 +32,34 @@ const bin = fileURLToPath(new URL('../bin/swf-conformance.js', import.meta.url))
 const work = mkdtempSync(join(tmpdir(), 'swf-conformance-strength-'));
 const { byId } = spec();
 
-interface Verdict { deviation: Deviation; caught: 'gating' | 'advisory' | 'missed'; required: 'gating' | 'advisory'; ok: boolean; by: string[]; others: string[]; seconds: number; error?: string; reused?: boolean }
+interface Verdict {
+  deviation: Deviation;
+  caught: 'gating' | 'advisory' | 'missed';
+  required: 'gating' | 'advisory';
+  ok: boolean;
+  by: string[];
+  others: string[];
+  seconds: number;
+  error?: string;
+  reused?: boolean;
+}
 type Kept = Omit<Verdict, 'deviation' | 'reused'> & { fingerprint: string };
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), modelRuns ? 120_000 + modelRuns * 1_500 : 180_000);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
   });
 }
 
@@ -53,22 +70,39 @@ async function measure(deviation: Deviation): Promise<Verdict> {
   const report = join(work, deviation.name);
   const required = deviation.breaks.some((id) => byId.get(id)?.grade !== 'inferred') ? 'gating' : 'advisory';
   try {
-    const select = modelRuns ? ['--grep', 'model-based run', '--model-runs', String(modelRuns), '--seed', '1'] : ['--model-runs', '0', '--no-rerun', ...deviation.breaks.flatMap((id) => ['--clause', id])];
+    const select = modelRuns
+      ? ['--grep', 'model-based run', '--model-runs', String(modelRuns), '--seed', '1']
+      : ['--model-runs', '0', '--no-rerun', ...deviation.breaks.flatMap((id) => ['--clause', id])];
     const { code, output } = await runCli(['run', '--endpoint', reference.url, '--report', report, ...select], {
-      AWS_ACCESS_KEY_ID: principals.main.accessKeyId, AWS_SECRET_ACCESS_KEY: principals.main.secretAccessKey,
+      AWS_ACCESS_KEY_ID: principals.main.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: principals.main.secretAccessKey,
       SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID: principals.restricted.accessKeyId,
       SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY: principals.restricted.secretAccessKey,
-      SWF_CONFORMANCE_CONSISTENCY_WINDOW: '1', SWF_CONFORMANCE_LEDGER_DIR: join(work, 'ledgers'), SWF_CONFORMANCE_EMPTY_POLLS: '1',
-      AWS_PROFILE: '', AWS_SESSION_TOKEN: '',
+      SWF_CONFORMANCE_CONSISTENCY_WINDOW: '1',
+      SWF_CONFORMANCE_LEDGER_DIR: join(work, 'ledgers'),
+      SWF_CONFORMANCE_EMPTY_POLLS: '1',
+      AWS_PROFILE: '',
+      AWS_SESSION_TOKEN: '',
     });
     if (code === 2 || code === null) {
-      return { deviation, caught: 'missed', required, ok: false, by: [], others: [], seconds: (Date.now() - started) / 1000, error: output.trim().split('\n').at(-1) ?? 'the run did not complete' };
+      return {
+        deviation,
+        caught: 'missed',
+        required,
+        ok: false,
+        by: [],
+        others: [],
+        seconds: (Date.now() - started) / 1000,
+        error: output.trim().split('\n').at(-1) ?? 'the run did not complete',
+      };
     }
     const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { clauses: { id: string; status: string }[] };
     const status = new Map(json.clauses.map((c) => [c.id, c.status]));
     const gating = deviation.breaks.filter((id) => status.get(id) === 'fail');
     const advisory = deviation.breaks.filter((id) => status.get(id) === 'advisory-fail');
-    const others = json.clauses.filter((c) => (c.status === 'fail' || c.status === 'advisory-fail') && !deviation.breaks.includes(c.id)).map((c) => c.id);
+    const others = json.clauses
+      .filter((c) => (c.status === 'fail' || c.status === 'advisory-fail') && !deviation.breaks.includes(c.id))
+      .map((c) => c.id);
     const caught = gating.length ? 'gating' : advisory.length ? 'advisory' : 'missed';
     // The model-based run is measured by whether it charges a clause the deviation breaks, whatever its grade.
     const ok = required === 'gating' && !modelRuns ? caught === 'gating' : caught !== 'missed';
@@ -81,7 +115,12 @@ async function measure(deviation: Deviation): Promise<Verdict> {
 /** A digest of files: their paths and contents, in a stable order. */
 function digest(paths: string[]): string {
   const hash = createHash('sha256');
-  for (const path of [...new Set(paths)].sort()) hash.update(path).update('\0').update(readFileSync(join(projectRoot, path))).update('\0');
+  for (const path of [...new Set(paths)].sort())
+    hash
+      .update(path)
+      .update('\0')
+      .update(readFileSync(join(projectRoot, path)))
+      .update('\0');
   return hash.digest('hex');
 }
 
@@ -114,7 +153,9 @@ if (unknown.length) {
   process.exit(2);
 }
 const modelConcerns = new Set(['runid', 'cancel', 'terminate', 'child-policy']);
-const queue = deviationCatalogue.filter((d) => (only.length === 0 || only.includes(d.name)) && (!modelRuns || modelConcerns.has(byId.get(d.breaks[0]!)?.concern ?? '')));
+const queue = deviationCatalogue.filter(
+  (d) => (only.length === 0 || only.includes(d.name)) && (!modelRuns || modelConcerns.has(byId.get(d.breaks[0]!)?.concern ?? '')),
+);
 const verdicts: Verdict[] = [];
 const startedAt = Date.now();
 
@@ -123,13 +164,23 @@ const index = await batteryIndex();
 const common = digest([
   ...filesUnder('reference', 'src', 'spec', 'schemas', 'fixtures', 'bin'),
   ...filesUnder('suites').filter((f) => !f.endsWith('.test.ts')),
-  'package-lock.json', 'scripts/strength.ts', 'tsconfig.json',
+  'package-lock.json',
+  'scripts/strength.ts',
+  'tsconfig.json',
 ]);
 const fingerprintOf = (d: Deviation): string => {
   const files = d.breaks.flatMap((id) => (index.byClause.get(id) ?? []).map((t) => t.file));
-  return createHash('sha256').update(common).update(JSON.stringify(d)).update(modelRuns ? `model ${modelRuns}` : 'battery').update(digest(files)).digest('hex');
+  return createHash('sha256')
+    .update(common)
+    .update(JSON.stringify(d))
+    .update(modelRuns ? `model ${modelRuns}` : 'battery')
+    .update(digest(files))
+    .digest('hex');
 };
-const kept: Record<string, Kept> = !force && !modelRuns && existsSync(verdictsFile) ? (JSON.parse(readFileSync(verdictsFile, 'utf8')) as { verdicts: Record<string, Kept> }).verdicts : {};
+const kept: Record<string, Kept> =
+  !force && !modelRuns && existsSync(verdictsFile)
+    ? (JSON.parse(readFileSync(verdictsFile, 'utf8')) as { verdicts: Record<string, Kept> }).verdicts
+    : {};
 const fingerprints = new Map(queue.map((d) => [d.name, fingerprintOf(d)]));
 for (const d of [...queue]) {
   const k = kept[d.name];
@@ -138,15 +189,22 @@ for (const d of [...queue]) {
   const { fingerprint: _, ...rest } = k;
   verdicts.push({ deviation: d, ...rest, reused: true });
 }
-if (verdicts.length) console.log(`strength: ${verdicts.length} verdict${verdicts.length === 1 ? '' : 's'} reused from ${join('test', 'strength', 'verdicts.json')} (nothing they depend on changed; --force runs them again), ${queue.length} to run`);
+if (verdicts.length)
+  console.log(
+    `strength: ${verdicts.length} verdict${verdicts.length === 1 ? '' : 's'} reused from ${join('test', 'strength', 'verdicts.json')} (nothing they depend on changed; --force runs them again), ${queue.length} to run`,
+  );
 // Two at a time: the machine this runs on in CI has two cores.
-await Promise.all(Array.from({ length: 2 }, async () => {
-  for (let d = queue.shift(); d; d = queue.shift()) {
-    const v = await measure(d);
-    verdicts.push(v);
-    console.log(`${v.ok ? '✓' : '✗'} ${d.name.padEnd(38)} ${v.caught.padEnd(8)} (needs ${v.required}) ${v.error ?? v.by.join(', ')} [${v.seconds.toFixed(1)} s]`);
-  }
-}));
+await Promise.all(
+  Array.from({ length: 2 }, async () => {
+    for (let d = queue.shift(); d; d = queue.shift()) {
+      const v = await measure(d);
+      verdicts.push(v);
+      console.log(
+        `${v.ok ? '✓' : '✗'} ${d.name.padEnd(38)} ${v.caught.padEnd(8)} (needs ${v.required}) ${v.error ?? v.by.join(', ')} [${v.seconds.toFixed(1)} s]`,
+      );
+    }
+  }),
+);
 rmSync(work, { recursive: true, force: true });
 // Kept for the next run: every verdict of the whole catalogue that is current (not of a model-based run).
 if (!modelRuns) {
@@ -160,15 +218,22 @@ if (!modelRuns) {
     } else if (kept[d.name]?.fingerprint === fingerprint) next[d.name] = kept[d.name]!;
   }
   mkdirSync(dirname(verdictsFile), { recursive: true });
-  writeFileSync(verdictsFile, `${JSON.stringify({ note: 'npm run strength: each deviation\'s verdict with the fingerprint of what it depends on; reused while that is unchanged', verdicts: next }, null, 1)}\n`);
+  writeFileSync(
+    verdictsFile,
+    `${JSON.stringify({ note: "npm run strength: each deviation's verdict with the fingerprint of what it depends on; reused while that is unchanged", verdicts: next }, null, 1)}\n`,
+  );
 }
 
 verdicts.sort((a, b) => a.deviation.name.localeCompare(b.deviation.name));
 const ok = verdicts.filter((v) => v.ok).length;
 console.log('\n| deviation | breaks | caught | needs | by | also failed (of the selected clauses) |\n|---|---|---|---|---|---|');
 for (const v of verdicts) {
-  console.log(`| ${v.deviation.name}${v.reused ? ' (reused)' : ''} | ${v.deviation.breaks.join(', ')} | ${v.ok ? '' : '**'}${v.caught}${v.ok ? '' : '**'} | ${v.required} | ${v.error ?? v.by.join(', ')} | ${v.others.join(', ')} |`);
+  console.log(
+    `| ${v.deviation.name}${v.reused ? ' (reused)' : ''} | ${v.deviation.breaks.join(', ')} | ${v.ok ? '' : '**'}${v.caught}${v.ok ? '' : '**'} | ${v.required} | ${v.error ?? v.by.join(', ')} | ${v.others.join(', ')} |`,
+  );
 }
 const reusedCount = verdicts.filter((v) => v.reused).length;
-console.log(`\nstrength: ${ok} of ${verdicts.length} deviations caught as their grade demands (${((100 * ok) / Math.max(verdicts.length, 1)).toFixed(0)}%), ${verdicts.filter((v) => v.caught === 'gating').length} by a gating failure, in ${((Date.now() - startedAt) / 1000).toFixed(0)} s${reusedCount ? ` (${reusedCount} reused, ${verdicts.length - reusedCount} run)` : ''}`);
+console.log(
+  `\nstrength: ${ok} of ${verdicts.length} deviations caught as their grade demands (${((100 * ok) / Math.max(verdicts.length, 1)).toFixed(0)}%), ${verdicts.filter((v) => v.caught === 'gating').length} by a gating failure, in ${((Date.now() - startedAt) / 1000).toFixed(0)} s${reusedCount ? ` (${reusedCount} reused, ${verdicts.length - reusedCount} run)` : ''}`,
+);
 process.exit(ok === verdicts.length ? 0 : 1);

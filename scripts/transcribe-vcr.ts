@@ -20,13 +20,19 @@ import { operationOfTarget } from '../src/contract/protocol.ts';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    repository: { type: 'string' }, path: { type: 'string' }, commit: { type: 'string' }, out: { type: 'string' },
-    comment: { type: 'string' }, notes: { type: 'string' },
+    repository: { type: 'string' },
+    path: { type: 'string' },
+    commit: { type: 'string' },
+    out: { type: 'string' },
+    comment: { type: 'string' },
+    notes: { type: 'string' },
   },
 });
 const [cassette] = positionals;
 if (!cassette || !values.repository || !values.path || !values.commit || !values.out) {
-  console.error('usage: transcribe-vcr.ts CASSETTE.yaml --repository OWNER/NAME --path PATH --commit SHA --out FILE.har [--comment TEXT] [--notes TEXT]');
+  console.error(
+    'usage: transcribe-vcr.ts CASSETTE.yaml --repository OWNER/NAME --path PATH --commit SHA --out FILE.har [--comment TEXT] [--notes TEXT]',
+  );
   process.exit(2);
 }
 
@@ -38,7 +44,8 @@ interface Interaction {
 }
 const doc = parse(readFileSync(cassette, 'utf8'), { customTags: [pythonUnicode] }) as { interactions: Interaction[] };
 
-const pick = (headers: Record<string, string[]>, name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1]?.[0];
+const pick = (headers: Record<string, string[]>, name: string) =>
+  Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1]?.[0];
 
 /** Placeholders by kind: recorded value → `<kind:n>`. */
 const placeholders = new Map<string, string>();
@@ -56,7 +63,11 @@ function placeholder(kind: string, value: string): string {
 
 /** The members that hold ids, and the kind of each. */
 const ID_MEMBERS: Record<string, string> = {
-  domain: 'domain', workflowId: 'workflow-id', runId: 'run-id', newExecutionRunId: 'run-id', continuedExecutionRunId: 'run-id',
+  domain: 'domain',
+  workflowId: 'workflow-id',
+  runId: 'run-id',
+  newExecutionRunId: 'run-id',
+  continuedExecutionRunId: 'run-id',
   taskToken: 'task-token',
 };
 
@@ -100,16 +111,23 @@ function substitute(text: string): string {
   return out;
 }
 
-const dateOf = (amz: string | undefined) => amz
-  ? `${amz.slice(0, 4)}-${amz.slice(4, 6)}-${amz.slice(6, 8)}T${amz.slice(9, 11)}:${amz.slice(11, 13)}:${amz.slice(13, 15)}Z` : '1970-01-01T00:00:00Z';
+const dateOf = (amz: string | undefined) =>
+  amz
+    ? `${amz.slice(0, 4)}-${amz.slice(4, 6)}-${amz.slice(6, 8)}T${amz.slice(9, 11)}:${amz.slice(11, 13)}:${amz.slice(13, 15)}Z`
+    : '1970-01-01T00:00:00Z';
 
 const entries: HarEntry[] = doc.interactions.map(({ request, response }) => {
   const target = pick(request.headers, 'X-Amz-Target') ?? '';
-  const requestHeaders: HarHeader[] = ['X-Amz-Target', 'Content-Type', 'Content-Encoding', 'X-Amz-Date']
-    .flatMap((name) => { const value = pick(request.headers, name); return value === undefined ? [] : [{ name, value }]; });
+  const requestHeaders: HarHeader[] = ['X-Amz-Target', 'Content-Type', 'Content-Encoding', 'X-Amz-Date'].flatMap((name) => {
+    const value = pick(request.headers, name);
+    return value === undefined ? [] : [{ name, value }];
+  });
   const requestId = pick(response.headers, 'x-amzn-RequestId');
   const responseHeaders: HarHeader[] = [
-    ...['Content-Type', 'Content-Length'].flatMap((name) => { const value = pick(response.headers, name); return value === undefined ? [] : [{ name, value }]; }),
+    ...['Content-Type', 'Content-Length'].flatMap((name) => {
+      const value = pick(response.headers, name);
+      return value === undefined ? [] : [{ name, value }];
+    }),
     ...(requestId ? [{ name: 'x-amzn-RequestId', value: placeholder('request-id', requestId) }] : []),
   ];
   const body = request.body ?? '';
@@ -119,14 +137,26 @@ const entries: HarEntry[] = doc.interactions.map(({ request, response }) => {
     startedDateTime: dateOf(pick(request.headers, 'X-Amz-Date')),
     time: 0,
     request: {
-      method: request.method, url: request.uri, httpVersion: 'HTTP/1.1', cookies: [], headers: requestHeaders, queryString: [],
+      method: request.method,
+      url: request.uri,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: requestHeaders,
+      queryString: [],
       postData: { mimeType: pick(request.headers, 'Content-Type') ?? '', text: substitute(body) },
-      headersSize: -1, bodySize: Buffer.byteLength(body),
+      headersSize: -1,
+      bodySize: Buffer.byteLength(body),
     },
     response: {
-      status: response.status.code, statusText: response.status.message, httpVersion: 'HTTP/1.1', cookies: [], headers: responseHeaders,
+      status: response.status.code,
+      statusText: response.status.message,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: responseHeaders,
       content: { size: Buffer.byteLength(answer), mimeType: contentType, ...(answer ? { text: substitute(answer) } : {}) },
-      redirectURL: '', headersSize: -1, bodySize: Buffer.byteLength(answer),
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: Buffer.byteLength(answer),
     },
     cache: {},
     timings: { send: 0, wait: 0, receive: 0 },
@@ -138,10 +168,16 @@ const first = doc.interactions[0]?.request;
 const har: Har = {
   log: {
     version: '1.2',
-    creator: { name: 'swf-conformance', version: '0.1.0', comment: 'transcribed from a vcrpy cassette by scripts/transcribe-vcr.ts; timings were not recorded' },
+    creator: {
+      name: 'swf-conformance',
+      version: '0.1.0',
+      comment: 'transcribed from a vcrpy cassette by scripts/transcribe-vcr.ts; timings were not recorded',
+    },
     ...(values.comment ? { comment: values.comment } : {}),
     _provenance: {
-      repository: values.repository, path: values.path, commit: values.commit,
+      repository: values.repository,
+      path: values.path,
+      commit: values.commit,
       recorded: dateOf(first && pick(first.headers, 'X-Amz-Date')).slice(0, 10),
       region: /swf\.([a-z0-9-]+)\.amazonaws\.com/.exec(first?.uri ?? '')?.[1] ?? 'unknown',
       client: (first && pick(first.headers, 'User-Agent')) ?? 'unknown',

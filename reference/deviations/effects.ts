@@ -42,13 +42,18 @@ function inMilliseconds(value: unknown, key = ''): unknown {
 
 /** A DecisionTaskScheduled event of the execution's own task list, as the engine records one. */
 const recordScheduled = (e: Execution, tools: Parameters<Seams['act']>[5]) =>
-  tools.record(e, 'DecisionTaskScheduled', { taskList: { name: e.config.taskList }, startToCloseTimeout: e.config.taskStartToCloseTimeout });
+  tools.record(e, 'DecisionTaskScheduled', {
+    taskList: { name: e.config.taskList },
+    startToCloseTimeout: e.config.taskStartToCloseTimeout,
+  });
 
 const CHILD_POLICY_CLOSED = (e: Execution) => [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
 
 export const effectDeviations: Record<string, () => Plug> = {
   // RequestCancelWorkflowExecution
-  'cancel-records-nothing': () => ({ act: (next) => (op, e, input, act, view, tools) => (op === 'cancel' ? undefined : next(op, e, input, act, view, tools)) }),
+  'cancel-records-nothing': () => ({
+    act: (next) => (op, e, input, act, view, tools) => (op === 'cancel' ? undefined : next(op, e, input, act, view, tools)),
+  }),
   'cancel-flag-not-set': () => ({
     act: (next) => (op, e, input, act, view, tools) => {
       next(op, e, input, act, view, tools);
@@ -83,18 +88,26 @@ export const effectDeviations: Record<string, () => Plug> = {
   'cancel-external-in-decision': () => ({ deliver: (next) => (kind, work) => (kind === 'cancel' ? work() : next(kind, work)) }),
   // TerminateWorkflowExecution
   'terminate-drops-reason-with-policy': () => ({
-    act: (next) => (op, e, input, act, view, tools) => next(op, e, op === 'terminate' && input.childPolicy ? { ...input, reason: undefined } : input, act, view, tools),
+    act: (next) => (op, e, input, act, view, tools) =>
+      next(op, e, op === 'terminate' && input.childPolicy ? { ...input, reason: undefined } : input, act, view, tools),
   }),
   'terminate-stays-open': () => ({
     act: (next) => (op, e, input, act, view, tools) => {
       if (op !== 'terminate') return next(op, e, input, act, view, tools);
-      tools.record(e, 'WorkflowExecutionTerminated', { reason: input.reason, details: input.details, childPolicy: input.childPolicy ?? e.config.childPolicy, cause: 'OPERATOR_INITIATED' });
+      tools.record(e, 'WorkflowExecutionTerminated', {
+        reason: input.reason,
+        details: input.details,
+        childPolicy: input.childPolicy ?? e.config.childPolicy,
+        cause: 'OPERATOR_INITIATED',
+      });
     },
   }),
   'terminate-records-type-policy': () => ({
     record: (next) => (e, event, view) => {
       const out = next(e, event, view);
-      return out && out.eventType === 'WorkflowExecutionTerminated' ? { ...out, attributes: { ...out.attributes, childPolicy: view.typeDefaultPolicy(e) ?? out.attributes?.childPolicy } } : out;
+      return out && out.eventType === 'WorkflowExecutionTerminated'
+        ? { ...out, attributes: { ...out.attributes, childPolicy: view.typeDefaultPolicy(e) ?? out.attributes?.childPolicy } }
+        : out;
     },
   }),
   'terminate-close-status-canceled': () => ({
@@ -114,7 +127,10 @@ export const effectDeviations: Record<string, () => Plug> = {
       const out = next(parent, event, view);
       if (out?.eventType !== 'ChildWorkflowExecutionTerminated') return out;
       const child = find(view, { domain: parent.domain, ...(out.attributes?.workflowExecution as { workflowId: string; runId: string }) });
-      return child && (CHILD_POLICY_CLOSED(child)?.workflowExecutionTerminatedEventAttributes as Json | undefined)?.cause === 'OPERATOR_INITIATED' ? undefined : out;
+      return child &&
+        (CHILD_POLICY_CLOSED(child)?.workflowExecutionTerminatedEventAttributes as Json | undefined)?.cause === 'OPERATOR_INITIATED'
+        ? undefined
+        : out;
     },
   }),
   'terminate-waits-for-decider': () => {
@@ -147,7 +163,11 @@ export const effectDeviations: Record<string, () => Plug> = {
         if (name === 'RespondDecisionTaskCompleted') {
           const e = find(view, tokens.of((input as Json).taskToken));
           if (e && e.status !== 'OPEN') {
-            tools.record(e, 'DecisionTaskCompleted', { executionContext: (input as Json).executionContext, scheduledEventId: 0, startedEventId: 0 });
+            tools.record(e, 'DecisionTaskCompleted', {
+              executionContext: (input as Json).executionContext,
+              scheduledEventId: 0,
+              startedEventId: 0,
+            });
             return undefined;
           }
         }
@@ -174,14 +194,22 @@ export const effectDeviations: Record<string, () => Plug> = {
         const e = queue?.shift();
         if (!e) return next(name, input, call, view, tools);
         const startedEventId = tools.record(e, 'DecisionTaskStarted', { identity: i.identity, scheduledEventId: 0 });
-        return { taskToken: `stale-${e.key}`, startedEventId, previousStartedEventId: 0, workflowExecution: { workflowId: e.workflowId, runId: e.runId }, workflowType: e.type, events: [...e.events] };
+        return {
+          taskToken: `stale-${e.key}`,
+          startedEventId,
+          previousStartedEventId: 0,
+          workflowExecution: { workflowId: e.workflowId, runId: e.runId },
+          workflowType: e.type,
+          events: [...e.events],
+        };
       },
     };
   },
   'decision-task-held-while-started': () => {
     const tokens = tokenBook();
     return {
-      record: (next) => (e, event, view) => (event.eventType === 'DecisionTaskScheduled' && e.decision.state === 'started' ? undefined : next(e, event, view)),
+      record: (next) => (e, event, view) =>
+        event.eventType === 'DecisionTaskScheduled' && e.decision.state === 'started' ? undefined : next(e, event, view),
       operation: (next) => (name, input, call, view, tools) => {
         const out = next(name, input, call, view, tools);
         if (name === 'PollForDecisionTask') return then(out, (o) => tokens.note((input as Json).domain as string, o));
@@ -198,20 +226,63 @@ export const effectDeviations: Record<string, () => Plug> = {
   // Child policies
   'type-default-policy-ignored': () => ({
     operation: (next) => (name, input, call, view, tools) =>
-      next(name, name === 'StartWorkflowExecution' && !(input as Json).childPolicy ? { ...(input as Json), childPolicy: 'TERMINATE' } : input, call, view, tools),
+      next(
+        name,
+        name === 'StartWorkflowExecution' && !(input as Json).childPolicy ? { ...(input as Json), childPolicy: 'TERMINATE' } : input,
+        call,
+        view,
+        tools,
+      ),
   }),
-  'terminate-ignores-request-policy': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.how === 'direct' ? { ...out, effect: out.parent.config.childPolicy } : out; } }),
-  'policy-not-applied': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.how === 'close' ? out : { ...out, children: [] }; } }),
-  'policy-not-recursive': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.how === 'policy' ? { ...out, children: [] } : out; } }),
-  'policy-only-on-terminate': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.how === 'close' ? { ...out, children: [] } : out; } }),
-  'policy-first-child-only': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return { ...out, children: out.children.slice(0, 1) }; } }),
-  'policy-abandon-terminates': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.effect === 'ABANDON' ? { ...out, effect: 'TERMINATE' } : out; } }),
-  'policy-request-cancel-terminates': () => ({ policy: (next) => (app, view) => { const out = next(app, view); return out.effect === 'REQUEST_CANCEL' ? { ...out, effect: 'TERMINATE' } : out; } }),
+  'terminate-ignores-request-policy': () => ({
+    policy: (next) => (app, view) => {
+      const out = next(app, view);
+      return out.how === 'direct' ? { ...out, effect: out.parent.config.childPolicy } : out;
+    },
+  }),
+  'policy-not-applied': () => ({
+    policy: (next) => (app, view) => {
+      const out = next(app, view);
+      return out.how === 'close' ? out : { ...out, children: [] };
+    },
+  }),
+  'policy-not-recursive': () => ({
+    policy: (next) => (app, view) => {
+      const out = next(app, view);
+      return out.how === 'policy' ? { ...out, children: [] } : out;
+    },
+  }),
+  'policy-only-on-terminate': () => ({
+    policy: (next) => (app, view) => {
+      const out = next(app, view);
+      return out.how === 'close' ? { ...out, children: [] } : out;
+    },
+  }),
+  'policy-first-child-only': () => ({
+    policy: (next) => (app, view) => {
+      const out = next(app, view);
+      return { ...out, children: out.children.slice(0, 1) };
+    },
+  }),
+  'policy-abandon-terminates': () => ({
+    policy: (next) => (app, view) => {
+      const out = next(app, view);
+      return out.effect === 'ABANDON' ? { ...out, effect: 'TERMINATE' } : out;
+    },
+  }),
+  'policy-request-cancel-terminates': () => ({
+    policy: (next) => (app, view) => {
+      const out = next(app, view);
+      return out.effect === 'REQUEST_CANCEL' ? { ...out, effect: 'TERMINATE' } : out;
+    },
+  }),
   'policy-touches-closed-children': () => ({
     policy: (next) => (app, view) => {
       const out = next(app, view);
       if (out.how === 'close') return out;
-      const closed = [...view.all()].filter((x) => x.parent?.workflowId === out.parent.workflowId && x.parent.runId === out.parent.runId && x.status !== 'OPEN');
+      const closed = [...view.all()].filter(
+        (x) => x.parent?.workflowId === out.parent.workflowId && x.parent.runId === out.parent.runId && x.status !== 'OPEN',
+      );
       return { ...out, closedChildren: [...out.closedChildren, ...closed] };
     },
   }),
@@ -222,7 +293,9 @@ export const effectDeviations: Record<string, () => Plug> = {
       if (name !== 'DescribeWorkflowExecution') return out;
       const i = input as { domain: string; execution: { workflowId: string; runId: string } };
       const e = find(view, { domain: i.domain, ...i.execution });
-      return then(out, (o) => (e?.decision.state === 'started' ? { ...(o as Json), openCounts: { ...((o as Json).openCounts as Json), openDecisionTasks: 1 } } : o));
+      return then(out, (o) =>
+        e?.decision.state === 'started' ? { ...(o as Json), openCounts: { ...((o as Json).openCounts as Json), openDecisionTasks: 1 } } : o,
+      );
     },
   }),
   'terminate-still-counted-open': () => ({
@@ -230,11 +303,15 @@ export const effectDeviations: Record<string, () => Plug> = {
       const out = next(name, input, call, view, tools);
       if (name !== 'CountOpenWorkflowExecutions' && name !== 'ListOpenWorkflowExecutions') return out;
       const { reverseOrder: _r, nextPageToken: _n, ...filters } = input as Json;
-      const closed = tools.call('ListClosedWorkflowExecutions', { ...filters, maximumPageSize: 1000 }) as { executionInfos?: { closeStatus?: string }[] };
+      const closed = tools.call('ListClosedWorkflowExecutions', { ...filters, maximumPageSize: 1000 }) as {
+        executionInfos?: { closeStatus?: string }[];
+      };
       const terminated = (closed.executionInfos ?? []).filter((x) => x.closeStatus === 'TERMINATED');
-      return then(out, (o) => (name === 'CountOpenWorkflowExecutions'
-        ? { ...(o as Json), count: ((o as { count: number }).count) + terminated.length }
-        : { ...(o as Json), executionInfos: [...(((o as Json).executionInfos as unknown[]) ?? []), ...terminated] }));
+      return then(out, (o) =>
+        name === 'CountOpenWorkflowExecutions'
+          ? { ...(o as Json), count: (o as { count: number }).count + terminated.length }
+          : { ...(o as Json), executionInfos: [...(((o as Json).executionInfos as unknown[]) ?? []), ...terminated] },
+      );
     },
   }),
   'timestamps-in-milliseconds': () => ({

@@ -25,7 +25,10 @@ function resolveAmong(runs: Execution[], workflowId: string, runId: string | und
 
 export const lookupDeviations: Record<string, TargetSeam> = {
   'unknown-domain-validation': (req, resolve, view) => {
-    if (!view.domain(req.domain)) throw fault.validation(`1 validation error detected: Value '${req.domain}' at 'domain' failed to satisfy constraint: Member must name a domain`);
+    if (!view.domain(req.domain))
+      throw fault.validation(
+        `1 validation error detected: Value '${req.domain}' at 'domain' failed to satisfy constraint: Member must name a domain`,
+      );
     return resolve(req);
   },
   'unknown-message-without-names': (req, resolve, view) => {
@@ -33,7 +36,8 @@ export const lookupDeviations: Record<string, TargetSeam> = {
       return resolve(req);
     } catch (error) {
       // Only the execution's fault loses its names; an unknown domain keeps its own.
-      if (error instanceof SwfFault && error.code === 'UnknownResourceFault' && view.domain(req.domain)) throw new SwfFault('UnknownResourceFault', 'Unknown execution');
+      if (error instanceof SwfFault && error.code === 'UnknownResourceFault' && view.domain(req.domain))
+        throw new SwfFault('UnknownResourceFault', 'Unknown execution');
       throw error;
     }
   },
@@ -44,7 +48,11 @@ export const lookupDeviations: Record<string, TargetSeam> = {
   },
   'execution-found-in-any-domain': (req, resolve, view) => {
     if (!view.domain(req.domain)) return resolve(req);
-    return resolveAmong([...view.all()].filter((x) => x.workflowId === req.workflowId), req.workflowId, req.runId);
+    return resolveAmong(
+      [...view.all()].filter((x) => x.workflowId === req.workflowId),
+      req.workflowId,
+      req.runId,
+    );
   },
   'omitted-runid-refused': (req, resolve, view) => {
     if (!req.runId && view.domain(req.domain)) throw fault.unknownExecution(req.workflowId);
@@ -86,11 +94,13 @@ export const lookupDeviations: Record<string, TargetSeam> = {
     return resolve(req);
   },
   'deprecated-domain-refuses-cancel': (req, resolve, view) => {
-    if (req.operation === 'cancel' && view.domain(req.domain)?.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${req.domain}`);
+    if (req.operation === 'cancel' && view.domain(req.domain)?.status === 'DEPRECATED')
+      throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${req.domain}`);
     return resolve(req);
   },
   'deprecated-domain-refuses-terminate': (req, resolve, view) => {
-    if (req.operation === 'terminate' && view.domain(req.domain)?.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${req.domain}`);
+    if (req.operation === 'terminate' && view.domain(req.domain)?.status === 'DEPRECATED')
+      throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${req.domain}`);
     return resolve(req);
   },
 };

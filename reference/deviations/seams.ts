@@ -11,15 +11,25 @@ import { eventDeviations } from './events.ts';
 import { lookupDeviations } from './lookups.ts';
 
 const plugs: Record<string, () => Plug> = {
-  ...Object.fromEntries(Object.entries(lookupDeviations).map(([name, seam]) => [name, (): Plug => ({
-    target: (next) => (request, resolve, view) => seam(request, (r) => next(r, resolve, view), view),
-  })])),
-  ...Object.fromEntries(Object.entries(eventDeviations).map(([name, seam]) => [name, (): Plug => ({
-    record: (next) => (e, event, view) => {
-      const out = next(e, event, view);
-      return out && seam(e, out, view);
-    },
-  })])),
+  ...Object.fromEntries(
+    Object.entries(lookupDeviations).map(([name, seam]) => [
+      name,
+      (): Plug => ({
+        target: (next) => (request, resolve, view) => seam(request, (r) => next(r, resolve, view), view),
+      }),
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(eventDeviations).map(([name, seam]) => [
+      name,
+      (): Plug => ({
+        record: (next) => (e, event, view) => {
+          const out = next(e, event, view);
+          return out && seam(e, out, view);
+        },
+      }),
+    ]),
+  ),
   ...effectDeviations,
 };
 

@@ -15,7 +15,9 @@ import { embeddedReference, startOracle } from '../targets/reference.ts';
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (project.getProvidedContext().battery) return undefined;
   const settings = resolveSettings({}, process.env);
-  const target = settings.endpoint ? endpointTarget(settings.endpoint) : await embeddedReference({ region: settings.region, deprecatedDomain: `${settings.domain}-deprecated` });
+  const target = settings.endpoint
+    ? endpointTarget(settings.endpoint)
+    : await embeddedReference({ region: settings.region, deprecatedDomain: `${settings.domain}-deprecated` });
   const oracle = await startOracle(settings.region);
   const session = openSession(settings, target, { endpoint: oracle.endpoint, credentials: oracle.credentials });
   let cleaned: Promise<void> | undefined;
@@ -25,9 +27,15 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       if (result.terminated || result.failed.length) {
         console.log(`swf-conformance cleanup: ${result.checked} executions in the ledger, ${result.terminated} still open were terminated`);
       }
-      for (const f of result.failed) console.error(`swf-conformance cleanup: could not terminate ${f.entry.workflowId} (${f.entry.runId ?? 'run unknown'}): ${f.reason}`);
+      for (const f of result.failed)
+        console.error(
+          `swf-conformance cleanup: could not terminate ${f.entry.workflowId} (${f.entry.runId ?? 'run unknown'}): ${f.reason}`,
+        );
       if (result.failed.length === 0) session.ledger.remove();
-      else console.error(`swf-conformance cleanup: ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`);
+      else
+        console.error(
+          `swf-conformance cleanup: ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`,
+        );
       await session.close();
       await oracle.close();
     })();

@@ -11,7 +11,12 @@ import { UsageError } from './usage-error.ts';
  * then removes the ledger. Exit 0 when nothing is left, 1 when some could not be terminated (the
  * ledger is kept), 2 for bad input.
  */
-export interface CleanupOptions { ledger: string; endpoint?: string; region?: string; profile?: string }
+export interface CleanupOptions {
+  ledger: string;
+  endpoint?: string;
+  region?: string;
+  profile?: string;
+}
 
 export async function cleanup(opts: CleanupOptions): Promise<number> {
   let opened: ReturnType<typeof Ledger.open>;
@@ -39,7 +44,9 @@ export async function cleanup(opts: CleanupOptions): Promise<number> {
   try {
     await chain();
   } catch (error) {
-    throw new UsageError(`no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`);
+    throw new UsageError(
+      `no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`,
+    );
   }
   const raw = new RawClient({ endpoint, region, credentials: () => chain(), timeoutMs: 30_000 });
   const total = ledger.entries().length;
@@ -57,12 +64,17 @@ export async function cleanup(opts: CleanupOptions): Promise<number> {
       },
     });
     if (result.refused) {
-      console.error(`swf-conformance cleanup: ${endpoint} refused the credentials (${result.refused}); nothing more was tried, ledger kept at ${opts.ledger}`);
+      console.error(
+        `swf-conformance cleanup: ${endpoint} refused the credentials (${result.refused}); nothing more was tried, ledger kept at ${opts.ledger}`,
+      );
       return 2;
     }
     const left = total - result.checked + result.failed.length;
-    for (const f of result.failed.slice(0, 10)) console.error(`  could not terminate ${f.entry.workflowId} (${f.entry.runId ?? 'run unknown'}): ${f.reason}`);
-    console.log(`swf-conformance cleanup: ${result.checked} of ${total} checked, ${result.terminated} still open were terminated${left ? `, ${left} left` : ''}`);
+    for (const f of result.failed.slice(0, 10))
+      console.error(`  could not terminate ${f.entry.workflowId} (${f.entry.runId ?? 'run unknown'}): ${f.reason}`);
+    console.log(
+      `swf-conformance cleanup: ${result.checked} of ${total} checked, ${result.terminated} still open were terminated${left ? `, ${left} left` : ''}`,
+    );
     if (interrupts.signal) {
       console.error(`swf-conformance cleanup: interrupted; ledger kept at ${opts.ledger}`);
       return interrupts.exitCode;

@@ -9,6 +9,7 @@ export async function deviations(opts: { json?: boolean }): Promise<void> {
     process.stdout.write(`${JSON.stringify({ deviations: rows }, null, 2)}\n`);
     return;
   }
-  for (const d of rows) console.log(`${d.name.padEnd(38)} ${d.breaks.map((id, i) => `${id} (${d.grades[i]})`).join(', ')}\n${''.padEnd(38)} ${d.does}`);
+  for (const d of rows)
+    console.log(`${d.name.padEnd(38)} ${d.breaks.map((id, i) => `${id} (${d.grades[i]})`).join(', ')}\n${''.padEnd(38)} ${d.does}`);
   console.log(`\n${rows.length} deviations`);
 }

@@ -2,7 +2,12 @@ import { diffRecordings, RecordingError } from '../record/diff.ts';
 import { summaryText, writeDiff } from '../record/render.ts';
 import { UsageError } from './usage-error.ts';
 
-export interface DiffCliOptions { out: string; ignore: string[]; tolerance: number; json?: boolean }
+export interface DiffCliOptions {
+  out: string;
+  ignore: string[];
+  tolerance: number;
+  json?: boolean;
+}
 
 /**
  * `swf-conformance diff A B`: exit 0 when the recordings agree, 1 when they differ, 2 when one

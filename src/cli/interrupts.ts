@@ -34,7 +34,9 @@ export class Interrupts {
     this.count += 1;
     this.signal ??= signal;
     if (this.count === 1) {
-      this.say(`\nswf-conformance: ${signal}: stopping the run, then terminating the executions it left open (${signal} again stops the cleanup)`);
+      this.say(
+        `\nswf-conformance: ${signal}: stopping the run, then terminating the executions it left open (${signal} again stops the cleanup)`,
+      );
       this.run.abort(signal);
     } else if (this.count === 2) {
       this.say(`swf-conformance: ${signal} again: stopping the cleanup (once more exits at once)`);

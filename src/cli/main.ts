@@ -8,10 +8,16 @@ export const EXIT = { conformant: 0, notConformant: 1, couldNotRun: 2 } as const
 
 const program = new Command('swf-conformance')
   .description('Contract-conformance suite for Amazon SWF RequestCancelWorkflowExecution and TerminateWorkflowExecution')
-  .version((JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { version: string }).version, '-V, --version', 'print the version')
+  .version(
+    (JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { version: string }).version,
+    '-V, --version',
+    'print the version',
+  )
   .exitOverride()
   // One line that names the problem: commander's first line, without its help text after it.
-  .configureOutput({ outputError: (text, write) => write(`swf-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
+  .configureOutput({
+    outputError: (text, write) => write(`swf-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`),
+  });
 
 let exitCode: number = EXIT.conformant;
 
@@ -20,7 +26,9 @@ async function exit(code: number): Promise<never> {
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
   process.exit(code);
 }
-addCommands(program, (code) => { exitCode = code; });
+addCommands(program, (code) => {
+  exitCode = code;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -6,7 +6,9 @@ import type { ConformanceReport } from '../generated/types.ts';
 import { columnsOf, matrixHtml, matrixMarkdown } from '../report/matrix.ts';
 import { UsageError } from './usage-error.ts';
 
-export interface MatrixOptions { out: string }
+export interface MatrixOptions {
+  out: string;
+}
 
 /** `swf-conformance matrix REPORT...`: matrix.md and matrix.html from report folders or conformance.json files; prints the Markdown. */
 export async function matrix(paths: string[], opts: MatrixOptions): Promise<number> {
@@ -17,9 +19,14 @@ export async function matrix(paths: string[], opts: MatrixOptions): Promise<numb
     try {
       report = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new UsageError(`${file}: cannot read a conformance report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message.split('\n')[0]})`);
+      throw new UsageError(
+        `${file}: cannot read a conformance report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message.split('\n')[0]})`,
+      );
     }
-    if (!valid(report)) throw new UsageError(`${file}: not a conformance report (${valid.errors?.[0]?.instancePath || '/'} ${valid.errors?.[0]?.message ?? ''})`);
+    if (!valid(report))
+      throw new UsageError(
+        `${file}: not a conformance report (${valid.errors?.[0]?.instancePath || '/'} ${valid.errors?.[0]?.message ?? ''})`,
+      );
     return report as ConformanceReport;
   });
   const columns = columnsOf(reports);
@@ -33,6 +40,8 @@ export async function matrix(paths: string[], opts: MatrixOptions): Promise<numb
     throw new UsageError(`--out ${opts.out}: cannot write there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   process.stdout.write(markdown);
-  console.log(`\nmatrix of ${columns.length} implementation${columns.length === 1 ? '' : 's'}: ${join(out, 'matrix.md')}, ${join(out, 'matrix.html')}`);
+  console.log(
+    `\nmatrix of ${columns.length} implementation${columns.length === 1 ? '' : 's'}: ${join(out, 'matrix.md')}, ${join(out, 'matrix.html')}`,
+  );
   return 0;
 }

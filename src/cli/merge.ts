@@ -9,7 +9,9 @@ import { mergeShards, readShards, ShardError } from '../report/shards.ts';
 import { writeReport } from '../report/write.ts';
 import { UsageError } from './usage-error.ts';
 
-export interface MergeOptions { report: string }
+export interface MergeOptions {
+  report: string;
+}
 
 /**
  * `swf-conformance merge DIR...`: one report from the report folders of a run's shards. Exit codes
@@ -32,7 +34,9 @@ export async function merge(dirs: string[], opts: MergeOptions): Promise<number>
   try {
     written = writeReport(out, report);
   } catch (error) {
-    throw new UsageError(`--report ${opts.report}: cannot write there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UsageError(
+      `--report ${opts.report}: cannot write there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   // The shards' recordings, when every shard recorded.
   const recordings = dirs.map((d) => join(d, 'recording.har.gz'));

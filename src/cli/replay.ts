@@ -15,7 +15,16 @@ import { UsageError } from './usage-error.ts';
  * Exit 0 when every recording replays with none, 1 when some differ, 2 for bad input or a target
  * that cannot be reached.
  */
-export interface ReplayCliOptions { endpoint?: string; region?: string; profile?: string; domain: string; recording: string[]; json?: boolean; files?: string[]; grep?: string }
+export interface ReplayCliOptions {
+  endpoint?: string;
+  region?: string;
+  profile?: string;
+  domain: string;
+  recording: string[];
+  json?: boolean;
+  files?: string[];
+  grep?: string;
+}
 
 export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
   const region = opts.region ?? process.env.AWS_REGION ?? 'us-east-1';
@@ -41,7 +50,10 @@ export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
   }
   const all = loadRecordings();
   const unknown = opts.recording.filter((name) => !all.some((r) => r.name === name || r.name === `${name}.har`));
-  if (unknown.length) throw new UsageError(`no recording ${unknown.join(', ')} in fixtures/recordings/aws/ (there are: ${all.map((r) => r.name).join(', ')})`);
+  if (unknown.length)
+    throw new UsageError(
+      `no recording ${unknown.join(', ')} in fixtures/recordings/aws/ (there are: ${all.map((r) => r.name).join(', ')})`,
+    );
   const chosen = opts.recording.length ? all.filter((r) => opts.recording.some((n) => r.name === n || r.name === `${n}.har`)) : all;
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_SWF ?? process.env.AWS_ENDPOINT_URL;
   if (endpoint) {
@@ -62,7 +74,9 @@ export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
       try {
         await chain();
       } catch (error) {
-        throw new UsageError(`no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`);
+        throw new UsageError(
+          `no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`,
+        );
       }
       credentials = () => chain();
     }
@@ -72,10 +86,19 @@ export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
     try {
       await client.send({ operation: 'ListDomains', body: { registrationStatus: 'REGISTERED', maximumPageSize: 1 } });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string }; code?: string }).cause?.code ?? (error as { code?: string }).code ?? (error as Error).message;
+      const cause =
+        (error as { cause?: { code?: string }; code?: string }).cause?.code ??
+        (error as { code?: string }).code ??
+        (error as Error).message;
       throw new UsageError(`${url} does not answer (${cause})`);
     }
-    if (read.length) return await replayFiles(read, client, { domain: opts.domain, ...(grep ? { grep } : {}), json: Boolean(opts.json), target: target ? 'embedded reference' : url });
+    if (read.length)
+      return await replayFiles(read, client, {
+        domain: opts.domain,
+        ...(grep ? { grep } : {}),
+        json: Boolean(opts.json),
+        target: target ? 'embedded reference' : url,
+      });
     const results: { recording: Recording; result: ReplayResult }[] = [];
     for (const recording of chosen) {
       const prefix = `swfc-replay-${randomBytes(3).toString('hex')}`;
@@ -83,16 +106,30 @@ export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
       results.push({ recording, result });
       if (!opts.json) {
         const { differences } = result;
-        console.log(`${differences.length ? '✗' : '✓'} ${recording.name.padEnd(52)} ${result.steps} steps, ${differences.length} difference${differences.length === 1 ? '' : 's'}`);
-        for (const d of differences.slice(0, 8)) console.log(`    ${d.step}: ${d.at}: expected ${short(d.expected)}, got ${short(d.actual)}`);
+        console.log(
+          `${differences.length ? '✗' : '✓'} ${recording.name.padEnd(52)} ${result.steps} steps, ${differences.length} difference${differences.length === 1 ? '' : 's'}`,
+        );
+        for (const d of differences.slice(0, 8))
+          console.log(`    ${d.step}: ${d.at}: expected ${short(d.expected)}, got ${short(d.actual)}`);
         if (differences.length > 8) console.log(`    … ${differences.length - 8} more`);
       }
     }
     const clean = results.filter((r) => r.result.differences.length === 0).length;
     if (opts.json) {
-      console.log(JSON.stringify({ target: target ? 'embedded reference' : url, recordings: results.map((r) => ({ name: r.recording.name, steps: r.result.steps, differences: r.result.differences })) }, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            target: target ? 'embedded reference' : url,
+            recordings: results.map((r) => ({ name: r.recording.name, steps: r.result.steps, differences: r.result.differences })),
+          },
+          null,
+          2,
+        ),
+      );
     } else {
-      console.log(`\nswf-conformance replay against ${target ? 'embedded reference' : url}: ${clean} of ${results.length} recordings replayed with no difference`);
+      console.log(
+        `\nswf-conformance replay against ${target ? 'embedded reference' : url}: ${clean} of ${results.length} recordings replayed with no difference`,
+      );
     }
     return clean === results.length ? 0 : 1;
   } finally {
@@ -106,26 +143,39 @@ const short = (v: unknown) => {
 };
 
 /** Replays recording files: a run recording test by test, any other HAR as one scenario. */
-async function replayFiles(read: { file: string; har: Har }[], client: RawClient, opts: { domain: string; grep?: RegExp; json: boolean; target: string }): Promise<number> {
+async function replayFiles(
+  read: { file: string; har: Har }[],
+  client: RawClient,
+  opts: { domain: string; grep?: RegExp; json: boolean; target: string },
+): Promise<number> {
   const out: { file: string; tests: number; exchanges: number; differences: Difference[] | StepDifference[] }[] = [];
   for (const { file, har } of read) {
     if (isRunRecording(har)) {
       const result = await replayRunRecording(file, client, {
-        domain: opts.domain, ...(opts.grep ? { grep: opts.grep } : {}),
-        onTest: (name, n) => { if (n && !opts.json) console.log(`✗ ${name}: ${n} difference${n === 1 ? '' : 's'}`); },
+        domain: opts.domain,
+        ...(opts.grep ? { grep: opts.grep } : {}),
+        onTest: (name, n) => {
+          if (n && !opts.json) console.log(`✗ ${name}: ${n} difference${n === 1 ? '' : 's'}`);
+        },
       });
       out.push({ file, ...result });
       if (!opts.json) {
-        for (const d of result.differences.slice(0, 30)) console.log(`    ${d.test} #${d.exchange} ${d.operation}: ${d.kind} at ${d.at}: recorded ${short(d.a)}, got ${short(d.b)}`);
+        for (const d of result.differences.slice(0, 30))
+          console.log(`    ${d.test} #${d.exchange} ${d.operation}: ${d.kind} at ${d.at}: recorded ${short(d.a)}, got ${short(d.b)}`);
         if (result.differences.length > 30) console.log(`    … ${result.differences.length - 30} more`);
-        console.log(`${result.differences.length ? '✗' : '✓'} ${file}: ${result.tests} tests, ${result.exchanges} exchanges replayed, ${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`);
+        console.log(
+          `${result.differences.length ? '✗' : '✓'} ${file}: ${result.tests} tests, ${result.exchanges} exchanges replayed, ${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`,
+        );
       }
     } else {
       const result = await replay(har, client, { domain: opts.domain, prefix: `swfc-replay-${randomBytes(3).toString('hex')}` });
       out.push({ file, tests: 1, exchanges: result.steps, differences: result.differences });
       if (!opts.json) {
-        console.log(`${result.differences.length ? '✗' : '✓'} ${file}: ${result.steps} steps, ${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`);
-        for (const d of result.differences.slice(0, 8)) console.log(`    ${d.step}: ${d.at}: expected ${short(d.expected)}, got ${short(d.actual)}`);
+        console.log(
+          `${result.differences.length ? '✗' : '✓'} ${file}: ${result.steps} steps, ${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`,
+        );
+        for (const d of result.differences.slice(0, 8))
+          console.log(`    ${d.step}: ${d.at}: expected ${short(d.expected)}, got ${short(d.actual)}`);
       }
     }
   }

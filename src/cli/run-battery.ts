@@ -55,7 +55,10 @@ export async function runPlanned(opts: RunOptions, plan: Plan): Promise<number> 
  * reference preset verifies SigV4 with credentials made for this run, and has a restricted
  * principal, so that every clause runs against the image as against the embedded reference.
  */
-function containerOptions(opts: RunOptions, settings: RunSettings): { spec: ContainerOptions; principals: Pick<Target, 'credentials' | 'restricted'> } | undefined {
+function containerOptions(
+  opts: RunOptions,
+  settings: RunSettings,
+): { spec: ContainerOptions; principals: Pick<Target, 'credentials' | 'restricted'> } | undefined {
   if (!opts.image && !opts.preset) return undefined;
   const preset = opts.preset ? presets[opts.preset] : undefined;
   const env: Record<string, string> = { ...(preset?.env ?? {}) };
@@ -73,8 +76,11 @@ function containerOptions(opts: RunOptions, settings: RunSettings): { spec: Cont
   }
   return {
     spec: {
-      image: opts.image ?? preset!.image, port: opts.port ?? preset?.port ?? 5000, env,
-      ...(waitPath ? { waitPath } : {}), startupTimeoutSeconds: opts.startupTimeout ?? 60,
+      image: opts.image ?? preset!.image,
+      port: opts.port ?? preset?.port ?? 5000,
+      env,
+      ...(waitPath ? { waitPath } : {}),
+      startupTimeoutSeconds: opts.startupTimeout ?? 60,
     },
     principals,
   };
@@ -87,7 +93,16 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T |
   return new Promise((resolveWith, reject) => {
     const onAbort = () => resolveWith(undefined);
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then((v) => { signal.removeEventListener('abort', onAbort); resolveWith(v); }, (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolveWith(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
   });
 }
 
@@ -97,7 +112,9 @@ async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupt
   const container = containerOptions(opts, settings);
   if (container) {
     const { spec: containerSpec, principals } = container;
-    console.log(`swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`);
+    console.log(
+      `swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`,
+    );
     // Loaded only for a container: testcontainers is slow to load.
     const { ContainerError, containerTarget, startContainer } = await import('../targets/container.ts');
     const starting = startContainer(containerSpec);
@@ -110,7 +127,10 @@ async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupt
     }
     if (!running) {
       // Interrupted while it started: stop it once it is up, then leave.
-      await starting.then((c) => c.stop(), () => undefined);
+      await starting.then(
+        (c) => c.stop(),
+        () => undefined,
+      );
       console.error(`swf-conformance: ${containerSpec.image} stopped; nothing was run`);
       return interrupts.exitCode;
     }
@@ -126,7 +146,12 @@ async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupt
   if (settings.endpoint) {
     announcePhase('start-up');
     // A Ctrl-C while the endpoint is awaited stops the wait: nothing was started, nothing is left.
-    if (!(await unlessAborted(checkReachable(settings.endpoint, (opts.startupTimeout ?? 30) * 1000).then(() => true), interrupts.run.signal))) {
+    if (
+      !(await unlessAborted(
+        checkReachable(settings.endpoint, (opts.startupTimeout ?? 30) * 1000).then(() => true),
+        interrupts.run.signal,
+      ))
+    ) {
       console.error(`swf-conformance: stopped before ${settings.endpoint} was reached; nothing was run`);
       return interrupts.exitCode;
     }
@@ -148,9 +173,13 @@ async function checkCredentials(endpoint: string, settings: RunSettings): Promis
     await fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
   } catch (error) {
     if (settings.profile && !(await profileExists(settings.profile))) {
-      throw new UsageError(`--profile ${settings.profile}: no such profile in the shared AWS config and credentials files (${process.env.AWS_CONFIG_FILE ?? '~/.aws/config'}, ${process.env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials'})`);
+      throw new UsageError(
+        `--profile ${settings.profile}: no such profile in the shared AWS config and credentials files (${process.env.AWS_CONFIG_FILE ?? '~/.aws/config'}, ${process.env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials'})`,
+      );
     }
-    throw new UsageError(`no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`);
+    throw new UsageError(
+      `no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`,
+    );
   }
 }
 
@@ -160,7 +189,9 @@ async function runBattery(opts: RunOptions, plan: Plan, interrupts: Interrupts, 
   const session = openSession(plan.settings, target, { endpoint: oracle.endpoint, credentials: oracle.credentials });
   let cleaned = false;
   try {
-    return await runPrepared(opts, plan, interrupts, session, () => { cleaned = true; });
+    return await runPrepared(opts, plan, interrupts, session, () => {
+      cleaned = true;
+    });
   } finally {
     // A run that ended early (an empty selection, an error) still cleans up after itself.
     if (!cleaned && existsSync(session.ledger.file)) await cleanUpAfter(session, interrupts);
@@ -175,7 +206,11 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   // Where the run's time goes: set-up calls, the battery in vitest (start-up included), cleanup.
   const phases = { setupMs: 0, batteryMs: 0, cleanupMs: 0 };
   let mark = performance.now();
-  const lap = (phase: keyof typeof phases) => { const now = performance.now(); phases[phase] += now - mark; mark = now; };
+  const lap = (phase: keyof typeof phases) => {
+    const now = performance.now();
+    phases[phase] += now - mark;
+    mark = now;
+  };
   const errors: string[] = [];
   const warnings: string[] = [];
   // What the target is: as the run was told, else as the reference knows itself; asked of the target once it answers.
@@ -210,16 +245,29 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     }
     // A shard judges the clauses its tests cite; the others are another shard's.
     const shard = plan.shard;
-    const shardSelected = shard ? new Set(results.outcomes.flatMap((t) => t.clauses).filter((c) => !selected || selected.has(c))) : undefined;
-    const perClause = shard ? testsPerClause ?? new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length])) : testsPerClause;
+    const shardSelected = shard
+      ? new Set(results.outcomes.flatMap((t) => t.clauses).filter((c) => !selected || selected.has(c)))
+      : undefined;
+    const perClause = shard
+      ? (testsPerClause ?? new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length])))
+      : testsPerClause;
     const chosen = shardSelected ?? selected;
     const implementation = declared ?? expectations?.content.implementation;
     const reportOptions = {
-      target: session.config.targetName, ...(implementation ? { implementation } : {}), warnings, startedAt, durationMs: Date.now() - startedAt.getTime(), strict: settings.strict,
-      strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
+      target: session.config.targetName,
+      ...(implementation ? { implementation } : {}),
+      warnings,
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+      strict: settings.strict,
+      strictExpectations: Boolean(opts.strictExpectations),
+      ...(expectations ? { expectations } : {}),
       // After an interruption, the workers' own errors are its echo, not a second cause.
-      ...(chosen ? { selected: chosen, ...(perClause ? { testsPerClause: perClause } : {}) } : {}), ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
-      errors: interrupts.signal ? errors : [...errors, ...results.errors], cleanup, phases,
+      ...(chosen ? { selected: chosen, ...(perClause ? { testsPerClause: perClause } : {}) } : {}),
+      ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
+      errors: interrupts.signal ? errors : [...errors, ...results.errors],
+      cleanup,
+      phases,
       ...(results.model ? { model: results.model } : {}),
       ...(session.config.model.leftOut ? { modelLeftOut: session.config.model.leftOut } : {}),
       ...(baseline ? { baseline } : {}),
@@ -228,21 +276,40 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     const report = buildReport(spec(), results.outcomes, reportOptions);
     if (shard) {
       writeShard(reportDir, {
-        shard, suiteVersion: suiteVersion(), target: session.config.targetName, ...(implementation ? { implementation } : {}), startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(),
-        strict: settings.strict, strictExpectations: Boolean(opts.strictExpectations), ...(expectations ? { expectations } : {}),
-        ...(selected ? { selected: [...selected] } : {}), errors: reportOptions.errors, ...(warnings.length ? { warnings } : {}), cleanup, phases,
-        ...(results.model ? { model: results.model } : {}), outcomes: results.outcomes,
+        shard,
+        suiteVersion: suiteVersion(),
+        target: session.config.targetName,
+        ...(implementation ? { implementation } : {}),
+        startedAt: startedAt.toISOString(),
+        endedAt: new Date().toISOString(),
+        strict: settings.strict,
+        strictExpectations: Boolean(opts.strictExpectations),
+        ...(expectations ? { expectations } : {}),
+        ...(selected ? { selected: [...selected] } : {}),
+        errors: reportOptions.errors,
+        ...(warnings.length ? { warnings } : {}),
+        cleanup,
+        phases,
+        ...(results.model ? { model: results.model } : {}),
+        outcomes: results.outcomes,
       });
     }
     const written = writeReport(reportDir, report);
     process.stdout.write(toConsole(report));
     console.log(`\nreports: ${written.join(', ')}`);
     if (opts.updateExpectations && report.verdict !== 'incomplete') {
-      const previous = existsSync(opts.updateExpectations) ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file') : expectations?.content;
-      const implementation = declared ?? previous?.implementation ?? (session.config.kind === 'container' ? session.config.targetName : new URL(session.config.endpoint).host);
+      const previous = existsSync(opts.updateExpectations)
+        ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file')
+        : expectations?.content;
+      const implementation =
+        declared ??
+        previous?.implementation ??
+        (session.config.kind === 'container' ? session.config.targetName : new URL(session.config.endpoint).host);
       const written = expectationsFrom(report, implementation, previous);
       writeFileSync(opts.updateExpectations, stringify(written, { lineWidth: 100 }));
-      console.log(`wrote ${opts.updateExpectations}: ${written.expectations.length} expected failure${written.expectations.length === 1 ? '' : 's'} of ${implementation}${declared || previous?.implementation ? '' : ' (name it with --implementation "NAME VERSION")'}`);
+      console.log(
+        `wrote ${opts.updateExpectations}: ${written.expectations.length} expected failure${written.expectations.length === 1 ? '' : 's'} of ${implementation}${declared || previous?.implementation ? '' : ' (name it with --implementation "NAME VERSION")'}`,
+      );
       // The job asked for was to write the file: done.
       if (!interrupts.signal) return 0;
     }
@@ -285,16 +352,23 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   }
 
   // A vitest report file of an earlier run, not asked for this time, would pass for this run's.
-  for (const [reporter, name] of [['json', 'vitest-results.json'], ['junit', 'vitest-junit.xml']] as const) {
+  for (const [reporter, name] of [
+    ['json', 'vitest-results.json'],
+    ['junit', 'vitest-junit.xml'],
+  ] as const) {
     if (!opts.reporter.includes(reporter)) rmSync(join(reportDir, name), { force: true });
   }
   const vitestLog: string[] = [];
-  const onRejection = (reason: unknown) => { errors.push(`unhandled rejection: ${String((reason as Error)?.message ?? reason).split('\n')[0]}`); };
+  const onRejection = (reason: unknown) => {
+    errors.push(`unhandled rejection: ${String((reason as Error)?.message ?? reason).split('\n')[0]}`);
+  };
   process.on('unhandledRejection', onRejection);
   let vitest: Vitest | undefined;
   try {
     announcePhase('vitest-start');
-    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () => createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, session.config, plan.namePattern));
+    vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () =>
+      createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, session.config, plan.namePattern),
+    );
     vitest.provide('battery', session.config);
     const running = vitest;
     // The first signal cancels the run gently: no test starts, and each running test stops at its
@@ -306,7 +380,9 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       session.ledger.markStopped();
       cancelling = running.cancelCurrentRun('keyboard-input').catch(() => undefined);
     };
-    const force = () => { void running.close().catch(() => undefined); };
+    const force = () => {
+      void running.close().catch(() => undefined);
+    };
     // A signal that came while vitest was being made has already aborted: nothing is started.
     whenAborted(interrupts.run.signal, stop);
     whenAborted(interrupts.cleanup.signal, force);
@@ -315,23 +391,30 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       announcePhase('collect');
       // --clause alone is answered by the battery's index, without vitest collecting every file,
       // and only the files holding those tests are started (unless sharded: a shard splits every file).
-      const byIndex = opts.clause.length && !opts.tags.length && plan.namePattern === undefined ? await selectionFromIndex(opts.clause) : undefined;
+      const byIndex =
+        opts.clause.length && !opts.tags.length && plan.namePattern === undefined ? await selectionFromIndex(opts.clause) : undefined;
       if (byIndex && !plan.shard) onlyFiles = byIndex.files;
-      const selection = byIndex ?? await collectSelection(vitest);
+      const selection = byIndex ?? (await collectSelection(vitest));
       if (interrupts.run.signal.aborted) return await finish();
-      if (selection.tests === 0 && !plan.shard) throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
+      if (selection.tests === 0 && !plan.shard)
+        throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
       // A shard whose files hold none of the selection's tests has nothing to run: its report says so, and the merge takes it.
       if (selection.tests === 0) {
         emptyShard = true;
-        console.log(`swf-conformance: shard ${plan.shard!.index}/${plan.shard!.count} holds no test of the selection (${describeSelection(opts)})`);
+        console.log(
+          `swf-conformance: shard ${plan.shard!.index}/${plan.shard!.count} holds no test of the selection (${describeSelection(opts)})`,
+        );
       }
       // With --clause, the clauses asked for: a selected test that also cites another clause runs
       // only some of that clause's tests, which is no verdict on it.
       // --clause selects every test of its clauses; a name or a tag may select some of a clause's.
-      if (plan.namePattern !== undefined || opts.tags.length) testsPerClause = new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length]));
+      if (plan.namePattern !== undefined || opts.tags.length)
+        testsPerClause = new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length]));
       const asked = new Set(opts.clause);
       selected = opts.clause.length ? new Set([...selection.clauses].filter((c) => asked.has(c))) : selection.clauses;
-      console.log(`swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${selected.size} clause${selected.size === 1 ? '' : 's'} selected`);
+      console.log(
+        `swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${selected.size} clause${selected.size === 1 ? '' : 's'} selected`,
+      );
     }
     mark = performance.now();
     try {
@@ -369,22 +452,39 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
  * model-based run's tests are left out: their differences are shrunk and replayed by their seed.
  */
 async function rerunNewFailures(vitest: Vitest, results: ResultsReporter, judge: ReturnType<typeof testJudge>): Promise<void> {
-  const failed = results.outcomes.filter((t) => t.state === 'failed' && !t.unreachable && t.file !== 'suites/model.test.ts' && ['fail', 'advisory-fail'].includes(judge(t).status));
+  const failed = results.outcomes.filter(
+    (t) =>
+      t.state === 'failed' && !t.unreachable && t.file !== 'suites/model.test.ts' && ['fail', 'advisory-fail'].includes(judge(t).status),
+  );
   if (!failed.length) return;
-  console.log(`swf-conformance: running the ${failed.length} new failure${failed.length === 1 ? '' : 's'} once more before charging ${failed.length === 1 ? 'it' : 'them'} (--no-rerun charges at once)`);
+  console.log(
+    `swf-conformance: running the ${failed.length} new failure${failed.length === 1 ? '' : 's'} once more before charging ${failed.length === 1 ? 'it' : 'them'} (--no-rerun charges at once)`,
+  );
   vitest.setGlobalTestNamePattern(namePatternOf(failed.map((t) => t.fullName)));
-  const specifications = [...new Set(failed.map((t) => t.file))].flatMap((file) => vitest.getModuleSpecifications(resolve(projectRoot, file)));
+  const specifications = [...new Set(failed.map((t) => t.file))].flatMap((file) =>
+    vitest.getModuleSpecifications(resolve(projectRoot, file)),
+  );
   results.startRerun(failed);
   try {
     await vitest.runTestSpecifications(specifications);
   } finally {
     const { passed, failedAgain } = results.endRerun();
-    console.log(`swf-conformance: ${failedAgain} failed again${passed ? `; ${passed} passed the second time and ${passed === 1 ? 'is' : 'are'} reported as flaky` : ''}`);
+    console.log(
+      `swf-conformance: ${failedAgain} failed again${passed ? `; ${passed} passed the second time and ${passed === 1 ? 'is' : 'are'} reported as flaky` : ''}`,
+    );
   }
 }
 
 /** The battery's vitest, its own error output kept for the report folder instead of printed with stack traces. */
-async function createBatteryVitest(opts: RunOptions, reportDir: string, results: ResultsReporter, tagsFilter: string[], log: string[], config: BatteryConfig, namePattern?: string): Promise<Vitest> {
+async function createBatteryVitest(
+  opts: RunOptions,
+  reportDir: string,
+  results: ResultsReporter,
+  tagsFilter: string[],
+  log: string[],
+  config: BatteryConfig,
+  namePattern?: string,
+): Promise<Vitest> {
   const windowMs = config.consistencyWindowMs;
   const reporters: unknown[] = [results];
   const outputFile: Record<string, string> = {};
@@ -393,40 +493,61 @@ async function createBatteryVitest(opts: RunOptions, reportDir: string, results:
     if (r === 'junit') outputFile.junit = resolve(reportDir, 'vitest-junit.xml');
     if (r === 'json') outputFile.json = resolve(reportDir, 'vitest-results.json');
   }
-  const stderr = new Writable({ write: (chunk, _encoding, done) => { log.push(String(chunk)); done(); } });
+  const stderr = new Writable({
+    write: (chunk, _encoding, done) => {
+      log.push(String(chunk));
+      done();
+    },
+  });
   const { createVitest } = await import('vitest/node');
-  return createVitest('test', {
-    // The battery's project, given inline: no config file for vite to bundle at every start.
-    ...batteryProject().test,
-    root: projectRoot,
-    config: false,
-    watch: false,
-    testTimeout: testTimeoutMs(windowMs),
-    // The embedded reference shares this process's CPU with the test workers: one worker. A
-    // target elsewhere costs waiting, not CPU: several files at once.
-    maxWorkers: config.kind === 'reference' ? 1 : 4,
-    // Against a target that outlives the run, worker threads: they end with this process whatever
-    // stops it, so no worker can start an execution after the cleanup has read the ledger. The
-    // embedded reference ends with the process too, so its run keeps the quicker child processes.
-    ...(config.kind === 'reference' ? {} : { pool: 'threads' as const }),
-    // Every test works on executions of its own, so the tests of a file run side by side: a
-    // distant endpoint costs latency, not throughput. vitest reads this for the whole run only,
-    // which is the battery's here; describe.sequential keeps the scenarios that share state in order.
-    sequence: { concurrent: true },
-    // Transformed modules kept on disk between runs: the battery's TypeScript is transformed once.
-    // One cache per checkout: two checkouts of different versions on one machine must not share one.
-    experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), `swf-conformance-vitest-cache-${createHash('sha256').update(projectRoot).digest('hex').slice(0, 12)}`) },
-    reporters: reporters as never,
-    ...(Object.keys(outputFile).length ? { outputFile } : {}),
-    ...(namePattern !== undefined ? { testNamePattern: namePattern } : {}),
-    ...(opts.shard ? { shard: opts.shard } : {}),
-    ...(tagsFilter.length ? { tagsFilter } : {}),
-    passWithNoTests: true,
-  }, {}, { stdout: process.stdout, stderr } as never);
+  return createVitest(
+    'test',
+    {
+      // The battery's project, given inline: no config file for vite to bundle at every start.
+      ...batteryProject().test,
+      root: projectRoot,
+      config: false,
+      watch: false,
+      testTimeout: testTimeoutMs(windowMs),
+      // The embedded reference shares this process's CPU with the test workers: one worker. A
+      // target elsewhere costs waiting, not CPU: several files at once.
+      maxWorkers: config.kind === 'reference' ? 1 : 4,
+      // Against a target that outlives the run, worker threads: they end with this process whatever
+      // stops it, so no worker can start an execution after the cleanup has read the ledger. The
+      // embedded reference ends with the process too, so its run keeps the quicker child processes.
+      ...(config.kind === 'reference' ? {} : { pool: 'threads' as const }),
+      // Every test works on executions of its own, so the tests of a file run side by side: a
+      // distant endpoint costs latency, not throughput. vitest reads this for the whole run only,
+      // which is the battery's here; describe.sequential keeps the scenarios that share state in order.
+      sequence: { concurrent: true },
+      // Transformed modules kept on disk between runs: the battery's TypeScript is transformed once.
+      // One cache per checkout: two checkouts of different versions on one machine must not share one.
+      experimental: {
+        fsModuleCache: true,
+        fsModuleCachePath: join(
+          tmpdir(),
+          `swf-conformance-vitest-cache-${createHash('sha256').update(projectRoot).digest('hex').slice(0, 12)}`,
+        ),
+      },
+      reporters: reporters as never,
+      ...(Object.keys(outputFile).length ? { outputFile } : {}),
+      ...(namePattern !== undefined ? { testNamePattern: namePattern } : {}),
+      ...(opts.shard ? { shard: opts.shard } : {}),
+      ...(tagsFilter.length ? { tagsFilter } : {}),
+      passWithNoTests: true,
+    },
+    {},
+    { stdout: process.stdout, stderr } as never,
+  );
 }
 
 function describeSelection(opts: RunOptions): string {
-  return [...(opts.grep ? [`--grep ${opts.grep}`] : []), ...opts.test.map((t) => `--test ${t}`), ...opts.clause.map((c) => `--clause ${c}`), ...opts.tags.map((t) => `--tags ${t}`)].join(' ');
+  return [
+    ...(opts.grep ? [`--grep ${opts.grep}`] : []),
+    ...opts.test.map((t) => `--test ${t}`),
+    ...opts.clause.map((c) => `--clause ${c}`),
+    ...opts.tags.map((t) => `--tags ${t}`),
+  ].join(' ');
 }
 
 /**
@@ -436,7 +557,8 @@ function describeSelection(opts: RunOptions): string {
  */
 async function cleanUpAfter(session: Session, interrupts: Interrupts): Promise<CleanupSummary> {
   const total = session.ledger.entries().length;
-  if (interrupts.signal && total) console.error(`swf-conformance: terminating what is still open of the ${total} executions the run started`);
+  if (interrupts.signal && total)
+    console.error(`swf-conformance: terminating what is still open of the ${total} executions the run started`);
   const result = await session.cleanUp({ signal: interrupts.cleanup.signal });
   const header = `swf-conformance cleanup: ${result.checked} of ${total} executions checked, ${result.terminated} still open were terminated`;
   const left = total - result.checked + result.failed.length;
@@ -444,12 +566,19 @@ async function cleanUpAfter(session: Session, interrupts: Interrupts): Promise<C
   // Interrupted, this is what the person at the keyboard waits for; otherwise it goes with the report.
   const say = interrupts.signal ? console.error : console.log;
   if (left === 0 || !session.target.outlivesRun) {
-    if (result.terminated || interrupts.signal) say(`${header}${left ? `; ${session.config.targetName} ends with the run, so nothing is left open` : ''}`);
+    if (result.terminated || interrupts.signal)
+      say(`${header}${left ? `; ${session.config.targetName} ends with the run, so nothing is left open` : ''}`);
     session.ledger.remove();
     return summary;
   }
-  const why = result.refused ? ` (the target refused the credentials: ${result.refused})` : result.failed[0] ? ` (first: ${result.failed[0].reason})` : '';
-  say(`${header}; ${left} may still be open${why}; ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`);
+  const why = result.refused
+    ? ` (the target refused the credentials: ${result.refused})`
+    : result.failed[0]
+      ? ` (first: ${result.failed[0].reason})`
+      : '';
+  say(
+    `${header}; ${left} may still be open${why}; ledger kept at ${session.ledger.file}; finish with: swf-conformance cleanup --ledger ${session.ledger.file}`,
+  );
   return { ...summary, left, ledger: session.ledger.file };
 }
 
@@ -458,18 +587,36 @@ async function cleanUpAfter(session: Session, interrupts: Interrupts): Promise<C
  * with it, writes diff.json, diff.md and diff.html in the report folder, and returns the
  * report's "changed since the baseline".
  */
-function record(captureDir: string, file: string, run: { opts: RunOptions; session: Session; startedAt: Date }): ConformanceReport['baseline'] {
+function record(
+  captureDir: string,
+  file: string,
+  run: { opts: RunOptions; session: Session; startedAt: Date },
+): ConformanceReport['baseline'] {
   const { opts, session, startedAt } = run;
   const { config } = session;
   const version = suiteVersion();
   const began = performance.now();
-  const recording = buildRecording(readCaptured(captureDir), {
-    target: config.kind === 'reference' ? 'embedded reference' : config.kind === 'container' ? config.targetName : new URL(config.endpoint).host,
-    region: config.region, suiteVersion: version, date: startedAt.toISOString().slice(0, 10), selection: describeSelection(opts) || 'the whole battery',
-  }, { runPrefix: config.runPrefix, domains: [config.domain, config.deprecatedDomain] });
+  const recording = buildRecording(
+    readCaptured(captureDir),
+    {
+      target:
+        config.kind === 'reference'
+          ? 'embedded reference'
+          : config.kind === 'container'
+            ? config.targetName
+            : new URL(config.endpoint).host,
+      region: config.region,
+      suiteVersion: version,
+      date: startedAt.toISOString().slice(0, 10),
+      selection: describeSelection(opts) || 'the whole battery',
+    },
+    { runPrefix: config.runPrefix, domains: [config.domain, config.deprecatedDomain] },
+  );
   const text = `${JSON.stringify(recording)}\n`;
   writeFileSync(file, file.endsWith('.gz') ? gzipSync(text) : text);
-  console.log(`swf-conformance: recorded ${recording.log.entries.length} exchanges of ${recording.log.pages.length} tests in ${file} (${((performance.now() - began) / 1000).toFixed(2)} s)`);
+  console.log(
+    `swf-conformance: recorded ${recording.log.entries.length} exchanges of ${recording.log.pages.length} tests in ${file} (${((performance.now() - began) / 1000).toFixed(2)} s)`,
+  );
   if (!opts.baseline) return undefined;
   const diff = diffRecordings(opts.baseline, file, { ignore: opts.ignore });
   const diffFiles = writeDiff(resolve(opts.report), diff);
@@ -478,10 +625,21 @@ function record(captureDir: string, file: string, run: { opts: RunOptions; sessi
     return s.length > 200 ? `${s.slice(0, 199)}…` : s;
   };
   return {
-    file: opts.baseline, recording: file, differences: diff.differences.length, testsDiffering: diff.tests.differing, testsCompared: diff.tests.compared, diffFiles,
+    file: opts.baseline,
+    recording: file,
+    differences: diff.differences.length,
+    testsDiffering: diff.tests.differing,
+    testsCompared: diff.tests.compared,
+    diffFiles,
     changes: diff.differences.slice(0, 50).map((d) => ({
-      test: d.test, clauses: d.clauses, ...(d.exchange ? { exchange: d.exchange } : {}), ...(d.operation ? { operation: d.operation } : {}),
-      kind: d.kind, at: d.at, baseline: short(d.a), now: short(d.b),
+      test: d.test,
+      clauses: d.clauses,
+      ...(d.exchange ? { exchange: d.exchange } : {}),
+      ...(d.operation ? { operation: d.operation } : {}),
+      kind: d.kind,
+      at: d.at,
+      baseline: short(d.a),
+      now: short(d.b),
     })),
   };
 }
@@ -489,11 +647,16 @@ function record(captureDir: string, file: string, run: { opts: RunOptions; sessi
 /** Whether the shared config or credentials file names this profile (their section headers). */
 async function profileExists(profile: string): Promise<boolean> {
   const home = homedir();
-  const files = [process.env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'), process.env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials')];
+  const files = [
+    process.env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'),
+    process.env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'),
+  ];
   const headers = new Set([`[${profile}]`, `[profile ${profile}]`]);
   return files.some((file) => {
     try {
-      return readFileSync(file, 'utf8').split(/\r?\n/).some((line) => headers.has(line.trim().replace(/\s+/g, ' ')));
+      return readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .some((line) => headers.has(line.trim().replace(/\s+/g, ' ')));
     } catch {
       return false;
     }

@@ -15,7 +15,6 @@ import { UsageError } from './usage-error.ts';
 
 export const extraReporters = new Set(['junit', 'json', 'verbose', 'dot', 'tap', 'tap-flat', 'default']);
 
-
 async function validate(opts: RunOptions): Promise<Plan> {
   const { byId } = spec();
   for (const id of opts.clause) if (!byId.has(id)) throw new UsageError(`--clause ${id}: no such clause (see swf-conformance list)`);
@@ -37,14 +36,20 @@ async function validate(opts: RunOptions): Promise<Plan> {
   const known = new Set(index?.tests.flatMap((t) => [t.name, `${t.file} > ${t.name}`]) ?? []);
   if (opts.test.length) {
     const unknown = opts.test.filter((n) => !known.has(n));
-    if (unknown.length) throw new UsageError(`--test ${unknown[0]}: no test has that name (names as swf-conformance list prints them, with or without their file)`);
+    if (unknown.length)
+      throw new UsageError(
+        `--test ${unknown[0]}: no test has that name (names as swf-conformance list prints them, with or without their file)`,
+      );
     namePattern = namePatternOf(opts.test);
   }
-  for (const r of opts.reporter) if (!extraReporters.has(r)) throw new UsageError(`--reporter ${r}: not one of ${[...extraReporters].join(', ')}`);
-  if (opts.preset !== undefined && !Object.hasOwn(presets, opts.preset)) throw new UsageError(`--preset ${opts.preset}: not one of ${Object.keys(presets).join(', ')}`);
+  for (const r of opts.reporter)
+    if (!extraReporters.has(r)) throw new UsageError(`--reporter ${r}: not one of ${[...extraReporters].join(', ')}`);
+  if (opts.preset !== undefined && !Object.hasOwn(presets, opts.preset))
+    throw new UsageError(`--preset ${opts.preset}: not one of ${Object.keys(presets).join(', ')}`);
   if ((opts.image || opts.preset) && opts.endpoint) throw new UsageError('--endpoint cannot be combined with --image or --preset');
   for (const e of opts.env) if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(e)) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
-  if (!(opts.image || opts.preset) && (opts.port !== undefined || opts.env.length || opts.waitPath)) throw new UsageError('--port, --env and --wait-path need --image or --preset');
+  if (!(opts.image || opts.preset) && (opts.port !== undefined || opts.env.length || opts.waitPath))
+    throw new UsageError('--port, --env and --wait-path need --image or --preset');
   let expectations: { file: string; content: ExpectationsFile } | undefined;
   if (opts.expect) {
     opts.expect = shippedExpectations(opts.expect);
@@ -52,7 +57,8 @@ async function validate(opts: RunOptions): Promise<Plan> {
     const unknown = content.expectations.filter((e) => e.clause && !byId.has(e.clause)).map((e) => e.clause);
     if (unknown.length) throw new UsageError(`expectation file ${opts.expect} names unknown clause(s): ${unknown.join(', ')}`);
     const unknownTests = content.expectations.filter((e) => e.test && !known.has(e.test)).map((e) => e.test);
-    if (unknownTests.length) throw new UsageError(`expectation file ${opts.expect} names unknown test(s): ${unknownTests.join('; ')} (see swf-conformance list)`);
+    if (unknownTests.length)
+      throw new UsageError(`expectation file ${opts.expect} names unknown test(s): ${unknownTests.join('; ')} (see swf-conformance list)`);
     expectations = { file: opts.expect, content };
   }
   checkWritableFolder(opts.report, '--report');
@@ -65,11 +71,13 @@ async function validate(opts: RunOptions): Promise<Plan> {
       throw error;
     }
   }
-  for (const i of opts.ignore) if (!Object.hasOwn(IGNORABLE, i)) throw new UsageError(`--ignore ${i}: not one of ${Object.keys(IGNORABLE).join(', ')}`);
+  for (const i of opts.ignore)
+    if (!Object.hasOwn(IGNORABLE, i)) throw new UsageError(`--ignore ${i}: not one of ${Object.keys(IGNORABLE).join(', ')}`);
   if (opts.ignore.length && !opts.baseline) throw new UsageError('--ignore needs --baseline (or use swf-conformance diff)');
   if (opts.record || opts.baseline) {
     recordFile = typeof opts.record === 'string' ? resolve(opts.record) : join(resolve(opts.report), 'recording.har.gz');
-    if (existsSync(recordFile) && statSync(recordFile).isDirectory()) throw new UsageError(`--record ${opts.record}: a folder; give a file name`);
+    if (existsSync(recordFile) && statSync(recordFile).isDirectory())
+      throw new UsageError(`--record ${opts.record}: a folder; give a file name`);
     checkWritableFolder(dirname(recordFile), '--record', { create: false });
   }
   if (opts.updateExpectations) checkWritableFolder(dirname(resolve(opts.updateExpectations)), '--update-expectations', { create: false });
@@ -77,12 +85,19 @@ async function validate(opts: RunOptions): Promise<Plan> {
   if (opts.clause.length) tagsFilter.push(opts.clause.map(clauseTag).join(' || '));
   let settings: RunSettings;
   try {
-    settings = resolveSettings({
-      ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}), ...(opts.region !== undefined ? { region: opts.region } : {}),
-      ...(opts.profile !== undefined ? { profile: opts.profile } : {}), ...(opts.domain !== undefined ? { domain: opts.domain } : {}),
-      ...(opts.strict ? { strict: true } : {}), ...(opts.consistencyWindow !== undefined ? { consistencyWindow: opts.consistencyWindow } : {}),
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.modelRuns !== undefined ? { modelRuns: opts.modelRuns } : {}),
-    }, process.env);
+    settings = resolveSettings(
+      {
+        ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+        ...(opts.region !== undefined ? { region: opts.region } : {}),
+        ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+        ...(opts.domain !== undefined ? { domain: opts.domain } : {}),
+        ...(opts.strict ? { strict: true } : {}),
+        ...(opts.consistencyWindow !== undefined ? { consistencyWindow: opts.consistencyWindow } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.modelRuns !== undefined ? { modelRuns: opts.modelRuns } : {}),
+      },
+      process.env,
+    );
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
@@ -91,11 +106,22 @@ async function validate(opts: RunOptions): Promise<Plan> {
   if (opts.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(opts.shard);
     const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-    if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${opts.shard}: expected i/n with 1 <= i <= n, e.g. 2/4`);
-    if (opts.updateExpectations || opts.baseline) throw new UsageError('--shard cannot be combined with --update-expectations or --baseline: merge the shards first (swf-conformance merge)');
+    if (!m || count < 1 || index < 1 || index > count)
+      throw new UsageError(`--shard ${opts.shard}: expected i/n with 1 <= i <= n, e.g. 2/4`);
+    if (opts.updateExpectations || opts.baseline)
+      throw new UsageError(
+        '--shard cannot be combined with --update-expectations or --baseline: merge the shards first (swf-conformance merge)',
+      );
     shard = { index, count };
   }
-  return { settings, ...(expectations ? { expectations } : {}), tagsFilter, ...(shard ? { shard } : {}), ...(recordFile ? { recordFile } : {}), ...(namePattern !== undefined ? { namePattern } : {}) };
+  return {
+    settings,
+    ...(expectations ? { expectations } : {}),
+    tagsFilter,
+    ...(shard ? { shard } : {}),
+    ...(recordFile ? { recordFile } : {}),
+    ...(namePattern !== undefined ? { namePattern } : {}),
+  };
 }
 
 /**
@@ -107,7 +133,10 @@ function shippedExpectations(value: string): string {
   const dir = join(fixturesDir, 'expectations');
   const file = join(dir, `${value}.yaml`);
   if (existsSync(file)) return file;
-  const names = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
   throw new UsageError(`--expect ${value}: no such file, and the suite ships no expectations of that name (it ships: ${names.join(', ')})`);
 }
 

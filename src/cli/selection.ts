@@ -14,9 +14,11 @@ export function checkTagExpressions(expressions: string[], flag = '--tags'): voi
     } catch (error) {
       const message = (error as Error).message.split('\n')[0]!;
       const unknown = /tag pattern "([^"]+)" is not defined/.exec(message)?.[1];
-      throw new UsageError(unknown
-        ? `${flag} ${expr}: unknown tag "${unknown}" (a grade, a concern such as child-policy, or clause:<id>)`
-        : `${flag} ${expr}: ${message.replace(/^Invalid tags expression: /, 'not a valid tag expression: ')}`);
+      throw new UsageError(
+        unknown
+          ? `${flag} ${expr}: unknown tag "${unknown}" (a grade, a concern such as child-policy, or clause:<id>)`
+          : `${flag} ${expr}: ${message.replace(/^Invalid tags expression: /, 'not a valid tag expression: ')}`,
+      );
     }
   }
 }
@@ -32,7 +34,9 @@ export async function collectSelection(vitest: Vitest): Promise<Selection> {
   const { testModules, unhandledErrors } = await vitest.collect();
   const failed = testModules.flatMap((m) => m.errors().map((e) => `${m.relativeModuleId}: ${e.message.split('\n')[0]}`));
   if (failed.length || unhandledErrors.length) {
-    throw new UsageError(`the suites could not be read: ${failed[0] ?? (unhandledErrors[0] as Error | undefined)?.message?.split('\n')[0]}`);
+    throw new UsageError(
+      `the suites could not be read: ${failed[0] ?? (unhandledErrors[0] as Error | undefined)?.message?.split('\n')[0]}`,
+    );
   }
   const selection: Selection = { tests: 0, clauses: new Set() };
   for (const module of testModules) {

@@ -7,7 +7,6 @@ import { CLIENT_TIMEOUT_MS, JSON_CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX } fro
 import type { OperationMap, OperationName } from '../generated/operations.ts';
 import { resolveErrorCode } from './errors.ts';
 
-
 /** One request and its response, as sent and received; what reports show for a failure. */
 export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body: string };
@@ -100,47 +99,80 @@ export class RawClient {
   private async sendOnce(req: RawRequest): Promise<RawResponse> {
     const sent = sendOrder++;
     const { signal, guard } = this.options;
-    const stop = () => { signal?.throwIfAborted(); guard?.(); };
+    const stop = () => {
+      signal?.throwIfAborted();
+      guard?.();
+    };
     stop();
     const url = new URL(this.options.endpoint);
-    const body = req.body === undefined ? '{}' : typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
+    const body =
+      req.body === undefined ? '{}' : typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
     const headers: Record<string, string> = {
       host: url.host,
       'content-type': JSON_CONTENT_TYPE,
       ...(req.target !== null ? { 'x-amz-target': req.target ?? `${TARGET_PREFIX}${req.operation}` } : {}),
       ...lowerKeys(req.headers ?? {}),
     };
-    const credentials = req.sign === false ? undefined
-      : typeof req.sign === 'object' ? req.sign
-      : await this.options.credentials?.();
+    const credentials = req.sign === false ? undefined : typeof req.sign === 'object' ? req.sign : await this.options.credentials?.();
     let signed = headers;
     if (credentials) {
-      const signer = new SignatureV4({ credentials, region: this.options.region, service: SIGNING_NAME, sha256: Hash.bind(null, 'sha256') });
+      const signer = new SignatureV4({
+        credentials,
+        region: this.options.region,
+        service: SIGNING_NAME,
+        sha256: Hash.bind(null, 'sha256'),
+      });
       const path = url.pathname || '/';
-      const request = new HttpRequest({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, headers, body });
+      const request = new HttpRequest({
+        method: 'POST',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port ? Number(url.port) : undefined,
+        path,
+        headers,
+        body,
+      });
       signed = (await signer.sign(request)).headers as Record<string, string>;
     }
     stop();
     const bodyText = Buffer.isBuffer(body) ? body.toString('utf8') : body;
-    const exchange: Exchange = { request: { method: 'POST', url: url.toString(), headers: { ...signed }, body: bodyText }, response: { error: 'no response' } };
+    const exchange: Exchange = {
+      request: { method: 'POST', url: url.toString(), headers: { ...signed }, body: bodyText },
+      response: { error: 'no response' },
+    };
     // A long poll is cut short as soon as the test is stopped: checked every quarter second.
     const cut = req.operation?.startsWith('PollFor') && (signal || guard) ? new AbortController() : undefined;
-    const watch = cut && setInterval(() => { try { stop(); } catch (why) { cut.abort(why); } }, 250);
+    const watch =
+      cut &&
+      setInterval(() => {
+        try {
+          stop();
+        } catch (why) {
+          cut.abort(why);
+        }
+      }, 250);
     try {
       const { host: _host, ...sendHeaders } = signed;
       const res = await undiciRequest(url, {
-        method: 'POST', headers: sendHeaders, body, dispatcher: agent,
+        method: 'POST',
+        headers: sendHeaders,
+        body,
+        dispatcher: agent,
         ...(cut ? { signal: cut.signal } : {}),
-        headersTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS, bodyTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS,
+        headersTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS,
+        bodyTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS,
       });
       const text = await res.body.text();
       const responseHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       exchange.response = { status: res.statusCode, headers: responseHeaders, body: text };
       const out: RawResponse = { status: res.statusCode, headers: responseHeaders, text, exchange };
       try {
         if (text) out.json = JSON.parse(text);
-      } catch { /* not JSON: tests look at text */ }
+      } catch {
+        /* not JSON: tests look at text */
+      }
       if (res.statusCode >= 300) {
         const envelope = (out.json && typeof out.json === 'object' ? out.json : {}) as Record<string, unknown>;
         const error: NonNullable<RawResponse['error']> = {};
@@ -174,8 +206,12 @@ export class RawClient {
       // A retry's answer can hide the first one (a request the target half applied before its
       // 500): both are named.
       const first = res.retriedAfter?.[0];
-      const before = first ? ` (sent again after HTTP ${first.status} ${first.error?.code ?? ''}: ${first.error?.message ?? first.text.slice(0, 120)})` : '';
-      throw new Error(`${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}${before}`);
+      const before = first
+        ? ` (sent again after HTTP ${first.status} ${first.error?.code ?? ''}: ${first.error?.message ?? first.text.slice(0, 120)})`
+        : '';
+      throw new Error(
+        `${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}${before}`,
+      );
     }
     return res.json ?? {};
   }

@@ -26,12 +26,20 @@ export function valueAt(recording: Recording, entryNumber: number, at: string): 
   const [first, ...rest] = at.split('.');
   let value: unknown;
   switch (first) {
-    case 'request': value = requestBody(entry); break;
-    case 'response': value = responseBody(entry); break;
-    case 'status': return entry.response.status;
-    case 'requestHeaders': return rest.length === 1 ? header(entry.request.headers, rest[0]!) : undefined;
-    case 'responseHeaders': return rest.length === 1 ? header(entry.response.headers, rest[0]!) : undefined;
-    default: return undefined;
+    case 'request':
+      value = requestBody(entry);
+      break;
+    case 'response':
+      value = responseBody(entry);
+      break;
+    case 'status':
+      return entry.response.status;
+    case 'requestHeaders':
+      return rest.length === 1 ? header(entry.request.headers, rest[0]!) : undefined;
+    case 'responseHeaders':
+      return rest.length === 1 ? header(entry.response.headers, rest[0]!) : undefined;
+    default:
+      return undefined;
   }
   for (const step of rest) {
     const m = /^([^[\]]*)(?:\[(?:(\d+)|([^=\]]+)=([^\]]*))\])?$/.exec(step);

@@ -22,7 +22,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './paths.ts';
 
-export interface HarHeader { name: string; value: string }
+export interface HarHeader {
+  name: string;
+  value: string;
+}
 
 export interface HarEntry {
   startedDateTime: string;
@@ -108,7 +111,10 @@ export interface Recording {
 
 /** Every recording in fixtures/recordings/aws/, by file name. */
 export function loadRecordings(dir = RECORDINGS_DIR): Recording[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.har')).sort().map((name) => ({ name, har: readHar(join(dir, name)) }));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.har'))
+    .sort()
+    .map((name) => ({ name, har: readHar(join(dir, name)) }));
 }
 
 /**

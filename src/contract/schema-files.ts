@@ -21,7 +21,9 @@ export interface JsonSchema {
 /** Every schema of schemas/, keyed by file name (e.g. "common.schema.json"). */
 export function loadSchemaFiles(): Map<string, JsonSchema> {
   const files = new Map<string, JsonSchema>();
-  for (const name of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort()) {
+  for (const name of readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort()) {
     files.set(name, JSON.parse(readFileSync(join(schemaDir, name), 'utf8')) as JsonSchema);
   }
   return files;

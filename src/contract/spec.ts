@@ -33,7 +33,9 @@ function check(title: string, file: string, data: unknown): void {
   const fn = validatorForTitle(title);
   if (!fn(data)) {
     const lines = violationsOf(data, fn.errors).map((v) => v.message);
-    throw new Error(`spec/${file} does not match schemas/${title === 'SpecFile' ? 'spec-file' : 'spec-sources'}.schema.json:\n  ${lines.join('\n  ')}`);
+    throw new Error(
+      `spec/${file} does not match schemas/${title === 'SpecFile' ? 'spec-file' : 'spec-sources'}.schema.json:\n  ${lines.join('\n  ')}`,
+    );
   }
 }
 
@@ -46,7 +48,9 @@ export const specCacheFile = join(projectRoot, 'dist', 'spec.json');
 type SpecData = Omit<Spec, 'byId'>;
 
 function specTexts(): { files: string[]; texts: Map<string, string>; fingerprint: string } {
-  const files = readdirSync(specDir).filter((f) => f.endsWith('.yaml') && !f.startsWith('_')).sort();
+  const files = readdirSync(specDir)
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('_'))
+    .sort();
   const texts = new Map(['_sources.yaml', ...files].map((f) => [f, readFileSync(join(specDir, f), 'utf8')]));
   // The loader's own source too (as TypeScript, whichever form runs): a change to what it makes
   // of the YAML is a new spec. Without it, no build's spec can match, and the YAML is read.
@@ -101,9 +105,11 @@ export function loadSpec(options: { fresh?: boolean } = {}): Spec {
     concerns.push(concern);
     for (const clause of fileClauses) {
       if (byId.has(clause.id)) throw new Error(`spec/${file}: clause id ${clause.id} is also in spec/${byId.get(clause.id)?.file}`);
-      if (!clause.id.startsWith(`${concern}.`)) throw new Error(`spec/${file}: clause id ${clause.id} does not start with its concern "${concern}."`);
+      if (!clause.id.startsWith(`${concern}.`))
+        throw new Error(`spec/${file}: clause id ${clause.id} does not start with its concern "${concern}."`);
       for (const source of clause.sources) {
-        if (!sources[source.doc]) throw new Error(`spec/${file}: clause ${clause.id} cites unknown source "${source.doc}" (not in spec/_sources.yaml)`);
+        if (!sources[source.doc])
+          throw new Error(`spec/${file}: clause ${clause.id} cites unknown source "${source.doc}" (not in spec/_sources.yaml)`);
       }
       const full = { ...clause, concern, file };
       clauses.push(full);

@@ -42,21 +42,29 @@ export const it = base.extend<{ swf: Scenario }>({
     // scenario sends nothing more, so a stopped test starts no execution after the ledger is read.
     // A run stopped without this test hearing of it (its worker started while vitest was being
     // cancelled) is seen in the ledger; the test then ends as not run, not as a failure.
-    const guard = () => { if (ledger.stopped()) skip('the run was stopped'); };
+    const guard = () => {
+      if (ledger.stopped()) skip('the run was stopped');
+    };
     const common = { endpoint: config.endpoint, region: config.region, onExchange, timeoutMs: CLIENT_TIMEOUT_MS, signal, guard };
     const credentials = mainCredentials(config);
     const restricted = restrictedCredentials(config);
     // The SDK's module is loaded by the first test that asks for a client, not by every worker.
     let sdk: SWFClient | undefined;
-    const makeSdk = async () => (sdk = (await import('../clients/sdk.ts')).sdkClient({ endpoint: config.endpoint, region: config.region, credentials }));
+    const makeSdk = async () =>
+      (sdk = (await import('../clients/sdk.ts')).sdkClient({ endpoint: config.endpoint, region: config.region, credentials }));
     // The slowest wait for a lagging read, for the report: how long the target took to converge.
     const onWait = (ms: number, settled: boolean) => {
       const previous = task.meta.convergence;
       if (!previous || ms > previous.ms || (!settled && previous.settled)) task.meta.convergence = { ms, settled };
     };
     const scenario = new Scenario(
-      config, new RawClient({ ...common, credentials }), makeSdk, ledger,
-      restricted ? new RawClient({ ...common, credentials: restricted }) : undefined, onWait, capture,
+      config,
+      new RawClient({ ...common, credentials }),
+      makeSdk,
+      ledger,
+      restricted ? new RawClient({ ...common, credentials: restricted }) : undefined,
+      onWait,
+      capture,
     );
     await use(scenario);
     sdk?.destroy();
@@ -88,10 +96,36 @@ export function modelScenarios(): { target: Scenario; reference: Scenario; stopp
   };
   const common = { region: config.region, timeoutMs: CLIENT_TIMEOUT_MS, signal: stop.signal, guard };
   const noSdk = () => Promise.reject(new Error('the model-based run uses no SDK client'));
-  const target = new Scenario(config, new RawClient({ ...common, endpoint: config.endpoint, credentials: mainCredentials(config) }), noSdk, ledger, undefined);
-  const referenceConfig = { ...config, kind: 'reference' as const, targetName: 'reference', endpoint: config.oracle.endpoint, credentials: config.oracle.credentials, ledgerFile: `${config.ledgerFile}.reference` };
-  const referenceLedger = Ledger.create(referenceConfig.ledgerFile, { endpoint: referenceConfig.endpoint, region: config.region, runPrefix: config.runPrefix, target: 'reference', outlivesRun: false, startedAt: new Date().toISOString() });
-  const reference = new Scenario(referenceConfig, new RawClient({ ...common, endpoint: referenceConfig.endpoint, credentials: mainCredentials(referenceConfig) }), noSdk, referenceLedger, undefined);
+  const target = new Scenario(
+    config,
+    new RawClient({ ...common, endpoint: config.endpoint, credentials: mainCredentials(config) }),
+    noSdk,
+    ledger,
+    undefined,
+  );
+  const referenceConfig = {
+    ...config,
+    kind: 'reference' as const,
+    targetName: 'reference',
+    endpoint: config.oracle.endpoint,
+    credentials: config.oracle.credentials,
+    ledgerFile: `${config.ledgerFile}.reference`,
+  };
+  const referenceLedger = Ledger.create(referenceConfig.ledgerFile, {
+    endpoint: referenceConfig.endpoint,
+    region: config.region,
+    runPrefix: config.runPrefix,
+    target: 'reference',
+    outlivesRun: false,
+    startedAt: new Date().toISOString(),
+  });
+  const reference = new Scenario(
+    referenceConfig,
+    new RawClient({ ...common, endpoint: referenceConfig.endpoint, credentials: mainCredentials(referenceConfig) }),
+    noSdk,
+    referenceLedger,
+    undefined,
+  );
   return { target, reference, stopped: stop.signal, close: () => referenceLedger.remove() };
 }
 

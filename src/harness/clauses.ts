@@ -38,7 +38,8 @@ export const clauseTag = (id: string) => `clause:${id}`;
 export function cites(...ids: string[]): TestOptions {
   const { byId } = spec();
   const unknown = ids.filter((id) => !byId.has(id));
-  if (unknown.length || ids.length === 0) throw new Error(`a test cites ${ids.length === 0 ? 'no clause' : `unknown clause(s): ${unknown.join(', ')}`}`);
+  if (unknown.length || ids.length === 0)
+    throw new Error(`a test cites ${ids.length === 0 ? 'no clause' : `unknown clause(s): ${unknown.join(', ')}`}`);
   const clauses = ids.map((id) => byId.get(id)!);
   const grade = weakest(clauses.map((c) => c.grade));
   const concerns = [...new Set(clauses.map((c) => c.concern))];

@@ -24,13 +24,21 @@ export interface Traceability {
   errors: string[];
 }
 
-
 /** Collects the battery's tests without running them, and maps them to the clauses they cite. */
 export async function collectBattery(): Promise<Traceability> {
   const { createVitest } = await import('vitest/node');
-  const vitest = await createVitest('test', {
-    root: projectRoot, config: join(projectRoot, 'vitest.config.ts'), project: ['battery'], watch: false, includeTaskLocation: true,
-  }, {}, { stdout: devNull(), stderr: devNull() } as never);
+  const vitest = await createVitest(
+    'test',
+    {
+      root: projectRoot,
+      config: join(projectRoot, 'vitest.config.ts'),
+      project: ['battery'],
+      watch: false,
+      includeTaskLocation: true,
+    },
+    {},
+    { stdout: devNull(), stderr: devNull() } as never,
+  );
   try {
     const { testModules } = await vitest.collect();
     const tests: CollectedTest[] = [];
@@ -38,7 +46,13 @@ export async function collectBattery(): Promise<Traceability> {
     for (const module of testModules) {
       for (const e of module.errors()) errors.push(`${module.relativeModuleId}: ${e.message}`);
       for (const t of module.children.allTests()) {
-        tests.push({ id: t.id, name: t.fullName, file: module.relativeModuleId, line: t.location?.line ?? 1, clauses: t.meta().clauses ?? [] });
+        tests.push({
+          id: t.id,
+          name: t.fullName,
+          file: module.relativeModuleId,
+          line: t.location?.line ?? 1,
+          clauses: t.meta().clauses ?? [],
+        });
       }
     }
     return traceability(tests, errors);
@@ -84,7 +98,9 @@ export async function batteryIndex(): Promise<Traceability> {
   try {
     const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { fingerprint: string; tests: CollectedTest[] };
     if (index.fingerprint === print) return traceability(index.tests, []);
-  } catch { /* no index, or not readable: collect */ }
+  } catch {
+    /* no index, or not readable: collect */
+  }
   const collected = await collectBattery();
   if (collected.errors.length === 0 && existsSync(join(projectRoot, 'dist'))) writeIndex(collected, print);
   return collected;

@@ -129,15 +129,21 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): Ru
     let protocol: string | undefined;
     try {
       protocol = new URL(endpoint).protocol;
-    } catch { /* named below */ }
+    } catch {
+      /* named below */
+    }
     if (protocol !== 'http:' && protocol !== 'https:') throw new ConfigError(`${from} ${endpoint}: not an http or https URL`);
   }
   const region = flags.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1');
-  if (!isRegionName(region)) throw new ConfigError(`${flags.region !== undefined ? '--region' : 'AWS_REGION'} ${region}: not a region name`);
+  if (!isRegionName(region))
+    throw new ConfigError(`${flags.region !== undefined ? '--region' : 'AWS_REGION'} ${region}: not a region name`);
   const domain = flags.domain ?? (env.SWF_CONFORMANCE_DOMAIN || 'swf-conformance');
-  if (!DOMAIN.test(domain) || domain.includes('arn')) throw new ConfigError(`${flags.domain !== undefined ? '--domain' : 'SWF_CONFORMANCE_DOMAIN'} ${domain}: not a valid domain name`);
-  const runPrefix = env.SWF_CONFORMANCE_RUN_PREFIX || `swfc-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
-  if (!/^[A-Za-z0-9-]{4,64}$/.test(runPrefix)) throw new ConfigError(`SWF_CONFORMANCE_RUN_PREFIX must be 4 to 64 letters, digits or dashes: "${runPrefix}"`);
+  if (!DOMAIN.test(domain) || domain.includes('arn'))
+    throw new ConfigError(`${flags.domain !== undefined ? '--domain' : 'SWF_CONFORMANCE_DOMAIN'} ${domain}: not a valid domain name`);
+  const runPrefix =
+    env.SWF_CONFORMANCE_RUN_PREFIX || `swfc-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
+  if (!/^[A-Za-z0-9-]{4,64}$/.test(runPrefix))
+    throw new ConfigError(`SWF_CONFORMANCE_RUN_PREFIX must be 4 to 64 letters, digits or dashes: "${runPrefix}"`);
   const strictText = env.SWF_CONFORMANCE_STRICT;
   if (strictText !== undefined && strictText !== '' && !/^(1|true|yes|0|false|no)$/i.test(strictText)) {
     throw new ConfigError(`SWF_CONFORMANCE_STRICT must be 1 or 0 (true/false, yes/no): "${strictText}"`);
@@ -150,17 +156,29 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): Ru
   const profile = flags.profile ?? (env.AWS_PROFILE || undefined);
   const restricted = restrictedFrom(env);
   const seedText = env.SWF_CONFORMANCE_SEED;
-  if (seedText !== undefined && seedText !== '' && !/^-?\d{1,10}$/.test(seedText)) throw new ConfigError(`SWF_CONFORMANCE_SEED must be a whole number: "${seedText}"`);
+  if (seedText !== undefined && seedText !== '' && !/^-?\d{1,10}$/.test(seedText))
+    throw new ConfigError(`SWF_CONFORMANCE_SEED must be a whole number: "${seedText}"`);
   const runsText = env.SWF_CONFORMANCE_MODEL_RUNS;
-  if (runsText !== undefined && runsText !== '' && !(/^\d{1,6}$/.test(runsText) && Number(runsText) <= 100_000)) throw new ConfigError(`SWF_CONFORMANCE_MODEL_RUNS must be a whole number from 0 to 100000: "${runsText}"`);
+  if (runsText !== undefined && runsText !== '' && !(/^\d{1,6}$/.test(runsText) && Number(runsText) <= 100_000))
+    throw new ConfigError(`SWF_CONFORMANCE_MODEL_RUNS must be a whole number from 0 to 100000: "${runsText}"`);
   const runs = flags.modelRuns ?? (runsText ? Number(runsText) : DEFAULT_MODEL_RUNS);
   const asked = flags.modelRuns !== undefined || Boolean(runsText);
-  const model = { seed: (flags.seed ?? (seedText ? Number(seedText) : randomBytes(4).readInt32LE())) | 0, runs, timeLimitMs: modelTimeLimitMs(runs), ...(truthy(env.SWF_CONFORMANCE_EMPTY_POLLS) ? { emptyPolls: true } : {}), ...(asked ? { asked } : {}) };
+  const model = {
+    seed: (flags.seed ?? (seedText ? Number(seedText) : randomBytes(4).readInt32LE())) | 0,
+    runs,
+    timeLimitMs: modelTimeLimitMs(runs),
+    ...(truthy(env.SWF_CONFORMANCE_EMPTY_POLLS) ? { emptyPolls: true } : {}),
+    ...(asked ? { asked } : {}),
+  };
   return {
-    ...(endpoint ? { endpoint } : {}), region, domain, runPrefix,
+    ...(endpoint ? { endpoint } : {}),
+    region,
+    domain,
+    runPrefix,
     strict: flags.strict || truthy(strictText),
     ...(windowSeconds !== undefined ? { consistencyWindowMs: windowSeconds * 1000 } : {}),
-    ...(profile ? { profile } : {}), ...(restricted ? { restricted } : {}),
+    ...(profile ? { profile } : {}),
+    ...(restricted ? { restricted } : {}),
     ledgerDir: env.SWF_CONFORMANCE_LEDGER_DIR || join(tmpdir(), 'swf-conformance'),
     model,
   };
@@ -171,7 +189,8 @@ function restrictedFrom(env: NodeJS.ProcessEnv): RestrictedPrincipal | undefined
   const id = env.SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID;
   const secret = env.SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY;
   if (!id && !secret) return undefined;
-  if (!id || !secret) throw new ConfigError('set both SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID and SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY, or neither');
+  if (!id || !secret)
+    throw new ConfigError('set both SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID and SWF_CONFORMANCE_RESTRICTED_SECRET_ACCESS_KEY, or neither');
   const token = env.SWF_CONFORMANCE_RESTRICTED_SESSION_TOKEN;
   return { accessKeyId: id, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) };
 }

@@ -14,7 +14,8 @@ function cut(body: string): string {
 export function redact(exchange: Exchange): RecordedExchange {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(exchange.request.headers)) {
-    if (k.toLowerCase() === 'authorization') headers[k] = v.replace(/Credential=[^/]+/, 'Credential=<redacted>').replace(/Signature=\w+/, 'Signature=<redacted>');
+    if (k.toLowerCase() === 'authorization')
+      headers[k] = v.replace(/Credential=[^/]+/, 'Credential=<redacted>').replace(/Signature=\w+/, 'Signature=<redacted>');
     else headers[k] = SECRET_HEADERS.has(k.toLowerCase()) ? '<redacted>' : v;
   }
   const response = 'status' in exchange.response ? { ...exchange.response, body: cut(exchange.response.body) } : exchange.response;
@@ -25,8 +26,21 @@ export function redact(exchange: Exchange): RecordedExchange {
 export function curlOf(exchange: RecordedExchange): string {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const headers = Object.entries(exchange.request.headers)
-    .filter(([k]) => !['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'host', 'content-length'].includes(k.toLowerCase()))
+    .filter(
+      ([k]) =>
+        !['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'host', 'content-length'].includes(
+          k.toLowerCase(),
+        ),
+    )
     .map(([k, v]) => `-H ${quote(`${k}: ${v}`)}`);
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion in the curl line, not a template
-  return ['curl -sS -i -X POST', quote(exchange.request.url), '--aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:swf"', '--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"', ...headers, '--data-binary', quote(exchange.request.body)].join(' ');
+  return [
+    'curl -sS -i -X POST',
+    quote(exchange.request.url),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion in the curl line, not a template
+    '--aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:swf"',
+    '--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"',
+    ...headers,
+    '--data-binary',
+    quote(exchange.request.body),
+  ].join(' ');
 }

@@ -54,7 +54,9 @@ export class Ledger {
     let header: LedgerHeader | undefined;
     try {
       header = JSON.parse(first ?? '') as LedgerHeader;
-    } catch { /* reported below */ }
+    } catch {
+      /* reported below */
+    }
     if (header?.ledger !== 1 || typeof header.endpoint !== 'string' || typeof header.region !== 'string') {
       throw new LedgerError(`${file} is not a swf-conformance ledger (its first line has no endpoint and region)`);
     }
@@ -85,18 +87,25 @@ export class Ledger {
    */
   entries(): LedgerEntry[] {
     if (!existsSync(this.file)) return [];
-    const lines = readFileSync(this.file, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
-      try {
-        const e = JSON.parse(line) as Partial<LedgerEntry> & { ledger?: number; refused?: boolean };
-        return e.ledger === undefined && typeof e.domain === 'string' && typeof e.workflowId === 'string' ? [e as LedgerEntry & { refused?: boolean }] : [];
-      } catch {
-        return [];
-      }
-    });
+    const lines = readFileSync(this.file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => {
+        try {
+          const e = JSON.parse(line) as Partial<LedgerEntry> & { ledger?: number; refused?: boolean };
+          return e.ledger === undefined && typeof e.domain === 'string' && typeof e.workflowId === 'string'
+            ? [e as LedgerEntry & { refused?: boolean }]
+            : [];
+        } catch {
+          return [];
+        }
+      });
     const execution = (e: LedgerEntry) => `${e.domain}|${e.workflowId}`;
     const lastRecorded = new Map<string, number>();
     // An intent is settled by a later line for the same workflowId: its run, or its refusal.
-    lines.forEach((e, i) => { if (e.runId !== undefined || e.refused) lastRecorded.set(execution(e), i); });
+    lines.forEach((e, i) => {
+      if (e.runId !== undefined || e.refused) lastRecorded.set(execution(e), i);
+    });
     const seen = new Set<string>();
     const out: LedgerEntry[] = [];
     lines.forEach((e, i) => {
@@ -146,7 +155,14 @@ export interface CleanupResult {
 }
 
 /** Faults that refuse the caller, not the request: no later request can do better. */
-const REFUSALS = new Set(['UnrecognizedClientException', 'InvalidSignatureException', 'MissingAuthenticationTokenException', 'ExpiredTokenException', 'InvalidClientTokenId', 'IncompleteSignature']);
+const REFUSALS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'MissingAuthenticationTokenException',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'IncompleteSignature',
+]);
 
 type Progress = (result: CleanupResult, total: number) => void;
 
@@ -155,7 +171,11 @@ type Progress = (result: CleanupResult, total: number) => void;
  * open run of its workflowId, if any), and nothing else. An execution that is already closed, or
  * gone, is left alone. `signal` stops it between executions.
  */
-export async function cleanUp(ledger: Ledger, raw: RawClient, options: { concurrency?: number; signal?: AbortSignal; onProgress?: Progress } = {}): Promise<CleanupResult> {
+export async function cleanUp(
+  ledger: Ledger,
+  raw: RawClient,
+  options: { concurrency?: number; signal?: AbortSignal; onProgress?: Progress } = {},
+): Promise<CleanupResult> {
   const result: CleanupResult = { checked: 0, terminated: 0, failed: [] };
   const queue = ledger.entries();
   const total = queue.length;
@@ -165,17 +185,30 @@ export async function cleanUp(ledger: Ledger, raw: RawClient, options: { concurr
     return true;
   };
   const terminate = async (entry: LedgerEntry) => {
-    const res = await raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: entry.domain, workflowId: entry.workflowId, ...(entry.runId ? { runId: entry.runId } : {}), reason: 'swf-conformance cleanup', childPolicy: 'TERMINATE' } });
+    const res = await raw.send({
+      operation: 'TerminateWorkflowExecution',
+      body: {
+        domain: entry.domain,
+        workflowId: entry.workflowId,
+        ...(entry.runId ? { runId: entry.runId } : {}),
+        reason: 'swf-conformance cleanup',
+        childPolicy: 'TERMINATE',
+      },
+    });
     if (res.status === 200) result.terminated += 1;
     else if (refusedBy(res)) return;
-    else if (res.error?.code !== 'UnknownResourceFault') result.failed.push({ entry, reason: `${res.status} ${res.error?.code ?? res.text.slice(0, 120)}` });
+    else if (res.error?.code !== 'UnknownResourceFault')
+      result.failed.push({ entry, reason: `${res.status} ${res.error?.code ?? res.text.slice(0, 120)}` });
   };
   const cleanOne = async (entry: LedgerEntry) => {
     // An intent: whatever run of its workflowId is open, found by the workflowId alone, which
     // reads the execution directly (a list could lag behind a start, eventually consistent).
     // The workflowId carries the run's prefix, so its open run can only be the run's.
     if (entry.runId === undefined) return terminate(entry);
-    const described = await raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: entry.domain, execution: { workflowId: entry.workflowId, runId: entry.runId } } });
+    const described = await raw.send({
+      operation: 'DescribeWorkflowExecution',
+      body: { domain: entry.domain, execution: { workflowId: entry.workflowId, runId: entry.runId } },
+    });
     if (refusedBy(described)) return;
     const status = (described.json as { executionInfo?: { executionStatus?: string } } | undefined)?.executionInfo?.executionStatus;
     if (described.status === 200 && status !== 'OPEN') return;

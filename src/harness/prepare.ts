@@ -42,9 +42,19 @@ export async function setupCall(raw: RawClient, request: RawRequest, delays = RE
     } catch (error) {
       // A request that timed out is not retried: the endpoint is there but does not answer.
       if (/timeout/i.test(`${(error as Error).name} ${(error as Error).message}`)) {
-        throw new TargetError(`the endpoint does not answer ${request.operation} within ${(raw.options.timeoutMs ?? CLIENT_TIMEOUT_MS) / 1000} s`);
+        throw new TargetError(
+          `the endpoint does not answer ${request.operation} within ${(raw.options.timeoutMs ?? CLIENT_TIMEOUT_MS) / 1000} s`,
+        );
       }
-      failure = { request: { method: 'POST', url: raw.options.endpoint, headers: { 'x-amz-target': `SimpleWorkflowService.${request.operation}` }, body: '' }, response: { error: (error as Error).message } };
+      failure = {
+        request: {
+          method: 'POST',
+          url: raw.options.endpoint,
+          headers: { 'x-amz-target': `SimpleWorkflowService.${request.operation}` },
+          body: '',
+        },
+        response: { error: (error as Error).message },
+      };
     }
     // 500, 502, 503 and 504 may pass (an emulator still starting, a proxy in front); 501 and the rest will not.
     const retryable = !res || SERVER_ERRORS.has(res.status);
@@ -55,7 +65,9 @@ export async function setupCall(raw: RawClient, request: RawRequest, delays = RE
     firstBad ??= exchangeLine(res?.exchange ?? failure!);
     const delay = delays[attempt];
     if (delay === undefined) {
-      throw new TargetError(`the endpoint does not answer like SWF (${attempt + 1} attempts over ${delays.reduce((a, b) => a + b, 0) / 1000} s): ${firstBad}`);
+      throw new TargetError(
+        `the endpoint does not answer like SWF (${attempt + 1} attempts over ${delays.reduce((a, b) => a + b, 0) / 1000} s): ${firstBad}`,
+      );
     }
     await sleep(delay);
   }
@@ -79,38 +91,64 @@ export const typeFor = (policy?: ChildPolicy) => {
 export async function ensureDomain(raw: RawClient, name: string, options: { undeprecate?: boolean } = {}): Promise<void> {
   const described = await setupCall(raw, { operation: 'DescribeDomain', body: { name } });
   if (described.status === 200) {
-    const detail = described.json as { domainInfo?: { status?: string }; configuration?: { workflowExecutionRetentionPeriodInDays?: string } };
+    const detail = described.json as {
+      domainInfo?: { status?: string };
+      configuration?: { workflowExecutionRetentionPeriodInDays?: string };
+    };
     const days = detail.configuration?.workflowExecutionRetentionPeriodInDays;
-    if (days === '0' || days === 'NONE') throw new ConfigError(`domain ${name} keeps closed executions for 0 days; the suite needs at least 1 (set SWF_CONFORMANCE_DOMAIN to another domain)`);
+    if (days === '0' || days === 'NONE')
+      throw new ConfigError(
+        `domain ${name} keeps closed executions for 0 days; the suite needs at least 1 (set SWF_CONFORMANCE_DOMAIN to another domain)`,
+      );
     if (detail.domainInfo?.status === 'DEPRECATED') {
-      if (!options.undeprecate) throw new ConfigError(`domain ${name} is deprecated; undeprecate it or set SWF_CONFORMANCE_DOMAIN to another domain`);
+      if (!options.undeprecate)
+        throw new ConfigError(`domain ${name} is deprecated; undeprecate it or set SWF_CONFORMANCE_DOMAIN to another domain`);
       const res = await setupCall(raw, { operation: 'UndeprecateDomain', body: { name } });
-      if (res.status !== 200) throw new ConfigError(`UndeprecateDomain ${name} answered ${res.status} ${res.error?.code ?? res.text.slice(0, 200)}`);
+      if (res.status !== 200)
+        throw new ConfigError(`UndeprecateDomain ${name} answered ${res.status} ${res.error?.code ?? res.text.slice(0, 200)}`);
     }
     return;
   }
   if (described.error?.code !== 'UnknownResourceFault') {
-    throw new ConfigError(`DescribeDomain ${name} answered HTTP ${described.status} ${described.error?.code ?? ''} ${described.error?.message ?? described.text.slice(0, 200)}`.trim());
+    throw new ConfigError(
+      `DescribeDomain ${name} answered HTTP ${described.status} ${described.error?.code ?? ''} ${described.error?.message ?? described.text.slice(0, 200)}`.trim(),
+    );
   }
-  const res = await setupCall(raw, { operation: 'RegisterDomain', body: { name, workflowExecutionRetentionPeriodInDays: '1', description: 'Reused by swf-conformance runs' } });
+  const res = await setupCall(raw, {
+    operation: 'RegisterDomain',
+    body: { name, workflowExecutionRetentionPeriodInDays: '1', description: 'Reused by swf-conformance runs' },
+  });
   if (res.status !== 200 && res.error?.code !== 'DomainAlreadyExistsFault') {
-    throw new ConfigError(`RegisterDomain ${name} answered HTTP ${res.status} ${res.error?.code ?? ''} ${res.error?.message ?? res.text.slice(0, 200)}`.trim());
+    throw new ConfigError(
+      `RegisterDomain ${name} answered HTTP ${res.status} ${res.error?.code ?? ''} ${res.error?.message ?? res.text.slice(0, 200)}`.trim(),
+    );
   }
 }
 
 /** Registers the suite's workflow types in the domain, each only if missing. */
 export async function ensureTypes(raw: RawClient, domain: string): Promise<void> {
   // Side by side: each type is registered or found on its own (RegisterWorkflowType's bucket is 200).
-  await Promise.all(suiteTypes.map(async (t) => {
-    const res = await setupCall(raw, { operation: 'RegisterWorkflowType', body: {
-      domain, name: t.name, version: t.version, description: 'swf-conformance scenario type',
-      defaultTaskList: { name: 'swf-conformance-default' },
-      // Executions a run leaves open time out after an hour, whatever happens to the run.
-      defaultExecutionStartToCloseTimeout: '3600', defaultTaskStartToCloseTimeout: '300',
-      ...(t.defaultChildPolicy ? { defaultChildPolicy: t.defaultChildPolicy } : {}),
-    } });
-    if (res.status !== 200 && res.error?.code !== 'TypeAlreadyExistsFault') {
-      throw new ConfigError(`RegisterWorkflowType ${t.name} answered HTTP ${res.status} ${res.error?.code ?? ''} ${res.error?.message ?? res.text.slice(0, 200)}`.trim());
-    }
-  }));
+  await Promise.all(
+    suiteTypes.map(async (t) => {
+      const res = await setupCall(raw, {
+        operation: 'RegisterWorkflowType',
+        body: {
+          domain,
+          name: t.name,
+          version: t.version,
+          description: 'swf-conformance scenario type',
+          defaultTaskList: { name: 'swf-conformance-default' },
+          // Executions a run leaves open time out after an hour, whatever happens to the run.
+          defaultExecutionStartToCloseTimeout: '3600',
+          defaultTaskStartToCloseTimeout: '300',
+          ...(t.defaultChildPolicy ? { defaultChildPolicy: t.defaultChildPolicy } : {}),
+        },
+      });
+      if (res.status !== 200 && res.error?.code !== 'TypeAlreadyExistsFault') {
+        throw new ConfigError(
+          `RegisterWorkflowType ${t.name} answered HTTP ${res.status} ${res.error?.code ?? ''} ${res.error?.message ?? res.text.slice(0, 200)}`.trim(),
+        );
+      }
+    }),
+  );
 }

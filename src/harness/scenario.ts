@@ -115,7 +115,10 @@ export class Scenario {
    * must have added.
    */
   historyWhen(run: Run, settled: (events: HistoryEvent[]) => boolean, domain = this.domain): Promise<HistoryEvent[]> {
-    return this.eventually(() => this.readHistory(run, domain), (events) => events.length >= this.historyFloor(run) && settled(events));
+    return this.eventually(
+      () => this.readHistory(run, domain),
+      (events) => events.length >= this.historyFloor(run) && settled(events),
+    );
   }
 
   /**
@@ -160,15 +163,27 @@ export class Scenario {
   /** A successful request of the scenario's recorded an event in a run: its history must show one more. */
   private recorded(body: unknown): void {
     const { workflowId, runId } = (body ?? {}) as { workflowId?: unknown; runId?: unknown };
-    const target = typeof runId === 'string' && runId ? runId : typeof workflowId === 'string' ? this.runsByWorkflowId.get(workflowId)?.at(-1) : undefined;
+    const target =
+      typeof runId === 'string' && runId
+        ? runId
+        : typeof workflowId === 'string'
+          ? this.runsByWorkflowId.get(workflowId)?.at(-1)
+          : undefined;
     if (target) this.raiseFloor(target, (this.floors.get(target) ?? 1) + 1);
   }
 
   openCountWhen(workflowId: string, expected: number): Promise<number> {
-    return this.eventually(() => this.openCount(workflowId), (n) => n === expected);
+    return this.eventually(
+      () => this.openCount(workflowId),
+      (n) => n === expected,
+    );
   }
 
-  listedWhen(workflowId: string, which: 'Open' | 'Closed', settled: (infos: WorkflowExecutionInfo[]) => boolean): Promise<WorkflowExecutionInfo[]> {
+  listedWhen(
+    workflowId: string,
+    which: 'Open' | 'Closed',
+    settled: (infos: WorkflowExecutionInfo[]) => boolean,
+  ): Promise<WorkflowExecutionInfo[]> {
     return this.eventually(() => this.listed(workflowId, which), settled);
   }
 
@@ -201,13 +216,22 @@ export class Scenario {
   async start(options: StartOptions = {}): Promise<Run> {
     let workflowId = options.workflowId ?? this.id('wf');
     const domain = options.domain ?? this.domain;
-    const type = typeFor(options.typeDefault === 'none' ? undefined : options.typeDefault ?? 'TERMINATE');
+    const type = typeFor(options.typeDefault === 'none' ? undefined : (options.typeDefault ?? 'TERMINATE'));
     const send = () => {
       this.ledger.intend({ domain, workflowId });
-      return this.raw.send({ operation: 'StartWorkflowExecution', body: {
-        domain, workflowId, workflowType: type, taskList: { name: options.taskList ?? workflowId },
-        ...(options.childPolicy ? { childPolicy: options.childPolicy } : {}),
-      } }, { retries: 0 });
+      return this.raw.send(
+        {
+          operation: 'StartWorkflowExecution',
+          body: {
+            domain,
+            workflowId,
+            workflowType: type,
+            taskList: { name: options.taskList ?? workflowId },
+            ...(options.childPolicy ? { childPolicy: options.childPolicy } : {}),
+          },
+        },
+        { retries: 0 },
+      );
     };
     let res = await send();
     // A 5xx is sent again, twice, as the raw client does, but under a workflowId of its own
@@ -222,7 +246,9 @@ export class Scenario {
     }
     if (res.status !== 200) {
       if (!SERVER_ERRORS.has(res.status) && !halfway) this.ledger.refused({ domain, workflowId });
-      throw new Error(`StartWorkflowExecution answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
+      throw new Error(
+        `StartWorkflowExecution answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`,
+      );
     }
     const { runId } = this.shape('Run', res.json ?? {});
     if (!runId) throw new Error(`StartWorkflowExecution ${workflowId} answered no runId`);
@@ -252,10 +278,16 @@ export class Scenario {
     if (task.startedEventId) this.raiseFloor(answered.runId, task.startedEventId + 1);
     // A child starts asynchronously: wait for its ChildWorkflowExecutionStarted, or its failure.
     const children = decisions.flatMap((d) => d.startChildWorkflowExecutionDecisionAttributes?.workflowId ?? []);
-    const resolved = (events: HistoryEvent[]) => children.every((id) => events.some((e) =>
-      e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId === id
-      // schemas/ does not model this event's attributes; the workflowId is all that is read.
-      || (e as { startChildWorkflowExecutionFailedEventAttributes?: { workflowId?: string } }).startChildWorkflowExecutionFailedEventAttributes?.workflowId === id));
+    const resolved = (events: HistoryEvent[]) =>
+      children.every((id) =>
+        events.some(
+          (e) =>
+            e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId === id ||
+            // schemas/ does not model this event's attributes; the workflowId is all that is read.
+            (e as { startChildWorkflowExecutionFailedEventAttributes?: { workflowId?: string } })
+              .startChildWorkflowExecutionFailedEventAttributes?.workflowId === id,
+        ),
+      );
     const history = await this.historyWhen(task.workflowExecution as Run, resolved, domain);
     const started: Run[] = [];
     for (const e of history) {
@@ -273,7 +305,10 @@ export class Scenario {
 
   /** One poll of the run's task list, read leniently: an empty poll answers no task. */
   async poll(run: Run, domain = this.domain) {
-    const task = this.shape('DecisionTask', await this.raw.call('PollForDecisionTask', { domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }));
+    const task = this.shape(
+      'DecisionTask',
+      await this.raw.call('PollForDecisionTask', { domain, taskList: { name: run.workflowId }, identity: 'swf-conformance' }),
+    );
     const polled = task.workflowExecution?.runId;
     if (polled && task.startedEventId) this.raiseFloor(polled, task.startedEventId);
     return task;
@@ -293,7 +328,9 @@ export class Scenario {
       // A poll that answered at once with no task is not a long poll: wait a little before the next.
       if (Date.now() - polled < 100) await this.pause(50);
       if (Date.now() - started >= this.config.consistencyWindowMs) {
-        throw new Error(`no decision task for ${run.workflowId}: ${polls} poll${polls === 1 ? '' : 's'} over ${((Date.now() - started) / 1000).toFixed(1)} s answered none`);
+        throw new Error(
+          `no decision task for ${run.workflowId}: ${polls} poll${polls === 1 ? '' : 's'} over ${((Date.now() - started) / 1000).toFixed(1)} s answered none`,
+        );
       }
     }
   }
@@ -309,9 +346,14 @@ export class Scenario {
   activityType(): Promise<{ name: string; version: string }> {
     return (this.activityTypeRegistered ??= (async () => {
       const type = { name: 'swf-conformance-activity', version: '1' };
-      const res = await this.raw.send({ operation: 'RegisterActivityType', body: { domain: this.domain, ...type, description: 'swf-conformance open-work type' } });
+      const res = await this.raw.send({
+        operation: 'RegisterActivityType',
+        body: { domain: this.domain, ...type, description: 'swf-conformance open-work type' },
+      });
       if (res.status !== 200 && res.error?.code !== 'TypeAlreadyExistsFault') {
-        throw new Error(`RegisterActivityType answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
+        throw new Error(
+          `RegisterActivityType answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`,
+        );
       }
       return type;
     })());
@@ -324,17 +366,26 @@ export class Scenario {
   async startActivity(run: Run): Promise<string> {
     const activityType = await this.activityType();
     const taskList = { name: `${run.workflowId}-a` };
-    await this.decide(run, [{
-      decisionType: 'ScheduleActivityTask',
-      scheduleActivityTaskDecisionAttributes: {
-        activityType, activityId: 'a1', taskList,
-        scheduleToCloseTimeout: '300', scheduleToStartTimeout: '300', startToCloseTimeout: '300', heartbeatTimeout: '300',
+    await this.decide(run, [
+      {
+        decisionType: 'ScheduleActivityTask',
+        scheduleActivityTaskDecisionAttributes: {
+          activityType,
+          activityId: 'a1',
+          taskList,
+          scheduleToCloseTimeout: '300',
+          scheduleToStartTimeout: '300',
+          startToCloseTimeout: '300',
+          heartbeatTimeout: '300',
+        },
       },
-    }]);
+    ]);
     const started = Date.now();
     for (;;) {
       const polled = Date.now();
-      const task = (await this.raw.call('PollForActivityTask', { domain: this.domain, taskList, identity: 'swf-conformance' })) as { taskToken?: string };
+      const task = (await this.raw.call('PollForActivityTask', { domain: this.domain, taskList, identity: 'swf-conformance' })) as {
+        taskToken?: string;
+      };
       if (task.taskToken) return task.taskToken;
       if (Date.now() - polled < 100) await this.pause(50);
       if (Date.now() - started >= this.config.consistencyWindowMs) throw new Error(`no activity task for ${run.workflowId}`);
@@ -346,7 +397,9 @@ export class Scenario {
     return {
       decisionType: 'StartChildWorkflowExecution',
       startChildWorkflowExecutionDecisionAttributes: {
-        workflowType: typeFor(options.typeDefault ?? 'TERMINATE'), workflowId, taskList: { name: workflowId },
+        workflowType: typeFor(options.typeDefault ?? 'TERMINATE'),
+        workflowId,
+        taskList: { name: workflowId },
         ...(options.childPolicy ? { childPolicy: options.childPolicy } : {}),
       },
     };
@@ -356,10 +409,16 @@ export class Scenario {
    * A parent with one open child and one open grandchild. The parent's policy comes from
    * `parent`, the child's from `child` (both given at start, by the type default unless set).
    */
-  async family(parent: StartOptions = {}, child: { childPolicy?: ChildPolicy; typeDefault?: ChildPolicy } = {}): Promise<{ parent: Run; child: Run; sibling: Run; grandchild: Run }> {
+  async family(
+    parent: StartOptions = {},
+    child: { childPolicy?: ChildPolicy; typeDefault?: ChildPolicy } = {},
+  ): Promise<{ parent: Run; child: Run; sibling: Run; grandchild: Run }> {
     const p = await this.start(parent);
     // Two children, so that a policy reaching only one of them is seen.
-    const { started } = await this.decide(p, [this.childDecision(`${p.workflowId}-c`, child), this.childDecision(`${p.workflowId}-s`, child)]);
+    const { started } = await this.decide(p, [
+      this.childDecision(`${p.workflowId}-c`, child),
+      this.childDecision(`${p.workflowId}-s`, child),
+    ]);
     const c = started.find((r) => r.workflowId === `${p.workflowId}-c`);
     const sibling = started.find((r) => r.workflowId === `${p.workflowId}-s`);
     if (!c || !sibling) throw new Error(`the children of ${p.workflowId} did not start`);
@@ -417,7 +476,10 @@ export class Scenario {
     const events: HistoryEvent[] = [];
     let nextPageToken: string | undefined;
     do {
-      const page = this.shape('History', await this.raw.call('GetWorkflowExecutionHistory', { domain, execution: run, ...(nextPageToken ? { nextPageToken } : {}) }));
+      const page = this.shape(
+        'History',
+        await this.raw.call('GetWorkflowExecutionHistory', { domain, execution: run, ...(nextPageToken ? { nextPageToken } : {}) }),
+      );
       events.push(...(page.events ?? []));
       nextPageToken = page.nextPageToken;
     } while (nextPageToken);

@@ -27,11 +27,17 @@ export interface Session {
 export function batteryConfig(settings: RunSettings, target: Target, oracle?: BatteryConfig['oracle']): BatteryConfig {
   const restricted = target.restricted ?? settings.restricted;
   return {
-    kind: target.kind, targetName: target.name, endpoint: target.endpoint, region: settings.region,
+    kind: target.kind,
+    targetName: target.name,
+    endpoint: target.endpoint,
+    region: settings.region,
     ...(target.credentials ? { credentials: target.credentials } : settings.profile ? { profile: settings.profile } : {}),
     ...(restricted ? { restricted } : {}),
-    runPrefix: settings.runPrefix, domain: settings.domain, deprecatedDomain: `${settings.domain}-deprecated`,
-    strict: settings.strict, ledgerFile: `${settings.ledgerDir}/ledger-${settings.runPrefix}.jsonl`,
+    runPrefix: settings.runPrefix,
+    domain: settings.domain,
+    deprecatedDomain: `${settings.domain}-deprecated`,
+    strict: settings.strict,
+    ledgerFile: `${settings.ledgerDir}/ledger-${settings.runPrefix}.jsonl`,
     consistencyWindowMs: settings.consistencyWindowMs ?? defaultConsistencyWindowMs[target.kind],
     // A target elsewhere answers each request more slowly, and its differences cost a window each while shrinking.
     model: modelFor(settings.model, target.kind),
@@ -46,7 +52,12 @@ export function batteryConfig(settings: RunSettings, target: Target, oracle?: Ba
  */
 function modelFor(model: RunSettings['model'], kind: Target['kind']): BatteryConfig['model'] {
   if (kind === 'reference' && !model.asked) {
-    return { ...model, runs: 0, leftOut: 'left out against the embedded reference, where it would compare the reference with itself (--model-runs N runs it as a self-check)' };
+    return {
+      ...model,
+      runs: 0,
+      leftOut:
+        'left out against the embedded reference, where it would compare the reference with itself (--model-runs N runs it as a self-check)',
+    };
   }
   // A target elsewhere answers each request more slowly, and its differences cost a window each while shrinking.
   return { ...model, timeLimitMs: model.timeLimitMs * (kind === 'reference' ? 1 : 6) };
@@ -56,8 +67,12 @@ export function openSession(settings: RunSettings, target: Target, oracle?: Batt
   const config = batteryConfig(settings, target, oracle);
   const raw = new RawClient({ endpoint: config.endpoint, region: config.region, credentials: mainCredentials(config), timeoutMs: 15_000 });
   const ledger = Ledger.create(config.ledgerFile, {
-    endpoint: config.endpoint, region: config.region, runPrefix: config.runPrefix, target: config.targetName,
-    outlivesRun: target.outlivesRun, startedAt: new Date().toISOString(),
+    endpoint: config.endpoint,
+    region: config.region,
+    runPrefix: config.runPrefix,
+    target: config.targetName,
+    outlivesRun: target.outlivesRun,
+    startedAt: new Date().toISOString(),
   });
   return { config, target, ledger, raw, cleanUp: (o) => cleanUp(ledger, raw, o), close: () => target.close() };
 }

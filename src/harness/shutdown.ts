@@ -4,7 +4,11 @@
  * so that no step is cut short by another's exit.
  */
 type Step = () => Promise<void>;
-interface Registry { steps: Set<Step>; installed: boolean; running?: Promise<void> }
+interface Registry {
+  steps: Set<Step>;
+  installed: boolean;
+  running?: Promise<void>;
+}
 
 // vitest loads the run's global set-up through its own module runner, so this module can exist
 // twice in one process; the registry lives on globalThis so that both copies share it.

@@ -10,43 +10,93 @@ import type { RunView } from './side.ts';
 
 /** Every clause a difference can be charged to: the model-based run has a test for each. */
 export const judgedClauses = [
-  'runid.omitted.current-open', 'runid.omitted.after-restart', 'runid.omitted.after-continue-as-new', 'runid.explicit.open',
-  'runid.explicit.closed-no-effect', 'runid.explicit.closed', 'runid.explicit.exact', 'runid.explicit.foreign',
-  'runid.omitted.no-open-run-no-effect', 'runid.omitted.no-open-run', 'runid.empty-is-omitted', 'runid.names-exact',
-  'fault.unknown.workflow-id', 'input.length.within-accepted', 'input.length.code-points',
-  'cancel.event.recorded', 'cancel.event.direct-attributes', 'cancel.state.stays-open', 'cancel.state.cancel-requested',
-  'cancel.state.closed-reads-false', 'cancel.decision-task.scheduled', 'cancel.decision-task.while-started',
-  'cancel.decision-task.open-count', 'cancel.decision-task.single-active', 'cancel.children.untouched',
-  'cancel.by-decision.target-event', 'cancel.by-decision.acknowledged', 'cancel.by-decision.unknown', 'cancel.by-decision.after-close',
-  'terminate.event.recorded', 'terminate.event.reason-details', 'terminate.event.child-policy', 'terminate.event.operator-cause',
-  'terminate.state.closed', 'terminate.state.listed-closed', 'terminate.immediate.decision-in-flight',
-  'terminate.immediate.late-decision-rejected', 'terminate.no-events-after', 'terminate.child.parent-notified',
-  'child-policy.source.type-default', 'child-policy.source.start', 'child-policy.source.request',
-  'child-policy.terminate.children-terminated', 'child-policy.terminate.cause', 'child-policy.terminate.recursive',
-  'child-policy.request-cancel.children-cancel-requested', 'child-policy.request-cancel.cause', 'child-policy.request-cancel.names-parent',
-  'child-policy.on-close.request-cancel', 'child-policy.on-close.terminate', 'child-policy.abandon.children-open',
-  'child-policy.closed-children-untouched', 'wire.event-ids.sequential', 'wire.events.zero-ids',
+  'runid.omitted.current-open',
+  'runid.omitted.after-restart',
+  'runid.omitted.after-continue-as-new',
+  'runid.explicit.open',
+  'runid.explicit.closed-no-effect',
+  'runid.explicit.closed',
+  'runid.explicit.exact',
+  'runid.explicit.foreign',
+  'runid.omitted.no-open-run-no-effect',
+  'runid.omitted.no-open-run',
+  'runid.empty-is-omitted',
+  'runid.names-exact',
+  'fault.unknown.workflow-id',
+  'input.length.within-accepted',
+  'input.length.code-points',
+  'cancel.event.recorded',
+  'cancel.event.direct-attributes',
+  'cancel.state.stays-open',
+  'cancel.state.cancel-requested',
+  'cancel.state.closed-reads-false',
+  'cancel.decision-task.scheduled',
+  'cancel.decision-task.while-started',
+  'cancel.decision-task.open-count',
+  'cancel.decision-task.single-active',
+  'cancel.children.untouched',
+  'cancel.by-decision.target-event',
+  'cancel.by-decision.acknowledged',
+  'cancel.by-decision.unknown',
+  'cancel.by-decision.after-close',
+  'terminate.event.recorded',
+  'terminate.event.reason-details',
+  'terminate.event.child-policy',
+  'terminate.event.operator-cause',
+  'terminate.state.closed',
+  'terminate.state.listed-closed',
+  'terminate.immediate.decision-in-flight',
+  'terminate.immediate.late-decision-rejected',
+  'terminate.no-events-after',
+  'terminate.child.parent-notified',
+  'child-policy.source.type-default',
+  'child-policy.source.start',
+  'child-policy.source.request',
+  'child-policy.terminate.children-terminated',
+  'child-policy.terminate.cause',
+  'child-policy.terminate.recursive',
+  'child-policy.request-cancel.children-cancel-requested',
+  'child-policy.request-cancel.cause',
+  'child-policy.request-cancel.names-parent',
+  'child-policy.on-close.request-cancel',
+  'child-policy.on-close.terminate',
+  'child-policy.abandon.children-open',
+  'child-policy.closed-children-untouched',
+  'wire.event-ids.sequential',
+  'wire.events.zero-ids',
 ] as const;
 
 export type JudgedClause = (typeof judgedClauses)[number];
 
 export type RunForm = 'omitted' | 'empty' | 'current' | 'closed' | 'foreign' | 'truncated' | 'other-case';
 export type TextValue = 'none' | 'empty' | 'text' | 'max' | 'astral' | 'mixed';
-export type DecisionKind = 'complete' | 'fail' | 'cancel' | 'continue' | 'child' | 'children' | 'cancel-external' | 'cancel-external-then-complete' | 'none';
+export type DecisionKind =
+  | 'complete'
+  | 'fail'
+  | 'cancel'
+  | 'continue'
+  | 'child'
+  | 'children'
+  | 'cancel-external'
+  | 'cancel-external-then-complete'
+  | 'none';
 
 /** What a step did, as the mapping needs it: the model before the step, and what the step acted on. */
 export type StepFacts =
   | { kind: 'start'; before: Model; slot: string; policyGiven: boolean }
   | {
-    kind: 'cancel' | 'terminate'; before: Model; slot: string; form: RunForm;
-    /** The run the reference acted on, if any. */
-    resolved?: string;
-    /** Whether the step named a workflowId no execution ever had. */
-    unknown: boolean;
-    /** The childPolicy the request gave. */
-    policy?: string;
-    texts: TextValue[];
-  }
+      kind: 'cancel' | 'terminate';
+      before: Model;
+      slot: string;
+      form: RunForm;
+      /** The run the reference acted on, if any. */
+      resolved?: string;
+      /** Whether the step named a workflowId no execution ever had. */
+      unknown: boolean;
+      /** The childPolicy the request gave. */
+      policy?: string;
+      texts: TextValue[];
+    }
   | { kind: 'decide'; before: Model; run: string; decision: DecisionKind; late: boolean; external?: string }
   | { kind: 'take' | 'poll'; before: Model; slot: string; run?: string }
   | { kind: 'read'; before: Model; slot: string };
@@ -56,11 +106,15 @@ export type Observation =
   | { what: 'answer'; target?: string }
   | { what: 'listings' }
   | {
-    what: 'run'; key: string; field: 'presence' | 'status' | 'closeStatus' | 'closedAt' | 'cancelRequested' | 'openDecisionTasks' | 'openChildren' | 'events';
-    eventType?: string; attr?: string; idsOnly?: boolean;
-    /** The run as the target shows it, when it has it: which policy its state looks like. */
-    seen?: RunView;
-  };
+      what: 'run';
+      key: string;
+      field: 'presence' | 'status' | 'closeStatus' | 'closedAt' | 'cancelRequested' | 'openDecisionTasks' | 'openChildren' | 'events';
+      eventType?: string;
+      attr?: string;
+      idsOnly?: boolean;
+      /** The run as the target shows it, when it has it: which policy its state looks like. */
+      seen?: RunView;
+    };
 
 /** The child policy a child's state looks like the effect of: terminated, cancel requested, or untouched. */
 function effectOf(run: RunView | undefined): string | undefined {
@@ -75,12 +129,18 @@ function resolutionClause(s: Extract<StepFacts, { kind: 'cancel' | 'terminate' }
   if (s.unknown) return 'fault.unknown.workflow-id';
   const open = runsOf(s.before, s.slot).find((r) => r.status === 'OPEN');
   switch (s.form) {
-    case 'other-case': return 'runid.names-exact';
-    case 'truncated': return 'runid.explicit.exact';
-    case 'foreign': return 'runid.explicit.foreign';
-    case 'closed': return forEffect ? 'runid.explicit.closed-no-effect' : 'runid.explicit.closed';
-    case 'empty': return 'runid.empty-is-omitted';
-    case 'current': return open ? 'runid.explicit.open' : forEffect ? 'runid.explicit.closed-no-effect' : 'runid.explicit.closed';
+    case 'other-case':
+      return 'runid.names-exact';
+    case 'truncated':
+      return 'runid.explicit.exact';
+    case 'foreign':
+      return 'runid.explicit.foreign';
+    case 'closed':
+      return forEffect ? 'runid.explicit.closed-no-effect' : 'runid.explicit.closed';
+    case 'empty':
+      return 'runid.empty-is-omitted';
+    case 'current':
+      return open ? 'runid.explicit.open' : forEffect ? 'runid.explicit.closed-no-effect' : 'runid.explicit.closed';
     default:
       if (!open) return forEffect ? 'runid.omitted.no-open-run-no-effect' : 'runid.omitted.no-open-run';
       if (madeBy(s.before, open) === 'continue') return 'runid.omitted.after-continue-as-new';
@@ -89,7 +149,13 @@ function resolutionClause(s: Extract<StepFacts, { kind: 'cancel' | 'terminate' }
 }
 
 /** The clause of a child's observation when a child policy reached it: by the parent's policy and the child's depth. */
-function policyClause(policy: string | undefined, depth: number, child: RunView | undefined, obs: Extract<Observation, { what: 'run' }>, onClose: boolean): JudgedClause | undefined {
+function policyClause(
+  policy: string | undefined,
+  depth: number,
+  child: RunView | undefined,
+  obs: Extract<Observation, { what: 'run' }>,
+  onClose: boolean,
+): JudgedClause | undefined {
   if (child && child.status !== 'OPEN') return 'child-policy.closed-children-untouched';
   if (policy === 'ABANDON') return 'child-policy.abandon.children-open';
   if (policy === 'TERMINATE') {
@@ -122,12 +188,17 @@ export function clauseOf(obs: Observation, s: StepFacts): JudgedClause | undefin
       if (obs.attr === 'childPolicy') return s.policyGiven ? 'child-policy.source.start' : 'child-policy.source.type-default';
       return undefined;
     case 'read':
-      return obs.what === 'listings' && runsOf(s.before, s.slot).some((r) => closedBy(r) === 'WorkflowExecutionTerminated') ? 'terminate.state.listed-closed' : undefined;
+      return obs.what === 'listings' && runsOf(s.before, s.slot).some((r) => closedBy(r) === 'WorkflowExecutionTerminated')
+        ? 'terminate.state.listed-closed'
+        : undefined;
     case 'take':
     case 'poll': {
       const polled = byKey(s.before, s.run);
-      if (s.kind === 'take' && obs.what === 'run' && obs.key === s.run && obs.field === 'openDecisionTasks') return 'cancel.decision-task.open-count';
-      return polled && polled.status !== 'OPEN' && closedBy(polled) === 'WorkflowExecutionTerminated' ? 'terminate.no-events-after' : undefined;
+      if (s.kind === 'take' && obs.what === 'run' && obs.key === s.run && obs.field === 'openDecisionTasks')
+        return 'cancel.decision-task.open-count';
+      return polled && polled.status !== 'OPEN' && closedBy(polled) === 'WorkflowExecutionTerminated'
+        ? 'terminate.no-events-after'
+        : undefined;
     }
     case 'decide':
       return decideClause(obs, s);
@@ -146,16 +217,23 @@ export function clauseOf(obs: Observation, s: StepFacts): JudgedClause | undefin
   if (obs.what !== 'run') return undefined;
   if (target?.status !== 'OPEN') {
     // Nothing was to be acted on: any change is the resolution's fault, or a closed run written to.
-    if (run && run.status !== 'OPEN' && closedBy(run) === 'WorkflowExecutionTerminated' && s.form !== 'closed' && s.form !== 'current') return 'terminate.no-events-after';
+    if (run && run.status !== 'OPEN' && closedBy(run) === 'WorkflowExecutionTerminated' && s.form !== 'closed' && s.form !== 'current')
+      return 'terminate.no-events-after';
     return resolutionClause(s, true);
   }
   // A second cancel request's answer and events are not judged (cancel.repeat.reported); the state still is.
-  if (obs.key === target.key) return s.kind === 'cancel' ? (repeat && obs.field === 'events' ? undefined : cancelTargetClause(obs, target)) : terminateTargetClause(obs, target, s);
+  if (obs.key === target.key)
+    return s.kind === 'cancel'
+      ? repeat && obs.field === 'events'
+        ? undefined
+        : cancelTargetClause(obs, target)
+      : terminateTargetClause(obs, target, s);
   const depth = run ? depthBelow(s.before, run, target.key) : 0;
   if (depth > 0 || (!run && obs.field === 'presence')) {
     if (s.kind === 'cancel') return 'cancel.children.untouched';
     // A child handled by the start's policy where the request gave another: the request's policy was not the one applied.
-    if (s.policy && s.policy !== startedPolicy(target) && depth <= 1 && effectOf(obs.seen) === startedPolicy(target)) return 'child-policy.source.request';
+    if (s.policy && s.policy !== startedPolicy(target) && depth <= 1 && effectOf(obs.seen) === startedPolicy(target))
+      return 'child-policy.source.request';
     return policyClause(s.policy ?? startedPolicy(target), depth || 1, run, obs, false);
   }
   if (run && depthBelow(s.before, target, run.key) === 1) return s.kind === 'terminate' ? 'terminate.child.parent-notified' : undefined;
@@ -165,34 +243,50 @@ export function clauseOf(obs: Observation, s: StepFacts): JudgedClause | undefin
 /** The clause of the decision task a cancel request schedules (or must not), by the task the run had when the request came. */
 function cancelTaskClause(run: RunView): JudgedClause {
   const state = taskState(run);
-  return state === 'scheduled' ? 'cancel.decision-task.single-active' : state === 'started' ? 'cancel.decision-task.while-started' : 'cancel.decision-task.scheduled';
+  return state === 'scheduled'
+    ? 'cancel.decision-task.single-active'
+    : state === 'started'
+      ? 'cancel.decision-task.while-started'
+      : 'cancel.decision-task.scheduled';
 }
 
 function cancelTargetClause(obs: Extract<Observation, { what: 'run' }>, target: RunView): JudgedClause | undefined {
   switch (obs.field) {
     case 'status':
     case 'closeStatus':
-    case 'closedAt': return 'cancel.state.stays-open';
-    case 'cancelRequested': return 'cancel.state.cancel-requested';
-    case 'openDecisionTasks': return 'cancel.decision-task.open-count';
-    case 'openChildren': return 'cancel.children.untouched';
+    case 'closedAt':
+      return 'cancel.state.stays-open';
+    case 'cancelRequested':
+      return 'cancel.state.cancel-requested';
+    case 'openDecisionTasks':
+      return 'cancel.decision-task.open-count';
+    case 'openChildren':
+      return 'cancel.children.untouched';
     case 'events':
-      if (obs.eventType === 'WorkflowExecutionCancelRequested') return obs.attr ? 'cancel.event.direct-attributes' : 'cancel.event.recorded';
+      if (obs.eventType === 'WorkflowExecutionCancelRequested')
+        return obs.attr ? 'cancel.event.direct-attributes' : 'cancel.event.recorded';
       if (obs.eventType === 'DecisionTaskScheduled') return cancelTaskClause(target);
       if (obs.eventType?.startsWith('WorkflowExecution')) return 'cancel.state.stays-open';
       return undefined;
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
-function terminateTargetClause(obs: Extract<Observation, { what: 'run' }>, target: RunView, s: Extract<StepFacts, { kind: 'cancel' | 'terminate' }>): JudgedClause | undefined {
+function terminateTargetClause(
+  obs: Extract<Observation, { what: 'run' }>,
+  target: RunView,
+  s: Extract<StepFacts, { kind: 'cancel' | 'terminate' }>,
+): JudgedClause | undefined {
   const inFlight = taskState(target) === 'started';
   switch (obs.field) {
     case 'status':
     case 'closeStatus':
     case 'closedAt':
-    case 'openDecisionTasks': return inFlight ? 'terminate.immediate.decision-in-flight' : 'terminate.state.closed';
-    case 'cancelRequested': return target.cancelRequested ? 'cancel.state.closed-reads-false' : 'terminate.state.closed';
+    case 'openDecisionTasks':
+      return inFlight ? 'terminate.immediate.decision-in-flight' : 'terminate.state.closed';
+    case 'cancelRequested':
+      return target.cancelRequested ? 'cancel.state.closed-reads-false' : 'terminate.state.closed';
     case 'openChildren':
       return policyClause(s.policy ?? startedPolicy(target), 1, undefined, obs, false);
     case 'events':
@@ -204,7 +298,8 @@ function terminateTargetClause(obs: Extract<Observation, { what: 'run' }>, targe
         return undefined;
       }
       return 'terminate.no-events-after';
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -213,14 +308,26 @@ function decideClause(obs: Observation, s: Extract<StepFacts, { kind: 'decide' }
   if (obs.what !== 'run') return undefined;
   const decider = byKey(s.before, s.run);
   const run = byKey(s.before, obs.key);
-  const closes = s.decision === 'complete' || s.decision === 'fail' || s.decision === 'cancel' || s.decision === 'continue' || s.decision === 'cancel-external-then-complete';
+  const closes =
+    s.decision === 'complete' ||
+    s.decision === 'fail' ||
+    s.decision === 'cancel' ||
+    s.decision === 'continue' ||
+    s.decision === 'cancel-external-then-complete';
   if (s.decision === 'cancel-external' || s.decision === 'cancel-external-then-complete') {
     const external = byKey(s.before, s.external);
     // A child the decider's close terminates by policy: its fate is the policy's, whatever was asked of it first.
-    const terminatedByPolicy = closes && decider !== undefined && external !== undefined && startedPolicy(decider) === 'TERMINATE' && depthBelow(s.before, external, decider.key) > 0;
+    const terminatedByPolicy =
+      closes &&
+      decider !== undefined &&
+      external !== undefined &&
+      startedPolicy(decider) === 'TERMINATE' &&
+      depthBelow(s.before, external, decider.key) > 0;
     if (s.external !== undefined && obs.key === s.external && !terminatedByPolicy) {
       // The task a cancel request schedules is the same clause whoever made the request.
-      return obs.field === 'events' && obs.eventType === 'DecisionTaskScheduled' && external ? cancelTaskClause(external) : 'cancel.by-decision.target-event';
+      return obs.field === 'events' && obs.eventType === 'DecisionTaskScheduled' && external
+        ? cancelTaskClause(external)
+        : 'cancel.by-decision.target-event';
     }
     if (obs.key === s.run && obs.field === 'events') {
       if (s.decision === 'cancel-external-then-complete') return 'cancel.by-decision.after-close';

@@ -22,13 +22,25 @@ export interface StepRecord {
 
 /** A difference the run found: the clause it is charged to, what differed, and the steps that led to it. */
 export class Difference extends Error {
-  constructor(readonly clause: string, readonly observation: string, readonly target: string, readonly reference: string, readonly steps: StepRecord[]) {
+  constructor(
+    readonly clause: string,
+    readonly observation: string,
+    readonly target: string,
+    readonly reference: string,
+    readonly steps: StepRecord[],
+  ) {
     super(`${clause}: ${observation}: target ${target}, reference ${reference}`);
   }
 }
 
 /** A sequence that stopped being comparable, and why: counted in the report, never judged. */
-export interface Divergence { step: string; observation: string; target: string; reference: string; clause?: string }
+export interface Divergence {
+  step: string;
+  observation: string;
+  target: string;
+  reference: string;
+  clause?: string;
+}
 
 /** The two sides of one sequence, and what the run learns from it. */
 export class Pair {
@@ -59,12 +71,18 @@ const { max: DETAILS_MAX } = lengthBounds('TerminateWorkflowExecutionInput', 'de
 /** A valid value of a text member, by kind: at its bounds, in astral characters (counted in code points), with escapes. */
 function text(kind: TextValue, max: number): string | undefined {
   switch (kind) {
-    case 'none': return undefined;
-    case 'empty': return '';
-    case 'text': return 'stopped by swf-conformance';
-    case 'max': return 'r'.repeat(max);
-    case 'astral': return '\u{1D4B5}'.repeat(max);
-    case 'mixed': return 'line one\nline two\t"quoted" \\ caf\u00e9 \u{1F600} <&>';
+    case 'none':
+      return undefined;
+    case 'empty':
+      return '';
+    case 'text':
+      return 'stopped by swf-conformance';
+    case 'max':
+      return 'r'.repeat(max);
+    case 'astral':
+      return '\u{1D4B5}'.repeat(max);
+    case 'mixed':
+      return 'line one\nline two\t"quoted" \\ caf\u00e9 \u{1F600} <&>';
   }
 }
 
@@ -136,13 +154,19 @@ abstract class Step implements fc.AsyncCommand<Model, Pair> {
     } catch (error) {
       return unreadable('the runs', error);
     }
-    for (let found = true; found;) {
+    for (let found = true; found; ) {
       found = false;
       // Again after an attribute was set aside: the first difference of each run is all that is compared.
       for (const [obs, t, r, label] of differences(without(target, pair.ignored), without(reference, pair.ignored))) {
         const before = pair.ignored.size;
-        if (!compare({ ...obs, ...(obs.what === 'run' ? { seen: target.find((x) => x.key === obs.key) } : {}) } as Observation, t, r, label)) return;
-        if (pair.ignored.size > before) { found = true; break; }
+        if (
+          !compare({ ...obs, ...(obs.what === 'run' ? { seen: target.find((x) => x.key === obs.key) } : {}) } as Observation, t, r, label)
+        )
+          return;
+        if (pair.ignored.size > before) {
+          found = true;
+          break;
+        }
       }
     }
     // What every run showed, for the clauses it was compared for, when nothing differed.
@@ -175,7 +199,13 @@ const show = (value: unknown): string => (value === undefined ? '(nothing)' : ty
  * lag. A value that cannot be a lagging one (`behind` says no) is a contradiction, judged at once
  * after one more read.
  */
-async function settle<T>(pair: Pair, read: () => Promise<T>, reference: T, behind: (value: T, reference: T) => boolean = () => true, first?: Promise<T>): Promise<[T, T]> {
+async function settle<T>(
+  pair: Pair,
+  read: () => Promise<T>,
+  reference: T,
+  behind: (value: T, reference: T) => boolean = () => true,
+  first?: Promise<T>,
+): Promise<[T, T]> {
   const started = Date.now();
   for (let delay = 20, reads = 1; ; delay = Math.min(delay * 2, 500), reads += 1) {
     const value = await (reads === 1 && first ? first : read());
@@ -233,13 +263,25 @@ function* eventDifference(key: string, t: RunView, r: RunView): Generator<[Obser
   const i = at >= 0 ? at : t.events.length > r.events.length ? r.events.length : -1;
   if (i < 0) return;
   const [te, re] = [t.events[i], r.events[i]];
-  const idsOnly = te && re && te.type === re.type && JSON.stringify(te.attrs) === JSON.stringify(re.attrs)
-    && t.events.length === r.events.length && t.events.every((e, j) => e.type === r.events[j]!.type);
+  const idsOnly =
+    te &&
+    re &&
+    te.type === re.type &&
+    JSON.stringify(te.attrs) === JSON.stringify(re.attrs) &&
+    t.events.length === r.events.length &&
+    t.events.every((e, j) => e.type === r.events[j]!.type);
   if (idsOnly) {
     yield [{ what: 'run', key, field: 'events', idsOnly: true }, t.events.map((e) => e.id), r.events.map((e) => e.id), `${key} event ids`];
   } else if (te && re && te.type === re.type) {
-    const attr = [...new Set([...Object.keys(te.attrs ?? {}), ...Object.keys(re.attrs ?? {})])].find((k) => JSON.stringify(te.attrs?.[k]) !== JSON.stringify(re.attrs?.[k]));
-    yield [{ what: 'run', key, field: 'events', eventType: re.type, ...(attr ? { attr } : {}) }, te.attrs?.[attr ?? ''], re.attrs?.[attr ?? ''], `${key} event ${i + 1} (${re.type}) ${attr ?? ''}`.trim()];
+    const attr = [...new Set([...Object.keys(te.attrs ?? {}), ...Object.keys(re.attrs ?? {})])].find(
+      (k) => JSON.stringify(te.attrs?.[k]) !== JSON.stringify(re.attrs?.[k]),
+    );
+    yield [
+      { what: 'run', key, field: 'events', eventType: re.type, ...(attr ? { attr } : {}) },
+      te.attrs?.[attr ?? ''],
+      re.attrs?.[attr ?? ''],
+      `${key} event ${i + 1} (${re.type}) ${attr ?? ''}`.trim(),
+    ];
   } else {
     // One side has an event the other has not (or not here): charged by the event that should be, or that should not.
     yield [{ what: 'run', key, field: 'events', eventType: re?.type ?? te!.type }, te?.type, re?.type, `${key} event ${i + 1}`];
@@ -270,15 +312,32 @@ async function start(side: Side, slot: string, typeDefault: ChildPolicy | 'none'
 }
 
 class Start extends Step {
-  constructor(readonly root: number, readonly typeDefault: ChildPolicy | 'none', readonly childPolicy: ChildPolicy | undefined) { super(); }
+  constructor(
+    readonly root: number,
+    readonly typeDefault: ChildPolicy | 'none',
+    readonly childPolicy: ChildPolicy | undefined,
+  ) {
+    super();
+  }
   /** A root with no open run: a start there is meaningful. */
-  private slot(m: Readonly<Model>) { const free = ROOTS.filter((r) => !openRun(m as Model, r)); return free.length ? pick(free, this.root) : undefined; }
-  protected possible(m: Readonly<Model>) { return this.slot(m) !== undefined; }
-  private describe(slot: string) { return `StartWorkflowExecution ${slot} (type default ${this.typeDefault}${this.childPolicy ? `, childPolicy ${this.childPolicy}` : ''})`; }
-  toString() { return this.describe(`root#${this.root}`); }
+  private slot(m: Readonly<Model>) {
+    const free = ROOTS.filter((r) => !openRun(m as Model, r));
+    return free.length ? pick(free, this.root) : undefined;
+  }
+  protected possible(m: Readonly<Model>) {
+    return this.slot(m) !== undefined;
+  }
+  private describe(slot: string) {
+    return `StartWorkflowExecution ${slot} (type default ${this.typeDefault}${this.childPolicy ? `, childPolicy ${this.childPolicy}` : ''})`;
+  }
+  toString() {
+    return this.describe(`root#${this.root}`);
+  }
   protected async act(m: Model, pair: Pair) {
     const slot = this.slot(m)!;
-    const answers = await Promise.all([pair.target, pair.reference].map((side) => start(side, slot, this.typeDefault, this.childPolicy))) as [string, string];
+    const answers = (await Promise.all(
+      [pair.target, pair.reference].map((side) => start(side, slot, this.typeDefault, this.childPolicy)),
+    )) as [string, string];
     return { facts: { kind: 'start', slot, policyGiven: this.childPolicy !== undefined } as const, label: this.describe(slot), answers };
   }
 }
@@ -286,9 +345,16 @@ class Start extends Step {
 /** RequestCancelWorkflowExecution or TerminateWorkflowExecution, with one form of runId. */
 class Act extends Step {
   constructor(
-    readonly operation: 'cancel' | 'terminate', readonly slotIndex: number, readonly form: RunForm,
-    readonly childPolicy: ChildPolicy | undefined, readonly reason: TextValue, readonly details: TextValue, readonly other: number,
-  ) { super(); }
+    readonly operation: 'cancel' | 'terminate',
+    readonly slotIndex: number,
+    readonly form: RunForm,
+    readonly childPolicy: ChildPolicy | undefined,
+    readonly reason: TextValue,
+    readonly details: TextValue,
+    readonly other: number,
+  ) {
+    super();
+  }
 
   /**
    * A slot with runs, or the unknown one now and then. One time in eight each, the states a random
@@ -319,13 +385,21 @@ class Act extends Step {
     const latest = (openRun(m, slot) ?? latestRun(m, slot))?.key;
     switch (this.form) {
       case 'current':
-      case 'truncated': return latest;
-      case 'closed': return runsOf(m, slot).filter((r) => r.status !== 'OPEN').at(-1)?.key;
+      case 'truncated':
+        return latest;
+      case 'closed':
+        return runsOf(m, slot)
+          .filter((r) => r.status !== 'OPEN')
+          .at(-1)?.key;
       case 'foreign': {
-        const others = slots(m).filter((s) => s !== slot).map((s) => latestRun(m, s)?.key).filter((k): k is string => Boolean(k));
+        const others = slots(m)
+          .filter((s) => s !== slot)
+          .map((s) => latestRun(m, s)?.key)
+          .filter((k): k is string => Boolean(k));
         return others.length ? pick(others, this.other) : undefined;
       }
-      default: return undefined;
+      default:
+        return undefined;
     }
   }
 
@@ -334,12 +408,19 @@ class Act extends Step {
     return !needsRun || this.named(m as Model, this.slot(m)) !== undefined;
   }
 
-  toString() { return this.describe(`slot#${this.slotIndex}`, `#${this.other}`); }
+  toString() {
+    return this.describe(`slot#${this.slotIndex}`, `#${this.other}`);
+  }
 
   private describe(slot: string, named: string) {
-    const extras = this.operation === 'terminate'
-      ? [this.childPolicy ? `childPolicy ${this.childPolicy}` : '', this.reason !== 'none' ? `reason ${this.reason}` : '', this.details !== 'none' ? `details ${this.details}` : ''].filter(Boolean)
-      : [];
+    const extras =
+      this.operation === 'terminate'
+        ? [
+            this.childPolicy ? `childPolicy ${this.childPolicy}` : '',
+            this.reason !== 'none' ? `reason ${this.reason}` : '',
+            this.details !== 'none' ? `details ${this.details}` : '',
+          ].filter(Boolean)
+        : [];
     return `${this.operation === 'cancel' ? 'RequestCancelWorkflowExecution' : 'TerminateWorkflowExecution'} ${slot} runId ${this.form}${this.form === 'omitted' || this.form === 'empty' || this.form === 'other-case' ? '' : ` (${named})`}${extras.length ? `, ${extras.join(', ')}` : ''}`;
   }
 
@@ -364,13 +445,20 @@ class Act extends Step {
     const slot = this.slot(m);
     const named = this.named(m, slot);
     const open = openRun(m, slot);
-    const resolved = this.form === 'omitted' || this.form === 'empty' ? open?.key : this.form === 'current' && open?.key === named ? named : undefined;
+    const resolved =
+      this.form === 'omitted' || this.form === 'empty' ? open?.key : this.form === 'current' && open?.key === named ? named : undefined;
     const operation = this.operation === 'cancel' ? 'RequestCancelWorkflowExecution' : 'TerminateWorkflowExecution';
     const send = (side: Side): Promise<RawResponse> => side.swf.send(operation, this.body(side, slot, named));
-    const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, async () => Side.answer(await send(side))))) as [string, string];
+    const answers = (await Promise.all(
+      [pair.target, pair.reference].map((side) => answerOf(side, async () => Side.answer(await send(side)))),
+    )) as [string, string];
     const facts: Facts = {
-      kind: this.operation, slot, form: this.form, unknown: slot === GHOST,
-      ...(resolved ? { resolved } : {}), ...(this.childPolicy ? { policy: this.childPolicy } : {}),
+      kind: this.operation,
+      slot,
+      form: this.form,
+      unknown: slot === GHOST,
+      ...(resolved ? { resolved } : {}),
+      ...(this.childPolicy ? { policy: this.childPolicy } : {}),
       texts: this.operation === 'terminate' ? [this.reason, this.details] : [],
     };
     return { facts, label: this.describe(slot, named ?? '?'), answers };
@@ -379,7 +467,15 @@ class Act extends Step {
 
 /** Answers a run's decision task (the one it holds, or one polled now) with one kind of decision. */
 class Decide extends Step {
-  constructor(readonly slotIndex: number, readonly decision: DecisionKind, readonly childPolicy: ChildPolicy | undefined, readonly typeDefault: ChildPolicy, readonly other: number) { super(); }
+  constructor(
+    readonly slotIndex: number,
+    readonly decision: DecisionKind,
+    readonly childPolicy: ChildPolicy | undefined,
+    readonly typeDefault: ChildPolicy,
+    readonly other: number,
+  ) {
+    super();
+  }
 
   /** The run whose task is answered: one holding a task (even if it has closed since), or an open run with a task scheduled. */
   private deciding(m: Model): RunView | undefined {
@@ -393,25 +489,60 @@ class Decide extends Step {
     return this.decision !== 'cancel' || run.cancelRequested;
   }
 
-  toString() { return this.describe(`slot#${this.slotIndex}`, `slot#${this.other}`); }
+  toString() {
+    return this.describe(`slot#${this.slotIndex}`, `slot#${this.other}`);
+  }
 
   private describe(run: string, other: string) {
-    const options = [this.childPolicy ? `childPolicy ${this.childPolicy}` : '', this.decision.startsWith('child') ? `type default ${this.typeDefault}` : '', this.decision.startsWith('cancel-external') ? `of ${other}` : ''].filter(Boolean);
+    const options = [
+      this.childPolicy ? `childPolicy ${this.childPolicy}` : '',
+      this.decision.startsWith('child') ? `type default ${this.typeDefault}` : '',
+      this.decision.startsWith('cancel-external') ? `of ${other}` : '',
+    ].filter(Boolean);
     return `RespondDecisionTaskCompleted ${run}: ${this.decision}${options.length ? ` (${options.join(', ')})` : ''}`;
   }
 
   private decisions(side: Side, child: string, sibling: string, external: string): Decision[] {
-    const cancelExternal: Decision = { decisionType: 'RequestCancelExternalWorkflowExecution', requestCancelExternalWorkflowExecutionDecisionAttributes: { workflowId: side.workflowId(external) } };
+    const cancelExternal: Decision = {
+      decisionType: 'RequestCancelExternalWorkflowExecution',
+      requestCancelExternalWorkflowExecutionDecisionAttributes: { workflowId: side.workflowId(external) },
+    };
     switch (this.decision) {
-      case 'complete': return [{ decisionType: 'CompleteWorkflowExecution' }];
-      case 'fail': return [{ decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'failed by swf-conformance' } }];
-      case 'cancel': return [{ decisionType: 'CancelWorkflowExecution' }];
-      case 'continue': return [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: this.childPolicy ? { childPolicy: this.childPolicy } : {} }];
-      case 'child': return [side.swf.childDecision(side.workflowId(child), { ...(this.childPolicy ? { childPolicy: this.childPolicy } : {}), typeDefault: this.typeDefault })];
-      case 'children': return [child, sibling].map((id) => side.swf.childDecision(side.workflowId(id), { ...(this.childPolicy ? { childPolicy: this.childPolicy } : {}), typeDefault: this.typeDefault }));
-      case 'cancel-external': return [cancelExternal];
-      case 'cancel-external-then-complete': return [cancelExternal, { decisionType: 'CompleteWorkflowExecution' }];
-      case 'none': return [];
+      case 'complete':
+        return [{ decisionType: 'CompleteWorkflowExecution' }];
+      case 'fail':
+        return [
+          { decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'failed by swf-conformance' } },
+        ];
+      case 'cancel':
+        return [{ decisionType: 'CancelWorkflowExecution' }];
+      case 'continue':
+        return [
+          {
+            decisionType: 'ContinueAsNewWorkflowExecution',
+            continueAsNewWorkflowExecutionDecisionAttributes: this.childPolicy ? { childPolicy: this.childPolicy } : {},
+          },
+        ];
+      case 'child':
+        return [
+          side.swf.childDecision(side.workflowId(child), {
+            ...(this.childPolicy ? { childPolicy: this.childPolicy } : {}),
+            typeDefault: this.typeDefault,
+          }),
+        ];
+      case 'children':
+        return [child, sibling].map((id) =>
+          side.swf.childDecision(side.workflowId(id), {
+            ...(this.childPolicy ? { childPolicy: this.childPolicy } : {}),
+            typeDefault: this.typeDefault,
+          }),
+        );
+      case 'cancel-external':
+        return [cancelExternal];
+      case 'cancel-external-then-complete':
+        return [cancelExternal, { decisionType: 'CompleteWorkflowExecution' }];
+      case 'none':
+        return [];
     }
   }
 
@@ -420,35 +551,60 @@ class Decide extends Step {
     const held = m.held.has(run.key);
     const child = `k${m.children}`;
     const sibling = `k${m.children + 1}`;
-    const external = pick(slots(m).filter((s) => s !== run.slot), this.other);
+    const external = pick(
+      slots(m).filter((s) => s !== run.slot),
+      this.other,
+    );
     const respond = async (side: Side): Promise<string> => {
       const execution = side.run(run.key)!;
       let token = side.held.get(run.key);
       side.held.delete(run.key);
       if (!token) token = (await side.swf.poll(execution)).taskToken;
       if (!token) return 'no decision task';
-      if (this.decision === 'child' || this.decision === 'children') side.swf.ledger.intend({ domain: side.swf.domain, workflowId: side.workflowId(child) });
+      if (this.decision === 'child' || this.decision === 'children')
+        side.swf.ledger.intend({ domain: side.swf.domain, workflowId: side.workflowId(child) });
       if (this.decision === 'children') side.swf.ledger.intend({ domain: side.swf.domain, workflowId: side.workflowId(sibling) });
       if (this.decision === 'continue') side.swf.ledger.intend({ domain: side.swf.domain, workflowId: execution.workflowId });
-      const res = await side.swf.raw.send({ operation: 'RespondDecisionTaskCompleted', body: { taskToken: token, decisions: this.decisions(side, child, sibling, external) } });
+      const res = await side.swf.raw.send({
+        operation: 'RespondDecisionTaskCompleted',
+        body: { taskToken: token, decisions: this.decisions(side, child, sibling, external) },
+      });
       return Side.answer(res);
     };
-    const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => respond(side)))) as [string, string];
+    const answers = (await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => respond(side))))) as [
+      string,
+      string,
+    ];
     m.held.delete(run.key);
     if (this.decision === 'child') m.children += 1;
     if (this.decision === 'children') m.children += 2;
     const target = latestRun(m, external);
-    const facts: Facts = { kind: 'decide', run: run.key, decision: this.decision, late: held && run.status !== 'OPEN', ...(target ? { external: target.key } : {}) };
+    const facts: Facts = {
+      kind: 'decide',
+      run: run.key,
+      decision: this.decision,
+      late: held && run.status !== 'OPEN',
+      ...(target ? { external: target.key } : {}),
+    };
     return { facts, label: this.describe(`${run.key}${held ? ' (the task taken)' : ''}`, external), answers };
   }
 }
 
 /** Polls a run's decision task and holds it unanswered: the task is started, out at a decider. */
 class Take extends Step {
-  constructor(readonly slotIndex: number) { super(); }
-  private taskRun(m: Readonly<Model>) { const c = m.runs.filter((r) => taskState(r) === 'scheduled' && !m.held.has(r.key)); return c.length ? pick(c, this.slotIndex) : undefined; }
-  protected possible(m: Readonly<Model>) { return this.taskRun(m) !== undefined; }
-  toString() { return `PollForDecisionTask run#${this.slotIndex}, held unanswered`; }
+  constructor(readonly slotIndex: number) {
+    super();
+  }
+  private taskRun(m: Readonly<Model>) {
+    const c = m.runs.filter((r) => taskState(r) === 'scheduled' && !m.held.has(r.key));
+    return c.length ? pick(c, this.slotIndex) : undefined;
+  }
+  protected possible(m: Readonly<Model>) {
+    return this.taskRun(m) !== undefined;
+  }
+  toString() {
+    return `PollForDecisionTask run#${this.slotIndex}, held unanswered`;
+  }
   protected async act(m: Model, pair: Pair) {
     const run = this.taskRun(m)!;
     const take = async (side: Side) => {
@@ -456,39 +612,64 @@ class Take extends Step {
       if (token) side.held.set(run.key, token);
       return token ? 'a task' : 'no task';
     };
-    const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => take(side)))) as [string, string];
+    const answers = (await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => take(side))))) as [string, string];
     m.held.add(run.key);
-    return { facts: { kind: 'take', slot: run.slot, run: run.key } as const, label: `PollForDecisionTask ${run.key}, held unanswered`, answers };
+    return {
+      facts: { kind: 'take', slot: run.slot, run: run.key } as const,
+      label: `PollForDecisionTask ${run.key}, held unanswered`,
+      answers,
+    };
   }
 }
 
 /** Polls the task list of a run with no task to hand out (closed, or with none scheduled): nothing may come. */
 class Poll extends Step {
-  constructor(readonly slotIndex: number) { super(); }
+  constructor(readonly slotIndex: number) {
+    super();
+  }
   /** The latest run of a slot, with no task to hand out. */
   private taskRun(m: Readonly<Model>) {
-    const c = slots(m as Model).map((s) => latestRun(m as Model, s)).filter((r): r is RunView => r !== undefined && taskState(r) === 'none' && !m.held.has(r.key));
+    const c = slots(m as Model)
+      .map((s) => latestRun(m as Model, s))
+      .filter((r): r is RunView => r !== undefined && taskState(r) === 'none' && !m.held.has(r.key));
     return c.length ? pick(c, this.slotIndex) : undefined;
   }
-  protected possible(m: Readonly<Model>) { return m.emptyPolls && this.taskRun(m) !== undefined; }
-  toString() { return `PollForDecisionTask run#${this.slotIndex} (none to hand out)`; }
+  protected possible(m: Readonly<Model>) {
+    return m.emptyPolls && this.taskRun(m) !== undefined;
+  }
+  toString() {
+    return `PollForDecisionTask run#${this.slotIndex} (none to hand out)`;
+  }
   protected async act(m: Model, pair: Pair) {
     const run = this.taskRun(m)!;
     const poll = async (side: Side) => {
       const task = await side.swf.poll(side.run(run.key)!);
       return task.taskToken ? `a task of ${String(side.normalise(task.workflowExecution?.runId))}` : 'no task';
     };
-    const answers = await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => poll(side)))) as [string, string];
-    return { facts: { kind: 'poll', slot: run.slot, run: run.key } as const, label: `PollForDecisionTask ${run.key} (none to hand out)`, answers };
+    const answers = (await Promise.all([pair.target, pair.reference].map((side) => answerOf(side, () => poll(side))))) as [string, string];
+    return {
+      facts: { kind: 'poll', slot: run.slot, run: run.key } as const,
+      label: `PollForDecisionTask ${run.key} (none to hand out)`,
+      answers,
+    };
   }
 }
 
 /** Lists and counts a slot's executions, open and closed. */
 class Read extends Step {
-  constructor(readonly slotIndex: number) { super(); }
-  private slot(m: Readonly<Model>) { const c = slots(m as Model).filter((s) => runsOf(m as Model, s).length); return c.length ? pick(c, this.slotIndex) : undefined; }
-  protected possible(m: Readonly<Model>) { return this.slot(m) !== undefined; }
-  toString() { return `List/Count slot#${this.slotIndex}`; }
+  constructor(readonly slotIndex: number) {
+    super();
+  }
+  private slot(m: Readonly<Model>) {
+    const c = slots(m as Model).filter((s) => runsOf(m as Model, s).length);
+    return c.length ? pick(c, this.slotIndex) : undefined;
+  }
+  protected possible(m: Readonly<Model>) {
+    return this.slot(m) !== undefined;
+  }
+  toString() {
+    return `List/Count slot#${this.slotIndex}`;
+  }
   protected async act(m: Model) {
     const slot = this.slot(m)!;
     return { facts: { kind: 'read', slot } as const, label: `ListOpen/ListClosed/CountOpen ${slot}`, listings: true };
@@ -502,18 +683,56 @@ const textValue = fc.constantFrom<TextValue>('none', 'empty', 'text', 'max', 'as
 /** The commands a sequence is made of, weighted towards the two operations under test. */
 export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, Pair>>[] {
   const slotIndex = fc.nat({ max: 15 });
-  const start = fc.tuple(fc.nat({ max: 2 }), fc.constantFrom<ChildPolicy | 'none'>(...childPolicies(), 'none'), maybePolicy()).map(([r, t, p]) => new Start(r, t, p));
-  const act = (operation: 'cancel' | 'terminate') => fc.tuple(
-    slotIndex, fc.constantFrom<RunForm>('omitted', 'omitted', 'current', 'current', 'empty', 'closed', 'foreign', 'truncated', 'other-case'),
-    operation === 'terminate' ? maybePolicy() : fc.constant(undefined), operation === 'terminate' ? textValue : fc.constant<TextValue>('none'),
-    operation === 'terminate' ? textValue : fc.constant<TextValue>('none'), fc.nat({ max: 5 }),
-  ).map(([s, f, p, r, d, o]) => new Act(operation, s, f, p, r, d, o));
-  const decide = fc.tuple(
-    slotIndex, fc.constantFrom<DecisionKind>('child', 'children', 'children', 'complete', 'fail', 'cancel', 'continue', 'cancel-external', 'cancel-external-then-complete', 'none', 'none'),
-    maybePolicy(), policy(), fc.nat({ max: 5 }),
-  ).map(([s, d, p, t, o]) => new Decide(s, d, p, t, o));
+  const start = fc
+    .tuple(fc.nat({ max: 2 }), fc.constantFrom<ChildPolicy | 'none'>(...childPolicies(), 'none'), maybePolicy())
+    .map(([r, t, p]) => new Start(r, t, p));
+  const act = (operation: 'cancel' | 'terminate') =>
+    fc
+      .tuple(
+        slotIndex,
+        fc.constantFrom<RunForm>('omitted', 'omitted', 'current', 'current', 'empty', 'closed', 'foreign', 'truncated', 'other-case'),
+        operation === 'terminate' ? maybePolicy() : fc.constant(undefined),
+        operation === 'terminate' ? textValue : fc.constant<TextValue>('none'),
+        operation === 'terminate' ? textValue : fc.constant<TextValue>('none'),
+        fc.nat({ max: 5 }),
+      )
+      .map(([s, f, p, r, d, o]) => new Act(operation, s, f, p, r, d, o));
+  const decide = fc
+    .tuple(
+      slotIndex,
+      fc.constantFrom<DecisionKind>(
+        'child',
+        'children',
+        'children',
+        'complete',
+        'fail',
+        'cancel',
+        'continue',
+        'cancel-external',
+        'cancel-external-then-complete',
+        'none',
+        'none',
+      ),
+      maybePolicy(),
+      policy(),
+      fc.nat({ max: 5 }),
+    )
+    .map(([s, d, p, t, o]) => new Decide(s, d, p, t, o));
   return [
-    start, start, act('cancel'), act('cancel'), act('cancel'), act('terminate'), act('terminate'), act('terminate'), decide, decide, decide, decide,
-    slotIndex.map((s) => new Take(s)), slotIndex.map((s) => new Poll(s)), slotIndex.map((s) => new Read(s)),
+    start,
+    start,
+    act('cancel'),
+    act('cancel'),
+    act('cancel'),
+    act('terminate'),
+    act('terminate'),
+    act('terminate'),
+    decide,
+    decide,
+    decide,
+    decide,
+    slotIndex.map((s) => new Take(s)),
+    slotIndex.map((s) => new Poll(s)),
+    slotIndex.map((s) => new Read(s)),
   ];
 }

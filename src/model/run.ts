@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import type { ModelRun } from '../generated/types.ts';
 import type { Scenario } from '../harness/scenario.ts';
-import { commandArbitraries, Difference, Pair, type Divergence, } from './commands.ts';
+import { commandArbitraries, Difference, Pair, type Divergence } from './commands.ts';
 import { Side } from './side.ts';
 import { newModel } from './state.ts';
 
@@ -30,7 +30,6 @@ export interface ModelRunOptions {
   signal?: AbortSignal;
 }
 
-
 export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
   const started = Date.now();
   const found: ModelRun['found'] = [];
@@ -50,7 +49,9 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     const pair = new Pair(new Side('target', options.target, namespace), new Side('reference', options.reference, namespace), {
       windowMs: options.windowMs,
       found: foundClauses,
-      onCompared: (clause) => { compared[clause] = (compared[clause] ?? 0) + 1; },
+      onCompared: (clause) => {
+        compared[clause] = (compared[clause] ?? 0) + 1;
+      },
       onDiverged: (d) => {
         const key = `${d.step.replace(/#\d+/g, '#')}|${d.observation.replace(/[a-z]\w*#\d+/g, 'run')}`;
         const known = divergences.get(key);
@@ -68,9 +69,17 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
 
   for (let round = 0; sequences < options.runs && !options.signal?.aborted; round += 1) {
     const left = options.timeLimitMs - (Date.now() - started);
-    if (left <= 0) { timedOut = true; break; }
+    if (left <= 0) {
+      timedOut = true;
+      break;
+    }
     const seed = (options.seed + round) | 0;
-    const details = await fc.check(property, { seed, numRuns: options.runs - sequences, interruptAfterTimeLimit: left, markInterruptAsFailure: false });
+    const details = await fc.check(property, {
+      seed,
+      numRuns: options.runs - sequences,
+      interruptAfterTimeLimit: left,
+      markInterruptAsFailure: false,
+    });
     if (details.interrupted) timedOut = true;
     if (!details.failed || options.signal?.aborted) break;
     const ending = roundEnding(details);
@@ -82,11 +91,27 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     const error = ending.difference;
     foundClauses.add(error.clause);
     found.push({
-      clause: error.clause, observation: error.observation, target: error.target, reference: error.reference,
-      steps: error.steps, seed, path: details.counterexamplePath ?? '', shrinks: details.numShrinks,
+      clause: error.clause,
+      observation: error.observation,
+      target: error.target,
+      reference: error.reference,
+      steps: error.steps,
+      seed,
+      path: details.counterexamplePath ?? '',
+      shrinks: details.numShrinks,
     });
   }
-  return { seed: options.seed, sequences, steps, ms: Date.now() - started, found, compared, divergences: [...divergences.values()], timedOut, errors };
+  return {
+    seed: options.seed,
+    sequences,
+    steps,
+    ms: Date.now() - started,
+    found,
+    compared,
+    divergences: [...divergences.values()],
+    timedOut,
+    errors,
+  };
 }
 
 /**
@@ -94,7 +119,9 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
  * reports a time limit reached before any sequence ended as a failure with no error: that is the
  * time limit, which the report says, and no clause is charged with it.
  */
-export function roundEnding(details: Pick<fc.RunDetails<unknown>, 'interrupted' | 'errorInstance'>): { kind: 'difference'; difference: Difference } | { kind: 'time limit' } | { kind: 'error'; message: string } {
+export function roundEnding(
+  details: Pick<fc.RunDetails<unknown>, 'interrupted' | 'errorInstance'>,
+): { kind: 'difference'; difference: Difference } | { kind: 'time limit' } | { kind: 'error'; message: string } {
   const error = details.errorInstance;
   if (error instanceof Difference) return { kind: 'difference', difference: error };
   if (details.interrupted && error == null) return { kind: 'time limit' };
@@ -103,9 +130,13 @@ export function roundEnding(details: Pick<fc.RunDetails<unknown>, 'interrupted' 
 
 /** Terminates what a sequence left open on both sides: nothing is left behind, and the ledger's cleanup finds it closed. */
 async function closeAll(pair: Pair): Promise<void> {
-  await Promise.all([pair.target, pair.reference].map(async (side) => {
-    for (const run of side.runs().reverse()) {
-      await side.swf.raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: side.swf.domain, ...run } }, { retries: 0 }).catch(() => undefined);
-    }
-  }));
+  await Promise.all(
+    [pair.target, pair.reference].map(async (side) => {
+      for (const run of side.runs().reverse()) {
+        await side.swf.raw
+          .send({ operation: 'TerminateWorkflowExecution', body: { domain: side.swf.domain, ...run } }, { retries: 0 })
+          .catch(() => undefined);
+      }
+    }),
+  );
 }

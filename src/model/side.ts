@@ -60,7 +60,11 @@ export class Side {
   /** Decision task tokens taken and not yet answered, by run key. */
   readonly held = new Map<string, string>();
 
-  constructor(readonly name: 'target' | 'reference', readonly swf: Scenario, readonly namespace: string) {}
+  constructor(
+    readonly name: 'target' | 'reference',
+    readonly swf: Scenario,
+    readonly namespace: string,
+  ) {}
 
   /** The workflowId of a slot; slot z's is as long as the contract allows, filled with astral characters. */
   workflowId(slot: string): string {
@@ -104,7 +108,8 @@ export class Side {
 
   /** Replaces runIds by keys and this sequence's workflowIds by their slots, everywhere in a value. */
   normalise(value: unknown): unknown {
-    if (typeof value === 'string') return this.keyOf.get(value) ?? (value.startsWith(`${this.namespace}-`) ? `~${this.slotOf(value)}` : value);
+    if (typeof value === 'string')
+      return this.keyOf.get(value) ?? (value.startsWith(`${this.namespace}-`) ? `~${this.slotOf(value)}` : value);
     if (Array.isArray(value)) return value.map((v) => this.normalise(v));
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.normalise(v)]));
     return value;
@@ -134,12 +139,24 @@ export class Side {
       cancelRequested: info.cancelRequested === true,
       openDecisionTasks: detail.openCounts?.openDecisionTasks ?? -1,
       openChildren: detail.openCounts?.openChildWorkflowExecutions ?? -1,
-      closedAt: info.closeTimestamp === undefined ? null : Number(info.closeTimestamp) > Number(info.startTimestamp) ? 'after start' : Number(info.closeTimestamp) === Number(info.startTimestamp) ? 'at start' : 'before start',
+      closedAt:
+        info.closeTimestamp === undefined
+          ? null
+          : Number(info.closeTimestamp) > Number(info.startTimestamp)
+            ? 'after start'
+            : Number(info.closeTimestamp) === Number(info.startTimestamp)
+              ? 'at start'
+              : 'before start',
       events: events.map((e) => {
         const wanted = comparedAttributes[e.eventType];
         const attributes = attributesOf(e);
         // An empty string reads as absent: whether an implementation keeps an empty reason is documented nowhere.
-        const picked = wanted && attributes ? Object.fromEntries(wanted.filter((k) => attributes[k] !== undefined && attributes[k] !== '').map((k) => [k, this.normalise(attributes[k])])) : undefined;
+        const picked =
+          wanted && attributes
+            ? Object.fromEntries(
+                wanted.filter((k) => attributes[k] !== undefined && attributes[k] !== '').map((k) => [k, this.normalise(attributes[k])]),
+              )
+            : undefined;
         return { id: e.eventId, type: e.eventType, ...(picked && Object.keys(picked).length ? { attrs: picked } : {}) };
       }),
     };
@@ -150,7 +167,11 @@ export class Side {
     const events: HistoryEvent[] = [];
     let nextPageToken: string | undefined;
     do {
-      const page = (await this.swf.raw.call('GetWorkflowExecutionHistory', { domain: this.swf.domain, execution: run, ...(nextPageToken ? { nextPageToken } : {}) })) as { events?: HistoryEvent[]; nextPageToken?: string };
+      const page = (await this.swf.raw.call('GetWorkflowExecutionHistory', {
+        domain: this.swf.domain,
+        execution: run,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      })) as { events?: HistoryEvent[]; nextPageToken?: string };
       events.push(...(page.events ?? []));
       nextPageToken = page.nextPageToken;
     } while (nextPageToken);
@@ -170,11 +191,13 @@ export class Side {
   /** The open and closed executions listed and counted for a slot, as compared. */
   async listings(slot: string): Promise<{ open: string[]; closed: string[]; openCount: number }> {
     const body = { domain: this.swf.domain, startTimeFilter: { oldestDate: 0 }, executionFilter: { workflowId: this.workflowId(slot) } };
-    const names = (infos: { execution?: Run; closeStatus?: string }[]) => infos
-      .map((i) => `${i.execution ? this.normalise(i.execution.runId) : '?'}${i.closeStatus ? ` ${i.closeStatus}` : ''}`).sort();
+    const names = (infos: { execution?: Run; closeStatus?: string }[]) =>
+      infos.map((i) => `${i.execution ? this.normalise(i.execution.runId) : '?'}${i.closeStatus ? ` ${i.closeStatus}` : ''}`).sort();
     const [open, closed, count] = await Promise.all([
       this.swf.raw.call('ListOpenWorkflowExecutions', body) as Promise<{ executionInfos?: { execution?: Run }[] }>,
-      this.swf.raw.call('ListClosedWorkflowExecutions', { ...body }) as Promise<{ executionInfos?: { execution?: Run; closeStatus?: string }[] }>,
+      this.swf.raw.call('ListClosedWorkflowExecutions', { ...body }) as Promise<{
+        executionInfos?: { execution?: Run; closeStatus?: string }[];
+      }>,
       this.swf.raw.call('CountOpenWorkflowExecutions', body) as Promise<{ count?: number }>,
     ]);
     return { open: names(open.executionInfos ?? []), closed: names(closed.executionInfos ?? []), openCount: count.count ?? -1 };

@@ -29,7 +29,8 @@ export function slots(model: Model): string[] {
   return [...ROOTS, ...Array.from({ length: model.children }, (_, i) => `k${i}`), GHOST];
 }
 
-export const runsOf = (model: Model, slot: string): RunView[] => model.runs.filter((r) => r.slot === slot).sort((a, b) => ordinal(a) - ordinal(b));
+export const runsOf = (model: Model, slot: string): RunView[] =>
+  model.runs.filter((r) => r.slot === slot).sort((a, b) => ordinal(a) - ordinal(b));
 export const openRun = (model: Model, slot: string): RunView | undefined => runsOf(model, slot).find((r) => r.status === 'OPEN');
 export const latestRun = (model: Model, slot: string): RunView | undefined => runsOf(model, slot).at(-1);
 export const byKey = (model: Model, key: string | undefined): RunView | undefined => model.runs.find((r) => r.key === key);
@@ -71,5 +72,10 @@ export function madeBy(model: Model, run: RunView): 'start' | 'continue' | 'chil
 
 /** How a closed run closed, by its last event. */
 export function closedBy(run: RunView): string | undefined {
-  return run.status === 'OPEN' ? undefined : run.events.findLast((e) => e.type.startsWith('WorkflowExecution') && e.type !== 'WorkflowExecutionCancelRequested' && e.type !== 'WorkflowExecutionSignaled')?.type;
+  return run.status === 'OPEN'
+    ? undefined
+    : run.events.findLast(
+        (e) =>
+          e.type.startsWith('WorkflowExecution') && e.type !== 'WorkflowExecutionCancelRequested' && e.type !== 'WorkflowExecutionSignaled',
+      )?.type;
 }

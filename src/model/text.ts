@@ -4,8 +4,10 @@ import type { ModelRun } from '../generated/types.ts';
 /** The model-based run in one line: its seed, what it ran, what it found. */
 export function modelLine(m: ModelRun): string {
   const diverged = m.divergences.reduce((n, d) => n + d.count, 0);
-  return `seed ${m.seed} (\`--seed ${m.seed}\` replays it): ${m.sequences} sequences, ${m.steps} steps, ${(m.ms / 1000).toFixed(1)} s${m.timedOut ? ' (time limit reached)' : ''}; `
-    + `differences in ${m.found.length} clause${m.found.length === 1 ? '' : 's'}; ${diverged} sequence${diverged === 1 ? '' : 's'} stopped at a difference no clause judges or already charged`;
+  return (
+    `seed ${m.seed} (\`--seed ${m.seed}\` replays it): ${m.sequences} sequences, ${m.steps} steps, ${(m.ms / 1000).toFixed(1)} s${m.timedOut ? ' (time limit reached)' : ''}; ` +
+    `differences in ${m.found.length} clause${m.found.length === 1 ? '' : 's'}; ${diverged} sequence${diverged === 1 ? '' : 's'} stopped at a difference no clause judges or already charged`
+  );
 }
 
 /** A shrunk counterexample as a person reads it: the steps with the two answers side by side, then the difference. */
@@ -13,7 +15,10 @@ export function counterexampleText(c: ModelRun['found'][number]): string {
   const width = Math.max(...c.steps.map((s) => s.step.length), 10);
   return [
     `${c.clause}: a minimal sequence (${c.shrinks} shrinks)`,
-    ...c.steps.map((s, i) => `${String(i + 1).padStart(3)}. ${s.step.padEnd(width)}${s.target === undefined ? '' : `  target ${s.target.padEnd(24)} reference ${s.reference}`}`),
+    ...c.steps.map(
+      (s, i) =>
+        `${String(i + 1).padStart(3)}. ${s.step.padEnd(width)}${s.target === undefined ? '' : `  target ${s.target.padEnd(24)} reference ${s.reference}`}`,
+    ),
     `  then ${c.observation}: target ${c.target} · reference ${c.reference}`,
     `  replay: --seed ${c.seed} (fast-check path ${c.path})`,
   ].join('\n');

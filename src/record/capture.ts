@@ -62,5 +62,7 @@ export class Capture {
 
 /** Every test the workers saved in the capture folder. */
 export function readCaptured(dir: string): CapturedTest[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CapturedTest);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CapturedTest);
 }

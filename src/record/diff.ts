@@ -12,16 +12,38 @@ import { header, type Har, type HarEntry } from '../contract/recordings.ts';
 import { expandTexts, RECORDING_KIND, type RecordingHeader, type RecordingPage, type RunRecording, type TextRuns } from './recording.ts';
 
 export const DIFF_KINDS = [
-  'test-added', 'test-removed', 'exchange-added', 'exchange-removed', 'operation', 'request', 'status', 'fault', 'message',
-  'header', 'member-added', 'member-removed', 'member-changed', 'events', 'convergence',
+  'test-added',
+  'test-removed',
+  'exchange-added',
+  'exchange-removed',
+  'operation',
+  'request',
+  'status',
+  'fault',
+  'message',
+  'header',
+  'member-added',
+  'member-removed',
+  'member-changed',
+  'events',
+  'convergence',
 ] as const;
 export type DiffKind = (typeof DIFF_KINDS)[number];
 
 /** What `--ignore` can leave out: a kind, or a group of them. */
 export const IGNORABLE: Record<string, DiffKind[]> = {
-  message: ['message'], convergence: ['convergence'], headers: ['header'], request: ['request'], events: ['events'],
-  members: ['member-added', 'member-removed', 'member-changed'], 'member-added': ['member-added'], 'member-removed': ['member-removed'],
-  'member-changed': ['member-changed'], fault: ['fault'], status: ['status'], tests: ['test-added', 'test-removed'],
+  message: ['message'],
+  convergence: ['convergence'],
+  headers: ['header'],
+  request: ['request'],
+  events: ['events'],
+  members: ['member-added', 'member-removed', 'member-changed'],
+  'member-added': ['member-added'],
+  'member-removed': ['member-removed'],
+  'member-changed': ['member-changed'],
+  fault: ['fault'],
+  status: ['status'],
+  tests: ['test-added', 'test-removed'],
 };
 
 export interface Difference {
@@ -37,7 +59,10 @@ export interface Difference {
   b?: unknown;
 }
 
-export interface DiffSide { file: string; header?: RecordingHeader }
+export interface DiffSide {
+  file: string;
+  header?: RecordingHeader;
+}
 
 export interface DiffResult {
   a: DiffSide;
@@ -57,7 +82,10 @@ export interface DiffOptions {
 export class RecordingError extends Error {}
 
 type Entry = HarEntry & { pageref?: string; _convergedMs?: number };
-interface Test { page: RecordingPage; entries: Entry[] }
+interface Test {
+  page: RecordingPage;
+  entries: Entry[];
+}
 
 /** Reads a run recording, or a HAR of another kind as a single test; throws RecordingError naming what is wrong. */
 export function readRecording(file: string): { har: Har; tests: Map<string, Test> } {
@@ -76,9 +104,11 @@ export function readRecording(file: string): { har: Har; tests: Map<string, Test
     throw new RecordingError(`${file}: not JSON (${(error as Error).message})`);
   }
   const log = (har as { log?: Partial<RunRecording['log']> } | undefined)?.log;
-  if (!log || typeof log !== 'object' || !Array.isArray(log.entries)) throw new RecordingError(`${file}: not a HAR recording (no log.entries)`);
+  if (!log || typeof log !== 'object' || !Array.isArray(log.entries))
+    throw new RecordingError(`${file}: not a HAR recording (no log.entries)`);
   for (const [i, e] of log.entries.entries()) {
-    if (!e?.request || !e.response || typeof e.response.status !== 'number') throw new RecordingError(`${file}: entry ${i + 1} is not a HAR entry (request, response.status)`);
+    if (!e?.request || !e.response || typeof e.response.status !== 'number')
+      throw new RecordingError(`${file}: entry ${i + 1} is not a HAR entry (request, response.status)`);
   }
   const texts = (log as { _texts?: Record<string, TextRuns> })._texts;
   if (texts) {
@@ -88,7 +118,10 @@ export function readRecording(file: string): { har: Har; tests: Map<string, Test
     }
   }
   const tests = new Map<string, Test>();
-  const pages = Array.isArray(log.pages) && log.pages.length ? log.pages : [{ id: '', title: file, startedDateTime: '', pageTimings: {}, _clauses: [] }];
+  const pages =
+    Array.isArray(log.pages) && log.pages.length
+      ? log.pages
+      : [{ id: '', title: file, startedDateTime: '', pageTimings: {}, _clauses: [] }];
   for (const page of pages) tests.set(page.title, { page: { ...page, _clauses: page._clauses ?? [] }, entries: [] });
   const byId = new Map(pages.map((p) => [p.id, tests.get(p.title)!]));
   for (const e of log.entries as Entry[]) {
@@ -103,7 +136,8 @@ export function diffRecordings(fileA: string, fileB: string, options: DiffOption
   const a = readRecording(fileA);
   const b = readRecording(fileB);
   const ignore = options.ignore ?? [];
-  for (const i of ignore) if (!Object.hasOwn(IGNORABLE, i)) throw new RecordingError(`--ignore ${i}: not one of ${Object.keys(IGNORABLE).join(', ')}`);
+  for (const i of ignore)
+    if (!Object.hasOwn(IGNORABLE, i)) throw new RecordingError(`--ignore ${i}: not one of ${Object.keys(IGNORABLE).join(', ')}`);
   const ignored = new Set(ignore.flatMap((i) => IGNORABLE[i]!));
   const toleranceMs = options.toleranceMs ?? 1_000;
   const out: Difference[] = [];
@@ -115,7 +149,14 @@ export function diffRecordings(fileA: string, fileB: string, options: DiffOption
     const tb = b.tests.get(name);
     if (!tb) {
       onlyA += 1;
-      out.push({ test: name, clauses: ta.page._clauses, kind: 'test-removed', at: 'test', a: `${ta.entries.length} exchanges`, b: 'not in B' });
+      out.push({
+        test: name,
+        clauses: ta.page._clauses,
+        kind: 'test-removed',
+        at: 'test',
+        a: `${ta.entries.length} exchanges`,
+        b: 'not in B',
+      });
       continue;
     }
     compared += 1;
@@ -125,8 +166,14 @@ export function diffRecordings(fileA: string, fileB: string, options: DiffOption
       const ea = ta.entries[i];
       const eb = tb.entries[i];
       const where = { test: name, clauses, exchange: i + 1, operation: (ea ?? eb)!._operation };
-      if (!eb) { out.push({ ...where, kind: 'exchange-removed', at: 'exchange', a: summary(ea!), b: 'not in B' }); continue; }
-      if (!ea) { out.push({ ...where, kind: 'exchange-added', at: 'exchange', a: 'not in A', b: summary(eb) }); continue; }
+      if (!eb) {
+        out.push({ ...where, kind: 'exchange-removed', at: 'exchange', a: summary(ea!), b: 'not in B' });
+        continue;
+      }
+      if (!ea) {
+        out.push({ ...where, kind: 'exchange-added', at: 'exchange', a: 'not in A', b: summary(eb) });
+        continue;
+      }
       exchanges += 1;
       compareExchange(ea, eb, (d) => out.push({ ...where, ...d }), toleranceMs);
     }
@@ -139,8 +186,12 @@ export function diffRecordings(fileA: string, fileB: string, options: DiffOption
   const differences = out.filter((d) => !ignored.has(d.kind));
   const differingTests = new Set(differences.map((d) => d.test));
   return {
-    a: side(fileA, a.har), b: side(fileB, b.har), options: { ignore, toleranceMs },
-    tests: { compared, differing: differingTests.size, onlyA, onlyB }, exchanges, differences,
+    a: side(fileA, a.har),
+    b: side(fileB, b.har),
+    options: { ignore, toleranceMs },
+    tests: { compared, differing: differingTests.size, onlyA, onlyB },
+    exchanges,
+    differences,
   };
 }
 
@@ -156,7 +207,13 @@ function summary(e: Entry): string {
 type Found = Omit<Difference, 'test' | 'clauses' | 'exchange' | 'operation'>;
 
 /** Compares two exchanges; a replay, whose requests are the recording's, leaves the requests out. */
-export function compareExchange(a: Entry, b: Entry, push: (d: Found) => void, toleranceMs: number, options: { requests?: boolean } = {}): void {
+export function compareExchange(
+  a: Entry,
+  b: Entry,
+  push: (d: Found) => void,
+  toleranceMs: number,
+  options: { requests?: boolean } = {},
+): void {
   if (a._operation !== b._operation) return push({ kind: 'operation', at: 'operation', a: a._operation, b: b._operation });
   const ra = parse(a.request.postData?.text);
   const rb = parse(b.request.postData?.text);

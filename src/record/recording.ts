@@ -61,7 +61,7 @@ function runsOf(text: string): TextRuns {
   const runs: TextRuns = [];
   const chars = [...text];
   let plain = '';
-  for (let i = 0; i < chars.length;) {
+  for (let i = 0; i < chars.length; ) {
     let j = i + 1;
     while (j < chars.length && chars[j] === chars[i]) j += 1;
     if (j - i >= 8) {
@@ -141,8 +141,12 @@ export function buildRecording(tests: CapturedTest[], header: RecordingHeader, i
       creator: { name: 'swf-conformance', version: header.suiteVersion, comment: 'swf-conformance run --record' },
       comment: `A run of the battery against ${header.target} (${header.region}), ${header.date}: ${header.selection}.`,
       _provenance: {
-        repository: 'swf-conformance', path: 'run --record', recorded: header.date, region: header.region,
-        client: `swf-conformance ${header.suiteVersion}`, kind: RECORDING_KIND as never,
+        repository: 'swf-conformance',
+        path: 'run --record',
+        recorded: header.date,
+        region: header.region,
+        client: `swf-conformance ${header.suiteVersion}`,
+        kind: RECORDING_KIND as never,
       },
       _placeholders: {},
       _recording: header,
@@ -156,7 +160,11 @@ export function buildRecording(tests: CapturedTest[], header: RecordingHeader, i
 type Json = unknown;
 
 /** One test's exchanges, normalised (see the file's comment). */
-function normaliseTest(exchanges: CapturedExchange[], identity: RunIdentity, texts: Texts): (Omit<HarEntry, 'startedDateTime'> & { _convergedMs?: number })[] {
+function normaliseTest(
+  exchanges: CapturedExchange[],
+  identity: RunIdentity,
+  texts: Texts,
+): (Omit<HarEntry, 'startedDateTime'> & { _convergedMs?: number })[] {
   const ids = new Ids(identity, texts);
   const parsed = exchanges.map((e) => ({
     e,
@@ -178,19 +186,36 @@ function normaliseTest(exchanges: CapturedExchange[], identity: RunIdentity, tex
     // The target is kept as a header only when it is not SimpleWorkflowService.<_operation> (the
     // tests of malformed targets); Content-Type is postData.mimeType.
     const target = headerOf(e.request.headers, 'x-amz-target');
-    const requestHeaders = target !== undefined && target !== `SimpleWorkflowService.${operation}` ? [{ name: 'X-Amz-Target', value: target }] : [];
+    const requestHeaders =
+      target !== undefined && target !== `SimpleWorkflowService.${operation}` ? [{ name: 'X-Amz-Target', value: target }] : [];
     const entry: Omit<HarEntry, 'startedDateTime'> & { _convergedMs?: number } = {
       time: 0,
       request: {
-        method: e.request.method, url: '/', httpVersion: 'HTTP/1.1', cookies: [], headers: requestHeaders, queryString: [],
+        method: e.request.method,
+        url: '/',
+        httpVersion: 'HTTP/1.1',
+        cookies: [],
+        headers: requestHeaders,
+        queryString: [],
         postData: { mimeType: headerOf(e.request.headers, 'content-type') ?? '', text: requestText },
-        headersSize: -1, bodySize: Buffer.byteLength(requestText),
+        headersSize: -1,
+        bodySize: Buffer.byteLength(requestText),
       },
-      response: 'status' in e.response ? responseOf(e.response, response, ids) : {
-        // No answer: the request failed on the way (a reset, a timeout).
-        status: 0, statusText: e.response.error, httpVersion: 'HTTP/1.1', cookies: [], headers: [],
-        content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: -1,
-      },
+      response:
+        'status' in e.response
+          ? responseOf(e.response, response, ids)
+          : {
+              // No answer: the request failed on the way (a reset, a timeout).
+              status: 0,
+              statusText: e.response.error,
+              httpVersion: 'HTTP/1.1',
+              cookies: [],
+              headers: [],
+              content: { size: 0, mimeType: '' },
+              redirectURL: '',
+              headersSize: -1,
+              bodySize: -1,
+            },
       cache: {},
       timings: { send: 0, wait: 0, receive: 0 },
       _operation: operation,
@@ -206,13 +231,17 @@ function responseOf(res: { status: number; headers: Record<string, string>; body
   const type = headerOf(res.headers, 'content-type');
   const requestId = headerOf(res.headers, 'x-amzn-requestid');
   // Content-Type is content.mimeType.
-  const headers = [
-    ...(requestId ? [{ name: 'x-amzn-RequestId', value: ids.placeholder(requestId) ?? '<request-id:1>' }] : []),
-  ];
+  const headers = [...(requestId ? [{ name: 'x-amzn-RequestId', value: ids.placeholder(requestId) ?? '<request-id:1>' }] : [])];
   return {
-    status: res.status, statusText: '', httpVersion: 'HTTP/1.1', cookies: [], headers,
+    status: res.status,
+    statusText: '',
+    httpVersion: 'HTTP/1.1',
+    cookies: [],
+    headers,
     content: { size: Buffer.byteLength(text), mimeType: type ?? '', ...(text ? { text } : {}) },
-    redirectURL: '', headersSize: -1, bodySize: Buffer.byteLength(text),
+    redirectURL: '',
+    headersSize: -1,
+    bodySize: Buffer.byteLength(text),
   };
 }
 
@@ -223,7 +252,10 @@ class Ids {
   /** Known values, longest first, for replacing inside longer strings (messages). */
   private ordered: [string, string][] = [];
 
-  constructor(private readonly identity: RunIdentity, private readonly texts: Texts) {
+  constructor(
+    private readonly identity: RunIdentity,
+    private readonly texts: Texts,
+  ) {
     for (const d of identity.domains) this.add(d, 'domain');
   }
 
@@ -249,7 +281,9 @@ class Ids {
     if (typeof body === 'string') {
       if (!answer && RUN_ID_KEY.test(key) && !this.byValue.has(body)) {
         // A runId the test cut short from one it knows, or one it had from another test.
-        const cut = this.ordered.find(([known, p]) => body.length >= 8 && known.length > body.length && known.startsWith(body) && p.startsWith('<run-id:'));
+        const cut = this.ordered.find(
+          ([known, p]) => body.length >= 8 && known.length > body.length && known.startsWith(body) && p.startsWith('<run-id:'),
+        );
         if (cut) this.alias(body, `${cut[1]}-${cut[0].length - body.length}`);
         else this.add(body, 'run-id');
       } else if (answer && RUN_ID_KEY.test(key)) this.add(body, 'run-id');
@@ -287,7 +321,8 @@ class Ids {
   private replace(s: string): string {
     let out = s;
     // A domain only as a whole value: its name is part of other names (the suite's workflow types).
-    for (const [value, placeholder] of this.ordered) if (value.length >= 4 && !placeholder.startsWith('<domain:') && out.includes(value)) out = out.split(value).join(placeholder);
+    for (const [value, placeholder] of this.ordered)
+      if (value.length >= 4 && !placeholder.startsWith('<domain:') && out.includes(value)) out = out.split(value).join(placeholder);
     return out.split(this.identity.runPrefix).join('<prefix>');
   }
 }
@@ -324,24 +359,33 @@ export function mergeRecordings(recordings: RunRecording[], header: RecordingHea
   }
   const pages: RecordingPage[] = [];
   const entries: RunRecording['log']['entries'] = [];
-  [...tests.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).forEach((title, i) => {
-    const { page, entries: own } = tests.get(title)!;
-    const id = `test_${i + 1}`;
-    pages.push({ ...page, id });
-    for (const e of own) {
-      const shorten = (text: string | undefined) => {
-        if (!text) return text;
-        try {
-          return JSON.stringify(shortened(JSON.parse(text), texts));
-        } catch {
-          return text;
-        }
-      };
-      const request = e.request.postData ? { ...e.request, postData: { ...e.request.postData, text: shorten(e.request.postData.text) ?? '' } } : e.request;
-      const text = shorten(e.response.content.text);
-      entries.push({ ...e, pageref: id, request, response: { ...e.response, content: { ...e.response.content, ...(text !== undefined ? { text } : {}) } } });
-    }
-  });
+  [...tests.keys()]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .forEach((title, i) => {
+      const { page, entries: own } = tests.get(title)!;
+      const id = `test_${i + 1}`;
+      pages.push({ ...page, id });
+      for (const e of own) {
+        const shorten = (text: string | undefined) => {
+          if (!text) return text;
+          try {
+            return JSON.stringify(shortened(JSON.parse(text), texts));
+          } catch {
+            return text;
+          }
+        };
+        const request = e.request.postData
+          ? { ...e.request, postData: { ...e.request.postData, text: shorten(e.request.postData.text) ?? '' } }
+          : e.request;
+        const text = shorten(e.response.content.text);
+        entries.push({
+          ...e,
+          pageref: id,
+          request,
+          response: { ...e.response, content: { ...e.response.content, ...(text !== undefined ? { text } : {}) } },
+        });
+      }
+    });
   const base = recordings[0]!;
   return { log: { ...base.log, _recording: header, _texts: texts.table, pages, entries } };
 }

@@ -34,7 +34,9 @@ export function summaryText(r: DiffResult, limit = 20): string {
     if (shown >= limit) break;
     lines.push(`✗ ${test}${list[0]!.clauses.length ? ` [${list[0]!.clauses.join(', ')}]` : ''}`);
     for (const d of list.slice(0, 4)) {
-      lines.push(`    ${d.exchange ? `#${d.exchange} ${d.operation} ` : ''}${d.kind} at ${d.at}: A ${oneLine(d.a, 60)} · B ${oneLine(d.b, 60)}`);
+      lines.push(
+        `    ${d.exchange ? `#${d.exchange} ${d.operation} ` : ''}${d.kind} at ${d.at}: A ${oneLine(d.a, 60)} · B ${oneLine(d.b, 60)}`,
+      );
     }
     if (list.length > 4) lines.push(`    … ${list.length - 4} more`);
     shown += 1;
@@ -47,19 +49,31 @@ export function summaryText(r: DiffResult, limit = 20): string {
 export function toMarkdown(r: DiffResult): string {
   const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const out = [
-    '# swf-conformance diff', '',
-    `- **A**: ${label(r.a)}`, `- **B**: ${label(r.b)}`,
+    '# swf-conformance diff',
+    '',
+    `- **A**: ${label(r.a)}`,
+    `- **B**: ${label(r.b)}`,
     `- ${r.tests.compared} tests and ${r.exchanges} exchanges compared; **${r.differences.length} differences** in ${r.tests.differing} tests; ${r.tests.onlyA} only in A, ${r.tests.onlyB} only in B`,
-    `- convergence tolerance ${r.options.toleranceMs} ms${r.options.ignore.length ? `; ignoring ${r.options.ignore.join(', ')}` : ''}`, '',
+    `- convergence tolerance ${r.options.toleranceMs} ms${r.options.ignore.length ? `; ignoring ${r.options.ignore.join(', ')}` : ''}`,
+    '',
   ];
   if (!r.differences.length) return `${[...out, 'The recordings agree.'].join('\n')}\n`;
   const kinds = new Map<string, number>();
   for (const d of r.differences) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
   out.push('| kind | differences |', '|---|---|', ...[...kinds].map(([k, n]) => `| ${k} | ${n} |`), '');
   for (const [test, list] of byTest(r)) {
-    out.push(`## ${md(test)}`, '', `Clauses: ${list[0]!.clauses.map((c) => `\`${c}\``).join(', ') || '(none)'}`, '',
-      '| # | operation | kind | at | A | B |', '|---|---|---|---|---|---|');
-    for (const d of list) out.push(`| ${d.exchange ?? ''} | ${d.operation ?? ''} | ${d.kind} | \`${md(d.at)}\` | ${md(oneLine(d.a, 200))} | ${md(oneLine(d.b, 200))} |`);
+    out.push(
+      `## ${md(test)}`,
+      '',
+      `Clauses: ${list[0]!.clauses.map((c) => `\`${c}\``).join(', ') || '(none)'}`,
+      '',
+      '| # | operation | kind | at | A | B |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const d of list)
+      out.push(
+        `| ${d.exchange ?? ''} | ${d.operation ?? ''} | ${d.kind} | \`${md(d.at)}\` | ${md(oneLine(d.a, 200))} | ${md(oneLine(d.b, 200))} |`,
+      );
     out.push('');
   }
   return `${out.join('\n')}\n`;
@@ -68,7 +82,9 @@ export function toMarkdown(r: DiffResult): string {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function toHtml(r: DiffResult): string {
-  const sections = [...byTest(r)].map(([test, list]) => `
+  const sections = [...byTest(r)]
+    .map(
+      ([test, list]) => `
 <section>
 <h2>${esc(test)}</h2>
 <p class="clauses">Clauses: ${list[0]!.clauses.map((c) => `<code>${esc(c)}</code>`).join(', ') || '(none)'}</p>
@@ -78,7 +94,9 @@ export function toHtml(r: DiffResult): string {
 ${list.map((d) => `<tr><td class="n">${d.exchange ?? ''}</td><td class="what"><strong>${esc(d.kind)}</strong><br>${esc(d.operation ?? '')}<br><code>${esc(d.at)}</code></td><td><pre>${esc(show(d.a))}</pre></td><td><pre>${esc(show(d.b))}</pre></td></tr>`).join('\n')}
 </tbody>
 </table>
-</section>`).join('\n');
+</section>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -109,7 +127,11 @@ ${sections}
 /** Writes diff.json, diff.md and diff.html into the folder; returns their paths. */
 export function writeDiff(dir: string, r: DiffResult): string[] {
   makeFolder(dir);
-  const files: [string, string][] = [['diff.json', `${JSON.stringify(r, null, 2)}\n`], ['diff.md', toMarkdown(r)], ['diff.html', toHtml(r)]];
+  const files: [string, string][] = [
+    ['diff.json', `${JSON.stringify(r, null, 2)}\n`],
+    ['diff.md', toMarkdown(r)],
+    ['diff.html', toHtml(r)],
+  ];
   return files.map(([name, content]) => {
     const path = join(dir, name);
     writeFileSync(path, content);

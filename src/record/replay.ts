@@ -48,11 +48,19 @@ export async function replayRunRecording(file: string, client: RawClient, option
     for (const [i, recorded] of test.entries.entries()) {
       exchanges += 1;
       const operation = recorded._operation;
-      const target = recorded.request.headers.find((h) => h.name.toLowerCase() === 'x-amz-target')?.value ?? `SimpleWorkflowService.${operation}`;
-      const res = await client.send({
-        operation, target, headers: { 'content-type': recorded.request.postData?.mimeType || 'application/x-amz-json-1.0' },
-        body: ids.fill(recorded.request.postData?.text ?? ''),
-      }, { retries: 0 }).catch((error: Error) => ({ status: 0, headers: {} as Record<string, string>, text: '', error: { message: error.message } }));
+      const target =
+        recorded.request.headers.find((h) => h.name.toLowerCase() === 'x-amz-target')?.value ?? `SimpleWorkflowService.${operation}`;
+      const res = await client
+        .send(
+          {
+            operation,
+            target,
+            headers: { 'content-type': recorded.request.postData?.mimeType || 'application/x-amz-json-1.0' },
+            body: ids.fill(recorded.request.postData?.text ?? ''),
+          },
+          { retries: 0 },
+        )
+        .catch((error: Error) => ({ status: 0, headers: {} as Record<string, string>, text: '', error: { message: error.message } }));
       const expected = parse(recorded.response.content.text);
       const actual = parse(res.text);
       ids.bindFrom(expected, actual);
@@ -60,7 +68,8 @@ export async function replayRunRecording(file: string, client: RawClient, option
       const got: Entry = {
         ...recorded,
         response: {
-          ...recorded.response, status: res.status,
+          ...recorded.response,
+          status: res.status,
           headers: res.headers['x-amzn-requestid'] ? [{ name: 'x-amzn-RequestId', value: '<request-id>' }] : [],
           content: { size: text.length, mimeType: res.headers['content-type'] ?? '', ...(text ? { text } : {}) },
         },
@@ -70,7 +79,15 @@ export async function replayRunRecording(file: string, client: RawClient, option
     }
     // Nothing is left open: every workflowId of the replayed test is terminated.
     for (const workflowId of ids.workflowIds()) {
-      await client.send({ operation: 'TerminateWorkflowExecution', body: { domain: options.domain, workflowId, reason: 'swf-conformance replay cleanup' } }, { retries: 0 }).catch(() => undefined);
+      await client
+        .send(
+          {
+            operation: 'TerminateWorkflowExecution',
+            body: { domain: options.domain, workflowId, reason: 'swf-conformance replay cleanup' },
+          },
+          { retries: 0 },
+        )
+        .catch(() => undefined);
     }
     options.onTest?.(name, differences.length - before);
   }
@@ -81,7 +98,11 @@ export async function replayRunRecording(file: string, client: RawClient, option
 class Bound {
   private readonly values = new Map<string, string>();
   private readonly placeholders = new Map<string, string>();
-  constructor(private readonly prefix: string, domains: string[], private readonly wholeSeconds: boolean) {
+  constructor(
+    private readonly prefix: string,
+    domains: string[],
+    private readonly wholeSeconds: boolean,
+  ) {
     for (const [i, d] of domains.entries()) this.bind(`<domain:${i + 1}>`, d);
   }
 
@@ -96,23 +117,27 @@ class Bound {
 
   /** A recorded request with the replay's values: new workflowIds for the recording's, the target's ids for the rest. */
   fill(text: string): string {
-    return text.split('<prefix>').join(this.prefix).replace(PLACEHOLDER_IN_TEXT, (whole, kind: string, n: string, cut?: string) => {
-      const placeholder = `<${kind}:${n}>`;
-      let value = this.values.get(placeholder);
-      if (value === undefined && kind === 'workflow-id') this.bind(placeholder, (value = `${this.prefix}-w${n}`));
-      if (value === undefined) return whole;
-      if (!cut) return value;
-      // A runId cut short: named in answers (a message) as the recording names it.
-      const short = value.slice(0, -Number(cut));
-      if (!this.placeholders.has(short)) this.placeholders.set(short, whole);
-      return short;
-    });
+    return text
+      .split('<prefix>')
+      .join(this.prefix)
+      .replace(PLACEHOLDER_IN_TEXT, (whole, kind: string, n: string, cut?: string) => {
+        const placeholder = `<${kind}:${n}>`;
+        let value = this.values.get(placeholder);
+        if (value === undefined && kind === 'workflow-id') this.bind(placeholder, (value = `${this.prefix}-w${n}`));
+        if (value === undefined) return whole;
+        if (!cut) return value;
+        // A runId cut short: named in answers (a message) as the recording names it.
+        const short = value.slice(0, -Number(cut));
+        if (!this.placeholders.has(short)) this.placeholders.set(short, whole);
+        return short;
+      });
   }
 
   /** Binds the ids the target made where the recording has a placeholder. */
   bindFrom(expected: unknown, actual: unknown): void {
     if (typeof expected === 'string' && typeof actual === 'string') {
-      if (/^<(run-id|task-token|workflow-id):\d+>$/.test(expected) && !this.values.has(expected) && !this.placeholders.has(actual)) this.bind(expected, actual);
+      if (/^<(run-id|task-token|workflow-id):\d+>$/.test(expected) && !this.values.has(expected) && !this.placeholders.has(actual))
+        this.bind(expected, actual);
       return;
     }
     if (Array.isArray(expected) && Array.isArray(actual)) {

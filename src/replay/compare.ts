@@ -84,7 +84,14 @@ export interface Leniency {
 const isZero = (v: unknown) => v === 0 || v === false || v === '' || (Array.isArray(v) && v.length === 0);
 
 /** Compares `actual` with `expected`, binding unbound placeholders; returns the differences. */
-export function compare(expected: unknown, actual: unknown, bindings: Bindings, at = '$', out: Difference[] = [], lenient: Leniency = {}): Difference[] {
+export function compare(
+  expected: unknown,
+  actual: unknown,
+  bindings: Bindings,
+  at = '$',
+  out: Difference[] = [],
+  lenient: Leniency = {},
+): Difference[] {
   if (typeof expected === 'string' && PLACEHOLDER.test(expected)) {
     if (typeof actual !== 'string') return push(out, at, expected, actual);
     if (expected.startsWith('<request-id:')) return out;
@@ -146,7 +153,7 @@ function inDeliveryOrder(events: unknown[]): unknown[] {
     const [key, sentBy] = DELIVERED[typeOf(e)]!;
     return DELIVERY_TYPES.indexOf(typeOf(e)) * 1e9 + Number((e[key] as Record<string, unknown> | undefined)?.[sentBy] ?? 0);
   };
-  for (let i = 0; i < out.length;) {
+  for (let i = 0; i < out.length; ) {
     let j = i;
     while (j < out.length && DELIVERED[typeOf(out[j])]) j += 1;
     if (j - i > 1) {
@@ -155,7 +162,11 @@ function inDeliveryOrder(events: unknown[]): unknown[] {
       for (let k = 0; k < run.length; k += 1) {
         const { eventId: _id, eventTimestamp: _at, ...rest } = sorted[k]!;
         const { eventId, eventTimestamp } = run[k]!;
-        out[i + k] = { ...rest, ...(eventId !== undefined ? { eventId } : {}), ...(eventTimestamp !== undefined ? { eventTimestamp } : {}) };
+        out[i + k] = {
+          ...rest,
+          ...(eventId !== undefined ? { eventId } : {}),
+          ...(eventTimestamp !== undefined ? { eventTimestamp } : {}),
+        };
       }
     }
     i = Math.max(j, i + 1);

@@ -11,17 +11,48 @@ import type { Har, HarEntry } from '../contract/recordings.ts';
 import { header, requestBody, responseBody } from '../contract/recordings.ts';
 
 type Json = Record<string, unknown>;
-export interface RunRef { workflowId: string; runId: string }
+export interface RunRef {
+  workflowId: string;
+  runId: string;
+}
 type Event = Json & { eventId: number; eventType: string; eventTimestamp?: number };
 
 export type Step = { t: number; seq: number } & (
   | { kind: 'exchange'; index: number; entry: HarEntry; transcribed: boolean }
   | { kind: 'start'; run: RunRef; body: Json }
-  | { kind: 'poll-decision'; run: RunRef; taskList: string; identity?: string; startedEventId: number; previousStartedEventId: number; events: Event[]; printed: boolean }
+  | {
+      kind: 'poll-decision';
+      run: RunRef;
+      taskList: string;
+      identity?: string;
+      startedEventId: number;
+      previousStartedEventId: number;
+      events: Event[];
+      printed: boolean;
+    }
   | { kind: 'respond-decision'; run: RunRef; startedEventId: number; decisions: Json[]; executionContext?: string }
-  | { kind: 'poll-activity'; run: RunRef; activityId: string; scheduledEventId: number; taskList: string; identity?: string; startedEventId: number }
-  | { kind: 'respond-activity'; run: RunRef; activityId: string; operation: 'RespondActivityTaskCompleted' | 'RespondActivityTaskFailed' | 'RespondActivityTaskCanceled'; body: Json }
-  | { kind: 'operation'; run: RunRef; operation: 'RequestCancelWorkflowExecution' | 'TerminateWorkflowExecution' | 'SignalWorkflowExecution'; body: Json }
+  | {
+      kind: 'poll-activity';
+      run: RunRef;
+      activityId: string;
+      scheduledEventId: number;
+      taskList: string;
+      identity?: string;
+      startedEventId: number;
+    }
+  | {
+      kind: 'respond-activity';
+      run: RunRef;
+      activityId: string;
+      operation: 'RespondActivityTaskCompleted' | 'RespondActivityTaskFailed' | 'RespondActivityTaskCanceled';
+      body: Json;
+    }
+  | {
+      kind: 'operation';
+      run: RunRef;
+      operation: 'RequestCancelWorkflowExecution' | 'TerminateWorkflowExecution' | 'SignalWorkflowExecution';
+      body: Json;
+    }
   | { kind: 'close-child'; run: RunRef; taskList: string; decision: Json }
   | { kind: 'await-event'; run: RunRef; eventId: number; eventType: string }
 );
@@ -52,32 +83,64 @@ const seconds = (amzDate: string) => Date.parse(amzDate) / 1000;
 /** The decision that recorded this event, or undefined when the event records none. */
 function decisionOf(e: Event): Json | undefined {
   const a = attributesOf(e);
-  const decision = (decisionType: string, attributes: Json) => ({ decisionType, [`${decisionType[0]!.toLowerCase()}${decisionType.slice(1)}DecisionAttributes`]: defined(attributes) });
+  const decision = (decisionType: string, attributes: Json) => ({
+    decisionType,
+    [`${decisionType[0]!.toLowerCase()}${decisionType.slice(1)}DecisionAttributes`]: defined(attributes),
+  });
   switch (e.eventType) {
     case 'ActivityTaskScheduled':
       return decision('ScheduleActivityTask', {
-        activityType: a.activityType, activityId: a.activityId, control: a.control, input: a.input, taskList: a.taskList, taskPriority: a.taskPriority,
-        scheduleToCloseTimeout: a.scheduleToCloseTimeout, scheduleToStartTimeout: a.scheduleToStartTimeout,
-        startToCloseTimeout: a.startToCloseTimeout, heartbeatTimeout: a.heartbeatTimeout,
+        activityType: a.activityType,
+        activityId: a.activityId,
+        control: a.control,
+        input: a.input,
+        taskList: a.taskList,
+        taskPriority: a.taskPriority,
+        scheduleToCloseTimeout: a.scheduleToCloseTimeout,
+        scheduleToStartTimeout: a.scheduleToStartTimeout,
+        startToCloseTimeout: a.startToCloseTimeout,
+        heartbeatTimeout: a.heartbeatTimeout,
       });
     case 'StartChildWorkflowExecutionInitiated':
       return decision('StartChildWorkflowExecution', {
-        workflowType: a.workflowType, workflowId: a.workflowId, control: a.control, input: a.input, taskList: a.taskList, taskPriority: a.taskPriority,
-        childPolicy: a.childPolicy, executionStartToCloseTimeout: a.executionStartToCloseTimeout, taskStartToCloseTimeout: a.taskStartToCloseTimeout,
-        tagList: a.tagList, lambdaRole: a.lambdaRole,
+        workflowType: a.workflowType,
+        workflowId: a.workflowId,
+        control: a.control,
+        input: a.input,
+        taskList: a.taskList,
+        taskPriority: a.taskPriority,
+        childPolicy: a.childPolicy,
+        executionStartToCloseTimeout: a.executionStartToCloseTimeout,
+        taskStartToCloseTimeout: a.taskStartToCloseTimeout,
+        tagList: a.tagList,
+        lambdaRole: a.lambdaRole,
       });
-    case 'WorkflowExecutionCompleted': return decision('CompleteWorkflowExecution', { result: a.result });
-    case 'WorkflowExecutionCanceled': return decision('CancelWorkflowExecution', { details: a.details });
-    case 'WorkflowExecutionFailed': return decision('FailWorkflowExecution', { reason: a.reason, details: a.details });
-    case 'TimerStarted': return decision('StartTimer', { timerId: a.timerId, control: a.control, startToFireTimeout: a.startToFireTimeout });
-    case 'TimerCanceled': return decision('CancelTimer', { timerId: a.timerId });
-    case 'MarkerRecorded': return decision('RecordMarker', { markerName: a.markerName, details: a.details });
-    case 'ActivityTaskCancelRequested': return decision('RequestCancelActivityTask', { activityId: a.activityId });
+    case 'WorkflowExecutionCompleted':
+      return decision('CompleteWorkflowExecution', { result: a.result });
+    case 'WorkflowExecutionCanceled':
+      return decision('CancelWorkflowExecution', { details: a.details });
+    case 'WorkflowExecutionFailed':
+      return decision('FailWorkflowExecution', { reason: a.reason, details: a.details });
+    case 'TimerStarted':
+      return decision('StartTimer', { timerId: a.timerId, control: a.control, startToFireTimeout: a.startToFireTimeout });
+    case 'TimerCanceled':
+      return decision('CancelTimer', { timerId: a.timerId });
+    case 'MarkerRecorded':
+      return decision('RecordMarker', { markerName: a.markerName, details: a.details });
+    case 'ActivityTaskCancelRequested':
+      return decision('RequestCancelActivityTask', { activityId: a.activityId });
     case 'SignalExternalWorkflowExecutionInitiated':
-      return decision('SignalExternalWorkflowExecution', { workflowId: a.workflowId, runId: a.runId, signalName: a.signalName, input: a.input, control: a.control });
+      return decision('SignalExternalWorkflowExecution', {
+        workflowId: a.workflowId,
+        runId: a.runId,
+        signalName: a.signalName,
+        input: a.input,
+        control: a.control,
+      });
     case 'RequestCancelExternalWorkflowExecutionInitiated':
       return decision('RequestCancelExternalWorkflowExecution', { workflowId: a.workflowId, runId: a.runId, control: a.control });
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -108,8 +171,12 @@ export function planReplay(har: Har): Plan {
   for (const events of histories.values()) {
     for (const e of events) {
       const a = attributesOf(e);
-      const type = (e.eventType === 'WorkflowExecutionStarted' || e.eventType === 'StartChildWorkflowExecutionInitiated') ? a.workflowType as { name: string; version: string } : undefined;
-      if (type && !workflowTypes.has(`${type.name}|${type.version}`)) workflowTypes.set(`${type.name}|${type.version}`, { ...type, defaults: {} });
+      const type =
+        e.eventType === 'WorkflowExecutionStarted' || e.eventType === 'StartChildWorkflowExecutionInitiated'
+          ? (a.workflowType as { name: string; version: string })
+          : undefined;
+      if (type && !workflowTypes.has(`${type.name}|${type.version}`))
+        workflowTypes.set(`${type.name}|${type.version}`, { ...type, defaults: {} });
       if (e.eventType === 'ActivityTaskScheduled') {
         const t = a.activityType as { name: string; version: string };
         activityTypes.set(`${t.name}|${t.version}`, t);
@@ -152,27 +219,69 @@ export function planReplay(har: Har): Plan {
       switch (e.eventType) {
         case 'WorkflowExecutionStarted':
           if (a.parentWorkflowExecution || claimed.has(`${runKey}|WorkflowExecutionStarted`)) break;
-          add({ kind: 'start', run, t, body: defined({
-            domain, workflowId, workflowType: a.workflowType, taskList: a.taskList, taskPriority: a.taskPriority, input: a.input,
-            executionStartToCloseTimeout: a.executionStartToCloseTimeout, taskStartToCloseTimeout: a.taskStartToCloseTimeout,
-            childPolicy: a.childPolicy, tagList: a.tagList, lambdaRole: a.lambdaRole,
-          }) });
+          add({
+            kind: 'start',
+            run,
+            t,
+            body: defined({
+              domain,
+              workflowId,
+              workflowType: a.workflowType,
+              taskList: a.taskList,
+              taskPriority: a.taskPriority,
+              input: a.input,
+              executionStartToCloseTimeout: a.executionStartToCloseTimeout,
+              taskStartToCloseTimeout: a.taskStartToCloseTimeout,
+              childPolicy: a.childPolicy,
+              tagList: a.tagList,
+              lambdaRole: a.lambdaRole,
+            }),
+          });
           break;
         case 'DecisionTaskStarted': {
           const scheduled = byId.get(a.scheduledEventId as number);
           const taskList = ((scheduled && attributesOf(scheduled).taskList) as { name: string } | undefined)?.name ?? '';
-          add({ kind: 'poll-decision', run, t, taskList, identity: a.identity as string | undefined, startedEventId: e.eventId, previousStartedEventId: previousStarted, events: events.filter((x) => x.eventId <= e.eventId), printed: orderOf !== undefined });
+          add({
+            kind: 'poll-decision',
+            run,
+            t,
+            taskList,
+            identity: a.identity as string | undefined,
+            startedEventId: e.eventId,
+            previousStartedEventId: previousStarted,
+            events: events.filter((x) => x.eventId <= e.eventId),
+            printed: orderOf !== undefined,
+          });
           previousStarted = e.eventId;
           break;
         }
         case 'DecisionTaskCompleted': {
-          const decisions = events.filter((x) => attributesOf(x).decisionTaskCompletedEventId === e.eventId).map(decisionOf).filter((d): d is Json => d !== undefined);
-          add({ kind: 'respond-decision', run, t, startedEventId: a.startedEventId as number, decisions, ...(a.executionContext !== undefined ? { executionContext: a.executionContext as string } : {}) });
+          const decisions = events
+            .filter((x) => attributesOf(x).decisionTaskCompletedEventId === e.eventId)
+            .map(decisionOf)
+            .filter((d): d is Json => d !== undefined);
+          add({
+            kind: 'respond-decision',
+            run,
+            t,
+            startedEventId: a.startedEventId as number,
+            decisions,
+            ...(a.executionContext !== undefined ? { executionContext: a.executionContext as string } : {}),
+          });
           break;
         }
         case 'ActivityTaskStarted': {
           const scheduled = attributesOf(byId.get(a.scheduledEventId as number)!);
-          add({ kind: 'poll-activity', run, t, activityId: scheduled.activityId as string, scheduledEventId: a.scheduledEventId as number, taskList: (scheduled.taskList as { name: string }).name, identity: a.identity as string | undefined, startedEventId: e.eventId });
+          add({
+            kind: 'poll-activity',
+            run,
+            t,
+            activityId: scheduled.activityId as string,
+            scheduledEventId: a.scheduledEventId as number,
+            taskList: (scheduled.taskList as { name: string }).name,
+            identity: a.identity as string | undefined,
+            startedEventId: e.eventId,
+          });
           break;
         }
         case 'ActivityTaskCompleted':
@@ -180,7 +289,12 @@ export function planReplay(har: Har): Plan {
         case 'ActivityTaskCanceled': {
           const activityId = attributesOf(byId.get(a.scheduledEventId as number)!).activityId as string;
           const operation = `Respond${e.eventType}` as 'RespondActivityTaskCompleted';
-          const body = e.eventType === 'ActivityTaskCompleted' ? { result: a.result } : e.eventType === 'ActivityTaskFailed' ? { reason: a.reason, details: a.details } : { details: a.details };
+          const body =
+            e.eventType === 'ActivityTaskCompleted'
+              ? { result: a.result }
+              : e.eventType === 'ActivityTaskFailed'
+                ? { reason: a.reason, details: a.details }
+                : { details: a.details };
           add({ kind: 'respond-activity', run, t, activityId, operation, body: defined(body) });
           break;
         }
@@ -190,11 +304,23 @@ export function planReplay(har: Har): Plan {
           break;
         case 'WorkflowExecutionTerminated':
           if (a.cause === 'CHILD_POLICY_APPLIED') break;
-          add({ kind: 'operation', run, t, operation: 'TerminateWorkflowExecution', body: defined({ domain, workflowId, runId, reason: a.reason, details: a.details, childPolicy: a.childPolicy }) });
+          add({
+            kind: 'operation',
+            run,
+            t,
+            operation: 'TerminateWorkflowExecution',
+            body: defined({ domain, workflowId, runId, reason: a.reason, details: a.details, childPolicy: a.childPolicy }),
+          });
           break;
         case 'WorkflowExecutionSignaled':
           if (a.externalWorkflowExecution) break;
-          add({ kind: 'operation', run, t, operation: 'SignalWorkflowExecution', body: defined({ domain, workflowId, runId, signalName: a.signalName, input: a.input }) });
+          add({
+            kind: 'operation',
+            run,
+            t,
+            operation: 'SignalWorkflowExecution',
+            body: defined({ domain, workflowId, runId, signalName: a.signalName, input: a.input }),
+          });
           break;
         case 'TimerFired':
           add({ kind: 'await-event', run, t, eventId: e.eventId, eventType: e.eventType });
@@ -206,9 +332,15 @@ export function planReplay(har: Har): Plan {
           if (histories.has(key(child))) break;
           // The child's history is not recorded: drive it to the close its parent recorded.
           const initiated = attributesOf(byId.get(a.initiatedEventId as number)!);
-          const decision = e.eventType === 'ChildWorkflowExecutionCompleted' ? { decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: defined({ result: a.result }) }
-            : e.eventType === 'ChildWorkflowExecutionFailed' ? { decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: defined({ reason: a.reason, details: a.details }) }
-            : { decisionType: 'CancelWorkflowExecution', cancelWorkflowExecutionDecisionAttributes: defined({ details: a.details }) };
+          const decision =
+            e.eventType === 'ChildWorkflowExecutionCompleted'
+              ? { decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: defined({ result: a.result }) }
+              : e.eventType === 'ChildWorkflowExecutionFailed'
+                ? {
+                    decisionType: 'FailWorkflowExecution',
+                    failWorkflowExecutionDecisionAttributes: defined({ reason: a.reason, details: a.details }),
+                  }
+                : { decisionType: 'CancelWorkflowExecution', cancelWorkflowExecutionDecisionAttributes: defined({ details: a.details }) };
           add({ kind: 'close-child', run: child, t: t - 0.0005, taskList: (initiated.taskList as { name: string }).name, decision });
           break;
         }
@@ -219,7 +351,19 @@ export function planReplay(har: Har): Plan {
   }
   steps.sort((x, y) => x.t - y.t || x.seq - y.seq);
   const recorded = new Set([...histories.keys()].map((k) => k.split('|')[0]!));
-  const activitiesScheduled = new Map([...histories].map(([runKey, events]) => [runKey, new Map(events
-    .filter((e) => e.eventType === 'ActivityTaskScheduled').map((e) => [attributesOf(e).activityId as string, e.eventId]))]));
-  return { domain, workflowTypes: [...workflowTypes.values()], activityTypes: [...activityTypes.values()], activitiesScheduled, recorded, steps, legacy };
+  const activitiesScheduled = new Map(
+    [...histories].map(([runKey, events]) => [
+      runKey,
+      new Map(events.filter((e) => e.eventType === 'ActivityTaskScheduled').map((e) => [attributesOf(e).activityId as string, e.eventId])),
+    ]),
+  );
+  return {
+    domain,
+    workflowTypes: [...workflowTypes.values()],
+    activityTypes: [...activityTypes.values()],
+    activitiesScheduled,
+    recorded,
+    steps,
+    legacy,
+  };
 }

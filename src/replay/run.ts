@@ -42,8 +42,12 @@ const PRINTED = { extra: new Set(['eventTimestamp']), extraZero: true };
 
 /** The reads the contract calls eventually consistent. */
 const EVENTUALLY_CONSISTENT = new Set([
-  'DescribeWorkflowExecution', 'GetWorkflowExecutionHistory', 'ListOpenWorkflowExecutions', 'ListClosedWorkflowExecutions',
-  'CountOpenWorkflowExecutions', 'CountClosedWorkflowExecutions',
+  'DescribeWorkflowExecution',
+  'GetWorkflowExecutionHistory',
+  'ListOpenWorkflowExecutions',
+  'ListClosedWorkflowExecutions',
+  'CountOpenWorkflowExecutions',
+  'CountClosedWorkflowExecutions',
 ]);
 
 export async function replay(har: Har, client: RawClient, options: ReplayOptions): Promise<ReplayResult> {
@@ -60,18 +64,22 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
     if (kind === 'task-list') bindings.bind(p, `${options.prefix}-tl${n}`);
   }
   const differences: StepDifference[] = [];
-  const send = (operation: string, body: unknown, target?: string, contentType?: string): Promise<RawResponse> => client.send({
-    operation,
-    target: target ?? `${plan.legacy ? LEGACY_TARGET_PREFIX : TARGET_PREFIX}${operation}`,
-    headers: plan.legacy
-      ? { 'content-type': contentType ?? 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' }
-      : { 'content-type': contentType ?? JSON_CONTENT_TYPE },
-    body: typeof body === 'string' ? body : JSON.stringify(bindings.fillValue(body)),
-  });
+  const send = (operation: string, body: unknown, target?: string, contentType?: string): Promise<RawResponse> =>
+    client.send({
+      operation,
+      target: target ?? `${plan.legacy ? LEGACY_TARGET_PREFIX : TARGET_PREFIX}${operation}`,
+      headers: plan.legacy
+        ? { 'content-type': contentType ?? 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' }
+        : { 'content-type': contentType ?? JSON_CONTENT_TYPE },
+      body: typeof body === 'string' ? body : JSON.stringify(bindings.fillValue(body)),
+    });
   try {
     await setUp(plan, send);
   } catch (error) {
-    return { steps: plan.steps.length, differences: [{ step: '0 set-up', at: 'set-up', expected: 'the domain and types registered', actual: (error as Error).message }] };
+    return {
+      steps: plan.steps.length,
+      differences: [{ step: '0 set-up', at: 'set-up', expected: 'the domain and types registered', actual: (error as Error).message }],
+    };
   }
   /** Task tokens by run and started event: what the poll handed out, for the answer. */
   const tokens = new Map<string, string>();
@@ -96,7 +104,12 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
    * event ids exchanged (recorded id → the target's).
    */
   const swapped = new Map<number, number>();
-  const ACTIVITY_CLOSED = ['activityTaskStartedEventAttributes', 'activityTaskCompletedEventAttributes', 'activityTaskFailedEventAttributes', 'activityTaskCanceledEventAttributes'];
+  const ACTIVITY_CLOSED = [
+    'activityTaskStartedEventAttributes',
+    'activityTaskCompletedEventAttributes',
+    'activityTaskFailedEventAttributes',
+    'activityTaskCanceledEventAttributes',
+  ];
   const expectedOf = <T>(recorded: T): T => {
     if (!swapped.size) return recorded;
     const walk = (v: unknown): unknown => {
@@ -104,9 +117,10 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       if (!v || typeof v !== 'object') return v;
       const out: Json = {};
       for (const [k, x] of Object.entries(v)) {
-        out[k] = ACTIVITY_CLOSED.includes(k) && x && typeof x === 'object'
-          ? { ...(x as Json), scheduledEventId: swapped.get((x as Json).scheduledEventId as number) ?? (x as Json).scheduledEventId }
-          : walk(x);
+        out[k] =
+          ACTIVITY_CLOSED.includes(k) && x && typeof x === 'object'
+            ? { ...(x as Json), scheduledEventId: swapped.get((x as Json).scheduledEventId as number) ?? (x as Json).scheduledEventId }
+            : walk(x);
       }
       return out;
     };
@@ -124,7 +138,8 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
     const name = `${n} ${describe(step)}`;
     const differ = (list: Difference[]) => differences.push(...list.map((d) => ({ ...d, step: name })));
     const ok = (res: RawResponse) => {
-      if (res.status !== 200) differ([{ at: 'status', expected: 200, actual: `${res.status} ${res.error?.code ?? ''} ${res.error?.message ?? ''}`.trim() }]);
+      if (res.status !== 200)
+        differ([{ at: 'status', expected: 200, actual: `${res.status} ${res.error?.code ?? ''} ${res.error?.message ?? ''}`.trim() }]);
       return res.status === 200;
     };
     try {
@@ -147,7 +162,11 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
         return held;
       }
       for (let polls = 0; polls < 8; polls += 1) {
-        const res = await send('PollForDecisionTask', { domain: plan.domain, taskList: { name: taskList }, ...(identity ? { identity } : {}) });
+        const res = await send('PollForDecisionTask', {
+          domain: plan.domain,
+          taskList: { name: taskList },
+          ...(identity ? { identity } : {}),
+        });
         if (!ok(res)) return undefined;
         const task = res.json as Json;
         if (typeof task.taskToken !== 'string' || !task.taskToken) return task;
@@ -160,16 +179,25 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
 
     /** Sends a recorded exchange and compares its answer with the recorded one, binding into `into`. */
     async function exchange(entry: HarEntry, transcribed: boolean, into: Bindings): Promise<Difference[]> {
-      const res = await send(entry._operation, into.fill(entry.request.postData?.text ?? '{}'), header(entry.request.headers, 'X-Amz-Target'), header(entry.request.headers, 'Content-Type'));
+      const res = await send(
+        entry._operation,
+        into.fill(entry.request.postData?.text ?? '{}'),
+        header(entry.request.headers, 'X-Amz-Target'),
+        header(entry.request.headers, 'Content-Type'),
+      );
       if (transcribed) {
         // A printed history: no headers, no timestamps, and no member whose value is zero or empty.
-        return res.status === 200 ? compare(expectedOf(responseBody(entry)), res.json, into, '$', [], printed) : [{ at: 'status', expected: 200, actual: res.status }];
+        return res.status === 200
+          ? compare(expectedOf(responseBody(entry)), res.json, into, '$', [], printed)
+          : [{ at: 'status', expected: 200, actual: res.status }];
       }
       const list: Difference[] = [];
       if (res.status !== entry.response.status) list.push({ at: 'status', expected: entry.response.status, actual: res.status });
       const type = header(entry.response.headers, 'Content-Type');
-      if (type !== undefined && res.headers['content-type'] !== type) list.push({ at: 'headers.content-type', expected: type, actual: res.headers['content-type'] });
-      if (header(entry.response.headers, 'x-amzn-RequestId') !== undefined && !res.headers['x-amzn-requestid']) list.push({ at: 'headers.x-amzn-requestid', expected: 'a request id', actual: undefined });
+      if (type !== undefined && res.headers['content-type'] !== type)
+        list.push({ at: 'headers.content-type', expected: type, actual: res.headers['content-type'] });
+      if (header(entry.response.headers, 'x-amzn-RequestId') !== undefined && !res.headers['x-amzn-requestid'])
+        list.push({ at: 'headers.x-amzn-requestid', expected: 'a request id', actual: undefined });
       const recorded = responseBody(entry);
       if (recorded === undefined) {
         if (res.text !== '') list.push({ at: 'body', expected: '', actual: res.text });
@@ -210,21 +238,48 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
             throw new Error(NO_TASK);
           }
           tokens.set(`${step.run.workflowId}|${step.run.runId}|${step.startedEventId}`, task.taskToken);
-          const list = compare({
-            workflowExecution: step.run, startedEventId: step.startedEventId, previousStartedEventId: step.previousStartedEventId, events: expectedOf(step.events),
-          }, { workflowExecution: task.workflowExecution, startedEventId: task.startedEventId, previousStartedEventId: task.previousStartedEventId, events: task.events }, bindings, '$', [], step.printed ? printed : base);
+          const list = compare(
+            {
+              workflowExecution: step.run,
+              startedEventId: step.startedEventId,
+              previousStartedEventId: step.previousStartedEventId,
+              events: expectedOf(step.events),
+            },
+            {
+              workflowExecution: task.workflowExecution,
+              startedEventId: task.startedEventId,
+              previousStartedEventId: task.previousStartedEventId,
+              events: task.events,
+            },
+            bindings,
+            '$',
+            [],
+            step.printed ? printed : base,
+          );
           return void differ(list);
         }
         case 'respond-decision': {
           const taskToken = tokens.get(`${step.run.workflowId}|${step.run.runId}|${step.startedEventId}`);
-          if (!taskToken) return void differ([{ at: 'taskToken', expected: 'the token of the task this answers', actual: 'none was handed out' }]);
-          ok(await send('RespondDecisionTaskCompleted', raw({
-            taskToken, decisions: bindings.fillValue(step.decisions), ...(step.executionContext !== undefined ? { executionContext: step.executionContext } : {}),
-          })));
+          if (!taskToken)
+            return void differ([{ at: 'taskToken', expected: 'the token of the task this answers', actual: 'none was handed out' }]);
+          ok(
+            await send(
+              'RespondDecisionTaskCompleted',
+              raw({
+                taskToken,
+                decisions: bindings.fillValue(step.decisions),
+                ...(step.executionContext !== undefined ? { executionContext: step.executionContext } : {}),
+              }),
+            ),
+          );
           return;
         }
         case 'poll-activity': {
-          const res = await send('PollForActivityTask', { domain: plan.domain, taskList: { name: step.taskList }, ...(step.identity ? { identity: step.identity } : {}) });
+          const res = await send('PollForActivityTask', {
+            domain: plan.domain,
+            taskList: { name: step.taskList },
+            ...(step.identity ? { identity: step.identity } : {}),
+          });
           if (!ok(res)) return;
           const task = res.json as Json;
           if (typeof task.taskToken !== 'string' || !task.taskToken) {
@@ -239,13 +294,22 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
             swapped.set(got, step.scheduledEventId);
           }
           startedActivities.add(String(task.activityId));
-          return void differ(compare({ startedEventId: step.startedEventId, workflowExecution: step.run },
-            { startedEventId: task.startedEventId, workflowExecution: task.workflowExecution }, bindings)
-            .concat(got === undefined ? [{ at: 'activityId', expected: `an activity task of ${step.run.workflowId}`, actual: task.activityId }] : []));
+          return void differ(
+            compare(
+              { startedEventId: step.startedEventId, workflowExecution: step.run },
+              { startedEventId: task.startedEventId, workflowExecution: task.workflowExecution },
+              bindings,
+            ).concat(
+              got === undefined
+                ? [{ at: 'activityId', expected: `an activity task of ${step.run.workflowId}`, actual: task.activityId }]
+                : [],
+            ),
+          );
         }
         case 'respond-activity': {
           const taskToken = tokens.get(`${step.run.workflowId}|${step.run.runId}|activity|${step.activityId}`);
-          if (!taskToken) return void differ([{ at: 'taskToken', expected: `the token of activity ${step.activityId}`, actual: 'none was handed out' }]);
+          if (!taskToken)
+            return void differ([{ at: 'taskToken', expected: `the token of activity ${step.activityId}`, actual: 'none was handed out' }]);
           ok(await send(step.operation, raw({ taskToken, ...step.body })));
           return;
         }
@@ -255,7 +319,8 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
         case 'close-child': {
           const task = await decisionTask(step.run, step.taskList);
           if (!task) return;
-          if (typeof task.taskToken !== 'string' || !task.taskToken) return void differ([{ at: 'taskToken', expected: `a task for the child ${step.run.workflowId}`, actual: 'no task' }]);
+          if (typeof task.taskToken !== 'string' || !task.taskToken)
+            return void differ([{ at: 'taskToken', expected: `a task for the child ${step.run.workflowId}`, actual: 'no task' }]);
           differ(compare({ workflowExecution: step.run }, { workflowExecution: task.workflowExecution }, bindings));
           ok(await send('RespondDecisionTaskCompleted', raw({ taskToken: task.taskToken, decisions: [step.decision] })));
           return;
@@ -267,7 +332,14 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
             const res = await send('GetWorkflowExecutionHistory', { domain: plan.domain, execution: step.run });
             const events = ((res.json as Json | undefined)?.events ?? []) as { eventId: number; eventType: string }[];
             if (events.some((e) => e.eventId === step.eventId && e.eventType === step.eventType)) return;
-            if (Date.now() > until) return void differ([{ at: `event ${step.eventId}`, expected: step.eventType, actual: events.find((e) => e.eventId === step.eventId)?.eventType ?? 'not recorded' }]);
+            if (Date.now() > until)
+              return void differ([
+                {
+                  at: `event ${step.eventId}`,
+                  expected: step.eventType,
+                  actual: events.find((e) => e.eventId === step.eventId)?.eventType ?? 'not recorded',
+                },
+              ]);
             await new Promise((r) => setTimeout(r, 100));
           }
         }
@@ -275,14 +347,19 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
     }
   }
   // What a read still waits for may come by itself (a timer firing): tried until the wait ends.
-  for (const until = Date.now() + (options.waitMs ?? 5_000); pending.length && Date.now() < until;) {
+  for (const until = Date.now() + (options.waitMs ?? 5_000); pending.length && Date.now() < until; ) {
     await new Promise((r) => setTimeout(r, 100));
     await retryPending(false);
   }
   await retryPending(true);
   // Nothing is left open: each workflowId of the replay is terminated, whatever the target did.
   for (const [, workflowId] of bindings.of('workflow-id')) {
-    await client.send({ operation: 'TerminateWorkflowExecution', body: { domain: options.domain, workflowId, reason: 'swf-conformance replay cleanup' } }).catch(() => undefined);
+    await client
+      .send({
+        operation: 'TerminateWorkflowExecution',
+        body: { domain: options.domain, workflowId, reason: 'swf-conformance replay cleanup' },
+      })
+      .catch(() => undefined);
   }
   return { steps: plan.steps.length, differences };
 }
@@ -295,15 +372,24 @@ function raw(body: Json): string {
 function describe(step: Step): string {
   const run = 'run' in step ? ` (${(step.run as RunRef).workflowId} ${(step.run as RunRef).runId})` : '';
   switch (step.kind) {
-    case 'exchange': return `recorded ${step.entry._operation} #${step.index + 1}`;
-    case 'start': return `StartWorkflowExecution${run}`;
-    case 'poll-decision': return `PollForDecisionTask, to start event ${step.startedEventId}${run}`;
-    case 'respond-decision': return `RespondDecisionTaskCompleted [${step.decisions.map((d) => d.decisionType).join(', ')}]${run}`;
-    case 'poll-activity': return `PollForActivityTask ${step.activityId}${run}`;
-    case 'respond-activity': return `${step.operation} ${step.activityId}${run}`;
-    case 'operation': return `${step.operation}${run}`;
-    case 'close-child': return `the child closes: ${String(step.decision.decisionType)}${run}`;
-    case 'await-event': return `${step.eventType} (event ${step.eventId})${run}`;
+    case 'exchange':
+      return `recorded ${step.entry._operation} #${step.index + 1}`;
+    case 'start':
+      return `StartWorkflowExecution${run}`;
+    case 'poll-decision':
+      return `PollForDecisionTask, to start event ${step.startedEventId}${run}`;
+    case 'respond-decision':
+      return `RespondDecisionTaskCompleted [${step.decisions.map((d) => d.decisionType).join(', ')}]${run}`;
+    case 'poll-activity':
+      return `PollForActivityTask ${step.activityId}${run}`;
+    case 'respond-activity':
+      return `${step.operation} ${step.activityId}${run}`;
+    case 'operation':
+      return `${step.operation}${run}`;
+    case 'close-child':
+      return `the child closes: ${String(step.decision.decisionType)}${run}`;
+    case 'await-event':
+      return `${step.eventType} (event ${step.eventId})${run}`;
   }
 }
 
@@ -312,21 +398,33 @@ async function setUp(plan: Plan, send: (operation: string, body: unknown) => Pro
   const expect = async (operation: string, body: unknown, tolerated: string[]) => {
     const res = await send(operation, body);
     if (res.status !== 200 && !tolerated.includes(res.error?.code ?? '')) {
-      throw new Error(`replay set-up: ${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`);
+      throw new Error(
+        `replay set-up: ${operation} answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`,
+      );
     }
   };
   await expect('RegisterDomain', { name: plan.domain, workflowExecutionRetentionPeriodInDays: '1' }, ['DomainAlreadyExistsFault']);
   for (const t of plan.workflowTypes) {
     const d = t.defaults;
-    await expect('RegisterWorkflowType', Object.fromEntries(Object.entries({
-      domain: plan.domain, name: t.name, version: t.version,
-      defaultChildPolicy: d.defaultChildPolicy, defaultTaskList: d.defaultTaskList, defaultTaskPriority: d.defaultTaskPriority,
-      defaultExecutionStartToCloseTimeout: d.defaultExecutionStartToCloseTimeout, defaultTaskStartToCloseTimeout: d.defaultTaskStartToCloseTimeout,
-      defaultLambdaRole: d.defaultLambdaRole,
-    }).filter(([, v]) => v !== undefined)), ['TypeAlreadyExistsFault']);
+    await expect(
+      'RegisterWorkflowType',
+      Object.fromEntries(
+        Object.entries({
+          domain: plan.domain,
+          name: t.name,
+          version: t.version,
+          defaultChildPolicy: d.defaultChildPolicy,
+          defaultTaskList: d.defaultTaskList,
+          defaultTaskPriority: d.defaultTaskPriority,
+          defaultExecutionStartToCloseTimeout: d.defaultExecutionStartToCloseTimeout,
+          defaultTaskStartToCloseTimeout: d.defaultTaskStartToCloseTimeout,
+          defaultLambdaRole: d.defaultLambdaRole,
+        }).filter(([, v]) => v !== undefined),
+      ),
+      ['TypeAlreadyExistsFault'],
+    );
   }
   for (const t of plan.activityTypes) {
     await expect('RegisterActivityType', { domain: plan.domain, name: t.name, version: t.version }, ['TypeAlreadyExistsFault']);
   }
 }
-

@@ -1,4 +1,13 @@
-import type { CleanupSummary, ClauseReport, ClauseStatus, ConformanceReport, ExpectationsFile, TestReport, TestStatus, Verdict } from '../generated/types.ts';
+import type {
+  CleanupSummary,
+  ClauseReport,
+  ClauseStatus,
+  ConformanceReport,
+  ExpectationsFile,
+  TestReport,
+  TestStatus,
+  Verdict,
+} from '../generated/types.ts';
 import type { Spec } from '../contract/spec.ts';
 import { curlOf } from '../harness/exchanges.ts';
 import { firstLine, type TestOutcome } from './results.ts';
@@ -35,23 +44,44 @@ export interface ReportOptions {
 }
 
 /** Worst first. A record, so that a status added to the schema fails the type check until it has a place here. */
-const RANK: Record<ClauseStatus, number> = { fail: 0, 'unexpected-pass': 1, 'advisory-fail': 2, flaky: 3, 'expected-fail': 4, 'not-run': 5, pass: 6, 'not-selected': 7 };
+const RANK: Record<ClauseStatus, number> = {
+  fail: 0,
+  'unexpected-pass': 1,
+  'advisory-fail': 2,
+  flaky: 3,
+  'expected-fail': 4,
+  'not-run': 5,
+  pass: 6,
+  'not-selected': 7,
+};
 /** Every clause status, worst first: the order of the reports' tables and filters. */
 export const statusesWorstFirst = (Object.keys(RANK) as ClauseStatus[]).sort((a, b) => RANK[a] - RANK[b]);
 const ORDER = statusesWorstFirst;
 export const statusOrder = (s: ClauseStatus) => RANK[s];
 
 /** How each test's outcome is judged: by its grade, strict mode and the expectation file. */
-export function testJudge(options: Pick<ReportOptions, 'expectations' | 'strict'>): (t: TestOutcome) => { status: TestStatus; expectation?: Expectation } {
+export function testJudge(
+  options: Pick<ReportOptions, 'expectations' | 'strict'>,
+): (t: TestOutcome) => { status: TestStatus; expectation?: Expectation } {
   const expected = options.expectations?.content.expectations ?? [];
   const byClause = new Map(expected.filter((e) => e.clause).map((e) => [e.clause!, e]));
   const byTest = new Map(expected.filter((e) => e.test).map((e) => [e.test!, e]));
   return (t) => {
     const expectation = byTest.get(t.fullName) ?? t.clauses.map((c) => byClause.get(c)).find(Boolean);
-    const status: TestStatus = t.state === 'skipped' || t.unreachable ? 'not-run'
-      : t.flaky !== undefined ? 'flaky'
-      : t.state === 'failed' ? (expectation ? 'expected-fail' : t.grade === 'inferred' && !options.strict ? 'advisory-fail' : 'fail')
-      : byTest.has(t.fullName) ? 'unexpected-pass' : 'pass';
+    const status: TestStatus =
+      t.state === 'skipped' || t.unreachable
+        ? 'not-run'
+        : t.flaky !== undefined
+          ? 'flaky'
+          : t.state === 'failed'
+            ? expectation
+              ? 'expected-fail'
+              : t.grade === 'inferred' && !options.strict
+                ? 'advisory-fail'
+                : 'fail'
+            : byTest.has(t.fullName)
+              ? 'unexpected-pass'
+              : 'pass';
     return { status, ...(expectation ? { expectation } : {}) };
   };
 }
@@ -88,7 +118,8 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
       return c.grade === 'inferred' && !options.strict ? 'advisory-fail' : 'fail';
     };
     const worst = ran.map(forClause).sort((a, b) => statusOrder(a) - statusOrder(b))[0]!;
-    if (listed && ran.every((t) => t.status === 'pass' || t.status === 'unexpected-pass')) return { ...base, status: 'unexpected-pass', reason: listed.reason };
+    if (listed && ran.every((t) => t.status === 'pass' || t.status === 'unexpected-pass'))
+      return { ...base, status: 'unexpected-pass', reason: listed.reason };
     return { ...base, status: worst, ...(listed ? { reason: listed.reason } : {}) };
   });
 
@@ -98,19 +129,32 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
   const errors: string[] = options.interrupted ? [`interrupted by ${options.interrupted}`] : [];
   const unreachable = tests.filter((t) => t.unreachable);
   if (unreachable.length) {
-    errors.push(`the target did not answer ${unreachable.length} test${unreachable.length === 1 ? '' : 's'}, first ${unreachable[0]!.fullName}: ${firstLine(unreachable[0]!.message ?? '', 200)}`);
+    errors.push(
+      `the target did not answer ${unreachable.length} test${unreachable.length === 1 ? '' : 's'}, first ${unreachable[0]!.fullName}: ${firstLine(unreachable[0]!.message ?? '', 200)}`,
+    );
   }
   errors.push(...(options.errors ?? []));
   if (!errors.length && !options.nothingToRun && !tests.some((t) => t.state !== 'skipped')) errors.push('no test ran');
-  const verdict: Verdict = errors.length ? 'incomplete'
-    : summary.fail > 0 || (options.strictExpectations && summary['unexpected-pass'] > 0) ? 'not-conformant' : 'conformant';
+  const verdict: Verdict = errors.length
+    ? 'incomplete'
+    : summary.fail > 0 || (options.strictExpectations && summary['unexpected-pass'] > 0)
+      ? 'not-conformant'
+      : 'conformant';
   return {
-    tool: 'swf-conformance', target: options.target, ...(options.implementation ? { implementation: options.implementation } : {}), startedAt: options.startedAt.toISOString(), durationMs: options.durationMs,
-    strict: options.strict, strictExpectations: options.strictExpectations,
+    tool: 'swf-conformance',
+    target: options.target,
+    ...(options.implementation ? { implementation: options.implementation } : {}),
+    startedAt: options.startedAt.toISOString(),
+    durationMs: options.durationMs,
+    strict: options.strict,
+    strictExpectations: options.strictExpectations,
     ...(options.expectations ? { expectations: options.expectations.file } : {}),
     ...(options.warnings?.length ? { warnings: options.warnings } : {}),
-    summary, verdict, conformant: verdict === 'conformant',
-    clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)), errors,
+    summary,
+    verdict,
+    conformant: verdict === 'conformant',
+    clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)),
+    errors,
     ...(options.cleanup ? { cleanup: options.cleanup } : {}),
     ...(options.model ? { model: options.model } : {}),
     ...(options.modelLeftOut && !options.model ? { modelLeftOut: options.modelLeftOut } : {}),
@@ -124,7 +168,8 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
 /** The requests of every test, by operation, most first. */
 function callsOf(outcomes: TestOutcome[]): Pick<ConformanceReport, 'calls'> {
   const calls: Record<string, number> = {};
-  for (const t of outcomes) for (const [operation, n] of Object.entries(t.calls ?? {})) calls[operation] = (calls[operation] ?? 0) + (n ?? 0);
+  for (const t of outcomes)
+    for (const [operation, n] of Object.entries(t.calls ?? {})) calls[operation] = (calls[operation] ?? 0) + (n ?? 0);
   if (!Object.keys(calls).length) return {};
   return { calls: Object.fromEntries(Object.entries(calls).sort((a, b) => b[1] - a[1])) };
 }
@@ -133,7 +178,14 @@ function convergenceOf(tests: TestReport[]): Pick<ConformanceReport, 'convergenc
   const waited = tests.filter((t) => t.convergence);
   if (!waited.length) return {};
   const slowest = waited.reduce((a, b) => (b.convergence!.ms > a.convergence!.ms ? b : a));
-  return { convergence: { waits: waited.length, slowestMs: slowest.convergence!.ms, slowestTest: slowest.fullName, unsettled: waited.filter((t) => !t.convergence!.settled).length } };
+  return {
+    convergence: {
+      waits: waited.length,
+      slowestMs: slowest.convergence!.ms,
+      slowestTest: slowest.fullName,
+      unsettled: waited.filter((t) => !t.convergence!.settled).length,
+    },
+  };
 }
 
 /** The expectation file a run's failures make, keeping the reasons an earlier file gave. */
@@ -149,7 +201,11 @@ export function expectationsFrom(report: ConformanceReport, implementation: stri
     if (keepFault) entry.fault = keepFault;
     entries.push(entry);
   }
-  return { implementation, ...(previous?.notes ? { notes: previous.notes } : {}), expectations: entries.sort((a, b) => (a.clause ?? '').localeCompare(b.clause ?? '')) };
+  return {
+    implementation,
+    ...(previous?.notes ? { notes: previous.notes } : {}),
+    expectations: entries.sort((a, b) => (a.clause ?? '').localeCompare(b.clause ?? '')),
+  };
 }
 
 /** A reason a person reads: how many tests fail, the first one's name, and what it saw, without the assertion library's noise. */
@@ -158,6 +214,9 @@ function reasonOf(failing: TestReport[], total: number): string {
   const first = [...failing].sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0))[0];
   if (!first) return 'fails; see the report';
   const name = first.fullName.split(' > ').slice(1).join(' > ');
-  const saw = firstLine((first.message ?? 'see the report').replace(/^AssertionError: /, '').replace(/\s*\/\/ Object\.is equality$/m, ''), 220);
+  const saw = firstLine(
+    (first.message ?? 'see the report').replace(/^AssertionError: /, '').replace(/\s*\/\/ Object\.is equality$/m, ''),
+    220,
+  );
   return `${failing.length} of ${total} test${total === 1 ? '' : 's'} fail${failing.length === 1 ? 's' : ''}; "${name}": ${saw}`;
 }

@@ -5,7 +5,11 @@ type Clause = ConformanceReport['clauses'][number];
 type Test = Clause['tests'][number];
 type Exchange = NonNullable<Test['exchanges']>[number];
 
-const VERDICT: Record<ConformanceReport['verdict'], string> = { conformant: 'conformant', 'not-conformant': 'NOT conformant', incomplete: 'INCOMPLETE: could not run' };
+const VERDICT: Record<ConformanceReport['verdict'], string> = {
+  conformant: 'conformant',
+  'not-conformant': 'NOT conformant',
+  incomplete: 'INCOMPLETE: could not run',
+};
 
 /**
  * One self-contained HTML page, rendered here, so that it reads the same with JavaScript off: the
@@ -104,8 +108,9 @@ function clauseRows(c: Clause): string {
   const count = `${passed}/${c.tests.length}${c.partial ? ` (partial: ${c.partial.selected} of ${c.partial.of} selected)` : ''}`;
   const folded = c.status === 'pass' || c.status === 'not-selected';
   const search = `${c.id} ${c.statement}`.toLowerCase();
-  const head = `<tr class="clause" data-status="${c.status}" data-clause="${esc(c.id)}" data-grade="${c.grade}" data-search="${esc(search)}">`
-    + `<td class="st st-${c.status}">${c.status}</td><td><code>${esc(c.id)}</code></td><td>${c.grade}</td><td>${count}</td><td>${esc(c.statement)}</td></tr>`;
+  const head =
+    `<tr class="clause" data-status="${c.status}" data-clause="${esc(c.id)}" data-grade="${c.grade}" data-search="${esc(search)}">` +
+    `<td class="st st-${c.status}">${c.status}</td><td><code>${esc(c.id)}</code></td><td>${c.grade}</td><td>${count}</td><td>${esc(c.statement)}</td></tr>`;
   const body = [c.reason ? `<p>${esc(c.reason)}</p>` : '', ...c.tests.map(testBlock)].join('\n');
   return `${head}\n<tr class="detail" data-folded="${folded}"><td colspan="5">${body || '<p>No test.</p>'}</td></tr>`;
 }
@@ -127,14 +132,20 @@ function testBlock(t: Test): string {
 function exchangeBlock(x: Exchange, i: number, n: number, failing: boolean, curl?: string): string {
   const label = failing ? `exchange ${i + 1} of ${n}: the last before the failure` : `exchange ${i + 1} of ${n}`;
   const request = `POST ${x.request.url}\n${headerLines(x.request.headers)}\n\n${pretty(x.request.body)}`;
-  const response = 'status' in x.response
-    ? `HTTP ${x.response.status}\n${headerLines(x.response.headers)}\n\n${pretty(x.response.body)}`
-    : `no response: ${x.response.error}`;
-  return `<div class="exchange${failing ? ' failing' : ''}"><div class="label">${label}</div>`
-    + `<div class="sides"><pre>${esc(request)}</pre><pre>${esc(response)}</pre></div>${curl ? `<pre>${esc(curl)}</pre>` : ''}</div>`;
+  const response =
+    'status' in x.response
+      ? `HTTP ${x.response.status}\n${headerLines(x.response.headers)}\n\n${pretty(x.response.body)}`
+      : `no response: ${x.response.error}`;
+  return (
+    `<div class="exchange${failing ? ' failing' : ''}"><div class="label">${label}</div>` +
+    `<div class="sides"><pre>${esc(request)}</pre><pre>${esc(response)}</pre></div>${curl ? `<pre>${esc(curl)}</pre>` : ''}</div>`
+  );
 }
 
-const headerLines = (headers: Record<string, string | undefined>) => Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+const headerLines = (headers: Record<string, string | undefined>) =>
+  Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
 
 /** A JSON body indented; anything else as it is. */
 function pretty(body: string): string {

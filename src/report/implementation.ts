@@ -14,9 +14,14 @@ export interface Implementation {
 
 /** "moto 5.2.1 (image)" → { name: "moto", version: "5.2.1" }; "reference (image)" → { name: "reference" }. */
 export function parseImplementation(text: string): Implementation {
-  const words = text.replace(/\s*\([^)]*\)\s*$/, '').trim().split(/\s+/).filter(Boolean);
+  const words = text
+    .replace(/\s*\([^)]*\)\s*$/, '')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   const last = words.at(-1);
-  if (words.length > 1 && last && /^v?\d[\w.+-]*$/.test(last)) return { name: words.slice(0, -1).join(' ').toLowerCase(), version: last.replace(/^v/, '') };
+  if (words.length > 1 && last && /^v?\d[\w.+-]*$/.test(last))
+    return { name: words.slice(0, -1).join(' ').toLowerCase(), version: last.replace(/^v/, '') };
   return { name: words.join(' ').toLowerCase() };
 }
 
@@ -28,7 +33,8 @@ export function expectationsWarning(file: string, madeAgainst: string, target: s
   if (!target) return undefined;
   const made = parseImplementation(madeAgainst);
   const now = parseImplementation(target);
-  if (made.name !== now.name) return `${file} was made against ${madeAgainst}, but the target is ${target}: its expected failures are another implementation's`;
+  if (made.name !== now.name)
+    return `${file} was made against ${madeAgainst}, but the target is ${target}: its expected failures are another implementation's`;
   if (made.version && now.version && made.version !== now.version) {
     return `${file} was made against ${madeAgainst}; the target is ${target}: its expected failures may not be this version's (run --update-expectations with --implementation "${target}" to make a file for it)`;
   }
@@ -41,7 +47,10 @@ type Fetch = (url: string, init: { signal: AbortSignal }) => Promise<{ ok: boole
  * Asks the endpoint's own health pages which implementation it is, in well under a second:
  * "localstack 4.14.0", "reference 0.9.0", or undefined when none answers. AWS itself is not asked.
  */
-export async function detectImplementation(endpoint: string, options: { timeoutMs?: number; fetch?: Fetch } = {}): Promise<string | undefined> {
+export async function detectImplementation(
+  endpoint: string,
+  options: { timeoutMs?: number; fetch?: Fetch } = {},
+): Promise<string | undefined> {
   const url = new URL(endpoint);
   if (/(^|\.)amazonaws\.com(\.cn)?$/.test(url.hostname)) return undefined;
   const get: Fetch = options.fetch ?? ((u, init) => fetch(u, init));
@@ -50,7 +59,7 @@ export async function detectImplementation(endpoint: string, options: { timeoutM
       const res = await get(new URL(path, url).href, { signal: AbortSignal.timeout(options.timeoutMs ?? 1500) });
       if (!res.ok) return undefined;
       const body = await res.json();
-      return body && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : undefined;
+      return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
     } catch {
       return undefined;
     }

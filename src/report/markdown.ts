@@ -3,10 +3,21 @@ import { firstLine } from './results.ts';
 import { counterexampleText, modelLine } from '../model/text.ts';
 
 const icon: Record<ClauseReport['status'], string> = {
-  fail: '❌ fail', 'unexpected-pass': '⚠️ unexpected pass', 'advisory-fail': '🟡 advisory fail', 'expected-fail': '➖ expected fail', flaky: '🔁 flaky', 'not-run': '⏭️ not run', pass: '✅ pass', 'not-selected': '· not selected',
+  fail: '❌ fail',
+  'unexpected-pass': '⚠️ unexpected pass',
+  'advisory-fail': '🟡 advisory fail',
+  'expected-fail': '➖ expected fail',
+  flaky: '🔁 flaky',
+  'not-run': '⏭️ not run',
+  pass: '✅ pass',
+  'not-selected': '· not selected',
 };
 
-export const verdictText: Record<ConformanceReport['verdict'], string> = { conformant: 'CONFORMANT', 'not-conformant': 'NOT CONFORMANT', incomplete: 'INCOMPLETE (could not run)' };
+export const verdictText: Record<ConformanceReport['verdict'], string> = {
+  conformant: 'CONFORMANT',
+  'not-conformant': 'NOT CONFORMANT',
+  incomplete: 'INCOMPLETE (could not run)',
+};
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -23,22 +34,42 @@ export function toMarkdown(r: ConformanceReport): string {
     `| ${s.pass} | ${s.fail} | ${s['advisory-fail']} | ${s['expected-fail']} | ${s['unexpected-pass']} | ${s['not-run']} | ${s['not-selected']} |`,
     '',
   ];
-  if (s.flaky) lines.push(`**Flaky:** ${s.flaky} clause${s.flaky === 1 ? '' : 's'} had a test that failed, then passed when run once more: neither a pass nor a failure (see below).`, '');
+  if (s.flaky)
+    lines.push(
+      `**Flaky:** ${s.flaky} clause${s.flaky === 1 ? '' : 's'} had a test that failed, then passed when run once more: neither a pass nor a failure (see below).`,
+      '',
+    );
   if (r.errors.length) lines.push('### Why the run is incomplete', '', ...r.errors.map((e) => `- ${cell(e)}`), '');
   if (r.warnings?.length) lines.push(...r.warnings.map((w) => `> **Warning:** ${cell(w)}`), '');
-  if (r.cleanup?.left) lines.push(`**Cleanup:** ${r.cleanup.left} executions may still be open; finish with \`swf-conformance cleanup --ledger ${r.cleanup.ledger}\``, '');
+  if (r.cleanup?.left)
+    lines.push(
+      `**Cleanup:** ${r.cleanup.left} executions may still be open; finish with \`swf-conformance cleanup --ledger ${r.cleanup.ledger}\``,
+      '',
+    );
   lines.push('| status | clause | grade | tests | detail |', '|---|---|---|---:|---|');
   for (const c of r.clauses.filter((c) => c.status !== 'not-selected')) {
     const failing = c.tests.find((t) => t.state === 'failed');
     const flaky = c.tests.find((t) => t.flaky !== undefined);
-    const detail = c.status === 'pass' ? '' : c.status === 'flaky' && flaky ? `flaky: ${flaky.message}` : c.reason ?? failing?.message ?? '';
+    const detail =
+      c.status === 'pass' ? '' : c.status === 'flaky' && flaky ? `flaky: ${flaky.message}` : (c.reason ?? failing?.message ?? '');
     const passed = c.tests.filter((t) => t.state === 'passed').length;
-    const count = c.partial ? `${passed}/${c.tests.length} (partial: ${c.partial.selected} of ${c.partial.of} selected)` : `${passed}/${c.tests.length}`;
+    const count = c.partial
+      ? `${passed}/${c.tests.length} (partial: ${c.partial.selected} of ${c.partial.of} selected)`
+      : `${passed}/${c.tests.length}`;
     lines.push(`| ${icon[c.status]} | \`${c.id}\` | ${c.grade} | ${count} | ${cell(firstLine(detail, 300))} |`);
   }
-  const observed = r.clauses.flatMap((c) => c.tests.filter((t) => t.observed).map((t) => `- \`${c.id}\` ${cell(t.fullName.split(' > ').slice(1).join(' > '))}: ${t.observed}`));
+  const observed = r.clauses.flatMap((c) =>
+    c.tests.filter((t) => t.observed).map((t) => `- \`${c.id}\` ${cell(t.fullName.split(' > ').slice(1).join(' > '))}: ${t.observed}`),
+  );
   if (observed.length) lines.push('', '### Observed (report-only clauses)', '', ...[...new Set(observed)]);
-  if (r.model) lines.push('', '### Model-based run', '', modelLine(r.model), ...r.model.found.flatMap((c) => ['', '```', counterexampleText(c), '```']));
+  if (r.model)
+    lines.push(
+      '',
+      '### Model-based run',
+      '',
+      modelLine(r.model),
+      ...r.model.found.flatMap((c) => ['', '```', counterexampleText(c), '```']),
+    );
   else if (r.modelLeftOut) lines.push('', '### Model-based run', '', r.modelLeftOut);
   if (r.baseline) lines.push('', '### Changed since the baseline', '', baselineLine(r.baseline), ...baselineRows(r.baseline));
   return `${lines.join('\n')}\n`;
@@ -48,20 +79,36 @@ export function toMarkdown(r: ConformanceReport): string {
 export function toConsole(r: ConformanceReport): string {
   const s = r.summary;
   const selection = s['not-selected'] ? ` · ${s['not-selected']} not selected` : '';
-  const lines = ['', `swf-conformance against ${r.target}: ${verdictText[r.verdict]}`,
-    `  ${s.pass} pass · ${s.fail} fail · ${s['advisory-fail']} advisory fail · ${s['expected-fail']} expected fail · ${s['unexpected-pass']} unexpected pass · ${s['not-run']} not run${s.flaky ? ` · ${s.flaky} flaky` : ''}${selection}  (${s.clauses} clauses, ${s.tests} test${s.tests === 1 ? '' : 's'}, ${(r.durationMs / 1000).toFixed(1)} s)`];
+  const lines = [
+    '',
+    `swf-conformance against ${r.target}: ${verdictText[r.verdict]}`,
+    `  ${s.pass} pass · ${s.fail} fail · ${s['advisory-fail']} advisory fail · ${s['expected-fail']} expected fail · ${s['unexpected-pass']} unexpected pass · ${s['not-run']} not run${s.flaky ? ` · ${s.flaky} flaky` : ''}${selection}  (${s.clauses} clauses, ${s.tests} test${s.tests === 1 ? '' : 's'}, ${(r.durationMs / 1000).toFixed(1)} s)`,
+  ];
   // When no test ran, a line per clause would only repeat that.
   // In a run that did not complete, "not run" says nothing the errors do not; failures still show.
-  const notPass = r.clauses.filter((c) => c.status !== 'pass' && c.status !== 'not-selected' && !(r.verdict === 'incomplete' && c.status === 'not-run'));
+  const notPass = r.clauses.filter(
+    (c) => c.status !== 'pass' && c.status !== 'not-selected' && !(r.verdict === 'incomplete' && c.status === 'not-run'),
+  );
   if (notPass.length) lines.push('');
   for (const c of notPass) {
     const failing = c.tests.find((t) => t.state === 'failed') ?? c.tests.find((t) => t.flaky !== undefined);
     lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${firstLine(c.reason ?? failing?.message ?? '', 110)}`);
   }
   const partial = r.clauses.filter((c) => c.partial && c.status !== 'not-selected');
-  if (partial.length) lines.push('', `  ${partial.length} clause${partial.length === 1 ? ' was' : 's were'} partly selected (${partial.slice(0, 3).map((c) => `${c.id} ${c.partial!.selected} of ${c.partial!.of}`).join(', ')}${partial.length > 3 ? ', …' : ''}): a status speaks for the selected tests alone`);
+  if (partial.length)
+    lines.push(
+      '',
+      `  ${partial.length} clause${partial.length === 1 ? ' was' : 's were'} partly selected (${partial
+        .slice(0, 3)
+        .map((c) => `${c.id} ${c.partial!.selected} of ${c.partial!.of}`)
+        .join(', ')}${partial.length > 3 ? ', …' : ''}): a status speaks for the selected tests alone`,
+    );
   const c = r.convergence;
-  if (c) lines.push('', `  waited for lagging reads in ${c.waits} tests; slowest ${(c.slowestMs / 1000).toFixed(2)} s (${c.slowestTest})${c.unsettled ? `; ${c.unsettled} never settled within the consistency window` : ''}`);
+  if (c)
+    lines.push(
+      '',
+      `  waited for lagging reads in ${c.waits} tests; slowest ${(c.slowestMs / 1000).toFixed(2)} s (${c.slowestTest})${c.unsettled ? `; ${c.unsettled} never settled within the consistency window` : ''}`,
+    );
   if (r.calls) {
     const entries = Object.entries(r.calls);
     const total = entries.reduce((n, [, k]) => n + (k ?? 0), 0);
@@ -72,7 +119,10 @@ export function toConsole(r: ConformanceReport): string {
   if (r.baseline) lines.push('', `  changed since the baseline: ${baselineLine(r.baseline)}`);
   for (const w of r.warnings ?? []) lines.push(`  warning: ${w}`);
   for (const e of r.errors) lines.push(`  incomplete: ${e}`);
-  if (r.cleanup?.left) lines.push(`  cleanup: ${r.cleanup.left} executions may still be open; finish with: swf-conformance cleanup --ledger ${r.cleanup.ledger}`);
+  if (r.cleanup?.left)
+    lines.push(
+      `  cleanup: ${r.cleanup.left} executions may still be open; finish with: swf-conformance cleanup --ledger ${r.cleanup.ledger}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -86,6 +136,12 @@ function baselineLine(b: Baseline): string {
 
 function baselineRows(b: Baseline): string[] {
   if (!b.changes.length) return [];
-  return ['', '| test | # | kind | at | baseline | now |', '|---|---:|---|---|---|---|',
-    ...b.changes.map((c) => `| ${cell(c.test)} | ${c.exchange ?? ''} | ${c.kind} | \`${cell(c.at)}\` | ${cell(c.baseline ?? '')} | ${cell(c.now ?? '')} |`)];
+  return [
+    '',
+    '| test | # | kind | at | baseline | now |',
+    '|---|---:|---|---|---|---|',
+    ...b.changes.map(
+      (c) => `| ${cell(c.test)} | ${c.exchange ?? ''} | ${c.kind} | \`${cell(c.at)}\` | ${cell(c.baseline ?? '')} | ${cell(c.now ?? '')} |`,
+    ),
+  ];
 }

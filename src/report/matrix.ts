@@ -9,11 +9,21 @@ import type { ClauseStatus, ConformanceReport } from '../generated/types.ts';
 import { spec } from '../contract/spec.ts';
 
 const CELL: Record<ClauseStatus, string> = {
-  pass: 'pass', fail: 'fail', 'advisory-fail': 'advisory', 'expected-fail': 'expected fail', 'unexpected-pass': 'unexpected pass', flaky: 'flaky',
-  'not-run': 'not run', 'not-selected': 'not selected',
+  pass: 'pass',
+  fail: 'fail',
+  'advisory-fail': 'advisory',
+  'expected-fail': 'expected fail',
+  'unexpected-pass': 'unexpected pass',
+  flaky: 'flaky',
+  'not-run': 'not run',
+  'not-selected': 'not selected',
 };
 
-export interface MatrixColumn { heading: string; date: string; report: ConformanceReport }
+export interface MatrixColumn {
+  heading: string;
+  date: string;
+  report: ConformanceReport;
+}
 
 export function columnsOf(reports: ConformanceReport[]): MatrixColumn[] {
   return reports.map((report) => ({ heading: report.implementation ?? report.target, date: report.startedAt.slice(0, 10), report }));
@@ -35,9 +45,19 @@ export function matrixMarkdown(columns: MatrixColumn[]): string {
   ];
   for (const { concern, clauses } of rows()) {
     lines.push(`| **${concern}** | | ${columns.map(() => '').join(' | ')} |`);
-    for (const c of clauses) lines.push(`| \`${c.id}\` | ${c.grade} | ${columns.map((col) => { const s = statusIn(col, c.id); return s ? CELL[s] : 'not in the report'; }).join(' | ')} |`);
+    for (const c of clauses)
+      lines.push(
+        `| \`${c.id}\` | ${c.grade} | ${columns
+          .map((col) => {
+            const s = statusIn(col, c.id);
+            return s ? CELL[s] : 'not in the report';
+          })
+          .join(' | ')} |`,
+      );
   }
-  const totals = columns.map((col) => `${col.report.summary.pass} pass, ${col.report.summary.fail} fail, ${col.report.summary['expected-fail']} expected fail`);
+  const totals = columns.map(
+    (col) => `${col.report.summary.pass} pass, ${col.report.summary.fail} fail, ${col.report.summary['expected-fail']} expected fail`,
+  );
   lines.push(`| **verdict** | | ${columns.map((col, i) => `${col.report.verdict} (${totals[i]})`).join(' | ')} |`);
   return `${lines.join('\n')}\n`;
 }
@@ -46,13 +66,22 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export function matrixHtml(columns: MatrixColumn[]): string {
   const groups = rows();
-  const body = groups.map(({ concern, clauses }) => [
-    `<tr class="concern" data-concern="${esc(concern)}"><th colspan="${columns.length + 2}">${esc(concern)}</th></tr>`,
-    ...clauses.map((c) => `<tr class="clause" data-concern="${esc(concern)}" data-grade="${c.grade}"><td><code>${esc(c.id)}</code></td><td>${c.grade}</td>${columns.map((col) => {
-      const s = statusIn(col, c.id);
-      return `<td class="st st-${s ?? 'none'}">${s ? CELL[s] : 'not in the report'}</td>`;
-    }).join('')}</tr>`),
-  ].join('\n')).join('\n');
+  const body = groups
+    .map(({ concern, clauses }) =>
+      [
+        `<tr class="concern" data-concern="${esc(concern)}"><th colspan="${columns.length + 2}">${esc(concern)}</th></tr>`,
+        ...clauses.map(
+          (c) =>
+            `<tr class="clause" data-concern="${esc(concern)}" data-grade="${c.grade}"><td><code>${esc(c.id)}</code></td><td>${c.grade}</td>${columns
+              .map((col) => {
+                const s = statusIn(col, c.id);
+                return `<td class="st st-${s ?? 'none'}">${s ? CELL[s] : 'not in the report'}</td>`;
+              })
+              .join('')}</tr>`,
+        ),
+      ].join('\n'),
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

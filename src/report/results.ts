@@ -3,11 +3,18 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { TestReport, TestStatus } from '../generated/types.ts';
 
 /** Errors of a request that got no HTTP answer: the target is gone, not wrong. */
-const NO_ANSWER = /ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EHOSTUNREACH|socket hang up|other side closed|SocketError|UND_ERR_SOCKET|UND_ERR_CLOSED|fetch failed/;
+const NO_ANSWER =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EHOSTUNREACH|socket hang up|other side closed|SocketError|UND_ERR_SOCKET|UND_ERR_CLOSED|fetch failed/;
 
 /** Counts for the progress line, e.g. "12 passed, 2 expected fail". */
 const progressWords: Record<TestStatus, string> = {
-  pass: 'passed', fail: 'failed', 'advisory-fail': 'advisory fail', 'expected-fail': 'expected fail', 'unexpected-pass': 'unexpected pass', flaky: 'flaky', 'not-run': 'not run',
+  pass: 'passed',
+  fail: 'failed',
+  'advisory-fail': 'advisory fail',
+  'expected-fail': 'expected fail',
+  'unexpected-pass': 'unexpected pass',
+  flaky: 'flaky',
+  'not-run': 'not run',
 };
 
 /** One test's outcome, as plain data: a test of the report before it is judged. */
@@ -38,7 +45,9 @@ export class ResultsReporter implements Reporter {
    *   (an expected failure is not counted as a failure)
    */
   constructor(
-    private readonly judge: (t: TestOutcome) => { status: TestStatus } = (t) => ({ status: t.state === 'failed' ? 'fail' : t.state === 'skipped' ? 'not-run' : 'pass' }),
+    private readonly judge: (t: TestOutcome) => { status: TestStatus } = (t) => ({
+      status: t.state === 'failed' ? 'fail' : t.state === 'skipped' ? 'not-run' : 'pass',
+    }),
     private readonly print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
   ) {}
 
@@ -76,7 +85,8 @@ export class ResultsReporter implements Reporter {
       // With the assertion's diff, when it has one: "expected [ Array(2) ] to deeply equal ..." alone says nothing.
       const diff = (error as { diff?: string } | undefined)?.diff;
       outcome.message = cutAtWord(stripVTControlCharacters(`${error?.message ?? 'failed'}${diff ? `\n${diff}` : ''}`), 4_000);
-      if (NO_ANSWER.test(`${error?.name ?? ''} ${error?.message ?? ''} ${(error as { code?: string } | undefined)?.code ?? ''}`)) outcome.unreachable = true;
+      if (NO_ANSWER.test(`${error?.name ?? ''} ${error?.message ?? ''} ${(error as { code?: string } | undefined)?.code ?? ''}`))
+        outcome.unreachable = true;
     }
     if (result.state === 'skipped') outcome.message = result.note ?? 'skipped';
     const diagnostic = test.diagnostic();
@@ -127,10 +137,14 @@ export class ResultsReporter implements Reporter {
     for (const e of module.errors()) this.errors.push(`${module.relativeModuleId}: ${e.message.split('\n')[0]}`);
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     if (total === 0 && module.errors().length === 0) return;
-    const parts = (Object.keys(progressWords) as TestStatus[]).filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${progressWords[s]}`);
+    const parts = (Object.keys(progressWords) as TestStatus[])
+      .filter((s) => counts.get(s))
+      .map((s) => `${counts.get(s)} ${progressWords[s]}`);
     const mark = counts.get('fail') || counts.get('unexpected-pass') || module.errors().length ? '✗' : '✓';
     const seconds = ((module.diagnostic().duration ?? 0) / 1000).toFixed(1);
-    this.print(`${mark} ${module.relativeModuleId.padEnd(36)} ${parts.join(', ') || 'could not load'} (${seconds} s) [${this.done} tests so far]`);
+    this.print(
+      `${mark} ${module.relativeModuleId.padEnd(36)} ${parts.join(', ') || 'could not load'} (${seconds} s) [${this.done} tests so far]`,
+    );
   }
 
   onTestRunEnd(_modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<{ message?: string }>): void {

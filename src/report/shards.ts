@@ -74,7 +74,10 @@ export function readShards(dirs: string[]): ShardFile[] {
     seen.set(s.shard.index, dirs[i]!);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length) throw new ShardError(`shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: a merge needs every shard of the run`);
+  if (missing.length)
+    throw new ShardError(
+      `shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: a merge needs every shard of the run`,
+    );
   return shards;
 }
 
@@ -88,19 +91,37 @@ export function mergeShards(shards: ShardFile[], testsPerClause?: ReadonlyMap<st
   const selections = shards.filter((s) => s.selected).map((s) => s.selected!);
   const selected = selections.length ? new Set(selections.flat()) : undefined;
   const cleanups = shards.map((s) => s.cleanup).filter((c): c is CleanupSummary => Boolean(c));
-  const cleanup = cleanups.length ? cleanups.reduce((a, c) => ({
-    executions: a.executions + c.executions, checked: a.checked + c.checked, terminated: a.terminated + c.terminated, left: a.left + c.left,
-    ...(a.ledger ?? c.ledger ? { ledger: a.ledger ?? c.ledger } : {}),
-  })) : undefined;
+  const cleanup = cleanups.length
+    ? cleanups.reduce((a, c) => ({
+        executions: a.executions + c.executions,
+        checked: a.checked + c.checked,
+        terminated: a.terminated + c.terminated,
+        left: a.left + c.left,
+        ...((a.ledger ?? c.ledger) ? { ledger: a.ledger ?? c.ledger } : {}),
+      }))
+    : undefined;
   const phases = shards.map((s) => s.phases).filter((p): p is NonNullable<typeof p> => Boolean(p));
   return buildReport(spec(), [...byName.values()], {
-    target: first.target, ...(first.implementation ? { implementation: first.implementation } : {}), startedAt: new Date(started), durationMs: ended - started, strict: first.strict, strictExpectations: first.strictExpectations,
+    target: first.target,
+    ...(first.implementation ? { implementation: first.implementation } : {}),
+    startedAt: new Date(started),
+    durationMs: ended - started,
+    strict: first.strict,
+    strictExpectations: first.strictExpectations,
     ...(first.expectations ? { expectations: first.expectations } : {}),
     ...(selected ? { selected, ...(testsPerClause ? { testsPerClause } : {}) } : {}),
     errors: shards.flatMap((s) => s.errors.map((e) => `shard ${s.shard.index}/${s.shard.count}: ${e}`)),
     warnings: [...new Set(shards.flatMap((s) => s.warnings ?? []))],
     ...(cleanup ? { cleanup } : {}),
-    ...(phases.length ? { phases: phases.reduce((a, p) => ({ setupMs: a.setupMs + p.setupMs, batteryMs: a.batteryMs + p.batteryMs, cleanupMs: a.cleanupMs + p.cleanupMs })) } : {}),
+    ...(phases.length
+      ? {
+          phases: phases.reduce((a, p) => ({
+            setupMs: a.setupMs + p.setupMs,
+            batteryMs: a.batteryMs + p.batteryMs,
+            cleanupMs: a.cleanupMs + p.cleanupMs,
+          })),
+        }
+      : {}),
     ...(shards.find((s) => s.model)?.model ? { model: shards.find((s) => s.model)!.model! } : {}),
   });
 }

@@ -52,7 +52,9 @@ async function removeContainer(id: string): Promise<void> {
     const c = client.container.getById(id);
     await client.container.stop(c, { timeout: 5 }).catch(() => undefined);
     await client.container.remove(c, { removeVolumes: true });
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 
 async function tailLogs(container: StartedTestContainer | undefined, id: string | undefined, lines: number): Promise<string> {
@@ -63,7 +65,9 @@ async function tailLogs(container: StartedTestContainer | undefined, id: string 
     const stream = await client.container.logs(c, { tail: lines } as never);
     return await new Promise<string>((resolve) => {
       let text = '';
-      stream.on('data', (d: Buffer) => { text += d.toString(); });
+      stream.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
       stream.on('end', () => resolve(text));
       stream.on('error', () => resolve(text));
       setTimeout(() => resolve(text), 2_000).unref();
@@ -91,17 +95,26 @@ export async function startContainer(options: ContainerOptions): Promise<Running
   const timeout = (options.startupTimeoutSeconds ?? 60) * 1000;
   const wait = options.waitPath
     ? Wait.forHttp(options.waitPath, options.port).forStatusCodeMatching((s) => s >= 200 && s < 500)
-    : Wait.forHttp('/', options.port).withMethod('POST').forStatusCodeMatching((s) => s > 0);
+    : Wait.forHttp('/', options.port)
+        .withMethod('POST')
+        .forStatusCodeMatching((s) => s > 0);
   const label = randomUUID();
-  let container = new LoopbackContainer(options.image).withLoopbackPort(options.port).withLabels({ [RUN_LABEL]: label })
-    .withWaitStrategy(wait.withStartupTimeout(timeout)).withStartupTimeout(timeout);
+  let container = new LoopbackContainer(options.image)
+    .withLoopbackPort(options.port)
+    .withLabels({ [RUN_LABEL]: label })
+    .withWaitStrategy(wait.withStartupTimeout(timeout))
+    .withStartupTimeout(timeout);
   if (options.env && Object.keys(options.env).length) container = container.withEnvironment(options.env);
   if (options.cmd) container = container.withCommand(options.cmd);
   // The log is kept as it streams: a container that fails to start may be gone before it can be read.
   const lastLines: string[] = [];
   container = container.withLogConsumer((stream) => {
     stream.on('data', (chunk: Buffer | string) => {
-      lastLines.push(...String(chunk).split('\n').filter((l) => l.trim()));
+      lastLines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l.trim()),
+      );
       lastLines.splice(0, Math.max(0, lastLines.length - 20));
     });
   });
@@ -119,7 +132,9 @@ export async function startContainer(options: ContainerOptions): Promise<Running
           const client = await getContainerRuntimeClient();
           const state = (await client.container.inspect(client.container.getById(id))).State;
           if (state.Status === 'exited' || state.Status === 'dead') return `the container exited with code ${state.ExitCode}`;
-        } catch { /* being removed */ }
+        } catch {
+          /* being removed */
+        }
       }
     }
     return undefined;
@@ -139,9 +154,11 @@ export async function startContainer(options: ContainerOptions): Promise<Running
       if (!logs) logs = await tailLogs(undefined, id, 20);
       await removeContainer(id);
     }
-    const why = /pull access denied|No such image|not found|manifest unknown|getaddrinfo|registry/i.test(message) ? `image ${options.image} is not available here: ${message}`
-      : /not accessible|timed out|timeout/i.test(message) ? `the emulator did not become ready within ${timeout / 1000} s (${message})`
-      : message;
+    const why = /pull access denied|No such image|not found|manifest unknown|getaddrinfo|registry/i.test(message)
+      ? `image ${options.image} is not available here: ${message}`
+      : /not accessible|timed out|timeout/i.test(message)
+        ? `the emulator did not become ready within ${timeout / 1000} s (${message})`
+        : message;
     throw new ContainerError(`the container did not start: ${why}${logs ? `\n--- last log lines ---\n${logs.trimEnd()}` : ''}`);
   }
   watching = false;
@@ -169,9 +186,17 @@ export async function startContainer(options: ContainerOptions): Promise<Running
 }
 
 /** A started container as the battery's target; it ends with the run, and so does what the run left open in it. */
-export function containerTarget(container: RunningContainer, image: string, principals: Pick<Target, 'credentials' | 'restricted'> = {}): Target {
+export function containerTarget(
+  container: RunningContainer,
+  image: string,
+  principals: Pick<Target, 'credentials' | 'restricted'> = {},
+): Target {
   return {
-    kind: 'container', name: `${image} (${container.url})`, endpoint: container.url, outlivesRun: false, ...principals,
+    kind: 'container',
+    name: `${image} (${container.url})`,
+    endpoint: container.url,
+    outlivesRun: false,
+    ...principals,
     async lost() {
       if (await container.running()) return undefined;
       return `the emulator container stopped during the run; its last log lines: ${(await container.logs(20)).trim().split('\n').slice(-3).join(' | ')}`;

@@ -22,10 +22,17 @@ export interface Preset extends Omit<ContainerOptions, 'image'> {
 export const presets: Record<string, Preset> = {
   moto: { image: 'motoserver/moto:latest', port: 5000, description: 'moto server (also what LocalStack runs for SWF)' },
   localstack: {
-    image: 'localstack/localstack:latest', port: 4566, env: { SERVICES: 'swf' }, waitPath: '/_localstack/health',
-    passEnv: ['LOCALSTACK_AUTH_TOKEN'], description: 'LocalStack with SWF; newer releases need LOCALSTACK_AUTH_TOKEN',
+    image: 'localstack/localstack:latest',
+    port: 4566,
+    env: { SERVICES: 'swf' },
+    waitPath: '/_localstack/health',
+    passEnv: ['LOCALSTACK_AUTH_TOKEN'],
+    description: 'LocalStack with SWF; newer releases need LOCALSTACK_AUTH_TOKEN',
   },
   floci: { image: 'floci/floci:latest', port: 4566, waitPath: '/_floci/health', description: 'floci, with SWF from 1.7.0 on' },
-  reference: { image: 'swf-conformance/reference:local', port: 8080, description: 'this project\'s reference SWF (build it with scripts/build-images.sh)' },
+  reference: {
+    image: 'swf-conformance/reference:local',
+    port: 8080,
+    description: "this project's reference SWF (build it with scripts/build-images.sh)",
+  },
 };
-

@@ -18,7 +18,11 @@ const SUITE_POLL_TIMEOUT_MS = 250;
  * the suite's own principal, allowed everything, and a restricted one for the access-control
  * clauses.
  */
-export function referencePrincipals(deprecatedDomain = 'swf-conformance-deprecated'): { main: StaticCredentials; restricted: StaticCredentials; config: ReferenceConfig } {
+export function referencePrincipals(deprecatedDomain = 'swf-conformance-deprecated'): {
+  main: StaticCredentials;
+  restricted: StaticCredentials;
+  config: ReferenceConfig;
+} {
   const key = (prefix: string) => `${prefix}${randomBytes(6).toString('hex').toUpperCase()}`;
   const main = { accessKeyId: key('AKIDSWFC'), secretAccessKey: randomBytes(20).toString('hex') };
   const restricted = { accessKeyId: key('AKIDSWFCR'), secretAccessKey: randomBytes(20).toString('hex') };
@@ -26,7 +30,12 @@ export function referencePrincipals(deprecatedDomain = 'swf-conformance-deprecat
     main,
     restricted,
     config: {
-      auth: { credentials: [{ ...main, principal: 'suite' }, { ...restricted, principal: 'restricted' }] },
+      auth: {
+        credentials: [
+          { ...main, principal: 'suite' },
+          { ...restricted, principal: 'restricted' },
+        ],
+      },
       policy: {
         principals: {
           suite: [{ actions: ['*'], domains: ['*'] }],
@@ -48,8 +57,12 @@ export async function embeddedReference(options: { region: string; deprecatedDom
   const principals = referencePrincipals(options.deprecatedDomain);
   const reference = await startReference({ ...principals.config, region: options.region });
   return {
-    kind: 'reference', name: 'embedded reference', endpoint: reference.url, outlivesRun: false,
-    credentials: principals.main, restricted: principals.restricted,
+    kind: 'reference',
+    name: 'embedded reference',
+    endpoint: reference.url,
+    outlivesRun: false,
+    credentials: principals.main,
+    restricted: principals.restricted,
     close: () => reference.close(),
   };
 }

@@ -21,7 +21,12 @@ async function violations(files: Record<string, string[]>): Promise<string[]> {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), `${imports.map((i) => `import '${i}';`).join('\n')}\nexport const x = 1;\n`);
   }
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true },
+    }),
+  );
   const cwd = process.cwd();
   process.chdir(dir);
   try {
@@ -35,23 +40,37 @@ async function violations(files: Record<string, string[]>): Promise<string[]> {
 
 describe('the import rule', () => {
   test('a tree that keeps it has no violations', async () => {
-    expect(await violations({
-      'src/contract/spec.ts': ['../generated/types.ts'],
-      'src/generated/types.ts': [],
-      'reference/engine/index.ts': ['../../src/contract/spec.ts'],
-      'src/harness/session.ts': ['../contract/spec.ts', './target.ts'],
-      'src/harness/target.ts': [],
-      'src/targets/reference.ts': ['../../reference/engine/index.ts', '../harness/target.ts'],
-      'src/cli/run.ts': ['../targets/reference.ts', '../harness/session.ts'],
-      'suites/a.test.ts': ['../src/harness/session.ts'],
-    })).toEqual([]);
+    expect(
+      await violations({
+        'src/contract/spec.ts': ['../generated/types.ts'],
+        'src/generated/types.ts': [],
+        'reference/engine/index.ts': ['../../src/contract/spec.ts'],
+        'src/harness/session.ts': ['../contract/spec.ts', './target.ts'],
+        'src/harness/target.ts': [],
+        'src/targets/reference.ts': ['../../reference/engine/index.ts', '../harness/target.ts'],
+        'src/cli/run.ts': ['../targets/reference.ts', '../harness/session.ts'],
+        'suites/a.test.ts': ['../src/harness/session.ts'],
+      }),
+    ).toEqual([]);
   });
 
   test.each([
     ['the contract imports the suite', { 'src/contract/spec.ts': ['../harness/h.ts'], 'src/harness/h.ts': [] }, 'contract-stands-alone'],
-    ['the contract imports the reference', { 'src/contract/spec.ts': ['../../reference/r.ts'], 'reference/r.ts': [] }, 'contract-stands-alone'],
-    ['the reference imports the harness', { 'reference/engine/index.ts': ['../../src/harness/h.ts'], 'src/harness/h.ts': [] }, 'reference-knows-contract-only'],
-    ['the harness imports the reference', { 'src/harness/h.ts': ['../../reference/r.ts'], 'reference/r.ts': [] }, 'harness-knows-no-target'],
+    [
+      'the contract imports the reference',
+      { 'src/contract/spec.ts': ['../../reference/r.ts'], 'reference/r.ts': [] },
+      'contract-stands-alone',
+    ],
+    [
+      'the reference imports the harness',
+      { 'reference/engine/index.ts': ['../../src/harness/h.ts'], 'src/harness/h.ts': [] },
+      'reference-knows-contract-only',
+    ],
+    [
+      'the harness imports the reference',
+      { 'src/harness/h.ts': ['../../reference/r.ts'], 'reference/r.ts': [] },
+      'harness-knows-no-target',
+    ],
     ['the harness imports a target', { 'src/harness/h.ts': ['../targets/t.ts'], 'src/targets/t.ts': [] }, 'harness-knows-no-target'],
     ['a report imports the CLI', { 'src/report/r.ts': ['../cli/c.ts'], 'src/cli/c.ts': [] }, 'harness-knows-no-target'],
     ['a target imports the CLI', { 'src/targets/t.ts': ['../cli/c.ts'], 'src/cli/c.ts': [] }, 'targets-below-cli'],

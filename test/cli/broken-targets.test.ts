@@ -20,11 +20,16 @@ const servers: Server[] = [];
 const closers: (() => void)[] = [];
 
 /** A server on 127.0.0.1 that handles every request with `handle`; closed after the file. */
-async function server(handle: (req: IncomingMessage, res: ServerResponse, n: number) => void): Promise<{ url: string; server: Server; sockets: Set<Socket> }> {
+async function server(
+  handle: (req: IncomingMessage, res: ServerResponse, n: number) => void,
+): Promise<{ url: string; server: Server; sockets: Set<Socket> }> {
   let n = 0;
   const sockets = new Set<Socket>();
   const s = createServer((req, res) => handle(req, res, (n += 1)));
-  s.on('connection', (socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); });
+  s.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   servers.push(s);
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(s.address() as { port: number }).port}`, server: s, sockets };
@@ -33,10 +38,13 @@ async function server(handle: (req: IncomingMessage, res: ServerResponse, n: num
 /** Forwards a request to `serve`, as it is. */
 function forward(req: IncomingMessage, res: ServerResponse): void {
   const target = new URL(serve.url);
-  const out = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
+  const out = httpRequest(
+    { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
   out.on('error', () => res.destroy());
   req.pipe(out);
 }
@@ -48,7 +56,10 @@ beforeAll(async () => {
   serve = await startServe(['--config', config]);
 });
 afterAll(async () => {
-  for (const s of servers) { s.closeAllConnections(); s.close(); }
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
   for (const close of closers) close();
   if (serve) await stop(serve.child);
 });
@@ -58,7 +69,10 @@ const noStackTrace = (text: string) => expect(text, text).not.toMatch(/^\s+at .+
 /** Runs against the endpoint and checks the common shape of a run that could not complete. */
 async function runIncomplete(url: string, name: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const report = join(dir, name);
-  const result = await runCli(['run', '--endpoint', url, '--report', report, ...extra], { env: { ...credentials, ...env }, timeoutMs: 90_000 });
+  const result = await runCli(['run', '--endpoint', url, '--report', report, ...extra], {
+    env: { ...credentials, ...env },
+    timeoutMs: 90_000,
+  });
   expect(result.code, result.stdout + result.stderr).toBe(2);
   const lines = result.stderr.trim().split('\n');
   expect(lines, result.stderr).toHaveLength(1);
@@ -67,19 +81,33 @@ async function runIncomplete(url: string, name: string, extra: string[] = [], en
   return { ...result, line: lines[0]!, report };
 }
 
-const verdictOf = (report: string) => (JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { verdict: string; conformant: boolean; errors: string[]; cleanup?: { left: number } });
+const verdictOf = (report: string) =>
+  JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as {
+    verdict: string;
+    conformant: boolean;
+    errors: string[];
+    cleanup?: { left: number };
+  };
 
 describe('a target that does not speak SWF is exit 2, with the first bad exchange', () => {
   test('a plain web server (HTML, 501 to every POST)', async () => {
-    const web = await server((_req, res) => { res.writeHead(501, { 'content-type': 'text/html' }); res.end('<!DOCTYPE HTML><html><body><h1>Unsupported method</h1></body></html>'); });
+    const web = await server((_req, res) => {
+      res.writeHead(501, { 'content-type': 'text/html' });
+      res.end('<!DOCTYPE HTML><html><body><h1>Unsupported method</h1></body></html>');
+    });
     const { line, report } = await runIncomplete(web.url, 'html');
-    expect(line).toMatch(/does not answer like SWF: POST http:\/\/127\.0\.0\.1:\d+\/ SimpleWorkflowService\.DescribeDomain → HTTP 501 \(text\/html\)/);
+    expect(line).toMatch(
+      /does not answer like SWF: POST http:\/\/127\.0\.0\.1:\d+\/ SimpleWorkflowService\.DescribeDomain → HTTP 501 \(text\/html\)/,
+    );
     expect(line).toMatch(/Unsupported method/);
     expect(verdictOf(report)).toMatchObject({ verdict: 'incomplete', conformant: false });
   }, 60_000);
 
   test('an emulator that answers 500 to the set-up calls, however long it is given', async () => {
-    const broken = await server((_req, res) => { res.writeHead(500, { 'content-type': 'application/json' }); res.end('{"__type":"InternalFailure","message":"boom"}'); });
+    const broken = await server((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"__type":"InternalFailure","message":"boom"}');
+    });
     const { line, report } = await runIncomplete(broken.url, 'five-hundred');
     expect(line).toMatch(/does not answer like SWF \(6 attempts over [\d.]+ s\): .*DescribeDomain → HTTP 500/);
     expect(verdictOf(report).verdict).toBe('incomplete');
@@ -106,7 +134,10 @@ describe('a target that does not speak SWF is exit 2, with the first bad exchang
       setTimeout(() => forward(req, res), 6_000);
       return undefined;
     });
-    const result = await runCli(['run', '--endpoint', sleepy.url, '--clause', 'wire.success.empty-body', '--report', join(dir, 'sleepy')], { env: credentials, timeoutMs: 90_000 });
+    const result = await runCli(['run', '--endpoint', sleepy.url, '--clause', 'wire.success.empty-body', '--report', join(dir, 'sleepy')], {
+      env: credentials,
+      timeoutMs: 90_000,
+    });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('has not answered yet');
   }, 90_000);
@@ -131,7 +162,11 @@ describe('a target that does not speak SWF is exit 2, with the first bad exchang
 
 test('an emulator that answers 500 while it starts up is waited for, and the run completes', async () => {
   const lazy = await server((req, res, n) => {
-    if (n <= 3) { res.writeHead(500, { 'content-type': 'text/plain' }); res.end('starting'); return; }
+    if (n <= 3) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('starting');
+      return;
+    }
     forward(req, res);
   });
   const result = await runCli(['run', '--endpoint', lazy.url, '--report', join(dir, 'lazy')], { env: credentials, timeoutMs: 90_000 });
@@ -141,13 +176,43 @@ test('an emulator that answers 500 while it starts up is waited for, and the run
 
 describe('what the user asked for is checked before the run, with one line and exit 2', () => {
   test.for([
-    ['a bad environment value', [], { SWF_CONFORMANCE_RUN_PREFIX: 'bad.prefix' }, /SWF_CONFORMANCE_RUN_PREFIX must be 4 to 64 letters, digits or dashes: "bad\.prefix"/],
-    ['a --grep that matches no test', ['--grep', 'no-test-has-this-name'], {}, /the selection \(--grep no-test-has-this-name\) matches no test/],
-    ['a --tags expression that matches no test', ['--tags', 'inferred && documented'], {}, /the selection \(--tags inferred && documented\) matches no test/],
-    ['a --clause no test can check', ['--clause', 'fault.throttling.envelope'], {}, /the selection \(--clause fault\.throttling\.envelope\) matches no test/],
-    ['a malformed tag expression', ['--tags', 'child-policy &&'], {}, /--tags child-policy &&: not a valid tag expression: unexpected end of expression/],
+    [
+      'a bad environment value',
+      [],
+      { SWF_CONFORMANCE_RUN_PREFIX: 'bad.prefix' },
+      /SWF_CONFORMANCE_RUN_PREFIX must be 4 to 64 letters, digits or dashes: "bad\.prefix"/,
+    ],
+    [
+      'a --grep that matches no test',
+      ['--grep', 'no-test-has-this-name'],
+      {},
+      /the selection \(--grep no-test-has-this-name\) matches no test/,
+    ],
+    [
+      'a --tags expression that matches no test',
+      ['--tags', 'inferred && documented'],
+      {},
+      /the selection \(--tags inferred && documented\) matches no test/,
+    ],
+    [
+      'a --clause no test can check',
+      ['--clause', 'fault.throttling.envelope'],
+      {},
+      /the selection \(--clause fault\.throttling\.envelope\) matches no test/,
+    ],
+    [
+      'a malformed tag expression',
+      ['--tags', 'child-policy &&'],
+      {},
+      /--tags child-policy &&: not a valid tag expression: unexpected end of expression/,
+    ],
     ['a report folder that is a file', ['--report', 'README.md'], {}, /--report README\.md: not a folder/],
-    ['an expectation file written to a missing folder', ['--update-expectations', '/nonexistent/x.yaml'], {}, /--update-expectations: the folder \/nonexistent does not exist/],
+    [
+      'an expectation file written to a missing folder',
+      ['--update-expectations', '/nonexistent/x.yaml'],
+      {},
+      /--update-expectations: the folder \/nonexistent does not exist/,
+    ],
   ] as const)('%s', async ([, args, env, message]) => {
     const ledgers = join(dir, `ledgers-${args.join('-').replace(/\W+/g, '_')}`);
     const result = await runCli(['run', ...args], { env: { ...env, SWF_CONFORMANCE_LEDGER_DIR: ledgers }, timeoutMs: 30_000 });
@@ -166,7 +231,10 @@ describe('a selection reports the clauses it left out as not selected', () => {
     const report = join(dir, 'selected');
     const result = await runCli(['run', '--clause', 'terminate.state.closed', '--report', report], { timeoutMs: 60_000 });
     expect(result.code, result.stderr).toBe(0);
-    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { summary: Record<string, number>; clauses: { id: string; status: string }[] };
+    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as {
+      summary: Record<string, number>;
+      clauses: { id: string; status: string }[];
+    };
     expect(json.clauses.find((c) => c.id === 'terminate.state.closed')?.status).toBe('pass');
     expect(json.summary['not-selected']).toBe(json.clauses.length - 1);
     expect(json.summary['not-run']).toBe(0);
@@ -177,10 +245,16 @@ describe('a selection reports the clauses it left out as not selected', () => {
   test('with an expectation file, progress lines count expected failures apart from failures', async () => {
     // A target that drops the request id from every answer fails wire.success.request-id and the
     // two seed examples (whose answers show the header); an expectation file lists the three.
-    const noRequestId = await rewritingProxy(serve.url, (_op, { headers: { 'x-amzn-requestid': _dropped, ...headers }, ...answer }) => ({ ...answer, headers }));
+    const noRequestId = await rewritingProxy(serve.url, (_op, { headers: { 'x-amzn-requestid': _dropped, ...headers }, ...answer }) => ({
+      ...answer,
+      headers,
+    }));
     closers.push(noRequestId.close);
     const file = join(dir, 'expect.yaml');
-    writeFileSync(file, `implementation: no request id\nexpectations:\n${['wire.success.request-id', 'wire.seed-example.cancel', 'wire.seed-example.terminate'].map((c) => `  - clause: ${c}\n    reason: this proxy drops x-amzn-RequestId\n`).join('')}`);
+    writeFileSync(
+      file,
+      `implementation: no request id\nexpectations:\n${['wire.success.request-id', 'wire.seed-example.cancel', 'wire.seed-example.terminate'].map((c) => `  - clause: ${c}\n    reason: this proxy drops x-amzn-RequestId\n`).join('')}`,
+    );
     const args = ['run', '--endpoint', noRequestId.url, '--tags', 'wire', '--report', join(dir, 'expected')];
     const plain = await runCli(args, { env: credentials, timeoutMs: 60_000 });
     expect(plain.code, plain.stdout + plain.stderr).toBe(1);
@@ -196,7 +270,10 @@ describe('a selection reports the clauses it left out as not selected', () => {
 test('after a finished run against an endpoint, none of its executions is open and its ledger is gone', async () => {
   const prefix = `swfc-done-${process.pid}`;
   const ledgerDir = join(dir, 'ledgers');
-  const result = await runCli(['run', '--endpoint', serve.url, '--report', join(dir, 'done')], { env: { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: prefix, SWF_CONFORMANCE_LEDGER_DIR: ledgerDir }, timeoutMs: 90_000 });
+  const result = await runCli(['run', '--endpoint', serve.url, '--report', join(dir, 'done')], {
+    env: { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: prefix, SWF_CONFORMANCE_LEDGER_DIR: ledgerDir },
+    timeoutMs: 90_000,
+  });
   expect(result.code, result.stderr).toBe(0);
   expect(result.stdout).toMatch(/swf-conformance cleanup: (\d+) of \1 executions checked, [1-9]\d* still open were terminated/);
   expect(await openExecutionsOf(serve.url, prefix)).toEqual([]);

@@ -12,8 +12,12 @@ import { rewritingProxy, runCli, startServe, stop } from './helpers.ts';
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-flaky-'));
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 let serve: Awaited<ReturnType<typeof startServe>>;
-beforeAll(async () => { serve = await startServe(); });
-afterAll(async () => { if (serve) await stop(serve.child); });
+beforeAll(async () => {
+  serve = await startServe();
+});
+afterAll(async () => {
+  if (serve) await stop(serve.child);
+});
 
 /** The one test run here: its first TerminateWorkflowExecution is the act it judges. */
 const TEST = ['--test', 'suites/terminate.test.ts > appends WorkflowExecutionTerminated as the last event'];
@@ -24,11 +28,19 @@ async function failingFirst(n: number) {
   return rewritingProxy(serve.url, (operation, answer) => {
     if (operation !== 'TerminateWorkflowExecution' || left <= 0) return answer;
     left -= 1;
-    return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: 'com.amazonaws.swf.base.model#UnknownResourceFault', message: 'Unknown execution: a race' }) };
+    return {
+      status: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+      body: JSON.stringify({ __type: 'com.amazonaws.swf.base.model#UnknownResourceFault', message: 'Unknown execution: a race' }),
+    };
   });
 }
 
-interface Report { verdict: string; summary: Record<string, number>; clauses: { id: string; status: string; tests: { status: string; flaky?: string }[] }[] }
+interface Report {
+  verdict: string;
+  summary: Record<string, number>;
+  clauses: { id: string; status: string; tests: { status: string; flaky?: string }[] }[];
+}
 const read = (report: string) => JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as Report;
 
 test('a failure that does not repeat is flaky: reported apart, and the run stays conformant', async () => {
@@ -56,7 +68,10 @@ test('with --no-rerun the same failure is charged at once', async () => {
   const proxy = await failingFirst(1);
   try {
     const report = join(dir, 'no-rerun');
-    const result = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--no-rerun', '--report', report], { env: credentials, timeoutMs: 60_000 });
+    const result = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--no-rerun', '--report', report], {
+      env: credentials,
+      timeoutMs: 60_000,
+    });
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).not.toMatch(/once more/);
     expect(read(report).clauses.find((c) => c.id === 'terminate.event.recorded')?.status).toBe('fail');

@@ -24,8 +24,12 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...quiet, ...options.env }, cwd: options.cwd });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`swf-conformance ${args.join(' ')} did not end within ${options.timeoutMs ?? 20_000} ms\n${stdout}\n${stderr}`));
@@ -41,7 +45,14 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
 export function startServe(args: string[] = []): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     // An empty poll ends after a second (AWS: 60 s): the battery polls an empty task list once, on purpose.
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...(args.includes('--poll-timeout') ? [] : ['--poll-timeout', '1000']), ...args]);
+    const child = spawn(process.execPath, [
+      bin,
+      'serve',
+      '--port',
+      '0',
+      ...(args.includes('--poll-timeout') ? [] : ['--poll-timeout', '1000']),
+      ...args,
+    ]);
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
@@ -49,7 +60,9 @@ export function startServe(args: string[] = []): Promise<{ url: string; child: C
       if (url) resolve({ url, child, output: () => out });
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code} before listening: ${out}`)));
     setTimeout(() => reject(new Error(`serve did not listen within 15 s: ${out}`)), 15_000).unref();
   });
@@ -65,16 +78,31 @@ export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): P
 }
 
 /** The open executions at an endpoint whose workflowId starts with a run's prefix, every page. */
-export async function openExecutionsOf(url: string, prefix: string, domains = ['swf-conformance', 'swf-conformance-deprecated']): Promise<string[]> {
-  const raw = new RawClient({ endpoint: url, region: 'us-east-1', credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) });
+export async function openExecutionsOf(
+  url: string,
+  prefix: string,
+  domains = ['swf-conformance', 'swf-conformance-deprecated'],
+): Promise<string[]> {
+  const raw = new RawClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }),
+  });
   const open: string[] = [];
   for (const domain of domains) {
     let nextPageToken: string | undefined;
     do {
-      const res = assertShape('WorkflowExecutionInfos', await raw.call('ListOpenWorkflowExecutions', {
-        domain, startTimeFilter: { oldestDate: 0 }, maximumPageSize: 1000, ...(nextPageToken ? { nextPageToken } : {}),
-      }));
-      for (const i of res.executionInfos ?? []) if (i.execution.workflowId.startsWith(prefix)) open.push(`${i.execution.workflowId} ${i.execution.runId}`);
+      const res = assertShape(
+        'WorkflowExecutionInfos',
+        await raw.call('ListOpenWorkflowExecutions', {
+          domain,
+          startTimeFilter: { oldestDate: 0 },
+          maximumPageSize: 1000,
+          ...(nextPageToken ? { nextPageToken } : {}),
+        }),
+      );
+      for (const i of res.executionInfos ?? [])
+        if (i.execution.workflowId.startsWith(prefix)) open.push(`${i.execution.workflowId} ${i.execution.runId}`);
       nextPageToken = res.nextPageToken;
     } while (nextPageToken);
   }
@@ -89,21 +117,41 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
   const check = () => {
-    for (const w of [...waiters]) if (w.pattern.test(stdout + stderr)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+    for (const w of [...waiters])
+      if (w.pattern.test(stdout + stderr)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
   };
-  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); check(); });
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); check(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    check();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    check();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return {
     child,
-    get stdout() { return stdout; },
-    get stderr() { return stderr; },
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
     exited,
     /** Resolves once the output matches, or rejects after the timeout. */
     waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`)), timeoutMs);
-        waiters.push({ pattern, resolve: () => { clearTimeout(timer); resolve(); } });
+        waiters.push({
+          pattern,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
         check();
       });
     },
@@ -128,22 +176,33 @@ export async function rewritingProxy(
 ): Promise<{ url: string; close: () => void }> {
   const upstream = new URL(target);
   const server = createServer((req, res) => {
-    const out = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (c: Buffer) => chunks.push(c));
-      answer.on('end', () => {
-        const operation = String(req.headers['x-amz-target'] ?? '').replace(/^SimpleWorkflowService\./, '');
-        const { 'content-length': _length, ...headers } = answer.headers;
-        void Promise.resolve(rewrite(operation, { status: answer.statusCode ?? 502, headers, body: Buffer.concat(chunks).toString('utf8') })).then((sent) => {
-          if (res.destroyed) return;
-          res.writeHead(sent.status, { ...sent.headers, 'content-length': Buffer.byteLength(sent.body) });
-          res.end(sent.body);
+    const out = httpRequest(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const operation = String(req.headers['x-amz-target'] ?? '').replace(/^SimpleWorkflowService\./, '');
+          const { 'content-length': _length, ...headers } = answer.headers;
+          void Promise.resolve(
+            rewrite(operation, { status: answer.statusCode ?? 502, headers, body: Buffer.concat(chunks).toString('utf8') }),
+          ).then((sent) => {
+            if (res.destroyed) return;
+            res.writeHead(sent.status, { ...sent.headers, 'content-length': Buffer.byteLength(sent.body) });
+            res.end(sent.body);
+          });
         });
-      });
-    });
+      },
+    );
     out.on('error', () => res.destroy());
     req.pipe(out);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => { server.closeAllConnections(); server.close(); } };
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }

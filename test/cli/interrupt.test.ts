@@ -26,7 +26,12 @@ afterAll(async () => {
 
 const noStackTrace = (text: string) => expect(text, text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
-interface Point { point: string; signal: NodeJS.Signals; when: RegExp; group: boolean }
+interface Point {
+  point: string;
+  signal: NodeJS.Signals;
+  when: RegExp;
+  group: boolean;
+}
 
 /** What the cleanup sends; anything else after the stop is a test still sending. */
 const CLEANUP_OPERATIONS = new Set(['DescribeWorkflowExecution', 'TerminateWorkflowExecution']);
@@ -47,9 +52,17 @@ describe('an interrupted run stops sending within a second and terminates every 
     const reportDir = join(dir, `report-${runPrefix}`);
     // Every request the run sends, with when its answer came, as the target's side sees it.
     const seen: { at: number; operation: string }[] = [];
-    const proxy = await rewritingProxy(serve.url, (operation, answer) => { seen.push({ at: performance.now(), operation }); return answer; });
+    const proxy = await rewritingProxy(serve.url, (operation, answer) => {
+      seen.push({ at: performance.now(), operation });
+      return answer;
+    });
     try {
-      const cli = spawnCli(['run', '--endpoint', proxy.url, '--report', reportDir], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix, SWF_CONFORMANCE_LEDGER_DIR: ledgers, SWF_CONFORMANCE_PHASES: '1' });
+      const cli = spawnCli(['run', '--endpoint', proxy.url, '--report', reportDir], {
+        ...credentials,
+        SWF_CONFORMANCE_RUN_PREFIX: runPrefix,
+        SWF_CONFORMANCE_LEDGER_DIR: ledgers,
+        SWF_CONFORMANCE_PHASES: '1',
+      });
       await cli.waitFor(when, 60_000);
       cli.kill(signal, group);
       const signalled = performance.now();
@@ -57,7 +70,10 @@ describe('an interrupted run stops sending within a second and terminates every 
       const output = cli.stdout + cli.stderr;
       // Past a second after the signal, only the cleanup's calls reach the target.
       const late = seen.filter((r) => r.at > signalled + 1_000 && !CLEANUP_OPERATIONS.has(r.operation));
-      expect(late.map((r) => `${r.operation} +${Math.round(r.at - signalled)} ms`), output).toEqual([]);
+      expect(
+        late.map((r) => `${r.operation} +${Math.round(r.at - signalled)} ms`),
+        output,
+      ).toEqual([]);
       // The run stops at each test's next request, and cuts its long polls short.
       expect(performance.now() - signalled, output).toBeLessThan(30_000);
       expect(code, output).toBe(signal === 'SIGINT' ? 130 : 143);
@@ -74,10 +90,22 @@ describe('an interrupted run stops sending within a second and terminates every 
       expect(cli.stderr).not.toMatch(/ledger kept/);
       expect(existsSync(ledgers) ? readdirSync(ledgers) : []).toEqual([]);
       // What the stop cut short is not run, never a failure: no clause is charged.
-      const report = JSON.parse(readFileSync(join(reportDir, 'conformance.json'), 'utf8')) as { verdict: string; clauses: { id: string; status: string; tests: { status: string; message?: string }[] }[] };
+      const report = JSON.parse(readFileSync(join(reportDir, 'conformance.json'), 'utf8')) as {
+        verdict: string;
+        clauses: { id: string; status: string; tests: { status: string; message?: string }[] }[];
+      };
       expect(report.verdict).toBe('incomplete');
-      expect(report.clauses.filter((c) => c.status === 'fail' || c.status === 'advisory-fail').map((c) => c.id), output).toEqual([]);
-      expect(report.clauses.flatMap((c) => c.tests).filter((t) => t.status === 'fail' || t.status === 'advisory-fail').map((t) => t.message), output).toEqual([]);
+      expect(
+        report.clauses.filter((c) => c.status === 'fail' || c.status === 'advisory-fail').map((c) => c.id),
+        output,
+      ).toEqual([]);
+      expect(
+        report.clauses
+          .flatMap((c) => c.tests)
+          .filter((t) => t.status === 'fail' || t.status === 'advisory-fail')
+          .map((t) => t.message),
+        output,
+      ).toEqual([]);
     } finally {
       proxy.close();
     }
@@ -88,9 +116,15 @@ describe('an interrupted run stops sending within a second and terminates every 
     // Once the run is interrupted, every answer is held back 1.5 s, so that the cleanup is still
     // going when the second Ctrl-C arrives, however loaded the machine.
     let slow = false;
-    const proxy = await rewritingProxy(serve.url, (_operation, answer) => slow ? new Promise((r) => setTimeout(() => r(answer), 1_500)) : answer);
+    const proxy = await rewritingProxy(serve.url, (_operation, answer) =>
+      slow ? new Promise((r) => setTimeout(() => r(answer), 1_500)) : answer,
+    );
     try {
-      const cli = spawnCli(['run', '--endpoint', proxy.url, '--report', join(dir, `report-${runPrefix}`)], { ...credentials, SWF_CONFORMANCE_RUN_PREFIX: runPrefix, SWF_CONFORMANCE_LEDGER_DIR: join(dir, runPrefix) });
+      const cli = spawnCli(['run', '--endpoint', proxy.url, '--report', join(dir, `report-${runPrefix}`)], {
+        ...credentials,
+        SWF_CONFORMANCE_RUN_PREFIX: runPrefix,
+        SWF_CONFORMANCE_LEDGER_DIR: join(dir, runPrefix),
+      });
       await cli.waitFor(/(^[✓✗] suites\/.*\n){2}/m, 60_000);
       slow = true;
       cli.kill('SIGINT');

@@ -16,26 +16,42 @@ let installed = '';
 let notInstalled = '';
 
 beforeAll(() => {
-  const packed = spawnSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: projectRoot, encoding: 'utf8', timeout: 180_000 });
+  const packed = spawnSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
   if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
   const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'a-user-project', version: '1.0.0', private: true }));
-  const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: project, encoding: 'utf8', timeout: 300_000 });
-  if (install.status !== 0) notInstalled = `npm install of the tarball failed (the npm registry or npm's cache is needed): ${install.stderr.split('\n').slice(-3).join(' ')}`;
+  const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  if (install.status !== 0)
+    notInstalled = `npm install of the tarball failed (the npm registry or npm's cache is needed): ${install.stderr.split('\n').slice(-3).join(' ')}`;
   else installed = join(project, 'node_modules', 'swf-conformance');
 }, 480_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(join(project, 'node_modules', '.bin', 'swf-conformance'), args, { cwd: project, encoding: 'utf8', timeout: 90_000, env: { ...process.env, SWF_CONFORMANCE_MODEL_RUNS: '0', ...env } });
+  spawnSync(join(project, 'node_modules', '.bin', 'swf-conformance'), args, {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 90_000,
+    env: { ...process.env, SWF_CONFORMANCE_MODEL_RUNS: '0', ...env },
+  });
 
 describe('the npm tarball', () => {
-  test('ships the build and what the battery reads, and none of the project\'s own tooling', ({ skip }) => {
+  test("ships the build and what the battery reads, and none of the project's own tooling", ({ skip }) => {
     if (notInstalled) skip(notInstalled);
     expect(existsSync(join(installed, 'dist', 'src', 'cli', 'main.js'))).toBe(true);
-    for (const kept of ['bin', 'lib', 'suites', 'spec', 'schemas', 'fixtures/expectations/moto.yaml', 'fixtures/recordings/aws']) expect(existsSync(join(installed, kept)), kept).toBe(true);
-    for (const left of ['test', 'bench', 'tools', '.ci', 'scripts', 'stryker.config.json']) expect(existsSync(join(installed, left)), left).toBe(false);
+    for (const kept of ['bin', 'lib', 'suites', 'spec', 'schemas', 'fixtures/expectations/moto.yaml', 'fixtures/recordings/aws'])
+      expect(existsSync(join(installed, kept)), kept).toBe(true);
+    for (const left of ['test', 'bench', 'tools', '.ci', 'scripts', 'stryker.config.json'])
+      expect(existsSync(join(installed, left)), left).toBe(false);
   });
 
   test('the installed CLI runs from dist/, not through tsx', ({ skip }) => {
@@ -52,6 +68,8 @@ describe('the npm tarball', () => {
     expect(run.stdout).toMatch(/CONFORMANT/);
     const unknown = cli(['run', '--expect', 'nosuch']);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr.trim()).toBe('swf-conformance: --expect nosuch: no such file, and the suite ships no expectations of that name (it ships: fakecloud, localstack, localstack-2026.3.0, moto, moto-5.2.5)');
+    expect(unknown.stderr.trim()).toBe(
+      'swf-conformance: --expect nosuch: no such file, and the suite ships no expectations of that name (it ships: fakecloud, localstack, localstack-2026.3.0, moto, moto-5.2.5)',
+    );
   });
 });

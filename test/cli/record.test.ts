@@ -14,7 +14,8 @@ import { runCli } from './helpers.ts';
  */
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-record-'));
 // Tests of both operations, of the decider, of child policies and of refusals: every kind of exchange.
-const grep = 'terminating a child records|a cancel request made by a decision|details at maxLength \\(32768 astral|is the current open run|a prefix of the open run';
+const grep =
+  'terminating a child records|a cancel request made by a decision|details at maxLength \\(32768 astral|is the current open run|a prefix of the open run';
 const read = (file: string): RunRecording => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as RunRecording;
 
 beforeAll(async () => {
@@ -58,7 +59,9 @@ describe('run --record', () => {
     const recording = read(join(dir, 'r1', 'recording.har.gz'));
     const entries = recording.log.entries;
     const fault = entries.find((e) => /"message"/.test(e.response.content.text ?? ''))!;
-    const history = entries.find((e) => e._operation === 'GetWorkflowExecutionHistory' && (JSON.parse(e.response.content.text ?? '{}').events?.length ?? 0) >= 3)!;
+    const history = entries.find(
+      (e) => e._operation === 'GetWorkflowExecutionHistory' && (JSON.parse(e.response.content.text ?? '{}').events?.length ?? 0) >= 3,
+    )!;
     const describe = entries.find((e) => e._operation === 'DescribeWorkflowExecution')!;
     const faultBody = JSON.parse(fault.response.content.text!);
     faultBody.message = `${faultBody.message} (reworded)`;
@@ -72,13 +75,25 @@ describe('run --record', () => {
     const changed = join(dir, 'changed.har');
     writeFileSync(changed, JSON.stringify(recording));
     const result = diffRecordings(join(dir, 'r1', 'recording.har.gz'), changed);
-    expect(result.differences.map((d) => [d.kind, d.at])).toEqual(expect.arrayContaining([
-      ['message', 'response.message'], ['member-changed', 'response.$.executionInfo.cancelRequested'], ['events', 'response.$.events[].eventType'],
-    ]));
+    expect(result.differences.map((d) => [d.kind, d.at])).toEqual(
+      expect.arrayContaining([
+        ['message', 'response.message'],
+        ['member-changed', 'response.$.executionInfo.cancelRequested'],
+        ['events', 'response.$.events[].eventType'],
+      ]),
+    );
     expect(result.differences).toHaveLength(3);
     for (const d of result.differences) expect(d.clauses.length).toBeGreaterThan(0);
     // The CLI says so with exit 1, and --ignore message leaves two.
-    const res = await runCli(['diff', join(dir, 'r1', 'recording.har.gz'), changed, '--out', join(dir, 'changed-diff'), '--ignore', 'message']);
+    const res = await runCli([
+      'diff',
+      join(dir, 'r1', 'recording.har.gz'),
+      changed,
+      '--out',
+      join(dir, 'changed-diff'),
+      '--ignore',
+      'message',
+    ]);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/2 differences in \d tests? \(ignoring message\)/);
     expect(readFileSync(join(dir, 'changed-diff', 'diff.html'), 'utf8')).toMatch(/<td><pre>/);

@@ -7,7 +7,8 @@ import { runCli } from './helpers.ts';
 /** Names as `list` prints them select their tests; what names no test is refused; a clause partly selected says so. */
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-selection-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const nameWithParens = 'RequestCancelWorkflowExecution on a live execution > workflowId at maxLength (256 ASCII): acts on the execution, and reads back as sent';
+const nameWithParens =
+  'RequestCancelWorkflowExecution on a live execution > workflowId at maxLength (256 ASCII): acts on the execution, and reads back as sent';
 
 describe('selecting tests by name', () => {
   test('--test takes a name as list prints it, parentheses and " > " included, and its clauses show as partly selected', async () => {
@@ -16,7 +17,10 @@ describe('selecting tests by name', () => {
     const report = join(dir, 'by-name');
     const res = await runCli(['run', '--test', nameWithParens, '--report', report], { timeoutMs: 60_000 });
     expect(res.code, res.stderr).toBe(0);
-    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { summary: { tests: number }; clauses: { id: string; status: string; partial?: { selected: number; of: number } }[] };
+    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as {
+      summary: { tests: number };
+      clauses: { id: string; status: string; partial?: { selected: number; of: number } }[];
+    };
     expect(json.summary.tests).toBe(1);
     const judged = json.clauses.filter((c) => c.status !== 'not-selected');
     expect(judged.length).toBeGreaterThan(0);
@@ -28,14 +32,26 @@ describe('selecting tests by name', () => {
 
   test('--grep understands " > " between describe blocks, as list prints names', async () => {
     const report = join(dir, 'by-grep');
-    const res = await runCli(['run', '--grep', 'RequestCancelWorkflowExecution > on a run started fresh, runId given: it acts on that run alone', '--report', report], { timeoutMs: 60_000 });
+    const res = await runCli(
+      [
+        'run',
+        '--grep',
+        'RequestCancelWorkflowExecution > on a run started fresh, runId given: it acts on that run alone',
+        '--report',
+        report,
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')).summary.tests).toBe(1);
   }, 60_000);
 
   test('a name no test has, --grep with --test, and an expectation naming an unknown test: one line, exit 2', async () => {
     const expectations = join(dir, 'unknown-test.yaml');
-    writeFileSync(expectations, 'implementation: x\nexpectations:\n  - test: "suites/cancel.test.ts > no such test"\n    reason: a test that was renamed\n');
+    writeFileSync(
+      expectations,
+      'implementation: x\nexpectations:\n  - test: "suites/cancel.test.ts > no such test"\n    reason: a test that was renamed\n',
+    );
     for (const [args, message] of [
       [['run', '--test', 'no such test'], /--test no such test: no test has that name/],
       [['run', '--test', nameWithParens, '--grep', 'x'], /--grep and --test cannot be combined/],

@@ -29,12 +29,16 @@ afterAll(async () => {
  * `{"externalInitiatedEventId":0}`), as an emulator that leaves out default values and then empty
  * objects does, and answers an empty poll as AWS documents it.
  */
-function emulatorChoices(operation: string, answer: { status: number; headers: Record<string, string | string[] | undefined>; body: string }) {
+function emulatorChoices(
+  operation: string,
+  answer: { status: number; headers: Record<string, string | string[] | undefined>; body: string },
+) {
   if (answer.status !== 200 || !answer.body) return answer;
   const json = JSON.parse(answer.body) as { events?: Record<string, unknown>[]; taskToken?: string };
   for (const event of json.events ?? []) {
     for (const [key, value] of Object.entries(event)) {
-      if (key.endsWith('EventAttributes') && value && typeof value === 'object' && Object.values(value).every((v) => v === 0)) delete event[key];
+      if (key.endsWith('EventAttributes') && value && typeof value === 'object' && Object.values(value).every((v) => v === 0))
+        delete event[key];
     }
   }
   if (operation === 'PollForDecisionTask' && json.taskToken === undefined) json.taskToken = '';
@@ -45,9 +49,14 @@ test('an event without its attributes object fails wire.response.shapes, and not
   const proxy = await rewritingProxy(serve.url, emulatorChoices);
   closers.push(proxy.close);
   const report = join(dir, 'report');
-  const result = await runCli(['run', '--endpoint', proxy.url, '--report', report], { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }, timeoutMs: 90_000 });
+  const result = await runCli(['run', '--endpoint', proxy.url, '--report', report], {
+    env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+    timeoutMs: 90_000,
+  });
   expect(result.code, result.stdout + result.stderr).toBe(1);
-  const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { clauses: { id: string; status: string; tests: { message?: string }[] }[] };
+  const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as {
+    clauses: { id: string; status: string; tests: { message?: string }[] }[];
+  };
   const failing = json.clauses.filter((c) => c.status === 'fail' || c.status === 'advisory-fail');
   expect(failing.map((c) => c.id)).toEqual(['wire.response.shapes']);
   // The violation is named: which response, which event, which member.

@@ -15,7 +15,11 @@ describe('swf-conformance serve', () => {
   beforeAll(async () => {
     server = await startServe();
     // serve verifies SigV4 by default, for the conventional emulator credentials.
-    raw = new RawClient({ endpoint: server.url, region: 'us-east-1', credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) });
+    raw = new RawClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }),
+    });
   });
   afterAll(async () => {
     if (server) expect(await stop(server.child)).toBe(0);
@@ -26,11 +30,33 @@ describe('swf-conformance serve', () => {
     const body = JSON.parse(example.request.body) as { domain: string; workflowId: string; runId: string };
     // The page's domain and workflowId, made to exist; the runId is the one the server gives.
     await raw.send({ operation: 'RegisterDomain', body: { name: body.domain, workflowExecutionRetentionPeriodInDays: '1' } });
-    await raw.send({ operation: 'RegisterWorkflowType', body: { domain: body.domain, name: 'seed', version: '1', defaultChildPolicy: 'TERMINATE', defaultTaskList: { name: 'seed' }, defaultExecutionStartToCloseTimeout: '3600', defaultTaskStartToCloseTimeout: '60' } });
+    await raw.send({
+      operation: 'RegisterWorkflowType',
+      body: {
+        domain: body.domain,
+        name: 'seed',
+        version: '1',
+        defaultChildPolicy: 'TERMINATE',
+        defaultTaskList: { name: 'seed' },
+        defaultExecutionStartToCloseTimeout: '3600',
+        defaultTaskStartToCloseTimeout: '60',
+      },
+    });
     // Both pages use one workflowId: close whatever an earlier example left open.
     await raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: body.domain, workflowId: body.workflowId } });
-    const { runId } = assertShape('Run', await raw.call('StartWorkflowExecution', { domain: body.domain, workflowId: body.workflowId, workflowType: { name: 'seed', version: '1' } }));
-    const res = await raw.send({ operation, headers: example.request.headers, body: example.request.body.replace(body.runId, runId ?? '') });
+    const { runId } = assertShape(
+      'Run',
+      await raw.call('StartWorkflowExecution', {
+        domain: body.domain,
+        workflowId: body.workflowId,
+        workflowType: { name: 'seed', version: '1' },
+      }),
+    );
+    const res = await raw.send({
+      operation,
+      headers: example.request.headers,
+      body: example.request.body.replace(body.runId, runId ?? ''),
+    });
     expect(res.status).toBe(example.response.status);
     expect(res.text).toBe(example.response.body);
     expect(res.headers['content-length']).toBe(example.response.headers['Content-Length']);
@@ -53,7 +79,11 @@ describe('serve rejects bad input with one line and exit 2', () => {
     ['a missing config file', ['--config', '/nonexistent/x.yaml'], /cannot read config file \/nonexistent\/x\.yaml: ENOENT/],
     ['a config file that is not YAML', ['--config', write('bad.yaml', 'a: [')], /is not valid YAML or JSON/],
     ['a config file with a wrong option', ['--config', write('wrong.json', '{"throttling": "yes"}')], /throttling: must be boolean/],
-    ['a config file with an unknown option', ['--config', write('unknown.json', '{"speed": 1}')], /speed: must NOT have additional properties/],
+    [
+      'a config file with an unknown option',
+      ['--config', write('unknown.json', '{"speed": 1}')],
+      /speed: must NOT have additional properties/,
+    ],
     ['an --auth mode that is neither on nor off', ['--auth', 'maybe'], /--auth maybe: on or off/],
     ['a region that is not a region name', ['--region', 'moon'], /--region moon: not a region name/],
   ] as const)('%s', async ([, args, message]) => {
@@ -76,8 +106,12 @@ describe('serve by default behaves as AWS does, as far as an emulator can', () =
   let server: { url: string; child: ChildProcess; output: () => string };
   const client = (accessKeyId: string, secretAccessKey: string, region = 'us-east-1') =>
     new RawClient({ endpoint: server.url, region, credentials: async () => ({ accessKeyId, secretAccessKey }) });
-  beforeAll(async () => { server = await startServe(); });
-  afterAll(async () => { if (server) expect(await stop(server.child)).toBe(0); });
+  beforeAll(async () => {
+    server = await startServe();
+  });
+  afterAll(async () => {
+    if (server) expect(await stop(server.child)).toBe(0);
+  });
 
   test('it says at start what it verifies, and where its health and reset endpoints are', () => {
     expect(server.output()).toMatch(/SigV4 verified for region us-east-1: access key test \(secret test\)/);
@@ -119,9 +153,18 @@ describe('serve by default behaves as AWS does, as far as an emulator can', () =
   test('cleanup with credentials the target refuses stops at the first refusal, in one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-refused-'));
     const file = join(dir, 'ledger.jsonl');
-    const ledger = Ledger.create(file, { endpoint: server.url, region: 'us-east-1', runPrefix: 'swfc-refused', target: server.url, outlivesRun: true, startedAt: new Date().toISOString() });
+    const ledger = Ledger.create(file, {
+      endpoint: server.url,
+      region: 'us-east-1',
+      runPrefix: 'swfc-refused',
+      target: server.url,
+      outlivesRun: true,
+      startedAt: new Date().toISOString(),
+    });
     for (let i = 0; i < 50; i += 1) ledger.record({ domain: 'swf-conformance', workflowId: `swfc-refused-wf-${i}`, runId: `run-${i}` });
-    const res = await runCli(['cleanup', '--ledger', file], { env: { AWS_ACCESS_KEY_ID: 'AKIDREFUSED', AWS_SECRET_ACCESS_KEY: 'x', AWS_PROFILE: '' } });
+    const res = await runCli(['cleanup', '--ledger', file], {
+      env: { AWS_ACCESS_KEY_ID: 'AKIDREFUSED', AWS_SECRET_ACCESS_KEY: 'x', AWS_PROFILE: '' },
+    });
     expect(res.code).toBe(2);
     const errors = res.stderr.trim().split('\n');
     expect(errors, res.stderr).toHaveLength(1);
@@ -141,8 +184,11 @@ describe('serve by default behaves as AWS does, as far as an emulator can', () =
   test('--auth off accepts any credentials', async () => {
     const open = await startServe(['--auth', 'off']);
     try {
-      const res = await new RawClient({ endpoint: open.url, region: 'ap-south-1', credentials: async () => ({ accessKeyId: 'anything', secretAccessKey: 'x' }) })
-        .send({ operation: 'ListDomains', body: { registrationStatus: 'REGISTERED' } });
+      const res = await new RawClient({
+        endpoint: open.url,
+        region: 'ap-south-1',
+        credentials: async () => ({ accessKeyId: 'anything', secretAccessKey: 'x' }),
+      }).send({ operation: 'ListDomains', body: { registrationStatus: 'REGISTERED' } });
       expect(res.status).toBe(200);
       expect(open.output()).toMatch(/--auth off: any credentials, or none, are accepted/);
     } finally {

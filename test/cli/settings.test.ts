@@ -16,25 +16,59 @@ const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', 
 describe('strict mode from SWF_CONFORMANCE_STRICT, as from --strict', () => {
   // A reference that deviates from an inferred clause only: advisory unless strict.
   let serve: Awaited<ReturnType<typeof startServe>>;
-  beforeAll(async () => { serve = await startServe(['--deviate', 'runid-prefix-match']); });
-  afterAll(async () => { await stop(serve.child); });
+  beforeAll(async () => {
+    serve = await startServe(['--deviate', 'runid-prefix-match']);
+  });
+  afterAll(async () => {
+    await stop(serve.child);
+  });
 
   const runWith = async (name: string, args: string[], env: Record<string, string>) => {
     const report = join(dir, name);
-    const result = await runCli(['run', '--endpoint', serve.url, '--clause', 'runid.explicit.exact', '--report', report, '--consistency-window', '1', ...args], { env: { ...credentials, ...env }, timeoutMs: 60_000 });
-    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { strict: boolean; clauses: { id: string; status: string }[] };
-    return { code: result.code, strict: json.strict, status: json.clauses.find((c) => c.id === 'runid.explicit.exact')?.status, output: result.stdout + result.stderr };
+    const result = await runCli(
+      ['run', '--endpoint', serve.url, '--clause', 'runid.explicit.exact', '--report', report, '--consistency-window', '1', ...args],
+      { env: { ...credentials, ...env }, timeoutMs: 60_000 },
+    );
+    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as {
+      strict: boolean;
+      clauses: { id: string; status: string }[];
+    };
+    return {
+      code: result.code,
+      strict: json.strict,
+      status: json.clauses.find((c) => c.id === 'runid.explicit.exact')?.status,
+      output: result.stdout + result.stderr,
+    };
   };
 
   test('--update-expectations exits 0 once written, naming the implementation, with a reason a person reads', async () => {
     const out = join(dir, 'deviating.yaml');
-    const result = await runCli(['run', '--endpoint', serve.url, '--clause', 'runid.explicit.exact', '--strict', '--report', join(dir, 'upd'), '--consistency-window', '1',
-      '--update-expectations', out, '--implementation', 'reference 0.1.0 (runid-prefix-match)'], { env: credentials, timeoutMs: 60_000 });
+    const result = await runCli(
+      [
+        'run',
+        '--endpoint',
+        serve.url,
+        '--clause',
+        'runid.explicit.exact',
+        '--strict',
+        '--report',
+        join(dir, 'upd'),
+        '--consistency-window',
+        '1',
+        '--update-expectations',
+        out,
+        '--implementation',
+        'reference 0.1.0 (runid-prefix-match)',
+      ],
+      { env: credentials, timeoutMs: 60_000 },
+    );
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const written = parse(readFileSync(out, 'utf8')) as { implementation: string; expectations: { clause: string; reason: string }[] };
     expect(written.implementation).toBe('reference 0.1.0 (runid-prefix-match)');
     expect(written.expectations.map((e) => e.clause)).toEqual(['runid.explicit.exact']);
-    expect(written.expectations[0]!.reason).toMatch(/^2 of 2 tests fail; "'RequestCancelWorkflowExecution' > a prefix of the open run's runId is UnknownResourceFault, and the run does not change": /);
+    expect(written.expectations[0]!.reason).toMatch(
+      /^2 of 2 tests fail; "'RequestCancelWorkflowExecution' > a prefix of the open run's runId is UnknownResourceFault, and the run does not change": /,
+    );
     expect(written.expectations[0]!.reason).not.toMatch(/AssertionError|Object\.is equality/);
   }, 60_000);
 
@@ -57,9 +91,16 @@ describe('strict mode from SWF_CONFORMANCE_STRICT, as from --strict', () => {
 describe('resolveSettings', () => {
   test('a flag wins over its variable, and the variable over the default', () => {
     const env = { AWS_REGION: 'eu-west-1', SWF_CONFORMANCE_DOMAIN: 'from-env', SWF_CONFORMANCE_CONSISTENCY_WINDOW: '7', AWS_PROFILE: 'p' };
-    expect(resolveSettings({}, env)).toMatchObject({ region: 'eu-west-1', domain: 'from-env', consistencyWindowMs: 7_000, profile: 'p', strict: false });
-    expect(resolveSettings({ region: 'us-west-2', domain: 'from-flag', consistencyWindow: 3, profile: 'q', strict: true }, env))
-      .toMatchObject({ region: 'us-west-2', domain: 'from-flag', consistencyWindowMs: 3_000, profile: 'q', strict: true });
+    expect(resolveSettings({}, env)).toMatchObject({
+      region: 'eu-west-1',
+      domain: 'from-env',
+      consistencyWindowMs: 7_000,
+      profile: 'p',
+      strict: false,
+    });
+    expect(
+      resolveSettings({ region: 'us-west-2', domain: 'from-flag', consistencyWindow: 3, profile: 'q', strict: true }, env),
+    ).toMatchObject({ region: 'us-west-2', domain: 'from-flag', consistencyWindowMs: 3_000, profile: 'q', strict: true });
     expect(resolveSettings({}, {})).toMatchObject({ region: 'us-east-1', domain: 'swf-conformance', strict: false });
     expect(resolveSettings({}, {}).consistencyWindowMs).toBeUndefined();
   });

@@ -13,7 +13,11 @@ import { runCli } from './helpers.ts';
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-shards-'));
 // Tests in several files, so that each shard has some.
 const grep = 'runId given|runId omitted';
-type Report = { verdict: string; summary: { tests: number }; clauses: { id: string; status: string; tests: unknown[]; partial?: unknown }[] };
+type Report = {
+  verdict: string;
+  summary: { tests: number };
+  clauses: { id: string; status: string; tests: unknown[]; partial?: unknown }[];
+};
 const shards = ['s1', 's2', 's3', 's4'];
 const read = (d: string) => JSON.parse(readFileSync(join(d, 'conformance.json'), 'utf8')) as Report;
 
@@ -26,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('shards and their merge', () => {
-  test('each shard runs its own files\' tests, and a shard with none of the selection\'s is no error', () => {
+  test("each shard runs its own files' tests, and a shard with none of the selection's is no error", () => {
     const tests = shards.map((s) => read(join(dir, s)).summary.tests);
     expect(tests.filter((n) => n > 0).length, String(tests)).toBeGreaterThanOrEqual(2);
     for (const s of shards) expect(read(join(dir, s)).verdict).toBe('conformant');
@@ -39,10 +43,12 @@ describe('shards and their merge', () => {
     expect(res.stdout).toMatch(/merged 4 shards/);
     const whole = read(join(dir, 'whole'));
     const merged = read(join(dir, 'merged'));
-    const byClause = (r: Report) => Object.fromEntries(r.clauses.map((c) => [c.id, { status: c.status, tests: c.tests.length, partial: c.partial ?? null }]));
+    const byClause = (r: Report) =>
+      Object.fromEntries(r.clauses.map((c) => [c.id, { status: c.status, tests: c.tests.length, partial: c.partial ?? null }]));
     expect(byClause(merged)).toEqual(byClause(whole));
     expect([merged.verdict, merged.summary.tests]).toEqual([whole.verdict, whole.summary.tests]);
-    for (const f of ['conformance.md', 'junit.xml', 'index.html']) expect(readFileSync(join(dir, 'merged', f), 'utf8').length).toBeGreaterThan(100);
+    for (const f of ['conformance.md', 'junit.xml', 'index.html'])
+      expect(readFileSync(join(dir, 'merged', f), 'utf8').length).toBeGreaterThan(100);
     expect(diffRecordings(join(dir, 'whole', 'recording.har.gz'), join(dir, 'merged', 'recording.har.gz')).differences).toEqual([]);
   });
 

@@ -21,7 +21,10 @@ interface Report {
 async function runAgainst(name: string, timing: Record<string, number>, args: string[] = []) {
   const config = join(dir, `${name}.json`);
   // Verifying the suite's credentials, as AWS does, so that a run can be conformant.
-  writeFileSync(config, JSON.stringify({ auth: { credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', principal: 'suite' }] }, timing }));
+  writeFileSync(
+    config,
+    JSON.stringify({ auth: { credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', principal: 'suite' }] }, timing }),
+  );
   const serve = await startServe(['--config', config]);
   try {
     const report = join(dir, name);
@@ -51,10 +54,21 @@ describe('a target that lags as the contract allows is conformant', () => {
 });
 
 test('a target whose reads never catch up fails, once the consistency window ends', { timeout: 180_000 }, async () => {
-  const { code, stdout, stderr, report } = await runAgainst('never', { visibilityLagMs: 3_600_000, historyLagMs: 3_600_000, childPolicyDelayMs: 3_600_000 }, ['--consistency-window', '0.5']);
+  const { code, stdout, stderr, report } = await runAgainst(
+    'never',
+    { visibilityLagMs: 3_600_000, historyLagMs: 3_600_000, childPolicyDelayMs: 3_600_000 },
+    ['--consistency-window', '0.5'],
+  );
   expect(code, stdout + stderr).toBe(1);
   const status = (id: string) => report.clauses.find((c) => c.id === id)?.status;
-  for (const id of ['terminate.state.closed', 'terminate.state.listed-closed', 'cancel.state.cancel-requested', 'child-policy.terminate.children-terminated', 'terminate.event.recorded', 'cancel.event.recorded']) {
+  for (const id of [
+    'terminate.state.closed',
+    'terminate.state.listed-closed',
+    'cancel.state.cancel-requested',
+    'child-policy.terminate.children-terminated',
+    'terminate.event.recorded',
+    'cancel.event.recorded',
+  ]) {
     expect([id, status(id)]).toEqual([id, 'fail']);
   }
   expect(report.convergence?.unsettled).toBeGreaterThan(0);

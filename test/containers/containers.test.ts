@@ -37,7 +37,10 @@ describe('container targets', () => {
 
   test('run --image starts the reference image, runs the battery against it and stops it', async ({ skip }) => {
     if (unavailable) return skip(unavailable);
-    const result = await runCli(['run', '--image', REFERENCE_IMAGE, '--port', '8080', '--tags', 'terminate || runid', '--report', join(dir, 'image')], { timeoutMs: 180_000 });
+    const result = await runCli(
+      ['run', '--image', REFERENCE_IMAGE, '--port', '8080', '--tags', 'terminate || runid', '--report', join(dir, 'image')],
+      { timeoutMs: 180_000 },
+    );
     expect(result.code, result.stdout.slice(-2000) + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/swf-conformance\/reference:local answers at http:\/\/127\.0\.0\.1:\d+/);
     expect(result.stdout).toMatch(/CONFORMANT/);
@@ -47,7 +50,11 @@ describe('container targets', () => {
   test('runConformance() does the same from code', async ({ skip }) => {
     if (unavailable) return skip(unavailable);
     const result = await runConformance({ preset: 'reference', clauses: ['terminate.state.closed'], reportDir: join(dir, 'api') });
-    expect([result.exitCode, result.conformant, result.report?.clauses.find((c) => c.id === 'terminate.state.closed')?.status]).toEqual([0, true, 'pass']);
+    expect([result.exitCode, result.conformant, result.report?.clauses.find((c) => c.id === 'terminate.state.closed')?.status]).toEqual([
+      0,
+      true,
+      'pass',
+    ]);
   }, 200_000);
 
   test('an image that does not exist: exit 2, one line naming it', async ({ skip }) => {
@@ -55,13 +62,18 @@ describe('container targets', () => {
     const started = Date.now();
     const result = await runCli(['run', '--image', 'swf-conformance/no-such-image:none', '--startup-timeout', '20'], { timeoutMs: 60_000 });
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toMatch(/the container did not start: image swf-conformance\/no-such-image:none is not available here/);
+    expect(result.stderr.split('\n')[0]).toMatch(
+      /the container did not start: image swf-conformance\/no-such-image:none is not available here/,
+    );
     expect(Date.now() - started).toBeLessThan(40_000);
   }, 60_000);
 
   test('an image that exits at once: exit 2 with its last log lines', async ({ skip }) => {
     if (unavailable) return skip(unavailable);
-    const result = await runCli(['run', '--image', REFERENCE_IMAGE, '--port', '8080', '--env', 'NODE_OPTIONS=--no-such-node-option', '--startup-timeout', '20'], { timeoutMs: 60_000 });
+    const result = await runCli(
+      ['run', '--image', REFERENCE_IMAGE, '--port', '8080', '--env', 'NODE_OPTIONS=--no-such-node-option', '--startup-timeout', '20'],
+      { timeoutMs: 60_000 },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/the container did not start: the container exited with code \d+/);
     expect(result.stderr).toMatch(/last log lines[\s\S]*no-such-node-option/);
@@ -83,7 +95,10 @@ describe('container targets', () => {
 
 describe('without a Docker engine', () => {
   test('run --image is one line and exit 2', async () => {
-    const result = await runCli(['run', '--image', REFERENCE_IMAGE], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, timeoutMs: 60_000 });
+    const result = await runCli(['run', '--image', REFERENCE_IMAGE], {
+      env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+      timeoutMs: 60_000,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^swf-conformance: no Docker engine/);

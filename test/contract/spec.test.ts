@@ -7,13 +7,37 @@ const spec = loadSpec();
 describe('spec/', () => {
   test('every clause area the contract needs has clauses', () => {
     const prefixes = [
-      'input.required', 'input.length', 'input.child-policy', 'input.type', 'input.unknown-member',
-      'runid.omitted', 'runid.explicit',
-      'cancel.event', 'cancel.state', 'cancel.decision-task', 'cancel.repeat', 'cancel.children',
-      'terminate.event', 'terminate.state', 'terminate.immediate', 'terminate.no-events-after',
-      'child-policy.source', 'child-policy.terminate', 'child-policy.request-cancel', 'child-policy.abandon',
-      'fault.unknown', 'fault.access', 'fault.validation', 'fault.serialization', 'fault.unknown-operation',
-      'fault.auth', 'fault.envelope', 'wire.success', 'wire.seed-example', 'deprecated.cancel', 'deprecated.terminate',
+      'input.required',
+      'input.length',
+      'input.child-policy',
+      'input.type',
+      'input.unknown-member',
+      'runid.omitted',
+      'runid.explicit',
+      'cancel.event',
+      'cancel.state',
+      'cancel.decision-task',
+      'cancel.repeat',
+      'cancel.children',
+      'terminate.event',
+      'terminate.state',
+      'terminate.immediate',
+      'terminate.no-events-after',
+      'child-policy.source',
+      'child-policy.terminate',
+      'child-policy.request-cancel',
+      'child-policy.abandon',
+      'fault.unknown',
+      'fault.access',
+      'fault.validation',
+      'fault.serialization',
+      'fault.unknown-operation',
+      'fault.auth',
+      'fault.envelope',
+      'wire.success',
+      'wire.seed-example',
+      'deprecated.cancel',
+      'deprecated.terminate',
     ];
     const missing = prefixes.filter((p) => !spec.clauses.some((c) => c.id === p || c.id.startsWith(`${p}.`)));
     expect(missing).toEqual([]);
@@ -40,7 +64,12 @@ describe('what the build read of spec/ (dist/spec.json)', () => {
 
 describe('the spec-file schema', () => {
   const check = validatorForTitle('SpecFile');
-  const clause = { id: 'cancel.x', statement: 'A statement long enough to pass.', grade: 'documented', sources: [{ doc: 'rcwe', section: 'Description' }] };
+  const clause = {
+    id: 'cancel.x',
+    statement: 'A statement long enough to pass.',
+    grade: 'documented',
+    sources: [{ doc: 'rcwe', section: 'Description' }],
+  };
 
   test('accepts a well-formed file', () => {
     expect(check({ concern: 'cancel', title: 'T', clauses: [clause] })).toBe(true);

@@ -5,7 +5,7 @@ import { freshlyCompiled, usesPrecompiled, validate, violationsOf, type ShapeNam
 
 const inputOf = (op: string) => `${op}Input` as ShapeName;
 
-describe('the seed pages\' example requests', () => {
+describe("the seed pages' example requests", () => {
   test.for(seedOperations)('%s example body is valid', (op) => {
     const body = JSON.parse(seedExample(op).request.body) as unknown;
     expect(validate(inputOf(op), body)).toEqual({ ok: true, value: body });
@@ -25,7 +25,8 @@ describe.for(seedOperations)('%s input violations name the member', (op) => {
   test.for(members.filter((m) => m.maxLength !== undefined))('$member one over its maximum', (m) => {
     const result = validate(shape, { ...base, [m.member]: 'x'.repeat((m.maxLength ?? 0) + 1) });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.violations).toEqual([expect.objectContaining({ member: m.member, keyword: 'maxLength', limit: m.maxLength })]);
+    if (!result.ok)
+      expect(result.violations).toEqual([expect.objectContaining({ member: m.member, keyword: 'maxLength', limit: m.maxLength })]);
   });
 
   test.for(members.filter((m) => (m.minLength ?? 0) > 0))('$member one under its minimum', (m) => {
@@ -74,13 +75,18 @@ describe('the validators the build compiled (dist/validators.cjs)', () => {
   });
 
   // Every boundary body of the seed operations, judged by both: the same verdict, the same violations.
-  test.for(seedOperations)('agree with validators compiled now, on %s\'s boundary bodies', (op) => {
+  test.for(seedOperations)("agree with validators compiled now, on %s's boundary bodies", (op) => {
     const shape = inputOf(op);
     const base: Record<string, unknown> = valid[op];
     const bodies: unknown[] = [base, {}, { ...base, notAMember: 'x' }, null, 'text'];
     for (const m of memberConstraints(shape)) {
       const { [m.member]: _dropped, ...rest } = base;
-      bodies.push(rest, { ...base, [m.member]: 42 }, { ...base, [m.member]: 'x'.repeat((m.maxLength ?? 0) + 1) }, { ...base, [m.member]: '' });
+      bodies.push(
+        rest,
+        { ...base, [m.member]: 42 },
+        { ...base, [m.member]: 'x'.repeat((m.maxLength ?? 0) + 1) },
+        { ...base, [m.member]: '' },
+      );
     }
     const fresh = freshlyCompiled(shape);
     for (const body of bodies) {
@@ -100,7 +106,9 @@ describe('response shapes', () => {
 
   test('a terminated event without its required childPolicy is invalid', () => {
     const result = validate('HistoryEvent', {
-      eventId: 3, eventType: 'WorkflowExecutionTerminated', eventTimestamp: 1786560427.599,
+      eventId: 3,
+      eventType: 'WorkflowExecutionTerminated',
+      eventTimestamp: 1786560427.599,
       workflowExecutionTerminatedEventAttributes: { reason: 'r' },
     });
     expect(result.ok).toBe(false);
@@ -109,8 +117,10 @@ describe('response shapes', () => {
 
   test('a timestamp must be epoch seconds, not a string', () => {
     const result = validate('WorkflowExecutionInfo', {
-      execution: { workflowId: 'w', runId: 'r' }, workflowType: { name: 'n', version: '1' },
-      startTimestamp: '2026-01-01T00:00:00Z', executionStatus: 'OPEN',
+      execution: { workflowId: 'w', runId: 'r' },
+      workflowType: { name: 'n', version: '1' },
+      startTimestamp: '2026-01-01T00:00:00Z',
+      executionStatus: 'OPEN',
     });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.violations).toEqual([expect.objectContaining({ member: 'startTimestamp', keyword: 'type' })]);

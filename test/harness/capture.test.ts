@@ -11,7 +11,10 @@ import { Capture, readCaptured } from '../../src/record/capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-capture-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const exchange = (body: string): Exchange => ({ request: { method: 'POST', url: 'http://127.0.0.1/', headers: {}, body }, response: { status: 200, headers: {}, body: '{}' } });
+const exchange = (body: string): Exchange => ({
+  request: { method: 'POST', url: 'http://127.0.0.1/', headers: {}, body },
+  response: { status: 200, headers: {}, body: '{}' },
+});
 
 test('exchanges that ended out of order are saved in the order they were sent', () => {
   const capture = new Capture();
@@ -31,5 +34,9 @@ test('a settled read keeps the judged answer with its place and its convergence 
   capture.add(exchange('settled read'), 3);
   capture.settle(from, judgedFrom, 250);
   capture.add(exchange('after'), 4);
-  expect(capture.inOrderSent().map((e) => [e.request.body, e.convergedMs])).toEqual([['before', undefined], ['settled read', 250], ['after', undefined]]);
+  expect(capture.inOrderSent().map((e) => [e.request.body, e.convergedMs])).toEqual([
+    ['before', undefined],
+    ['settled read', 250],
+    ['after', undefined],
+  ]);
 });

@@ -8,7 +8,13 @@ import type { Target } from '../../src/harness/target.ts';
  * default run leaves it out and says why; asked for, it runs as a self-check; against any other
  * target the default 40 sequences run.
  */
-const target = (kind: Target['kind']): Target => ({ kind, name: kind, endpoint: 'http://127.0.0.1:1', outlivesRun: kind === 'endpoint', close: async () => undefined });
+const target = (kind: Target['kind']): Target => ({
+  kind,
+  name: kind,
+  endpoint: 'http://127.0.0.1:1',
+  outlivesRun: kind === 'endpoint',
+  close: async () => undefined,
+});
 
 test('a default run against the embedded reference leaves the model-based run out, and says so', () => {
   const config = batteryConfig(resolveSettings({}, {}), target('reference'));

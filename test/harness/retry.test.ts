@@ -33,7 +33,7 @@ test('a 5xx is sent again, twice at most, and every attempt is an exchange of th
   const res = await client(exchanges).send({ operation: 'StartWorkflowExecution', body: {} });
   expect(res.status).toBe(200);
   expect(seen).toBe(3);
-  expect(exchanges.map((e) => 'status' in e.response ? e.response.status : 0)).toEqual([500, 503, 200]);
+  expect(exchanges.map((e) => ('status' in e.response ? e.response.status : 0))).toEqual([500, 503, 200]);
 
   script = [500, 500, 502, 500];
   seen = 0;
@@ -57,6 +57,8 @@ test('a 4xx is an answer, sent once; retries: 0 sends a 5xx once', async () => {
 test('a call whose retry fails names the first answer too', async () => {
   script = [500, 400, 400];
   seen = 0;
-  await expect(client([]).call('RespondDecisionTaskCompleted', { taskToken: 't' })).rejects.toThrow(/answered HTTP 400 InternalFailure: race \(sent again after HTTP 500 InternalFailure: race\)/);
+  await expect(client([]).call('RespondDecisionTaskCompleted', { taskToken: 't' })).rejects.toThrow(
+    /answered HTTP 400 InternalFailure: race \(sent again after HTTP 500 InternalFailure: race\)/,
+  );
   script = [];
 });

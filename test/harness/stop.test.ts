@@ -32,7 +32,13 @@ describe('the raw client of a stopped test sends nothing', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
 
   test('an aborted signal: the request is not sent, and its reason is thrown', async () => {
     const controller = new AbortController();
@@ -47,7 +53,13 @@ describe('the raw client of a stopped test sends nothing', () => {
 
   test('a guard that throws: the request is not sent', async () => {
     let stopped = false;
-    const raw = new RawClient({ endpoint: url, region: 'us-east-1', guard: () => { if (stopped) throw new Error('stopped by the ledger'); } });
+    const raw = new RawClient({
+      endpoint: url,
+      region: 'us-east-1',
+      guard: () => {
+        if (stopped) throw new Error('stopped by the ledger');
+      },
+    });
     expect((await raw.send({ operation: 'DescribeDomain' })).status).toBe(200);
     const before = received;
     stopped = true;
@@ -55,11 +67,21 @@ describe('the raw client of a stopped test sends nothing', () => {
     expect(received).toBe(before);
   });
 
-  test('a long poll in flight is cut short once the guard throws, with the guard\'s error', async () => {
+  test("a long poll in flight is cut short once the guard throws, with the guard's error", async () => {
     let stopped = false;
-    const raw = new RawClient({ endpoint: url, region: 'us-east-1', timeoutMs: 20_000, guard: () => { if (stopped) throw new Error('stopped by the ledger'); } });
+    const raw = new RawClient({
+      endpoint: url,
+      region: 'us-east-1',
+      timeoutMs: 20_000,
+      guard: () => {
+        if (stopped) throw new Error('stopped by the ledger');
+      },
+    });
     const polling = raw.send({ operation: 'PollForDecisionTask', body: { domain: 'd', taskList: { name: 't' } } });
-    const outcome = polling.then(() => 'answered', (e: Error) => e.message);
+    const outcome = polling.then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
     await new Promise((r) => setTimeout(r, 300));
     stopped = true;
     // The server holds the poll: without the cut it would end at the client's timeout, with
@@ -85,7 +107,10 @@ describe('a start whose answer the run never saw', () => {
 
   /** A client that dies with its worker as soon as the operation has been answered. */
   class DiesAfter extends RawClient {
-    constructor(private readonly operation: string, options: RawClient['options']) {
+    constructor(
+      private readonly operation: string,
+      options: RawClient['options'],
+    ) {
       super(options);
     }
 
@@ -97,7 +122,8 @@ describe('a start whose answer the run never saw', () => {
   }
 
   const noSdk = () => Promise.reject(new Error('these tests use no SDK client'));
-  const scenario = (operation: string) => new Scenario(session.config, new DiesAfter(operation, session.raw.options), noSdk, new Ledger(session.config.ledgerFile), undefined);
+  const scenario = (operation: string) =>
+    new Scenario(session.config, new DiesAfter(operation, session.raw.options), noSdk, new Ledger(session.config.ledgerFile), undefined);
 
   test('StartWorkflowExecution: the execution is in the ledger, and the cleanup terminates it', async () => {
     const swf = scenario('StartWorkflowExecution');
@@ -113,7 +139,9 @@ describe('a start whose answer the run never saw', () => {
   test('a ContinueAsNew decision: the continued run is in the ledger, and the cleanup terminates it', async () => {
     const swf = scenario('RespondDecisionTaskCompleted');
     const first = await swf.start();
-    await expect(swf.decide(first, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} }])).rejects.toThrow('worker killed');
+    await expect(
+      swf.decide(first, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} }]),
+    ).rejects.toThrow('worker killed');
     // The first run closed as continued; the new one is open, and only an intent speaks for it.
     expect(await swf.openCount(first.workflowId)).toBe(1);
     const result = await cleanUp(swf.ledger, session.raw);

@@ -8,42 +8,93 @@ import type { EventView, RunView } from '../../src/model/side.ts';
 import { newModel, type Model } from '../../src/model/state.ts';
 
 const run = (key: string, events: EventView[], extra: Partial<RunView> = {}): RunView => ({
-  key, slot: key.slice(0, key.indexOf('#')), status: 'OPEN', closeStatus: null, cancelRequested: false, openDecisionTasks: 0, openChildren: 0, closedAt: null,
-  events: events.map((e, i) => ({ ...e, id: i + 1 })), ...extra,
+  key,
+  slot: key.slice(0, key.indexOf('#')),
+  status: 'OPEN',
+  closeStatus: null,
+  cancelRequested: false,
+  openDecisionTasks: 0,
+  openChildren: 0,
+  closedAt: null,
+  events: events.map((e, i) => ({ ...e, id: i + 1 })),
+  ...extra,
 });
-const started = (policy: string, parent?: string): EventView => ({ id: 0, type: 'WorkflowExecutionStarted', attrs: { childPolicy: policy, ...(parent ? { parentWorkflowExecution: { runId: parent } } : {}) } });
+const started = (policy: string, parent?: string): EventView => ({
+  id: 0,
+  type: 'WorkflowExecutionStarted',
+  attrs: { childPolicy: policy, ...(parent ? { parentWorkflowExecution: { runId: parent } } : {}) },
+});
 const ev = (type: string): EventView => ({ id: 0, type });
 const model = (...runs: RunView[]): Model => ({ ...newModel(false), runs });
-const events = (key: string, eventType: string, attr?: string): Observation => ({ what: 'run', key, field: 'events', eventType, ...(attr ? { attr } : {}) });
+const events = (key: string, eventType: string, attr?: string): Observation => ({
+  what: 'run',
+  key,
+  field: 'events',
+  eventType,
+  ...(attr ? { attr } : {}),
+});
 
 // A parent a#0 with a child k0#0, which has a child of its own, k2#0.
-const family = (parentPolicy: string, childPolicy: string, childTask: EventView[] = [ev('DecisionTaskScheduled'), ev('DecisionTaskStarted'), ev('DecisionTaskCompleted')]) => model(
-  run('a#0', [started(parentPolicy), ev('DecisionTaskScheduled')], { openChildren: 1 }),
-  run('k0#0', [started(childPolicy, 'a#0'), ...childTask], { openChildren: 1 }),
-  run('k2#0', [started('ABANDON', 'k0#0'), ev('DecisionTaskCompleted')]),
-);
-const terminate = (before: Model, policy?: string): StepFacts => ({ kind: 'terminate', before, slot: 'a', form: 'omitted', resolved: 'a#0', unknown: false, texts: [], ...(policy ? { policy } : {}) });
+const family = (
+  parentPolicy: string,
+  childPolicy: string,
+  childTask: EventView[] = [ev('DecisionTaskScheduled'), ev('DecisionTaskStarted'), ev('DecisionTaskCompleted')],
+) =>
+  model(
+    run('a#0', [started(parentPolicy), ev('DecisionTaskScheduled')], { openChildren: 1 }),
+    run('k0#0', [started(childPolicy, 'a#0'), ...childTask], { openChildren: 1 }),
+    run('k2#0', [started('ABANDON', 'k0#0'), ev('DecisionTaskCompleted')]),
+  );
+const terminate = (before: Model, policy?: string): StepFacts => ({
+  kind: 'terminate',
+  before,
+  slot: 'a',
+  form: 'omitted',
+  resolved: 'a#0',
+  unknown: false,
+  texts: [],
+  ...(policy ? { policy } : {}),
+});
 const complete = (before: Model): StepFacts => ({ kind: 'decide', before, run: 'a#0', decision: 'complete', late: false });
 
-describe('a cancel request\'s decision task is charged to the cancel.decision-task clauses, whoever made the request', () => {
+describe("a cancel request's decision task is charged to the cancel.decision-task clauses, whoever made the request", () => {
   test('a direct request to a run with no task, with one scheduled, with one out at a decider', () => {
-    const cancel = (events: EventView[]): StepFacts => ({ kind: 'cancel', before: model(run('a#0', [started('TERMINATE'), ...events])), slot: 'a', form: 'omitted', resolved: 'a#0', unknown: false, texts: [] });
+    const cancel = (events: EventView[]): StepFacts => ({
+      kind: 'cancel',
+      before: model(run('a#0', [started('TERMINATE'), ...events])),
+      slot: 'a',
+      form: 'omitted',
+      resolved: 'a#0',
+      unknown: false,
+      texts: [],
+    });
     const obs = events('a#0', 'DecisionTaskScheduled');
-    expect(clauseOf(obs, cancel([ev('DecisionTaskScheduled'), ev('DecisionTaskStarted'), ev('DecisionTaskCompleted')]))).toBe('cancel.decision-task.scheduled');
+    expect(clauseOf(obs, cancel([ev('DecisionTaskScheduled'), ev('DecisionTaskStarted'), ev('DecisionTaskCompleted')]))).toBe(
+      'cancel.decision-task.scheduled',
+    );
     expect(clauseOf(obs, cancel([ev('DecisionTaskScheduled')]))).toBe('cancel.decision-task.single-active');
     expect(clauseOf(obs, cancel([ev('DecisionTaskScheduled'), ev('DecisionTaskStarted')]))).toBe('cancel.decision-task.while-started');
   });
 
-  test('a RequestCancelExternalWorkflowExecution decision: the task is the cancel\'s clause, the event the decision\'s', () => {
-    const before = model(run('a#0', [started('ABANDON'), ev('DecisionTaskScheduled')]), run('b#0', [started('ABANDON'), ev('DecisionTaskScheduled'), ev('DecisionTaskStarted'), ev('DecisionTaskCompleted')]));
+  test("a RequestCancelExternalWorkflowExecution decision: the task is the cancel's clause, the event the decision's", () => {
+    const before = model(
+      run('a#0', [started('ABANDON'), ev('DecisionTaskScheduled')]),
+      run('b#0', [started('ABANDON'), ev('DecisionTaskScheduled'), ev('DecisionTaskStarted'), ev('DecisionTaskCompleted')]),
+    );
     const step: StepFacts = { kind: 'decide', before, run: 'a#0', decision: 'cancel-external', late: false, external: 'b#0' };
     expect(clauseOf(events('b#0', 'DecisionTaskScheduled'), step)).toBe('cancel.decision-task.scheduled');
-    expect(clauseOf(events('b#0', 'WorkflowExecutionCancelRequested', 'externalInitiatedEventId'), step)).toBe('cancel.by-decision.target-event');
+    expect(clauseOf(events('b#0', 'WorkflowExecutionCancelRequested', 'externalInitiatedEventId'), step)).toBe(
+      'cancel.by-decision.target-event',
+    );
   });
 
-  test('a request made by a parent\'s REQUEST_CANCEL policy, to a child and (through a terminated child) to a grandchild', () => {
-    expect(clauseOf(events('k0#0', 'DecisionTaskScheduled'), terminate(family('REQUEST_CANCEL', 'ABANDON')))).toBe('cancel.decision-task.scheduled');
-    expect(clauseOf(events('k2#0', 'DecisionTaskScheduled'), terminate(family('TERMINATE', 'REQUEST_CANCEL')))).toBe('cancel.decision-task.scheduled');
+  test("a request made by a parent's REQUEST_CANCEL policy, to a child and (through a terminated child) to a grandchild", () => {
+    expect(clauseOf(events('k0#0', 'DecisionTaskScheduled'), terminate(family('REQUEST_CANCEL', 'ABANDON')))).toBe(
+      'cancel.decision-task.scheduled',
+    );
+    expect(clauseOf(events('k2#0', 'DecisionTaskScheduled'), terminate(family('TERMINATE', 'REQUEST_CANCEL')))).toBe(
+      'cancel.decision-task.scheduled',
+    );
   });
 });
 
@@ -61,26 +112,39 @@ describe('what a child policy records is charged to the same clause however the 
     const f = family('REQUEST_CANCEL', 'ABANDON');
     for (const step of [terminate(f), complete(f)]) {
       expect(clauseOf(events('k0#0', 'WorkflowExecutionCancelRequested', 'cause'), step)).toBe('child-policy.request-cancel.cause');
-      expect(clauseOf(events('k0#0', 'WorkflowExecutionCancelRequested', 'externalWorkflowExecution'), step)).toBe('child-policy.request-cancel.names-parent');
+      expect(clauseOf(events('k0#0', 'WorkflowExecutionCancelRequested', 'externalWorkflowExecution'), step)).toBe(
+        'child-policy.request-cancel.names-parent',
+      );
     }
     expect(clauseOf(events('k0#0', 'WorkflowExecutionCancelRequested'), complete(f))).toBe('child-policy.on-close.request-cancel');
   });
 
-  test('a grandchild under a TERMINATE parent is the recursion\'s clause', () => {
-    expect(clauseOf({ what: 'run', key: 'k2#0', field: 'status' }, terminate(family('TERMINATE', 'TERMINATE')))).toBe('child-policy.terminate.recursive');
+  test("a grandchild under a TERMINATE parent is the recursion's clause", () => {
+    expect(clauseOf({ what: 'run', key: 'k2#0', field: 'status' }, terminate(family('TERMINATE', 'TERMINATE')))).toBe(
+      'child-policy.terminate.recursive',
+    );
   });
 
-  test('a child the request\'s policy should have handled, handled by the start\'s instead', () => {
+  test("a child the request's policy should have handled, handled by the start's instead", () => {
     const f = family('ABANDON', 'ABANDON');
     const seen = { ...f.runs[1]!, status: 'OPEN', cancelRequested: false };
     expect(clauseOf({ what: 'run', key: 'k0#0', field: 'status', seen }, terminate(f, 'TERMINATE'))).toBe('child-policy.source.request');
   });
 
-  test('a child terminated by its parent\'s close after a cancel request to it: the policy\'s business', () => {
+  test("a child terminated by its parent's close after a cancel request to it: the policy's business", () => {
     const f = family('TERMINATE', 'ABANDON');
-    const step: StepFacts = { kind: 'decide', before: f, run: 'a#0', decision: 'cancel-external-then-complete', late: false, external: 'k0#0' };
+    const step: StepFacts = {
+      kind: 'decide',
+      before: f,
+      run: 'a#0',
+      decision: 'cancel-external-then-complete',
+      late: false,
+      external: 'k0#0',
+    };
     expect(clauseOf({ what: 'run', key: 'k0#0', field: 'status' }, step)).toBe('child-policy.on-close.terminate');
     const abandoning = family('ABANDON', 'ABANDON');
-    expect(clauseOf({ what: 'run', key: 'k0#0', field: 'status' }, { ...step, before: abandoning })).toBe('cancel.by-decision.target-event');
+    expect(clauseOf({ what: 'run', key: 'k0#0', field: 'status' }, { ...step, before: abandoning })).toBe(
+      'cancel.by-decision.target-event',
+    );
   });
 });

@@ -30,10 +30,18 @@ test('the reference compared with itself shows no difference', async () => {
 
 describe('against a reference with a deviation', () => {
   let serve: Awaited<ReturnType<typeof startServe>>;
-  beforeAll(async () => { serve = await startServe(['--deviate', 'cancel-flag-not-set']); });
-  afterAll(async () => { await stop(serve.child); });
+  beforeAll(async () => {
+    serve = await startServe(['--deviate', 'cancel-flag-not-set']);
+  });
+  afterAll(async () => {
+    await stop(serve.child);
+  });
 
-  const run = (name: string) => runCli(['run', '--endpoint', serve.url, ...modelOnly, '--seed', '5', '--consistency-window', '1', '--report', join(dir, name)], { env: credentials, timeoutMs: 150_000 });
+  const run = (name: string) =>
+    runCli(['run', '--endpoint', serve.url, ...modelOnly, '--seed', '5', '--consistency-window', '1', '--report', join(dir, name)], {
+      env: credentials,
+      timeoutMs: 150_000,
+    });
 
   test('the difference is charged to the clause it breaks, shrunk, and replayed by its seed', async () => {
     const first = await run('deviation');

@@ -8,18 +8,33 @@ import { expect, test } from 'vitest';
 import { Difference } from '../../src/model/commands.ts';
 import { roundEnding } from '../../src/model/run.ts';
 
-const slow = fc.asyncProperty(fc.integer(), async () => { await new Promise((done) => setTimeout(done, 200)); });
+const slow = fc.asyncProperty(fc.integer(), async () => {
+  await new Promise((done) => setTimeout(done, 200));
+});
 
 test('a time limit reached before the first sequence ended is the time limit', async () => {
   const details = await fc.check(slow, { numRuns: 5, interruptAfterTimeLimit: 50, markInterruptAsFailure: false });
-  expect(details.failed && details.interrupted && details.errorInstance === null, JSON.stringify({ failed: details.failed, interrupted: details.interrupted })).toBe(true);
+  expect(
+    details.failed && details.interrupted && details.errorInstance === null,
+    JSON.stringify({ failed: details.failed, interrupted: details.interrupted }),
+  ).toBe(true);
   expect(roundEnding(details)).toEqual({ kind: 'time limit' });
 });
 
 test('a difference, and an error with its first line', async () => {
-  const differing = await fc.check(fc.asyncProperty(fc.integer(), async () => { throw new Difference('cancel.event.recorded', 'o', 't', 'r', []); }), { numRuns: 1 });
+  const differing = await fc.check(
+    fc.asyncProperty(fc.integer(), async () => {
+      throw new Difference('cancel.event.recorded', 'o', 't', 'r', []);
+    }),
+    { numRuns: 1 },
+  );
   expect(roundEnding(differing)).toMatchObject({ kind: 'difference', difference: { clause: 'cancel.event.recorded' } });
-  const broken = await fc.check(fc.asyncProperty(fc.integer(), async () => { throw new Error('socket hang up\nat somewhere'); }), { numRuns: 1 });
+  const broken = await fc.check(
+    fc.asyncProperty(fc.integer(), async () => {
+      throw new Error('socket hang up\nat somewhere');
+    }),
+    { numRuns: 1 },
+  );
   expect(roundEnding(broken)).toEqual({ kind: 'error', message: 'socket hang up' });
   // Interrupted after a sequence failed with an error: still that error.
   expect(roundEnding({ interrupted: true, errorInstance: new Error('boom') })).toEqual({ kind: 'error', message: 'boom' });

@@ -18,24 +18,37 @@ declare module 'vitest' {
   }
 }
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const server = createServer();
-  server.once('error', reject);
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
-});
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const settings = resolveSettings({ modelRuns: 0 }, { ...process.env, SWF_CONFORMANCE_CONSISTENCY_WINDOW: '1' });
   const port = await freePort();
   const principals = referencePrincipals(`${settings.domain}-deprecated`);
   const config = batteryConfig(settings, {
-    kind: 'reference', name: 'embedded reference (in the test worker)', endpoint: `http://127.0.0.1:${port}`, outlivesRun: false,
-    credentials: principals.main, restricted: principals.restricted, close: async () => undefined,
+    kind: 'reference',
+    name: 'embedded reference (in the test worker)',
+    endpoint: `http://127.0.0.1:${port}`,
+    outlivesRun: false,
+    credentials: principals.main,
+    restricted: principals.restricted,
+    close: async () => undefined,
   });
-  const ledger = Ledger.create(config.ledgerFile, { endpoint: config.endpoint, region: config.region, runPrefix: config.runPrefix, target: config.targetName, outlivesRun: false, startedAt: new Date().toISOString() });
+  const ledger = Ledger.create(config.ledgerFile, {
+    endpoint: config.endpoint,
+    region: config.region,
+    runPrefix: config.runPrefix,
+    target: config.targetName,
+    outlivesRun: false,
+    startedAt: new Date().toISOString(),
+  });
   project.provide('battery', config);
   project.provide('mutationReference', { port, config: principals.config });
   return () => ledger.remove();

@@ -5,7 +5,9 @@ import { loadSpec } from '../../src/contract/spec.ts';
 
 const recordings = loadEvidence();
 const spec = loadSpec();
-const citations = spec.clauses.flatMap((c) => (c.recordings ?? []).map((r, i) => [`${c.id} #${i + 1}: ${r.file} ${r.entry} ${r.at}`, r] as const));
+const citations = spec.clauses.flatMap((c) =>
+  (c.recordings ?? []).map((r, i) => [`${c.id} #${i + 1}: ${r.file} ${r.entry} ${r.at}`, r] as const),
+);
 
 describe('grades earned by evidence', () => {
   test('every clause graded recorded cites a recording', () => {
@@ -30,10 +32,16 @@ describe('grades earned by evidence', () => {
   test('a clause cites recordings of its own recorded sources', () => {
     // A clause citing recordings names the source they come from.
     for (const clause of spec.clauses.filter((c) => c.recordings?.length)) {
-      const keys = new Set(clause.recordings!.map((r) => {
-        const p = recordings.find((x) => x.name === r.file)?.har.log._provenance;
-        return p?.kind === 'quoted-response' ? 'recorded-faults' : p?.repository === 'botify-labs/simpleflow' ? 'recorded-simpleflow' : 'recorded-fsdecider';
-      }));
+      const keys = new Set(
+        clause.recordings!.map((r) => {
+          const p = recordings.find((x) => x.name === r.file)?.har.log._provenance;
+          return p?.kind === 'quoted-response'
+            ? 'recorded-faults'
+            : p?.repository === 'botify-labs/simpleflow'
+              ? 'recorded-simpleflow'
+              : 'recorded-fsdecider';
+        }),
+      );
       const named = clause.sources.map((s) => s.doc);
       for (const key of keys) {
         if (clause.grade === 'recorded') expect(named, `${clause.id} cites ${key}`).toContain(key);
@@ -49,7 +57,9 @@ describe('grades earned by evidence', () => {
 describe('a citation that does not hold fails', () => {
   const [, citation] = citations.find(([name]) => name.startsWith('terminate.event.operator-cause'))!;
   test('a different value', () => {
-    expect(checkCitation(recordings, { ...citation, equals: 'CHILD_POLICY_APPLIED' })).toMatch(/is "OPERATOR_INITIATED", not "CHILD_POLICY_APPLIED"/);
+    expect(checkCitation(recordings, { ...citation, equals: 'CHILD_POLICY_APPLIED' })).toMatch(
+      /is "OPERATOR_INITIATED", not "CHILD_POLICY_APPLIED"/,
+    );
   });
   test('a place that is not there', () => {
     expect(checkCitation(recordings, { ...citation, at: 'response.events[eventId=99].eventType' })).toMatch(/is undefined/);

@@ -28,24 +28,28 @@ describe('every recording in fixtures/recordings/aws/', () => {
     expect([...repositories].sort()).toEqual(['botify-labs/simpleflow', 'glenbraun/FsDecider']);
   });
 
-  test.for(recordings.map((r) => [r.name, r] as const))('%s has its provenance, and placeholders with their recorded values', ([, { har }]) => {
-    const p = har.log._provenance;
-    expect(p.repository).toMatch(/^[\w.-]+\/[\w.-]+$/);
-    expect(p.commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(p.path).toMatch(/\.(yaml|fs)$/);
-    expect(p.region).toBe('us-east-1');
-    expect(p.recorded).toMatch(/^20\d\d/);
-    expect(p.client.length).toBeGreaterThan(2);
-    // Every placeholder a body uses is listed with the value recorded, and every listed one is used.
-    const text = JSON.stringify(har.log.entries);
-    const used = new Set(text.match(/<[a-z-]+:\d+>/g));
-    for (const p of used) expect(PLACEHOLDER.test(p), p).toBe(true);
-    expect([...used].sort()).toEqual(Object.keys(har.log._placeholders).sort());
-    for (const entry of har.log.entries) expect(entry._operation, entry.startedDateTime).toMatch(/^[A-Z][A-Za-z]+$/);
-  });
+  test.for(recordings.map((r) => [r.name, r] as const))(
+    '%s has its provenance, and placeholders with their recorded values',
+    ([, { har }]) => {
+      const p = har.log._provenance;
+      expect(p.repository).toMatch(/^[\w.-]+\/[\w.-]+$/);
+      expect(p.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(p.path).toMatch(/\.(yaml|fs)$/);
+      expect(p.region).toBe('us-east-1');
+      expect(p.recorded).toMatch(/^20\d\d/);
+      expect(p.client.length).toBeGreaterThan(2);
+      // Every placeholder a body uses is listed with the value recorded, and every listed one is used.
+      const text = JSON.stringify(har.log.entries);
+      const used = new Set(text.match(/<[a-z-]+:\d+>/g));
+      for (const p of used) expect(PLACEHOLDER.test(p), p).toBe(true);
+      expect([...used].sort()).toEqual(Object.keys(har.log._placeholders).sort());
+      for (const entry of har.log.entries) expect(entry._operation, entry.startedDateTime).toMatch(/^[A-Z][A-Za-z]+$/);
+    },
+  );
 
   test.for(recordings.filter((r) => r.har.log._provenance.kind === 'http-exchanges').map((r) => [r.name, r] as const))(
-    '%s: every body is as long as the Content-Length recorded with it (the transcription kept it whole)', ([, { har }]) => {
+    '%s: every body is as long as the Content-Length recorded with it (the transcription kept it whole)',
+    ([, { har }]) => {
       for (const [i, entry] of har.log.entries.entries()) {
         const length = entry.response.headers.find((h) => h.name.toLowerCase() === 'content-length')?.value;
         expect([i + 1, entry.response.bodySize]).toEqual([i + 1, Number(length)]);
@@ -54,13 +58,18 @@ describe('every recording in fixtures/recordings/aws/', () => {
         for (const [p, value] of Object.entries(har.log._placeholders)) text = text.split(JSON.stringify(p)).join(JSON.stringify(value));
         expect([i + 1, Buffer.byteLength(text)]).toEqual([i + 1, Number(length)]);
       }
-    });
+    },
+  );
 
-  test.for(recordings.map((r) => [r.name, r] as const))('the reference replays %s with no difference', { timeout: 40_000 }, async ([, { har }]) => {
-    const result = await replayOnReference(har);
-    expect(result.steps).toBeGreaterThan(2);
-    expect(shown(result.differences)).toBe('');
-  });
+  test.for(recordings.map((r) => [r.name, r] as const))(
+    'the reference replays %s with no difference',
+    { timeout: 40_000 },
+    async ([, { har }]) => {
+      const result = await replayOnReference(har);
+      expect(result.steps).toBeGreaterThan(2);
+      expect(shown(result.differences)).toBe('');
+    },
+  );
 });
 
 /**
@@ -94,11 +103,15 @@ describe('a reference that reverts a correction does not replay the recording th
 
 describe('signals sent by one decision task may arrive in either order', () => {
   const signaled = (id: number, sentBy: number, input: string) => ({
-    eventId: id, eventTimestamp: 1, eventType: 'WorkflowExecutionSignaled',
+    eventId: id,
+    eventTimestamp: 1,
+    eventType: 'WorkflowExecutionSignaled',
     workflowExecutionSignaledEventAttributes: { externalInitiatedEventId: sentBy, signalName: 's', input },
   });
   const acknowledged = (id: number, sentBy: number) => ({
-    eventId: id, eventTimestamp: 1, eventType: 'ExternalWorkflowExecutionSignaled',
+    eventId: id,
+    eventTimestamp: 1,
+    eventType: 'ExternalWorkflowExecutionSignaled',
     externalWorkflowExecutionSignaledEventAttributes: { initiatedEventId: sentBy },
   });
   const recorded = { events: [signaled(11, 6, 'b'), signaled(12, 5, 'a'), acknowledged(13, 6), acknowledged(14, 5)] };
@@ -114,8 +127,17 @@ describe('signals sent by one decision task may arrive in either order', () => {
   });
 
   test('a missing acknowledgement, or an event between them, is a difference', () => {
-    expect(compare(recorded, { events: [signaled(11, 5, 'a'), signaled(12, 6, 'b'), acknowledged(13, 5)] }, new Bindings())).not.toEqual([]);
-    const between = { events: [signaled(11, 5, 'a'), { eventId: 12, eventTimestamp: 1, eventType: 'MarkerRecorded' }, signaled(13, 6, 'b'), acknowledged(14, 5)] };
+    expect(compare(recorded, { events: [signaled(11, 5, 'a'), signaled(12, 6, 'b'), acknowledged(13, 5)] }, new Bindings())).not.toEqual(
+      [],
+    );
+    const between = {
+      events: [
+        signaled(11, 5, 'a'),
+        { eventId: 12, eventTimestamp: 1, eventType: 'MarkerRecorded' },
+        signaled(13, 6, 'b'),
+        acknowledged(14, 5),
+      ],
+    };
     expect(compare(recorded, between, new Bindings())).not.toEqual([]);
   });
 });

@@ -22,13 +22,18 @@ const targets = fc.oneof(
 );
 
 /** Valid-looking bodies for the two operations under test, then mutated member by member. */
-const mutatedRequest = fc.record({
-  domain: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string()), fc.object()),
-  workflowId: fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.double(), fc.constant(null)),
-  runId: fc.option(fc.oneof(fc.string({ maxLength: 80 }), fc.object()), { nil: undefined }),
-  reason: fc.option(fc.string({ unit: 'binary', maxLength: 300 }), { nil: undefined }),
-  childPolicy: fc.option(fc.oneof(fc.constantFrom('TERMINATE', 'REQUEST_CANCEL', 'ABANDON', 'terminate', ''), fc.string()), { nil: undefined }),
-}, { requiredKeys: [] });
+const mutatedRequest = fc.record(
+  {
+    domain: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string()), fc.object()),
+    workflowId: fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.double(), fc.constant(null)),
+    runId: fc.option(fc.oneof(fc.string({ maxLength: 80 }), fc.object()), { nil: undefined }),
+    reason: fc.option(fc.string({ unit: 'binary', maxLength: 300 }), { nil: undefined }),
+    childPolicy: fc.option(fc.oneof(fc.constantFrom('TERMINATE', 'REQUEST_CANCEL', 'ABANDON', 'terminate', ''), fc.string()), {
+      nil: undefined,
+    }),
+  },
+  { requiredKeys: [] },
+);
 
 const bodies = fc.oneof(
   fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)),
@@ -45,9 +50,14 @@ describe('the reference answers anything with a well-formed response', () => {
 
   test(`${RUNS} random and mutated requests: no 5xx, no malformed envelope, no crash`, async () => {
     await fc.assert(
-      fc.asyncProperty(targets, bodies, fc.constantFrom('application/x-amz-json-1.0', 'application/json', 'text/plain', ''), async (target, body, contentType) => {
-        expectWellFormed(await h.raw.send({ target, body, headers: contentType ? { 'content-type': contentType } : {} }));
-      }),
+      fc.asyncProperty(
+        targets,
+        bodies,
+        fc.constantFrom('application/x-amz-json-1.0', 'application/json', 'text/plain', ''),
+        async (target, body, contentType) => {
+          expectWellFormed(await h.raw.send({ target, body, headers: contentType ? { 'content-type': contentType } : {} }));
+        },
+      ),
       { numRuns: RUNS, interruptAfterTimeLimit: 60_000 },
     );
     // The process is still serving after it all.
@@ -74,10 +84,18 @@ describe('with authentication on, any Authorization header is answered well', ()
   test('random Authorization and X-Amz-Date headers', async () => {
     const auth = fc.oneof(
       fc.string({ maxLength: 200 }),
-      fc.tuple(fc.string({ maxLength: 20 }), fc.stringMatching(/^[a-z0-9;-]{0,40}$/), fc.stringMatching(/^[0-9a-f]{64}$/))
-        .map(([key, signed, sig]) => `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/swf/aws4_request, SignedHeaders=${signed}, Signature=${sig}`),
-      fc.tuple(fc.stringMatching(/^[a-z0-9;-]{1,40}$/), fc.stringMatching(/^[0-9a-f]{64}$/))
-        .map(([signed, sig]) => `AWS4-HMAC-SHA256 Credential=${testCredentials.accessKeyId}/20260101/us-east-1/swf/aws4_request, SignedHeaders=${signed}, Signature=${sig}`),
+      fc
+        .tuple(fc.string({ maxLength: 20 }), fc.stringMatching(/^[a-z0-9;-]{0,40}$/), fc.stringMatching(/^[0-9a-f]{64}$/))
+        .map(
+          ([key, signed, sig]) =>
+            `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/swf/aws4_request, SignedHeaders=${signed}, Signature=${sig}`,
+        ),
+      fc
+        .tuple(fc.stringMatching(/^[a-z0-9;-]{1,40}$/), fc.stringMatching(/^[0-9a-f]{64}$/))
+        .map(
+          ([signed, sig]) =>
+            `AWS4-HMAC-SHA256 Credential=${testCredentials.accessKeyId}/20260101/us-east-1/swf/aws4_request, SignedHeaders=${signed}, Signature=${sig}`,
+        ),
     );
     await fc.assert(
       fc.asyncProperty(auth, fc.oneof(fc.constant('20260101T000000Z'), fc.string({ maxLength: 20 })), async (authorization, date) => {

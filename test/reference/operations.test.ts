@@ -1,9 +1,26 @@
 import {
-  CountClosedWorkflowExecutionsCommand, CountOpenWorkflowExecutionsCommand, DeprecateDomainCommand, DescribeDomainCommand,
-  DescribeWorkflowExecutionCommand, DescribeWorkflowTypeCommand, GetWorkflowExecutionHistoryCommand, ListClosedWorkflowExecutionsCommand,
-  ListDomainsCommand, ListOpenWorkflowExecutionsCommand, ListWorkflowTypesCommand, PollForDecisionTaskCommand, RegisterDomainCommand,
-  RegisterWorkflowTypeCommand, RequestCancelWorkflowExecutionCommand, RespondDecisionTaskCompletedCommand, StartWorkflowExecutionCommand,
-  TerminateWorkflowExecutionCommand, UndeprecateDomainCommand, type ChildPolicy, type Decision, type HistoryEvent,
+  CountClosedWorkflowExecutionsCommand,
+  CountOpenWorkflowExecutionsCommand,
+  DeprecateDomainCommand,
+  DescribeDomainCommand,
+  DescribeWorkflowExecutionCommand,
+  DescribeWorkflowTypeCommand,
+  GetWorkflowExecutionHistoryCommand,
+  ListClosedWorkflowExecutionsCommand,
+  ListDomainsCommand,
+  ListOpenWorkflowExecutionsCommand,
+  ListWorkflowTypesCommand,
+  PollForDecisionTaskCommand,
+  RegisterDomainCommand,
+  RegisterWorkflowTypeCommand,
+  RequestCancelWorkflowExecutionCommand,
+  RespondDecisionTaskCompletedCommand,
+  StartWorkflowExecutionCommand,
+  TerminateWorkflowExecutionCommand,
+  UndeprecateDomainCommand,
+  type ChildPolicy,
+  type Decision,
+  type HistoryEvent,
 } from '@aws-sdk/client-swf';
 import { describe, expect, test } from 'vitest';
 import { assertShape } from '../../src/contract/validators.ts';
@@ -27,10 +44,16 @@ async function world(defaultChildPolicy?: ChildPolicy) {
   const taskList = unique('tl');
   const type = { name: 'wf', version: '1' };
   await sdk().send(new RegisterDomainCommand({ name: domain, workflowExecutionRetentionPeriodInDays: '1' }));
-  await sdk().send(new RegisterWorkflowTypeCommand({
-    domain, ...type, defaultTaskList: { name: taskList }, defaultExecutionStartToCloseTimeout: '3600',
-    defaultTaskStartToCloseTimeout: '60', ...(defaultChildPolicy ? { defaultChildPolicy } : {}),
-  }));
+  await sdk().send(
+    new RegisterWorkflowTypeCommand({
+      domain,
+      ...type,
+      defaultTaskList: { name: taskList },
+      defaultExecutionStartToCloseTimeout: '3600',
+      defaultTaskStartToCloseTimeout: '60',
+      ...(defaultChildPolicy ? { defaultChildPolicy } : {}),
+    }),
+  );
   const start = async (workflowId = unique('wf'), extra: Record<string, unknown> = {}) => {
     const { runId } = await sdk().send(new StartWorkflowExecutionCommand({ domain, workflowId, workflowType: type, ...extra }));
     return { workflowId, runId: runId! };
@@ -66,9 +89,16 @@ describe('domains', () => {
   test('register, describe, deprecate, undeprecate, list', async () => {
     const name = unique('dom');
     await sdk().send(new RegisterDomainCommand({ name, workflowExecutionRetentionPeriodInDays: '3', description: 'd' }));
-    expect(await codeOf(sdk().send(new RegisterDomainCommand({ name, workflowExecutionRetentionPeriodInDays: '3' })))).toBe('DomainAlreadyExistsFault');
+    expect(await codeOf(sdk().send(new RegisterDomainCommand({ name, workflowExecutionRetentionPeriodInDays: '3' })))).toBe(
+      'DomainAlreadyExistsFault',
+    );
     const detail = await sdk().send(new DescribeDomainCommand({ name }));
-    expect(detail.domainInfo).toMatchObject({ name, status: 'REGISTERED', description: 'd', arn: `arn:aws:swf:us-east-1:000000000000:/domain/${name}` });
+    expect(detail.domainInfo).toMatchObject({
+      name,
+      status: 'REGISTERED',
+      description: 'd',
+      arn: `arn:aws:swf:us-east-1:000000000000:/domain/${name}`,
+    });
     expect(detail.configuration?.workflowExecutionRetentionPeriodInDays).toBe('3');
     await sdk().send(new DeprecateDomainCommand({ name }));
     expect(await codeOf(sdk().send(new DeprecateDomainCommand({ name })))).toBe('DomainDeprecatedFault');
@@ -81,10 +111,13 @@ describe('domains', () => {
   });
 
   test('list pages with maximumPageSize and nextPageToken', async () => {
-    for (let i = 0; i < 3; i += 1) await sdk().send(new RegisterDomainCommand({ name: unique('page'), workflowExecutionRetentionPeriodInDays: '1' }));
+    for (let i = 0; i < 3; i += 1)
+      await sdk().send(new RegisterDomainCommand({ name: unique('page'), workflowExecutionRetentionPeriodInDays: '1' }));
     const first = await sdk().send(new ListDomainsCommand({ registrationStatus: 'REGISTERED', maximumPageSize: 2 }));
     expect(first.domainInfos).toHaveLength(2);
-    const second = await sdk().send(new ListDomainsCommand({ registrationStatus: 'REGISTERED', maximumPageSize: 2, nextPageToken: first.nextPageToken }));
+    const second = await sdk().send(
+      new ListDomainsCommand({ registrationStatus: 'REGISTERED', maximumPageSize: 2, nextPageToken: first.nextPageToken }),
+    );
     expect(second.domainInfos?.[0]?.name).not.toBe(first.domainInfos?.[0]?.name);
   });
 
@@ -111,13 +144,17 @@ describe('StartWorkflowExecution', () => {
     const run = await w.start(undefined, { tagList: ['a', 'b'], input: 'in' });
     const events = await w.history(run);
     expect(events.map((e) => e.eventType)).toEqual(['WorkflowExecutionStarted', 'DecisionTaskScheduled']);
-    expect(events[0]?.workflowExecutionStartedEventAttributes).toMatchObject({ childPolicy: 'REQUEST_CANCEL', tagList: ['a', 'b'], input: 'in' });
+    expect(events[0]?.workflowExecutionStartedEventAttributes).toMatchObject({
+      childPolicy: 'REQUEST_CANCEL',
+      tagList: ['a', 'b'],
+      input: 'in',
+    });
     const detail = await w.describeExecution(run);
     expect(detail.executionConfiguration?.childPolicy).toBe('REQUEST_CANCEL');
     expect(detail.executionInfo?.tagList).toEqual(['a', 'b']);
   });
 
-  test('the request\'s child policy wins over the type default', async () => {
+  test("the request's child policy wins over the type default", async () => {
     const w = await world('TERMINATE');
     const run = await w.start(undefined, { childPolicy: 'ABANDON' });
     expect((await w.describeExecution(run)).executionConfiguration?.childPolicy).toBe('ABANDON');
@@ -132,7 +169,11 @@ describe('StartWorkflowExecution', () => {
 
   test('an unknown type is UnknownResourceFault; a deprecated domain accepts no start', async () => {
     const w = await world('TERMINATE');
-    expect(await codeOf(sdk().send(new StartWorkflowExecutionCommand({ domain: w.domain, workflowId: 'x', workflowType: { name: 'no', version: '1' } })))).toBe('UnknownResourceFault');
+    expect(
+      await codeOf(
+        sdk().send(new StartWorkflowExecutionCommand({ domain: w.domain, workflowId: 'x', workflowType: { name: 'no', version: '1' } })),
+      ),
+    ).toBe('UnknownResourceFault');
     await sdk().send(new DeprecateDomainCommand({ name: w.domain }));
     expect(await codeOf(w.start())).toBe('UnknownResourceFault');
   });
@@ -161,9 +202,18 @@ describe('PollForDecisionTask', () => {
   test('events page with maximumPageSize and reverseOrder', async () => {
     const w = await world('TERMINATE');
     const run = await w.start();
-    const first = await sdk().send(new PollForDecisionTaskCommand({ domain: w.domain, taskList: { name: w.taskList }, maximumPageSize: 2, reverseOrder: true }));
+    const first = await sdk().send(
+      new PollForDecisionTaskCommand({ domain: w.domain, taskList: { name: w.taskList }, maximumPageSize: 2, reverseOrder: true }),
+    );
     expect(first.events?.map((e) => e.eventId)).toEqual([3, 2]);
-    const next = await sdk().send(new PollForDecisionTaskCommand({ domain: w.domain, taskList: { name: w.taskList }, nextPageToken: first.nextPageToken, maximumPageSize: 2 }));
+    const next = await sdk().send(
+      new PollForDecisionTaskCommand({
+        domain: w.domain,
+        taskList: { name: w.taskList },
+        nextPageToken: first.nextPageToken,
+        maximumPageSize: 2,
+      }),
+    );
     expect(next.events?.map((e) => e.eventId)).toEqual([1]);
     expect(next.workflowExecution).toEqual(run);
   });
@@ -176,11 +226,19 @@ describe('RespondDecisionTaskCompleted', () => {
     await w.decide(parent.workflowId, [w.startChild(`${parent.workflowId}-c`, 'ABANDON')]);
     const events = await w.history(parent);
     expect(events.map((e) => e.eventType)).toEqual([
-      'WorkflowExecutionStarted', 'DecisionTaskScheduled', 'DecisionTaskStarted', 'DecisionTaskCompleted',
-      'StartChildWorkflowExecutionInitiated', 'ChildWorkflowExecutionStarted', 'DecisionTaskScheduled',
+      'WorkflowExecutionStarted',
+      'DecisionTaskScheduled',
+      'DecisionTaskStarted',
+      'DecisionTaskCompleted',
+      'StartChildWorkflowExecutionInitiated',
+      'ChildWorkflowExecutionStarted',
+      'DecisionTaskScheduled',
     ]);
     const child = events[5]?.childWorkflowExecutionStartedEventAttributes?.workflowExecution as { workflowId: string; runId: string };
-    expect(events[4]?.startChildWorkflowExecutionInitiatedEventAttributes).toMatchObject({ childPolicy: 'ABANDON', decisionTaskCompletedEventId: 4 });
+    expect(events[4]?.startChildWorkflowExecutionInitiatedEventAttributes).toMatchObject({
+      childPolicy: 'ABANDON',
+      decisionTaskCompletedEventId: 4,
+    });
     const childStart = (await w.history(child))[0]?.workflowExecutionStartedEventAttributes;
     expect(childStart).toMatchObject({ parentWorkflowExecution: parent, parentInitiatedEventId: 5, childPolicy: 'ABANDON' });
     expect((await w.describeExecution(parent)).openCounts?.openChildWorkflowExecutions).toBe(1);
@@ -191,7 +249,9 @@ describe('RespondDecisionTaskCompleted', () => {
     const w = await world('TERMINATE');
     const parent = await w.start();
     await w.decide(parent.workflowId, [w.startChild(`${parent.workflowId}-c`)]);
-    await w.decide(`${parent.workflowId}-c`, [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: 'ok' } }]);
+    await w.decide(`${parent.workflowId}-c`, [
+      { decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: 'ok' } },
+    ]);
     const types = await w.types(parent);
     expect(types).toContain('ChildWorkflowExecutionCompleted');
   });
@@ -215,22 +275,38 @@ describe('RespondDecisionTaskCompleted', () => {
     const run = await w.start();
     const task = await w.taskFor(run.workflowId);
     await sdk().send(new RequestCancelWorkflowExecutionCommand({ domain: w.domain, workflowId: run.workflowId }));
-    await sdk().send(new RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken!, decisions: [{ decisionType: 'CompleteWorkflowExecution' }] }));
+    await sdk().send(
+      new RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken!, decisions: [{ decisionType: 'CompleteWorkflowExecution' }] }),
+    );
     const events = await w.history(run);
     // The request scheduled the next task at once (recorded for events arriving while a task is started).
-    expect(events.map((e) => e.eventType).slice(-4)).toEqual(['WorkflowExecutionCancelRequested', 'DecisionTaskScheduled', 'DecisionTaskCompleted', 'CompleteWorkflowExecutionFailed']);
+    expect(events.map((e) => e.eventType).slice(-4)).toEqual([
+      'WorkflowExecutionCancelRequested',
+      'DecisionTaskScheduled',
+      'DecisionTaskCompleted',
+      'CompleteWorkflowExecutionFailed',
+    ]);
     expect((await w.describeExecution(run)).executionInfo?.executionStatus).toBe('OPEN');
     // That task is handed out next, and holds the request and the failure.
     const next = await w.taskFor(run.workflowId);
     const scheduled = events.find((e) => e.eventType === 'DecisionTaskScheduled' && (e.eventId ?? 0) > 3);
-    expect(next.events?.slice(-3).map((e) => e.eventType)).toEqual(['DecisionTaskCompleted', 'CompleteWorkflowExecutionFailed', 'DecisionTaskStarted']);
+    expect(next.events?.slice(-3).map((e) => e.eventType)).toEqual([
+      'DecisionTaskCompleted',
+      'CompleteWorkflowExecutionFailed',
+      'DecisionTaskStarted',
+    ]);
     expect(next.events?.at(-1)?.decisionTaskStartedEventAttributes?.scheduledEventId).toBe(scheduled?.eventId);
   });
 
   test('ContinueAsNewWorkflowExecution closes the run and starts the next with the same workflowId', async () => {
     const w = await world('TERMINATE');
     const run = await w.start();
-    await w.decide(run.workflowId, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: { input: 'next', childPolicy: 'ABANDON' } }]);
+    await w.decide(run.workflowId, [
+      {
+        decisionType: 'ContinueAsNewWorkflowExecution',
+        continueAsNewWorkflowExecutionDecisionAttributes: { input: 'next', childPolicy: 'ABANDON' },
+      },
+    ]);
     const last = (await w.history(run)).at(-1);
     expect(last?.eventType).toBe('WorkflowExecutionContinuedAsNew');
     const next = { workflowId: run.workflowId, runId: last!.workflowExecutionContinuedAsNewEventAttributes!.newExecutionRunId! };
@@ -243,11 +319,19 @@ describe('RespondDecisionTaskCompleted', () => {
     const w = await world('TERMINATE');
     const target = await w.start();
     const requester = await w.start();
-    await w.decide(requester.workflowId, [{ decisionType: 'RequestCancelExternalWorkflowExecution', requestCancelExternalWorkflowExecutionDecisionAttributes: { workflowId: target.workflowId } }]);
+    await w.decide(requester.workflowId, [
+      {
+        decisionType: 'RequestCancelExternalWorkflowExecution',
+        requestCancelExternalWorkflowExecutionDecisionAttributes: { workflowId: target.workflowId },
+      },
+    ]);
     const requesterEvents = await w.history(requester);
     expect(requesterEvents.map((e) => e.eventType)).toContain('ExternalWorkflowExecutionCancelRequested');
     const cancel = (await w.history(target)).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
-    expect(cancel?.workflowExecutionCancelRequestedEventAttributes).toMatchObject({ externalWorkflowExecution: requester, externalInitiatedEventId: 5 });
+    expect(cancel?.workflowExecutionCancelRequestedEventAttributes).toMatchObject({
+      externalWorkflowExecution: requester,
+      externalInitiatedEventId: 5,
+    });
     expect((await w.describeExecution(target)).executionInfo?.cancelRequested).toBe(true);
   });
 
@@ -263,21 +347,33 @@ describe('RequestCancelWorkflowExecution and TerminateWorkflowExecution', () => 
     const parent = await w.start(undefined, { childPolicy: parentPolicy });
     await w.decide(parent.workflowId, [w.startChild(`${parent.workflowId}-c`, childPolicy)]);
     await w.decide(`${parent.workflowId}-c`, [w.startChild(`${parent.workflowId}-g`, 'ABANDON')]);
-    const open = await sdk().send(new ListOpenWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: { oldestDate: new Date(0) } }));
-    const run = (id: string) => open.executionInfos!.find((i) => i.execution?.workflowId === id)!.execution as { workflowId: string; runId: string };
+    const open = await sdk().send(
+      new ListOpenWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: { oldestDate: new Date(0) } }),
+    );
+    const run = (id: string) =>
+      open.executionInfos!.find((i) => i.execution?.workflowId === id)!.execution as { workflowId: string; runId: string };
     return { w, parent, child: run(`${parent.workflowId}-c`), grandchild: run(`${parent.workflowId}-g`) };
   }
   const status = async (w: Awaited<ReturnType<typeof world>>, run: { workflowId: string; runId: string }) => {
     const info = (await w.describeExecution(run)).executionInfo!;
     return [info.executionStatus, info.closeStatus ?? null, info.cancelRequested ?? false];
   };
-  const lastOf = async (w: Awaited<ReturnType<typeof world>>, run: { workflowId: string; runId: string }): Promise<HistoryEvent> => (await w.history(run)).at(-1)!;
+  const lastOf = async (w: Awaited<ReturnType<typeof world>>, run: { workflowId: string; runId: string }): Promise<HistoryEvent> =>
+    (await w.history(run)).at(-1)!;
 
   test('TERMINATE terminates the child, whose own policy then terminates the grandchild', async () => {
     const { w, parent, child, grandchild } = await family('TERMINATE', 'TERMINATE');
     await sdk().send(new TerminateWorkflowExecutionCommand({ domain: w.domain, workflowId: parent.workflowId, reason: 'r', details: 'd' }));
-    expect((await lastOf(w, parent)).workflowExecutionTerminatedEventAttributes).toEqual({ reason: 'r', details: 'd', childPolicy: 'TERMINATE', cause: 'OPERATOR_INITIATED' });
-    expect((await lastOf(w, child)).workflowExecutionTerminatedEventAttributes).toEqual({ childPolicy: 'TERMINATE', cause: 'CHILD_POLICY_APPLIED' });
+    expect((await lastOf(w, parent)).workflowExecutionTerminatedEventAttributes).toEqual({
+      reason: 'r',
+      details: 'd',
+      childPolicy: 'TERMINATE',
+      cause: 'OPERATOR_INITIATED',
+    });
+    expect((await lastOf(w, child)).workflowExecutionTerminatedEventAttributes).toEqual({
+      childPolicy: 'TERMINATE',
+      cause: 'CHILD_POLICY_APPLIED',
+    });
     expect(await status(w, grandchild)).toEqual(['CLOSED', 'TERMINATED', false]);
     expect((await lastOf(w, grandchild)).workflowExecutionTerminatedEventAttributes?.cause).toBe('CHILD_POLICY_APPLIED');
   });
@@ -287,13 +383,24 @@ describe('RequestCancelWorkflowExecution and TerminateWorkflowExecution', () => 
     await sdk().send(new TerminateWorkflowExecutionCommand({ domain: w.domain, workflowId: parent.workflowId }));
     expect(await status(w, child)).toEqual(['OPEN', null, true]);
     const cancel = (await w.history(child)).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
-    expect(cancel?.workflowExecutionCancelRequestedEventAttributes).toEqual({ cause: 'CHILD_POLICY_APPLIED', externalWorkflowExecution: parent, externalInitiatedEventId: 0 });
+    expect(cancel?.workflowExecutionCancelRequestedEventAttributes).toEqual({
+      cause: 'CHILD_POLICY_APPLIED',
+      externalWorkflowExecution: parent,
+      externalInitiatedEventId: 0,
+    });
     expect(await status(w, grandchild)).toEqual(['OPEN', null, false]);
   });
 
-  test('ABANDON leaves the children; a terminate request\'s policy overrides the start one', async () => {
+  test("ABANDON leaves the children; a terminate request's policy overrides the start one", async () => {
     const { w, parent, child } = await family('TERMINATE', 'TERMINATE');
-    await sdk().send(new TerminateWorkflowExecutionCommand({ domain: w.domain, workflowId: parent.workflowId, runId: parent.runId, childPolicy: 'ABANDON' }));
+    await sdk().send(
+      new TerminateWorkflowExecutionCommand({
+        domain: w.domain,
+        workflowId: parent.workflowId,
+        runId: parent.runId,
+        childPolicy: 'ABANDON',
+      }),
+    );
     expect((await lastOf(w, parent)).workflowExecutionTerminatedEventAttributes?.childPolicy).toBe('ABANDON');
     expect(await status(w, child)).toEqual(['OPEN', null, false]);
   });
@@ -320,10 +427,25 @@ describe('visibility', () => {
     await sdk().send(new RequestCancelWorkflowExecutionCommand({ domain: w.domain, workflowId: run.workflowId }));
     await sdk().send(new TerminateWorkflowExecutionCommand({ domain: w.domain, workflowId: run.workflowId }));
     const all = await w.history(run);
-    const page = await sdk().send(new GetWorkflowExecutionHistoryCommand({ domain: w.domain, execution: run, maximumPageSize: 2, reverseOrder: true }));
+    const page = await sdk().send(
+      new GetWorkflowExecutionHistoryCommand({ domain: w.domain, execution: run, maximumPageSize: 2, reverseOrder: true }),
+    );
     expect(page.events?.map((e) => e.eventId)).toEqual([all.length, all.length - 1]);
-    const rest = await sdk().send(new GetWorkflowExecutionHistoryCommand({ domain: w.domain, execution: run, maximumPageSize: 10, reverseOrder: true, nextPageToken: page.nextPageToken }));
-    expect(rest.events?.map((e) => e.eventId)).toEqual(all.slice(0, -2).map((e) => e.eventId).reverse());
+    const rest = await sdk().send(
+      new GetWorkflowExecutionHistoryCommand({
+        domain: w.domain,
+        execution: run,
+        maximumPageSize: 10,
+        reverseOrder: true,
+        nextPageToken: page.nextPageToken,
+      }),
+    );
+    expect(rest.events?.map((e) => e.eventId)).toEqual(
+      all
+        .slice(0, -2)
+        .map((e) => e.eventId)
+        .reverse(),
+    );
     expect(rest.nextPageToken).toBeUndefined();
   });
 
@@ -335,18 +457,33 @@ describe('visibility', () => {
     const since = { oldestDate: new Date(Date.now() - 60_000) };
     const open = await sdk().send(new ListOpenWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since }));
     expect(open.executionInfos?.map((i) => i.execution)).toEqual([a]);
-    const byTag = await sdk().send(new ListOpenWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since, tagFilter: { tag: 'y' } }));
+    const byTag = await sdk().send(
+      new ListOpenWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since, tagFilter: { tag: 'y' } }),
+    );
     expect(byTag.executionInfos).toEqual([]);
-    const closed = await sdk().send(new ListClosedWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since, closeStatusFilter: { status: 'TERMINATED' } }));
+    const closed = await sdk().send(
+      new ListClosedWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since, closeStatusFilter: { status: 'TERMINATED' } }),
+    );
     expect(closed.executionInfos?.map((i) => i.execution)).toEqual([b]);
     // The closed executions are listed and counted by a time range: without one, refused (documented).
-    expect(await codeOf(sdk().send(new ListClosedWorkflowExecutionsCommand({ domain: w.domain, closeStatusFilter: { status: 'TERMINATED' } })))).toBe('ValidationException');
+    expect(
+      await codeOf(sdk().send(new ListClosedWorkflowExecutionsCommand({ domain: w.domain, closeStatusFilter: { status: 'TERMINATED' } }))),
+    ).toBe('ValidationException');
     expect(await codeOf(sdk().send(new CountClosedWorkflowExecutionsCommand({ domain: w.domain })))).toBe('ValidationException');
     expect((await sdk().send(new CountOpenWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since }))).count).toBe(1);
     expect((await sdk().send(new CountClosedWorkflowExecutionsCommand({ domain: w.domain, startTimeFilter: since }))).count).toBe(1);
-    expect(await codeOf(sdk().send(new ListClosedWorkflowExecutionsCommand({
-      domain: w.domain, startTimeFilter: since, executionFilter: { workflowId: 'x' }, tagFilter: { tag: 'x' },
-    })))).toBe('ValidationException');
+    expect(
+      await codeOf(
+        sdk().send(
+          new ListClosedWorkflowExecutionsCommand({
+            domain: w.domain,
+            startTimeFilter: since,
+            executionFilter: { workflowId: 'x' },
+            tagFilter: { tag: 'x' },
+          }),
+        ),
+      ),
+    ).toBe('ValidationException');
   });
 
   test('every response matches schemas/', async () => {
@@ -356,8 +493,14 @@ describe('visibility', () => {
     const body = { domain: w.domain, execution: run };
     assertShape('WorkflowExecutionDetail', await h.raw.call('DescribeWorkflowExecution', body));
     assertShape('History', await h.raw.call('GetWorkflowExecutionHistory', body));
-    assertShape('WorkflowExecutionInfos', await h.raw.call('ListOpenWorkflowExecutions', { domain: w.domain, startTimeFilter: { oldestDate: 0 } }));
-    assertShape('WorkflowExecutionCount', await h.raw.call('CountOpenWorkflowExecutions', { domain: w.domain, startTimeFilter: { oldestDate: 0 } }));
+    assertShape(
+      'WorkflowExecutionInfos',
+      await h.raw.call('ListOpenWorkflowExecutions', { domain: w.domain, startTimeFilter: { oldestDate: 0 } }),
+    );
+    assertShape(
+      'WorkflowExecutionCount',
+      await h.raw.call('CountOpenWorkflowExecutions', { domain: w.domain, startTimeFilter: { oldestDate: 0 } }),
+    );
     assertShape('DecisionTask', await h.raw.call('PollForDecisionTask', { domain: w.domain, taskList: { name: w.taskList } }));
   });
 });

@@ -17,32 +17,49 @@ describe('awsJson1.0 protocol', () => {
   });
 
   test('a fault has the envelope and the error-type header', async () => {
-    const res = await h.raw.send({ operation: 'RequestCancelWorkflowExecution', body: { domain: unique('none'), workflowId: 'w', runId: 'r' } });
+    const res = await h.raw.send({
+      operation: 'RequestCancelWorkflowExecution',
+      body: { domain: unique('none'), workflowId: 'w', runId: 'r' },
+    });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ __type: 'com.amazonaws.swf.base.model#UnknownResourceFault', message: expect.stringMatching(/^Unknown domain: /) });
+    expect(res.json).toEqual({
+      __type: 'com.amazonaws.swf.base.model#UnknownResourceFault',
+      message: expect.stringMatching(/^Unknown domain: /),
+    });
     expect(res.headers['x-amzn-errortype']).toMatch(/^UnknownResourceFault:/);
     expect(res.headers['x-amzn-requestid']).toBeTruthy();
   });
 
   test('validation errors are counted and name member, value and constraint', async () => {
-    const res = await h.raw.send({ operation: 'TerminateWorkflowExecution', body: { domain, workflowId: '', childPolicy: 'terminate', runId: 'r'.repeat(65) } });
+    const res = await h.raw.send({
+      operation: 'TerminateWorkflowExecution',
+      body: { domain, workflowId: '', childPolicy: 'terminate', runId: 'r'.repeat(65) },
+    });
     expect(res.error?.type).toBe('com.amazon.coral.validate#ValidationException');
     expect(res.error?.message).toBe(
-      "3 validation errors detected: Value '' at 'workflowId' failed to satisfy constraint: Member must have length greater than or equal to 1; "
-      + `Value '${'r'.repeat(65)}' at 'runId' failed to satisfy constraint: Member must have length less than or equal to 64; `
-      + "Value 'terminate' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL, ABANDON]");
+      "3 validation errors detected: Value '' at 'workflowId' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
+        `Value '${'r'.repeat(65)}' at 'runId' failed to satisfy constraint: Member must have length less than or equal to 64; ` +
+        "Value 'terminate' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL, ABANDON]",
+    );
   });
 
   test('a missing or null required member is "Value null"', async () => {
     for (const body of [{ domain }, { domain, workflowId: null }]) {
       const res = await h.raw.send({ operation: 'RequestCancelWorkflowExecution', body });
-      expect(res.error?.message).toBe("1 validation error detected: Value null at 'workflowId' failed to satisfy constraint: Member must not be null");
+      expect(res.error?.message).toBe(
+        "1 validation error detected: Value null at 'workflowId' failed to satisfy constraint: Member must not be null",
+      );
     }
   });
 
   test('nested members are named by path, list items as AWS does', async () => {
-    const res = await h.raw.send({ operation: 'RespondDecisionTaskCompleted', body: { taskToken: 't', decisions: [{ decisionType: 'CompleteWorkflowExecution' }, { decisionType: 'Nope' }] } });
-    expect(res.error?.message).toMatch(/at 'decisions\.2\.member\.decisionType' failed to satisfy constraint: Member must satisfy enum value set/);
+    const res = await h.raw.send({
+      operation: 'RespondDecisionTaskCompleted',
+      body: { taskToken: 't', decisions: [{ decisionType: 'CompleteWorkflowExecution' }, { decisionType: 'Nope' }] },
+    });
+    expect(res.error?.message).toMatch(
+      /at 'decisions\.2\.member\.decisionType' failed to satisfy constraint: Member must satisfy enum value set/,
+    );
   });
 
   test.for([
@@ -56,7 +73,7 @@ describe('awsJson1.0 protocol', () => {
 
   test.for([
     ['an unknown operation', 'SimpleWorkflowService.DeleteEverything'],
-    ['another service\'s prefix', 'DynamoDB_20120810.ListTables'],
+    ["another service's prefix", 'DynamoDB_20120810.ListTables'],
     ['no target at all', null],
   ] as const)('%s is UnknownOperationException', async ([, target]) => {
     const res = await h.raw.send({ target, body: {} });
@@ -64,7 +81,10 @@ describe('awsJson1.0 protocol', () => {
   });
 
   test('a body over 1 MB is refused with an error envelope', async () => {
-    const res = await h.raw.send({ operation: 'TerminateWorkflowExecution', body: JSON.stringify({ domain, workflowId: 'w', details: 'x'.repeat(1_100_000) }) });
+    const res = await h.raw.send({
+      operation: 'TerminateWorkflowExecution',
+      body: JSON.stringify({ domain, workflowId: 'w', details: 'x'.repeat(1_100_000) }),
+    });
     expect(res.status).toBe(413);
     expect(res.error?.code).toBe('RequestEntityTooLargeException');
   });
@@ -90,19 +110,34 @@ describe('authentication', () => {
     expect([res.status, res.error?.code]).toEqual([400, 'MissingAuthenticationTokenException']);
   });
 
-  test('an unknown access key is UnrecognizedClientException with AWS\'s message', async () => {
-    const res = await h.raw.send({ operation: 'DescribeDomain', body: { name: body.name }, sign: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' } });
-    expect([res.status, res.error?.code, res.error?.message]).toEqual([400, 'UnrecognizedClientException', 'The security token included in the request is invalid.']);
+  test("an unknown access key is UnrecognizedClientException with AWS's message", async () => {
+    const res = await h.raw.send({
+      operation: 'DescribeDomain',
+      body: { name: body.name },
+      sign: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' },
+    });
+    expect([res.status, res.error?.code, res.error?.message]).toEqual([
+      400,
+      'UnrecognizedClientException',
+      'The security token included in the request is invalid.',
+    ]);
   });
 
   test('a wrong secret is InvalidSignatureException', async () => {
-    const res = await h.raw.send({ operation: 'DescribeDomain', body: { name: body.name }, sign: { accessKeyId: testCredentials.accessKeyId, secretAccessKey: 'wrong' } });
+    const res = await h.raw.send({
+      operation: 'DescribeDomain',
+      body: { name: body.name },
+      sign: { accessKeyId: testCredentials.accessKeyId, secretAccessKey: 'wrong' },
+    });
     expect([res.status, res.error?.code]).toEqual([400, 'InvalidSignatureException']);
   });
 
   test('a body changed after signing is InvalidSignatureException', async () => {
     const url = new URL(h.ref.url);
-    const signedFor = await new RawClient({ endpoint: h.ref.url, region: 'us-east-1', credentials: async () => testCredentials }).send({ operation: 'DescribeDomain', body: { name: body.name } });
+    const signedFor = await new RawClient({ endpoint: h.ref.url, region: 'us-east-1', credentials: async () => testCredentials }).send({
+      operation: 'DescribeDomain',
+      body: { name: body.name },
+    });
     const headers = { ...signedFor.exchange.request.headers };
     delete headers.host;
     delete headers['content-length'];
@@ -117,16 +152,24 @@ describe('access policy', () => {
   const allowedDomain = unique('allowed');
   const h = useReference({
     auth: { credentials: [{ ...testCredentials, principal: 'admin' }, restricted] },
-    policy: { principals: { admin: [{ actions: ['*'], domains: ['*'] }], restricted: [{ actions: ['DescribeDomain'], domains: [allowedDomain] }] } },
+    policy: {
+      principals: { admin: [{ actions: ['*'], domains: ['*'] }], restricted: [{ actions: ['DescribeDomain'], domains: [allowedDomain] }] },
+    },
   });
 
   test('the restricted principal may do what its rules allow, and nothing else', async () => {
     await h.raw.call('RegisterDomain', { name: allowedDomain, workflowExecutionRetentionPeriodInDays: '1' });
     const asRestricted = sdkClient({ endpoint: h.ref.url, region: 'us-east-1', credentials: async () => restricted });
     await asRestricted.send(new DescribeDomainCommand({ name: allowedDomain }));
-    const denied = await h.raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: allowedDomain, workflowId: 'no-such' }, sign: restricted });
+    const denied = await h.raw.send({
+      operation: 'TerminateWorkflowExecution',
+      body: { domain: allowedDomain, workflowId: 'no-such' },
+      sign: restricted,
+    });
     expect([denied.status, denied.error?.code]).toEqual([400, 'OperationNotPermittedFault']);
-    expect(denied.error?.message).toBe(`User: arn:aws:iam::000000000000:user/restricted is not authorized to perform: swf:TerminateWorkflowExecution on resource: arn:aws:swf:us-east-1:000000000000:/domain/${allowedDomain}`);
+    expect(denied.error?.message).toBe(
+      `User: arn:aws:iam::000000000000:user/restricted is not authorized to perform: swf:TerminateWorkflowExecution on resource: arn:aws:swf:us-east-1:000000000000:/domain/${allowedDomain}`,
+    );
     asRestricted.destroy();
   });
 });
@@ -145,7 +188,9 @@ describe('test modes', () => {
     test('past the RegisterDomain bucket (100, refilling 6/s) requests are ThrottlingException', async () => {
       const results = [];
       for (let i = 0; i < 110; i += 1) {
-        results.push(await h.raw.send({ operation: 'RegisterDomain', body: { name: unique('t'), workflowExecutionRetentionPeriodInDays: '1' } }));
+        results.push(
+          await h.raw.send({ operation: 'RegisterDomain', body: { name: unique('t'), workflowExecutionRetentionPeriodInDays: '1' } }),
+        );
       }
       const throttled = results.filter((r) => r.error?.code === 'ThrottlingException');
       expect(throttled.length).toBeGreaterThan(0);

@@ -7,7 +7,15 @@ function engineAt(clock: { now: number }) {
   const ops = engine.operations;
   const domain = (name: string, days: string) => {
     ops.RegisterDomain({ name, workflowExecutionRetentionPeriodInDays: days });
-    ops.RegisterWorkflowType({ domain: name, name: 't', version: '1', defaultChildPolicy: 'TERMINATE', defaultTaskList: { name: 'l' }, defaultExecutionStartToCloseTimeout: '60', defaultTaskStartToCloseTimeout: '10' });
+    ops.RegisterWorkflowType({
+      domain: name,
+      name: 't',
+      version: '1',
+      defaultChildPolicy: 'TERMINATE',
+      defaultTaskList: { name: 'l' },
+      defaultExecutionStartToCloseTimeout: '60',
+      defaultTaskStartToCloseTimeout: '10',
+    });
   };
   const startAndTerminate = (d: string, workflowId: string) => {
     const { runId } = ops.StartWorkflowExecution({ domain: d, workflowId, workflowType: { name: 't', version: '1' } }) as { runId: string };
@@ -37,7 +45,9 @@ describe('retention', () => {
     clock.now += 86_399_000;
     startAndTerminate('day', 'later');
     expect(engine.executionsHeld).toBe(2);
-    expect(ops.DescribeWorkflowExecution({ domain: 'day', execution: { workflowId: 'kept', runId } })).toMatchObject({ executionInfo: { closeStatus: 'TERMINATED' } });
+    expect(ops.DescribeWorkflowExecution({ domain: 'day', execution: { workflowId: 'kept', runId } })).toMatchObject({
+      executionInfo: { closeStatus: 'TERMINATED' },
+    });
     clock.now += 2_000;
     startAndTerminate('day', 'last');
     expect(engine.executionsHeld).toBe(2);

@@ -18,17 +18,33 @@ const credential = { accessKeyId: 'AKIDSIGV4TEST', secretAccessKey: 'sigv4-test-
 const signedAt = new Date(Date.UTC(2026, 10, 22, 10, 15, 0));
 
 /** Signs a request to "/" with the SDK's signer and returns the headers node:http would hand the reference. */
-async function sdkSigned(options: { body: string; headers?: Record<string, string>; region?: string; secret?: string }): Promise<IncomingHttpHeaders> {
+async function sdkSigned(options: {
+  body: string;
+  headers?: Record<string, string>;
+  region?: string;
+  secret?: string;
+}): Promise<IncomingHttpHeaders> {
   const region = options.region ?? 'us-east-1';
   const signer = new SignatureV4({
     credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: options.secret ?? credential.secretAccessKey },
-    region, service: SIGNING_NAME, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false,
+    region,
+    service: SIGNING_NAME,
+    sha256: Hash.bind(null, 'sha256'),
+    uriEscapePath: true,
+    applyChecksum: false,
   });
   const request = new HttpRequest({
-    method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 8080, path: '/', body: options.body,
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port: 8080,
+    path: '/',
+    body: options.body,
     headers: {
-      host: '127.0.0.1:8080', 'content-type': JSON_CONTENT_TYPE,
-      'x-amz-target': `${TARGET_PREFIX}TerminateWorkflowExecution`, ...options.headers,
+      host: '127.0.0.1:8080',
+      'content-type': JSON_CONTENT_TYPE,
+      'x-amz-target': `${TARGET_PREFIX}TerminateWorkflowExecution`,
+      ...options.headers,
     },
   });
   const signed = await signer.sign(request, { signingDate: signedAt });
@@ -44,7 +60,10 @@ async function verify(headers: IncomingHttpHeaders, body: string): Promise<{ pat
     return { path: 'direct', fault: (error as SwfFault).code };
   }
   if (typeof answer === 'string') return { path: 'direct', principal: answer };
-  return answer.then((principal) => ({ path: 'sdk' as const, principal }), (error: SwfFault) => ({ path: 'sdk' as const, fault: error.code }));
+  return answer.then(
+    (principal) => ({ path: 'sdk' as const, principal }),
+    (error: SwfFault) => ({ path: 'sdk' as const, fault: error.code }),
+  );
 }
 
 const body = JSON.stringify({ domain: 'd', workflowId: 'w', reason: 'because' });
@@ -52,7 +71,7 @@ const createHashHex = (data: string) => createHash('sha256').update(data).digest
 
 describe('SigV4: the direct check accepts what the SDK signs', () => {
   const cases: [string, Parameters<typeof sdkSigned>[0]][] = [
-    ['the SDK\'s usual request', { body }],
+    ["the SDK's usual request", { body }],
     ['an empty body', { body: '' }],
     ['a body outside ASCII', { body: JSON.stringify({ domain: 'd', workflowId: 'wörk-流程', reason: '💡' }) }],
     ['a header value with runs of white space', { body, headers: { 'x-amz-user-agent': '  aws-sdk-js/3.0   os/linux  ' } }],
@@ -71,8 +90,14 @@ describe('SigV4: the direct check accepts what the SDK signs', () => {
     const names = ['content-type', 'host', 'x-amz-date', 'x-amz-target'];
     const amzDate = String(headers['x-amz-date']);
     const own = rootAuthorization(credential.accessKeyId, {
-      method: 'POST', names, values: names.map((n) => String(headers[n])), payloadHash: sha256Hex(body),
-      amzDate, region: 'us-east-1', service: SIGNING_NAME, secretAccessKey: credential.secretAccessKey,
+      method: 'POST',
+      names,
+      values: names.map((n) => String(headers[n])),
+      payloadHash: sha256Hex(body),
+      amzDate,
+      region: 'us-east-1',
+      service: SIGNING_NAME,
+      secretAccessKey: credential.secretAccessKey,
     });
     expect(own).toBe(headers.authorization);
   });
@@ -83,7 +108,10 @@ describe('SigV4: what changed after signing is refused', () => {
     ['the body', (h) => [h, body.replace('because', 'because!')]],
     ['the operation', (h) => [{ ...h, 'x-amz-target': `${TARGET_PREFIX}RequestCancelWorkflowExecution` }, body]],
     ['the date', (h) => [{ ...h, 'x-amz-date': '20261122T101501Z' }, body]],
-    ['one digit of the signature', (h) => [{ ...h, authorization: String(h.authorization).replace(/.$/, (c) => (c === '0' ? '1' : '0')) }, body]],
+    [
+      'one digit of the signature',
+      (h) => [{ ...h, authorization: String(h.authorization).replace(/.$/, (c) => (c === '0' ? '1' : '0')) }, body],
+    ],
   ];
   test.each(tampered)('%s', async (_name, change) => {
     const [headers, sent] = change(await sdkSigned({ body }));
@@ -92,7 +120,10 @@ describe('SigV4: what changed after signing is refused', () => {
   });
 
   test('a wrong secret', async () => {
-    expect(await verify(await sdkSigned({ body, secret: 'not-the-secret' }), body)).toEqual({ path: 'sdk', fault: 'InvalidSignatureException' });
+    expect(await verify(await sdkSigned({ body, secret: 'not-the-secret' }), body)).toEqual({
+      path: 'sdk',
+      fault: 'InvalidSignatureException',
+    });
   });
 
   test('a body that does not match its declared hash', async () => {
@@ -108,9 +139,12 @@ describe('SigV4: what changed after signing is refused', () => {
     expect(await verify(inherited, body)).toEqual({ path: 'direct', fault: 'InvalidSignatureException' });
   });
 
-  test('signed headers listed out of order are left to the SDK\'s signer, which decides', async () => {
+  test("signed headers listed out of order are left to the SDK's signer, which decides", async () => {
     const headers = await sdkSigned({ body });
-    const reordered = String(headers.authorization).replace(/SignedHeaders=([^,]+)/, (_m, list: string) => `SignedHeaders=${list.split(';').reverse().join(';')}`);
+    const reordered = String(headers.authorization).replace(
+      /SignedHeaders=([^,]+)/,
+      (_m, list: string) => `SignedHeaders=${list.split(';').reverse().join(';')}`,
+    );
     // The SDK's signer sorts the names itself, so the same signature is accepted: by it, not by the direct check.
     expect(await verify({ ...headers, authorization: reordered }, body)).toEqual({ path: 'sdk', principal: 'tester' });
   });

@@ -8,8 +8,14 @@ import { toMarkdown } from '../../src/report/markdown.ts';
 const spec = loadSpec();
 const base = { target: 't', startedAt: new Date(0), durationMs: 1, strict: false, strictExpectations: false };
 const outcome = (clause: string, state: TestOutcome['state'], extra: Partial<TestOutcome> = {}): TestOutcome => ({
-  fullName: `suites/x.test.ts > ${clause} ${state}`, file: 'suites/x.test.ts', clauses: [clause],
-  grade: spec.byId.get(clause)!.grade, state, durationMs: 1, ...(state === 'failed' ? { message: 'HTTP 500 <html>' } : {}), ...extra,
+  fullName: `suites/x.test.ts > ${clause} ${state}`,
+  file: 'suites/x.test.ts',
+  clauses: [clause],
+  grade: spec.byId.get(clause)!.grade,
+  state,
+  durationMs: 1,
+  ...(state === 'failed' ? { message: 'HTTP 500 <html>' } : {}),
+  ...extra,
 });
 const statusOf = (r: ReturnType<typeof buildReport>, id: string) => r.clauses.find((c) => c.id === id)?.status;
 
@@ -29,13 +35,23 @@ describe('clause statuses', () => {
   });
 
   test('a listed failure is expected; a listed pass is unexpected and gates only with strict expectations', () => {
-    const expectations = { file: 'e.yaml', content: { implementation: 'x', expectations: [
-      { clause: 'cancel.event.recorded', reason: 'not implemented at all' },
-      { clause: 'terminate.state.closed', reason: 'closeTimestamp is null' },
-    ] } };
+    const expectations = {
+      file: 'e.yaml',
+      content: {
+        implementation: 'x',
+        expectations: [
+          { clause: 'cancel.event.recorded', reason: 'not implemented at all' },
+          { clause: 'terminate.state.closed', reason: 'closeTimestamp is null' },
+        ],
+      },
+    };
     const outcomes = [outcome('cancel.event.recorded', 'failed'), outcome('terminate.state.closed', 'passed')];
     const r = buildReport(spec, outcomes, { ...base, expectations });
-    expect([statusOf(r, 'cancel.event.recorded'), statusOf(r, 'terminate.state.closed'), r.conformant]).toEqual(['expected-fail', 'unexpected-pass', true]);
+    expect([statusOf(r, 'cancel.event.recorded'), statusOf(r, 'terminate.state.closed'), r.conformant]).toEqual([
+      'expected-fail',
+      'unexpected-pass',
+      true,
+    ]);
     expect(buildReport(spec, outcomes, { ...base, expectations, strictExpectations: true }).conformant).toBe(false);
   });
 
@@ -58,7 +74,26 @@ describe('clause statuses', () => {
 });
 
 describe('outputs', () => {
-  const r = buildReport(spec, [outcome('cancel.event.recorded', 'failed', { exchanges: [{ at: 'now', request: { method: 'POST', url: 'http://h/', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=<redacted>' }, body: '{"a":"<&>"}' }, response: { status: 500, headers: {}, body: '<html>' } }] })], base);
+  const r = buildReport(
+    spec,
+    [
+      outcome('cancel.event.recorded', 'failed', {
+        exchanges: [
+          {
+            at: 'now',
+            request: {
+              method: 'POST',
+              url: 'http://h/',
+              headers: { authorization: 'AWS4-HMAC-SHA256 Credential=<redacted>' },
+              body: '{"a":"<&>"}',
+            },
+            response: { status: 500, headers: {}, body: '<html>' },
+          },
+        ],
+      }),
+    ],
+    base,
+  );
 
   test('markdown shows the verdict and the failing clause first', () => {
     const md = toMarkdown(r);
@@ -81,7 +116,10 @@ describe('outputs', () => {
   });
 
   test('an expectation file made from a run keeps earlier reasons', () => {
-    const file = expectationsFrom(r, 'x', { implementation: 'x', expectations: [{ clause: 'cancel.event.recorded', reason: 'a reason written by hand' }] });
+    const file = expectationsFrom(r, 'x', {
+      implementation: 'x',
+      expectations: [{ clause: 'cancel.event.recorded', reason: 'a reason written by hand' }],
+    });
     expect(file.expectations).toEqual([{ clause: 'cancel.event.recorded', reason: 'a reason written by hand', fault: 'HTTP 500' }]);
   });
 });
@@ -98,7 +136,10 @@ describe('the verdict is earned', () => {
   });
 
   test('a test the target did not answer is not run, not failed, and the run is incomplete; an interruption is named first', () => {
-    const outcomes = [outcome('cancel.event.recorded', 'failed', { message: 'connect ECONNREFUSED 127.0.0.1:9', unreachable: true }), outcome('terminate.state.closed', 'passed')];
+    const outcomes = [
+      outcome('cancel.event.recorded', 'failed', { message: 'connect ECONNREFUSED 127.0.0.1:9', unreachable: true }),
+      outcome('terminate.state.closed', 'passed'),
+    ];
     const r = buildReport(spec, outcomes, { ...base, interrupted: 'SIGINT' });
     expect(statusOf(r, 'cancel.event.recorded')).toBe('not-run');
     expect(r.summary.fail).toBe(0);
@@ -108,18 +149,34 @@ describe('the verdict is earned', () => {
   });
 
   test('clauses outside the selection are not selected, apart from not run', () => {
-    const r = buildReport(spec, [outcome('terminate.state.closed', 'passed')], { ...base, selected: new Set(['terminate.state.closed', 'fault.access.denied']) });
-    expect([statusOf(r, 'terminate.state.closed'), statusOf(r, 'fault.access.denied'), statusOf(r, 'cancel.event.recorded')]).toEqual(['pass', 'not-run', 'not-selected']);
+    const r = buildReport(spec, [outcome('terminate.state.closed', 'passed')], {
+      ...base,
+      selected: new Set(['terminate.state.closed', 'fault.access.denied']),
+    });
+    expect([statusOf(r, 'terminate.state.closed'), statusOf(r, 'fault.access.denied'), statusOf(r, 'cancel.event.recorded')]).toEqual([
+      'pass',
+      'not-run',
+      'not-selected',
+    ]);
     expect(r.summary['not-selected']).toBe(spec.clauses.length - 2);
     expect(r.verdict).toBe('conformant');
   });
 
   test('waits for lagging reads are summed up: the slowest, and those that never settled', () => {
-    const r = buildReport(spec, [
-      outcome('terminate.state.closed', 'passed', { convergence: { ms: 420, settled: true } }),
-      outcome('cancel.state.cancel-requested', 'failed', { convergence: { ms: 2000, settled: false } }),
-    ], base);
-    expect(r.convergence).toEqual({ waits: 2, slowestMs: 2000, slowestTest: 'suites/x.test.ts > cancel.state.cancel-requested failed', unsettled: 1 });
+    const r = buildReport(
+      spec,
+      [
+        outcome('terminate.state.closed', 'passed', { convergence: { ms: 420, settled: true } }),
+        outcome('cancel.state.cancel-requested', 'failed', { convergence: { ms: 2000, settled: false } }),
+      ],
+      base,
+    );
+    expect(r.convergence).toEqual({
+      waits: 2,
+      slowestMs: 2000,
+      slowestTest: 'suites/x.test.ts > cancel.state.cancel-requested failed',
+      unsettled: 1,
+    });
   });
 });
 
@@ -133,14 +190,29 @@ describe('failure text', () => {
 
 describe('a test citing several clauses', () => {
   test('is judged for each: an expectation on one clause does not excuse the other', () => {
-    const expectations = { file: 'e.yaml', content: { implementation: 'x', expectations: [{ clause: 'child-policy.terminate.children-terminated', reason: 'no child policy is applied' }] } };
-    const t = outcome('child-policy.terminate.children-terminated', 'failed', { clauses: ['child-policy.terminate.children-terminated', 'child-policy.source.request'] });
+    const expectations = {
+      file: 'e.yaml',
+      content: {
+        implementation: 'x',
+        expectations: [{ clause: 'child-policy.terminate.children-terminated', reason: 'no child policy is applied' }],
+      },
+    };
+    const t = outcome('child-policy.terminate.children-terminated', 'failed', {
+      clauses: ['child-policy.terminate.children-terminated', 'child-policy.source.request'],
+    });
     const r = buildReport(spec, [t], { ...base, expectations });
-    expect([statusOf(r, 'child-policy.terminate.children-terminated'), statusOf(r, 'child-policy.source.request'), r.verdict]).toEqual(['expected-fail', 'fail', 'not-conformant']);
+    expect([statusOf(r, 'child-policy.terminate.children-terminated'), statusOf(r, 'child-policy.source.request'), r.verdict]).toEqual([
+      'expected-fail',
+      'fail',
+      'not-conformant',
+    ]);
   });
 
-  test('by each clause\'s own grade', () => {
-    const t = outcome('cancel.decision-task.while-started', 'failed', { clauses: ['cancel.decision-task.while-started', 'terminate.event.recorded'], grade: 'inferred' });
+  test("by each clause's own grade", () => {
+    const t = outcome('cancel.decision-task.while-started', 'failed', {
+      clauses: ['cancel.decision-task.while-started', 'terminate.event.recorded'],
+      grade: 'inferred',
+    });
     const r = buildReport(spec, [t], base);
     expect([statusOf(r, 'cancel.decision-task.while-started'), statusOf(r, 'terminate.event.recorded')]).toEqual(['advisory-fail', 'fail']);
   });

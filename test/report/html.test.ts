@@ -23,37 +23,79 @@ describe('the HTML report in headless Chromium', () => {
     }
     const spec = loadSpec();
     const outcome = (clause: string, state: TestOutcome['state'], extra: Partial<TestOutcome> = {}): TestOutcome => ({
-      fullName: `suites/x.test.ts > ${clause}`, file: 'suites/x.test.ts', clauses: [clause], grade: spec.byId.get(clause)!.grade, state, durationMs: 3, ...extra,
+      fullName: `suites/x.test.ts > ${clause}`,
+      file: 'suites/x.test.ts',
+      clauses: [clause],
+      grade: spec.byId.get(clause)!.grade,
+      state,
+      durationMs: 3,
+      ...extra,
     });
-    const report = buildReport(spec, [
-      outcome('cancel.event.recorded', 'failed', {
-        message: 'HTTP 500 <!doctype html>',
-        exchanges: [
-          // A long unbroken body and header, which must wrap at 1280 px.
-          { at: 'now', request: { method: 'POST', url: 'http://127.0.0.1:5000/', headers: { 'x-amz-target': 'SimpleWorkflowService.StartWorkflowExecution', 'x-long': 'h'.repeat(3000) }, body: JSON.stringify({ domain: 'd', workflowId: 'w', input: 'x'.repeat(8000) }) }, response: { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"runId":"r"}' } },
-          { at: 'now', request: { method: 'POST', url: 'http://127.0.0.1:5000/', headers: { 'x-amz-target': 'SimpleWorkflowService.RequestCancelWorkflowExecution' }, body: '{"domain":"d","workflowId":"w"}' }, response: { status: 500, headers: { 'content-type': 'text/html' }, body: '<h1>Internal Server Error</h1>' } },
-        ],
-      }),
-      outcome('cancel.decision-task.while-started', 'failed', { message: "expected [ 'WorkflowExecutionCancelRequested' ] to deeply equal [ 'WorkflowExecutionCancelRequested', 'DecisionTaskScheduled' ]" }),
-      outcome('wire.success.empty-body', 'passed'),
-      outcome('fault.access.denied', 'skipped', { message: 'no restricted principal configured' }),
-    ], { target: 'http://127.0.0.1:5000', startedAt: new Date(), durationMs: 1234, strict: false, strictExpectations: false });
+    const report = buildReport(
+      spec,
+      [
+        outcome('cancel.event.recorded', 'failed', {
+          message: 'HTTP 500 <!doctype html>',
+          exchanges: [
+            // A long unbroken body and header, which must wrap at 1280 px.
+            {
+              at: 'now',
+              request: {
+                method: 'POST',
+                url: 'http://127.0.0.1:5000/',
+                headers: { 'x-amz-target': 'SimpleWorkflowService.StartWorkflowExecution', 'x-long': 'h'.repeat(3000) },
+                body: JSON.stringify({ domain: 'd', workflowId: 'w', input: 'x'.repeat(8000) }),
+              },
+              response: { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"runId":"r"}' },
+            },
+            {
+              at: 'now',
+              request: {
+                method: 'POST',
+                url: 'http://127.0.0.1:5000/',
+                headers: { 'x-amz-target': 'SimpleWorkflowService.RequestCancelWorkflowExecution' },
+                body: '{"domain":"d","workflowId":"w"}',
+              },
+              response: { status: 500, headers: { 'content-type': 'text/html' }, body: '<h1>Internal Server Error</h1>' },
+            },
+          ],
+        }),
+        outcome('cancel.decision-task.while-started', 'failed', {
+          message:
+            "expected [ 'WorkflowExecutionCancelRequested' ] to deeply equal [ 'WorkflowExecutionCancelRequested', 'DecisionTaskScheduled' ]",
+        }),
+        outcome('wire.success.empty-body', 'passed'),
+        outcome('fault.access.denied', 'skipped', { message: 'no restricted principal configured' }),
+      ],
+      { target: 'http://127.0.0.1:5000', startedAt: new Date(), durationMs: 1234, strict: false, strictExpectations: false },
+    );
     mkdirSync(out, { recursive: true });
     page = join(out, 'index.html');
     writeFileSync(page, toHtml(report));
     browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => browser?.close());
 
-  test('shows the matrix, filters by status and grade, and folds a clause\'s tests', async ({ skip }) => {
+  test("shows the matrix, filters by status and grade, and folds a clause's tests", async ({ skip }) => {
     if (!browser) return skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
     const tab = await browser.newPage();
     // The page is self-contained: any request it makes would be a bug.
     const requests: string[] = [];
-    tab.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+    tab.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
     await tab.goto(pathToFileURL(page).href);
     expect(await tab.locator('#verdict').textContent()).toBe('NOT conformant');
     const clauses = loadSpec().clauses.length;
@@ -99,7 +141,7 @@ describe('the HTML report in headless Chromium', () => {
     expect(existsSync(join(out, 'report-1280.png'))).toBe(true);
   });
 
-  test('with JavaScript off the page is whole: every clause, and the failure\'s exchange', async ({ skip }) => {
+  test("with JavaScript off the page is whole: every clause, and the failure's exchange", async ({ skip }) => {
     if (!browser) return skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
     try {

@@ -27,7 +27,9 @@ describe('expectationsWarning', () => {
     expect(w).toContain('--implementation "localstack 2026.3.0"');
   });
   test('another implementation', () => {
-    expect(expectationsWarning('moto.yaml', 'moto 5.2.1', 'reference 0.9.0')).toMatch(/made against moto 5\.2\.1, but the target is reference 0\.9\.0/);
+    expect(expectationsWarning('moto.yaml', 'moto 5.2.1', 'reference 0.9.0')).toMatch(
+      /made against moto 5\.2\.1, but the target is reference 0\.9\.0/,
+    );
   });
   test('no warning when they agree, when a qualifier is all that differs, or when a version is not known', () => {
     expect(expectationsWarning('m.yaml', 'moto 5.2.1', 'moto 5.2.1')).toBeUndefined();
@@ -48,7 +50,10 @@ describe('detectImplementation', () => {
     // A LocalStack-like health page, and nothing else.
     other = createServer((req, res) => {
       served.push(req.url ?? '');
-      if (req.url === '/_localstack/health') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"services":{"swf":"running"},"edition":"community","version":"2026.3.0"}');
+      if (req.url === '/_localstack/health')
+        return void res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end('{"services":{"swf":"running"},"edition":"community","version":"2026.3.0"}');
       res.writeHead(404).end();
     });
     await new Promise<void>((done) => other.listen(0, '127.0.0.1', done));
@@ -89,7 +94,10 @@ describe('detectImplementation', () => {
   });
   test('AWS is not asked', async () => {
     let asked = 0;
-    const fetch = async () => { asked += 1; return { ok: true, json: async () => ({ version: '1' }) }; };
+    const fetch = async () => {
+      asked += 1;
+      return { ok: true, json: async () => ({ version: '1' }) };
+    };
     expect(await detectImplementation('https://swf.us-east-1.amazonaws.com', { fetch })).toBeUndefined();
     expect(asked).toBe(0);
   });

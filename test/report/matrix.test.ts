@@ -11,17 +11,41 @@ import { runCli } from '../cli/helpers.ts';
 /** Clauses × implementations: each cell the clause's status in that implementation's report. */
 const spec = loadSpec();
 const outcome = (clause: string, state: TestOutcome['state']): TestOutcome => ({
-  fullName: `suites/x.test.ts > ${clause}`, file: 'suites/x.test.ts', clauses: [clause], grade: spec.byId.get(clause)!.grade, state, durationMs: 1,
+  fullName: `suites/x.test.ts > ${clause}`,
+  file: 'suites/x.test.ts',
+  clauses: [clause],
+  grade: spec.byId.get(clause)!.grade,
+  state,
+  durationMs: 1,
 });
-const report = (implementation: string, outcomes: TestOutcome[], extra: Parameters<typeof buildReport>[2] extends infer O ? Partial<O> : never = {}) =>
-  buildReport(spec, outcomes, { target: 'http://127.0.0.1:1', implementation, startedAt: new Date('2026-11-30T10:00:00Z'), durationMs: 1, strict: false, strictExpectations: false, ...extra });
+const report = (
+  implementation: string,
+  outcomes: TestOutcome[],
+  extra: Parameters<typeof buildReport>[2] extends infer O ? Partial<O> : never = {},
+) =>
+  buildReport(spec, outcomes, {
+    target: 'http://127.0.0.1:1',
+    implementation,
+    startedAt: new Date('2026-11-30T10:00:00Z'),
+    durationMs: 1,
+    strict: false,
+    strictExpectations: false,
+    ...extra,
+  });
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-matrix-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the implementations matrix', () => {
-  const a = report('alpha 1.0', [outcome('cancel.event.recorded', 'passed'), outcome('terminate.event.recorded', 'failed'), outcome('runid.explicit.exact', 'failed')]);
+  const a = report('alpha 1.0', [
+    outcome('cancel.event.recorded', 'passed'),
+    outcome('terminate.event.recorded', 'failed'),
+    outcome('runid.explicit.exact', 'failed'),
+  ]);
   const b = report('beta 2.3', [outcome('cancel.event.recorded', 'failed'), outcome('terminate.event.recorded', 'passed')], {
-    expectations: { file: 'beta.yaml', content: { implementation: 'beta 2.3', expectations: [{ clause: 'cancel.event.recorded', reason: 'known' }] } },
+    expectations: {
+      file: 'beta.yaml',
+      content: { implementation: 'beta 2.3', expectations: [{ clause: 'cancel.event.recorded', reason: 'known' }] },
+    },
     selected: new Set(['cancel.event.recorded', 'terminate.event.recorded']),
   });
   const columns = columnsOf([a, b]);
@@ -44,7 +68,10 @@ describe('the implementations matrix', () => {
   });
 
   test('the CLI: report folders in, matrix.md and matrix.html out; a file that is no report is refused in one line', async () => {
-    for (const [name, r] of [['a', a], ['b', b]] as const) {
+    for (const [name, r] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
       mkdirSync(join(dir, name), { recursive: true });
       writeFileSync(join(dir, name, 'conformance.json'), JSON.stringify(r));
     }

@@ -14,9 +14,11 @@ import { batteryIndex } from '../../src/harness/collect.ts';
 import { parseImplementation } from '../../src/report/implementation.ts';
 
 const dir = join(fixturesDir, 'expectations');
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
-test('the suite ships the pinned and the newest releases\' files', () => {
+test("the suite ships the pinned and the newest releases' files", () => {
   expect(files).toEqual(['fakecloud.yaml', 'localstack-2026.3.0.yaml', 'localstack.yaml', 'moto-5.2.5.yaml', 'moto.yaml']);
 });
 
