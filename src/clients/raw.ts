@@ -69,7 +69,19 @@ export const SERVER_ERRORS: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 /** How long `send` waits before its attempt-th retry (from 1), in milliseconds. */
 export const retryDelayMs = (attempt: number) => 50 * attempt;
 
+/** The fault codes an AWS SDK's standard retry mode treats as throttling, and sends again after a backoff. */
+export const THROTTLING_CODES: ReadonlySet<string> = new Set(['ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'TooManyRequestsException']);
+
+/** How many times a throttled request is sent again, and the backoff: full jitter on 500 ms doubling, at most 20 s (the SDKs' standard mode). */
+export const THROTTLING_RETRIES = 4;
+export const throttlingDelayMs = (attempt: number) => Math.random() * Math.min(20_000, 500 * 2 ** (attempt - 1));
+
 const agent = new Agent({ keepAliveTimeout: 4_000, connections: 32 });
+
+/** Whether an answer is a throttling fault (HTTP 400 with a throttling code). */
+export function isThrottled(res: Pick<RawResponse, 'status' | 'error'>): boolean {
+  return res.status === 400 && THROTTLING_CODES.has(res.error?.code ?? '');
+}
 
 /**
  * An awsJson1_0 client on undici, SigV4-signed with @smithy/signature-v4. It sends what the SDK
@@ -90,6 +102,13 @@ export class RawClient {
     const earlier: RawResponse[] = [];
     for (let attempt = 1; attempt <= retries && SERVER_ERRORS.has(res.status); attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
+      earlier.push(res);
+      res = await this.sendOnce(req);
+    }
+    // A throttled request is sent again after a backoff, as the SDKs do: the rate a target allows
+    // is no verdict on the two operations (fault.throttling.envelope is judged apart).
+    for (let attempt = 1; retries > 0 && attempt <= THROTTLING_RETRIES && isThrottled(res); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, throttlingDelayMs(attempt)));
       earlier.push(res);
       res = await this.sendOnce(req);
     }

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { RawClient, type Exchange } from '../../src/clients/raw.ts';
 
-// A server that answers each request with the next status of a script, then 200.
+// A server that answers each request with the next status of a script, then 200; THROTTLED is a
+// 400 ThrottlingException, as SWF answers one.
+const THROTTLED = 4000;
 let server: Server;
 let script: number[] = [];
 let seen = 0;
@@ -12,9 +14,16 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       seen += 1;
-      const status = script.shift() ?? 200;
+      const next = script.shift() ?? 200;
+      const status = next === THROTTLED ? 400 : next;
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(status === 200 ? '{"runId":"r"}' : '{"__type":"InternalFailure","message":"race"}');
+      res.end(
+        next === THROTTLED
+          ? '{"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded"}'
+          : status === 200
+            ? '{"runId":"r"}'
+            : '{"__type":"InternalFailure","message":"race"}',
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -62,3 +71,24 @@ test('a call whose retry fails names the first answer too', async () => {
   );
   script = [];
 });
+
+test('a throttled request is sent again after a backoff, as the SDKs do, and the throttled answers stay in the report', async () => {
+  const exchanges: Exchange[] = [];
+  script = [THROTTLED, THROTTLED];
+  seen = 0;
+  const res = await client(exchanges).send({ operation: 'DescribeWorkflowExecution', body: {} });
+  expect(res.status).toBe(200);
+  expect(seen).toBe(3);
+  expect(res.retriedAfter?.map((r) => r.error?.code)).toEqual(['ThrottlingException', 'ThrottlingException']);
+  expect(exchanges).toHaveLength(3);
+  // A throttling that does not end is the answer, after four more attempts; retries: 0 sends once.
+  script = Array(10).fill(THROTTLED);
+  seen = 0;
+  expect((await client([]).send({ operation: 'DescribeWorkflowExecution', body: {} })).error?.code).toBe('ThrottlingException');
+  expect(seen).toBe(5);
+  script = [THROTTLED];
+  seen = 0;
+  expect((await client([]).send({ operation: 'DescribeWorkflowExecution', body: {} }, { retries: 0 })).status).toBe(400);
+  expect(seen).toBe(1);
+  script = [];
+}, 30_000);
