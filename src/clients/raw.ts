@@ -70,7 +70,12 @@ export const SERVER_ERRORS: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 export const retryDelayMs = (attempt: number) => 50 * attempt;
 
 /** The fault codes an AWS SDK's standard retry mode treats as throttling, and sends again after a backoff. */
-export const THROTTLING_CODES: ReadonlySet<string> = new Set(['ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'TooManyRequestsException']);
+export const THROTTLING_CODES: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
 
 /** How many times a throttled request is sent again, and the backoff: full jitter on 500 ms doubling, at most 20 s (the SDKs' standard mode). */
 export const THROTTLING_RETRIES = 4;
