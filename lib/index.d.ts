@@ -18,6 +18,10 @@ export interface ConformanceOptions {
   strictExpectations?: boolean;
   /** Charge a new failure at once, without running it once more (--no-rerun). */
   noRerun?: boolean;
+  /** Only the tests that failed in the report folder's last report (--last-failed). */
+  lastFailed?: boolean;
+  /** Test files at once, and tests at once within a file (--concurrency). */
+  concurrency?: number;
   clauses?: string[];
   tags?: string[];
   grep?: string;

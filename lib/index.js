@@ -25,6 +25,8 @@ const OPTIONS = {
   strict: ['boolean', 'strict'],
   strictExpectations: ['boolean', 'strict-expectations'],
   noRerun: ['boolean', 'no-rerun'],
+  lastFailed: ['boolean', 'last-failed'],
+  concurrency: ['integer', 'concurrency'],
   updateExpectations: ['string', 'update-expectations'],
   implementation: ['string', 'implementation'],
   clauses: ['strings', 'clause'],

@@ -19,6 +19,23 @@ import type { ServeOptions } from './serve.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** What `run --help` ends with: the exit codes, and three examples. */
+const RUN_HELP_END = `
+Exit codes:
+  0         conformant (to the expectation file, when one is given)
+  1         not conformant: a gating clause failed, or an unexpected pass under --strict-expectations
+  2         could not run, or incomplete (a bad option, an unreachable target, a run that tested nothing)
+  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM, after the executions it started were terminated
+
+Examples:
+  swf-conformance run
+      the whole battery against the embedded reference
+  swf-conformance run --endpoint http://127.0.0.1:5000 --expect moto --report ./report
+      moto_server, gated on the expectation file the suite ships for it
+  swf-conformance run --endpoint http://127.0.0.1:5000 --expect moto --last-failed --concurrency 1
+      only what failed last time, one test at a time
+`;
+
 /** Adds every command to the program; `setExit` receives the exit code of those that end. */
 export function addCommands(program: Command, setExit: (code: number) => void): void {
   program
@@ -46,6 +63,15 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
       'expectation file: known failures of the implementation under test; or the name of one the suite ships (moto, localstack, fakecloud, and the newest releases: moto-5.2.5, localstack-2026.3.0)',
     )
     .option('--strict-expectations', 'an unexpected pass fails the run')
+    .option(
+      '--last-failed',
+      "run only the tests that failed (or were flaky) in the report folder's last report, as pytest --lf does; the whole battery when it has none",
+    )
+    .option(
+      '--concurrency <n>',
+      'how many test files run at once, and how many tests at once within a file (default: 4 files against an endpoint, 1 against the embedded reference; tests of a file 5 at a time); 1 runs one test at a time, for an emulator that races under load',
+      integerOption('--concurrency', 1, 64),
+    )
     .option(
       '--no-rerun',
       'charge a new failure at once: by default each test that fails, and is not a known failure, runs once more, and one that then passes is reported as flaky, neither a pass nor a failure',
@@ -105,6 +131,7 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
       collect,
       [],
     )
+    .addHelpText('after', RUN_HELP_END)
     .action(async (opts: RunOptions) => setExit(await (await import('./run.ts')).run(opts)));
 
   program

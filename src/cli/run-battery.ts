@@ -304,7 +304,8 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       const implementation =
         declared ??
         previous?.implementation ??
-        (session.config.kind === 'container' ? session.config.targetName : new URL(session.config.endpoint).host);
+        // Never a host and port: they say where a target was, not what it is.
+        (session.config.kind === 'container' ? session.config.targetName : 'an unnamed implementation');
       const written = expectationsFrom(report, implementation, previous);
       writeFileSync(opts.updateExpectations, stringify(written, { lineWidth: 100 }));
       console.log(
@@ -511,7 +512,8 @@ async function createBatteryVitest(
       testTimeout: testTimeoutMs(windowMs),
       // The embedded reference shares this process's CPU with the test workers: one worker. A
       // target elsewhere costs waiting, not CPU: several files at once.
-      maxWorkers: config.kind === 'reference' ? 1 : 4,
+      maxWorkers: opts.concurrency ?? (config.kind === 'reference' ? 1 : 4),
+      ...(opts.concurrency ? { maxConcurrency: opts.concurrency } : {}),
       // Against a target that outlives the run, worker threads: they end with this process whatever
       // stops it, so no worker can start an execution after the cleanup has read the ledger. The
       // embedded reference ends with the process too, so its run keeps the quicker child processes.

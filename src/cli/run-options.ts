@@ -15,6 +15,10 @@ export interface RunOptions {
   strictExpectations?: boolean;
   /** false with --no-rerun: a new failure is charged without being run once more. */
   rerun?: boolean;
+  /** --last-failed: the tests that failed in the report folder's last report. */
+  lastFailed?: boolean;
+  /** --concurrency: files at once, and tests at once within a file. */
+  concurrency?: number;
   expect?: string;
   updateExpectations?: string;
   /** With --update-expectations: the implementation's name and version. */

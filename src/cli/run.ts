@@ -1,5 +1,5 @@
 import { fixturesDir, makeFolder } from '../contract/paths.ts';
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { IGNORABLE, readRecording, RecordingError } from '../record/diff.ts';
 import { batteryIndex } from '../harness/collect.ts';
@@ -20,6 +20,7 @@ async function validate(opts: RunOptions): Promise<Plan> {
   for (const id of opts.clause) if (!byId.has(id)) throw new UsageError(`--clause ${id}: no such clause (see swf-conformance list)`);
   checkTagExpressions(opts.tags);
   if (opts.grep !== undefined && opts.test.length) throw new UsageError('--grep and --test cannot be combined');
+  if (opts.lastFailed) opts.test = lastFailed(opts);
   let namePattern: string | undefined;
   if (opts.grep !== undefined) {
     // A name as `list` and the reports print it separates describe blocks with " > "; vitest
@@ -166,4 +167,36 @@ export async function run(opts: RunOptions): Promise<number> {
   const plan = await validate(opts);
   const { runPlanned } = await import('./run-battery.ts');
   return runPlanned(opts, plan);
+}
+
+/**
+ * --last-failed: the tests that failed, failed as advisory, or were flaky in the report folder's
+ * conformance.json, by name; none (a green last run) runs the whole battery, as pytest --lf does.
+ */
+function lastFailed(opts: RunOptions): string[] {
+  if (opts.grep !== undefined || opts.test.length || opts.clause.length || opts.tags.length) {
+    throw new UsageError('--last-failed cannot be combined with --grep, --test, --clause or --tags');
+  }
+  const file = join(resolve(opts.report), 'conformance.json');
+  if (!existsSync(file)) throw new UsageError(`--last-failed: no report at ${file} (run once with the same --report first)`);
+  let tests: { fullName?: unknown; status?: unknown }[];
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { clauses?: { tests?: { fullName?: unknown; status?: unknown }[] }[] };
+    tests = (report.clauses ?? []).flatMap((c) => c.tests ?? []);
+  } catch {
+    throw new UsageError(`--last-failed: ${file} is not a conformance report`);
+  }
+  const failed = [
+    ...new Set(
+      tests
+        .filter((t) => typeof t.fullName === 'string' && ['fail', 'advisory-fail', 'flaky'].includes(String(t.status)))
+        .map((t) => t.fullName as string),
+    ),
+  ];
+  console.log(
+    failed.length
+      ? `swf-conformance: --last-failed: the ${failed.length} test${failed.length === 1 ? '' : 's'} that failed in ${file}`
+      : `swf-conformance: --last-failed: no test failed in ${file}; running the whole battery`,
+  );
+  return failed;
 }

@@ -1,5 +1,6 @@
 import { statusesWorstFirst, type ConformanceReport } from './conformance.ts';
 import { modelLine } from '../model/text.ts';
+import { verdictLabel } from './markdown.ts';
 
 type Clause = ConformanceReport['clauses'][number];
 type Test = Clause['tests'][number];
@@ -27,7 +28,7 @@ export function toHtml(r: ConformanceReport): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>swf-conformance: ${esc(VERDICT[r.verdict])} (${esc(r.target)})</title>
+<title>swf-conformance: ${esc(verdictLabel(r, VERDICT))} (${esc(r.target)})</title>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1f24; }
   h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
@@ -55,7 +56,7 @@ export function toHtml(r: ConformanceReport): string {
 </style>
 </head>
 <body>
-<h1>swf-conformance: <span id="verdict" class="${r.conformant ? 'verdict-yes' : 'verdict-no'}">${esc(VERDICT[r.verdict])}</span></h1>
+<h1>swf-conformance: <span id="verdict" class="${r.conformant ? 'verdict-yes' : 'verdict-no'}">${esc(verdictLabel(r, VERDICT))}</span></h1>
 <div id="meta">${meta}</div>
 <ul id="errors">${r.errors.map((e) => `<li>Incomplete: ${esc(e)}</li>`).join('')}${(r.warnings ?? []).map((w) => `<li class="warning">Warning: ${esc(w)}</li>`).join('')}</ul>
 <div class="summary" id="summary">${summary}</div>

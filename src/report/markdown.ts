@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { ClauseReport, ConformanceReport } from './conformance.ts';
 import { firstLine } from './results.ts';
 import { counterexampleText, modelLine } from '../model/text.ts';
@@ -19,13 +20,26 @@ export const verdictText: Record<ConformanceReport['verdict'], string> = {
   incomplete: 'INCOMPLETE (could not run)',
 };
 
+/**
+ * The verdict as it must be read: judged with an expectation file, a run is conformant to that
+ * file, its known failures allowed, not conformant outright: "CONFORMANT to moto.yaml (81 known failures)".
+ */
+export function verdictLabel(
+  r: Pick<ConformanceReport, 'verdict' | 'expectations' | 'summary'>,
+  words: Record<ConformanceReport['verdict'], string> = verdictText,
+): string {
+  if (!r.expectations || r.verdict === 'incomplete') return words[r.verdict];
+  const known = r.summary['expected-fail'];
+  return `${words[r.verdict]} to ${basename(r.expectations)} (${known} known failure${known === 1 ? '' : 's'})`;
+}
+
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The matrix as Markdown, failures first: short enough for a CI job summary. */
 export function toMarkdown(r: ConformanceReport): string {
   const s = r.summary;
   const lines = [
-    `## swf-conformance: ${verdictText[r.verdict]}`,
+    `## swf-conformance: ${verdictLabel(r)}`,
     '',
     `Target: \`${r.target}\`${r.implementation ? ` (${r.implementation})` : ''} · ${s.clauses} clauses, ${s.tests} tests · ${(r.durationMs / 1000).toFixed(1)} s${r.strict ? ' · strict' : ''}${r.expectations ? ` · expectations: \`${r.expectations}\`` : ''}`,
     '',
@@ -81,7 +95,7 @@ export function toConsole(r: ConformanceReport): string {
   const selection = s['not-selected'] ? ` · ${s['not-selected']} not selected` : '';
   const lines = [
     '',
-    `swf-conformance against ${r.target}: ${verdictText[r.verdict]}`,
+    `swf-conformance against ${r.target}: ${verdictLabel(r)}`,
     `  ${s.pass} pass · ${s.fail} fail · ${s['advisory-fail']} advisory fail · ${s['expected-fail']} expected fail · ${s['unexpected-pass']} unexpected pass · ${s['not-run']} not run${s.flaky ? ` · ${s.flaky} flaky` : ''}${selection}  (${s.clauses} clauses, ${s.tests} test${s.tests === 1 ? '' : 's'}, ${(r.durationMs / 1000).toFixed(1)} s)`,
   ];
   // When no test ran, a line per clause would only repeat that.

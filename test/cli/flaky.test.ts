@@ -94,3 +94,38 @@ test('a failure that repeats is charged, and says it failed twice', async () => 
     proxy.close();
   }
 });
+
+test('--last-failed runs what failed in the last report (one test at a time with --concurrency 1); none runs everything', async () => {
+  const proxy = await failingFirst(10_000);
+  try {
+    const report = join(dir, 'last-failed');
+    // The first run fails its one test; the second runs that test alone, again from the report.
+    const first = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--no-rerun', '--report', report], {
+      env: credentials,
+      timeoutMs: 60_000,
+    });
+    expect(first.code, first.stdout + first.stderr).toBe(1);
+    const again = await runCli(['run', '--endpoint', proxy.url, '--last-failed', '--concurrency', '1', '--no-rerun', '--report', report], {
+      env: credentials,
+      timeoutMs: 60_000,
+    });
+    expect(again.code, again.stdout + again.stderr).toBe(1);
+    expect(again.stdout).toMatch(/--last-failed: the 1 test that failed in /);
+    expect(read(report).summary.tests).toBe(1);
+  } finally {
+    proxy.close();
+  }
+  const none = await runCli(['run', '--last-failed', '--report', join(dir, 'never-run')], { env: credentials });
+  expect(none.code).toBe(2);
+  expect(none.stderr).toMatch(/--last-failed: no report at .*never-run/);
+  const mixed = await runCli(['run', '--last-failed', '--grep', 'x', '--report', join(dir, 'last-failed')], { env: credentials });
+  expect(mixed.code).toBe(2);
+  expect(mixed.stderr).toMatch(/--last-failed cannot be combined with --grep/);
+});
+
+test('run --help ends with the exit codes and three examples', async () => {
+  const help = await runCli(['run', '--help']);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}130, 143 /);
+  expect(help.stdout.split('Examples:')[1]?.match(/^ {2}swf-conformance run/gm)).toHaveLength(3);
+});

@@ -217,3 +217,16 @@ describe('a test citing several clauses', () => {
     expect([statusOf(r, 'cancel.decision-task.while-started'), statusOf(r, 'terminate.event.recorded')]).toEqual(['advisory-fail', 'fail']);
   });
 });
+
+test('a verdict judged with an expectation file is conformant to that file, with its known failures counted', async () => {
+  const { verdictLabel } = await import('../../src/report/markdown.ts');
+  const summary = { 'expected-fail': 81 } as never;
+  expect(verdictLabel({ verdict: 'conformant', expectations: '/x/fixtures/expectations/moto.yaml', summary })).toBe(
+    'CONFORMANT to moto.yaml (81 known failures)',
+  );
+  expect(verdictLabel({ verdict: 'not-conformant', expectations: 'moto.yaml', summary })).toBe(
+    'NOT CONFORMANT to moto.yaml (81 known failures)',
+  );
+  expect(verdictLabel({ verdict: 'conformant', summary })).toBe('CONFORMANT');
+  expect(verdictLabel({ verdict: 'incomplete', expectations: 'moto.yaml', summary })).toBe('INCOMPLETE (could not run)');
+});
