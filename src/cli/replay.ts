@@ -41,12 +41,19 @@ export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
   }
   const read: { file: string; har: Har }[] = [];
   for (const file of files) {
+    let har: Har;
     try {
-      read.push({ file, har: readRecording(file).har });
+      har = readRecording(file).har;
     } catch (error) {
       if (error instanceof RecordingError) throw new UsageError(error.message);
       throw error;
     }
+    // Valid HAR, but nothing this command can replay: said in one line, never a crash.
+    if (!har.log.entries.length) throw new UsageError(`${file}: the recording holds no exchange; nothing to replay`);
+    if (!isRunRecording(har) && !har.log._provenance) {
+      throw new UsageError(`${file}: neither a run recording (run --record) nor a recording of AWS traffic (its log has no _provenance)`);
+    }
+    read.push({ file, har });
   }
   const all = loadRecordings();
   const unknown = opts.recording.filter((name) => !all.some((r) => r.name === name || r.name === `${name}.har`));

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { loadRecordings } from '../../src/contract/recordings.ts';
 import { runCli, startServe, stop } from './helpers.ts';
@@ -45,4 +48,45 @@ test('replay: bad input is one line and exit 2', async () => {
     env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
   });
   expect([refused.code, refused.stderr.trim()]).toEqual([2, 'swf-conformance: http://127.0.0.1:9 does not answer (ECONNREFUSED)']);
+});
+
+test('replay: a valid HAR it cannot replay (no exchange, or neither kind of recording) is one line and exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-replay-input-'));
+  const log = { version: '1.2', creator: { name: 'x', version: '1' } };
+  const empty = join(dir, 'empty.har');
+  writeFileSync(empty, JSON.stringify({ log: { ...log, entries: [] } }));
+  const none = await runCli(['replay', empty]);
+  expect([none.code, none.stderr.trim()]).toEqual([2, `swf-conformance: ${empty}: the recording holds no exchange; nothing to replay`]);
+  const plain = join(dir, 'plain.har');
+  const entry = {
+    startedDateTime: '2020-01-01T00:00:00Z',
+    time: 1,
+    request: {
+      method: 'POST',
+      url: 'http://x',
+      httpVersion: 'HTTP/1.1',
+      headers: [],
+      queryString: [],
+      cookies: [],
+      headersSize: -1,
+      bodySize: 0,
+    },
+    response: {
+      status: 200,
+      statusText: 'OK',
+      httpVersion: 'HTTP/1.1',
+      headers: [],
+      cookies: [],
+      content: { size: 0, mimeType: 'x' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: 0,
+    },
+    cache: {},
+    timings: { send: 0, wait: 0, receive: 0 },
+  };
+  writeFileSync(plain, JSON.stringify({ log: { ...log, entries: [entry] } }));
+  const neither = await runCli(['replay', plain]);
+  expect(neither.code).toBe(2);
+  expect(neither.stderr.trim()).toMatch(/plain\.har: neither a run recording \(run --record\) nor a recording of AWS traffic/);
 });
