@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { paint } from './colour.ts';
 import type { ClauseReport, ConformanceReport } from './conformance.ts';
 import { firstLine } from './results.ts';
 import { counterexampleText, modelLine } from '../model/text.ts';
@@ -95,7 +96,7 @@ export function toConsole(r: ConformanceReport): string {
   const selection = s['not-selected'] ? ` · ${s['not-selected']} not selected` : '';
   const lines = [
     '',
-    `swf-conformance against ${r.target}: ${verdictLabel(r)}`,
+    `swf-conformance against ${r.target}: ${paint(r.verdict === 'conformant' ? 'green' : r.verdict === 'not-conformant' ? 'red' : 'yellow', verdictLabel(r))}`,
     `  ${s.pass} pass · ${s.fail} fail · ${s['advisory-fail']} advisory fail · ${s['expected-fail']} expected fail · ${s['unexpected-pass']} unexpected pass · ${s['not-run']} not run${s.flaky ? ` · ${s.flaky} flaky` : ''}${selection}  (${s.clauses} clauses, ${s.tests} test${s.tests === 1 ? '' : 's'}, ${(r.durationMs / 1000).toFixed(1)} s)`,
   ];
   // When no test ran, a line per clause would only repeat that.

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 /**
  * `swf-conformance matrix REPORT...`: clauses × implementations, as test262.fyi and wpt.fyi show
  * engines side by side. One column per report (its implementation and version, and the day of
@@ -25,8 +26,36 @@ export interface MatrixColumn {
   report: ConformanceReport;
 }
 
+/**
+ * One column per report, headed by its implementation (else its target). Two columns never read
+ * alike: the same heading is told apart by the target, then by the expectation file, then by
+ * its place among the reports.
+ */
 export function columnsOf(reports: ConformanceReport[]): MatrixColumn[] {
-  return reports.map((report) => ({ heading: report.implementation ?? report.target, date: report.startedAt.slice(0, 10), report }));
+  const columns = reports.map((report) => ({
+    heading: report.implementation ?? report.target,
+    date: report.startedAt.slice(0, 10),
+    report,
+  }));
+  const clashing = (c: MatrixColumn) => columns.filter((o) => o.heading === c.heading && o.date === c.date).length > 1;
+  const tellApart: ((c: MatrixColumn) => string | undefined)[] = [
+    (c) => (c.report.implementation && c.report.implementation !== c.report.target ? c.report.target : undefined),
+    (c) => (c.report.expectations ? `expect ${basename(c.report.expectations)}` : undefined),
+  ];
+  for (const by of tellApart) {
+    const clash = columns.filter(clashing);
+    for (const c of clash) {
+      const more = by(c);
+      if (more && !c.heading.includes(more)) c.heading = `${c.heading} · ${more}`;
+    }
+  }
+  const seen = new Map<string, number>();
+  for (const c of columns.filter(clashing)) {
+    const key = `${c.heading}|${c.date}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    c.heading = `${c.heading} #${seen.get(key)}`;
+  }
+  return columns;
 }
 
 function rows() {

@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { TestReport, TestStatus } from '../generated/types.ts';
+import { colourOn, paint } from './colour.ts';
 
 /** Errors of a request that got no HTTP answer: the target is gone, not wrong. */
 const NO_ANSWER =
@@ -36,6 +37,8 @@ export class ResultsReporter implements Reporter {
   stoppedAt?: number;
   stopReason = 'the run was stopped';
   private done = 0;
+  /** Whether progress lines are coloured (a terminal, NO_COLOR unset). */
+  colour = colourOn();
   /** While new failures run once more: their first outcomes, by name, and what the second run made of them. */
   private rerun?: { first: Map<string, TestOutcome>; passed: number; failedAgain: number };
   private readonly byTestId = new Map<string, TestOutcome>();
@@ -140,10 +143,11 @@ export class ResultsReporter implements Reporter {
     const parts = (Object.keys(progressWords) as TestStatus[])
       .filter((s) => counts.get(s))
       .map((s) => `${counts.get(s)} ${progressWords[s]}`);
-    const mark = counts.get('fail') || counts.get('unexpected-pass') || module.errors().length ? '✗' : '✓';
+    const bad = Boolean(counts.get('fail') || counts.get('unexpected-pass') || module.errors().length);
+    const mark = bad ? paint('red', '✗', this.colour) : paint('green', '✓', this.colour);
     const seconds = ((module.diagnostic().duration ?? 0) / 1000).toFixed(1);
     this.print(
-      `${mark} ${module.relativeModuleId.padEnd(36)} ${parts.join(', ') || 'could not load'} (${seconds} s) [${this.done} tests so far]`,
+      `${mark} ${module.relativeModuleId.padEnd(36)} ${parts.join(', ') || 'could not load'} (${seconds} s) [run: ${this.done} tests done]`,
     );
   }
 

@@ -16,7 +16,7 @@ export interface CliResult {
  * The CLI's own tests are about the CLI: the model-based run is left out of their runs unless a
  * test asks for it (test/model checks it end to end, and CI's battery runs include it).
  */
-const quiet = { SWF_CONFORMANCE_MODEL_RUNS: '0' };
+const quiet = { SWF_CONFORMANCE_MODEL_RUNS: '0', NO_COLOR: '1' };
 
 /** Runs the CLI to its end, bounded in time. */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {

@@ -86,3 +86,19 @@ describe('the implementations matrix', () => {
     expect(bad.stderr).toMatch(/not a conformance report/);
   });
 });
+
+test('no two columns are headed alike: the target, then the expectation file, then a number tells them apart', () => {
+  const moto = report('moto 5.2.1', [], { target: 'swf-conformance/moto:local' });
+  const motoProcess = report('moto 5.2.1', [], { target: 'http://127.0.0.1:5000' });
+  const twice = [
+    report('reference 0.1.0', [], { target: 'embedded reference' }),
+    report('reference 0.1.0', [], { target: 'embedded reference' }),
+  ];
+  const headings = columnsOf([moto, motoProcess, ...twice]).map((c) => c.heading);
+  expect(new Set(headings).size).toBe(headings.length);
+  expect(headings[0]).toBe('moto 5.2.1 · swf-conformance/moto:local');
+  expect(headings[1]).toBe('moto 5.2.1 · http://127.0.0.1:5000');
+  expect(headings.slice(2)).toEqual(['reference 0.1.0 · embedded reference #1', 'reference 0.1.0 · embedded reference #2']);
+  // A lone column keeps its plain heading.
+  expect(columnsOf([moto]).map((c) => c.heading)).toEqual(['moto 5.2.1']);
+});
