@@ -9,7 +9,9 @@
  *   3. the battery against an endpoint 50 ms away, beside its longest scenario chain;
  *   4. server throughput, 8 clients in a process of their own, SigV4 on and off, beside the
  *      peers that are installed (fakecloud, moto_server); the reference's memory after 100,000
- *      executions, kept for a day and let go (retention NONE).
+ *      executions, kept for a day and let go (retention NONE);
+ *   5. the gate: npm test's test run (vitest run, both projects) once, wall and CPU; CI prints
+ *      its own time per stage at the end of .ci/run.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,9 +39,9 @@ const hasTime = existsSync('/usr/bin/time');
 /** BENCH_ONLY=4 (or 1,3): the sections to run; all when unset. */
 const only = process.env.BENCH_ONLY?.split(',').map((n) => n.trim());
 const wanted = (section: number) => !only || only.includes(String(section));
-const badOnly = only?.filter((n) => !['1', '2', '3', '4'].includes(n)) ?? [];
+const badOnly = only?.filter((n) => !['1', '2', '3', '4', '5'].includes(n)) ?? [];
 if (badOnly.length) {
-  console.error(`BENCH_ONLY: no section ${badOnly.join(', ')}; the sections are 1, 2, 3 and 4`);
+  console.error(`BENCH_ONLY: no section ${badOnly.join(', ')}; the sections are 1, 2, 3, 4 and 5`);
   process.exit(2);
 }
 
@@ -161,6 +163,19 @@ writeFileSync(
 
 // ---------------------------------------------------------------- 1. the battery
 if (wanted(1)) {
+  // vitest's own floor: one trivial test file, taken in turn with each battery run, so that both
+  // see the same machine; the main job is held to 3× it.
+  const floorDir = join(work, 'floor');
+  mkdirSync(floorDir, { recursive: true });
+  writeFileSync(join(floorDir, 'floor.test.mjs'), "import { test } from 'vitest';\ntest('floor', () => {});\n");
+  const vitestBin = join(root, 'node_modules/vitest/vitest.mjs');
+  const floors: number[] = [];
+  const mains: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    floors.push((await timed(process.execPath, [vitestBin, 'run', '--root', floorDir, '--config', 'false'])).wallS);
+    mains.push((await timed(process.execPath, [bin, 'run', '--report', join(work, 'paired')])).wallS);
+  }
+  const ratios = mains.map((m, i) => m / floors[i]!);
   const battery = await medianOf(process.execPath, [bin, 'run', '--report', join(work, 'battery')]);
   // Recording's cost: runs with and without --record taken in turn, on one seed (the model-based
   // run's sequences are then the same), so that neither side gets the warmer machine.
@@ -179,6 +194,9 @@ if (wanted(1)) {
   say('| figure | value | target |');
   say('|---|---:|---|');
   say(`| wall | ${battery.wallS.toFixed(2)} s | < 3 s |`);
+  say(
+    `| wall against vitest's floor (one trivial file), paired run by run | ${median(mains).toFixed(2)} s against ${median(floors).toFixed(2)} s: ${median(ratios).toFixed(1)}× (runs: ${ratios.map((r) => r.toFixed(1)).join(', ')}) | ≤ 3× |`,
+  );
   if (battery.cpuS !== undefined) say(`| CPU (user + system) | ${battery.cpuS.toFixed(2)} s | |`);
   if (battery.rssMiB !== undefined) say(`| peak RSS of the CLI process | ${battery.rssMiB.toFixed(0)} MiB | |`);
   say(`| exit codes | ${battery.codes.join(', ')} | 0 |`);
@@ -408,6 +426,21 @@ if (wanted(4)) {
     );
   say();
   say('reproduce: `node --expose-gc --import tsx bench/memory.ts 100000`');
+}
+
+// ---------------------------------------------------------------- 5. the gate
+if (wanted(5)) {
+  say();
+  say("## 5. The gate: npm test's test run, once");
+  say();
+  const gate = await timed(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run']);
+  say('| figure | value | target |');
+  say('|---|---:|---|');
+  say(`| wall of \`vitest run\` (the unit project and the battery) | ${gate.wallS.toFixed(0)} s | < 180 s |`);
+  if (gate.cpuS !== undefined) say(`| CPU (user + system) | ${gate.cpuS.toFixed(0)} s | |`);
+  say(`| exit code | ${gate.code} | 0 |`);
+  say();
+  say("reproduce: `time npx vitest run`; CI prints each stage's time, and its budget, at the end of `.ci/run`");
 }
 
 rmSync(work, { recursive: true, force: true });
