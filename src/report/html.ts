@@ -20,8 +20,35 @@ const VERDICT: Record<ConformanceReport['verdict'], string> = {
  * Nothing is fetched.
  */
 export function toHtml(r: ConformanceReport): string {
-  const rows = r.clauses.map(clauseRows).join('\n');
-  const summary = statusesWorstFirst.map((s) => `<span class="st st-${s}">${s}: ${r.summary[s]}</span>`).join('\n');
+  // Sized for a failing target: the first few failing clauses open, the rest folded in <details>
+  // (native, so folding needs no script), and a test's exchanges shown for the first few tests of
+  // a clause only: every test's exchanges stay in conformance.json.
+  let opened = 0;
+  const rows = r.clauses
+    .map((c) => {
+      const open = BAD.has(c.status) && opened < OPEN_FAILING;
+      if (open) opened += 1;
+      return clauseRows(c, open);
+    })
+    .join('\n');
+  const failing = r.clauses.filter((c) => BAD.has(c.status));
+  const index = failing.length
+    ? `<nav id="failing"><strong>${failing.length} clause${failing.length === 1 ? '' : 's'} not passing:</strong> ${failing
+        .map((c) => `<a href="#clause-${esc(c.id)}" class="st st-${c.status}">${esc(c.id)}</a>`)
+        .join(' · ')}</nav>`
+    : '';
+  const groups = (label: string, key: (c: Clause) => string) => {
+    const by = new Map<string, Clause[]>();
+    for (const c of r.clauses) by.set(key(c), [...(by.get(key(c)) ?? []), c]);
+    return `<details class="index"><summary>By ${label}</summary>${[...by]
+      .map(
+        ([k, cs]) =>
+          `<p><strong>${esc(k)}</strong> (${cs.length}): ${cs.map((c) => `<a href="#clause-${esc(c.id)}" class="st st-${c.status}">${esc(c.id)}</a>`).join(' · ')}</p>`,
+      )
+      .join('')}</details>`;
+  };
+  const indexes = [groups('status', (c) => c.status), groups('grade', (c) => c.grade), groups('concern', (c) => c.concern)].join('\n');
+  const summary = statusesWorstFirst.map((s) => `<span class="st st-${s}">${s}: ${r.summary[s] ?? 0}</span>`).join('\n');
   const meta = `Target ${esc(r.target)}${r.implementation ? ` (${esc(r.implementation)})` : ''} · ${r.summary.clauses} clauses · ${r.summary.tests} tests · ${(r.durationMs / 1000).toFixed(1)} s · started ${esc(r.startedAt)}${r.strict ? ' · strict' : ''}${r.expectations ? ` · expectations ${esc(r.expectations)}` : ''}`;
   return `<!doctype html>
 <html lang="en">
@@ -53,6 +80,9 @@ export function toHtml(r: ConformanceReport): string {
   .exchange.failing .label { color: #b3261e; font-weight: 600; }
   .sides { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: .5rem; }
   [hidden] { display: none !important; }
+  nav#failing { margin: .6rem 0; line-height: 1.8; } nav#failing a, .index a { text-decoration: none; margin-right: .2rem; }
+  .index p { margin: .3rem 0 .3rem 1rem; } .indexes { margin-bottom: .8rem; }
+  details.tests > summary { cursor: pointer; color: #57606a; }
 </style>
 </head>
 <body>
@@ -60,6 +90,7 @@ export function toHtml(r: ConformanceReport): string {
 <div id="meta">${meta}</div>
 <ul id="errors">${r.errors.map((e) => `<li>Incomplete: ${esc(e)}</li>`).join('')}${(r.warnings ?? []).map((w) => `<li class="warning">Warning: ${esc(w)}</li>`).join('')}</ul>
 <div class="summary" id="summary">${summary}</div>
+${index}
 ${r.model ? `<p>Model-based run: ${esc(modelLine(r.model))}</p>` : r.modelLeftOut ? `<p>Model-based run: ${esc(r.modelLeftOut)}</p>` : ''}
 ${r.baseline ? `<p>Changed since the baseline ${esc(r.baseline.file)}: ${r.baseline.differences} differences in ${r.baseline.testsDiffering} of ${r.baseline.testsCompared} tests${r.baseline.diffFiles?.length ? ` (see ${esc(r.baseline.diffFiles.find((f) => f.endsWith('.html')) ?? r.baseline.diffFiles[0]!)})` : ''}</p>` : ''}
 <div class="filters">
@@ -68,6 +99,7 @@ ${r.baseline ? `<p>Changed since the baseline ${esc(r.baseline.file)}: ${r.basel
   <label>Clause <input id="text" type="search" placeholder="filter by id or text"></label>
   <span id="shown">${r.clauses.length} clauses</span>
 </div>
+<div class="indexes">${indexes}</div>
 <table>
   <colgroup><col class="status"><col class="id"><col class="grade"><col class="tests"><col></colgroup>
   <thead><tr><th>status</th><th>clause</th><th>grade</th><th>tests</th><th>statement</th></tr></thead>
@@ -83,17 +115,17 @@ function render() {
   const text = document.getElementById('text').value.toLowerCase();
   let shown = 0;
   for (const tr of rows) {
-    const show = (!status || tr.dataset.status === status) && (!grade || tr.dataset.grade === grade) && (!text || tr.dataset.search.includes(text));
+    const show = (!status || tr.dataset.status === status) && (!grade || tr.dataset.grade === grade) && (!text || tr.textContent.toLowerCase().includes(text));
     tr.hidden = !show;
     const detail = tr.nextElementSibling;
-    if (detail && detail.classList.contains('detail')) detail.hidden = !show || detail.dataset.folded === 'true';
+    if (detail && detail.classList.contains('detail')) detail.hidden = !show;
     if (show) shown++;
   }
   document.getElementById('shown').textContent = shown + ' of ' + rows.length + ' clauses shown';
 }
 for (const tr of rows) {
-  const detail = tr.nextElementSibling;
-  tr.addEventListener('click', () => { detail.dataset.folded = detail.dataset.folded === 'true' ? 'false' : 'true'; render(); });
+  const details = tr.nextElementSibling.querySelector('details.tests');
+  tr.addEventListener('click', () => { details.open = !details.open; });
 }
 for (const id of ['status', 'grade', 'text']) document.getElementById(id).addEventListener('input', render);
 render();
@@ -103,28 +135,84 @@ render();
 `;
 }
 
-/** A clause's row, and under it its tests: open for a clause that did not pass, folded (by the script) for one that did. */
-function clauseRows(c: Clause): string {
+/** Statuses a reader comes for: their clauses are listed at the top, and the first few open. */
+const BAD = new Set<Clause['status']>(['fail', 'unexpected-pass', 'advisory-fail', 'flaky']);
+/** How many failing clauses are open when the page opens; the rest are a click (or the index) away. */
+const OPEN_FAILING = 5;
+/** The tests of a clause whose exchanges are shown, and how many of a test's last exchanges; the rest are in conformance.json. */
+const TESTS_WITH_EXCHANGES = 1;
+const EXCHANGES_SHOWN = 2;
+/** Headers that say nothing about the contract (signing, transport): left out of the page. */
+const NOISE =
+  /^(authorization|x-amz-date|x-amz-content-sha256|x-amz-security-token|host|date|server|connection|content-length|keep-alive|access-control-.*)$/i;
+/** A message longer than this is cut in the page (whole in conformance.json). */
+const MESSAGE_CHARS = 600;
+/** How many of a clause's passing tests are listed by name. */
+const PASSING_LISTED = 10;
+/** How many of a clause's tests are listed in all. */
+const TESTS_LISTED = 20;
+/** How many of a clause's messages are shown whole (each cut at MESSAGE_CHARS); the rest by their first line. */
+const MESSAGES_SHOWN = 3;
+
+/** A clause's row, and under it its tests in a <details>: open for the first few failing clauses, folded for the rest. */
+function clauseRows(c: Clause, open: boolean): string {
   const passed = c.tests.filter((t) => t.state === 'passed').length;
   const count = `${passed}/${c.tests.length}${c.partial ? ` (partial: ${c.partial.selected} of ${c.partial.of} selected)` : ''}`;
-  const folded = c.status === 'pass' || c.status === 'not-selected';
-  const search = `${c.id} ${c.statement}`.toLowerCase();
   const head =
-    `<tr class="clause" data-status="${c.status}" data-clause="${esc(c.id)}" data-grade="${c.grade}" data-search="${esc(search)}">` +
+    `<tr class="clause" id="clause-${esc(c.id)}" data-status="${c.status}" data-clause="${esc(c.id)}" data-grade="${c.grade}" data-concern="${esc(c.concern)}">` +
     `<td class="st st-${c.status}">${c.status}</td><td><code>${esc(c.id)}</code></td><td>${c.grade}</td><td>${count}</td><td>${esc(c.statement)}</td></tr>`;
-  const body = [c.reason ? `<p>${esc(c.reason)}</p>` : '', ...c.tests.map(testBlock)].join('\n');
-  return `${head}\n<tr class="detail" data-folded="${folded}"><td colspan="5">${body || '<p>No test.</p>'}</td></tr>`;
+  let shown = 0;
+  let passing = 0;
+  let messages = 0;
+  const tests: string[] = [];
+  const unlisted = new Map<string, number>();
+  for (const t of c.tests) {
+    // Of those that passed, the first few are listed; of the rest, the first TESTS_LISTED; the
+    // others are counted by status (conformance.json has every one).
+    if (t.status === 'pass' && (passing += 1) > PASSING_LISTED) continue;
+    if (tests.length >= TESTS_LISTED) {
+      unlisted.set(t.status, (unlisted.get(t.status) ?? 0) + 1);
+      continue;
+    }
+    const withExchanges = Boolean(t.exchanges?.length) && shown < TESTS_WITH_EXCHANGES;
+    if (withExchanges) shown += 1;
+    // A clause's many failures mostly say one thing: the first few messages are shown, the rest by name.
+    const withMessage = !t.message || (messages += 1) <= MESSAGES_SHOWN;
+    tests.push(testBlock(t, withExchanges, withMessage));
+  }
+  if (passing > PASSING_LISTED) unlisted.set('pass', (unlisted.get('pass') ?? 0) + passing - PASSING_LISTED);
+  if (unlisted.size) {
+    tests.push(`<p>and ${[...unlisted].map(([s, n]) => `${n} more ${s}`).join(', ')} (conformance.json lists every test)</p>`);
+  }
+  const body = [c.reason ? `<p>${esc(c.reason)}</p>` : '', ...tests].join('\n');
+  const summary = `${c.tests.length} test${c.tests.length === 1 ? '' : 's'}${c.reason ? `: ${esc(firstLineOf(c.reason, 160))}` : ''}`;
+  return `${head}\n<tr class="detail"><td colspan="5"><details class="tests"${open ? ' open' : ''}><summary>${summary}</summary>${body || '<p>No test.</p>'}</details></td></tr>`;
 }
 
-function testBlock(t: Test): string {
-  const exchanges = t.exchanges ?? [];
+const firstLineOf = (s: string, max: number) => {
+  const line = s.split('\n')[0] ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
+
+function testBlock(t: Test, withExchanges: boolean, withMessage = true): string {
+  const all = t.exchanges ?? [];
+  const exchanges = withExchanges ? all.slice(-EXCHANGES_SHOWN) : [];
+  const from = all.length - exchanges.length;
   const parts = [`<div class="test"><div><span class="st st-${t.status}">${t.status}</span> <code>${esc(t.fullName)}</code></div>`];
-  if (t.message) parts.push(`<pre class="message">${esc(t.message)}</pre>`);
+  const message =
+    t.message && t.message.length > MESSAGE_CHARS ? `${t.message.slice(0, MESSAGE_CHARS)}… (whole in conformance.json)` : t.message;
+  if (message && withMessage) parts.push(`<pre class="message">${escText(message)}</pre>`);
+  else if (message) parts.push(`<div class="label">${escText(firstLineOf(message, 160))}</div>`);
+  if (all.length > exchanges.length)
+    parts.push(
+      `<div class="label">${exchanges.length ? 'its earlier' : 'its last'} ${all.length - exchanges.length} exchange${all.length - exchanges.length === 1 ? '' : 's'}: in conformance.json</div>`,
+    );
   if (t.observed) parts.push(`<div>observed: ${esc(t.observed)}</div>`);
   exchanges.forEach((x, i) => {
     // The last exchange a failing test made is the one its assertion judged, or the one it stopped on.
-    const failing = t.state === 'failed' && i === exchanges.length - 1;
-    parts.push(exchangeBlock(x, i, exchanges.length, failing, t.curl?.[i]));
+    const last = i === exchanges.length - 1;
+    const failing = t.state === 'failed' && last;
+    parts.push(exchangeBlock(x, from + i, all.length, failing, last ? t.curl?.[from + i] : undefined));
   });
   parts.push('</div>');
   return parts.join('\n');
@@ -139,12 +227,13 @@ function exchangeBlock(x: Exchange, i: number, n: number, failing: boolean, curl
       : `no response: ${x.response.error}`;
   return (
     `<div class="exchange${failing ? ' failing' : ''}"><div class="label">${label}</div>` +
-    `<div class="sides"><pre>${esc(request)}</pre><pre>${esc(response)}</pre></div>${curl ? `<pre>${esc(curl)}</pre>` : ''}</div>`
+    `<div class="sides"><pre>${escText(request)}</pre><pre>${escText(response)}</pre></div>${curl ? `<pre>${escText(curl)}</pre>` : ''}</div>`
   );
 }
 
 const headerLines = (headers: Record<string, string | undefined>) =>
   Object.entries(headers)
+    .filter(([k]) => !NOISE.test(k))
     .map(([k, v]) => `${k}: ${v}`)
     .join('\n');
 
@@ -155,6 +244,11 @@ function pretty(body: string): string {
   } catch {
     return body;
   }
+}
+
+/** Escaped for an element's text (quotes need no escaping there). */
+function escText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function esc(s: string): string {

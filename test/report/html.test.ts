@@ -114,13 +114,14 @@ describe('the HTML report in headless Chromium', () => {
     await tab.selectOption('#grade', '');
     await tab.fill('#text', 'cancel.event.recorded');
     // A failing clause's tests are open from the start; a click folds them, another opens them.
-    const detail = tab.locator('tr.detail:visible');
-    expect(await detail.textContent()).toContain('SimpleWorkflowService.RequestCancelWorkflowExecution');
-    expect(await detail.textContent()).toContain('HTTP 500');
+    const details = tab.locator('tr.detail:visible details.tests');
+    expect(await details.getAttribute('open')).not.toBeNull();
+    expect(await details.textContent()).toContain('SimpleWorkflowService.RequestCancelWorkflowExecution');
+    expect(await details.textContent()).toContain('HTTP 500');
     await tab.locator('tr.clause:visible').first().click();
-    expect(await tab.locator('tr.detail:visible').count()).toBe(0);
+    expect(await details.getAttribute('open')).toBeNull();
     await tab.locator('tr.clause:visible').first().click();
-    expect(await tab.locator('tr.detail:visible').count()).toBe(1);
+    expect(await details.getAttribute('open')).not.toBeNull();
     expect(requests).toEqual([]);
   });
 
@@ -154,5 +155,74 @@ describe('the HTML report in headless Chromium', () => {
     } finally {
       await context.close();
     }
+  });
+
+  test('sized for a failing target: under 500 KB, and the first screen at 1280 px shows the verdict and the failing clauses', async ({
+    skip,
+  }) => {
+    if (!browser) return skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+    // A target that fails most of the battery, each failing test with its six last exchanges, as moto does.
+    const spec = loadSpec();
+    const exchange = (i: number) => ({
+      at: 'now',
+      request: {
+        method: 'POST',
+        url: 'http://127.0.0.1:5000/',
+        headers: { 'x-amz-target': 'SimpleWorkflowService.DescribeWorkflowExecution', authorization: 'AWS4-HMAC-SHA256 '.padEnd(300, 'x') },
+        body: JSON.stringify({
+          domain: 'swf-conformance',
+          execution: { workflowId: `swfc-20261206-abcdef-wf-${i}`, runId: 'r'.repeat(32) },
+        }),
+      },
+      response: {
+        status: 200,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: JSON.stringify({ executionInfo: { x: 'y'.repeat(600) } }),
+      },
+    });
+    const outcomes: TestOutcome[] = spec.clauses.flatMap((c, n) =>
+      Array.from({ length: 4 }, (_, i) => ({
+        fullName: `suites/x.test.ts > ${c.id} case ${i}`,
+        file: 'suites/x.test.ts',
+        clauses: [c.id],
+        grade: c.grade,
+        state: n % 5 === 0 ? ('passed' as const) : ('failed' as const),
+        durationMs: 3,
+        ...(n % 5 === 0
+          ? {}
+          : {
+              message: `HTTP 500 <!doctype html> ${'the target answered something else '.repeat(10)}`,
+              exchanges: Array.from({ length: 6 }, (_, k) => exchange(k)),
+            }),
+      })),
+    );
+    const failing = buildReport(spec, outcomes, {
+      target: 'http://127.0.0.1:5000',
+      startedAt: new Date(),
+      durationMs: 1,
+      strict: true,
+      strictExpectations: false,
+    });
+    const html = toHtml(failing);
+    expect(Buffer.byteLength(html) / 1024).toBeLessThan(500);
+    const big = join(out, 'failing.html');
+    writeFileSync(big, html);
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await tab.goto(pathToFileURL(big).href);
+    const onScreen = async (selector: string) => {
+      const box = await tab.locator(selector).first().boundingBox();
+      return box !== null && box.y >= 0 && box.y + Math.min(box.height, 40) <= 800;
+    };
+    expect(await onScreen('#verdict')).toBe(true);
+    expect(await onScreen('nav#failing')).toBe(true);
+    const listed = await tab.locator('nav#failing a').allTextContents();
+    expect(listed.length).toBe(failing.clauses.filter((c) => c.status === 'fail' || c.status === 'advisory-fail').length);
+    // A clause of the index is an anchor to its row.
+    await tab.locator('nav#failing a').nth(10).click();
+    expect(await tab.evaluate(() => location.hash)).toBe(`#clause-${listed[10]}`);
+    // Only the first few failing clauses are open; the rest fold, natively.
+    expect(await tab.locator('details.tests[open]').count()).toBe(5);
+    expect(await tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await tab.screenshot({ path: join(out, 'failing-1280.png'), fullPage: false });
   });
 });
