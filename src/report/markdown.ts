@@ -34,7 +34,15 @@ export function verdictLabel(
   return `${words[r.verdict]} to ${basename(r.expectations)} (${known} known failure${known === 1 ? '' : 's'})`;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Text for a Markdown table cell or line: an HTML or plain-text body an implementation answered
+ * is cut to its first line, and markup is escaped, so that a page's tags never render in a job
+ * summary; pipes and newlines cannot break the table.
+ */
+export const cell = (s: string) => {
+  const text = /<(!doctype|html|head|body|h\d|p|pre|title)\b/i.test(s) ? (s.split('\n').find((l) => l.trim()) ?? '') : s;
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+};
 
 /** The matrix as Markdown, failures first: short enough for a CI job summary. */
 export function toMarkdown(r: ConformanceReport): string {

@@ -87,7 +87,14 @@ export class ResultsReporter implements Reporter {
       // The whole message (the schema violations, a diff): reports show all of it, the console its first line.
       // With the assertion's diff, when it has one: "expected [ Array(2) ] to deeply equal ..." alone says nothing.
       const diff = (error as { diff?: string } | undefined)?.diff;
-      outcome.message = cutAtWord(stripVTControlCharacters(`${error?.message ?? 'failed'}${diff ? `\n${diff}` : ''}`), 4_000);
+      const plainDiff = diff ? stripVTControlCharacters(diff) : undefined;
+      const first = stripVTControlCharacters(error?.message ?? 'failed');
+      // "expected {…(4)} to deeply equal {…(4)}" names nothing: the first line says what differs.
+      const differs = plainDiff ? whatDiffers(plainDiff) : undefined;
+      outcome.message = cutAtWord(
+        `${differs ? `${first.split('\n')[0]}: ${differs}${first.includes('\n') ? first.slice(first.indexOf('\n')) : ''}` : first}${plainDiff ? `\n${plainDiff}` : ''}`,
+        4_000,
+      );
       if (NO_ANSWER.test(`${error?.name ?? ''} ${error?.message ?? ''} ${(error as { code?: string } | undefined)?.code ?? ''}`))
         outcome.unreachable = true;
     }
@@ -166,3 +173,18 @@ export function cutAtWord(text: string, max: number): string {
 
 /** The first line of a message, cut at a word boundary: for a console line or a table cell. */
 export const firstLine = (text: string, max: number) => cutAtWord(text.split('\n')[0] ?? '', max);
+
+/**
+ * The members an assertion's diff shows differing, with their two values, on one line: the
+ * lines the diff marks expected (-) and received (+), without its header, e.g.
+ * `- "executionStatus": "CLOSED" · + "executionStatus": "OPEN"`. Undefined when it marks none.
+ */
+export function whatDiffers(diff: string, max = 4): string | undefined {
+  const changed = diff
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => /^[-+] /.test(l) && !/^- Expected\b|^\+ Received\b/.test(l))
+    .map((l) => `${l[0]} ${l.slice(2).trim().replace(/,$/, '')}`);
+  if (!changed.length) return undefined;
+  return `${changed.slice(0, max).join(' · ')}${changed.length > max ? ` · … ${changed.length - max} more` : ''}`;
+}

@@ -230,3 +230,29 @@ test('a verdict judged with an expectation file is conformant to that file, with
   expect(verdictLabel({ verdict: 'conformant', summary })).toBe('CONFORMANT');
   expect(verdictLabel({ verdict: 'incomplete', expectations: 'moto.yaml', summary })).toBe('INCOMPLETE (could not run)');
 });
+
+test('an HTML body in a Markdown cell is cut to its first line and escaped: no markup renders, no table breaks', async () => {
+  const { cell } = await import('../../src/report/markdown.ts');
+  expect(cell('HTTP 500 <!doctype html>\n<html><head><title>500 Internal Server Error</title></head>\n<body>boom</body></html>')).toBe(
+    'HTTP 500 &lt;!doctype html&gt;',
+  );
+  expect(cell('a | b\nc')).toBe('a \\| b c');
+  expect(cell('x < 3 && y > 2')).toBe('x &lt; 3 &amp;&amp; y &gt; 2');
+});
+
+test('a deep-equality failure names the members that differ, and their two values, on its first line', async () => {
+  const { whatDiffers } = await import('../../src/report/results.ts');
+  const diff = [
+    '- Expected',
+    '+ Received',
+    '',
+    '  {',
+    '    "closeStatus": "TERMINATED",',
+    '-   "executionStatus": "CLOSED",',
+    '+   "executionStatus": "OPEN",',
+    '    "workflowId": "w",',
+    '  }',
+  ].join('\n');
+  expect(whatDiffers(diff)).toBe('- "executionStatus": "CLOSED" · + "executionStatus": "OPEN"');
+  expect(whatDiffers('- Expected\n+ Received\n\n  "same"')).toBeUndefined();
+});
