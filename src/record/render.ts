@@ -4,6 +4,7 @@
  * difference next to each other.
  */
 import { makeFolder } from '../contract/paths.ts';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Difference, DiffResult, DiffSide } from './diff.ts';
@@ -22,6 +23,33 @@ function byTest(r: DiffResult): Map<string, Difference[]> {
   return groups;
 }
 
+/** The same difference (kind, operation, member and both values) seen this often is reported once, with its count. */
+const REPEATED = 3;
+const signature = (d: Difference) =>
+  `${d.kind}|${d.operation ?? ''}|${d.at.replace(/\[\d+\]/g, '[]')}|${oneLine(d.a, 200)}|${oneLine(d.b, 200)}`;
+
+/** Differences that recur across exchanges and tests, most frequent first, with how many and where first. */
+export function repeatedDifferences(r: DiffResult): { example: Difference; count: number; tests: number }[] {
+  const groups = new Map<string, Difference[]>();
+  for (const d of r.differences) groups.set(signature(d), [...(groups.get(signature(d)) ?? []), d]);
+  return [...groups.values()]
+    .filter((list) => list.length >= REPEATED)
+    .map((list) => ({ example: list[0]!, count: list.length, tests: new Set(list.map((d) => d.test)).size }))
+    .sort((a, b) => b.count - a.count);
+}
+
+/** How many differences of each kind, and in the tests of each clause, most first. */
+function counts(r: DiffResult): { kinds: [string, number][]; clauses: [string, number][] } {
+  const kinds = new Map<string, number>();
+  const clauses = new Map<string, number>();
+  for (const d of r.differences) {
+    kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
+    for (const c of d.clauses) clauses.set(c, (clauses.get(c) ?? 0) + 1);
+  }
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return { kinds: sorted(kinds), clauses: sorted(clauses) };
+}
+
 export function summaryText(r: DiffResult, limit = 20): string {
   const lines = [
     `swf-conformance diff: A ${label(r.a)}`,
@@ -29,9 +57,26 @@ export function summaryText(r: DiffResult, limit = 20): string {
     `${r.tests.compared} tests and ${r.exchanges} exchanges compared; ${r.differences.length} difference${r.differences.length === 1 ? '' : 's'} in ${r.tests.differing} test${r.tests.differing === 1 ? '' : 's'}` +
       `${r.tests.onlyA ? `; ${r.tests.onlyA} only in A` : ''}${r.tests.onlyB ? `; ${r.tests.onlyB} only in B` : ''}${r.options.ignore.length ? ` (ignoring ${r.options.ignore.join(', ')})` : ''}`,
   ];
+  if (r.differences.length)
+    lines.push(
+      `by kind: ${counts(r)
+        .kinds.map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
+  // A difference that recurs (the same media type on every answer) is said once, with its count.
+  const repeated = repeatedDifferences(r);
+  const once = new Set(repeated.map((g) => signature(g.example)));
+  for (const g of repeated.slice(0, 10)) {
+    const d = g.example;
+    lines.push(
+      `×${g.count} in ${g.tests} test${g.tests === 1 ? '' : 's'}: ${d.operation ? `${d.operation} ` : ''}${d.kind} at ${d.at}: A ${oneLine(d.a, 60)} · B ${oneLine(d.b, 60)}`,
+    );
+  }
   let shown = 0;
-  for (const [test, list] of byTest(r)) {
+  for (const [test, all] of byTest(r)) {
     if (shown >= limit) break;
+    const list = all.filter((d) => !once.has(signature(d)));
+    if (!list.length) continue;
     lines.push(`✗ ${test}${list[0]!.clauses.length ? ` [${list[0]!.clauses.join(', ')}]` : ''}`);
     for (const d of list.slice(0, 4)) {
       lines.push(
@@ -41,7 +86,7 @@ export function summaryText(r: DiffResult, limit = 20): string {
     if (list.length > 4) lines.push(`    … ${list.length - 4} more`);
     shown += 1;
   }
-  const rest = byTest(r).size - shown;
+  const rest = [...byTest(r).values()].filter((all) => all.some((d) => !once.has(signature(d)))).length - shown;
   if (rest > 0) lines.push(`… ${rest} more test${rest === 1 ? '' : 's'} differ; see diff.md`);
   return `${lines.join('\n')}\n`;
 }
@@ -82,11 +127,25 @@ export function toMarkdown(r: DiffResult): string {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function toHtml(r: DiffResult): string {
+  const anchor = (test: string) => `test-${createHash('sha256').update(test).digest('hex').slice(0, 12)}`;
+  const { kinds, clauses } = counts(r);
+  const repeated = repeatedDifferences(r);
+  const overview = r.differences.length
+    ? `<section id="summary">
+<h2>By kind</h2>
+<table class="counts"><tbody>${kinds.map(([k, n]) => `<tr><td>${esc(k)}</td><td class="n">${n}</td></tr>`).join('')}</tbody></table>
+<h2>By clause (differences in the tests citing it)</h2>
+<table class="counts"><tbody>${clauses.map(([c, n]) => `<tr><td><code>${esc(c)}</code></td><td class="n">${n}</td></tr>`).join('')}</tbody></table>
+${repeated.length ? `<h2>Recurring (the same difference ${REPEATED} times or more)</h2><ul>${repeated.map((g) => `<li>×${g.count} in ${g.tests} tests: ${esc(g.example.operation ?? '')} ${esc(g.example.kind)} at <code>${esc(g.example.at)}</code>: A ${esc(oneLine(g.example.a, 80))} · B ${esc(oneLine(g.example.b, 80))}</li>`).join('')}</ul>` : ''}
+<details><summary>The ${byTest(r).size} tests that differ</summary><ul>${[...byTest(r)].map(([t, l]) => `<li><a href="#${anchor(t)}">${esc(t)}</a> (${l.length})</li>`).join('')}</ul></details>
+</section>`
+    : '';
+  let opened = 0;
   const sections = [...byTest(r)]
     .map(
       ([test, list]) => `
-<section>
-<h2>${esc(test)}</h2>
+<section id="${anchor(test)}">
+<details${((opened += 1)) <= 10 ? ' open' : ''}><summary><h2>${esc(test)} <small>(${list.length})</small></h2></summary>
 <p class="clauses">Clauses: ${list[0]!.clauses.map((c) => `<code>${esc(c)}</code>`).join(', ') || '(none)'}</p>
 <table>
 <thead><tr><th class="n">#</th><th class="what">difference</th><th>A</th><th>B</th></tr></thead>
@@ -94,6 +153,7 @@ export function toHtml(r: DiffResult): string {
 ${list.map((d) => `<tr><td class="n">${d.exchange ?? ''}</td><td class="what"><strong>${esc(d.kind)}</strong><br>${esc(d.operation ?? '')}<br><code>${esc(d.at)}</code></td><td><pre>${esc(show(d.a))}</pre></td><td><pre>${esc(show(d.b))}</pre></td></tr>`).join('\n')}
 </tbody>
 </table>
+</details>
 </section>`,
     )
     .join('\n');
@@ -112,12 +172,15 @@ ${list.map((d) => `<tr><td class="n">${d.exchange ?? ''}</td><td class="what"><s
   pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; background: #f6f8fa; padding: .4rem; font-size: 12px; max-height: 24rem; overflow-y: auto; }
   code { font-family: ui-monospace, monospace; font-size: 12px; }
   .agree { color: #116329; } .differ { color: #b3261e; }
+  table.counts { width: auto; } table.counts td.n { text-align: right; }
+  summary h2 { display: inline; } summary { cursor: pointer; }
 </style>
 </head>
 <body>
 <h1>swf-conformance diff: <span class="${r.differences.length ? 'differ' : 'agree'}">${r.differences.length ? `${r.differences.length} differences in ${r.tests.differing} tests` : 'the recordings agree'}</span></h1>
 <p><strong>A</strong> ${esc(label(r.a))}<br><strong>B</strong> ${esc(label(r.b))}<br>
 ${r.tests.compared} tests and ${r.exchanges} exchanges compared; ${r.tests.onlyA} only in A, ${r.tests.onlyB} only in B; convergence tolerance ${r.options.toleranceMs} ms${r.options.ignore.length ? `; ignoring ${esc(r.options.ignore.join(', '))}` : ''}</p>
+${overview}
 ${sections}
 </body>
 </html>
