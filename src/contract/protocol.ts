@@ -42,3 +42,11 @@ export const testTimeoutMs = (consistencyWindowMs: number) => CLIENT_TIMEOUT_MS 
 export const HEALTH_PATH = '/_swf-conformance/health';
 /** POST: forgets every domain, type and execution, as a fresh start would. */
 export const RESET_PATH = '/_swf-conformance/reset';
+
+/**
+ * How a test's worker tells the run it is still waiting on a lagging read: a console line with
+ * this mark, which the run's reporter prints (every other console line of a test is dropped).
+ */
+export const WAITING_MARK = '[swf-conformance:waiting] ';
+/** How often a wait on a lagging read is said, in milliseconds. */
+export const SAY_WAITING_EVERY_MS = 5_000;

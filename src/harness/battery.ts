@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import { RawClient } from '../clients/raw.ts';
 import { projectRoot } from '../contract/paths.ts';
 import { Capture } from '../record/capture.ts';
-import { CLIENT_TIMEOUT_MS } from '../contract/protocol.ts';
+import { CLIENT_TIMEOUT_MS, WAITING_MARK } from '../contract/protocol.ts';
 import { operations } from '../generated/operations.ts';
 import { mainCredentials, restrictedCredentials } from './credentials.ts';
 import { redact, type RecordedExchange } from './exchanges.ts';
@@ -66,6 +66,11 @@ export const it = base.extend<{ swf: Scenario }>({
       onWait,
       capture,
     );
+    // Said every few seconds, so that a long wait in the consistency window is not a silence.
+    scenario.onStillWaiting = (ms) =>
+      console.log(
+        `${WAITING_MARK}${task.name}: ${(ms / 1000).toFixed(0)} s into the ${(config.consistencyWindowMs / 1000).toFixed(0)} s consistency window of a lagging read`,
+      );
     await use(scenario);
     sdk?.destroy();
     if (capture && config.recordDir) {

@@ -1,3 +1,4 @@
+import { SAY_WAITING_EVERY_MS } from '../contract/protocol.ts';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SWFClient } from '@aws-sdk/client-swf';
@@ -67,6 +68,7 @@ export class Scenario {
    */
   async eventually<T>(read: () => Promise<T>, settled: (value: T) => boolean): Promise<T> {
     const started = Date.now();
+    let sayAt = SAY_WAITING_EVERY_MS;
     // A recording keeps the read that was judged, and how long the reads took to converge.
     const from = this.capture?.mark() ?? 0;
     for (let delay = 25, attempt = 0; ; attempt += 1, delay = Math.min(delay * 2, 1_000)) {
@@ -81,6 +83,10 @@ export class Scenario {
         return value;
       }
       const left = this.config.consistencyWindowMs - waited;
+      if (waited >= sayAt && left > 0) {
+        this.onStillWaiting?.(waited);
+        sayAt += SAY_WAITING_EVERY_MS;
+      }
       if (left <= 0) {
         this.onWait(waited, false);
         this.capture?.settle(from, judgedFrom, waited);
@@ -89,6 +95,9 @@ export class Scenario {
       await this.pause(Math.min(delay, left));
     }
   }
+
+  /** Told every few seconds while a lagging read is waited for, with how long so far. */
+  onStillWaiting?: (ms: number) => void;
 
   /** Waits, unless the test is stopped (the run interrupted, the test timed out): then throws why. */
   async pause(ms: number): Promise<void> {

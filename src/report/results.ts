@@ -2,6 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { TestReport, TestStatus } from '../generated/types.ts';
 import { colourOn, paint } from './colour.ts';
+import { WAITING_MARK } from '../contract/protocol.ts';
 
 /** Errors of a request that got no HTTP answer: the target is gone, not wrong. */
 const NO_ANSWER =
@@ -132,6 +133,13 @@ export class ResultsReporter implements Reporter {
     } else if (state === 'failed') {
       rerun.failedAgain += 1;
       first.message = `${first.message ?? 'failed'}\n(it failed again when run once more)`;
+    }
+  }
+
+  /** A test's console is its own, except the line that says a lagging read is still waited for. */
+  onUserConsoleLog(log: { content: string }): void {
+    for (const line of log.content.split('\n')) {
+      if (line.startsWith(WAITING_MARK)) this.print(`  … waiting: ${line.slice(WAITING_MARK.length)}`);
     }
   }
 

@@ -256,3 +256,15 @@ test('a deep-equality failure names the members that differ, and their two value
   expect(whatDiffers(diff)).toBe('- "executionStatus": "CLOSED" · + "executionStatus": "OPEN"');
   expect(whatDiffers('- Expected\n+ Received\n\n  "same"')).toBeUndefined();
 });
+
+test("a lagging read still waited for is said on the console; a test's other console lines are not", async () => {
+  const { ResultsReporter } = await import('../../src/report/results.ts');
+  const { WAITING_MARK } = await import('../../src/contract/protocol.ts');
+  const printed: string[] = [];
+  const reporter = new ResultsReporter(undefined, (line) => printed.push(line));
+  reporter.onUserConsoleLog({
+    content: `${WAITING_MARK}the execution is CLOSED: 5 s into the 30 s consistency window of a lagging read\n`,
+  });
+  reporter.onUserConsoleLog({ content: 'some debugging output of a test\n' });
+  expect(printed).toEqual(['  … waiting: the execution is CLOSED: 5 s into the 30 s consistency window of a lagging read']);
+});
