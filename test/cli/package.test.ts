@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { projectRoot } from '../../src/contract/paths.ts';
 
@@ -16,8 +16,19 @@ let installed = '';
 let notInstalled = '';
 
 beforeAll(() => {
+  // Packed from a copy of the working tree: prepack rebuilds dist/, and rebuilding this checkout's
+  // own dist/ would pull it from under the CLIs other test files are running at the same time.
+  const stage = join(dir, 'stage');
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: projectRoot, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+    if (!existsSync(join(projectRoot, file))) continue;
+    mkdirSync(dirname(join(stage, file)), { recursive: true });
+    copyFileSync(join(projectRoot, file), join(stage, file));
+  }
+  symlinkSync(join(projectRoot, 'node_modules'), join(stage, 'node_modules'), 'dir');
   const packed = spawnSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
-    cwd: projectRoot,
+    cwd: stage,
     encoding: 'utf8',
     timeout: 180_000,
   });
