@@ -165,14 +165,19 @@ writeFileSync(
 if (wanted(1)) {
   // vitest's own floor: one trivial test file, taken in turn with each battery run, so that both
   // see the same machine; the main job is held to 3× it.
-  const floorDir = join(work, 'floor');
+  // Inside the checkout, so that the file's `import 'vitest'` resolves from its node_modules.
+  const floorDir = join(root, '.tmp', 'bench-floor');
   mkdirSync(floorDir, { recursive: true });
   writeFileSync(join(floorDir, 'floor.test.mjs'), "import { test } from 'vitest';\ntest('floor', () => {});\n");
+  // A config of its own: without one, vitest would find the project's and run the battery.
+  writeFileSync(join(floorDir, 'vitest.config.mjs'), 'export default {};\n');
   const vitestBin = join(root, 'node_modules/vitest/vitest.mjs');
   const floors: number[] = [];
   const mains: number[] = [];
   for (let i = 0; i < runs; i++) {
-    floors.push((await timed(process.execPath, [vitestBin, 'run', '--root', floorDir, '--config', 'false'])).wallS);
+    const floor = await timed(process.execPath, [vitestBin, 'run', '--root', floorDir, '--config', join(floorDir, 'vitest.config.mjs')]);
+    if (floor.code !== 0) throw new Error(`vitest's floor run failed (exit ${floor.code}): ${floor.stdout.slice(-500)}`);
+    floors.push(floor.wallS);
     mains.push((await timed(process.execPath, [bin, 'run', '--report', join(work, 'paired')])).wallS);
   }
   const ratios = mains.map((m, i) => m / floors[i]!);
