@@ -182,8 +182,16 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
         ? target.slice(TARGET_PREFIX.length)
         : ''
       : operationOfTarget(target);
-    // A client of the older form (Content-Type application/json) is answered application/json (recorded).
-    const contentType = /^application\/json\b/i.test(String(req.headers['content-type'] ?? '')) ? 'application/json' : JSON_CONTENT_TYPE;
+    // The answer's media type follows the request's form, void successes included: the boto 2 form
+    // (Content-Type application/json, Content-Encoding amz-1.0) is answered application/json
+    // (recorded, simpleflow), as is the API pages' example request (x-amz-json-1.0 with
+    // Content-Encoding amz-1.0; documented); boto3's awsJson form application/x-amz-json-1.0
+    // (recorded, flowy's 2016 cassettes).
+    const contentType =
+      /^application\/json\b/i.test(String(req.headers['content-type'] ?? '')) ||
+      /^amz-1\.0$/i.test(String(req.headers['content-encoding'] ?? ''))
+        ? 'application/json'
+        : JSON_CONTENT_TYPE;
     if (req.method !== 'POST' || !isServed(operation))
       throw dev.has('unknown-operation-400-bare')
         ? new SwfFault('InvalidAction', `action ${operation} not implemented`)
@@ -247,7 +255,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     if (output === undefined) {
       // A void operation: HTTP 200 with an empty body, as the API pages' examples show.
       if (dev.has('success-body-braces')) send(res, 200, { 'Content-Type': 'application/json' }, '{}');
-      else send(res, 200, { 'Content-Type': dev.has('success-content-type-text') ? 'text/plain' : 'application/json' }, '');
+      else send(res, 200, { 'Content-Type': dev.has('success-content-type-text') ? 'text/plain' : contentType }, '');
     } else {
       send(res, 200, { 'Content-Type': contentType }, JSON.stringify(output));
     }

@@ -424,9 +424,10 @@ export class Executions implements DecisionEffects {
   // Stryker disable all: outside the contract: the SignalExternalWorkflowExecution decision is named by no clause (terminate.open-work.signal is about SignalWorkflowExecution, kept mutated)
   /**
    * The SignalExternalWorkflowExecution decision: the initiated event at once; the signal reaches
-   * its target after the decision task has completed (recorded: the target's
-   * WorkflowExecutionSignaled and the decision task it schedules come before the source's
-   * ExternalWorkflowExecutionSignaled, even when the target is the source).
+   * its target after the decision task has completed, and is acknowledged after every signal of
+   * that task has reached its target (recorded: the target's WorkflowExecutionSignaled events and
+   * the decision task they schedule come before the source's ExternalWorkflowExecutionSignaled
+   * ones, even when the target is the source).
    */
   private signalExternal(e: Execution, d: Decision, completedId: number): void {
     const a = d.signalExternalWorkflowExecutionDecisionAttributes!;
@@ -446,7 +447,9 @@ export class Executions implements DecisionEffects {
       this.events.add(target, 'WorkflowExecutionSignaled', {
         signalName: a.signalName, input: a.input, externalWorkflowExecution: { workflowId: e.workflowId, runId: e.runId }, externalInitiatedEventId: initiatedEventId,
       });
-      this.events.add(e, 'ExternalWorkflowExecutionSignaled', { workflowExecution: { workflowId: target.workflowId, runId: target.runId }, initiatedEventId, control: a.control });
+      this.seams.deliver('signal', () =>
+        this.events.add(e, 'ExternalWorkflowExecutionSignaled', { workflowExecution: { workflowId: target.workflowId, runId: target.runId }, initiatedEventId, control: a.control }),
+      );
     });
   }
   // Stryker restore all

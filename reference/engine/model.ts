@@ -217,9 +217,24 @@ export class Store {
     return this.now();
   }
 
-  /** The time on the wire: epoch seconds. */
+  /** The moment of the engine's current turn, in milliseconds. */
+  private instant: number | undefined;
+
+  /**
+   * The time on the wire: epoch seconds. One moment per turn of the engine: the events one call
+   * or one timer records are stamped alike, as AWS stamps a decision's effects with its completion
+   * (recorded: every history of the corpus). A clock that moved on by a second or more within one
+   * turn (a test's) starts a new moment.
+   */
   seconds(): number {
-    return Math.round(this.now()) / 1000;
+    const now = Math.round(this.now());
+    if (this.instant === undefined) {
+      queueMicrotask(() => {
+        this.instant = undefined;
+      });
+    }
+    if (this.instant === undefined || Math.abs(now - this.instant) >= 1000) this.instant = now;
+    return this.instant / 1000;
   }
 
   domain(name: string): Domain {

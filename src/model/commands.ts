@@ -228,16 +228,25 @@ function without(runs: RunView[], ignored: ReadonlySet<string>): RunView[] {
   }));
 }
 
-/** Whether the target's runs could be the reference's seen a moment earlier: each history a prefix, one shorter or a run still to come. */
-function behind(target: RunView[], reference: RunView[]): boolean {
+/**
+ * Whether the target's runs could be the reference's seen a moment earlier: each history a prefix,
+ * a run still to come, and each state one the run passed through (still open, not yet asked to
+ * cancel, a task or child count on its way). The history and the state are read apart, so either
+ * may be the later: equal histories with an earlier state are a lagging read too.
+ */
+export function behind(target: RunView[], reference: RunView[]): boolean {
   if (target.some((t) => !reference.some((r) => r.key === t.key))) return false;
-  let short = target.length < reference.length;
   for (const t of target) {
     const r = reference.find((x) => x.key === t.key)!;
     if (t.events.length > r.events.length || t.events.some((e, i) => JSON.stringify(e) !== JSON.stringify(r.events[i]))) return false;
-    if (t.events.length < r.events.length) short = true;
+    const closing = t.status === 'OPEN' && r.status === 'CLOSED';
+    if (t.status !== r.status && !closing) return false;
+    if (t.closeStatus !== r.closeStatus && t.closeStatus !== null) return false;
+    if (t.closedAt !== r.closedAt && t.closedAt !== null) return false;
+    // A close clears the flag: an open run asked to cancel may be the moment before its close.
+    if (t.cancelRequested && !r.cancelRequested && !closing) return false;
   }
-  return short;
+  return true;
 }
 
 /** What differs between the two sides' runs, observation by observation, the first differing event of each run only. */

@@ -5,6 +5,7 @@
  * official model lacks may be absent. Everything else must be equal.
  */
 import { PLACEHOLDER } from '../contract/recordings.ts';
+import { timestampMembers } from '../contract/timestamps.ts';
 
 export interface Difference {
   /** Where in the answer: a JSON path. */
@@ -15,9 +16,6 @@ export interface Difference {
 
 /** Members real SWF sent that the official model lacks (recorded, 2023): a target need not send them. */
 const UNMODELLED = new Set(['reopenable', 'reopenGenerationId']);
-
-/** Members that hold a time: any number of epoch seconds will do. */
-const TIME = /(Timestamp|creationDate)$/;
 
 export class Bindings {
   private readonly byPlaceholder = new Map<string, string>();
@@ -100,7 +98,8 @@ export function compare(
     else if (bound !== actual) push(out, at, `${expected} (${bound ?? 'unbound'})`, bindings.placeholderOf(actual) ?? actual);
     return out;
   }
-  if (typeof expected === 'number' && TIME.test(at.slice(at.lastIndexOf('.') + 1))) {
+  // A time is the target's own: what it must be is the answer checks' (answers.ts) and the order's below.
+  if (typeof expected === 'number' && timestampMembers().has(at.slice(at.lastIndexOf('.') + 1))) {
     if (typeof actual !== 'number') push(out, at, 'a timestamp (epoch seconds)', actual);
     return out;
   }
@@ -109,6 +108,7 @@ export function compare(
     const [e, a] = at.endsWith('.events') ? [inDeliveryOrder(expected), inDeliveryOrder(actual)] : [expected, actual];
     if (a.length !== e.length) push(out, `${at}.length`, e.length, a.length);
     for (let i = 0; i < Math.min(e.length, a.length); i += 1) compare(e[i], a[i], bindings, `${at}[${i}]`, out, lenient);
+    if (at.endsWith('.events')) stampedAlike(e, a, at, out);
     return out;
   }
   if (expected && typeof expected === 'object') {
@@ -135,43 +135,62 @@ export function compare(
 /**
  * Signals sent by one decision task reach their executions in an order the contract does not
  * state: AWS recorded the second of two SignalExternalWorkflowExecution decisions delivered
- * first, and both signals before either was acknowledged (simpleflow.signal-played-twice); the
- * reference delivers each in turn. A run of consecutive signal and acknowledgement events is
- * compared in one order, by type and then by the decision event that sent each; each place keeps
- * its event id and timestamp.
+ * first (simpleflow.signal-played-twice). Within a run of consecutive signal and acknowledgement
+ * events, events of one type may swap places with each other: each type's places are compared
+ * in the order of the decision event that sent them. A place never changes type, so an
+ * acknowledgement between two signals that AWS recorded after both is a difference; each place
+ * keeps its event id and timestamp.
  */
 const DELIVERED: Record<string, [attributes: string, sentBy: string]> = {
   WorkflowExecutionSignaled: ['workflowExecutionSignaledEventAttributes', 'externalInitiatedEventId'],
   ExternalWorkflowExecutionSignaled: ['externalWorkflowExecutionSignaledEventAttributes', 'initiatedEventId'],
 };
-const DELIVERY_TYPES = Object.keys(DELIVERED);
 
 function inDeliveryOrder(events: unknown[]): unknown[] {
   const out = [...events];
   const typeOf = (e: unknown) => (e && typeof e === 'object' ? (e as Record<string, unknown>).eventType : undefined) as string;
-  const rank = (e: Record<string, unknown>) => {
-    const [key, sentBy] = DELIVERED[typeOf(e)]!;
-    return DELIVERY_TYPES.indexOf(typeOf(e)) * 1e9 + Number((e[key] as Record<string, unknown> | undefined)?.[sentBy] ?? 0);
+  const sentBy = (e: Record<string, unknown>) => {
+    const [key, member] = DELIVERED[typeOf(e)]!;
+    return Number((e[key] as Record<string, unknown> | undefined)?.[member] ?? 0);
   };
   for (let i = 0; i < out.length; ) {
     let j = i;
     while (j < out.length && DELIVERED[typeOf(out[j])]) j += 1;
-    if (j - i > 1) {
-      const run = out.slice(i, j) as Record<string, unknown>[];
-      const sorted = [...run].sort((x, y) => rank(x) - rank(y));
-      for (let k = 0; k < run.length; k += 1) {
+    for (const type of Object.keys(DELIVERED)) {
+      const places = [];
+      for (let k = i; k < j; k += 1) if (typeOf(out[k]) === type) places.push(k);
+      if (places.length < 2) continue;
+      const run = places.map((k) => out[k] as Record<string, unknown>);
+      const sorted = [...run].sort((x, y) => sentBy(x) - sentBy(y));
+      places.forEach((place, k) => {
         const { eventId: _id, eventTimestamp: _at, ...rest } = sorted[k]!;
         const { eventId, eventTimestamp } = run[k]!;
-        out[i + k] = {
+        out[place] = {
           ...rest,
           ...(eventId !== undefined ? { eventId } : {}),
           ...(eventTimestamp !== undefined ? { eventTimestamp } : {}),
         };
-      }
+      });
     }
     i = Math.max(j, i + 1);
   }
   return out;
+}
+
+/** Events AWS stamped with one time (recorded together, as a decision's effects are) are stamped alike. */
+function stampedAlike(expected: unknown[], actual: unknown[], at: string, out: Difference[]): void {
+  const stamp = (e: unknown) => (e && typeof e === 'object' ? (e as Record<string, unknown>).eventTimestamp : undefined);
+  for (let i = 1; i < Math.min(expected.length, actual.length); i += 1) {
+    const [before, here] = [stamp(expected[i - 1]), stamp(expected[i])];
+    if (typeof before !== 'number' || before !== here) continue;
+    if (stamp(actual[i - 1]) !== stamp(actual[i]))
+      push(
+        out,
+        `${at}[${i}].eventTimestamp`,
+        `the time of the event before (${String(stamp(actual[i - 1]))}), as AWS stamped them alike`,
+        stamp(actual[i]),
+      );
+  }
 }
 
 function push(out: Difference[], at: string, expected: unknown, actual: unknown): Difference[] {

@@ -7,6 +7,8 @@ import type { Har, HarEntry } from '../contract/recordings.ts';
 import { header, responseBody } from '../contract/recordings.ts';
 import { JSON_CONTENT_TYPE, LEGACY_TARGET_PREFIX, TARGET_PREFIX } from '../contract/protocol.ts';
 import type { RawClient, RawResponse } from '../clients/raw.ts';
+import { operations, type OperationName } from '../generated/operations.ts';
+import { AnswerChecks } from './answers.ts';
 import { Bindings, compare, type Difference } from './compare.ts';
 import { planReplay, type Plan, type RunRef, type Step } from './plan.ts';
 
@@ -64,8 +66,12 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
     if (kind === 'task-list') bindings.bind(p, `${options.prefix}-tl${n}`);
   }
   const differences: StepDifference[] = [];
-  const send = (operation: string, body: unknown, target?: string, contentType?: string): Promise<RawResponse> =>
-    client.send({
+  // What every answer must show, checked as it comes; charged to the step that sent it.
+  const checks = new AnswerChecks();
+  const since = Date.now();
+  let fromAnswers: Difference[] = [];
+  const send = async (operation: string, body: unknown, target?: string, contentType?: string): Promise<RawResponse> => {
+    const res = await client.send({
       operation,
       target: target ?? `${plan.legacy ? LEGACY_TARGET_PREFIX : TARGET_PREFIX}${operation}`,
       headers: plan.legacy
@@ -73,6 +79,24 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
         : { 'content-type': contentType ?? JSON_CONTENT_TYPE },
       body: typeof body === 'string' ? body : JSON.stringify(bindings.fillValue(body)),
     });
+    const known = operations[operation as OperationName];
+    fromAnswers.push(
+      ...checks
+        .check(res, { since, answeredAt: Date.now(), legacy: plan.legacy, void: known !== undefined && known.output === null })
+        .map((d) => ({ ...d, at: `${operation} ${d.at}` })),
+    );
+    return res;
+  };
+  /** The answer checks' differences since the last call, each kind once. */
+  const answerDifferences = (): Difference[] => {
+    const seen = new Set<string>();
+    const list = fromAnswers.filter((d) => {
+      const kind = `${d.at.replace(/\[\d+\]/g, '[]')}|${String(d.expected)}`;
+      return !seen.has(kind) && seen.add(kind);
+    });
+    fromAnswers = [];
+    return list;
+  };
   try {
     await setUp(plan, send);
   } catch (error) {
@@ -81,6 +105,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       differences: [{ step: '0 set-up', at: 'set-up', expected: 'the domain and types registered', actual: (error as Error).message }],
     };
   }
+  differences.push(...answerDifferences().map((d) => ({ ...d, step: '0 set-up' })));
   /** Task tokens by run and started event: what the poll handed out, for the answer. */
   const tokens = new Map<string, string>();
   /** Decision tasks handed out for a run other than the one polled for, by workflowId placeholder. */
@@ -144,8 +169,11 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
     };
     try {
       await runStep(step);
+      differ(answerDifferences());
       if (pending.length) await retryPending(false);
+      differ(answerDifferences());
     } catch (error) {
+      differ(answerDifferences());
       differ([{ at: 'step', expected: 'the step runs', actual: (error as Error).message }]);
       break;
     }
@@ -352,6 +380,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
     await retryPending(false);
   }
   await retryPending(true);
+  differences.push(...answerDifferences().map((d) => ({ ...d, step: `${n} (reads retried at the end)` })));
   // Nothing is left open: each workflowId of the replay is terminated, whatever the target did.
   for (const [, workflowId] of bindings.of('workflow-id')) {
     await client

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { clauseOf, type Observation, type StepFacts } from '../../src/model/clauses.ts';
+import { behind } from '../../src/model/commands.ts';
 import type { EventView, RunView } from '../../src/model/side.ts';
 import { newModel, type Model } from '../../src/model/state.ts';
 
@@ -146,5 +147,34 @@ describe('what a child policy records is charged to the same clause however the 
     expect(clauseOf({ what: 'run', key: 'k0#0', field: 'status' }, { ...step, before: abandoning })).toBe(
       'cancel.by-decision.target-event',
     );
+  });
+});
+
+/**
+ * Which target reads the model-based run waits on (src/model/commands.ts, behind): a read the
+ * contract lets lag may show any state the reference's run passed through, its history and its
+ * state read apart; anything else is judged at once.
+ */
+describe('a read that could be the reference seen a moment earlier', () => {
+  const closed = { status: 'CLOSED', closeStatus: 'TERMINATED', closedAt: 'after start' as const };
+  const history = [started('TERMINATE'), ev('DecisionTaskScheduled'), ev('WorkflowExecutionTerminated')];
+  test.for([
+    ['equal histories, the state still open: the state read lagged', [run('a#0', history)], true],
+    ['a shorter history and an open state', [run('a#0', history.slice(0, 2))], true],
+    ['the run not listed yet', [], true],
+    ['asked to cancel just before the close cleared the flag', [run('a#0', history, { cancelRequested: true })], true],
+    ['closed otherwise than the reference', [run('a#0', history, { ...closed, closeStatus: 'CANCELED' })], false],
+    ['an event the reference never recorded', [run('a#0', [...history.slice(0, 2), ev('WorkflowExecutionCanceled')])], false],
+    ['a run the reference has not', [run('a#0', history), run('b#0', [])], false],
+  ] as const)('%s: %s', ([, target, expected]) => {
+    const reference = [run('a#0', history, closed)];
+    expect(behind([...target], reference)).toBe(expected);
+  });
+
+  test('closed where the reference is open is no lag', () => {
+    expect(behind([run('a#0', history.slice(0, 2), closed)], [run('a#0', history)])).toBe(false);
+  });
+  test('asked to cancel where the open reference is not is no lag', () => {
+    expect(behind([run('a#0', history, { cancelRequested: true })], [run('a#0', history)])).toBe(false);
   });
 });
