@@ -1,0 +1,75 @@
+/**
+ * Rebuilds the recordings of fixtures/recordings/aws/ from the sources kept in
+ * fixtures/recordings/sources/ (manifest.yaml says which source, transcriber and provenance each
+ * has), so that what a recording says can always be traced to the bytes it came from:
+ *
+ *   npx tsx scripts/rebuild-recordings.ts           # checks: exit 1 when a rebuilt HAR differs
+ *   npx tsx scripts/rebuild-recordings.ts --write   # writes the rebuilt HARs
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
+import { fixturesDir } from '../src/contract/paths.ts';
+import { transcribeVcr } from './transcribe-vcr.ts';
+
+export interface SourceEntry {
+  recording: string;
+  repository: string;
+  path: string;
+  commit: string;
+  transcriber: 'vcr' | 'none';
+  source?: string;
+  sha256?: string;
+  comment?: string;
+  notes?: string;
+  why?: string;
+}
+
+const sourcesDir = join(fixturesDir, 'recordings', 'sources');
+const awsDir = join(fixturesDir, 'recordings', 'aws');
+
+export function sourceManifest(): SourceEntry[] {
+  return (parse(readFileSync(join(sourcesDir, 'manifest.yaml'), 'utf8')) as { recordings: SourceEntry[] }).recordings;
+}
+
+/** What is wrong with one entry's source, or its rebuilt recording text (as committed: JSON, two spaces, a final newline). */
+export function rebuild(entry: SourceEntry): { problem: string } | { text: string } | { skipped: string } {
+  if (entry.transcriber === 'none') return { skipped: entry.why ?? 'no transcriber' };
+  if (!entry.source || !entry.sha256) return { problem: `${entry.recording}: no source file or checksum in the manifest` };
+  const bytes = readFileSync(join(sourcesDir, entry.source));
+  const sum = createHash('sha256').update(bytes).digest('hex');
+  if (sum !== entry.sha256) return { problem: `${entry.source}: sha256 ${sum}, the manifest says ${entry.sha256}` };
+  const har = transcribeVcr(bytes.toString('utf8'), {
+    repository: entry.repository,
+    path: entry.path,
+    commit: entry.commit,
+    ...(entry.comment ? { comment: entry.comment } : {}),
+    ...(entry.notes ? { notes: entry.notes } : {}),
+  });
+  return { text: `${JSON.stringify(har, null, 2)}\n` };
+}
+
+export const committed = (entry: SourceEntry) => readFileSync(join(awsDir, entry.recording), 'utf8');
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const write = process.argv.includes('--write');
+  let failed = 0;
+  for (const entry of sourceManifest()) {
+    const result = rebuild(entry);
+    if ('skipped' in result) console.log(`- ${entry.recording}: not rebuilt (${result.skipped})`);
+    else if ('problem' in result) {
+      failed += 1;
+      console.error(`✗ ${result.problem}`);
+    } else if (result.text === committed(entry)) console.log(`✓ ${entry.recording}`);
+    else if (write) {
+      writeFileSync(join(awsDir, entry.recording), result.text);
+      console.log(`✎ ${entry.recording}: rewritten from ${entry.source}`);
+    } else {
+      failed += 1;
+      console.error(`✗ ${entry.recording}: differs from what ${entry.source} rebuilds (--write rewrites it)`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}

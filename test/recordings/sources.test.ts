@@ -1,0 +1,42 @@
+/**
+ * Every recording of the corpus traces to its public source: the source kept in
+ * fixtures/recordings/sources/ matches its checksum, and its transcriber rebuilds the committed
+ * HAR byte for byte (scripts/rebuild-recordings.ts). A recording with no transcriber yet says why.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { fixturesDir } from '../../src/contract/paths.ts';
+import { committed, rebuild, sourceManifest } from '../../scripts/rebuild-recordings.ts';
+
+const manifest = sourceManifest();
+
+test('every recording of fixtures/recordings/aws/ is in the manifest once, and every kept source is used', () => {
+  const recordings = readdirSync(join(fixturesDir, 'recordings', 'aws'))
+    .filter((f) => f.endsWith('.har'))
+    .sort();
+  expect(manifest.map((e) => e.recording).sort()).toEqual(recordings);
+  const sources = readdirSync(join(fixturesDir, 'recordings', 'sources'))
+    .filter((f) => f !== 'manifest.yaml')
+    .sort();
+  expect(manifest.flatMap((e) => (e.source ? [e.source] : [])).sort()).toEqual(sources);
+  for (const e of manifest.filter((x) => x.transcriber === 'none')) expect(e.why, e.recording).toMatch(/\w{10}/);
+});
+
+describe('each recording rebuilt from its source', () => {
+  test.for(manifest.filter((e) => e.transcriber !== 'none').map((e) => [e.recording, e] as const))('%s', ([, entry]) => {
+    const result = rebuild(entry);
+    if ('problem' in result) expect.fail(result.problem);
+    if ('skipped' in result) expect.fail(`skipped: ${result.skipped}`);
+    expect(result.text === committed(entry), `${entry.recording} differs from what ${entry.source} rebuilds`).toBe(true);
+  });
+
+  test('a source changed by one byte fails its checksum', () => {
+    const entry = manifest.find((e) => e.transcriber === 'vcr')!;
+    const result = rebuild({
+      ...entry,
+      sha256: `${entry.sha256!.slice(0, -1)}0` === entry.sha256 ? `${entry.sha256!.slice(0, -1)}1` : `${entry.sha256!.slice(0, -1)}0`,
+    });
+    expect('problem' in result && result.problem).toMatch(/sha256/);
+  });
+});
