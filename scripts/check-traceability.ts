@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/contract/paths.ts';
-import { batteryIndex } from '../src/harness/collect.ts';
+import { batteryIndex, beyondEvidence } from '../src/harness/collect.ts';
 
 // The build's index of the battery when it is current, else a fresh collection.
 const t = await batteryIndex();
@@ -36,6 +36,7 @@ const misplaced = t.tests
   .map((x) => `${x.file}:${x.line} cites ${x.clauses.join(', ')}, none of them of the file's concern (suites/<concern>.test.ts)`);
 const problems = [
   ...t.errors.map((e) => `suite file failed to load: ${e}`),
+  ...beyondEvidence(t.tests),
   ...t.uncovered.map((c) => `clause ${c.id} (spec/${c.file}) has no test and no "untestable" reason`),
   ...unfindable,
   ...misplaced,

@@ -4,7 +4,7 @@
  */
 import { describe } from 'vitest';
 import { childPolicies } from '../src/contract/constraints.ts';
-import type { ChildPolicy } from '../src/generated/types.ts';
+import type { ChildPolicy, Decision } from '../src/generated/types.ts';
 import { cites, expect, it, type Run, type Scenario } from '../src/harness/battery.ts';
 import { expectSuccess } from '../src/harness/wire.ts';
 
@@ -87,7 +87,8 @@ describe.for(policies)('%s', (policy) => {
     });
 
     if (policy !== 'ABANDON') {
-      const clause = policy === 'TERMINATE' ? 'child-policy.terminate.cause' : 'child-policy.request-cancel.cause';
+      // A terminated parent: the cancel request's cause is recorded only for a parent that completed.
+      const clause = policy === 'TERMINATE' ? 'child-policy.terminate.cause' : 'child-policy.request-cancel.cause.other-closes';
       it(`from the ${source}: the child's event has cause CHILD_POLICY_APPLIED`, cites(clause), async ({ swf }) => {
         const { child, childBefore } = await outcome(swf, policy, source);
         const eventType = policy === 'TERMINATE' ? 'WorkflowExecutionTerminated' : 'WorkflowExecutionCancelRequested';
@@ -126,36 +127,75 @@ it('a child that already closed gets no new event', cites('child-policy.closed-c
   expect(await swf.history(child)).toEqual(closed);
 });
 
-it('the child\'s cancel request names the parent run as externalWorkflowExecution', cites('child-policy.request-cancel.names-parent'), async ({ swf }) => {
+it('the child\'s cancel request names the terminated parent run as externalWorkflowExecution', cites('child-policy.request-cancel.names-parent.run-id'), async ({ swf }) => {
   const { parent, child } = await swf.family({ typeDefault: 'REQUEST_CANCEL' }, { childPolicy: 'ABANDON' });
   expectSuccess(await swf.terminate({ domain: swf.domain, workflowId: parent.workflowId }));
   const event = (await swf.historyWith(child, 'WorkflowExecutionCancelRequested')).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
   expect(event?.workflowExecutionCancelRequestedEventAttributes?.externalWorkflowExecution).toEqual(parent);
 });
 
-/** Every way a parent closes by its decider's answer: the policy reaches the children each time. */
+/**
+ * Every way a parent closes by its decider's answer: the policy reaches the children each time.
+ * The recordings show a parent that completed; the other closes are judged under the inferred
+ * clauses (`.other-closes`, `.run-id`).
+ */
 const closingDecisions = [
-  ['completes', { decisionType: 'CompleteWorkflowExecution' }],
-  ['fails', { decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'r' } }],
-  ['is cancelled', { decisionType: 'CancelWorkflowExecution' }],
+  ['completes', true, { decisionType: 'CompleteWorkflowExecution' }],
+  ['fails', false, { decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'r' } }],
+  ['is cancelled', false, { decisionType: 'CancelWorkflowExecution' }],
 ] as const;
 
-describe.for(closingDecisions)('the parent %s', ([, decision]) => {
-  it('under REQUEST_CANCEL, its open children get a cancel request naming it', cites('child-policy.on-close.request-cancel', 'child-policy.request-cancel.names-parent'), async ({ swf }) => {
-    const { parent, child, sibling } = await swf.family({ typeDefault: 'REQUEST_CANCEL' }, { childPolicy: 'ABANDON' });
-    await swf.decide(parent, [decision]);
-    for (const c of [child, sibling]) {
-      const event = (await swf.historyWith(c, 'WorkflowExecutionCancelRequested')).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
-      const attributes = event?.workflowExecutionCancelRequestedEventAttributes;
-      expect([c.workflowId, attributes?.cause, attributes?.externalWorkflowExecution]).toEqual([c.workflowId, 'CHILD_POLICY_APPLIED', parent]);
-      const info = await swf.infoWhen(c, (i) => i.cancelRequested === true || i.executionStatus !== 'OPEN');
-      expect([c.workflowId, info.executionStatus, info.cancelRequested]).toEqual([c.workflowId, 'OPEN', true]);
+/**
+ * The parent closes by this decision under REQUEST_CANCEL; each child's cancel request, once
+ * recorded. Made once per decision and shared by the tests that judge it, as outcome() is.
+ */
+const requestsOnClose = new Map<string, ReturnType<typeof makeRequestsOnClose>>();
+function cancelRequestsOnClose(swf: Scenario, decision: Decision) {
+  const key = decision.decisionType;
+  if (!requestsOnClose.has(key)) requestsOnClose.set(key, makeRequestsOnClose(swf, decision));
+  return requestsOnClose.get(key)!;
+}
+
+async function makeRequestsOnClose(swf: Scenario, decision: Decision) {
+  const { parent, child, sibling } = await swf.family({ typeDefault: 'REQUEST_CANCEL' }, { childPolicy: 'ABANDON' });
+  await swf.decide(parent, [decision]);
+  const requests = [];
+  for (const c of [child, sibling]) {
+    const event = (await swf.historyWith(c, 'WorkflowExecutionCancelRequested')).find((e) => e.eventType === 'WorkflowExecutionCancelRequested');
+    requests.push({ child: c, attributes: event?.workflowExecutionCancelRequestedEventAttributes });
+  }
+  return { parent, requests };
+}
+
+describe.for(closingDecisions)('the parent %s', ([, completed, decision]) => {
+  const recordedOr = (recorded: string, inferred: string) => (completed ? cites(recorded, { case: 'parent-close:completed' }) : cites(inferred));
+
+  it('under REQUEST_CANCEL, its open children get a cancel request', recordedOr('child-policy.on-close.request-cancel', 'child-policy.on-close.request-cancel.other-closes'), async ({ swf }) => {
+    const { requests } = await cancelRequestsOnClose(swf, decision as Decision);
+    for (const { child } of requests) {
+      const info = await swf.infoWhen(child, (i) => i.cancelRequested === true || i.executionStatus !== 'OPEN');
+      expect([child.workflowId, info.executionStatus, info.cancelRequested]).toEqual([child.workflowId, 'OPEN', true]);
     }
   });
 
-  it('under TERMINATE, its open children are terminated', cites('child-policy.on-close.terminate'), async ({ swf }) => {
+  it('under REQUEST_CANCEL, each child\'s cancel request has cause CHILD_POLICY_APPLIED', recordedOr('child-policy.request-cancel.cause', 'child-policy.request-cancel.cause.other-closes'), async ({ swf }) => {
+    const { requests } = await cancelRequestsOnClose(swf, decision as Decision);
+    for (const { child, attributes } of requests) expect([child.workflowId, attributes?.cause]).toEqual([child.workflowId, 'CHILD_POLICY_APPLIED']);
+  });
+
+  it('under REQUEST_CANCEL, each child\'s cancel request names the parent\'s workflowId', recordedOr('child-policy.request-cancel.names-parent', 'child-policy.request-cancel.names-parent.run-id'), async ({ swf }) => {
+    const { parent, requests } = await cancelRequestsOnClose(swf, decision as Decision);
+    for (const { child, attributes } of requests) expect([child.workflowId, attributes?.externalWorkflowExecution?.workflowId]).toEqual([child.workflowId, parent.workflowId]);
+  });
+
+  it('under REQUEST_CANCEL, each child\'s cancel request names the parent\'s runId', cites('child-policy.request-cancel.names-parent.run-id'), async ({ swf }) => {
+    const { parent, requests } = await cancelRequestsOnClose(swf, decision as Decision);
+    for (const { child, attributes } of requests) expect([child.workflowId, attributes?.externalWorkflowExecution?.runId]).toEqual([child.workflowId, parent.runId]);
+  });
+
+  it('under TERMINATE, its open children are terminated', recordedOr('child-policy.on-close.terminate', 'child-policy.on-close.terminate.other-closes'), async ({ swf }) => {
     const { parent, child, sibling } = await swf.family({ typeDefault: 'TERMINATE' }, { childPolicy: 'ABANDON' });
-    await swf.decide(parent, [decision]);
+    await swf.decide(parent, [decision as Decision]);
     for (const c of [child, sibling]) {
       const info = await swf.infoWhen(c, (i) => i.executionStatus !== 'OPEN');
       expect([c.workflowId, info.executionStatus, info.closeStatus]).toEqual([c.workflowId, 'CLOSED', 'TERMINATED']);

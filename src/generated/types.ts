@@ -1242,6 +1242,12 @@ export interface Clause {
    * @minItems 1
    */
   recordings?: [Citation, ...Citation[]];
+  /**
+   * For a recorded clause, the cases its recordings show, each `dimension:value` (close:CANCELED, parent-close:completed, runId:given, operation:X). Every test charged to the clause names one of them (cites(id, { case })): a test of a case no recording shows is charged to an inferred clause instead. npm test checks it (scripts/check-traceability.ts).
+   *
+   * @minItems 1
+   */
+  cases?: [string, ...string[]];
   notes?: string;
   /**
    * The wording the clause fixes, as a template: <name> is a value the test supplies (matched literally, or by the pattern the test gives), <count> a number, (s) an optional plural s. Tests match it as a pattern; the reference keeps its own copy of the wording.

@@ -5,6 +5,8 @@ declare module '@vitest/runner' {
   interface TaskMeta {
     /** The spec clauses the test checks. */
     clauses?: string[];
+    /** The case the test exercises (`close:FAILED`), for clauses whose recordings show only some cases. */
+    case?: string;
     /** The weakest grade among them: an inferred one makes the test advisory. */
     grade?: Grade;
     /** The last requests and responses of the test, redacted, for failure reports. */
@@ -31,11 +33,15 @@ export function weakest(grades: Grade[]): Grade {
 export const clauseTag = (id: string) => `clause:${id}`;
 
 /**
- * The options of a test that checks these clauses: its meta carries the ids and grade, and its
+ * The options of a test that checks these clauses, and the case it exercises where a clause's
+ * recordings show only some (`cites('x', { case: 'close:CANCELED' })`): its meta carries the ids,
+ * grade and case, and its
  * tags the grade, the concerns and each clause. An unknown id fails the file at collection, so a
  * test can never cite a clause spec/ does not have.
  */
-export function cites(...ids: string[]): TestOptions {
+export function cites(...args: (string | { case: string })[]): TestOptions {
+  const ids = args.filter((a): a is string => typeof a === 'string');
+  const exercised = args.find((a): a is { case: string } => typeof a !== 'string')?.case;
   const { byId } = spec();
   const unknown = ids.filter((id) => !byId.has(id));
   if (unknown.length || ids.length === 0)
@@ -43,5 +49,5 @@ export function cites(...ids: string[]): TestOptions {
   const clauses = ids.map((id) => byId.get(id)!);
   const grade = weakest(clauses.map((c) => c.grade));
   const concerns = [...new Set(clauses.map((c) => c.concern))];
-  return { meta: { clauses: ids, grade }, tags: [grade, ...concerns, ...ids.map(clauseTag)] };
+  return { meta: { clauses: ids, grade, ...(exercised ? { case: exercised } : {}) }, tags: [grade, ...concerns, ...ids.map(clauseTag)] };
 }

@@ -12,6 +12,8 @@ export interface CollectedTest {
   /** The test's line in its file. */
   line: number;
   clauses: string[];
+  /** The case it exercises, when it names one. */
+  case?: string;
 }
 
 export interface Traceability {
@@ -52,6 +54,7 @@ export async function collectBattery(): Promise<Traceability> {
           file: module.relativeModuleId,
           line: t.location?.line ?? 1,
           clauses: t.meta().clauses ?? [],
+          ...(t.meta().case ? { case: t.meta().case } : {}),
         });
       }
     }
@@ -59,6 +62,29 @@ export async function collectBattery(): Promise<Traceability> {
   } finally {
     await vitest.close();
   }
+}
+
+/**
+ * A recorded clause whose recordings show only some cases (spec: `cases`) judges those alone: each
+ * test charged to it names the case it exercises, and that case is one the recordings show. What
+ * is wrong, one line per test and clause.
+ */
+export function beyondEvidence(tests: CollectedTest[], byId = spec().byId): string[] {
+  return tests.flatMap((x) =>
+    x.clauses.flatMap((id) => {
+      const cases = byId.get(id)?.cases;
+      if (!cases) return [];
+      if (!x.case)
+        return [
+          `${x.file}:${x.line} is charged to ${id}, whose recordings show only ${cases.join(', ')}, and names no case (cites(id, { case }))`,
+        ];
+      return cases.includes(x.case)
+        ? []
+        : [
+            `${x.file}:${x.line} judges ${x.case} under ${id}, whose recordings show only ${cases.join(', ')}: charge it to an inferred clause`,
+          ];
+    }),
+  );
 }
 
 function traceability(tests: CollectedTest[], errors: string[]): Traceability {

@@ -29,7 +29,7 @@ export const judgedClauses = [
   'cancel.event.direct-attributes',
   'cancel.state.stays-open',
   'cancel.state.cancel-requested',
-  'cancel.state.closed-reads-false',
+  'cancel.state.closed-reads-false.other-closes',
   'cancel.decision-task.scheduled',
   'cancel.decision-task.while-started',
   'cancel.decision-task.open-count',
@@ -57,9 +57,12 @@ export const judgedClauses = [
   'child-policy.terminate.recursive',
   'child-policy.request-cancel.children-cancel-requested',
   'child-policy.request-cancel.cause',
-  'child-policy.request-cancel.names-parent',
+  'child-policy.request-cancel.cause.other-closes',
+  'child-policy.request-cancel.names-parent.run-id',
   'child-policy.on-close.request-cancel',
+  'child-policy.on-close.request-cancel.other-closes',
   'child-policy.on-close.terminate',
+  'child-policy.on-close.terminate.other-closes',
   'child-policy.abandon.children-open',
   'child-policy.closed-children-untouched',
   'wire.event-ids.sequential',
@@ -148,14 +151,19 @@ function resolutionClause(s: Extract<StepFacts, { kind: 'cancel' | 'terminate' }
   }
 }
 
-/** The clause of a child's observation when a child policy reached it: by the parent's policy and the child's depth. */
+/**
+ * The clause of a child's observation when a child policy reached it: by the parent's policy, the
+ * child's depth, and how the parent closed (terminated, or by a decision: `completed` is the close
+ * the recordings show, any other decision's close is judged under the inferred clauses).
+ */
 function policyClause(
   policy: string | undefined,
   depth: number,
   child: RunView | undefined,
   obs: Extract<Observation, { what: 'run' }>,
-  onClose: boolean,
+  parentClose: 'terminated' | 'completed' | 'other decision',
 ): JudgedClause | undefined {
+  const onClose = parentClose !== 'terminated';
   if (child && child.status !== 'OPEN') return 'child-policy.closed-children-untouched';
   if (policy === 'ABANDON') return 'child-policy.abandon.children-open';
   if (policy === 'TERMINATE') {
@@ -164,15 +172,19 @@ function policyClause(
     if (depth > 1) return 'child-policy.terminate.recursive';
     // The cause is the same clause whichever way the parent closed.
     if (obs.eventType === 'WorkflowExecutionTerminated' && obs.attr === 'cause') return 'child-policy.terminate.cause';
-    return onClose ? 'child-policy.on-close.terminate' : 'child-policy.terminate.children-terminated';
+    if (!onClose) return 'child-policy.terminate.children-terminated';
+    return parentClose === 'completed' ? 'child-policy.on-close.terminate' : 'child-policy.on-close.terminate.other-closes';
   }
   if (policy === 'REQUEST_CANCEL') {
     if (depth > 1) return 'child-policy.request-cancel.children-cancel-requested';
     // What the child's request records, and the task it schedules, are the same clauses whichever way the parent closed.
-    if (obs.eventType === 'WorkflowExecutionCancelRequested' && obs.attr === 'cause') return 'child-policy.request-cancel.cause';
-    if (obs.eventType === 'WorkflowExecutionCancelRequested' && obs.attr) return 'child-policy.request-cancel.names-parent';
+    // The cause is recorded for a parent that completed; the parent's run (its runId) in no case.
+    if (obs.eventType === 'WorkflowExecutionCancelRequested' && obs.attr === 'cause')
+      return parentClose === 'completed' ? 'child-policy.request-cancel.cause' : 'child-policy.request-cancel.cause.other-closes';
+    if (obs.eventType === 'WorkflowExecutionCancelRequested' && obs.attr) return 'child-policy.request-cancel.names-parent.run-id';
     if (obs.eventType === 'DecisionTaskScheduled' && child) return cancelTaskClause(child);
-    return onClose ? 'child-policy.on-close.request-cancel' : 'child-policy.request-cancel.children-cancel-requested';
+    if (!onClose) return 'child-policy.request-cancel.children-cancel-requested';
+    return parentClose === 'completed' ? 'child-policy.on-close.request-cancel' : 'child-policy.on-close.request-cancel.other-closes';
   }
   return undefined;
 }
@@ -234,7 +246,7 @@ export function clauseOf(obs: Observation, s: StepFacts): JudgedClause | undefin
     // A child handled by the start's policy where the request gave another: the request's policy was not the one applied.
     if (s.policy && s.policy !== startedPolicy(target) && depth <= 1 && effectOf(obs.seen) === startedPolicy(target))
       return 'child-policy.source.request';
-    return policyClause(s.policy ?? startedPolicy(target), depth || 1, run, obs, false);
+    return policyClause(s.policy ?? startedPolicy(target), depth || 1, run, obs, 'terminated');
   }
   if (run && depthBelow(s.before, target, run.key) === 1) return s.kind === 'terminate' ? 'terminate.child.parent-notified' : undefined;
   return resolutionClause(s, true);
@@ -286,9 +298,10 @@ function terminateTargetClause(
     case 'openDecisionTasks':
       return inFlight ? 'terminate.immediate.decision-in-flight' : 'terminate.state.closed';
     case 'cancelRequested':
-      return target.cancelRequested ? 'cancel.state.closed-reads-false' : 'terminate.state.closed';
+      // A terminated run: a close the recordings of cancelRequested do not show.
+      return target.cancelRequested ? 'cancel.state.closed-reads-false.other-closes' : 'terminate.state.closed';
     case 'openChildren':
-      return policyClause(s.policy ?? startedPolicy(target), 1, undefined, obs, false);
+      return policyClause(s.policy ?? startedPolicy(target), 1, undefined, obs, 'terminated');
     case 'events':
       if (obs.eventType === 'WorkflowExecutionTerminated') {
         if (!obs.attr) return inFlight ? 'terminate.immediate.decision-in-flight' : 'terminate.event.recorded';
@@ -339,5 +352,6 @@ function decideClause(obs: Observation, s: Extract<StepFacts, { kind: 'decide' }
   if (!closes || !decider || obs.key === s.run) return undefined;
   const depth = run ? depthBelow(s.before, run, decider.key) : 0;
   if (depth === 0) return undefined;
-  return policyClause(startedPolicy(decider), depth, run, obs, true);
+  const parentClose = s.decision === 'complete' || s.decision === 'cancel-external-then-complete' ? 'completed' : 'other decision';
+  return policyClause(startedPolicy(decider), depth, run, obs, parentClose);
 }

@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { clauseOf, type Observation, type StepFacts } from '../../src/model/clauses.ts';
 import { behind } from '../../src/model/commands.ts';
+import { beyondEvidence } from '../../src/harness/collect.ts';
 import type { EventView, RunView } from '../../src/model/side.ts';
 import { newModel, type Model } from '../../src/model/state.ts';
 
@@ -99,7 +100,7 @@ describe("a cancel request's decision task is charged to the cancel.decision-tas
   });
 });
 
-describe('what a child policy records is charged to the same clause however the parent closed', () => {
+describe('what a child policy records, by how the parent closed', () => {
   test('the cause of a policy-made termination', () => {
     const f = family('TERMINATE', 'ABANDON');
     expect(clauseOf(events('k0#0', 'WorkflowExecutionTerminated', 'cause'), terminate(f))).toBe('child-policy.terminate.cause');
@@ -109,12 +110,16 @@ describe('what a child policy records is charged to the same clause however the 
     expect(clauseOf(events('k0#0', 'WorkflowExecutionTerminated'), complete(f))).toBe('child-policy.on-close.terminate');
   });
 
-  test('the cause and the parent named by a policy-made cancel request', () => {
+  test('the cause and the parent named by a policy-made cancel request: recorded for a parent that completed only', () => {
     const f = family('REQUEST_CANCEL', 'ABANDON');
+    expect(clauseOf(events('k0#0', 'WorkflowExecutionCancelRequested', 'cause'), complete(f))).toBe('child-policy.request-cancel.cause');
+    expect(clauseOf(events('k0#0', 'WorkflowExecutionCancelRequested', 'cause'), terminate(f))).toBe(
+      'child-policy.request-cancel.cause.other-closes',
+    );
+    // The parent's run as a whole (its runId was never printed): the inferred clause, however the parent closed.
     for (const step of [terminate(f), complete(f)]) {
-      expect(clauseOf(events('k0#0', 'WorkflowExecutionCancelRequested', 'cause'), step)).toBe('child-policy.request-cancel.cause');
       expect(clauseOf(events('k0#0', 'WorkflowExecutionCancelRequested', 'externalWorkflowExecution'), step)).toBe(
-        'child-policy.request-cancel.names-parent',
+        'child-policy.request-cancel.names-parent.run-id',
       );
     }
     expect(clauseOf(events('k0#0', 'WorkflowExecutionCancelRequested'), complete(f))).toBe('child-policy.on-close.request-cancel');
@@ -176,5 +181,39 @@ describe('a read that could be the reference seen a moment earlier', () => {
   });
   test('asked to cancel where the open reference is not is no lag', () => {
     expect(behind([run('a#0', history, { cancelRequested: true })], [run('a#0', history)])).toBe(false);
+  });
+});
+
+/**
+ * The evidence check of npm test (scripts/check-traceability.ts): a test charged to a recorded
+ * clause whose recordings show only some cases must exercise one of them.
+ */
+describe('a test may judge under a recorded clause only a case its recordings show', () => {
+  const test_ = (clauses: string[], exercised?: string) => ({
+    id: 'x',
+    name: 'x',
+    file: 'suites/cancel.test.ts',
+    line: 1,
+    clauses,
+    ...(exercised ? { case: exercised } : {}),
+  });
+  test('the clauses of this battery, cited with the cases their recordings show: nothing to say', () => {
+    expect(
+      beyondEvidence([
+        test_(['cancel.state.closed-reads-false'], 'close:CANCELED'),
+        test_(['cancel.state.closed-reads-false.other-closes']),
+      ]),
+    ).toEqual([]);
+  });
+  test('a case no recording shows, or none named, under a recorded clause: said, naming the clause and the cases it has', () => {
+    const said = beyondEvidence([
+      test_(['cancel.state.closed-reads-false'], 'close:TERMINATED'),
+      test_(['child-policy.on-close.terminate']),
+    ]);
+    expect(said).toHaveLength(2);
+    expect(said[0]).toMatch(
+      /close:TERMINATED under cancel\.state\.closed-reads-false, whose recordings show only close:CANCELED, close:COMPLETED/,
+    );
+    expect(said[1]).toMatch(/names no case/);
   });
 });
