@@ -219,7 +219,8 @@ it.for([['runId given', true], ['runId omitted', false]] as const)('a cancel req
   expect((await swf.infoWhen(target, (i) => i.cancelRequested === true)).cancelRequested).toBe(true);
 });
 
-it.for([['runId given', true], ['runId omitted', false]] as const)('the requester records ExternalWorkflowExecutionCancelRequested naming the target, then a decision task: %s', cites('cancel.by-decision.acknowledged'), async ([, withRunId], { swf }) => {
+/** The requester asks the target to cancel, by a decision; the requester's events once acknowledged. */
+async function acknowledgedRequest(swf: Scenario, withRunId: boolean) {
   const requester = await swf.start();
   const target = await swf.start();
   const decision = requestCancelOf(target, withRunId);
@@ -227,14 +228,30 @@ it.for([['runId given', true], ['runId omitted', false]] as const)('the requeste
   await swf.decide(requester, [decision]);
   const initiated = await initiatedIn(swf, requester);
   const { events, at } = await swf.historyPast(requester, 'ExternalWorkflowExecutionCancelRequested');
-  const completed = events.filter((e) => e.eventType === 'DecisionTaskCompleted' && e.eventId < initiated.eventId).at(-1);
-  expect(initiated.requestCancelExternalWorkflowExecutionInitiatedEventAttributes).toEqual({
-    workflowId: target.workflowId, ...(withRunId ? { runId: target.runId } : {}), control: 'control 😀', decisionTaskCompletedEventId: completed?.eventId,
+  return { target, initiated, events, at };
+}
+
+// The recording names the target's runId; which run the events name was printed as fixed text.
+for (const [form, withRunId] of [['runId given', true], ['runId omitted', false]] as const) {
+  const acknowledged = withRunId ? cites('cancel.by-decision.acknowledged', { case: 'run-id:given' }) : cites('cancel.by-decision.acknowledged.names-target');
+  it(`the requester records ExternalWorkflowExecutionCancelRequested, then a decision task: ${form}`, acknowledged, async ({ swf }) => {
+    const { initiated, events, at } = await acknowledgedRequest(swf, withRunId);
+    const completed = events.filter((e) => e.eventType === 'DecisionTaskCompleted' && e.eventId < initiated.eventId).at(-1);
+    const attributes = initiated.requestCancelExternalWorkflowExecutionInitiatedEventAttributes;
+    expect({ control: attributes?.control, decisionTaskCompletedEventId: attributes?.decisionTaskCompletedEventId }).toEqual({ control: 'control 😀', decisionTaskCompletedEventId: completed?.eventId });
+    expect(at, 'no ExternalWorkflowExecutionCancelRequested in the requester').toBeGreaterThan(-1);
+    expect(events[at]?.externalWorkflowExecutionCancelRequestedEventAttributes?.initiatedEventId).toBe(initiated.eventId);
+    expect(events[at + 1]?.eventType).toBe('DecisionTaskScheduled');
   });
-  expect(at, 'no ExternalWorkflowExecutionCancelRequested in the requester').toBeGreaterThan(-1);
-  expect(events[at]?.externalWorkflowExecutionCancelRequestedEventAttributes).toEqual({ initiatedEventId: initiated.eventId, workflowExecution: target });
-  expect(events[at + 1]?.eventType).toBe('DecisionTaskScheduled');
-});
+
+  it(`the requester's events name the target it asked: ${form}`, cites('cancel.by-decision.acknowledged.names-target'), async ({ swf }) => {
+    const { target, initiated, events, at } = await acknowledgedRequest(swf, withRunId);
+    const attributes = initiated.requestCancelExternalWorkflowExecutionInitiatedEventAttributes;
+    expect({ workflowId: attributes?.workflowId, runId: attributes?.runId }).toEqual({ workflowId: target.workflowId, runId: withRunId ? target.runId : undefined });
+    expect(at, 'no ExternalWorkflowExecutionCancelRequested in the requester').toBeGreaterThan(-1);
+    expect(events[at]?.externalWorkflowExecutionCancelRequestedEventAttributes?.workflowExecution).toEqual(target);
+  });
+}
 
 it('a cancel request by decision for a workflowId nobody has fails with UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION, then a decision task', cites('cancel.by-decision.unknown'), async ({ swf }) => {
   const requester = await swf.start();
@@ -262,7 +279,10 @@ const afterClose = closingDecisions.flatMap(([verb, closeEvent, close]) => [
   [`${verb}, asking a workflowId nobody has`, closeEvent, close, false],
 ] as const);
 
-it.for(afterClose)('a requester that %s, in the same decision records nothing after its close event', cites('cancel.by-decision.after-close'), async ([, closeEvent, close, known], { swf }) => {
+// Recorded: a requester that completes while asking an open execution; the other closes and targets are inferred.
+for (const [how, closeEvent, close, known] of afterClose) {
+  const clause = how === 'completes, asking an open execution' ? cites('cancel.by-decision.after-close', { case: 'requester:completes-asking-open' }) : cites('cancel.by-decision.after-close.other-closes');
+  it(`a requester that ${how}, in the same decision records nothing after its close event`, clause, async ({ swf }) => {
   const requester = await swf.start();
   const target = known ? await swf.start() : { workflowId: swf.id('nobody'), runId: '' };
   await swf.decide(requester, [requestCancelOf(target, known), close]);
@@ -273,4 +293,5 @@ it.for(afterClose)('a requester that %s, in the same decision records nothing af
   expect(events.findIndex((e) => e.eventType === closeEvent)).toBeGreaterThan(initiated);
   expect(events.map((e) => e.eventType)).not.toContain('ExternalWorkflowExecutionCancelRequested');
   expect(events.map((e) => e.eventType)).not.toContain('RequestCancelExternalWorkflowExecutionFailed');
-});
+  });
+}

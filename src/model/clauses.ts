@@ -36,9 +36,10 @@ export const judgedClauses = [
   'cancel.decision-task.single-active',
   'cancel.children.untouched',
   'cancel.by-decision.target-event',
-  'cancel.by-decision.acknowledged',
+  'cancel.by-decision.acknowledged.names-target',
   'cancel.by-decision.unknown',
   'cancel.by-decision.after-close',
+  'cancel.by-decision.after-close.other-closes',
   'terminate.event.recorded',
   'terminate.event.reason-details',
   'terminate.event.child-policy',
@@ -343,8 +344,11 @@ function decideClause(obs: Observation, s: Extract<StepFacts, { kind: 'decide' }
         : 'cancel.by-decision.target-event';
     }
     if (obs.key === s.run && obs.field === 'events') {
-      if (s.decision === 'cancel-external-then-complete') return 'cancel.by-decision.after-close';
-      if (obs.eventType === 'ExternalWorkflowExecutionCancelRequested') return 'cancel.by-decision.acknowledged';
+      // Recorded: a requester that completes asking an open execution. Its decisions never give a
+      // runId, a form no recording of the acknowledgement shows.
+      if (s.decision === 'cancel-external-then-complete')
+        return external?.status === 'OPEN' ? 'cancel.by-decision.after-close' : 'cancel.by-decision.after-close.other-closes';
+      if (obs.eventType === 'ExternalWorkflowExecutionCancelRequested') return 'cancel.by-decision.acknowledged.names-target';
       if (obs.eventType === 'RequestCancelExternalWorkflowExecutionFailed') return 'cancel.by-decision.unknown';
     }
     if (s.decision === 'cancel-external') return undefined;
