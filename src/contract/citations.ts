@@ -7,7 +7,7 @@
  * `requestHeaders` or `responseHeaders`; each later step is a member name, `name[n]` (an array
  * element) or `name[member=value]` (the first element whose member has that value).
  */
-import { header, requestBody, responseBody, type Recording } from './recordings.ts';
+import { header, holdsNotPrinted, requestBody, responseBody, type Recording } from './recordings.ts';
 
 export interface Citation {
   /** A file of fixtures/recordings/aws/, or `quoted/<file>` of fixtures/recordings/quoted/. */
@@ -62,6 +62,8 @@ export function checkCitation(recordings: readonly Recording[], citation: Citati
   if (!recording) return `no recording ${citation.file} in fixtures/recordings/`;
   if (!recording.har.log.entries[citation.entry - 1]) return `${citation.file} has no exchange ${citation.entry}`;
   const value = valueAt(recording, citation.entry, citation.at);
+  if (holdsNotPrinted(value) || holdsNotPrinted(citation.equals))
+    return `${citation.file} #${citation.entry} ${citation.at} holds a value its source did not print (${JSON.stringify(value)}): no clause may rest on it`;
   if (JSON.stringify(value) !== JSON.stringify(citation.equals) && !deepEqual(value, citation.equals)) {
     return `${citation.file} #${citation.entry} ${citation.at} is ${JSON.stringify(value)}, not ${JSON.stringify(citation.equals)}`;
   }

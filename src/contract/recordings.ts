@@ -100,8 +100,15 @@ export interface Har {
 export const RECORDINGS_DIR = join(projectRoot, 'fixtures', 'recordings', 'aws');
 export const QUOTED_DIR = join(projectRoot, 'fixtures', 'recordings', 'quoted');
 
-/** A placeholder: `<kind:n>`. */
-export const PLACEHOLDER = /^<(domain|workflow-id|run-id|task-list|request-id|task-token):\d+>$/;
+/**
+ * A placeholder: `<kind:n>`. `<not-printed:n>` stands where the source showed that a member was
+ * there but not its value (a printer that wrote fixed text in its place): a replay accepts any
+ * value there, and no citation may rest on it.
+ */
+export const PLACEHOLDER = /^<(domain|workflow-id|run-id|task-list|request-id|task-token|not-printed):\d+>$/;
+
+/** Whether a value holds a `<not-printed:n>` placeholder anywhere. */
+export const holdsNotPrinted = (value: unknown): boolean => JSON.stringify(value ?? null).includes('<not-printed:');
 
 export interface Recording {
   /** The file name, without folder. */

@@ -50,6 +50,7 @@ export const judgedClauses = [
   'terminate.immediate.late-decision-rejected',
   'terminate.no-events-after',
   'terminate.child.parent-notified',
+  'terminate.child.parent-notified.other-forms',
   'child-policy.source.type-default',
   'child-policy.source.start',
   'child-policy.source.request',
@@ -249,7 +250,13 @@ export function clauseOf(obs: Observation, s: StepFacts): JudgedClause | undefin
       return 'child-policy.source.request';
     return policyClause(s.policy ?? startedPolicy(target), depth || 1, run, obs, 'terminated');
   }
-  if (run && depthBelow(s.before, target, run.key) === 1) return s.kind === 'terminate' ? 'terminate.child.parent-notified' : undefined;
+  if (run && depthBelow(s.before, target, run.key) === 1) {
+    if (s.kind !== 'terminate') return undefined;
+    // Recorded: a child terminated with its runId, its parent with no task scheduled; the child's runId in the event was not printed.
+    const recorded =
+      s.form === 'current' && taskState(run) !== 'scheduled' && !(obs.field === 'events' && obs.attr === 'workflowExecution');
+    return recorded ? 'terminate.child.parent-notified' : 'terminate.child.parent-notified.other-forms';
+  }
   return resolutionClause(s, true);
 }
 

@@ -56,6 +56,7 @@ export class Bindings {
     return text.replace(/"(<[a-z-]+:\d+>)"/g, (whole, p: string) => {
       if (!PLACEHOLDER.test(p)) return whole;
       const value = this.byPlaceholder.get(p);
+      if (p.startsWith('<not-printed:')) throw new Error(`${p} stands for a value the source did not print: it cannot be sent`);
       if (value === undefined) throw new Error(`${p} is used before the target has answered it`);
       return JSON.stringify(value);
     });
@@ -92,7 +93,7 @@ export function compare(
 ): Difference[] {
   if (typeof expected === 'string' && PLACEHOLDER.test(expected)) {
     if (typeof actual !== 'string') return push(out, at, expected, actual);
-    if (expected.startsWith('<request-id:')) return out;
+    if (expected.startsWith('<request-id:') || expected.startsWith('<not-printed:')) return out;
     const bound = bindings.value(expected);
     if (bound === undefined && bindings.placeholderOf(actual) === undefined) bindings.bind(expected, actual);
     else if (bound !== actual) push(out, at, `${expected} (${bound ?? 'unbound'})`, bindings.placeholderOf(actual) ?? actual);

@@ -68,6 +68,14 @@ describe('a citation that does not hold fails', () => {
     expect(checkCitation(recordings, { ...citation, entry: 9 })).toMatch(/has no exchange 9/);
     expect(checkCitation(recordings, { ...citation, file: 'nowhere.har' })).toMatch(/no recording nowhere.har/);
   });
+  test('a value the source did not print, however it is cited', () => {
+    const delivered = { file: 'fsdecider.request-cancel-external-delivered.har', entry: 1 };
+    const at = 'response.events[eventId=11].externalWorkflowExecutionCancelRequestedEventAttributes.workflowExecution';
+    expect(checkCitation(recordings, { ...delivered, at, equals: { runId: '<not-printed:1>', workflowId: '<not-printed:2>' } })).toMatch(
+      /did not print .*no clause may rest on it/,
+    );
+    expect(checkCitation(recordings, { ...delivered, at: `${at}.runId`, equals: '<run-id:2>' })).toMatch(/did not print/);
+  });
   test('paths reach members, elements, selected elements and headers', () => {
     const r = recordings.find((x) => x.name === 'simpleflow.cancel-requested.har')!;
     expect(valueAt(r, 4, 'response.events[6].eventType')).toBe('WorkflowExecutionCancelRequested');
