@@ -21,14 +21,19 @@ const VERDICT: Record<ConformanceReport['verdict'], string> = {
  */
 export function toHtml(r: ConformanceReport): string {
   // Sized for a failing target: the first few failing clauses open, the rest folded in <details>
-  // (native, so folding needs no script), and a test's exchanges shown for the first few tests of
-  // a clause only: every test's exchanges stay in conformance.json.
+  // (native, so folding needs no script), and a test's exchanges shown for the first test of the
+  // first failing clauses only (a known failure's are not): every test's exchanges stay in
+  // conformance.json.
   let opened = 0;
+  let withExchanges = 0;
   const rows = r.clauses
     .map((c) => {
-      const open = BAD.has(c.status) && opened < OPEN_FAILING;
+      const bad = BAD.has(c.status);
+      const open = bad && opened < OPEN_FAILING;
       if (open) opened += 1;
-      return clauseRows(c, open);
+      const exchanges = bad && withExchanges < CLAUSES_WITH_EXCHANGES;
+      if (exchanges) withExchanges += 1;
+      return clauseRows(c, open, exchanges);
     })
     .join('\n');
   const failing = r.clauses.filter((c) => BAD.has(c.status));
@@ -139,7 +144,8 @@ render();
 const BAD = new Set<Clause['status']>(['fail', 'unexpected-pass', 'advisory-fail', 'flaky']);
 /** How many failing clauses are open when the page opens; the rest are a click (or the index) away. */
 const OPEN_FAILING = 5;
-/** The tests of a clause whose exchanges are shown, and how many of a test's last exchanges; the rest are in conformance.json. */
+/** The failing clauses whose exchanges are shown, the tests of each, and how many of a test's last exchanges; the rest are in conformance.json. */
+const CLAUSES_WITH_EXCHANGES = 40;
 const TESTS_WITH_EXCHANGES = 1;
 const EXCHANGES_SHOWN = 2;
 /** Headers that say nothing about the contract (signing, transport): left out of the page. */
@@ -155,7 +161,7 @@ const TESTS_LISTED = 20;
 const MESSAGES_SHOWN = 3;
 
 /** A clause's row, and under it its tests in a <details>: open for the first few failing clauses, folded for the rest. */
-function clauseRows(c: Clause, open: boolean): string {
+function clauseRows(c: Clause, open: boolean, exchanges: boolean): string {
   const passed = c.tests.filter((t) => t.state === 'passed').length;
   const count = `${passed}/${c.tests.length}${c.partial ? ` (partial: ${c.partial.selected} of ${c.partial.of} selected)` : ''}`;
   const head =
@@ -174,7 +180,7 @@ function clauseRows(c: Clause, open: boolean): string {
       unlisted.set(t.status, (unlisted.get(t.status) ?? 0) + 1);
       continue;
     }
-    const withExchanges = Boolean(t.exchanges?.length) && shown < TESTS_WITH_EXCHANGES;
+    const withExchanges = exchanges && Boolean(t.exchanges?.length) && shown < TESTS_WITH_EXCHANGES;
     if (withExchanges) shown += 1;
     // A clause's many failures mostly say one thing: the first few messages are shown, the rest by name.
     const withMessage = !t.message || (messages += 1) <= MESSAGES_SHOWN;
