@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceConfig } from '../src/generated/types.ts';
@@ -101,8 +102,14 @@ function domainOf(input: Record<string, unknown>, operation: string): string {
   return '*';
 }
 
-/** Starts the reference SWF on node:http. Resolves once it is listening. */
-export async function startReference(config: ReferenceConfig = {}): Promise<RunningReference> {
+/** A certificate and its key, PEM: the reference serves HTTPS with them. */
+export interface ReferenceTls {
+  key: string;
+  cert: string;
+}
+
+/** Starts the reference SWF on node:http, or node:https given a certificate. Resolves once it is listening. */
+export async function startReference(config: ReferenceConfig = {}, tls?: ReferenceTls): Promise<RunningReference> {
   const dev = new Deviations(config.deviate ?? []);
   const makeEngine = () =>
     new Engine({
@@ -261,7 +268,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
     }
   }
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       const target = String(req.headers['x-amz-target'] ?? '');
       if (error instanceof SwfFault) return sendFault(res, error, dev, isOperationUnderTest(operationOfTarget(target)));
@@ -269,7 +276,8 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
       console.error('swf-conformance reference: internal error:', error);
       sendFault(res, new SwfFault('InternalFailure', 'The reference failed to handle this request', 500), dev);
     });
-  });
+  };
+  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
@@ -284,7 +292,7 @@ export async function startReference(config: ReferenceConfig = {}): Promise<Runn
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${port}`,
     port,
     get engine() {
       return engine;

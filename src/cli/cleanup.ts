@@ -3,6 +3,7 @@ import { RawClient } from '../clients/raw.ts';
 import { isRegionName } from '../harness/config.ts';
 import { cleanUp, Ledger, LedgerError } from '../harness/ledger.ts';
 import { Interrupts } from './interrupts.ts';
+import { useCaBundle } from './ca-bundle.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -16,9 +17,11 @@ export interface CleanupOptions {
   endpoint?: string;
   region?: string;
   profile?: string;
+  caBundle?: string;
 }
 
 export async function cleanup(opts: CleanupOptions): Promise<number> {
+  await useCaBundle(opts);
   let opened: ReturnType<typeof Ledger.open>;
   try {
     opened = Ledger.open(opts.ledger);

@@ -44,6 +44,10 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--endpoint <url>', 'SWF endpoint to check (default: AWS_ENDPOINT_URL_SWF, else the embedded reference)')
     .option('--region <name>', 'AWS region (default: AWS_REGION, else us-east-1)')
     .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
+    .option(
+      '--ca-bundle <file>',
+      "PEM certificates to trust for an HTTPS endpoint, besides the system's (default: AWS_CA_BUNDLE, else the profile's ca_bundle)",
+    )
     .option('--domain <name>', 'the domain the suite reuses (default: swf-conformance)')
     .option(
       '--grep <pattern>',
@@ -192,6 +196,14 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
       '--region <name>',
       "the region served: ARNs name it, and a request signed for another is refused (default: the config's, else AWS_REGION, else us-east-1)",
     )
+    .option(
+      '--tls',
+      'serve HTTPS with a certificate made at start for 127.0.0.1 and localhost; clients trust it with AWS_CA_BUNDLE or --ca-bundle',
+    )
+    .option(
+      '--tls-dir <dir>',
+      'where --tls writes the certificate (ca.pem) for clients to trust (default: a new temporary folder, removed on exit)',
+    )
     .action(async (opts: ServeOptions) => (await import('./serve.ts')).serve(opts));
 
   program
@@ -204,6 +216,10 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--endpoint <url>', 'SWF endpoint to replay against (default: AWS_ENDPOINT_URL_SWF, else the embedded reference)')
     .option('--region <name>', 'AWS region (default: AWS_REGION, else us-east-1)')
     .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
+    .option(
+      '--ca-bundle <file>',
+      "PEM certificates to trust for an HTTPS endpoint, besides the system's (default: AWS_CA_BUNDLE, else the profile's ca_bundle)",
+    )
     .option('--domain <name>', 'the domain the replays run in (registered when missing)', 'swf-conformance-replay')
     .option('--recording <name>', 'replay only this recording (repeatable)', collect, [])
     .option('--json', 'print the differences as JSON')
@@ -224,6 +240,10 @@ export function addCommands(program: Command, setExit: (code: number) => void): 
     .option('--endpoint <url>', 'the endpoint to use instead of the one the ledger names')
     .option('--region <name>', 'the region to use instead of the one the ledger names')
     .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
+    .option(
+      '--ca-bundle <file>',
+      "PEM certificates to trust for an HTTPS endpoint, besides the system's (default: AWS_CA_BUNDLE, else the profile's ca_bundle)",
+    )
     .action(async (opts: CleanupOptions) => setExit(await (await import('./cleanup.ts')).cleanup(opts)));
 
   program

@@ -1,5 +1,16 @@
 import { request } from 'undici';
+import { dispatcherWith } from '../clients/tls.ts';
 import { UsageError } from './usage-error.ts';
+
+/** The TLS errors of a certificate the client does not trust. */
+const UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /**
  * Fails with one line when nothing answers HTTP at the endpoint within the time allowed. An
@@ -12,7 +23,9 @@ export async function checkReachable(endpoint: string, timeoutMs = 30_000, sayAf
     Math.min(sayAfterMs, timeoutMs / 2),
   );
   try {
+    const dispatcher = dispatcherWith();
     const res = await request(endpoint, {
+      dispatcher,
       method: 'POST',
       body: '{}',
       headersTimeout: timeoutMs,
@@ -20,6 +33,7 @@ export async function checkReachable(endpoint: string, timeoutMs = 30_000, sayAf
       signal: AbortSignal.timeout(timeoutMs),
     });
     await res.body.dump();
+    await dispatcher.close();
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
     const code = e.name === 'TimeoutError' ? e.name : (e.code ?? e.cause?.code ?? e.name);
@@ -30,7 +44,9 @@ export async function checkReachable(endpoint: string, timeoutMs = 30_000, sayAf
           ? 'no such host'
           : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT'
             ? `no answer within ${timeoutMs / 1000} s`
-            : `${code}: ${e.message}`;
+            : UNTRUSTED.has(code ?? '')
+              ? `its certificate is not trusted (${code}): give the certificate of the CA that signed it with --ca-bundle FILE or AWS_CA_BUNDLE${process.env.AWS_CA_BUNDLE ? ` (${process.env.AWS_CA_BUNDLE} does not hold it)` : ''}`
+              : `${code}: ${e.message}`;
     throw new UsageError(`cannot reach the endpoint ${endpoint}: ${why}`);
   } finally {
     clearTimeout(slow);

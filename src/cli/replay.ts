@@ -7,6 +7,7 @@ import { replayRunRecording } from '../record/replay.ts';
 import { isRegionName } from '../harness/config.ts';
 import { replay, type ReplayResult, type StepDifference } from '../replay/run.ts';
 import { embeddedReference } from '../targets/reference.ts';
+import { useCaBundle } from './ca-bundle.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -16,6 +17,7 @@ import { UsageError } from './usage-error.ts';
  * that cannot be reached.
  */
 export interface ReplayCliOptions {
+  caBundle?: string;
   endpoint?: string;
   region?: string;
   profile?: string;
@@ -27,6 +29,7 @@ export interface ReplayCliOptions {
 }
 
 export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
+  await useCaBundle(opts);
   const region = opts.region ?? process.env.AWS_REGION ?? 'us-east-1';
   if (!isRegionName(region)) throw new UsageError(`--region ${region}: not a region name`);
   const files = opts.files ?? [];

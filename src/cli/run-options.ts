@@ -3,6 +3,8 @@ import type { RunSettings } from '../harness/config.ts';
 
 /** The options of `swf-conformance run`, as commander gives them. */
 export interface RunOptions {
+  /** PEM certificates to trust for an HTTPS endpoint (--ca-bundle). */
+  caBundle?: string;
   endpoint?: string;
   region?: string;
   profile?: string;

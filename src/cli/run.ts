@@ -11,6 +11,7 @@ import { presets } from '../targets/presets.ts';
 import { readConfigFile } from './config-file.ts';
 import { checkTagExpressions, namePatternOf } from './selection.ts';
 import type { Plan, RunOptions } from './run-options.ts';
+import { useCaBundle } from './ca-bundle.ts';
 import { UsageError } from './usage-error.ts';
 
 export const extraReporters = new Set(['junit', 'json', 'verbose', 'dot', 'tap', 'tap-flat', 'default']);
@@ -164,6 +165,7 @@ function checkWritableFolder(dir: string, flag: string, options: { create?: bool
  * a usage error answers at once; the run itself is in run-battery.ts.
  */
 export async function run(opts: RunOptions): Promise<number> {
+  await useCaBundle(opts);
   const plan = await validate(opts);
   const { runPlanned } = await import('./run-battery.ts');
   return runPlanned(opts, plan);

@@ -1,5 +1,8 @@
 import { UnknownDeviationError } from '../../reference/deviations/catalogue.ts';
-import { startReference, type ReferenceConfig } from '../../reference/server.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startReference, type ReferenceConfig, type ReferenceTls } from '../../reference/server.ts';
 import { HEALTH_PATH, RESET_PATH } from '../contract/protocol.ts';
 import { isRegionName } from '../harness/config.ts';
 import { readConfigFile, readConfigText } from './config-file.ts';
@@ -15,6 +18,8 @@ export type ServeOptions = {
   deviate: string[];
   auth: string;
   region?: string;
+  tls?: boolean;
+  tlsDir?: string;
 };
 
 /** The credentials emulators conventionally accept (LocalStack's), verified by default. */
@@ -51,9 +56,13 @@ export async function serve(opts: ServeOptions): Promise<void> {
     ...(opts.throttling ? { throttling: true } : {}),
     ...(opts.deviate.length || fromFile.deviate ? { deviate: [...new Set([...(fromFile.deviate ?? []), ...opts.deviate])] } : {}),
   };
+  if (opts.tlsDir !== undefined && !opts.tls) throw new UsageError('--tls-dir is for --tls: give both, or neither');
+  const tls = opts.tls ? await makeCertificate(opts.tlsDir) : undefined;
+  // A certificate of its own making goes with it, however the process ends.
+  if (tls?.temporary) process.once('exit', () => rmSync(tls.dir, { recursive: true, force: true }));
   let ref: Awaited<ReturnType<typeof startReference>>;
   try {
-    ref = await startReference(config);
+    ref = await startReference(config, tls);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} on ${opts.host} is already in use`);
@@ -70,6 +79,11 @@ export async function serve(opts: ServeOptions): Promise<void> {
         ? `  SigV4 verified for region ${config.region}: access key test (secret test)${given.length ? `, and the config's ${given.length} credential${given.length === 1 ? '' : 's'}` : ''}; others are refused as AWS refuses them (--auth off accepts any)`
         : `  region ${config.region}; --auth off: any credentials, or none, are accepted`,
       `  health: GET ${ref.url}${HEALTH_PATH} · reset: POST ${ref.url}${RESET_PATH}`,
+      ...(tls
+        ? [
+            `  TLS: a certificate made for 127.0.0.1 and localhost; trust it with AWS_CA_BUNDLE=${tls.caFile} (or --ca-bundle ${tls.caFile})`,
+          ]
+        : []),
     ].join('\n'),
   );
   const stop = () => {
@@ -77,4 +91,37 @@ export async function serve(opts: ServeOptions): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * A self-signed certificate for the addresses a local client uses (EC P-256, SHA-256, valid a
+ * year), written as ca.pem for clients to trust: into the folder given, or a new temporary one.
+ */
+async function makeCertificate(dir: string | undefined): Promise<ReferenceTls & { dir: string; caFile: string; temporary: boolean }> {
+  const { generate } = await import('selfsigned');
+  const pems = await generate([{ name: 'commonName', value: 'swf-conformance reference' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
+    ],
+  });
+  const temporary = dir === undefined;
+  const folder = dir ?? mkdtempSync(join(tmpdir(), 'swf-conformance-tls-'));
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'ca.pem'), pems.cert);
+  } catch (error) {
+    throw new UsageError(
+      `--tls-dir ${folder}: cannot write ca.pem there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  return { key: pems.private, cert: pems.cert, dir: folder, caFile: join(folder, 'ca.pem'), temporary };
 }

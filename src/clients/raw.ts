@@ -2,7 +2,8 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { request as undiciRequest, Agent } from 'undici';
+import { request as undiciRequest, type Agent } from 'undici';
+import { dispatcherWith } from './tls.ts';
 import { CLIENT_TIMEOUT_MS, JSON_CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX } from '../contract/protocol.ts';
 import type { OperationMap, OperationName } from '../generated/operations.ts';
 import { resolveErrorCode } from './errors.ts';
@@ -81,7 +82,12 @@ export const THROTTLING_CODES: ReadonlySet<string> = new Set([
 export const THROTTLING_RETRIES = 4;
 export const throttlingDelayMs = (attempt: number) => Math.random() * Math.min(20_000, 500 * 2 ** (attempt - 1));
 
-const agent = new Agent({ keepAliveTimeout: 4_000, connections: 32 });
+/** The connection pool, made on first use: it trusts the CA bundle the run was given (tls.ts). */
+let agent: Agent | undefined;
+const dispatcher = () => {
+  agent ??= dispatcherWith({ keepAliveTimeout: 4_000, connections: 32 });
+  return agent;
+};
 
 /** Whether an answer is a throttling fault (HTTP 400 with a throttling code). */
 export function isThrottled(res: Pick<RawResponse, 'status' | 'error'>): boolean {
@@ -181,7 +187,7 @@ export class RawClient {
         method: 'POST',
         headers: sendHeaders,
         body,
-        dispatcher: agent,
+        dispatcher: dispatcher(),
         ...(cut ? { signal: cut.signal } : {}),
         headersTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS,
         bodyTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS,

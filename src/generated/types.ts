@@ -878,6 +878,10 @@ export interface TestReport {
    */
   message?: string;
   /**
+   * The operation the target answered HTTP 501 (NotImplemented) to in this test: what cut it short.
+   */
+  notImplemented?: string;
+  /**
    * The test failed because the target did not answer at all: not a verdict on the target.
    */
   unreachable?: boolean;
@@ -1007,6 +1011,14 @@ export interface ConformanceReport {
    * What kept the run from being complete: an error outside a test, an unreachable target, an interruption. Empty when the run was complete.
    */
   errors: string[];
+  /**
+   * The operations the target answered HTTP 501 (NotImplemented) to, each with the clauses whose tests that cut short.
+   */
+  notImplemented?: {
+    operation: string;
+    tests: number;
+    clauses: string[];
+  }[];
   cleanup?: CleanupSummary;
   model?: ModelRun;
   /**

@@ -1,3 +1,4 @@
+import { operationOfTarget } from '../contract/protocol.ts';
 import type {
   CleanupSummary,
   ClauseReport,
@@ -95,6 +96,11 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
   const tests: TestReport[] = outcomes.map((t) => {
     const { status, expectation } = judge(t);
     const report: TestReport = { ...t, status };
+    const unimplemented = t.state === 'failed' ? notImplementedIn(t) : undefined;
+    if (unimplemented) {
+      report.notImplemented = unimplemented;
+      report.message = `the target does not implement ${unimplemented} (HTTP 501 NotImplemented): ${t.message ?? ''}`.trimEnd();
+    }
     if (expectation) report.expectation = expectation.reason;
     if (t.exchanges?.length) report.curl = t.exchanges.map(curlOf);
     return report;
@@ -155,6 +161,7 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     conformant: verdict === 'conformant',
     clauses: clauses.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.id.localeCompare(b.id)),
     errors,
+    ...notImplementedSummary(tests),
     ...(options.cleanup ? { cleanup: options.cleanup } : {}),
     ...(options.model ? { model: options.model } : {}),
     ...(options.modelLeftOut && !options.model ? { modelLeftOut: options.modelLeftOut } : {}),
@@ -219,4 +226,33 @@ function reasonOf(failing: TestReport[], total: number): string {
     220,
   );
   return `${failing.length} of ${total} test${total === 1 ? '' : 's'} fail${failing.length === 1 ? 's' : ''}; "${name}": ${saw}`;
+}
+
+/**
+ * The operation a failed test's target answered HTTP 501 to (AWS's emulator and LocalStack answer
+ * an operation they lack so): read from the test's exchanges, the last such answer.
+ */
+function notImplementedIn(t: TestOutcome): string | undefined {
+  const answered = (t.exchanges ?? []).filter((x) => x.response && 'status' in x.response && x.response.status === 501).at(-1);
+  if (!answered) return undefined;
+  const target = Object.entries(answered.request.headers ?? {}).find(([k]) => k.toLowerCase() === 'x-amz-target')?.[1];
+  return target ? operationOfTarget(String(target)) || String(target) : 'an operation';
+}
+
+/** The operations the target does not implement, each with how many tests and which clauses that cut short. */
+function notImplementedSummary(tests: TestReport[]): Pick<ConformanceReport, 'notImplemented'> {
+  const byOperation = new Map<string, { tests: number; clauses: Set<string> }>();
+  for (const t of tests) {
+    if (!t.notImplemented) continue;
+    const entry = byOperation.get(t.notImplemented) ?? { tests: 0, clauses: new Set<string>() };
+    entry.tests += 1;
+    for (const c of t.clauses) entry.clauses.add(c);
+    byOperation.set(t.notImplemented, entry);
+  }
+  if (!byOperation.size) return {};
+  return {
+    notImplemented: [...byOperation]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([operation, e]) => ({ operation, tests: e.tests, clauses: [...e.clauses].sort() })),
+  };
 }

@@ -2,9 +2,14 @@
  * Which implementation, at which version, a run judged; and whether the expectation file it was
  * judged with was made against that version. SWF has no operation that names its implementation.
  * Some say so on an endpoint of their own: LocalStack on /_localstack/health, the reference on
- * /_swf-conformance/health. Any other is named by the run (`--implementation "NAME VERSION"`).
+ * /_swf-conformance/health, AWS's emulator on /__admin/health. Any other is named by the run (`--implementation "NAME VERSION"`).
  */
+import { fetch as undiciFetch } from 'undici';
+import { dispatcherWith } from '../clients/tls.ts';
 import { HEALTH_PATH } from '../contract/protocol.ts';
+
+/** Where AWS's emulator (aws/aws-emulator) answers readiness. */
+export const AWS_EMULATOR_HEALTH = '/__admin/health';
 
 export interface Implementation {
   /** Lower-cased, without a trailing "(…)" qualifier such as "(image)". */
@@ -53,7 +58,8 @@ export async function detectImplementation(
 ): Promise<string | undefined> {
   const url = new URL(endpoint);
   if (/(^|\.)amazonaws\.com(\.cn)?$/.test(url.hostname)) return undefined;
-  const get: Fetch = options.fetch ?? ((u, init) => fetch(u, init));
+  const dispatcher = options.fetch ? undefined : dispatcherWith();
+  const get: Fetch = options.fetch ?? ((u, init) => undiciFetch(u, { ...init, ...(dispatcher ? { dispatcher } : {}) }));
   const ask = async (path: string): Promise<Record<string, unknown> | undefined> => {
     try {
       const res = await get(new URL(path, url).href, { signal: AbortSignal.timeout(options.timeoutMs ?? 1500) });
@@ -64,8 +70,14 @@ export async function detectImplementation(
       return undefined;
     }
   };
-  const [localstack, reference] = await Promise.all([ask('/_localstack/health'), ask(HEALTH_PATH)]);
+  const [localstack, reference, emulator] = await Promise.all([
+    ask('/_localstack/health'),
+    ask(HEALTH_PATH),
+    ask(AWS_EMULATOR_HEALTH),
+  ]).finally(() => void dispatcher?.close());
   if (typeof localstack?.version === 'string' && localstack.version) return `localstack ${localstack.version}`;
+  // AWS's own emulator answers readiness here; what its page holds is not yet seen: a version if it gives one.
+  if (emulator) return typeof emulator.version === 'string' && emulator.version ? `aws-emulator ${emulator.version}` : 'aws-emulator';
   if (typeof reference?.implementation === 'string' && reference.implementation) return reference.implementation;
   return undefined;
 }

@@ -63,6 +63,15 @@ export function toMarkdown(r: ConformanceReport): string {
       '',
     );
   if (r.errors.length) lines.push('### Why the run is incomplete', '', ...r.errors.map((e) => `- ${cell(e)}`), '');
+  if (r.notImplemented?.length)
+    lines.push(
+      '### Not implemented by the target',
+      '',
+      ...notImplementedLines(r.notImplemented)
+        .slice(1)
+        .map((l) => `- ${cell(l)}`),
+      '',
+    );
   if (r.warnings?.length) lines.push(...r.warnings.map((w) => `> **Warning:** ${cell(w)}`), '');
   if (r.cleanup?.left)
     lines.push(
@@ -117,6 +126,7 @@ export function toConsole(r: ConformanceReport): string {
     const failing = c.tests.find((t) => t.state === 'failed') ?? c.tests.find((t) => t.flaky !== undefined);
     lines.push(`  ${c.status.padEnd(16)} ${c.id.padEnd(52)} ${firstLine(c.reason ?? failing?.message ?? '', 110)}`);
   }
+  if (r.notImplemented?.length) lines.push('', ...notImplementedLines(r.notImplemented).map((l) => `  ${l}`));
   const partial = r.clauses.filter((c) => c.partial && c.status !== 'not-selected');
   if (partial.length)
     lines.push(
@@ -165,6 +175,17 @@ function baselineRows(b: Baseline): string[] {
     '|---|---:|---|---|---|---|',
     ...b.changes.map(
       (c) => `| ${cell(c.test)} | ${c.exchange ?? ''} | ${c.kind} | \`${cell(c.at)}\` | ${cell(c.baseline ?? '')} | ${cell(c.now ?? '')} |`,
+    ),
+  ];
+}
+
+/** The operations the target answered HTTP 501 to: a heading line, then one line per operation with the clauses it cut short. */
+function notImplementedLines(list: NonNullable<ConformanceReport['notImplemented']>): string[] {
+  return [
+    'the target does not implement (HTTP 501 NotImplemented):',
+    ...list.map(
+      (o) =>
+        `${o.operation}: ${o.tests} test${o.tests === 1 ? '' : 's'} cut short, in ${o.clauses.length} clause${o.clauses.length === 1 ? '' : 's'} (${o.clauses.slice(0, 4).join(', ')}${o.clauses.length > 4 ? ', …' : ''})`,
     ),
   ];
 }

@@ -56,7 +56,7 @@ export function startServe(args: string[] = []): Promise<{ url: string; child: C
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      const url = /listening on (https?:\/\/\S+)/.exec(out)?.[1];
       if (url) resolve({ url, child, output: () => out });
     };
     child.stdout.on('data', onData);

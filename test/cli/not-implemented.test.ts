@@ -1,0 +1,94 @@
+/**
+ * A target that lacks an operation answers it HTTP 501 NotImplemented (AWS's emulator, LocalStack):
+ * the report names the operation on every test it cut short, and groups them by operation.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startReference } from '../../reference/server.ts';
+import type { ConformanceReport } from '../../src/generated/types.ts';
+import { runCli } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'swfc-501-'));
+let ref: Awaited<ReturnType<typeof startReference>>;
+let proxy: ReturnType<typeof createServer>;
+let endpoint: string;
+
+beforeAll(async () => {
+  ref = await startReference({ pollTimeoutMs: 1_000 });
+  const upstream = new URL(ref.url);
+  // The reference, but RequestCancelWorkflowExecution is answered as a target that lacks it answers.
+  proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (String(req.headers['x-amz-target']).endsWith('.RequestCancelWorkflowExecution')) {
+        const body = JSON.stringify({ __type: 'NotImplemented', message: 'RequestCancelWorkflowExecution is not implemented' });
+        res.writeHead(501, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `r-${Date.now()}-${Math.random()}` });
+        return void res.end(body);
+      }
+      const forward = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  proxy.closeAllConnections();
+  await new Promise((resolve) => proxy.close(resolve));
+  await ref.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the report names the operation the target does not implement, on each test it cut short and grouped', {
+  timeout: 90_000,
+}, async () => {
+  const report = join(dir, 'report');
+  const res = await runCli(
+    [
+      'run',
+      '--endpoint',
+      endpoint,
+      '--clause',
+      'cancel.event.recorded',
+      '--clause',
+      'terminate.event.recorded',
+      '--model-runs',
+      '0',
+      '--no-rerun',
+      '--report',
+      report,
+    ],
+    { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }, timeoutMs: 80_000 },
+  );
+  expect(res.code, res.stdout + res.stderr).toBe(1);
+  const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as ConformanceReport;
+  // Grouped by operation: the clauses are those of every test it cut short (some tests cite several).
+  expect(json.notImplemented?.map((o) => o.operation)).toEqual(['RequestCancelWorkflowExecution']);
+  expect(json.notImplemented?.[0]?.clauses).toContain('cancel.event.recorded');
+  expect(json.notImplemented?.[0]?.clauses).not.toContain('terminate.event.recorded');
+  const cut = json.clauses.find((c) => c.id === 'cancel.event.recorded')!.tests.filter((t) => t.state === 'failed');
+  expect(cut.length).toBeGreaterThan(0);
+  for (const t of cut)
+    expect(t.message).toMatch(/^the target does not implement RequestCancelWorkflowExecution \(HTTP 501 NotImplemented\)/);
+  // Terminate is implemented: its clause passes, and names nothing.
+  expect(json.clauses.find((c) => c.id === 'terminate.event.recorded')!.status).toBe('pass');
+  expect(res.stdout).toMatch(
+    /the target does not implement \(HTTP 501 NotImplemented\):\n\s+RequestCancelWorkflowExecution: \d+ tests? cut short, in \d+ clauses? \(/,
+  );
+  expect(readFileSync(join(report, 'conformance.md'), 'utf8')).toMatch(
+    /### Not implemented by the target\n\n- RequestCancelWorkflowExecution: /,
+  );
+});
