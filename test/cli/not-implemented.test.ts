@@ -3,51 +3,36 @@
  * the report names the operation on every test it cut short, and groups them by operation.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startReference } from '../../reference/server.ts';
 import type { ConformanceReport } from '../../src/generated/types.ts';
+import { startProxy } from '../reference/helpers.ts';
 import { runCli } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'swfc-501-'));
 let ref: Awaited<ReturnType<typeof startReference>>;
-let proxy: ReturnType<typeof createServer>;
-let endpoint: string;
+let proxy: Awaited<ReturnType<typeof startProxy>>;
 
 beforeAll(async () => {
   ref = await startReference({ pollTimeoutMs: 1_000 });
-  const upstream = new URL(ref.url);
   // The reference, but RequestCancelWorkflowExecution is answered as a target that lacks it answers.
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (String(req.headers['x-amz-target']).endsWith('.RequestCancelWorkflowExecution')) {
-        const body = JSON.stringify({ __type: 'NotImplemented', message: 'RequestCancelWorkflowExecution is not implemented' });
-        res.writeHead(501, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `r-${Date.now()}-${Math.random()}` });
-        return void res.end(body);
-      }
-      const forward = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.end(Buffer.concat(chunks));
-    });
+  proxy = await startProxy(ref.url, {
+    answer: (target) =>
+      target.endsWith('.RequestCancelWorkflowExecution')
+        ? {
+            status: 501,
+            headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `r-${Date.now()}-${Math.random()}` },
+            body: JSON.stringify({ __type: 'NotImplemented', message: 'RequestCancelWorkflowExecution is not implemented' }),
+          }
+        : undefined,
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  proxy.closeAllConnections();
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
   await ref.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -60,7 +45,7 @@ test('the report names the operation the target does not implement, on each test
     [
       'run',
       '--endpoint',
-      endpoint,
+      proxy.url,
       '--clause',
       'cancel.event.recorded',
       '--clause',

@@ -3,53 +3,27 @@
  * to compare with: each change below, made to the reference's answers on their way back, turns
  * a clean replay of simpleflow.cancel-requested.har into one with differences.
  */
-import { createServer, request, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { startReference } from '../../reference/server.ts';
 import { RawClient } from '../../src/clients/raw.ts';
 import { loadRecordings } from '../../src/contract/recordings.ts';
 import { replay } from '../../src/replay/run.ts';
-import { testCredentials } from '../reference/helpers.ts';
+import { startProxy, testCredentials, type ProxiedAnswer } from '../reference/helpers.ts';
 
 type Json = Record<string, unknown>;
-type Rewrite = (answer: { headers: IncomingHttpHeaders; body: string }) => void;
+type Rewrite = (answer: ProxiedAnswer) => void;
 
 const recording = loadRecordings().find((r) => r.name === 'simpleflow.cancel-requested.har')!;
 
 /** Replays the recording against the reference through a proxy that rewrites each answer. */
 async function replayThrough(rewrite: Rewrite | undefined, deviate: string[] = []) {
   const ref = await startReference({ pollTimeoutMs: 1_000, deviate });
-  const upstream = new URL(ref.url);
-  const proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const forward = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          const back: Buffer[] = [];
-          answer.on('data', (c: Buffer) => back.push(c));
-          answer.on('end', () => {
-            const out = { headers: { ...answer.headers }, body: Buffer.concat(back).toString('utf8') };
-            rewrite?.(out);
-            out.headers['content-length'] = String(Buffer.byteLength(out.body));
-            res.writeHead(answer.statusCode ?? 500, out.headers);
-            res.end(out.body);
-          });
-        },
-      );
-      forward.end(Buffer.concat(chunks));
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxy = await startProxy(ref.url, rewrite ? { rewrite } : {});
   try {
-    const { port } = proxy.address() as AddressInfo;
-    const client = new RawClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: async () => testCredentials });
+    const client = new RawClient({ endpoint: proxy.url, region: 'us-east-1', credentials: async () => testCredentials });
     return await replay(recording.har, client, { domain: 'replay', prefix: 'replay', waitMs: 1_500 });
   } finally {
-    proxy.closeAllConnections();
-    await new Promise((resolve) => proxy.close(resolve));
+    await proxy.close();
     await ref.close();
   }
 }

@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import type { SWFClient } from '@aws-sdk/client-swf';
 import { startReference, type ReferenceConfig, type RunningReference } from '../../reference/server.ts';
@@ -31,3 +33,55 @@ export function useReference(config: ReferenceConfig = {}): ReferenceHandle {
 let counter = 0;
 /** A name unique within the test process. */
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
+
+/** An answer as a proxy passes it back: its status, headers and body, which a change may rewrite. */
+export interface ProxiedAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * An HTTP proxy in front of a target, on 127.0.0.1: each request goes to the target unless
+ * `answer` answers it itself; each answer passes through `rewrite`. For tests of what the suite
+ * notices when a target answers otherwise. Resolves with its URL and a close().
+ */
+export async function startProxy(
+  upstream: string,
+  options: { answer?: (target: string) => ProxiedAnswer | undefined; rewrite?: (answer: ProxiedAnswer) => void } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const to = new URL(upstream);
+  const proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const send = (a: ProxiedAnswer) => {
+        res.writeHead(a.status, { ...a.headers, 'content-length': String(Buffer.byteLength(a.body)) });
+        res.end(a.body);
+      };
+      const own = options.answer?.(String(req.headers['x-amz-target'] ?? ''));
+      if (own) return send(own);
+      const forward = httpRequest(
+        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          const back: Buffer[] = [];
+          answer.on('data', (c: Buffer) => back.push(c));
+          answer.on('end', () => {
+            const a = { status: answer.statusCode ?? 500, headers: { ...answer.headers }, body: Buffer.concat(back).toString('utf8') };
+            options.rewrite?.(a);
+            send(a);
+          });
+        },
+      );
+      forward.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    close: async () => {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
