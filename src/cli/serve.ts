@@ -71,6 +71,12 @@ export async function serve(opts: ServeOptions): Promise<void> {
     if (error instanceof UnknownDeviationError) throw new UsageError(error.message);
     throw error;
   }
+  // Stopping is set up before the first line is written: a signal sent on reading it finds it ready.
+  const stop = () => {
+    void ref.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   // One write, so that a reader that waits for the first line has the rest too.
   console.log(
     [
@@ -86,11 +92,6 @@ export async function serve(opts: ServeOptions): Promise<void> {
         : []),
     ].join('\n'),
   );
-  const stop = () => {
-    void ref.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 /**
