@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceConfig } from '../src/generated/types.ts';
 import { suiteVersion } from '../src/contract/paths.ts';
-import { HEALTH_PATH, JSON_CONTENT_TYPE, operationOfTarget, RESET_PATH, TARGET_PREFIX } from '../src/contract/protocol.ts';
+import { answerMediaType, HEALTH_PATH, JSON_CONTENT_TYPE, operationOfTarget, RESET_PATH, TARGET_PREFIX } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
 import { isOperationUnderTest, operations, type OperationName } from '../src/generated/operations.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
@@ -189,16 +189,11 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
         ? target.slice(TARGET_PREFIX.length)
         : ''
       : operationOfTarget(target);
-    // The answer's media type follows the request's form, void successes included: the boto 2 form
-    // (Content-Type application/json, Content-Encoding amz-1.0) is answered application/json
-    // (recorded, simpleflow), as is the API pages' example request (x-amz-json-1.0 with
-    // Content-Encoding amz-1.0; documented); boto3's awsJson form application/x-amz-json-1.0
-    // (recorded, flowy's 2016 cassettes).
-    const contentType =
-      /^application\/json\b/i.test(String(req.headers['content-type'] ?? '')) ||
-      /^amz-1\.0$/i.test(String(req.headers['content-encoding'] ?? ''))
-        ? 'application/json'
-        : JSON_CONTENT_TYPE;
+    // The answer's media type follows the request's form, void successes included.
+    const contentType = answerMediaType({
+      contentType: String(req.headers['content-type'] ?? ''),
+      contentEncoding: String(req.headers['content-encoding'] ?? ''),
+    });
     if (req.method !== 'POST' || !isServed(operation))
       throw dev.has('unknown-operation-400-bare')
         ? new SwfFault('InvalidAction', `action ${operation} not implemented`)

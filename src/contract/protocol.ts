@@ -21,6 +21,19 @@ export const SIGNING_NAME = 'swf';
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 
 /**
+ * The media type an answer carries, by the request's form: the boto 2 form (Content-Type
+ * application/json, Content-Encoding amz-1.0) is answered application/json (recorded,
+ * simpleflow), as is the API pages' example request (x-amz-json-1.0 with Content-Encoding
+ * amz-1.0; documented); the awsJson form application/x-amz-json-1.0 (recorded, flowy's 2016
+ * boto3 cassettes). The reference answers by it, and the replay checks every success against it.
+ */
+export function answerMediaType(request: { contentType?: string; contentEncoding?: string }): string {
+  return /^application\/json\b/i.test(request.contentType ?? '') || /^amz-1\.0$/i.test(request.contentEncoding ?? '')
+    ? 'application/json'
+    : JSON_CONTENT_TYPE;
+}
+
+/**
  * How long SWF holds a PollForDecisionTask open before it answers with no task: 60 s (the
  * PollForDecisionTask page, "long poll"). Every wait on the wire is bounded by it.
  */

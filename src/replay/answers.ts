@@ -11,7 +11,7 @@
  *   SigV4 allows, 5 minutes, as the target's clock is not ours).
  * - A history's events never go back in time, and a close never comes before its start.
  */
-import { JSON_CONTENT_TYPE } from '../contract/protocol.ts';
+import { answerMediaType } from '../contract/protocol.ts';
 import { timestampFault, timestampMembers } from '../contract/timestamps.ts';
 import type { RawResponse } from '../clients/raw.ts';
 import type { Difference } from './compare.ts';
@@ -23,8 +23,8 @@ export interface AnswerContext {
   /** When the replay began, and when this answer came (milliseconds since the epoch). */
   since: number;
   answeredAt: number;
-  /** The request's form: the boto 2 form answers application/json. */
-  legacy: boolean;
+  /** The request's Content-Type and Content-Encoding: the answer's media type follows them. */
+  request: { contentType?: string; contentEncoding?: string };
   /** The operation's output is void: a success has an empty body. */
   void: boolean;
 }
@@ -40,7 +40,7 @@ export class AnswerChecks {
     else if (this.requestIds.has(id)) out.push({ at: 'headers.x-amzn-requestid', expected: 'a request id not seen before', actual: id });
     else this.requestIds.add(id);
     if (res.status !== 200) return out;
-    const type = context.legacy ? 'application/json' : JSON_CONTENT_TYPE;
+    const type = answerMediaType(context.request);
     const got = res.headers['content-type'];
     if (!got || got.split(';')[0]!.trim().toLowerCase() !== type)
       out.push({ at: 'headers.content-type', expected: `${type} (the request's form)`, actual: got });

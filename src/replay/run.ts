@@ -71,18 +71,27 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
   const since = Date.now();
   let fromAnswers: Difference[] = [];
   const send = async (operation: string, body: unknown, target?: string, contentType?: string): Promise<RawResponse> => {
+    const headers: Record<string, string> = plan.legacy
+      ? { 'content-type': contentType ?? 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' }
+      : { 'content-type': contentType ?? JSON_CONTENT_TYPE };
     const res = await client.send({
       operation,
       target: target ?? `${plan.legacy ? LEGACY_TARGET_PREFIX : TARGET_PREFIX}${operation}`,
-      headers: plan.legacy
-        ? { 'content-type': contentType ?? 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' }
-        : { 'content-type': contentType ?? JSON_CONTENT_TYPE },
+      headers,
       body: typeof body === 'string' ? body : JSON.stringify(bindings.fillValue(body)),
     });
     const known = operations[operation as OperationName];
     fromAnswers.push(
       ...checks
-        .check(res, { since, answeredAt: Date.now(), legacy: plan.legacy, void: known !== undefined && known.output === null })
+        .check(res, {
+          since,
+          answeredAt: Date.now(),
+          request: {
+            contentType: headers['content-type'],
+            ...(headers['content-encoding'] ? { contentEncoding: headers['content-encoding'] } : {}),
+          },
+          void: known !== undefined && known.output === null,
+        })
         .map((d) => ({ ...d, at: `${operation} ${d.at}` })),
     );
     return res;
