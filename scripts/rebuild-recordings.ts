@@ -7,9 +7,10 @@
  *   npx tsx scripts/rebuild-recordings.ts --write   # writes the rebuilt HARs
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { fixturesDir } from '../src/contract/paths.ts';
 import { transcribeVcr } from './transcribe-vcr.ts';
@@ -25,6 +26,19 @@ export interface SourceEntry {
   comment?: string;
   notes?: string;
   why?: string;
+  /** The client, where the source keeps no User-Agent. */
+  client?: string;
+  /** Why the recording's histories cannot be replayed step by step (they interleave events by the service's timing). */
+  interleaved?: string;
+  /** The scene: the workflowIds (as recorded) whose exchanges the recording keeps, with their children's. */
+  workflows?: string[];
+  /** Further sources of the same session, merged with the first in the order of their events. */
+  also?: { path: string; source: string; sha256: string }[];
+}
+
+/** A kept source's text: gunzipped when it is kept gzipped, as its repository has it. */
+function sourceText(bytes: Buffer, name: string): string {
+  return (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
 const sourcesDir = join(fixturesDir, 'recordings', 'sources');
@@ -38,15 +52,23 @@ export function sourceManifest(): SourceEntry[] {
 export function rebuild(entry: SourceEntry): { problem: string } | { text: string } | { skipped: string } {
   if (entry.transcriber === 'none') return { skipped: entry.why ?? 'no transcriber' };
   if (!entry.source || !entry.sha256) return { problem: `${entry.recording}: no source file or checksum in the manifest` };
-  const bytes = readFileSync(join(sourcesDir, entry.source));
-  const sum = createHash('sha256').update(bytes).digest('hex');
-  if (sum !== entry.sha256) return { problem: `${entry.source}: sha256 ${sum}, the manifest says ${entry.sha256}` };
-  const har = transcribeVcr(bytes.toString('utf8'), {
+  const texts: string[] = [];
+  for (const { source, sha256 } of [{ source: entry.source, sha256: entry.sha256 }, ...(entry.also ?? [])]) {
+    const bytes = readFileSync(join(sourcesDir, source));
+    const sum = createHash('sha256').update(bytes).digest('hex');
+    if (sum !== sha256) return { problem: `${source}: sha256 ${sum}, the manifest says ${sha256}` };
+    texts.push(sourceText(bytes, source));
+  }
+  const har = transcribeVcr(texts.length > 1 ? texts : texts[0]!, {
     repository: entry.repository,
     path: entry.path,
     commit: entry.commit,
     ...(entry.comment ? { comment: entry.comment } : {}),
     ...(entry.notes ? { notes: entry.notes } : {}),
+    ...(entry.client ? { client: entry.client } : {}),
+    ...(entry.also ? { alsoFrom: entry.also.map((a) => a.path) } : {}),
+    ...(entry.workflows ? { workflows: entry.workflows } : {}),
+    ...(entry.interleaved ? { interleaved: entry.interleaved } : {}),
   });
   return { text: `${JSON.stringify(har, null, 2)}\n` };
 }
@@ -62,7 +84,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     else if ('problem' in result) {
       failed += 1;
       console.error(`✗ ${result.problem}`);
-    } else if (result.text === committed(entry)) console.log(`✓ ${entry.recording}`);
+    } else if (existsSync(join(awsDir, entry.recording)) && result.text === committed(entry)) console.log(`✓ ${entry.recording}`);
     else if (write) {
       writeFileSync(join(awsDir, entry.recording), result.text);
       console.log(`✎ ${entry.recording}: rewritten from ${entry.source}`);

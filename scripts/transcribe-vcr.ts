@@ -33,14 +33,155 @@ export interface VcrSource {
   commit: string;
   comment?: string;
   notes?: string;
+  /** The client, where the cassette keeps no User-Agent. */
+  client?: string;
+  /** The other files of the same session, merged with the first (their paths in the repository). */
+  alsoFrom?: string[];
+  /**
+   * The scene: the workflowIds (as recorded) whose exchanges the recording keeps, their children's
+   * included, with the exchanges about no run (registrations). Unset: every exchange.
+   */
+  workflows?: string[];
+  /** Why its histories cannot be replayed step by step: kept in the provenance. */
+  interleaved?: string;
 }
 
-/** A vcrpy cassette's text as a recording of the corpus. */
-export function transcribeVcr(cassette: string, source: VcrSource): Har {
-  const doc = parse(cassette, { customTags: [pythonUnicode] }) as { interactions: Interaction[] };
+const pick = (headers: Record<string, string[]>, name: string) =>
+  Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1]?.[0];
 
-  const pick = (headers: Record<string, string[]>, name: string) =>
-    Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1]?.[0];
+const parsed = (text: string | null | undefined): unknown => {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+type Json = Record<string, unknown>;
+
+/**
+ * What the answers of a session show: each run's events (from the histories the decision tasks
+ * handed out), each task token's run and started event, each run's workflowId and its parent's,
+ * and so the run each exchange is about (its answer's, or its task token's).
+ */
+function sessionIndex(interactions: Interaction[]) {
+  const events = new Map<string, Map<number, Json>>();
+  const tasks = new Map<string, { runId: string; startedEventId: number }>();
+  const workflowIds = new Map<string, string>();
+  const parents = new Map<string, string>();
+  for (const { response } of interactions) {
+    const answer = parsed(response.body.string) as Json | undefined;
+    const run = answer?.workflowExecution as { workflowId: string; runId: string } | undefined;
+    if (!answer || !run?.runId) continue;
+    workflowIds.set(run.runId, run.workflowId);
+    const byId = events.get(run.runId) ?? new Map<number, Json>();
+    events.set(run.runId, byId);
+    for (const e of (answer.events ?? []) as Json[]) {
+      byId.set(e.eventId as number, e);
+      const parent = (e.workflowExecutionStartedEventAttributes as Json | undefined)?.parentWorkflowExecution as Json | undefined;
+      if (parent) parents.set(run.workflowId, parent.workflowId as string);
+    }
+    if (typeof answer.taskToken === 'string')
+      tasks.set(answer.taskToken, { runId: run.runId, startedEventId: answer.startedEventId as number });
+  }
+  const runOf = ({ request, response }: Interaction): string | undefined => {
+    const body = (parsed(request.body) ?? {}) as Json;
+    const answer = (parsed(response.body.string) ?? {}) as Json;
+    return (
+      ((answer.workflowExecution as Json | undefined)?.runId as string | undefined) ??
+      (typeof body.taskToken === 'string' ? tasks.get(body.taskToken)?.runId : undefined)
+    );
+  };
+  /** Whether an exchange is about one of these workflows or a child of one (an exchange about no run is about all). */
+  const about = (interaction: Interaction, workflows: ReadonlySet<string>): boolean => {
+    const runId = runOf(interaction);
+    for (let w = runId && workflowIds.get(runId); w; w = parents.get(w)) if (workflows.has(w)) return true;
+    return !runId;
+  };
+  return { events, tasks, runOf, about };
+}
+
+/**
+ * The cassettes of one session (a decider's and its activity worker's, recorded apart, with no
+ * request dates) as one list in the order of the events each exchange made: a poll's time is its
+ * task's started event, an answer's the event that recorded it (DecisionTaskCompleted, the
+ * activity's close), read from the histories the polls handed out. An exchange that made no
+ * event it can be found by (a registration, a further page, a heartbeat) takes the time just
+ * after the exchange before it in its own cassette, or just before the one after it.
+ */
+function inEventOrder(cassettes: Interaction[][]): { interaction: Interaction; at: number }[] {
+  const { events, tasks, runOf } = sessionIndex(cassettes.flat());
+  const stamp = (runId: string, find: (e: Json) => boolean): number | undefined => {
+    for (const e of events.get(runId)?.values() ?? []) if (find(e)) return e.eventTimestamp as number;
+    return undefined;
+  };
+  const attributes = (e: Json) =>
+    (e[`${String(e.eventType)[0]!.toLowerCase()}${String(e.eventType).slice(1)}EventAttributes`] ?? {}) as Json;
+  const timeOf = ({ request, response }: Interaction): number | undefined => {
+    const operation = operationOfTarget(pick(request.headers, 'X-Amz-Target') ?? '');
+    const body = (parsed(request.body) ?? {}) as Json;
+    const answer = (parsed(response.body.string) ?? {}) as Json;
+    if ((operation === 'PollForDecisionTask' || operation === 'PollForActivityTask') && !body.nextPageToken) {
+      const runId = (answer.workflowExecution as Json | undefined)?.runId as string | undefined;
+      return runId ? stamp(runId, (e) => e.eventId === answer.startedEventId) : undefined;
+    }
+    const task = typeof body.taskToken === 'string' ? tasks.get(body.taskToken) : undefined;
+    if (!task) return undefined;
+    if (operation === 'RespondDecisionTaskCompleted')
+      return stamp(task.runId, (e) => e.eventType === 'DecisionTaskCompleted' && attributes(e).startedEventId === task.startedEventId);
+    if (operation?.startsWith('RespondActivityTask')) {
+      const started = events.get(task.runId)?.get(task.startedEventId);
+      const scheduled = started && attributes(started).scheduledEventId;
+      return stamp(
+        task.runId,
+        (e) => /^ActivityTask(Completed|Failed|Canceled)$/.test(String(e.eventType)) && attributes(e).scheduledEventId === scheduled,
+      );
+    }
+    return undefined;
+  };
+  const EPSILON = 0.001;
+  const timed = cassettes.map((list, c) => {
+    const known = list.map(timeOf);
+    const at: number[] = [];
+    let previous: number | undefined;
+    for (const [i, t] of known.entries()) {
+      const next = known.slice(i + 1).findIndex((x) => x !== undefined);
+      const fallback = previous !== undefined ? previous + EPSILON : next >= 0 ? (known[i + 1 + next] as number) - EPSILON * (next + 1) : 0;
+      previous = t !== undefined && (previous === undefined || t > previous) ? t : fallback;
+      at.push(previous);
+    }
+    return list.map((interaction, i) => ({ interaction, at: at[i]!, c, i, known: known[i] !== undefined, run: runOf(interaction) }));
+  });
+  // An exchange not found by its event but about a known run (a worker's task of a run whose
+  // later history was not handed out) comes after the other cassettes' exchanges about that run:
+  // after the decision that scheduled its task.
+  for (const [c, list] of timed.entries()) {
+    let previous: number | undefined;
+    for (const x of list) {
+      if (!x.known && x.run)
+        for (const [d, other] of timed.entries())
+          if (d !== c) for (const y of other) if (y.run === x.run && y.at + EPSILON > x.at) x.at = y.at + EPSILON;
+      if (previous !== undefined && x.at <= previous) x.at = previous + EPSILON;
+      previous = x.at;
+    }
+  }
+  return timed.flat().sort((x, y) => x.at - y.at || x.c - y.c || x.i - y.i);
+}
+
+/**
+ * A vcrpy cassette's text as a recording of the corpus; several cassettes of one session are
+ * merged in the order of their events (`inEventOrder`), each exchange dated by its event.
+ */
+export function transcribeVcr(cassette: string | string[], source: VcrSource): Har {
+  const texts = Array.isArray(cassette) ? cassette : [cassette];
+  const lists = texts.map((text) => (parse(text, { customTags: [pythonUnicode] }) as { interactions: Interaction[] }).interactions);
+  const all: { interaction: Interaction; at: number | undefined }[] =
+    lists.length > 1 ? inEventOrder(lists) : lists[0]!.map((interaction) => ({ interaction, at: undefined }));
+  const scene = source.workflows && new Set(source.workflows);
+  const { about } = sessionIndex(all.map((m) => m.interaction));
+  const merged = scene ? all.filter((m) => about(m.interaction, scene)) : all;
+  const doc = { interactions: merged.map((m) => m.interaction) };
+  const times = merged.map((m) => m.at);
 
   /** Placeholders by kind: recorded value → `<kind:n>`. */
   const placeholders = new Map<string, string>();
@@ -64,6 +205,7 @@ export function transcribeVcr(cassette: string, source: VcrSource): Har {
     newExecutionRunId: 'run-id',
     continuedExecutionRunId: 'run-id',
     taskToken: 'task-token',
+    nextPageToken: 'page-token',
   };
 
   /** Finds the ids in a parsed body. */
@@ -80,14 +222,6 @@ export function transcribeVcr(cassette: string, source: VcrSource): Har {
       else collect(v, k);
     }
   }
-
-  const parsed = (text: string | null | undefined) => {
-    try {
-      return text ? JSON.parse(text) : undefined;
-    } catch {
-      return undefined;
-    }
-  };
 
   for (const { request, response } of doc.interactions) {
     collect(parsed(request.body));
@@ -111,7 +245,8 @@ export function transcribeVcr(cassette: string, source: VcrSource): Har {
       ? `${amz.slice(0, 4)}-${amz.slice(4, 6)}-${amz.slice(6, 8)}T${amz.slice(9, 11)}:${amz.slice(11, 13)}:${amz.slice(13, 15)}Z`
       : '1970-01-01T00:00:00Z';
 
-  const entries: HarEntry[] = doc.interactions.map(({ request, response }) => {
+  const entries: HarEntry[] = doc.interactions.map(({ request, response }, index) => {
+    const at = times[index];
     const target = pick(request.headers, 'X-Amz-Target') ?? '';
     const requestHeaders: HarHeader[] = ['X-Amz-Target', 'Content-Type', 'Content-Encoding', 'X-Amz-Date'].flatMap((name) => {
       const value = pick(request.headers, name);
@@ -129,7 +264,7 @@ export function transcribeVcr(cassette: string, source: VcrSource): Har {
     const answer = response.body.string ?? '';
     const contentType = pick(response.headers, 'Content-Type') ?? '';
     return {
-      startedDateTime: dateOf(pick(request.headers, 'X-Amz-Date')),
+      startedDateTime: at !== undefined ? new Date(Math.round(at * 1000)).toISOString() : dateOf(pick(request.headers, 'X-Amz-Date')),
       time: 0,
       request: {
         method: request.method,
@@ -160,6 +295,7 @@ export function transcribeVcr(cassette: string, source: VcrSource): Har {
   });
 
   const first = doc.interactions[0]?.request;
+  const firstAt = times.find((t) => t !== undefined);
   const har: Har = {
     log: {
       version: '1.2',
@@ -173,10 +309,16 @@ export function transcribeVcr(cassette: string, source: VcrSource): Har {
         repository: source.repository,
         path: source.path,
         commit: source.commit,
-        recorded: dateOf(first && pick(first.headers, 'X-Amz-Date')).slice(0, 10),
+        recorded: (firstAt !== undefined
+          ? new Date(firstAt * 1000).toISOString()
+          : dateOf(first && pick(first.headers, 'X-Amz-Date'))
+        ).slice(0, 10),
         region: /swf\.([a-z0-9-]+)\.amazonaws\.com/.exec(first?.uri ?? '')?.[1] ?? 'unknown',
-        client: (first && pick(first.headers, 'User-Agent')) ?? 'unknown',
+        client: (first && pick(first.headers, 'User-Agent')) ?? source.client ?? 'unknown',
         kind: 'http-exchanges',
+        ...(source.alsoFrom ? { alsoFrom: source.alsoFrom } : {}),
+        ...(source.interleaved ? { interleaved: source.interleaved } : {}),
+        ...(firstAt !== undefined ? { timing: 'event-times' as const } : {}),
         ...(source.notes ? { notes: source.notes } : {}),
       },
       _placeholders: Object.fromEntries([...placeholders].map(([key, p]) => [p, key.slice(key.indexOf('\u0000') + 1)])),

@@ -22,6 +22,29 @@ describe.for(operationsUnderTest)('%s success', (op) => {
   });
 });
 
+describe.for(operationsUnderTest)('%s answers in the form of its request', (op) => {
+  const act = async (swf: Scenario, headers: Record<string, string>, target?: string) =>
+    swf.raw.send({ operation: op, headers, ...(target ? { target } : {}), body: { domain: swf.domain, ...(await swf.start()) } });
+
+  it('a success to application/x-amz-json-1.0 is application/x-amz-json-1.0', cites('wire.content-type.follows-request'), async ({ swf }) => {
+    const res = await act(swf, { 'content-type': JSON_CONTENT_TYPE });
+    expectSuccess(res);
+    expect(res.headers['content-type'] ?? '(no Content-Type header)').toBe(JSON_CONTENT_TYPE);
+  });
+
+  it('a refusal to application/x-amz-json-1.0 is application/x-amz-json-1.0', cites('wire.content-type.follows-request'), async ({ swf }) => {
+    const res = await swf.raw.send({ operation: op, headers: { 'content-type': JSON_CONTENT_TYPE }, body: { domain: swf.domain, workflowId: swf.id('nx') } });
+    expect(res.status, res.text).toBe(400);
+    expect(res.headers['content-type'] ?? '(no Content-Type header)').toBe(JSON_CONTENT_TYPE);
+  });
+
+  it('a success to the older form is application/json', cites('wire.content-type.follows-request'), async ({ swf }) => {
+    const res = await act(swf, { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' }, `${LEGACY_TARGET_PREFIX}${op}`);
+    expectSuccess(res);
+    expect(res.headers['content-type'] ?? '(no Content-Type header)').toBe('application/json');
+  });
+});
+
 it('every response carries its own x-amzn-RequestId, faults too', cites('wire.success.request-id'), async ({ swf }) => {
   const run = await swf.start();
   const ok = await swf.terminate({ domain: swf.domain, ...run });
@@ -146,7 +169,11 @@ describe('the older X-Amz-Target form, as boto 2 sends it', () => {
     headers: { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' },
   });
   for (const operation of operationsUnderTest) {
-    it(`${operation} is served, and answered as application/json`, cites('wire.protocol.legacy-target'), async ({ swf }) => {
+    const clause =
+      operation === 'TerminateWorkflowExecution'
+        ? cites('wire.protocol.legacy-target', { case: `operation:${operation}` })
+        : cites('wire.protocol.legacy-target.request-cancel');
+    it(`${operation} is served, and answered as application/json`, clause, async ({ swf }) => {
       const run = await swf.start();
       const res = await swf.raw.send({ operation, ...legacy(operation), body: { domain: swf.domain, ...run } });
       expect([res.status, res.text], res.text).toEqual([200, '']);
@@ -154,7 +181,7 @@ describe('the older X-Amz-Target form, as boto 2 sends it', () => {
       await swf.historyWith(run, eventRecordedBy[operation]);
     });
   }
-  it('a read is answered with its JSON as application/json', cites('wire.protocol.legacy-target'), async ({ swf }) => {
+  it('a read is answered with its JSON as application/json', cites('wire.protocol.legacy-target', { case: 'operation:DescribeWorkflowExecution' }), async ({ swf }) => {
     const run = await swf.start();
     const res = await swf.raw.send({ operation: 'DescribeWorkflowExecution', ...legacy('DescribeWorkflowExecution'), body: { domain: swf.domain, execution: run } });
     expect(res.status, res.text).toBe(200);

@@ -39,17 +39,26 @@ export class ActivityTasks {
     if (rec.status === 'DEPRECATED') return void failed('ACTIVITY_TYPE_DEPRECATED');
     if (e.activities.has(a.activityId)) return void failed('ACTIVITY_ID_ALREADY_IN_USE');
     const taskList = a.taskList?.name ?? rec.defaults.taskList ?? e.config.taskList;
-    const scheduledEventId = this.events.add(e, 'ActivityTaskScheduled', {
-      activityType: a.activityType, activityId: a.activityId, input: a.input, control: a.control,
+    const timeouts = {
       scheduleToStartTimeout: a.scheduleToStartTimeout ?? rec.defaults.scheduleToStartTimeout,
       scheduleToCloseTimeout: a.scheduleToCloseTimeout ?? rec.defaults.scheduleToCloseTimeout,
       startToCloseTimeout: a.startToCloseTimeout ?? rec.defaults.startToCloseTimeout,
+      heartbeatTimeout: a.heartbeatTimeout ?? rec.defaults.heartbeatTimeout,
+    };
+    const scheduledEventId = this.events.add(e, 'ActivityTaskScheduled', {
+      activityType: a.activityType, activityId: a.activityId, input: a.input, control: a.control,
+      scheduleToStartTimeout: timeouts.scheduleToStartTimeout, scheduleToCloseTimeout: timeouts.scheduleToCloseTimeout,
+      startToCloseTimeout: timeouts.startToCloseTimeout,
       taskList: { name: taskList }, taskPriority: a.taskPriority ?? rec.defaults.taskPriority,
       decisionTaskCompletedEventId: completedId,
-      heartbeatTimeout: a.heartbeatTimeout ?? rec.defaults.heartbeatTimeout,
+      heartbeatTimeout: timeouts.heartbeatTimeout,
     });
-    const task: ActivityTask = { activityId: a.activityId, activityType: a.activityType, taskList, input: a.input, scheduledEventId, cancelRequested: false };
+    const task: ActivityTask = {
+      activityId: a.activityId, activityType: a.activityType, taskList, input: a.input, scheduledEventId, cancelRequested: false, timeouts,
+    };
     e.activities.set(a.activityId, task);
+    this.timeOut(e, task, 'SCHEDULE_TO_START', timeouts.scheduleToStartTimeout, () => task.startedEventId === undefined);
+    this.timeOut(e, task, 'SCHEDULE_TO_CLOSE', timeouts.scheduleToCloseTimeout, () => true);
     e.latestActivityTaskTimestamp = this.store.seconds();
     const queueKey = keys.taskList(e.domain, taskList);
     const waiter = this.polls.take(queueKey);
@@ -60,6 +69,39 @@ export class ActivityTasks {
       queue.push({ key: e.key, activityId: a.activityId });
       this.queues.set(queueKey, queue);
     }
+  }
+  // Stryker restore all
+
+  // Stryker disable all: outside the contract: activity timeouts are named by no clause of the two operations; the recordings decide them (flowy: SCHEDULE_TO_CLOSE of a task never started, startedEventId 0)
+  private readonly timeouts = new Set<NodeJS.Timeout>();
+
+  /**
+   * After `timeout` seconds (unless NONE or unset), the task times out as `timeoutType` if it is
+   * still open and `due()` holds: ActivityTaskTimedOut, which wakes the decider. A heartbeat
+   * timeout counts from the latest heartbeat.
+   */
+  private timeOut(e: Execution, task: ActivityTask, timeoutType: string, timeout: unknown, due: () => boolean): void {
+    const seconds = Number(timeout);
+    if (timeout === undefined || timeout === 'NONE' || !Number.isFinite(seconds)) return;
+    const arm = (ms: number) => {
+      const handle = setTimeout(() => {
+        this.timeouts.delete(handle);
+        if (e.status !== 'OPEN' || e.activities.get(task.activityId) !== task || !due()) return;
+        if (timeoutType === 'HEARTBEAT' && task.beatAt !== undefined && Date.now() - task.beatAt < seconds * 1000)
+          return arm(task.beatAt + seconds * 1000 - Date.now());
+        this.unqueue(e.key, task.activityId);
+        if (task.token) this.byToken.delete(task.token);
+        e.activities.delete(task.activityId);
+        e.latestActivityTaskTimestamp = this.store.seconds();
+        this.events.add(e, 'ActivityTaskTimedOut', defined({
+          timeoutType, scheduledEventId: task.scheduledEventId, startedEventId: task.startedEventId ?? 0, details: task.beatDetails,
+        }));
+      }, Math.max(0, ms));
+      // A pending timeout does not keep a process alive; shutdown() clears them all.
+      handle.unref();
+      this.timeouts.add(handle);
+    };
+    arm(seconds * 1000);
   }
   // Stryker restore all
 
@@ -106,6 +148,8 @@ export class ActivityTasks {
     task.startedEventId = this.events.add(e, 'ActivityTaskStarted', { identity, scheduledEventId: task.scheduledEventId });
     e.latestActivityTaskTimestamp = this.store.seconds();
     this.byToken.set(token, { activityId: task.activityId, key: e.key });
+    this.timeOut(e, task, 'START_TO_CLOSE', task.timeouts?.startToCloseTimeout, () => true);
+    this.timeOut(e, task, 'HEARTBEAT', task.timeouts?.heartbeatTimeout, () => true);
     return defined({
       taskToken: token, activityId: task.activityId, startedEventId: task.startedEventId,
       workflowExecution: { workflowId: e.workflowId, runId: e.runId }, activityType: task.activityType, input: task.input,
@@ -169,6 +213,8 @@ export class ActivityTasks {
 
   recordActivityTaskHeartbeat(input: RecordActivityTaskHeartbeatInput): ActivityTaskStatus {
     const { task } = this.byTaskToken(input.taskToken);
+    task.beatAt = Date.now();
+    task.beatDetails = input.details;
     // Stryker disable next-line ObjectLiteral: outside the contract: what a heartbeat answers is named by no clause
     return { cancelRequested: task.cancelRequested };
   }
@@ -176,6 +222,8 @@ export class ActivityTasks {
   /** Answers every waiting poll with no task. */
   // Stryker disable next-line BlockStatement: outside the contract: answering waiting polls when the server closes is named by no clause
   shutdown(): void {
+    for (const handle of this.timeouts) clearTimeout(handle);
+    this.timeouts.clear();
     this.polls.shutdown();
   }
 }

@@ -92,6 +92,8 @@ export class Engine {
       RegisterWorkflowType: (i) => r.registerWorkflowType(i),
       // Stryker disable next-line ArrowFunction: outside the contract: DescribeWorkflowType is named by no clause of the two operations
       DescribeWorkflowType: (i) => r.describeWorkflowType(i),
+      // Stryker disable next-line ArrowFunction: outside the contract: DescribeActivityType is named by no clause of the two operations
+      DescribeActivityType: (i) => r.describeActivityType(i),
       // Stryker disable next-line ArrowFunction: outside the contract: ListWorkflowTypes is named by no clause of the two operations
       ListWorkflowTypes: (i) => r.listWorkflowTypes(i),
       StartWorkflowExecution: (i) => x.startWorkflowExecution(i),

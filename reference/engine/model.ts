@@ -107,6 +107,11 @@ export interface ActivityTask {
   startedEventId?: number;
   token?: string;
   cancelRequested: boolean;
+  /** Its timeouts as scheduled (seconds, or NONE). */
+  timeouts?: { scheduleToStartTimeout?: string; scheduleToCloseTimeout?: string; startToCloseTimeout?: string; heartbeatTimeout?: string };
+  /** When the latest heartbeat came (Date.now()), and its details. */
+  beatAt?: number;
+  beatDetails?: string;
 }
 
 /** Whether a decision task is scheduled and not yet started: what openDecisionTasks counts (recorded: 0 while one is started). */

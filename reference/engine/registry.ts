@@ -1,6 +1,6 @@
 /** Domains and workflow types: registered, described, deprecated and listed. */
 import type {
-  DescribeDomainInput, DescribeWorkflowTypeInput, DeprecateDomainInput, ListDomainsInput, ListWorkflowTypesInput,
+  DescribeActivityTypeInput, DescribeDomainInput, DescribeWorkflowTypeInput, DeprecateDomainInput, ListDomainsInput, ListWorkflowTypesInput,
   RegisterActivityTypeInput, RegisterDomainInput, RegisterWorkflowTypeInput, UndeprecateDomainInput,
 } from '../../src/generated/types.ts';
 import { SwfFault, fault } from '../faults.ts';
@@ -120,6 +120,23 @@ export class Registry {
         defaultTaskList: r.defaults.taskList ? { name: r.defaults.taskList } : undefined,
         defaultTaskPriority: r.defaults.taskPriority,
         defaultChildPolicy: r.defaults.childPolicy,
+      }),
+    };
+  }
+
+  describeActivityType(input: DescribeActivityTypeInput): Attributes {
+    this.store.domain(input.domain);
+    const r = this.store.activityTypes.get(keys.type(input.domain, input.activityType));
+    if (!r) throw new SwfFault('UnknownResourceFault', `Unknown type: ActivityType=[name=${input.activityType.name}, version=${input.activityType.version}]`);
+    return {
+      typeInfo: defined({ activityType: r.type, status: r.status, description: r.description, creationDate: r.creationDate }),
+      configuration: defined({
+        defaultTaskStartToCloseTimeout: r.defaults.startToCloseTimeout,
+        defaultTaskHeartbeatTimeout: r.defaults.heartbeatTimeout,
+        defaultTaskList: r.defaults.taskList ? { name: r.defaults.taskList } : undefined,
+        defaultTaskPriority: r.defaults.taskPriority,
+        defaultTaskScheduleToStartTimeout: r.defaults.scheduleToStartTimeout,
+        defaultTaskScheduleToCloseTimeout: r.defaults.scheduleToCloseTimeout,
       }),
     };
   }

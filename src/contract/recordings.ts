@@ -84,6 +84,20 @@ export interface Provenance {
    */
   kind: 'http-exchanges' | 'history-snippet' | 'quoted-response';
   notes?: string;
+  /** The other files of the same session, merged into this recording (paths in the repository). */
+  alsoFrom?: string[];
+  /**
+   * How the exchanges are dated. Unset: by each request's X-Amz-Date, to the second.
+   * event-times: the source kept no request dates; each exchange is dated, to the millisecond,
+   * by the event it made, as the histories in the recording stamp it (scripts/transcribe-vcr.ts).
+   */
+  timing?: 'event-times';
+  /**
+   * Why the recording's histories cannot be replayed step by step: they interleave events by the
+   * service's timing (a child started some time after its decision, a timeout among polls). Such a
+   * recording is evidence that clauses cite; `replay` says why it does not replay it.
+   */
+  interleaved?: string;
 }
 
 export interface Har {
@@ -105,7 +119,7 @@ export const QUOTED_DIR = join(projectRoot, 'fixtures', 'recordings', 'quoted');
  * there but not its value (a printer that wrote fixed text in its place): a replay accepts any
  * value there, and no citation may rest on it.
  */
-export const PLACEHOLDER = /^<(domain|workflow-id|run-id|task-list|request-id|task-token|not-printed):\d+>$/;
+export const PLACEHOLDER = /^<(domain|workflow-id|run-id|task-list|request-id|task-token|page-token|not-printed):\d+>$/;
 
 /** Whether a value holds a `<not-printed:n>` placeholder anywhere. */
 export const holdsNotPrinted = (value: unknown): boolean => JSON.stringify(value ?? null).includes('<not-printed:');

@@ -484,6 +484,13 @@ export interface DeprecateDomainInput {
   name: DomainName;
 }
 /**
+ * Request body of DescribeActivityType.
+ */
+export interface DescribeActivityTypeInput {
+  domain: DomainName;
+  activityType: ActivityType;
+}
+/**
  * Request body of DescribeDomain.
  */
 export interface DescribeDomainInput {
@@ -1332,6 +1339,7 @@ export interface Shapes {
   Decision: Decision;
   DecisionTask: DecisionTask;
   DeprecateDomainInput: DeprecateDomainInput;
+  DescribeActivityTypeInput: DescribeActivityTypeInput;
   DescribeDomainInput: DescribeDomainInput;
   DescribeWorkflowExecutionInput: DescribeWorkflowExecutionInput;
   DescribeWorkflowTypeInput: DescribeWorkflowTypeInput;

@@ -64,7 +64,8 @@ export interface Plan {
   domain: string;
   /** Workflow types to register: from a recorded DescribeWorkflowType's configuration, or with no defaults. */
   workflowTypes: { name: string; version: string; defaults: Json }[];
-  activityTypes: { name: string; version: string }[];
+  /** Activity types to register: from a recorded DescribeActivityType's configuration, or with no defaults. */
+  activityTypes: { name: string; version: string; defaults: Json }[];
   /** Each run's activities, by activityId: the id of its ActivityTaskScheduled event. */
   activitiesScheduled: Map<string, Map<string, number>>;
   /** The workflowIds whose history is recorded. */
@@ -77,7 +78,7 @@ export interface Plan {
 const key = (r: RunRef) => `${r.workflowId}|${r.runId}`;
 const attributesOf = (e: Event): Json => (e[`${e.eventType[0]!.toLowerCase()}${e.eventType.slice(1)}EventAttributes`] ?? {}) as Json;
 /** The object without its undefined members. */
-const defined = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+export const defined = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 const seconds = (amzDate: string) => Date.parse(amzDate) / 1000;
 
 /** The decision that recorded this event, or undefined when the event records none. */
@@ -151,23 +152,35 @@ export function planReplay(har: Har): Plan {
   const histories = new Map<string, Event[]>();
   const eventOrders = new Map<string, number[]>();
   const workflowTypes = new Map<string, { name: string; version: string; defaults: Json }>();
+  const activityTypes = new Map<string, { name: string; version: string; defaults: Json }>();
   let domain = '<domain:1>';
+  /** The events a decision task handed out so far, by run: its pages put together. */
+  let paged: { run: RunRef; events: Event[] } | undefined;
   for (const entry of entries) {
     const body = requestBody(entry) as Json;
     if (typeof body.domain === 'string') domain = body.domain;
     const answer = responseBody(entry) as Json | undefined;
+    if (entry._operation === 'PollForDecisionTask' && answer && Array.isArray(answer.events)) {
+      const run = answer.workflowExecution as RunRef;
+      const before = body.nextPageToken && paged && key(paged.run) === key(run) ? paged.events : [];
+      paged = { run, events: [...before, ...(answer.events as Event[])] };
+      if ((histories.get(key(run))?.length ?? 0) < paged.events.length) histories.set(key(run), paged.events);
+    }
     if (entry._operation === 'GetWorkflowExecutionHistory' && answer && Array.isArray(answer.events)) {
       const run = body.execution as RunRef;
       const events = answer.events as Event[];
       if (entry._eventOrder) eventOrders.set(key(run), entry._eventOrder);
       if ((histories.get(key(run))?.length ?? 0) < events.length) histories.set(key(run), events);
     }
-    if (entry._operation === 'DescribeWorkflowType' && answer) {
+    if (entry._operation === 'DescribeWorkflowType' && answer?.typeInfo) {
       const type = (answer.typeInfo as Json).workflowType as { name: string; version: string };
       workflowTypes.set(`${type.name}|${type.version}`, { ...type, defaults: answer.configuration as Json });
     }
+    if (entry._operation === 'DescribeActivityType' && answer?.typeInfo) {
+      const type = (answer.typeInfo as Json).activityType as { name: string; version: string };
+      activityTypes.set(`${type.name}|${type.version}`, { ...type, defaults: answer.configuration as Json });
+    }
   }
-  const activityTypes = new Map<string, { name: string; version: string }>();
   for (const events of histories.values()) {
     for (const e of events) {
       const a = attributesOf(e);
@@ -179,11 +192,16 @@ export function planReplay(har: Har): Plan {
         workflowTypes.set(`${type.name}|${type.version}`, { ...type, defaults: {} });
       if (e.eventType === 'ActivityTaskScheduled') {
         const t = a.activityType as { name: string; version: string };
-        activityTypes.set(`${t.name}|${t.version}`, t);
+        if (!activityTypes.has(`${t.name}|${t.version}`)) activityTypes.set(`${t.name}|${t.version}`, { ...t, defaults: {} });
       }
     }
   }
 
+  // A recording made by the decider (the worker) holds its own polls and answers: the decision
+  // (activity) task calls are the recorded ones, and none is rebuilt from the histories.
+  const ownDecisions = entries.some((e) => e._operation === 'PollForDecisionTask');
+  const ownActivities = entries.some((e) => e._operation === 'PollForActivityTask');
+  const eventTimes = har.log._provenance.timing === 'event-times';
   const steps: Step[] = [];
   let seq = 0;
   const add = (step: StepInput) => steps.push({ ...step, seq: seq++ } as Step);
@@ -195,7 +213,9 @@ export function planReplay(har: Har): Plan {
     const answer = responseBody(entry) as Json | undefined;
     // A printed history is read back once everything else has run.
     if (entry._transcribed) return void add({ kind: 'exchange', index, entry, transcribed: true, t: Number.MAX_SAFE_INTEGER });
-    let t = seconds(entry.startedDateTime) + 0.999;
+    // Dated by its request, to the second: it may have been served at any time in that second.
+    // Dated by the event it made (event-times): at that time.
+    let t = seconds(entry.startedDateTime) + (eventTimes ? 0 : 0.999);
     if (entry._operation === 'StartWorkflowExecution' && answer?.runId) {
       const runKey = `${body.workflowId}|${answer.runId}`;
       claimed.add(`${runKey}|WorkflowExecutionStarted`);
@@ -218,7 +238,8 @@ export function planReplay(har: Har): Plan {
       const t = time(e);
       switch (e.eventType) {
         case 'WorkflowExecutionStarted':
-          if (a.parentWorkflowExecution || claimed.has(`${runKey}|WorkflowExecutionStarted`)) break;
+          // A child is started by its parent's decision, a new run by its predecessor's.
+          if (a.parentWorkflowExecution || a.continuedExecutionRunId || claimed.has(`${runKey}|WorkflowExecutionStarted`)) break;
           add({
             kind: 'start',
             run,
@@ -239,6 +260,7 @@ export function planReplay(har: Har): Plan {
           });
           break;
         case 'DecisionTaskStarted': {
+          if (ownDecisions) break;
           const scheduled = byId.get(a.scheduledEventId as number);
           const taskList = ((scheduled && attributesOf(scheduled).taskList) as { name: string } | undefined)?.name ?? '';
           add({
@@ -256,6 +278,7 @@ export function planReplay(har: Har): Plan {
           break;
         }
         case 'DecisionTaskCompleted': {
+          if (ownDecisions) break;
           const decisions = events
             .filter((x) => attributesOf(x).decisionTaskCompletedEventId === e.eventId)
             .map(decisionOf)
@@ -271,6 +294,7 @@ export function planReplay(har: Har): Plan {
           break;
         }
         case 'ActivityTaskStarted': {
+          if (ownActivities) break;
           const scheduled = attributesOf(byId.get(a.scheduledEventId as number)!);
           add({
             kind: 'poll-activity',
@@ -287,6 +311,7 @@ export function planReplay(har: Har): Plan {
         case 'ActivityTaskCompleted':
         case 'ActivityTaskFailed':
         case 'ActivityTaskCanceled': {
+          if (ownActivities) break;
           const activityId = attributesOf(byId.get(a.scheduledEventId as number)!).activityId as string;
           const operation = `Respond${e.eventType}` as 'RespondActivityTaskCompleted';
           const body =
@@ -322,9 +347,12 @@ export function planReplay(har: Har): Plan {
             body: defined({ domain, workflowId, runId, signalName: a.signalName, input: a.input }),
           });
           break;
+        // Events the target makes by itself: a timer firing, an activity task timing out.
         case 'TimerFired':
+        case 'ActivityTaskTimedOut':
           add({ kind: 'await-event', run, t, eventId: e.eventId, eventType: e.eventType });
           break;
+
         case 'ChildWorkflowExecutionCompleted':
         case 'ChildWorkflowExecutionFailed':
         case 'ChildWorkflowExecutionCanceled': {

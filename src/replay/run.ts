@@ -4,13 +4,13 @@
  * difference, by step; a clean replay has none.
  */
 import type { Har, HarEntry } from '../contract/recordings.ts';
-import { header, responseBody } from '../contract/recordings.ts';
+import { header, requestBody, responseBody } from '../contract/recordings.ts';
 import { JSON_CONTENT_TYPE, LEGACY_TARGET_PREFIX, TARGET_PREFIX } from '../contract/protocol.ts';
 import type { RawClient, RawResponse } from '../clients/raw.ts';
 import { operations, type OperationName } from '../generated/operations.ts';
 import { AnswerChecks } from './answers.ts';
 import { Bindings, compare, type Difference } from './compare.ts';
-import { planReplay, type Plan, type RunRef, type Step } from './plan.ts';
+import { defined, planReplay, type Plan, type RunRef, type Step } from './plan.ts';
 
 export interface StepDifference extends Difference {
   /** The step, as a person reads it: `3 PollForDecisionTask (run <run-id:1>)`. */
@@ -134,18 +134,26 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
   /**
    * The order in which a task list hands out its activity tasks is not the contract's: when a
    * poll gets another of the run's scheduled tasks than the recorded one, that task takes the
-   * recorded one's place, and the recorded events of the two are compared with their scheduled
-   * event ids exchanged (recorded id → the target's).
+   * recorded one's place (it is answered with the recorded one's answer), and the recorded events
+   * of that place are compared with the scheduled event id of the task it got: by run, the
+   * recorded place's scheduled event id → the target's.
    */
-  const swapped = new Map<number, number>();
+  const swapped = new Map<string, Map<number, number>>();
+  const swap = (runKey: string, recorded: number, got: number) => {
+    const map = swapped.get(runKey) ?? new Map<number, number>();
+    swapped.set(runKey, map);
+    map.set(recorded, got);
+  };
   const ACTIVITY_CLOSED = [
     'activityTaskStartedEventAttributes',
     'activityTaskCompletedEventAttributes',
     'activityTaskFailedEventAttributes',
     'activityTaskCanceledEventAttributes',
   ];
-  const expectedOf = <T>(recorded: T): T => {
-    if (!swapped.size) return recorded;
+  /** The recorded value, each recorded place's scheduled event id as the run's tasks were handed out. */
+  const expectedOf = <T>(recorded: T, run: RunRef | undefined): T => {
+    const map = run && swapped.get(`${run.workflowId}|${run.runId}`);
+    if (!map?.size) return recorded;
     const walk = (v: unknown): unknown => {
       if (Array.isArray(v)) return v.map(walk);
       if (!v || typeof v !== 'object') return v;
@@ -153,13 +161,17 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       for (const [k, x] of Object.entries(v)) {
         out[k] =
           ACTIVITY_CLOSED.includes(k) && x && typeof x === 'object'
-            ? { ...(x as Json), scheduledEventId: swapped.get((x as Json).scheduledEventId as number) ?? (x as Json).scheduledEventId }
+            ? { ...(x as Json), scheduledEventId: map.get((x as Json).scheduledEventId as number) ?? (x as Json).scheduledEventId }
             : walk(x);
       }
       return out;
     };
     return walk(recorded) as T;
   };
+  /** The run a recorded answer is about, as placeholders. */
+  const runOf = (answer: unknown) => (answer as Json | undefined)?.workflowExecution as RunRef | undefined;
+  /** The run a recorded exchange is about: its answer's, or the one its request names. */
+  const runAbout = (entry: HarEntry) => runOf(responseBody(entry)) ?? ((requestBody(entry) as Json).execution as RunRef | undefined);
   /**
    * A poll that ends with no task ends the replay of the recording: every step after it answers
    * or reads what that task would have led to, and each further poll would wait out a long poll
@@ -225,7 +237,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       if (transcribed) {
         // A printed history: no headers, no timestamps, and no member whose value is zero or empty.
         return res.status === 200
-          ? compare(expectedOf(responseBody(entry)), res.json, into, '$', [], printed)
+          ? compare(expectedOf(responseBody(entry), runAbout(entry)), res.json, into, '$', [], printed)
           : [{ at: 'status', expected: 200, actual: res.status }];
       }
       const list: Difference[] = [];
@@ -238,7 +250,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
       const recorded = responseBody(entry);
       if (recorded === undefined) {
         if (res.text !== '') list.push({ at: 'body', expected: '', actual: res.text });
-      } else compare(expectedOf(recorded), res.json, into, '$', list, base);
+      } else compare(expectedOf(recorded, runAbout(entry)), res.json, into, '$', list, base);
       return list;
     }
 
@@ -280,7 +292,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
               workflowExecution: step.run,
               startedEventId: step.startedEventId,
               previousStartedEventId: step.previousStartedEventId,
-              events: expectedOf(step.events),
+              events: expectedOf(step.events, step.run),
             },
             {
               workflowExecution: task.workflowExecution,
@@ -326,11 +338,10 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
           tokens.set(`${step.run.workflowId}|${step.run.runId}|activity|${step.activityId}`, task.taskToken);
           const scheduled = plan.activitiesScheduled.get(`${step.run.workflowId}|${step.run.runId}`);
           const got = scheduled?.get(String(task.activityId));
-          if (task.activityId !== step.activityId && got !== undefined && !startedActivities.has(String(task.activityId))) {
-            swapped.set(step.scheduledEventId, got);
-            swapped.set(got, step.scheduledEventId);
-          }
-          startedActivities.add(String(task.activityId));
+          const runKey = `${step.run.workflowId}|${step.run.runId}`;
+          if (task.activityId !== step.activityId && got !== undefined && !startedActivities.has(`${runKey}|${String(task.activityId)}`))
+            swap(runKey, step.scheduledEventId, got);
+          startedActivities.add(`${runKey}|${String(task.activityId)}`);
           return void differ(
             compare(
               { startedEventId: step.startedEventId, workflowExecution: step.run },
@@ -446,23 +457,36 @@ async function setUp(plan: Plan, send: (operation: string, body: unknown) => Pro
     const d = t.defaults;
     await expect(
       'RegisterWorkflowType',
-      Object.fromEntries(
-        Object.entries({
-          domain: plan.domain,
-          name: t.name,
-          version: t.version,
-          defaultChildPolicy: d.defaultChildPolicy,
-          defaultTaskList: d.defaultTaskList,
-          defaultTaskPriority: d.defaultTaskPriority,
-          defaultExecutionStartToCloseTimeout: d.defaultExecutionStartToCloseTimeout,
-          defaultTaskStartToCloseTimeout: d.defaultTaskStartToCloseTimeout,
-          defaultLambdaRole: d.defaultLambdaRole,
-        }).filter(([, v]) => v !== undefined),
-      ),
+      defined({
+        domain: plan.domain,
+        name: t.name,
+        version: t.version,
+        defaultChildPolicy: d.defaultChildPolicy,
+        defaultTaskList: d.defaultTaskList,
+        defaultTaskPriority: d.defaultTaskPriority,
+        defaultExecutionStartToCloseTimeout: d.defaultExecutionStartToCloseTimeout,
+        defaultTaskStartToCloseTimeout: d.defaultTaskStartToCloseTimeout,
+        defaultLambdaRole: d.defaultLambdaRole,
+      }),
       ['TypeAlreadyExistsFault'],
     );
   }
   for (const t of plan.activityTypes) {
-    await expect('RegisterActivityType', { domain: plan.domain, name: t.name, version: t.version }, ['TypeAlreadyExistsFault']);
+    const d = t.defaults;
+    await expect(
+      'RegisterActivityType',
+      defined({
+        domain: plan.domain,
+        name: t.name,
+        version: t.version,
+        defaultTaskList: d.defaultTaskList,
+        defaultTaskPriority: d.defaultTaskPriority,
+        defaultTaskStartToCloseTimeout: d.defaultTaskStartToCloseTimeout,
+        defaultTaskHeartbeatTimeout: d.defaultTaskHeartbeatTimeout,
+        defaultTaskScheduleToStartTimeout: d.defaultTaskScheduleToStartTimeout,
+        defaultTaskScheduleToCloseTimeout: d.defaultTaskScheduleToCloseTimeout,
+      }),
+      ['TypeAlreadyExistsFault'],
+    );
   }
 }

@@ -25,7 +25,7 @@ const shown = (differences: { step: string; at: string; expected: unknown; actua
 describe('every recording in fixtures/recordings/aws/', () => {
   test('there are recordings of both sources', () => {
     const repositories = new Set(recordings.map((r) => r.har.log._provenance.repository));
-    expect([...repositories].sort()).toEqual(['botify-labs/simpleflow', 'glenbraun/FsDecider']);
+    expect([...repositories].sort()).toEqual(['botify-labs/simpleflow', 'glenbraun/FsDecider', 'severb/flowy']);
   });
 
   test.for(recordings.map((r) => [r.name, r] as const))(
@@ -34,7 +34,7 @@ describe('every recording in fixtures/recordings/aws/', () => {
       const p = har.log._provenance;
       expect(p.repository).toMatch(/^[\w.-]+\/[\w.-]+$/);
       expect(p.commit).toMatch(/^[0-9a-f]{40}$/);
-      expect(p.path).toMatch(/\.(yaml|fs)$/);
+      expect(p.path).toMatch(/\.(yaml|fs|yml\.gz)$/);
       // Each source's region as its configuration gave it: simpleflow's cassettes name us-east-1;
       // FsDecider's TestConfiguration.fs made its client for RegionEndpoint.USWest2.
       expect(p.region).toBe(p.repository === 'glenbraun/FsDecider' ? 'us-west-2' : 'us-east-1');
@@ -63,7 +63,16 @@ describe('every recording in fixtures/recordings/aws/', () => {
     },
   );
 
-  test.for(recordings.map((r) => [r.name, r] as const))(
+  test('a recording that is not replayed step by step says why, and the others of its session are replayed', () => {
+    const interleaved = recordings.filter((r) => r.har.log._provenance.interleaved);
+    expect(interleaved.map((r) => r.name).sort()).toEqual(['flowy.activities.har', 'flowy.child-workflows.har']);
+    for (const r of interleaved) expect(r.har.log._provenance.interleaved, r.name).toMatch(/timing/);
+    expect(recordings.filter((r) => r.har.log._provenance.repository === 'severb/flowy' && !r.har.log._provenance.interleaved).length).toBe(
+      1,
+    );
+  });
+
+  test.for(recordings.filter((r) => !r.har.log._provenance.interleaved).map((r) => [r.name, r] as const))(
     'the reference replays %s with no difference',
     { timeout: 40_000 },
     async ([, { har }]) => {

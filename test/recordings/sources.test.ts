@@ -19,7 +19,9 @@ test('every recording of fixtures/recordings/aws/ is in the manifest once, and e
   const sources = readdirSync(join(fixturesDir, 'recordings', 'sources'))
     .filter((f) => f !== 'manifest.yaml')
     .sort();
-  expect(manifest.flatMap((e) => (e.source ? [e.source] : [])).sort()).toEqual(sources);
+  expect([...new Set(manifest.flatMap((e) => [...(e.source ? [e.source] : []), ...(e.also ?? []).map((a) => a.source)]))].sort()).toEqual(
+    sources,
+  );
   for (const e of manifest.filter((x) => x.transcriber === 'none')) expect(e.why, e.recording).toMatch(/\w{10}/);
 });
 
@@ -39,4 +41,37 @@ describe('each recording rebuilt from its source', () => {
     });
     expect('problem' in result && result.problem).toMatch(/sha256/);
   });
+});
+
+test('a session merged from several cassettes is in the order of its events: dated, never backwards, each worker task after the decision that scheduled it', () => {
+  for (const entry of manifest.filter((e) => e.also?.length)) {
+    const har = JSON.parse(committed(entry)) as {
+      log: {
+        _provenance: { timing?: string };
+        entries: {
+          startedDateTime: string;
+          _operation: string;
+          request: { postData?: { text: string } };
+          response: { content: { text?: string } };
+        }[];
+      };
+    };
+    expect(har.log._provenance.timing, entry.recording).toBe('event-times');
+    const times = har.log.entries.map((e) => Date.parse(e.startedDateTime));
+    for (let i = 1; i < times.length; i += 1) expect(times[i]! >= times[i - 1]!, `${entry.recording} #${i + 1}`).toBe(true);
+    // Each activity task handed out was scheduled by a decision answered before it.
+    const scheduled = new Set<string>();
+    for (const e of har.log.entries) {
+      if (e._operation === 'RespondDecisionTaskCompleted')
+        for (const d of (
+          JSON.parse(e.request.postData!.text) as { decisions?: { scheduleActivityTaskDecisionAttributes?: { activityId: string } }[] }
+        ).decisions ?? [])
+          if (d.scheduleActivityTaskDecisionAttributes) scheduled.add(d.scheduleActivityTaskDecisionAttributes.activityId);
+      if (e._operation === 'PollForActivityTask') {
+        const task = JSON.parse(e.response.content.text ?? '{}') as { activityId?: string };
+        if (task.activityId)
+          expect(scheduled.has(task.activityId), `${entry.recording}: ${task.activityId} handed out before it was scheduled`).toBe(true);
+      }
+    }
+  }
 });

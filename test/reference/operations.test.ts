@@ -2,6 +2,7 @@ import {
   CountClosedWorkflowExecutionsCommand,
   CountOpenWorkflowExecutionsCommand,
   DeprecateDomainCommand,
+  DescribeActivityTypeCommand,
   DescribeDomainCommand,
   DescribeWorkflowExecutionCommand,
   DescribeWorkflowTypeCommand,
@@ -10,7 +11,9 @@ import {
   ListDomainsCommand,
   ListOpenWorkflowExecutionsCommand,
   ListWorkflowTypesCommand,
+  PollForActivityTaskCommand,
   PollForDecisionTaskCommand,
+  RegisterActivityTypeCommand,
   RegisterDomainCommand,
   RegisterWorkflowTypeCommand,
   RequestCancelWorkflowExecutionCommand,
@@ -135,6 +138,73 @@ describe('workflow types', () => {
     const list = await sdk().send(new ListWorkflowTypesCommand({ domain: w.domain, registrationStatus: 'REGISTERED' }));
     expect(list.typeInfos?.map((t) => t.workflowType)).toEqual([w.type]);
     expect(await codeOf(sdk().send(new RegisterWorkflowTypeCommand({ domain: w.domain, ...w.type })))).toBe('TypeAlreadyExistsFault');
+  });
+});
+
+describe('activity types and tasks', () => {
+  test('an activity type is described with the defaults it was registered with; an unknown one is UnknownResourceFault', async () => {
+    const w = await world();
+    const activityType = { name: 'act', version: '1' };
+    await sdk().send(
+      new RegisterActivityTypeCommand({
+        domain: w.domain,
+        ...activityType,
+        defaultTaskList: { name: w.taskList },
+        defaultTaskHeartbeatTimeout: '10',
+        defaultTaskScheduleToCloseTimeout: '60',
+        defaultTaskScheduleToStartTimeout: '30',
+        defaultTaskStartToCloseTimeout: '15',
+      }),
+    );
+    const detail = await sdk().send(new DescribeActivityTypeCommand({ domain: w.domain, activityType }));
+    expect(detail.typeInfo).toMatchObject({ activityType, status: 'REGISTERED' });
+    expect(detail.configuration).toEqual({
+      defaultTaskList: { name: w.taskList },
+      defaultTaskHeartbeatTimeout: '10',
+      defaultTaskScheduleToCloseTimeout: '60',
+      defaultTaskScheduleToStartTimeout: '30',
+      defaultTaskStartToCloseTimeout: '15',
+    });
+    expect(
+      await codeOf(sdk().send(new DescribeActivityTypeCommand({ domain: w.domain, activityType: { name: 'act', version: '2' } }))),
+    ).toBe('UnknownResourceFault');
+  });
+
+  // As flowy recorded (fixtures/recordings/aws/flowy.activities.har): a task no worker took times
+  // out after its scheduleToCloseTimeout with startedEventId 0, and the decider is woken.
+  test.for([
+    ['SCHEDULE_TO_CLOSE', { scheduleToCloseTimeout: '1' }, false],
+    ['SCHEDULE_TO_START', { scheduleToStartTimeout: '1' }, false],
+    ['START_TO_CLOSE', { startToCloseTimeout: '1' }, true],
+    ['HEARTBEAT', { heartbeatTimeout: '1' }, true],
+  ] as const)('an activity task times out: %s', { timeout: 10_000 }, async ([timeoutType, timeouts, take]) => {
+    const w = await world('TERMINATE');
+    const activityType = { name: 'act', version: '1' };
+    await sdk().send(new RegisterActivityTypeCommand({ domain: w.domain, ...activityType }));
+    const run = await w.start();
+    await w.decide(run.workflowId, [
+      {
+        decisionType: 'ScheduleActivityTask',
+        scheduleActivityTaskDecisionAttributes: { activityType, activityId: 'a1', taskList: { name: `${w.taskList}-act` }, ...timeouts },
+      },
+    ]);
+    const task = take
+      ? await sdk().send(new PollForActivityTaskCommand({ domain: w.domain, taskList: { name: `${w.taskList}-act` } }))
+      : undefined;
+    if (take) expect(task?.activityId).toBe('a1');
+    let events: HistoryEvent[] = [];
+    for (let i = 0; i < 40 && !events.some((e) => e.eventType === 'ActivityTaskTimedOut'); i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      events = await w.history(run);
+    }
+    const scheduled = events.find((e) => e.eventType === 'ActivityTaskScheduled')!;
+    const timedOut = events.find((e) => e.eventType === 'ActivityTaskTimedOut');
+    expect(timedOut?.activityTaskTimedOutEventAttributes).toEqual({
+      timeoutType,
+      scheduledEventId: scheduled.eventId,
+      startedEventId: take ? task!.startedEventId : 0,
+    });
+    expect(events.at(-1)?.eventType).toBe('DecisionTaskScheduled');
   });
 });
 
