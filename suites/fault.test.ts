@@ -27,11 +27,11 @@ describe.for(operationsUnderTest)('%s', (op) => {
     expect((await swf.info(run)).executionStatus).toBe('OPEN');
   });
 
-  it('with a runId, the message names the execution', cites('fault.unknown.message-with-run-id'), async ({ swf }) => {
+  it('with a runId, the message names the execution', cites('fault.unknown.message-with-run-id.operations'), async ({ swf }) => {
     const workflowId = swf.id('nx');
     const res = await act(swf, op, { domain: swf.domain, workflowId, runId: 'r-123' });
     expectFault(res, 'UnknownResourceFault');
-    expect(res.error?.message ?? '(no message)').toMatch(messagePattern('fault.unknown.message-with-run-id', { workflowId, runId: 'r-123' }));
+    expect(res.error?.message ?? '(no message)').toMatch(messagePattern('fault.unknown.message-with-run-id.operations', { workflowId, runId: 'r-123' }));
   });
 
   it('without a runId, the message names the workflowId', cites('fault.unknown.message-without-run-id'), async ({ swf }) => {
@@ -153,19 +153,37 @@ describe('framework errors', () => {
 
   const unknownKey = { accessKeyId: 'AKIDSWFCONFORMANCEUNKNOWN', secretAccessKey: 'not-a-real-secret' };
 
-  it('an unknown access key is refused with AWS\'s message and changes nothing', cites('fault.auth.invalid'), async ({ swf }) => {
+  it('an unknown access key is refused with AWS\'s message', cites('fault.auth.invalid'), async ({ swf }) => {
     const run = await swf.start();
     const res = await swf.raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: swf.domain, ...run }, sign: unknownKey });
     expect(res.status, res.text).toBe(400);
     // Codes exactly, messages loosely: the recorded wording, matched by pattern.
     expect(res.error?.message ?? '(no message)').toMatch(/security token included in the request is invalid/i);
-    expect((await swf.info(run)).executionStatus).toBe('OPEN');
+  });
+
+  it('a request with an unknown access key changes nothing', cites('fault.auth.invalid.no-effect'), async ({ swf }) => {
+    const run = await swf.start();
+    const before = (await swf.history(run)).length;
+    await swf.raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: swf.domain, ...run }, sign: unknownKey });
+    await swf.raw.send({ operation: 'RequestCancelWorkflowExecution', body: { domain: swf.domain, ...run }, sign: unknownKey });
+    const info = await swf.info(run);
+    expect([info.executionStatus, info.cancelRequested ?? false, (await swf.history(run)).length]).toEqual(['OPEN', false, before]);
   });
 
   it('an unknown access key is UnrecognizedClientException', cites('fault.auth.invalid-code'), async ({ swf }) => {
     const res = await swf.raw.send({ operation: 'RequestCancelWorkflowExecution', body: { domain: swf.domain, workflowId: swf.id('nx') }, sign: unknownKey });
     expectFault(res, 'UnrecognizedClientException');
   });
+});
+
+it('a heartbeat for a task of an execution that has closed names the execution, as AWS answered one', cites('fault.unknown.message-with-run-id', { case: 'operation:RecordActivityTaskHeartbeat' }), async ({ swf }) => {
+  const run = await swf.start();
+  const taskToken = await swf.startActivity(run);
+  expectSuccess(await swf.terminate({ domain: swf.domain, ...run }));
+  await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
+  const res = await swf.raw.send({ operation: 'RecordActivityTaskHeartbeat', body: { taskToken } });
+  expectFault(res, 'UnknownResourceFault');
+  expect(res.error?.message ?? '(no message)').toMatch(messagePattern('fault.unknown.message-with-run-id', { workflowId: run.workflowId, runId: run.runId }));
 });
 
 it('a success is not a fault: the lookup of an open execution succeeds', cites('fault.envelope.shape'), async ({ swf }) => {

@@ -78,7 +78,11 @@ export const deviationCatalogue: Deviation[] = [
     does: 'a childPolicy in the request is recorded but not applied',
     breaks: ['child-policy.source.request'],
   },
-  { name: 'terminate-no-cause', does: 'a direct termination records no cause', breaks: ['terminate.event.operator-cause'] },
+  {
+    name: 'terminate-no-cause',
+    does: 'a direct termination records no cause',
+    breaks: ['terminate.event.operator-cause', 'terminate.event.operator-cause.run-id-omitted'],
+  },
   {
     name: 'terminate-stays-open',
     does: 'the terminated event is recorded, but the execution stays OPEN',
@@ -240,7 +244,7 @@ export const deviationCatalogue: Deviation[] = [
   {
     name: 'unknown-message-without-names',
     does: 'UnknownResourceFault says only "Unknown execution"',
-    breaks: ['fault.unknown.message-with-run-id', 'fault.unknown.message-without-run-id'],
+    breaks: ['fault.unknown.message-with-run-id', 'fault.unknown.message-with-run-id.operations', 'fault.unknown.message-without-run-id'],
   },
   {
     name: 'access-ignores-domain',
@@ -284,7 +288,7 @@ export const deviationCatalogue: Deviation[] = [
   {
     name: 'auth-not-checked',
     does: 'signatures are not verified: any access key is accepted',
-    breaks: ['fault.auth.invalid', 'fault.auth.invalid-code'],
+    breaks: ['fault.auth.invalid', 'fault.auth.invalid-code', 'fault.auth.invalid.no-effect'],
   },
   // Inputs
   {
@@ -328,14 +332,18 @@ export const deviationCatalogue: Deviation[] = [
   {
     name: 'legacy-target-refused',
     does: 'the older X-Amz-Target form com.amazonaws.swf.service.model.SimpleWorkflowService.<Operation> is UnknownOperationException',
-    breaks: ['wire.protocol.legacy-target'],
+    breaks: ['wire.protocol.legacy-target', 'wire.protocol.legacy-target.request-cancel'],
   },
   {
     name: 'success-body-braces',
     does: 'a void success answers the body {} instead of an empty one',
     breaks: ['wire.success.empty-body', 'wire.seed-example.cancel', 'wire.seed-example.terminate'],
   },
-  { name: 'success-content-type-text', does: 'a void success has Content-Type text/plain', breaks: ['wire.success.content-type'] },
+  {
+    name: 'success-content-type-text',
+    does: 'a void success has Content-Type text/plain',
+    breaks: ['wire.success.content-type', 'wire.content-type.follows-request'],
+  },
   {
     name: 'no-request-id-on-validation',
     does: 'ValidationException answers carry no x-amzn-RequestId',

@@ -44,6 +44,7 @@ export const judgedClauses = [
   'terminate.event.reason-details',
   'terminate.event.child-policy',
   'terminate.event.operator-cause',
+  'terminate.event.operator-cause.run-id-omitted',
   'terminate.state.closed',
   'terminate.state.listed-closed',
   'terminate.immediate.decision-in-flight',
@@ -314,7 +315,9 @@ function terminateTargetClause(
       if (obs.eventType === 'WorkflowExecutionTerminated') {
         if (!obs.attr) return inFlight ? 'terminate.immediate.decision-in-flight' : 'terminate.event.recorded';
         if (obs.attr === 'reason' || obs.attr === 'details') return 'terminate.event.reason-details';
-        if (obs.attr === 'cause') return 'terminate.event.operator-cause';
+        // Recorded with the runId given (FsDecider): any other form is the inferred clause's.
+        if (obs.attr === 'cause')
+          return s.form === 'current' ? 'terminate.event.operator-cause' : 'terminate.event.operator-cause.run-id-omitted';
         if (obs.attr === 'childPolicy') return s.policy ? 'child-policy.source.request' : 'terminate.event.child-policy';
         return undefined;
       }

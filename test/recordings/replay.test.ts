@@ -63,6 +63,23 @@ describe('every recording in fixtures/recordings/aws/', () => {
     },
   );
 
+  test('every recorded history numbers its events 1..n with no gap (wire.event-ids.sequential rests on it)', () => {
+    let histories = 0;
+    for (const { name, har } of recordings) {
+      let paged: number[] = [];
+      for (const [i, entry] of har.log.entries.entries()) {
+        const answer = entry.response.content.text ? (JSON.parse(entry.response.content.text) as { events?: { eventId: number }[] }) : {};
+        if (!answer.events) continue;
+        const request = JSON.parse(entry.request.postData?.text || '{}') as { nextPageToken?: string; reverseOrder?: boolean };
+        if (request.reverseOrder) continue;
+        paged = [...(request.nextPageToken ? paged : []), ...answer.events.map((e) => e.eventId)];
+        histories += 1;
+        expect([`${name} #${i + 1}`, paged]).toEqual([`${name} #${i + 1}`, paged.map((_, k) => k + 1)]);
+      }
+    }
+    expect(histories).toBeGreaterThan(100);
+  });
+
   test('a recording that is not replayed step by step says why, and the others of its session are replayed', () => {
     const interleaved = recordings.filter((r) => r.har.log._provenance.interleaved);
     expect(interleaved.map((r) => r.name).sort()).toEqual(['flowy.activities.har', 'flowy.child-workflows.har']);
