@@ -13,14 +13,15 @@ import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { fixturesDir } from '../src/contract/paths.ts';
+import { transcribeFsDecider, type FsSource } from './transcribe-fsdecider.ts';
 import { transcribeVcr } from './transcribe-vcr.ts';
 
-export interface SourceEntry {
+export interface SourceEntry extends Partial<Omit<FsSource, 'repository' | 'path' | 'commit' | 'comment' | 'notes' | 'client'>> {
   recording: string;
   repository: string;
   path: string;
   commit: string;
-  transcriber: 'vcr' | 'none';
+  transcriber: 'vcr' | 'fsdecider' | 'none';
   source?: string;
   sha256?: string;
   comment?: string;
@@ -58,6 +59,14 @@ export function rebuild(entry: SourceEntry): { problem: string } | { text: strin
     const sum = createHash('sha256').update(bytes).digest('hex');
     if (sum !== sha256) return { problem: `${source}: sha256 ${sum}, the manifest says ${sha256}` };
     texts.push(sourceText(bytes, source));
+  }
+  if (entry.transcriber === 'fsdecider') {
+    const { recording: _r, source: _s, sha256: _h, transcriber: _t, ...spec } = entry;
+    try {
+      return { text: `${JSON.stringify(transcribeFsDecider(texts[0]!, spec as FsSource), null, 2)}\n` };
+    } catch (error) {
+      return { problem: `${entry.recording}: ${(error as Error).message}` };
+    }
   }
   const har = transcribeVcr(texts.length > 1 ? texts : texts[0]!, {
     repository: entry.repository,

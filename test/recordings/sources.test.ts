@@ -75,3 +75,27 @@ test('a session merged from several cassettes is in the order of its events: dat
     }
   }
 });
+
+describe('an FsDecider history is rebuilt from its printed F# code with only the names the manifest declares', () => {
+  const entry = manifest.find((e) => e.recording === 'fsdecider.child-terminated-directly.har')!;
+
+  test('a printed name the manifest does not declare stops the rebuild, naming it', () => {
+    const { ['TestConfiguration.TestIdentity']: _, ...names } = entry.names!;
+    const result = rebuild({ ...entry, names });
+    expect('problem' in result && result.problem).toMatch(/TestConfiguration\.TestIdentity at identity is not declared/);
+  });
+
+  test('a name declared for one place stands there only: the parent is told of the child as not printed, the child started as printed', () => {
+    const result = rebuild(entry);
+    if (!('text' in result)) expect.fail(JSON.stringify(result));
+    const har = JSON.parse(result.text) as { log: { entries: { response: { content: { text: string } } }[] } };
+    const events = (
+      JSON.parse(har.log.entries[0]!.response.content.text) as { events: Record<string, { workflowExecution?: { runId: string } }>[] }
+    ).events;
+    const runOf = (attributes: string) => events.find((e) => e[attributes])?.[attributes]?.workflowExecution?.runId;
+    expect([runOf('childWorkflowExecutionStartedEventAttributes'), runOf('childWorkflowExecutionTerminatedEventAttributes')]).toEqual([
+      '<run-id:2>',
+      '<not-printed:1>',
+    ]);
+  });
+});
