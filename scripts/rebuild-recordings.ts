@@ -14,6 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { fixturesDir } from '../src/contract/paths.ts';
 import { transcribeFsDecider, type FsSource } from './transcribe-fsdecider.ts';
+import { transcribeReserialised, type ReserialisedSource } from './transcribe-reserialised.ts';
 import { transcribeVcr } from './transcribe-vcr.ts';
 
 export interface SourceEntry extends Partial<Omit<FsSource, 'repository' | 'path' | 'commit' | 'comment' | 'notes' | 'client'>> {
@@ -21,7 +22,9 @@ export interface SourceEntry extends Partial<Omit<FsSource, 'repository' | 'path
   repository: string;
   path: string;
   commit: string;
-  transcriber: 'vcr' | 'fsdecider' | 'none';
+  transcriber: 'vcr' | 'fsdecider' | 'reserialised' | 'none';
+  /** reserialised: the operation whose answer it is. */
+  operation?: string;
   source?: string;
   sha256?: string;
   comment?: string;
@@ -43,7 +46,9 @@ function sourceText(bytes: Buffer, name: string): string {
 }
 
 const sourcesDir = join(fixturesDir, 'recordings', 'sources');
-const awsDir = join(fixturesDir, 'recordings', 'aws');
+/** Where a recording of the manifest lives: fixtures/recordings/aws/, or the folder its name gives (`reserialised/…`). */
+export const recordingFile = (recording: string) =>
+  join(fixturesDir, 'recordings', recording.includes('/') ? recording : join('aws', recording));
 
 export function sourceManifest(): SourceEntry[] {
   return (parse(readFileSync(join(sourcesDir, 'manifest.yaml'), 'utf8')) as { recordings: SourceEntry[] }).recordings;
@@ -59,6 +64,10 @@ export function rebuild(entry: SourceEntry): { problem: string } | { text: strin
     const sum = createHash('sha256').update(bytes).digest('hex');
     if (sum !== sha256) return { problem: `${source}: sha256 ${sum}, the manifest says ${sha256}` };
     texts.push(sourceText(bytes, source));
+  }
+  if (entry.transcriber === 'reserialised') {
+    const { recording: _r, source: _s, sha256: _h, transcriber: _t, ...spec } = entry;
+    return { text: `${JSON.stringify(transcribeReserialised(texts[0]!, spec as ReserialisedSource), null, 2)}\n` };
   }
   if (entry.transcriber === 'fsdecider') {
     const { recording: _r, source: _s, sha256: _h, transcriber: _t, ...spec } = entry;
@@ -82,7 +91,7 @@ export function rebuild(entry: SourceEntry): { problem: string } | { text: strin
   return { text: `${JSON.stringify(har, null, 2)}\n` };
 }
 
-export const committed = (entry: SourceEntry) => readFileSync(join(awsDir, entry.recording), 'utf8');
+export const committed = (entry: SourceEntry) => readFileSync(recordingFile(entry.recording), 'utf8');
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const write = process.argv.includes('--write');
@@ -93,9 +102,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     else if ('problem' in result) {
       failed += 1;
       console.error(`✗ ${result.problem}`);
-    } else if (existsSync(join(awsDir, entry.recording)) && result.text === committed(entry)) console.log(`✓ ${entry.recording}`);
+    } else if (existsSync(recordingFile(entry.recording)) && result.text === committed(entry)) console.log(`✓ ${entry.recording}`);
     else if (write) {
-      writeFileSync(join(awsDir, entry.recording), result.text);
+      writeFileSync(recordingFile(entry.recording), result.text);
       console.log(`✎ ${entry.recording}: rewritten from ${entry.source}`);
     } else {
       failed += 1;

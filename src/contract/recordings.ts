@@ -80,9 +80,11 @@ export interface Provenance {
   client: string;
   /**
    * http-exchanges: whole requests and answers; history-snippet: histories read from the service
-   * and printed; quoted-response: an answer quoted in a public thread.
+   * and printed; quoted-response: an answer quoted in a public thread; re-serialised-answer: an
+   * answer a program saved again (its values are AWS's, its bytes, key order and number forms
+   * are not).
    */
-  kind: 'http-exchanges' | 'history-snippet' | 'quoted-response';
+  kind: 'http-exchanges' | 'history-snippet' | 'quoted-response' | 're-serialised-answer';
   notes?: string;
   /** The other files of the same session, merged into this recording (paths in the repository). */
   alsoFrom?: string[];
@@ -113,6 +115,8 @@ export interface Har {
 
 export const RECORDINGS_DIR = join(projectRoot, 'fixtures', 'recordings', 'aws');
 export const QUOTED_DIR = join(projectRoot, 'fixtures', 'recordings', 'quoted');
+/** Answers a program saved again: values only, cited, never replayed. */
+export const RESERIALISED_DIR = join(projectRoot, 'fixtures', 'recordings', 'reserialised');
 
 /**
  * A placeholder: `<kind:n>`. `<not-printed:n>` stands where the source showed that a member was
@@ -140,10 +144,15 @@ export function loadRecordings(dir = RECORDINGS_DIR): Recording[] {
 
 /**
  * Everything clauses may cite: the recordings of fixtures/recordings/aws/ by file name, and the
- * quoted answers of fixtures/recordings/quoted/ as `quoted/<file>`.
+ * quoted answers of fixtures/recordings/quoted/ as `quoted/<file>`, and the re-serialised ones of
+ * fixtures/recordings/reserialised/ as `reserialised/<file>`.
  */
 export function loadEvidence(): Recording[] {
-  return [...loadRecordings(), ...loadRecordings(QUOTED_DIR).map((r) => ({ ...r, name: `quoted/${r.name}` }))];
+  return [
+    ...loadRecordings(),
+    ...loadRecordings(QUOTED_DIR).map((r) => ({ ...r, name: `quoted/${r.name}` })),
+    ...loadRecordings(RESERIALISED_DIR).map((r) => ({ ...r, name: `reserialised/${r.name}` })),
+  ];
 }
 
 export function readHar(file: string): Har {

@@ -77,5 +77,12 @@ describe('shards and their merge', () => {
     expect(text).toMatch(/--shard \$\{\{ matrix\.shard \}\}\/4/);
     expect(text).toMatch(/swf-conformance merge/);
     expect(text).toMatch(/GITHUB_STEP_SUMMARY/);
+    // It gates moto on the file the suite ships for the release it starts, and installs the suite
+    // as a user can: from a checkout, packed, never from a registry it is not on.
+    expect(text).toMatch(/--expect moto\n/);
+    expect(text).toContain('image: motoserver/moto:5.2.1');
+    expect(readFileSync('fixtures/expectations/moto.yaml', 'utf8')).toMatch(/moto_server 5\.2\.1|5\.2\.1/);
+    for (const install of text.match(/npm install[^\n]*/g) ?? []) expect(install).toMatch(/\.\/swf-conformance-\*\.tgz$/);
+    expect(text).toMatch(/npm pack --pack-destination/);
   });
 });

@@ -17,7 +17,11 @@ describe('grades earned by evidence', () => {
   test('every recording says where it came from: a file at a commit, or a thread', () => {
     for (const { name, har } of recordings) {
       const p = har.log._provenance;
-      if (p.kind === 'quoted-response') {
+      if (p.kind === 're-serialised-answer') {
+        expect(name, name).toMatch(/^reserialised\//);
+        expect(p.commit, name).toMatch(/^[0-9a-f]{40}$/);
+        expect(har.log.entries, name).toHaveLength(1);
+      } else if (p.kind === 'quoted-response') {
         expect(name, name).toMatch(/^quoted\//);
         expect(p.url, name).toBe(`https://github.com/${p.repository}/${p.path}`);
         expect(har.log.entries, name).toHaveLength(1);
@@ -37,11 +41,13 @@ describe('grades earned by evidence', () => {
           const p = recordings.find((x) => x.name === r.file)?.har.log._provenance;
           return p?.kind === 'quoted-response'
             ? 'recorded-faults'
-            : p?.repository === 'botify-labs/simpleflow'
-              ? 'recorded-simpleflow'
-              : p?.repository === 'severb/flowy'
-                ? 'recorded-flowy'
-                : 'recorded-fsdecider';
+            : p?.kind === 're-serialised-answer'
+              ? 'reserialised-elife-bot'
+              : p?.repository === 'botify-labs/simpleflow'
+                ? 'recorded-simpleflow'
+                : p?.repository === 'severb/flowy'
+                  ? 'recorded-flowy'
+                  : 'recorded-fsdecider';
         }),
       );
       const named = clause.sources.map((s) => s.doc);
@@ -49,6 +55,12 @@ describe('grades earned by evidence', () => {
       // documented one may cite them as corroboration of its page.
       for (const key of keys) if (clause.grade !== 'documented') expect(named, `${clause.id} cites ${key}`).toContain(key);
     }
+  });
+
+  test('a re-serialised answer is cited for its values only: never a header, a status, or its form', () => {
+    const cited = citations.filter(([, c]) => c.file.startsWith('reserialised/'));
+    expect(cited.length).toBeGreaterThan(0);
+    for (const [name, c] of cited) expect(c.at, name).toMatch(/^response\./);
   });
 
   test.for(citations)('%s', ([, citation]) => {

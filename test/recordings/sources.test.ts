@@ -12,9 +12,10 @@ import { committed, rebuild, sourceManifest } from '../../scripts/rebuild-record
 const manifest = sourceManifest();
 
 test('every recording of fixtures/recordings/aws/ is in the manifest once, and every kept source is used', () => {
-  const recordings = readdirSync(join(fixturesDir, 'recordings', 'aws'))
-    .filter((f) => f.endsWith('.har'))
-    .sort();
+  const recordings = [
+    ...readdirSync(join(fixturesDir, 'recordings', 'aws')).filter((f) => f.endsWith('.har')),
+    ...readdirSync(join(fixturesDir, 'recordings', 'reserialised')).map((f) => `reserialised/${f}`),
+  ].sort();
   expect(manifest.map((e) => e.recording).sort()).toEqual(recordings);
   const sources = readdirSync(join(fixturesDir, 'recordings', 'sources'))
     .filter((f) => f !== 'manifest.yaml')
