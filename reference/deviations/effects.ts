@@ -4,6 +4,7 @@
  * tasks and the visibility operations answer. Each is a plug for the engine's seams
  * (engine/seams.ts), written as a wrapper of the seam's behaviour inside it (`next`).
  */
+import { isTimeMember } from '../../src/contract/timestamps.ts';
 import type { Execution } from '../engine/model.ts';
 import type { Seams } from '../engine/seams.ts';
 
@@ -34,7 +35,7 @@ function tokenBook() {
 
 /** Deep-maps the numbers under keys that name a point in time. */
 function inMilliseconds(value: unknown, key = ''): unknown {
-  if (typeof value === 'number' && /(Timestamp|Date)$/.test(key)) return Math.round(value * 1000);
+  if (typeof value === 'number' && isTimeMember(key)) return Math.round(value * 1000);
   if (Array.isArray(value)) return value.map((v) => inMilliseconds(v));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inMilliseconds(v, k)]));
   return value;

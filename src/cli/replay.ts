@@ -108,6 +108,8 @@ export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
         ...(grep ? { grep } : {}),
         json: Boolean(opts.json),
         target: target ? 'embedded reference' : url,
+        // The restricted principal: the embedded reference's own; elsewhere none is known.
+        ...(target?.restricted && 'accessKeyId' in target.restricted ? { restricted: target.restricted } : {}),
       });
     const results: { recording: Recording; result: ReplayResult }[] = [];
     // A recording whose histories interleave events by the service's timing is evidence, not a
@@ -161,13 +163,14 @@ const short = (v: unknown) => {
 async function replayFiles(
   read: { file: string; har: Har }[],
   client: RawClient,
-  opts: { domain: string; grep?: RegExp; json: boolean; target: string },
+  opts: { domain: string; grep?: RegExp; json: boolean; target: string; restricted?: { accessKeyId: string; secretAccessKey: string } },
 ): Promise<number> {
   const out: { file: string; tests: number; exchanges: number; differences: Difference[] | StepDifference[] }[] = [];
   for (const { file, har } of read) {
     if (isRunRecording(har)) {
       const result = await replayRunRecording(file, client, {
         domain: opts.domain,
+        ...(opts.restricted ? { restricted: opts.restricted } : {}),
         ...(opts.grep ? { grep: opts.grep } : {}),
         onTest: (name, n) => {
           if (n && !opts.json) console.log(`✗ ${name}: ${n} difference${n === 1 ? '' : 's'}`);

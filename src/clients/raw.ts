@@ -12,7 +12,15 @@ import { resolveErrorCode } from './errors.ts';
 export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body: string };
   response: { status: number; headers: Record<string, string>; body: string } | { error: string };
+  /**
+   * Who the request was sent as, where not the client's own principal: unsigned, with keys the
+   * caller gave (sign: credentials), or as the client's label says (the restricted principal).
+   */
+  principal?: Principal;
 }
+
+/** Who a request was sent as, where not the run's own principal. */
+export type Principal = 'unsigned' | 'given-key' | 'restricted';
 
 export interface RawResponse {
   status: number;
@@ -43,6 +51,9 @@ export interface RawRequest {
 /** Counts the requests this process sends, in the order `send` is called. */
 let sendOrder = 0;
 
+/** How many requests this process has sent so far: for an exchange ending now, which were sent while it waited. */
+export const sentSoFar = (): number => sendOrder;
+
 export interface RawClientOptions {
   endpoint: string;
   region: string;
@@ -54,6 +65,8 @@ export interface RawClientOptions {
   onExchange?: (exchange: Exchange, sent: number) => void;
   /** Bound on one request, in milliseconds. */
   timeoutMs?: number;
+  /** Who this client's requests are sent as, where not the run's own principal (for recordings). */
+  principal?: Principal;
   /**
    * Once aborted, no request is sent: `send` throws the signal's reason. A request already sent
    * runs to its answer, so that an execution it starts is recorded, except a long poll, which
@@ -166,9 +179,12 @@ export class RawClient {
     }
     stop();
     const bodyText = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+    const principal: Principal | undefined =
+      req.sign === false ? 'unsigned' : typeof req.sign === 'object' ? 'given-key' : this.options.principal;
     const exchange: Exchange = {
       request: { method: 'POST', url: url.toString(), headers: { ...signed }, body: bodyText },
       response: { error: 'no response' },
+      ...(principal ? { principal } : {}),
     };
     // A long poll is cut short as soon as the test is stopped: checked every quarter second.
     const cut = req.operation?.startsWith('PollFor') && (signal || guard) ? new AbortController() : undefined;

@@ -34,6 +34,9 @@ export function timestampMembers(): ReadonlySet<string> {
   return members;
 }
 
+/** Whether a member holds a time, by its name. */
+export const isTimeMember = (key: string): boolean => timestampMembers().has(key);
+
 /**
  * What is wrong with a time as the wire carries it, or undefined: SWF sends seconds since the
  * epoch as a JSON number with at most a millisecond fraction (recorded: `1.471998677044E9`).

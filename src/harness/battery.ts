@@ -5,7 +5,7 @@
 import type { SWFClient } from '@aws-sdk/client-swf';
 import { inject, test as base } from 'vitest';
 import { relative } from 'node:path';
-import { RawClient } from '../clients/raw.ts';
+import { RawClient, sentSoFar } from '../clients/raw.ts';
 import { projectRoot } from '../contract/paths.ts';
 import { Capture } from '../record/capture.ts';
 import { CLIENT_TIMEOUT_MS, WAITING_MARK } from '../contract/protocol.ts';
@@ -27,7 +27,7 @@ export const it = base.extend<{ swf: Scenario }>({
     const recorded: RecordedExchange[] = [];
     const capture = config.recordDir ? new Capture() : undefined;
     const onExchange = (e: Parameters<typeof redact>[0], sent: number) => {
-      capture?.add(e, sent);
+      capture?.add(e, sent, sentSoFar());
       const operation = /SimpleWorkflowService\.(\w+)/.exec(e.request.headers['x-amz-target'] ?? '')?.[1];
       // A probe of an operation SWF does not have (the unknown-operation tests) is not one of SWF's.
       if (operation && Object.hasOwn(operations, operation)) {
@@ -62,7 +62,7 @@ export const it = base.extend<{ swf: Scenario }>({
       new RawClient({ ...common, credentials }),
       makeSdk,
       ledger,
-      restricted ? new RawClient({ ...common, credentials: restricted }) : undefined,
+      restricted ? new RawClient({ ...common, credentials: restricted, principal: 'restricted' }) : undefined,
       onWait,
       capture,
     );

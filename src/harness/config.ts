@@ -9,6 +9,15 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/**
+ * A prefix for the workflowIds a run (or a replay of a run's recording) makes: `swfc-YYYYMMDD-`
+ * and eight hex digits, 22 characters, so that an id built to a length around it keeps its length
+ * from one run to a replay of it.
+ */
+export function newRunPrefix(): string {
+  return `swfc-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
+}
+
 export interface StaticCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -140,8 +149,7 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): Ru
   const domain = flags.domain ?? (env.SWF_CONFORMANCE_DOMAIN || 'swf-conformance');
   if (!DOMAIN.test(domain) || domain.includes('arn'))
     throw new ConfigError(`${flags.domain !== undefined ? '--domain' : 'SWF_CONFORMANCE_DOMAIN'} ${domain}: not a valid domain name`);
-  const runPrefix =
-    env.SWF_CONFORMANCE_RUN_PREFIX || `swfc-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
+  const runPrefix = env.SWF_CONFORMANCE_RUN_PREFIX || newRunPrefix();
   if (!/^[A-Za-z0-9-]{4,64}$/.test(runPrefix))
     throw new ConfigError(`SWF_CONFORMANCE_RUN_PREFIX must be 4 to 64 letters, digits or dashes: "${runPrefix}"`);
   const strictText = env.SWF_CONFORMANCE_STRICT;

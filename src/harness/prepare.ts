@@ -116,7 +116,7 @@ export async function ensureDomain(raw: RawClient, name: string, options: { unde
   }
   const res = await setupCall(raw, {
     operation: 'RegisterDomain',
-    body: { name, workflowExecutionRetentionPeriodInDays: '1', description: 'Reused by swf-conformance runs' },
+    body: { name, workflowExecutionRetentionPeriodInDays: '1', description: 'Reused by runs of the conformance suite' },
   });
   if (res.status !== 200 && res.error?.code !== 'DomainAlreadyExistsFault') {
     throw new ConfigError(
@@ -151,4 +151,21 @@ export async function ensureTypes(raw: RawClient, domain: string): Promise<void>
       }
     }),
   );
+}
+
+/** The activity type the open-work tests schedule. */
+export const SUITE_ACTIVITY_TYPE = { name: 'swf-conformance-activity', version: '1' };
+
+/** Registers the suite's activity type in a domain, or finds it there. */
+export async function ensureActivityType(raw: RawClient, domain: string): Promise<{ name: string; version: string }> {
+  const res = await setupCall(raw, {
+    operation: 'RegisterActivityType',
+    body: { domain, ...SUITE_ACTIVITY_TYPE, description: 'swf-conformance open-work type' },
+  });
+  if (res.status !== 200 && res.error?.code !== 'TypeAlreadyExistsFault') {
+    throw new ConfigError(
+      `RegisterActivityType answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`,
+    );
+  }
+  return SUITE_ACTIVITY_TYPE;
 }

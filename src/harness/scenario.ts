@@ -9,7 +9,7 @@ import { retryDelayMs, SERVER_ERRORS, type RawClient, type RawResponse } from '.
 import type { Capture } from '../record/capture.ts';
 import type { BatteryConfig } from './config.ts';
 import type { Ledger } from './ledger.ts';
-import { typeFor } from './prepare.ts';
+import { ensureActivityType, typeFor } from './prepare.ts';
 
 import type { OperationUnderTest } from '../generated/operations.ts';
 
@@ -353,19 +353,7 @@ export class Scenario {
   private activityTypeRegistered?: Promise<{ name: string; version: string }>;
 
   activityType(): Promise<{ name: string; version: string }> {
-    return (this.activityTypeRegistered ??= (async () => {
-      const type = { name: 'swf-conformance-activity', version: '1' };
-      const res = await this.raw.send({
-        operation: 'RegisterActivityType',
-        body: { domain: this.domain, ...type, description: 'swf-conformance open-work type' },
-      });
-      if (res.status !== 200 && res.error?.code !== 'TypeAlreadyExistsFault') {
-        throw new Error(
-          `RegisterActivityType answered HTTP ${res.status} ${res.error?.code ?? ''}: ${res.error?.message ?? res.text.slice(0, 200)}`,
-        );
-      }
-      return type;
-    })());
+    return (this.activityTypeRegistered ??= ensureActivityType(this.raw, this.domain));
   }
 
   /**

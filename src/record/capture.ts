@@ -11,6 +11,10 @@ import type { Exchange } from '../clients/raw.ts';
 export interface CapturedExchange extends Exchange {
   /** For the answer an eventually consistent read was judged on: how long the reads took to converge. */
   convergedMs?: number;
+  /** How many of the test's later requests were sent while this one waited for its answer (a long poll). */
+  overlaps?: number;
+  /** Its place in the order its worker sent requests: which test named an id first. */
+  sent?: number;
 }
 
 export interface CapturedTest {
@@ -27,11 +31,11 @@ export interface CapturedTest {
  * answers them, and a recording must not depend on it.
  */
 export class Capture {
-  /** Each exchange with its place in the order of sending. */
-  private readonly entries: { exchange: CapturedExchange; sent: number }[] = [];
+  /** Each exchange with its place in the order of sending, and how many requests had been sent when it ended. */
+  private readonly entries: { exchange: CapturedExchange; sent: number; ended: number }[] = [];
 
-  add(exchange: Exchange, sent: number): void {
-    this.entries.push({ exchange, sent });
+  add(exchange: Exchange, sent: number, ended = sent + 1): void {
+    this.entries.push({ exchange, sent, ended });
   }
 
   /** Where the next exchange will go: for `settle`. */
@@ -46,12 +50,17 @@ export class Capture {
   settle(from: number, judgedFrom: number, ms: number): void {
     const judged = this.entries.splice(judgedFrom);
     this.entries.splice(from);
-    for (const { exchange, sent } of judged) this.entries.push({ exchange: { ...exchange, convergedMs: ms }, sent });
+    for (const { exchange, sent, ended } of judged) this.entries.push({ exchange: { ...exchange, convergedMs: ms }, sent, ended });
   }
 
-  /** The exchanges in the order they were sent. */
+  /** The exchanges in the order they were sent, each with the test's requests sent while it waited. */
   inOrderSent(): CapturedExchange[] {
-    return [...this.entries].sort((a, b) => a.sent - b.sent).map((e) => e.exchange);
+    return [...this.entries]
+      .sort((a, b) => a.sent - b.sent)
+      .map((e) => {
+        const overlaps = this.entries.filter((o) => o.sent > e.sent && o.sent < e.ended).length;
+        return { ...e.exchange, sent: e.sent, ...(overlaps ? { overlaps } : {}) };
+      });
   }
 
   save(dir: string, test: Omit<CapturedTest, 'exchanges'>): void {

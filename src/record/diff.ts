@@ -27,6 +27,8 @@ export const DIFF_KINDS = [
   'member-changed',
   'events',
   'convergence',
+  // A replay could not send it as recorded (a principal it was not given).
+  'not-replayed',
 ] as const;
 export type DiffKind = (typeof DIFF_KINDS)[number];
 

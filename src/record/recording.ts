@@ -4,7 +4,8 @@
  * to the next is normalised away, so that two runs against the same implementation record the
  * same file and a diff shows only what the implementation did differently:
  *
- * - ids become placeholders numbered by first appearance within the test: the workflowIds the
+ * - ids become placeholders numbered by first appearance within the test that made them: the
+ *   workflowIds the
  *   run made (`<workflow-id:N>`, task lists included, as the battery names a task list after its
  *   workflowId), the runIds and task tokens the target made (`<run-id:N>`, `<task-token:N>`), the
  *   run's domains (`<domain:N>`) and request ids (`<request-id:1>`), wherever they appear,
@@ -15,22 +16,33 @@
  *   keeps their format; their order is the order of the events and answers that carry them;
  * - an eventually consistent read retried until it settled keeps only the answer it was judged
  *   on, with how long it took (`_convergedMs`, rounded to CONVERGENCE_STEP_MS, left out under it);
+ * - a request that waited while the test sent others (a long poll a request's effect answers)
+ *   says how many (`_overlaps`): a replay sends those before it awaits its answer;
  * - a text longer than LONG_TEXT characters (the boundary tests' reasons and details) is kept
  *   once, in `log._texts`, as runs of repeated characters, and named `<text:N>` where it appears;
  * - headers are kept only where the contract speaks of them: Content-Type (as the HAR mimeType),
- *   X-Amz-Target (where it is not the operation's), x-amzn-RequestId (a placeholder, so that
- *   distinct ids stay distinct). Credentials and signatures are never written.
+ *   X-Amz-Target (where it is not the operation's), Content-Encoding (with Content-Type, the
+ *   older form of request), x-amzn-RequestId (a placeholder, so that distinct ids stay distinct).
+ *   Credentials and signatures are never written: a request not sent as the run's own principal
+ *   says who it was sent as (`_principal`: unsigned, given-key, restricted);
+ * - a request keeps what the test chose: a time filter's bound, a runId of its own making (a
+ *   malformed one, one at a bound), a workflowId built to a length from the prefix (`<prefix>`
+ *   and the rest), so that a replay sends it again;
+ * - the harness's registrations of the suite's domains and types (answered 200 or "already
+ *   exists", in whichever test first needed them) are left out: a replay makes them first.
  */
 import type { Har, HarEntry } from '../contract/recordings.ts';
+import { createHash } from 'node:crypto';
+import { isTimeMember } from '../contract/timestamps.ts';
+import type { Principal } from '../clients/raw.ts';
 import type { CapturedExchange, CapturedTest } from './capture.ts';
 
 export const RECORDING_KIND = 'run-recording';
 /** Convergence is kept to this step: finer differences are the machine's, not the implementation's. */
 export const CONVERGENCE_STEP_MS = 500;
-/** Members that hold a time, in answers and in requests' time filters. */
-const TIME_MEMBERS = '(?:Timestamp|creationDate|oldestDate|latestDate)';
-export const TIME_KEY = new RegExp(`${TIME_MEMBERS}$`);
 const RUN_ID_KEY = /^(runId|newExecutionRunId)$/;
+/** The random part scenario.id gives each workflowId: eight hex digits after a dash. */
+const RANDOM_PART = /-[0-9a-f]{8}(?:-|$)/;
 const LONG_TEXT = 256;
 
 /** A text as runs of one repeated code point, or stretches of text that does not repeat: [text, times]. */
@@ -105,12 +117,14 @@ export interface RecordingPage {
   pageTimings: Record<string, never>;
   /** The clauses the test cites. */
   _clauses: string[];
+  /** The test's key (testKey): what another test's placeholders name it by (`<run-id:2@KEY>`). */
+  _key?: string;
 }
 
 export interface RunRecording extends Har {
   log: Har['log'] & {
     pages: RecordingPage[];
-    entries: (HarEntry & { pageref: string; _convergedMs?: number })[];
+    entries: (HarEntry & { pageref: string; _convergedMs?: number; _principal?: Principal; _overlaps?: number })[];
     _recording: RecordingHeader;
     _texts: Record<string, TextRuns>;
   };
@@ -128,12 +142,39 @@ export function buildRecording(tests: CapturedTest[], header: RecordingHeader, i
   const pages: RecordingPage[] = [];
   const entries: RunRecording['log']['entries'] = [];
   const texts = new Texts();
-  const fraction = new RegExp(`"\\w*${TIME_MEMBERS}":\\s*\\d+\\.\\d+`);
-  texts.wholeSeconds = !sorted.some((t) => t.exchanges.some((e) => 'status' in e.response && fraction.test(e.response.body)));
+  texts.wholeSeconds = !sorted.some((t) =>
+    t.exchanges.some((e) => 'status' in e.response && hasFractionalTime(parse(e.response.body), '')),
+  );
+  // The runIds the target made, in any test's answers: a request that names one the test did not
+  // see itself names another test's run (a placeholder); any other runId is the test's own value.
+  const made = new Set<string>();
+  for (const t of sorted) for (const e of t.exchanges) if ('status' in e.response) collectRunIds(parse(e.response.body), '', made);
+  // Ids a test did not make but read (tests of one file may share executions: an outcome one test
+  // plays, the others read) are named by the test that made them: the one whose exchange, sent
+  // first in their worker, names them. Each test numbers only the ids it made.
+  const owners = new Map<string, { test: CapturedTest; sent: number }>();
+  for (const t of sorted)
+    for (const e of t.exchanges) {
+      const sent = e.sent ?? 0;
+      for (const value of idsIn(e, identity)) {
+        const owner = owners.get(value);
+        if (!owner || sent < owner.sent) owners.set(value, { test: t, sent });
+      }
+    }
+  const idsOf = new Map<CapturedTest, Ids>();
+  for (const t of sorted) {
+    const ids = new Ids(identity, texts, made, (value) => {
+      const owner = owners.get(value)?.test;
+      return owner && owner !== t ? owner : undefined;
+    });
+    collectTest(t.exchanges, ids);
+    idsOf.set(t, ids);
+  }
+  for (const [t, ids] of idsOf) ids.resolveForeign((owner, value) => idsOf.get(owner as CapturedTest)?.placeholder(value), testKey, t);
   sorted.forEach((test, i) => {
     const id = `test_${i + 1}`;
-    pages.push({ id, title: test.name, startedDateTime: day, pageTimings: {}, _clauses: test.clauses });
-    for (const entry of normaliseTest(test.exchanges, identity, texts)) entries.push({ ...entry, startedDateTime: day, pageref: id });
+    pages.push({ id, title: test.name, startedDateTime: day, pageTimings: {}, _clauses: test.clauses, _key: testKey(test) });
+    for (const entry of renderTest(test.exchanges, idsOf.get(test)!)) entries.push({ ...entry, startedDateTime: day, pageref: id });
   });
   return {
     log: {
@@ -159,20 +200,20 @@ export function buildRecording(tests: CapturedTest[], header: RecordingHeader, i
 
 type Json = unknown;
 
-/** One test's exchanges, normalised (see the file's comment). */
-function normaliseTest(
-  exchanges: CapturedExchange[],
-  identity: RunIdentity,
-  texts: Texts,
-): (Omit<HarEntry, 'startedDateTime'> & { _convergedMs?: number })[] {
-  const ids = new Ids(identity, texts);
-  const parsed = exchanges.map((e) => ({
-    e,
-    request: parse(e.request.body),
-    response: 'status' in e.response ? parse(e.response.body) : undefined,
-  }));
-  // Ids in order of first appearance: each request, then its answer.
-  for (const p of parsed) {
+/** The exchanges a recording keeps of a test, parsed. */
+function keptOf(exchanges: CapturedExchange[]) {
+  return exchanges
+    .filter((e) => !isSetUp(e))
+    .map((e) => ({
+      e,
+      request: parse(e.request.body),
+      response: 'status' in e.response ? parse(e.response.body) : undefined,
+    }));
+}
+
+/** Finds a test's ids in order of first appearance: each request, then its answer. */
+function collectTest(exchanges: CapturedExchange[], ids: Ids): void {
+  for (const p of keptOf(exchanges)) {
     ids.collect(p.request, false);
     ids.collect(p.response, true);
     if ('status' in p.e.response) {
@@ -180,15 +221,27 @@ function normaliseTest(
       if (requestId) ids.add(requestId, 'request-id');
     }
   }
+}
+
+/** One test's exchanges, normalised (see the file's comment), its ids collected. */
+function renderTest(
+  exchanges: CapturedExchange[],
+  ids: Ids,
+): (Omit<HarEntry, 'startedDateTime'> & { _convergedMs?: number; _principal?: Principal; _overlaps?: number })[] {
+  const parsed = keptOf(exchanges);
   return parsed.map(({ e, request, response }) => {
     const operation = /\.(\w+)$/.exec(headerOf(e.request.headers, 'x-amz-target') ?? '')?.[1] ?? '(no target)';
-    const requestText = ids.text(request, e.request.body);
+    const requestText = ids.text(request, e.request.body, false);
     // The target is kept as a header only when it is not SimpleWorkflowService.<_operation> (the
     // tests of malformed targets); Content-Type is postData.mimeType.
     const target = headerOf(e.request.headers, 'x-amz-target');
-    const requestHeaders =
-      target !== undefined && target !== `SimpleWorkflowService.${operation}` ? [{ name: 'X-Amz-Target', value: target }] : [];
-    const entry: Omit<HarEntry, 'startedDateTime'> & { _convergedMs?: number } = {
+    // Content-Encoding too where it was sent: with Content-Type it makes the older form of request.
+    const encoding = headerOf(e.request.headers, 'content-encoding');
+    const requestHeaders = [
+      ...(target !== undefined && target !== `SimpleWorkflowService.${operation}` ? [{ name: 'X-Amz-Target', value: target }] : []),
+      ...(encoding ? [{ name: 'Content-Encoding', value: encoding }] : []),
+    ];
+    const entry: Omit<HarEntry, 'startedDateTime'> & { _convergedMs?: number; _principal?: Principal; _overlaps?: number } = {
       time: 0,
       request: {
         method: e.request.method,
@@ -222,12 +275,14 @@ function normaliseTest(
     };
     const converged = e.convergedMs === undefined ? 0 : Math.round(e.convergedMs / CONVERGENCE_STEP_MS) * CONVERGENCE_STEP_MS;
     if (converged > 0) entry._convergedMs = converged;
+    if (e.principal) entry._principal = e.principal;
+    if (e.overlaps) entry._overlaps = e.overlaps;
     return entry;
   });
 }
 
 function responseOf(res: { status: number; headers: Record<string, string>; body: string }, body: Json, ids: Ids): HarEntry['response'] {
-  const text = ids.text(body, res.body);
+  const text = ids.text(body, res.body, true);
   const type = headerOf(res.headers, 'content-type');
   const requestId = headerOf(res.headers, 'x-amzn-requestid');
   // Content-Type is content.mimeType.
@@ -252,15 +307,26 @@ class Ids {
   /** Known values, longest first, for replacing inside longer strings (messages). */
   private ordered: [string, string][] = [];
 
+  /** Ids another test made, with their kind: named after that test once every test is collected. */
+  private readonly foreign = new Map<string, { kind: string; owner: unknown }>();
+
   constructor(
     private readonly identity: RunIdentity,
     private readonly texts: Texts,
+    private readonly made: ReadonlySet<string> = new Set(),
+    /** The test that made an id, where it is another than this one. */
+    private readonly ownerOf: (value: string) => unknown = () => undefined,
   ) {
     for (const d of identity.domains) this.add(d, 'domain');
   }
 
   add(value: string, kind: string): void {
-    if (!value || this.byValue.has(value)) return;
+    if (!value || this.byValue.has(value) || this.foreign.has(value)) return;
+    const owner = kind === 'domain' || kind === 'request-id' ? undefined : this.ownerOf(value);
+    if (owner) {
+      this.foreign.set(value, { kind, owner });
+      return;
+    }
     const n = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, n);
     this.byValue.set(value, `<${kind}:${n}>`);
@@ -276,6 +342,28 @@ class Ids {
     return this.byValue.get(value);
   }
 
+  /**
+   * Names each id another test made after that test: `<run-id:2@KEY>`, its placeholder there and
+   * the test's key (testKey). One the owner did not number is numbered here.
+   */
+  resolveForeign(
+    placeholderIn: (owner: unknown, value: string) => string | undefined,
+    keyOf: (owner: CapturedTest) => string,
+    self: unknown,
+  ): void {
+    for (const [value, { kind, owner }] of this.foreign) {
+      const there = owner !== self ? placeholderIn(owner, value) : undefined;
+      if (there && !there.includes('@') && /^<[a-z-]+:\d+>$/.test(there))
+        this.alias(value, `${there.slice(0, -1)}@${keyOf(owner as CapturedTest)}>`);
+      else {
+        const n = (this.counts.get(kind) ?? 0) + 1;
+        this.counts.set(kind, n);
+        this.alias(value, `<${kind}:${n}>`);
+      }
+    }
+    this.foreign.clear();
+  }
+
   /** Finds the ids in a body: runIds and task tokens in answers, the run's workflowIds anywhere. */
   collect(body: Json, answer: boolean, key = ''): void {
     if (typeof body === 'string') {
@@ -285,10 +373,21 @@ class Ids {
           ([known, p]) => body.length >= 8 && known.length > body.length && known.startsWith(body) && p.startsWith('<run-id:'),
         );
         if (cut) this.alias(body, `${cut[1]}-${cut[0].length - body.length}`);
-        else this.add(body, 'run-id');
+        // Another test's run: a placeholder. A runId of the test's own making (a bound, a
+        // malformed one) is kept as sent, its length and characters with it, so that a replay
+        // sends it again.
+        else if (this.made.has(body)) this.add(body, 'run-id');
       } else if (answer && RUN_ID_KEY.test(key)) this.add(body, 'run-id');
       else if (answer && key === 'taskToken') this.add(body, 'task-token');
-      else if (body.startsWith(this.identity.runPrefix) && (key === 'workflowId' || key === 'name')) this.add(body, 'workflow-id');
+      // A workflowId the run made: a placeholder where it holds a random part (scenario.id); one
+      // built to a length from the prefix (a boundary) stays as `<prefix>` and the rest, its
+      // length and characters kept.
+      else if (
+        body.startsWith(this.identity.runPrefix) &&
+        (key === 'workflowId' || key === 'name') &&
+        RANDOM_PART.test(body.slice(this.identity.runPrefix.length))
+      )
+        this.add(body, 'workflow-id');
       return;
     }
     if (Array.isArray(body)) {
@@ -299,32 +398,103 @@ class Ids {
   }
 
   /** The body as text, normalised; a body that is not JSON is normalised as text. */
-  text(body: Json, raw: string): string {
+  text(body: Json, raw: string, answer: boolean): string {
     if (body === undefined) return this.replace(raw);
-    return JSON.stringify(this.value(body, ''));
+    return JSON.stringify(this.value(body, '', answer));
   }
 
-  private value(v: Json, key: string): Json {
-    if (typeof v === 'number' && TIME_KEY.test(key)) return this.texts.wholeSeconds ? '<time:s>' : '<time>';
+  private value(v: Json, key: string, answer: boolean): Json {
+    // An answer's time is the target's clock; a request's (a filter's bound) is the test's own, sent again as it is.
+    if (typeof v === 'number' && answer && isTimeMember(key)) return this.texts.wholeSeconds ? '<time:s>' : '<time>';
     if (typeof v === 'string') {
       const whole = this.byValue.get(v);
       if (whole) return whole;
       const replaced = this.replace(v);
       return replaced.length > LONG_TEXT ? this.texts.ref(replaced) : replaced;
     }
-    if (Array.isArray(v)) return v.map((x) => this.value(x, key));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x, k)]));
+    if (Array.isArray(v)) return v.map((x) => this.value(x, key, answer));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x, k, answer)]));
     return v;
   }
 
   /** Every known id inside a string (a message naming a run), then the run's prefix, replaced. */
   private replace(s: string): string {
     let out = s;
-    // A domain only as a whole value: its name is part of other names (the suite's workflow types).
-    for (const [value, placeholder] of this.ordered)
-      if (value.length >= 4 && !placeholder.startsWith('<domain:') && out.includes(value)) out = out.split(value).join(placeholder);
-    return out.split(this.identity.runPrefix).join('<prefix>');
+    return replaceIds(out, this.ordered).split(this.identity.runPrefix).join('<prefix>');
   }
+}
+
+/**
+ * Every known id inside a string (a message naming a run, an ARN naming a domain), longest first.
+ * A domain only where its name stands alone (not followed or preceded by a letter, a digit, `_` or
+ * `-`): it begins other names (the suite's workflow types).
+ */
+export function replaceIds(s: string, ordered: [value: string, placeholder: string][]): string {
+  let out = s;
+  for (const [value, placeholder] of ordered) {
+    if (value.length < 4) continue;
+    if (placeholder.startsWith('<domain:')) {
+      if (out.includes(value)) out = out.replace(new RegExp(`(?<![\\w-])${escapeRegExp(value)}(?![\\w-])`, 'g'), placeholder);
+    } else if (out.includes(value)) out = out.split(value).join(placeholder);
+  }
+  return out;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The registrations of the suite's own domains and types. */
+const SET_UP = new Set(['RegisterDomain', 'RegisterWorkflowType', 'RegisterActivityType']);
+const ALREADY = new Set(['DomainAlreadyExistsFault', 'TypeAlreadyExistsFault']);
+
+/**
+ * A set-up call: a registration the harness makes wherever a test first needs it, answered 200 or
+ * "already exists" (which test makes it depends on how the run's tests were scheduled). It is not
+ * recorded; a replay makes the same registrations before it begins.
+ */
+function isSetUp(e: CapturedExchange): boolean {
+  const operation = /\.(\w+)$/.exec(headerOf(e.request.headers, 'x-amz-target') ?? '')?.[1] ?? '';
+  if (!SET_UP.has(operation) || !('status' in e.response)) return false;
+  if (e.response.status === 200) return true;
+  const type = (parse(e.response.body) as { __type?: string } | undefined)?.__type ?? '';
+  return ALREADY.has(type.slice(type.lastIndexOf('#') + 1));
+}
+
+/** A test's key: the first eight hex digits of its name's SHA-1, the same in every recording. */
+export const testKey = (test: { name: string }): string => createHash('sha1').update(test.name).digest('hex').slice(0, 8);
+
+/** The ids an exchange names that a test may share with another: runIds, task tokens, the run's workflowIds. */
+function idsIn(e: CapturedExchange, identity: RunIdentity): string[] {
+  const out: string[] = [];
+  const walk = (v: Json, key: string) => {
+    if (typeof v === 'string') {
+      if (RUN_ID_KEY.test(key) || key === 'taskToken') out.push(v);
+      else if (
+        (key === 'workflowId' || key === 'name') &&
+        v.startsWith(identity.runPrefix) &&
+        RANDOM_PART.test(v.slice(identity.runPrefix.length))
+      )
+        out.push(v);
+    } else if (Array.isArray(v)) for (const x of v) walk(x, key);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(parse(e.request.body), '');
+  if ('status' in e.response) walk(parse(e.response.body), '');
+  return out;
+}
+
+/** Whether an answer holds a time with a fraction of a second. */
+function hasFractionalTime(v: Json, key: string): boolean {
+  if (typeof v === 'number') return isTimeMember(key) && !Number.isInteger(v);
+  if (Array.isArray(v)) return v.some((x) => hasFractionalTime(x, key));
+  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => hasFractionalTime(x, k));
+  return false;
+}
+
+/** The runIds an answer names. */
+function collectRunIds(v: Json, key: string, into: Set<string>): void {
+  if (typeof v === 'string' && RUN_ID_KEY.test(key)) into.add(v);
+  else if (Array.isArray(v)) for (const x of v) collectRunIds(x, key, into);
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collectRunIds(x, k, into);
 }
 
 function parse(text: string): Json {

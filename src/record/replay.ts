@@ -4,15 +4,20 @@
  * recording was and compared with the recorded one as `diff` compares two recordings. The ids the
  * target makes bind to the recording's placeholders as its answers come in.
  */
-import { randomBytes } from 'node:crypto';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { RawClient } from '../clients/raw.ts';
 import type { HarEntry } from '../contract/recordings.ts';
-import { ensureDomain, ensureTypes } from '../harness/prepare.ts';
+import { newRunPrefix } from '../harness/config.ts';
+import { ensureActivityType, ensureDomain, ensureTypes } from '../harness/prepare.ts';
 import { compareExchange, readRecording, type Difference } from './diff.ts';
-import { TIME_KEY } from './recording.ts';
+import { replaceIds } from './recording.ts';
+import { isTimeMember } from '../contract/timestamps.ts';
 
-type Entry = HarEntry & { _convergedMs?: number };
-const PLACEHOLDER_IN_TEXT = /<(domain|workflow-id|run-id|task-token|request-id):(\d+)>(?:-(\d+))?/g;
+type Entry = HarEntry & { _convergedMs?: number; _principal?: 'unsigned' | 'given-key' | 'restricted'; _overlaps?: number };
+type Answer = { status: number; headers: Record<string, string>; text: string };
+/** What a request recorded as sent with keys of the test's own is sent with: keys no target knows. */
+const UNKNOWN_KEY = { accessKeyId: 'AKIDSWFCONFORMANCEREPLAY', secretAccessKey: 'not-a-real-secret' };
+const PLACEHOLDER_IN_TEXT = /<(domain|workflow-id|run-id|task-token|request-id):(\d+)(?:@([0-9a-f]{8}))?>(?:-(\d+))?/g;
 
 export interface RunReplayResult {
   tests: number;
@@ -22,6 +27,8 @@ export interface RunReplayResult {
 
 export interface RunReplayOptions {
   domain: string;
+  /** The restricted principal, for the exchanges recorded as sent by it. */
+  restricted?: AwsCredentialIdentity;
   /** Only the tests whose name matches. */
   grep?: RegExp;
   onTest?: (name: string, differences: number) => void;
@@ -36,48 +43,122 @@ export async function replayRunRecording(file: string, client: RawClient, option
   await ensureDomain(client, deprecated, { undeprecate: true });
   await ensureTypes(client, options.domain);
   await ensureTypes(client, deprecated);
+  await ensureActivityType(client, options.domain);
+  await ensureActivityType(client, deprecated);
   const differences: Difference[] = [];
   let exchanges = 0;
   let count = 0;
-  for (const [name, test] of tests) {
-    if (options.grep && !options.grep.test(name)) continue;
-    count += 1;
-    const prefix = `swfc-replay-${randomBytes(4).toString('hex')}`;
-    const ids = new Bound(prefix, [options.domain, deprecated], wholeSeconds);
-    const before = differences.length;
-    for (const [i, recorded] of test.entries.entries()) {
-      exchanges += 1;
-      const operation = recorded._operation;
-      const target =
-        recorded.request.headers.find((h) => h.name.toLowerCase() === 'x-amz-target')?.value ?? `SimpleWorkflowService.${operation}`;
-      const res = await client
-        .send(
-          {
-            operation,
-            target,
-            headers: { 'content-type': recorded.request.postData?.mimeType || 'application/x-amz-json-1.0' },
-            body: ids.fill(recorded.request.postData?.text ?? ''),
-          },
-          { retries: 0 },
-        )
-        .catch((error: Error) => ({ status: 0, headers: {} as Record<string, string>, text: '', error: { message: error.message } }));
-      const expected = parse(recorded.response.content.text);
-      const actual = parse(res.text);
-      ids.bindFrom(expected, actual);
-      const text = actual === undefined ? res.text : JSON.stringify(ids.normalise(actual, ''));
-      const got: Entry = {
-        ...recorded,
-        response: {
-          ...recorded.response,
-          status: res.status,
-          headers: res.headers['x-amzn-requestid'] ? [{ name: 'x-amzn-RequestId', value: '<request-id>' }] : [],
-          content: { size: text.length, mimeType: res.headers['content-type'] ?? '', ...(text ? { text } : {}) },
-        },
-      };
-      const where = { test: name, clauses: test.page._clauses, exchange: i + 1, operation };
-      compareExchange(recorded, got, (d) => differences.push({ ...where, ...d }), Number.POSITIVE_INFINITY, { requests: false });
+  // Each test in ids of its own; an id another test made is named after it (`<run-id:2@KEY>`),
+  // so that test is replayed first, and its bindings are read.
+  type Test = ReturnType<typeof readRecording>['tests'] extends Map<string, infer T> ? T : never;
+  const registry = new Map<string, Bound>();
+  const byKey = new Map<string, [string, Test]>();
+  for (const [name, t] of tests) if (t.page._key) byKey.set(t.page._key, [name, t]);
+  const ordered: [string, Test][] = [];
+  const placed = new Set<string>();
+  const place = (name: string, t: Test) => {
+    if (placed.has(name)) return;
+    placed.add(name);
+    const text = t.entries.map((e) => `${e.request.postData?.text ?? ''} ${e.response.content.text ?? ''}`).join(' ');
+    for (const [, key] of text.matchAll(/<[a-z-]+:\d+@([0-9a-f]{8})>/g)) {
+      const owner = byKey.get(key!);
+      if (owner) place(...owner);
     }
-    // Nothing is left open: every workflowId of the replayed test is terminated.
+    ordered.push([name, t]);
+  };
+  for (const [name, t] of tests) place(name, t);
+  {
+    for (const [name, test] of ordered) {
+      // As long as the run's own, so that an id built to a length with it (a boundary) keeps it.
+      const ids = new Bound(newRunPrefix(), [options.domain, deprecated], wholeSeconds, registry);
+      if (test.page._key) registry.set(test.page._key, ids);
+      if (options.grep && !options.grep.test(name)) continue;
+      count += 1;
+      const before = differences.length;
+      /** Sends a recorded request as it was sent; undefined where the replay cannot. */
+      const send = (i: number): Promise<Answer> | undefined => {
+        const recorded = test.entries[i]! as Entry;
+        const operation = recorded._operation;
+        const target =
+          recorded.request.headers.find((h) => h.name.toLowerCase() === 'x-amz-target')?.value ?? `SimpleWorkflowService.${operation}`;
+        const encoding = recorded.request.headers.find((h) => h.name.toLowerCase() === 'content-encoding')?.value;
+        const principal = recorded._principal;
+        if (principal === 'restricted' && !options.restricted) {
+          differences.push({
+            test: name,
+            clauses: test.page._clauses,
+            exchange: i + 1,
+            operation,
+            kind: 'not-replayed',
+            at: 'request',
+            a: 'sent as the restricted principal',
+            b: 'no restricted principal given to the replay',
+          });
+          return undefined;
+        }
+        const sign =
+          principal === 'unsigned'
+            ? false
+            : principal === 'given-key'
+              ? UNKNOWN_KEY
+              : principal === 'restricted'
+                ? options.restricted
+                : undefined;
+        return client
+          .send(
+            {
+              ...(sign !== undefined ? { sign } : {}),
+              operation,
+              target,
+              headers: {
+                'content-type': recorded.request.postData?.mimeType || 'application/x-amz-json-1.0',
+                ...(encoding ? { 'content-encoding': encoding } : {}),
+              },
+              body: ids.fill(recorded.request.postData?.text ?? ''),
+            },
+            { retries: 0 },
+          )
+          .catch((error: Error) => ({ status: 0, headers: {} as Record<string, string>, text: '', error: { message: error.message } }));
+      };
+      /** Compares an answer with the recorded one, binding the ids it brings. */
+      const judge = (i: number, res: Answer) => {
+        const recorded = test.entries[i]! as Entry;
+        const expected = parse(recorded.response.content.text);
+        const actual = parse(res.text);
+        ids.bindFrom(expected, actual);
+        const text = actual === undefined ? res.text : JSON.stringify(ids.normalise(actual, ''));
+        const got: Entry = {
+          ...recorded,
+          response: {
+            ...recorded.response,
+            status: res.status,
+            headers: res.headers['x-amzn-requestid'] ? [{ name: 'x-amzn-RequestId', value: '<request-id>' }] : [],
+            content: { size: text.length, mimeType: res.headers['content-type'] ?? '', ...(text ? { text } : {}) },
+          },
+        };
+        const where = { test: name, clauses: test.page._clauses, exchange: i + 1, operation: recorded._operation };
+        compareExchange(recorded, got, (d) => differences.push({ ...where, ...d }), Number.POSITIVE_INFINITY, { requests: false });
+      };
+      for (let i = 0; i < test.entries.length; i += 1) {
+        exchanges += 1;
+        const waiting = send(i);
+        // A request that waited while the test sent others (a long poll): those are sent before
+        // its answer is awaited, as they were.
+        const overlaps = Math.min((test.entries[i] as Entry)._overlaps ?? 0, test.entries.length - i - 1);
+        for (let j = i + 1; j <= i + overlaps; j += 1) {
+          exchanges += 1;
+          const res = await send(j);
+          if (res) judge(j, res);
+        }
+        if (waiting) judge(i, await waiting);
+        i += overlaps;
+      }
+      options.onTest?.(name, differences.length - before);
+    }
+  }
+  // Nothing is left open: every workflowId the replayed tests made is terminated, once all have
+  // run (a test may read what an earlier one made).
+  for (const ids of registry.values())
     for (const workflowId of ids.workflowIds()) {
       await client
         .send(
@@ -89,8 +170,6 @@ export async function replayRunRecording(file: string, client: RawClient, option
         )
         .catch(() => undefined);
     }
-    options.onTest?.(name, differences.length - before);
-  }
   return { tests: count, exchanges, differences };
 }
 
@@ -102,6 +181,8 @@ class Bound {
     private readonly prefix: string,
     domains: string[],
     private readonly wholeSeconds: boolean,
+    /** Every test's bindings, by its key: where an id another test made is bound. */
+    private readonly registry: ReadonlyMap<string, Bound> = new Map(),
   ) {
     for (const [i, d] of domains.entries()) this.bind(`<domain:${i + 1}>`, d);
   }
@@ -109,6 +190,25 @@ class Bound {
   private bind(placeholder: string, value: string): void {
     this.values.set(placeholder, value);
     if (!this.placeholders.has(value)) this.placeholders.set(value, placeholder);
+  }
+
+  /** The bindings a placeholder belongs in, and its name there: `<run-id:2@KEY>` is `<run-id:2>` of test KEY. */
+  private home(placeholder: string): [Bound, string] | undefined {
+    const m = /^<([a-z-]+:\d+)@([0-9a-f]{8})>$/.exec(placeholder);
+    if (!m) return [this, placeholder];
+    const owner = this.registry.get(m[2]!);
+    return owner ? [owner, `<${m[1]}>`] : undefined;
+  }
+
+  /** A value's placeholder: this test's, or another's that made it (`<run-id:2@KEY>`). */
+  private placeholderOf(value: string): string | undefined {
+    const own = this.placeholders.get(value);
+    if (own) return own;
+    for (const [key, other] of this.registry) {
+      const there = other !== this ? other.placeholders.get(value) : undefined;
+      if (there && /^<[a-z-]+:\d+>$/.test(there) && !there.startsWith('<domain:')) return `${there.slice(0, -1)}@${key}>`;
+    }
+    return undefined;
   }
 
   workflowIds(): string[] {
@@ -120,10 +220,12 @@ class Bound {
     return text
       .split('<prefix>')
       .join(this.prefix)
-      .replace(PLACEHOLDER_IN_TEXT, (whole, kind: string, n: string, cut?: string) => {
-        const placeholder = `<${kind}:${n}>`;
-        let value = this.values.get(placeholder);
-        if (value === undefined && kind === 'workflow-id') this.bind(placeholder, (value = `${this.prefix}-w${n}`));
+      .replace(PLACEHOLDER_IN_TEXT, (whole, kind: string, n: string, at?: string, cut?: string) => {
+        const found = this.home(`<${kind}:${n}${at ? `@${at}` : ''}>`);
+        if (!found) return whole;
+        const [bound, placeholder] = found;
+        let value = bound.values.get(placeholder);
+        if (value === undefined && kind === 'workflow-id') bound.bind(placeholder, (value = `${bound.prefix}-w${n}`));
         if (value === undefined) return whole;
         if (!cut) return value;
         // A runId cut short: named in answers (a message) as the recording names it.
@@ -136,8 +238,11 @@ class Bound {
   /** Binds the ids the target made where the recording has a placeholder. */
   bindFrom(expected: unknown, actual: unknown): void {
     if (typeof expected === 'string' && typeof actual === 'string') {
-      if (/^<(run-id|task-token|workflow-id):\d+>$/.test(expected) && !this.values.has(expected) && !this.placeholders.has(actual))
-        this.bind(expected, actual);
+      if (!/^<(run-id|task-token|workflow-id):\d+(@[0-9a-f]{8})?>$/.test(expected)) return;
+      const found = this.home(expected);
+      if (!found) return;
+      const [bound, placeholder] = found;
+      if (!bound.values.has(placeholder) && !bound.placeholders.has(actual) && !this.placeholderOf(actual)) bound.bind(placeholder, actual);
       return;
     }
     if (Array.isArray(expected) && Array.isArray(actual)) {
@@ -152,15 +257,12 @@ class Bound {
   /** The target's answer as the recording would have it. */
   normalise(v: unknown, key: string): unknown {
     // A fraction where the recording has whole seconds shows; a time that falls on a whole second does not.
-    if (typeof v === 'number' && TIME_KEY.test(key)) return this.wholeSeconds && Number.isInteger(v) ? '<time:s>' : '<time>';
+    if (typeof v === 'number' && isTimeMember(key)) return this.wholeSeconds && Number.isInteger(v) ? '<time:s>' : '<time>';
     if (typeof v === 'string') {
-      const whole = this.placeholders.get(v);
+      const whole = this.placeholderOf(v);
       if (whole) return whole;
-      let out = v;
-      for (const [value, placeholder] of [...this.placeholders].sort((a, b) => b[0].length - a[0].length)) {
-        if (value.length >= 4 && !placeholder.startsWith('<domain:') && out.includes(value)) out = out.split(value).join(placeholder);
-      }
-      return out.split(this.prefix).join('<prefix>');
+      const ordered = [...this.placeholders].sort((a, b) => b[0].length - a[0].length);
+      return replaceIds(v, ordered).split(this.prefix).join('<prefix>');
     }
     if (Array.isArray(v)) return v.map((x) => this.normalise(x, key));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.normalise(x, k)]));

@@ -123,6 +123,26 @@ describe('run --record', () => {
     expect(res.code, res.stdout).toBe(0);
   }, 90_000);
 
+  test('a whole default run, recorded against the reference, replays against it with no difference', async () => {
+    const file = join(dir, 'whole', 'recording.har.gz');
+    const run = await runCli(['run', '--report', join(dir, 'whole'), '--record', file], { timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const recording = read(file);
+    // Every kind the replay must send again as it was: a time filter's bound, a runId of the
+    // test's own making, a long poll answered by a later request, other principals.
+    const entries = recording.log.entries as { request: { postData?: { text: string } }; _overlaps?: number; _principal?: string }[];
+    expect(entries.some((e) => /"oldestDate":0/.test(e.request.postData?.text ?? ''))).toBe(true);
+    expect(entries.some((e) => (e._overlaps ?? 0) > 0)).toBe(true);
+    expect(new Set(entries.map((e) => e._principal).filter(Boolean))).toEqual(new Set(['unsigned', 'given-key', 'restricted']));
+    const res = await runCli(['replay', file], { timeoutMs: 120_000 });
+    expect(res.stdout).toMatch(
+      new RegExp(
+        `✓ .*recording\\.har\\.gz: ${recording.log.pages.length} tests, ${recording.log.entries.length} exchanges replayed, 0 differences`,
+      ),
+    );
+    expect(res.code, res.stdout).toBe(0);
+  }, 260_000);
+
   test('bad input gets one line and exit 2', async () => {
     writeFileSync(join(dir, 'not-json.har'), 'nope');
     for (const args of [
