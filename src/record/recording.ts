@@ -41,8 +41,8 @@ export const RECORDING_KIND = 'run-recording';
 /** Convergence is kept to this step: finer differences are the machine's, not the implementation's. */
 export const CONVERGENCE_STEP_MS = 500;
 const RUN_ID_KEY = /^(runId|newExecutionRunId)$/;
-/** The random part scenario.id gives each workflowId: eight hex digits after a dash. */
-const RANDOM_PART = /-[0-9a-f]{8}(?:-|$)/;
+/** The random part scenario.id gives each workflowId: eight hex digits after a dash (a boundary pads after it). */
+const RANDOM_PART = /-[0-9a-f]{8}/i;
 const LONG_TEXT = 256;
 
 /** A text as runs of one repeated code point, or stretches of text that does not repeat: [text, times]. */
