@@ -1278,7 +1278,7 @@ export interface Clause {
   untestable?: string;
 }
 /**
- * An exchange of a recording in fixtures/recordings/aws/ (or quoted/<file> of fixtures/recordings/quoted/) and what it shows (src/contract/citations.ts): checked by npm test.
+ * An exchange of a recording in fixtures/recordings/aws/ (or quoted/<file> of fixtures/recordings/quoted/, reserialised/<file> of fixtures/recordings/reserialised/) and what it shows (src/contract/citations.ts): checked by npm test.
  */
 export interface Citation {
   file: string;
