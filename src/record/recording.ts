@@ -152,15 +152,26 @@ export function buildRecording(tests: CapturedTest[], header: RecordingHeader, i
   // Ids a test did not make but read (tests of one file may share executions: an outcome one test
   // plays, the others read) are named by the test that made them: the one whose exchange, sent
   // first in their worker, names them. Each test numbers only the ids it made.
-  const owners = new Map<string, { test: CapturedTest; sent: number }>();
+  // The test that made an id is the one whose exchange created it (a start's workflowId and its
+  // runId, a decision's child, a poll's task token), whatever else was sent first; a runId goes with
+  // its workflowId. Only an id no exchange created goes to the test that named it first.
+  const owners = new Map<string, { test: CapturedTest; sent: number; created: boolean }>();
+  const pairs = new Map<string, string>();
   for (const t of sorted)
     for (const e of t.exchanges) {
       const sent = e.sent ?? 0;
-      for (const value of idsIn(e, identity)) {
+      const { named, created } = idsIn(e, identity, pairs);
+      for (const value of named) {
+        const made = created.has(value);
         const owner = owners.get(value);
-        if (!owner || sent < owner.sent) owners.set(value, { test: t, sent });
+        if (!owner || (made && !owner.created) || (made === owner.created && sent < owner.sent))
+          owners.set(value, { test: t, sent, created: made });
       }
     }
+  for (const [runId, workflowId] of pairs) {
+    const owner = owners.get(workflowId);
+    if (owner?.created && !owners.get(runId)?.created) owners.set(runId, owner);
+  }
   const idsOf = new Map<CapturedTest, Ids>();
   for (const t of sorted) {
     const ids = new Ids(identity, texts, made, (value) => {
@@ -463,23 +474,42 @@ function isSetUp(e: CapturedExchange): boolean {
 export const testKey = (test: { name: string }): string => createHash('sha1').update(test.name).digest('hex').slice(0, 8);
 
 /** The ids an exchange names that a test may share with another: runIds, task tokens, the run's workflowIds. */
-function idsIn(e: CapturedExchange, identity: RunIdentity): string[] {
-  const out: string[] = [];
+function idsIn(e: CapturedExchange, identity: RunIdentity, pairs: Map<string, string>): { named: string[]; created: Set<string> } {
+  const named: string[] = [];
+  const created = new Set<string>();
+  const runs = (v: string) => v.startsWith(identity.runPrefix) && RANDOM_PART.test(v.slice(identity.runPrefix.length));
   const walk = (v: Json, key: string) => {
     if (typeof v === 'string') {
-      if (RUN_ID_KEY.test(key) || key === 'taskToken') out.push(v);
-      else if (
-        (key === 'workflowId' || key === 'name') &&
-        v.startsWith(identity.runPrefix) &&
-        RANDOM_PART.test(v.slice(identity.runPrefix.length))
-      )
-        out.push(v);
+      if (RUN_ID_KEY.test(key) || key === 'taskToken') named.push(v);
+      else if ((key === 'workflowId' || key === 'name') && runs(v)) named.push(v);
     } else if (Array.isArray(v)) for (const x of v) walk(x, key);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.workflowId === 'string' && typeof o.runId === 'string') pairs.set(o.runId, o.workflowId);
+      for (const [k, x] of Object.entries(o)) walk(x, k);
+    }
   };
-  walk(parse(e.request.body), '');
-  if ('status' in e.response) walk(parse(e.response.body), '');
-  return out;
+  const operation = /\.(\w+)$/.exec(headerOf(e.request.headers, 'x-amz-target') ?? '')?.[1] ?? '';
+  const request = parse(e.request.body) as Record<string, unknown> | undefined;
+  const answer = 'status' in e.response ? (parse(e.response.body) as Record<string, unknown> | undefined) : undefined;
+  walk(request, '');
+  walk(answer, '');
+  // What the exchange created: a started run (its workflowId and runId), the children a decision
+  // starts, the task a poll hands out.
+  if (operation === 'StartWorkflowExecution' && typeof request?.workflowId === 'string') {
+    created.add(request.workflowId);
+    if (typeof answer?.runId === 'string') {
+      created.add(answer.runId);
+      pairs.set(answer.runId, request.workflowId);
+    }
+  }
+  if (operation === 'RespondDecisionTaskCompleted')
+    for (const d of (request?.decisions ?? []) as Record<string, Record<string, unknown> | undefined>[]) {
+      const child = d.startChildWorkflowExecutionDecisionAttributes?.workflowId;
+      if (typeof child === 'string') created.add(child);
+    }
+  if (typeof answer?.taskToken === 'string') created.add(answer.taskToken);
+  return { named, created };
 }
 
 /** Whether an answer holds a time with a fraction of a second. */
