@@ -113,11 +113,13 @@ describe('an interrupted run stops sending within a second and terminates every 
 
   test('a second Ctrl-C stops the cleanup, names the ledger, and `cleanup --ledger` finishes the job', async () => {
     const runPrefix = prefix();
-    // Once the run is interrupted, every answer is held back 1.5 s, so that the cleanup is still
-    // going when the second Ctrl-C arrives, however loaded the machine.
+    // Once the run is interrupted, every answer is held back 5 s, so that the cleanup's first wave
+    // (its reads) is still waiting when the second Ctrl-C arrives, however loaded the machine: held
+    // 1.5 s, a busy machine let the first wave end and the terminations go out before the signal
+    // was handled, and the cleanup finished.
     let slow = false;
     const proxy = await rewritingProxy(serve.url, (_operation, answer) =>
-      slow ? new Promise((r) => setTimeout(() => r(answer), 1_500)) : answer,
+      slow ? new Promise((r) => setTimeout(() => r(answer), 5_000)) : answer,
     );
     try {
       const cli = spawnCli(['run', '--endpoint', proxy.url, '--report', join(dir, `report-${runPrefix}`)], {
