@@ -3,7 +3,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { RawClient } from '../clients/raw.ts';
 import { loadRecordings, type Har, type Recording } from '../contract/recordings.ts';
 import { isRunRecording, readRecording, RecordingError, type Difference } from '../record/diff.ts';
-import { replayRunRecording } from '../record/replay.ts';
+import { replayRunRecording, type RunReplayResult } from '../record/replay.ts';
 import { isRegionName } from '../harness/config.ts';
 import { replay, type ReplayResult, type StepDifference } from '../replay/run.ts';
 import { embeddedReference } from '../targets/reference.ts';
@@ -165,7 +165,13 @@ async function replayFiles(
   client: RawClient,
   opts: { domain: string; grep?: RegExp; json: boolean; target: string; restricted?: { accessKeyId: string; secretAccessKey: string } },
 ): Promise<number> {
-  const out: { file: string; tests: number; exchanges: number; differences: Difference[] | StepDifference[] }[] = [];
+  const out: {
+    file: string;
+    tests: number;
+    exchanges: number;
+    differences: Difference[] | StepDifference[];
+    partial?: RunReplayResult['partial'];
+  }[] = [];
   for (const { file, har } of read) {
     if (isRunRecording(har)) {
       const result = await replayRunRecording(file, client, {
@@ -181,6 +187,10 @@ async function replayFiles(
         for (const d of result.differences.slice(0, 30))
           console.log(`    ${d.test} #${d.exchange} ${d.operation}: ${d.kind} at ${d.at}: recorded ${short(d.a)}, got ${short(d.b)}`);
         if (result.differences.length > 30) console.log(`    … ${result.differences.length - 30} more`);
+        for (const p of result.partial)
+          console.log(
+            `    compared in part: ${p.test} #${p.exchange} ${p.operation}: the recorded answer listed ${p.foreign} execution${p.foreign === 1 ? '' : 's'} of other tests that the test never named (the whole run's state, which a replay one test at a time does not rebuild); the test's own were compared`,
+          );
         console.log(
           `${result.differences.length ? '✗' : '✓'} ${file}: ${result.tests} tests, ${result.exchanges} exchanges replayed, ${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`,
         );

@@ -1,9 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startReference } from '../../reference/server.ts';
+import { RawClient } from '../../src/clients/raw.ts';
 import { diffRecordings } from '../../src/record/diff.ts';
+import { replayRunRecording } from '../../src/record/replay.ts';
+import { testCredentials } from '../reference/helpers.ts';
 import type { RunRecording } from '../../src/record/recording.ts';
 import { runCli } from './helpers.ts';
 
@@ -16,6 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-record-'));
 // Tests of both operations, of the decider, of child policies and of refusals: every kind of exchange.
 const grep =
   'terminating a child records|a cancel request made by a decision|details at maxLength \\(32768 astral|is the current open run|a prefix of the open run';
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const read = (file: string): RunRecording => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as RunRecording;
 
 beforeAll(async () => {
@@ -141,6 +146,39 @@ describe('run --record', () => {
       ),
     );
     expect(res.code, res.stdout).toBe(0);
+    // The reference filters its lists: no answer of the run was compared in part.
+    expect(res.stdout).not.toMatch(/compared in part/);
+
+    // A recorded list answer that also held another test's execution (a target that ignores
+    // executionFilter answers with the whole run's state) is compared without it, and says so;
+    // the test's own executions are still compared.
+    type Entry = { pageref: string; _operation: string; response: { content: { text?: string } } };
+    const all = recording.log.entries as unknown as Entry[];
+    const listed = all.find(
+      (e) => e._operation === 'ListOpenWorkflowExecutions' && /"executionInfos":\[\{/.test(e.response.content.text ?? ''),
+    )!;
+    const page = recording.log.pages.find((p) => p.id === listed.pageref)!;
+    const exchange = all.filter((e) => e.pageref === page.id).indexOf(listed) + 1;
+    const answer = JSON.parse(listed.response.content.text!) as { executionInfos: { execution: object }[] };
+    const own = answer.executionInfos[0]!;
+    const variant = async (executionInfos: object[]) => {
+      listed.response.content.text = JSON.stringify({ ...answer, executionInfos });
+      const changed = join(dir, 'whole', 'changed.har.gz');
+      writeFileSync(changed, gzipSync(JSON.stringify(recording)));
+      const ref = await startReference({ pollTimeoutMs: 1_000 });
+      try {
+        const client = new RawClient({ endpoint: ref.url, region: 'us-east-1', credentials: async () => testCredentials });
+        return await replayRunRecording(changed, client, { domain: 'partial', grep: new RegExp(`^${escapeRegExp(page.title)}$`) });
+      } finally {
+        await ref.close();
+      }
+    };
+    const foreign = { ...own, execution: { workflowId: '<workflow-id:1@0badc0de>', runId: '<run-id:1@0badc0de>' } };
+    const withForeign = await variant([...answer.executionInfos, foreign]);
+    expect(withForeign.differences).toEqual([]);
+    expect(withForeign.partial).toEqual([{ test: page.title, exchange, operation: 'ListOpenWorkflowExecutions', foreign: 1 }]);
+    const ownChanged = await variant([{ ...own, cancelRequested: !(own as { cancelRequested?: boolean }).cancelRequested }, foreign]);
+    expect(ownChanged.differences.map((d) => d.at)).toContain('response.$.executionInfos[0].cancelRequested');
   }, 260_000);
 
   test('bad input gets one line and exit 2', async () => {
