@@ -10,6 +10,7 @@ import { cites, expect, it, modelScenarios } from '../src/harness/battery.ts';
 import { ensureDomain, ensureTypes } from '../src/harness/prepare.ts';
 import { spec } from '../src/contract/spec.ts';
 import { judgedClauses } from '../src/model/clauses.ts';
+import type { CheckTally } from '../src/contract/exchange-checks.ts';
 import type { ModelRun } from '../src/generated/types.ts';
 import { modelRun } from '../src/model/run.ts';
 import { counterexampleText } from '../src/model/text.ts';
@@ -23,10 +24,13 @@ const window = config.consistencyWindowMs;
 describe.skipIf(!config.oracle || config.model.runs === 0)('model-based run against the reference', () => {
   let result: ModelRun | undefined;
   let close: () => void = () => undefined;
+  // The wire checks of the model-based run's exchanges with the target: reported once, by the first test here.
+  let checks: CheckTally | undefined;
 
   beforeAll(async () => {
     const scenarios = modelScenarios()!;
     close = scenarios.close;
+    checks = scenarios.checks;
     await ensureDomain(scenarios.reference.raw, config.domain);
     await ensureTypes(scenarios.reference.raw, config.domain);
     result = await modelRun({
@@ -46,6 +50,10 @@ describe.skipIf(!config.oracle || config.model.runs === 0)('model-based run agai
     const options = cases?.length === 1 ? cites(id, { case: cases[0]! }) : cites(id);
     it(`${id}: the target shows what the reference shows`, options, ({ task, skip }) => {
       task.meta.modelRun = result!;
+      if (checks) {
+        task.meta.exchangeChecks = checks;
+        checks = undefined;
+      }
       const found = result!.found.find((c) => c.clause === id);
       if (found) expect.fail(counterexampleText(found));
       if (result!.errors.length) expect.fail(result!.errors.join('\n'));

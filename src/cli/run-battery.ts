@@ -25,7 +25,7 @@ import { endpointTarget } from '../targets/endpoint.ts';
 import { embeddedReference, referencePrincipals, startOracle } from '../targets/reference.ts';
 import { buildReport, expectationsFrom, testJudge, type CleanupSummary } from '../report/conformance.ts';
 import { toConsole } from '../report/markdown.ts';
-import { ResultsReporter } from '../report/results.ts';
+import { checkOutcomes, ResultsReporter } from '../report/results.ts';
 import { writeReport } from '../report/write.ts';
 import { readConfigFile } from './config-file.ts';
 import { checkReachable } from './preflight.ts';
@@ -243,6 +243,8 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
         rmSync(captureDir, { recursive: true, force: true });
       }
     }
+    // The wire checks of every exchange, each an outcome of its clause.
+    results.outcomes.push(...checkOutcomes(results.checks, (clause) => spec().byId.get(clause)?.grade));
     // A shard judges the clauses its tests cite; the others are another shard's.
     const shard = plan.shard;
     const shardSelected = shard

@@ -13,6 +13,7 @@ import { checkTagExpressions, namePatternOf } from './selection.ts';
 import type { Plan, RunOptions } from './run-options.ts';
 import { useCaBundle } from './ca-bundle.ts';
 import { UsageError } from './usage-error.ts';
+import { EVERY_EXCHANGE } from '../report/results.ts';
 
 export const extraReporters = new Set(['junit', 'json', 'verbose', 'dot', 'tap', 'tap-flat', 'default']);
 
@@ -191,7 +192,9 @@ function lastFailed(opts: RunOptions): string[] {
   const failed = [
     ...new Set(
       tests
-        .filter((t) => typeof t.fullName === 'string' && ['fail', 'advisory-fail', 'flaky'].includes(String(t.status)))
+        // A wire check of every exchange is no test to run again: the tests that sent its exchanges are run with the rest.
+        .filter((t) => typeof t.fullName === 'string' && !t.fullName.startsWith(`${EVERY_EXCHANGE} > `))
+        .filter((t) => ['fail', 'advisory-fail', 'flaky'].includes(String(t.status)))
         .map((t) => t.fullName as string),
     ),
   ];

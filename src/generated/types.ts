@@ -896,6 +896,10 @@ export interface TestReport {
    * The test failed (this message), then passed when it was run once more: reported as flaky, never as a pass or a failure.
    */
   flaky?: string;
+  /**
+   * For a wire check run on every exchange (file "every exchange"): how many exchanges of the run it applied to.
+   */
+  exchangesChecked?: number;
   observed?: string;
   /**
    * The slowest wait for a read the contract lets lag, and whether it settled within the window.

@@ -8,7 +8,8 @@ import { relative } from 'node:path';
 import { RawClient, sentSoFar } from '../clients/raw.ts';
 import { projectRoot } from '../contract/paths.ts';
 import { Capture } from '../record/capture.ts';
-import { CLIENT_TIMEOUT_MS, WAITING_MARK } from '../contract/protocol.ts';
+import { ExchangeChecks, tally, type CheckTally } from '../contract/exchange-checks.ts';
+import { CLIENT_TIMEOUT_MS, operationOfTarget, WAITING_MARK } from '../contract/protocol.ts';
 import { operations } from '../generated/operations.ts';
 import { mainCredentials, restrictedCredentials } from './credentials.ts';
 import { redact, type RecordedExchange } from './exchanges.ts';
@@ -19,6 +20,14 @@ export { cites } from './clauses.ts';
 export { eventRecordedBy, operationsUnderTest, type OperationUnderTest, type Run, type Scenario } from './scenario.ts';
 
 const KEEP_EXCHANGES = 6;
+/** The wire checks of this worker's exchanges: one set of request ids seen across its tests. */
+const checks = new ExchangeChecks();
+
+/** Runs the wire checks on an exchange and adds the result to a tally; `where` names it. */
+export function checkExchange(into: CheckTally, e: Parameters<typeof redact>[0], where: () => string): void {
+  if (!('status' in e.response)) return;
+  tally(into, checks.check({ request: e.request, response: e.response, ...(e.principal ? { principal: e.principal } : {}) }), where);
+}
 
 export const it = base.extend<{ swf: Scenario }>({
   swf: async ({ task, signal, skip }, use) => {
@@ -26,8 +35,16 @@ export const it = base.extend<{ swf: Scenario }>({
     const ledger = new Ledger(config.ledgerFile);
     const recorded: RecordedExchange[] = [];
     const capture = config.recordDir ? new Capture() : undefined;
+    let count = 0;
     const onExchange = (e: Parameters<typeof redact>[0], sent: number) => {
       capture?.add(e, sent, sentSoFar());
+      count += 1;
+      const step = count;
+      checkExchange(
+        (task.meta.exchangeChecks ??= {}),
+        e,
+        () => `exchange #${step} (${operationOfTarget(e.request.headers['x-amz-target'] ?? '') || 'no operation'})`,
+      );
       const operation = /SimpleWorkflowService\.(\w+)/.exec(e.request.headers['x-amz-target'] ?? '')?.[1];
       // A probe of an operation SWF does not have (the unknown-operation tests) is not one of SWF's.
       if (operation && Object.hasOwn(operations, operation)) {
@@ -87,7 +104,9 @@ export const it = base.extend<{ swf: Scenario }>({
  * the run's ledger, and the reference's it is compared with, whose ledger is its own and removed
  * by `close` (that reference ends with the run). Undefined when the run started no reference.
  */
-export function modelScenarios(): { target: Scenario; reference: Scenario; stopped: AbortSignal; close(): void } | undefined {
+export function modelScenarios():
+  | { target: Scenario; reference: Scenario; stopped: AbortSignal; checks: CheckTally; close(): void }
+  | undefined {
   const config = inject('battery');
   if (!config.oracle) return undefined;
   const ledger = new Ledger(config.ledgerFile);
@@ -101,9 +120,21 @@ export function modelScenarios(): { target: Scenario; reference: Scenario; stopp
   };
   const common = { region: config.region, timeoutMs: CLIENT_TIMEOUT_MS, signal: stop.signal, guard };
   const noSdk = () => Promise.reject(new Error('the model-based run uses no SDK client'));
+  // The wire checks run on the target's every answer here too.
+  const checks: CheckTally = {};
+  let count = 0;
+  const onExchange = (e: Parameters<typeof redact>[0]) => {
+    count += 1;
+    const step = count;
+    checkExchange(
+      checks,
+      e,
+      () => `the model-based run's exchange #${step} (${operationOfTarget(e.request.headers['x-amz-target'] ?? '') || 'no operation'})`,
+    );
+  };
   const target = new Scenario(
     config,
-    new RawClient({ ...common, endpoint: config.endpoint, credentials: mainCredentials(config) }),
+    new RawClient({ ...common, endpoint: config.endpoint, credentials: mainCredentials(config), onExchange }),
     noSdk,
     ledger,
     undefined,
@@ -131,7 +162,7 @@ export function modelScenarios(): { target: Scenario; reference: Scenario; stopp
     referenceLedger,
     undefined,
   );
-  return { target, reference, stopped: stop.signal, close: () => referenceLedger.remove() };
+  return { target, reference, stopped: stop.signal, checks, close: () => referenceLedger.remove() };
 }
 
 export { expect } from 'vitest';

@@ -19,6 +19,8 @@ declare module '@vitest/runner' {
     calls?: Record<string, number>;
     /** The test's slowest wait for a read the contract lets lag, and whether it settled within the window. */
     convergence?: { ms: number; settled: boolean };
+    /** The wire checks run on each of the test's exchanges (src/contract/exchange-checks.ts), per clause. */
+    exchangeChecks?: import('../contract/exchange-checks.ts').CheckTally;
   }
 }
 

@@ -430,7 +430,7 @@ class Ids {
 
   /** Every known id inside a string (a message naming a run), then the run's prefix, replaced. */
   private replace(s: string): string {
-    let out = s;
+    const out = s;
     return replaceIds(out, this.ordered).split(this.identity.runPrefix).join('<prefix>');
   }
 }

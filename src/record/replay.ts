@@ -75,108 +75,106 @@ export async function replayRunRecording(file: string, client: RawClient, option
     ordered.push([name, t]);
   };
   for (const [name, t] of tests) place(name, t);
-  {
-    for (const [name, test] of ordered) {
-      // As long as the run's own, so that an id built to a length with it (a boundary) keeps it.
-      const ids = new Bound(newRunPrefix(), [options.domain, deprecated], wholeSeconds, registry);
-      if (test.page._key) registry.set(test.page._key, ids);
-      if (options.grep && !options.grep.test(name)) continue;
-      count += 1;
-      const before = differences.length;
-      // The other tests' ids this test names in its requests: an answer's items naming any other are the run's state.
-      const named = new Set(test.entries.flatMap((e) => [...(e.request.postData?.text ?? '').matchAll(FOREIGN)].map((m) => m[0])));
-      /** Sends a recorded request as it was sent; undefined where the replay cannot. */
-      const send = (i: number): Promise<Answer> | undefined => {
-        const recorded = test.entries[i]! as Entry;
-        const operation = recorded._operation;
-        const target =
-          recorded.request.headers.find((h) => h.name.toLowerCase() === 'x-amz-target')?.value ?? `SimpleWorkflowService.${operation}`;
-        const encoding = recorded.request.headers.find((h) => h.name.toLowerCase() === 'content-encoding')?.value;
-        const principal = recorded._principal;
-        if (principal === 'restricted' && !options.restricted) {
-          differences.push({
-            test: name,
-            clauses: test.page._clauses,
-            exchange: i + 1,
-            operation,
-            kind: 'not-replayed',
-            at: 'request',
-            a: 'sent as the restricted principal',
-            b: 'no restricted principal given to the replay',
-          });
-          return undefined;
-        }
-        const sign =
-          principal === 'unsigned'
-            ? false
-            : principal === 'given-key'
-              ? UNKNOWN_KEY
-              : principal === 'restricted'
-                ? options.restricted
-                : undefined;
-        return client
-          .send(
-            {
-              ...(sign !== undefined ? { sign } : {}),
-              operation,
-              target,
-              headers: {
-                'content-type': recorded.request.postData?.mimeType || 'application/x-amz-json-1.0',
-                ...(encoding ? { 'content-encoding': encoding } : {}),
-              },
-              body: ids.fill(recorded.request.postData?.text ?? ''),
-            },
-            { retries: 0 },
-          )
-          .catch((error: Error) => ({ status: 0, headers: {} as Record<string, string>, text: '', error: { message: error.message } }));
-      };
-      /** Compares an answer with the recorded one, binding the ids it brings. */
-      const judge = (i: number, res: Answer) => {
-        let recorded = test.entries[i]! as Entry;
-        const expected = parse(recorded.response.content.text);
-        const actual = parse(res.text);
-        ids.bindFrom(expected, actual);
-        let text = actual === undefined ? res.text : JSON.stringify(ids.normalise(actual, ''));
-        const left = { n: 0 };
-        const own = expected === undefined ? undefined : withoutForeign(expected, named, left);
-        if (left.n > 0) {
-          // The recorded answer holds other tests' state: compared without it, on both sides.
-          partial.push({ test: name, exchange: i + 1, operation: recorded._operation, foreign: left.n });
-          recorded = {
-            ...recorded,
-            response: { ...recorded.response, content: { ...recorded.response.content, text: JSON.stringify(own) } },
-          };
-          const mine = parse(text);
-          if (mine !== undefined) text = JSON.stringify(withoutForeign(mine, named, { n: 0 }));
-        }
-        const got: Entry = {
-          ...recorded,
-          response: {
-            ...recorded.response,
-            status: res.status,
-            headers: res.headers['x-amzn-requestid'] ? [{ name: 'x-amzn-RequestId', value: '<request-id>' }] : [],
-            content: { size: text.length, mimeType: res.headers['content-type'] ?? '', ...(text ? { text } : {}) },
-          },
-        };
-        const where = { test: name, clauses: test.page._clauses, exchange: i + 1, operation: recorded._operation };
-        compareExchange(recorded, got, (d) => differences.push({ ...where, ...d }), Number.POSITIVE_INFINITY, { requests: false });
-      };
-      for (let i = 0; i < test.entries.length; i += 1) {
-        exchanges += 1;
-        const waiting = send(i);
-        // A request that waited while the test sent others (a long poll): those are sent before
-        // its answer is awaited, as they were.
-        const overlaps = Math.min((test.entries[i] as Entry)._overlaps ?? 0, test.entries.length - i - 1);
-        for (let j = i + 1; j <= i + overlaps; j += 1) {
-          exchanges += 1;
-          const res = await send(j);
-          if (res) judge(j, res);
-        }
-        if (waiting) judge(i, await waiting);
-        i += overlaps;
+  for (const [name, test] of ordered) {
+    // As long as the run's own, so that an id built to a length with it (a boundary) keeps it.
+    const ids = new Bound(newRunPrefix(), [options.domain, deprecated], wholeSeconds, registry);
+    if (test.page._key) registry.set(test.page._key, ids);
+    if (options.grep && !options.grep.test(name)) continue;
+    count += 1;
+    const before = differences.length;
+    // The other tests' ids this test names in its requests: an answer's items naming any other are the run's state.
+    const named = new Set(test.entries.flatMap((e) => [...(e.request.postData?.text ?? '').matchAll(FOREIGN)].map((m) => m[0])));
+    /** Sends a recorded request as it was sent; undefined where the replay cannot. */
+    const send = (i: number): Promise<Answer> | undefined => {
+      const recorded = test.entries[i]! as Entry;
+      const operation = recorded._operation;
+      const target =
+        recorded.request.headers.find((h) => h.name.toLowerCase() === 'x-amz-target')?.value ?? `SimpleWorkflowService.${operation}`;
+      const encoding = recorded.request.headers.find((h) => h.name.toLowerCase() === 'content-encoding')?.value;
+      const principal = recorded._principal;
+      if (principal === 'restricted' && !options.restricted) {
+        differences.push({
+          test: name,
+          clauses: test.page._clauses,
+          exchange: i + 1,
+          operation,
+          kind: 'not-replayed',
+          at: 'request',
+          a: 'sent as the restricted principal',
+          b: 'no restricted principal given to the replay',
+        });
+        return undefined;
       }
-      options.onTest?.(name, differences.length - before);
+      const sign =
+        principal === 'unsigned'
+          ? false
+          : principal === 'given-key'
+            ? UNKNOWN_KEY
+            : principal === 'restricted'
+              ? options.restricted
+              : undefined;
+      return client
+        .send(
+          {
+            ...(sign !== undefined ? { sign } : {}),
+            operation,
+            target,
+            headers: {
+              'content-type': recorded.request.postData?.mimeType || 'application/x-amz-json-1.0',
+              ...(encoding ? { 'content-encoding': encoding } : {}),
+            },
+            body: ids.fill(recorded.request.postData?.text ?? ''),
+          },
+          { retries: 0 },
+        )
+        .catch((error: Error) => ({ status: 0, headers: {} as Record<string, string>, text: '', error: { message: error.message } }));
+    };
+    /** Compares an answer with the recorded one, binding the ids it brings. */
+    const judge = (i: number, res: Answer) => {
+      let recorded = test.entries[i]! as Entry;
+      const expected = parse(recorded.response.content.text);
+      const actual = parse(res.text);
+      ids.bindFrom(expected, actual);
+      let text = actual === undefined ? res.text : JSON.stringify(ids.normalise(actual, ''));
+      const left = { n: 0 };
+      const own = expected === undefined ? undefined : withoutForeign(expected, named, left);
+      if (left.n > 0) {
+        // The recorded answer holds other tests' state: compared without it, on both sides.
+        partial.push({ test: name, exchange: i + 1, operation: recorded._operation, foreign: left.n });
+        recorded = {
+          ...recorded,
+          response: { ...recorded.response, content: { ...recorded.response.content, text: JSON.stringify(own) } },
+        };
+        const mine = parse(text);
+        if (mine !== undefined) text = JSON.stringify(withoutForeign(mine, named, { n: 0 }));
+      }
+      const got: Entry = {
+        ...recorded,
+        response: {
+          ...recorded.response,
+          status: res.status,
+          headers: res.headers['x-amzn-requestid'] ? [{ name: 'x-amzn-RequestId', value: '<request-id>' }] : [],
+          content: { size: text.length, mimeType: res.headers['content-type'] ?? '', ...(text ? { text } : {}) },
+        },
+      };
+      const where = { test: name, clauses: test.page._clauses, exchange: i + 1, operation: recorded._operation };
+      compareExchange(recorded, got, (d) => differences.push({ ...where, ...d }), Number.POSITIVE_INFINITY, { requests: false });
+    };
+    for (let i = 0; i < test.entries.length; i += 1) {
+      exchanges += 1;
+      const waiting = send(i);
+      // A request that waited while the test sent others (a long poll): those are sent before
+      // its answer is awaited, as they were.
+      const overlaps = Math.min((test.entries[i] as Entry)._overlaps ?? 0, test.entries.length - i - 1);
+      for (let j = i + 1; j <= i + overlaps; j += 1) {
+        exchanges += 1;
+        const res = await send(j);
+        if (res) judge(j, res);
+      }
+      if (waiting) judge(i, await waiting);
+      i += overlaps;
     }
+    options.onTest?.(name, differences.length - before);
   }
   // Nothing is left open: every workflowId the replayed tests made is terminated, once all have
   // run (a test may read what an earlier one made).

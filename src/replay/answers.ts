@@ -1,17 +1,15 @@
 /**
- * What every answer a replay gets must show, whatever the recording holds: the facts the AWS
- * recordings show in each of their answers, checked on each of the target's.
+ * What every answer a replay gets must show, whatever the recording holds.
  *
- * - Every answer carries an x-amzn-RequestId, and no two the same (recorded: 83 of 83 distinct).
- * - A success's Content-Type follows the request's form: application/x-amz-json-1.0 to the
- *   awsJson form, application/json to the boto 2 form (recorded: flowy's 2016 boto3 cassettes,
- *   simpleflow's boto 2 ones); a void success has an empty body.
- * - Every time is seconds since the epoch with at most a millisecond fraction, and falls within
- *   the replay: not before it began, not after the answer came (both widened by the clock skew
- *   SigV4 allows, 5 minutes, as the target's clock is not ours).
- * - A history's events never go back in time, and a close never comes before its start.
+ * - The wire checks every run makes on every exchange (src/contract/exchange-checks.ts): a
+ *   request id on each answer and never the same twice, a media type that follows the request's
+ *   form, a void success's empty body, times in seconds since the epoch, the read answers' shapes,
+ *   event ids one apart, the fault envelope.
+ * - What only a replay knows: every time falls within the replay, not before it began, not after
+ *   the answer came (both widened by the clock skew SigV4 allows, 5 minutes, as the target's clock
+ *   is not ours); a history's events never go back in time, and a close never comes before its start.
  */
-import { answerMediaType } from '../contract/protocol.ts';
+import { ExchangeChecks } from '../contract/exchange-checks.ts';
 import { timestampFault, timestampMembers } from '../contract/timestamps.ts';
 import type { RawResponse } from '../clients/raw.ts';
 import type { Difference } from './compare.ts';
@@ -23,30 +21,25 @@ export interface AnswerContext {
   /** When the replay began, and when this answer came (milliseconds since the epoch). */
   since: number;
   answeredAt: number;
-  /** The request's Content-Type and Content-Encoding: the answer's media type follows them. */
-  request: { contentType?: string; contentEncoding?: string };
-  /** The operation's output is void: a success has an empty body. */
-  void: boolean;
 }
 
 /** The checks of one replay: it remembers the request ids seen. */
 export class AnswerChecks {
-  private readonly requestIds = new Set<string>();
+  private readonly wire = new ExchangeChecks();
 
   check(res: RawResponse, context: AnswerContext): Difference[] {
-    const out: Difference[] = [];
-    const id = res.headers['x-amzn-requestid'];
-    if (!id) out.push({ at: 'headers.x-amzn-requestid', expected: 'a request id', actual: undefined });
-    else if (this.requestIds.has(id)) out.push({ at: 'headers.x-amzn-requestid', expected: 'a request id not seen before', actual: id });
-    else this.requestIds.add(id);
-    if (res.status !== 200) return out;
-    const type = answerMediaType(context.request);
-    const got = res.headers['content-type'];
-    if (!got || got.split(';')[0]!.trim().toLowerCase() !== type)
-      out.push({ at: 'headers.content-type', expected: `${type} (the request's form)`, actual: got });
-    if (context.void && res.text !== '')
-      out.push({ at: 'body', expected: '(empty: the operation returns nothing)', actual: res.text.slice(0, 200) });
-    if (res.json !== undefined) times(res.json, '$', context, out);
+    const { exchange } = res;
+    const out: Difference[] =
+      'status' in exchange.response
+        ? this.wire
+            .check({
+              request: exchange.request,
+              response: exchange.response,
+              ...(exchange.principal ? { principal: exchange.principal } : {}),
+            })
+            .violations.map((v) => ({ at: v.at, expected: `${v.expected} (${v.clause})`, actual: v.actual }))
+        : [];
+    if (res.status === 200 && res.json !== undefined) times(res.json, '$', context, out);
     return out;
   }
 }
@@ -66,11 +59,8 @@ function times(value: unknown, at: string, context: AnswerContext, out: Differen
       times(v, `${at}.${key}`, context, out);
       continue;
     }
-    const fault = timestampFault(v);
-    if (fault) {
-      out.push({ at: `${at}.${key}`, expected: 'seconds since the epoch, to the millisecond', actual: `${String(v)} (${fault})` });
-      continue;
-    }
+    // Its format is the wire check's business (wire.timestamps.epoch-seconds).
+    if (timestampFault(v)) continue;
     const ms = (v as number) * 1000;
     if (ms < context.since - CLOCK_SKEW_MS || ms > context.answeredAt + CLOCK_SKEW_MS)
       out.push({

@@ -3,6 +3,11 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { TestReport, TestStatus } from '../generated/types.ts';
 import { colourOn, paint } from './colour.ts';
 import { WAITING_MARK } from '../contract/protocol.ts';
+import { checkedClauses, mergeTallies, type CheckTally } from '../contract/exchange-checks.ts';
+import type { Grade } from '../contract/spec.ts';
+
+/** The file the outcomes of the wire checks run on every exchange are reported under. */
+export const EVERY_EXCHANGE = 'every exchange';
 
 /** Errors of a request that got no HTTP answer: the target is gone, not wrong. */
 const NO_ANSWER =
@@ -43,6 +48,8 @@ export class ResultsReporter implements Reporter {
   /** While new failures run once more: their first outcomes, by name, and what the second run made of them. */
   private rerun?: { first: Map<string, TestOutcome>; passed: number; failedAgain: number };
   private readonly byTestId = new Map<string, TestOutcome>();
+  /** The wire checks of every exchange of the run (src/contract/exchange-checks.ts), per clause. */
+  checks: CheckTally = {};
 
   /**
    * @param judge how a test's outcome counts, so that the progress lines agree with the verdict
@@ -74,6 +81,7 @@ export class ResultsReporter implements Reporter {
     const meta = test.meta();
     const result = test.result();
     const file = test.module.relativeModuleId;
+    if (meta.exchangeChecks) this.addChecks(`${file} > ${test.fullName}`, meta.exchangeChecks);
     const outcome: TestOutcome = {
       fullName: `${file} > ${test.fullName}`,
       file,
@@ -136,6 +144,13 @@ export class ResultsReporter implements Reporter {
     }
   }
 
+  /** A test's wire checks, the first violation of each clause named by the test that sent it. */
+  private addChecks(test: string, checks: CheckTally): void {
+    const named: CheckTally = {};
+    for (const [clause, t] of Object.entries(checks)) named[clause] = { ...t, ...(t.first ? { first: `${test}, ${t.first}` } : {}) };
+    this.checks = mergeTallies(this.checks, named);
+  }
+
   /** A test's console is its own, except the line that says a lagging read is still waited for. */
   onUserConsoleLog(log: { content: string }): void {
     for (const line of log.content.split('\n')) {
@@ -195,4 +210,36 @@ export function whatDiffers(diff: string, max = 4): string | undefined {
     .map((l) => `${l[0]} ${l.slice(2).trim().replace(/,$/, '')}`);
   if (!changed.length) return undefined;
   return `${changed.slice(0, max).join(' · ')}${changed.length > max ? ` · … ${changed.length - max} more` : ''}`;
+}
+
+/**
+ * The wire checks as outcomes of their own, one per clause they looked at, under the file
+ * "every exchange": a check that found its fact broken fails its clause, naming the first
+ * exchange that broke it, and leaves the verdict of the test that sent it alone.
+ */
+export function checkOutcomes(checks: CheckTally, gradeOf: (clause: string) => Grade | undefined): TestOutcome[] {
+  return checkedClauses.flatMap((clause) => {
+    const t = checks[clause];
+    const grade = gradeOf(clause);
+    if (!t || t.checked === 0 || !grade) return [];
+    const outcome: TestOutcome = {
+      fullName: `${EVERY_EXCHANGE} > ${clause}`,
+      file: EVERY_EXCHANGE,
+      clauses: [clause],
+      grade,
+      state: t.violations ? 'failed' : 'passed',
+      durationMs: 0,
+      exchangesChecked: t.checked,
+    };
+    if (t.violations)
+      outcome.message = `${t.violations} of the ${t.checked} exchanges this check applies to break it; the first: ${t.first ?? '(not named)'}`;
+    return [outcome];
+  });
+}
+
+/** Two shards' outcomes of one wire check as one: counts added, failed if either failed, the first violation kept. */
+export function mergeCheckOutcome(a: TestOutcome, b: TestOutcome): TestOutcome {
+  const failed = a.state === 'failed' ? a : b.state === 'failed' ? b : undefined;
+  const checked = (a.exchangesChecked ?? 0) + (b.exchangesChecked ?? 0);
+  return { ...(failed ?? a), exchangesChecked: checked };
 }

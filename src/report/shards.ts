@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { ConformanceReport, ExpectationsFile } from '../generated/types.ts';
 import { spec } from '../contract/spec.ts';
 import { buildReport, type CleanupSummary } from './conformance.ts';
-import type { TestOutcome } from './results.ts';
+import { EVERY_EXCHANGE, mergeCheckOutcome, type TestOutcome } from './results.ts';
 
 export const SHARD_FILE = 'shard.json';
 
@@ -85,7 +85,12 @@ export function readShards(dirs: string[]): ShardFile[] {
 export function mergeShards(shards: ShardFile[], testsPerClause?: ReadonlyMap<string, number>): ConformanceReport {
   const first = shards[0]!;
   const byName = new Map<string, TestOutcome>();
-  for (const s of shards) for (const t of s.outcomes) byName.set(t.fullName, t);
+  for (const s of shards)
+    for (const t of s.outcomes) {
+      const other = byName.get(t.fullName);
+      // Each shard ran the wire checks on its own exchanges: one outcome of them all.
+      byName.set(t.fullName, other && t.file === EVERY_EXCHANGE ? mergeCheckOutcome(other, t) : t);
+    }
   const started = Math.min(...shards.map((s) => Date.parse(s.startedAt)));
   const ended = Math.max(...shards.map((s) => Date.parse(s.endedAt)));
   const selections = shards.filter((s) => s.selected).map((s) => s.selected!);

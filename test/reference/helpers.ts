@@ -43,12 +43,12 @@ export interface ProxiedAnswer {
 
 /**
  * An HTTP proxy in front of a target, on 127.0.0.1: each request goes to the target unless
- * `answer` answers it itself; each answer passes through `rewrite`. For tests of what the suite
+ * `answer` answers it itself; each answer passes through `rewrite` (with the request's X-Amz-Target). For tests of what the suite
  * notices when a target answers otherwise. Resolves with its URL and a close().
  */
 export async function startProxy(
   upstream: string,
-  options: { answer?: (target: string) => ProxiedAnswer | undefined; rewrite?: (answer: ProxiedAnswer) => void } = {},
+  options: { answer?: (target: string) => ProxiedAnswer | undefined; rewrite?: (answer: ProxiedAnswer, target: string) => void } = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const to = new URL(upstream);
   const proxy = createServer((req, res) => {
@@ -68,7 +68,7 @@ export async function startProxy(
           answer.on('data', (c: Buffer) => back.push(c));
           answer.on('end', () => {
             const a = { status: answer.statusCode ?? 500, headers: { ...answer.headers }, body: Buffer.concat(back).toString('utf8') };
-            options.rewrite?.(a);
+            options.rewrite?.(a, String(req.headers['x-amz-target'] ?? ''));
             send(a);
           });
         },
