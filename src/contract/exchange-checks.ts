@@ -14,7 +14,7 @@
  */
 import type { Principal } from '../clients/raw.ts';
 import { operations } from '../generated/operations.ts';
-import { answerMediaType, operationOfTarget } from './protocol.ts';
+import { answerMediaType, JSON_CONTENT_TYPE, operationOfTarget } from './protocol.ts';
 import { timestampFault, timestampMembers } from './timestamps.ts';
 import { validate, type ShapeName } from './validators.ts';
 
@@ -109,9 +109,10 @@ const CHECKS: Check[] = [
         : [{ at: 'headers.content-type', expected: 'a JSON media type', actual: a.headers['content-type'] }],
   },
   {
-    // Inferred for the two operations from every other operation's recorded answers, successes and faults.
+    // Inferred for the two operations from every other operation's recorded answers: successes in
+    // either form, faults to the protocol's form (no recording holds a fault to the older form).
     clause: 'wire.content-type.follows-request',
-    applies: (a) => (isSuccess(a) || isFault(a)) && known(a.operation) && !a.auth,
+    applies: (a) => known(a.operation) && !a.auth && (isSuccess(a) || (isFault(a) && answerMediaType(a.request) === JSON_CONTENT_TYPE)),
     check: (a) => {
       const wanted = answerMediaType(a.request);
       return mediaType(a.headers) === wanted

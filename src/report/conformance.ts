@@ -11,7 +11,7 @@ import type {
 } from '../generated/types.ts';
 import type { Spec } from '../contract/spec.ts';
 import { curlOf } from '../harness/exchanges.ts';
-import { firstLine, type TestOutcome } from './results.ts';
+import { EVERY_EXCHANGE, firstLine, type TestOutcome } from './results.ts';
 
 // The report's shape is schemas/conformance-report.schema.json; these are its generated types.
 export type { CleanupSummary, ClauseReport, ClauseStatus, ConformanceReport, TestReport, TestStatus, Verdict };
@@ -109,7 +109,9 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
   const clauses: ClauseReport[] = spec.clauses.map((c) => {
     const own = tests.filter((t) => t.clauses.includes(c.id));
     const total = options.selected ? options.testsPerClause?.get(c.id) : undefined;
-    const partial = total !== undefined && own.length < total ? { partial: { selected: own.length, of: total } } : {};
+    // The battery's tests of the clause, without the wire check of every exchange (no test of the battery's index).
+    const written = own.filter((t) => t.file !== EVERY_EXCHANGE).length;
+    const partial = total !== undefined && written < total ? { partial: { selected: written, of: total } } : {};
     const base = { id: c.id, grade: c.grade, concern: c.concern, statement: c.statement, tests: own, ...partial };
     const listed = byClause.get(c.id);
     if (options.selected && !options.selected.has(c.id)) return { ...base, status: 'not-selected', reason: 'not selected in this run' };
@@ -129,7 +131,8 @@ export function buildReport(spec: Spec, outcomes: TestOutcome[], options: Report
     return { ...base, status: worst, ...(listed ? { reason: listed.reason } : {}) };
   });
 
-  const summary = { clauses: clauses.length, tests: tests.length } as ConformanceReport['summary'];
+  // The battery's tests: the wire checks of every exchange are outcomes of the run, not tests of it.
+  const summary = { clauses: clauses.length, tests: tests.filter((t) => t.file !== EVERY_EXCHANGE).length } as ConformanceReport['summary'];
   for (const s of ORDER) summary[s] = clauses.filter((c) => c.status === s).length;
   // The first error is the one a person reads first: the interruption, then a target that went away.
   const errors: string[] = options.interrupted ? [`interrupted by ${options.interrupted}`] : [];
