@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     // Most files wait on the processes and servers they start, not on this process's CPU: three
     // at a time (vitest's default on two cores is one).
-    maxWorkers: 3,
+    maxWorkers: 4,
     projects: [
       {
         test: {

@@ -12,7 +12,6 @@
  *   are the fault.auth clauses' business (only the request id is checked);
  * - the ids and bodies of the answer beyond what the clause states.
  */
-import type { Principal } from '../clients/raw.ts';
 import { operations } from '../generated/operations.ts';
 import { answerMediaType, JSON_CONTENT_TYPE, operationOfTarget } from './protocol.ts';
 import { timestampFault, timestampMembers } from './timestamps.ts';
@@ -22,7 +21,8 @@ import { validate, type ShapeName } from './validators.ts';
 export interface CheckedExchange {
   request: { headers: Record<string, string>; body: string };
   response: { status: number; headers: Record<string, string>; body: string };
-  principal?: Principal;
+  /** Who sent it, where not the run's own principal (the raw client's Principal). */
+  principal?: 'unsigned' | 'given-key' | 'restricted';
 }
 
 /** A check that found its fact broken: where in the answer, what the clause wants, what came. */

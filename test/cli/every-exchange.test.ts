@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startReference } from '../../reference/server.ts';
 import type { ConformanceReport } from '../../src/generated/types.ts';
 import { startProxy } from '../reference/helpers.ts';
-import { runCli } from './helpers.ts';
+import { runMain } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'swfc-every-exchange-'));
 let ref: Awaited<ReturnType<typeof startReference>>;
@@ -36,7 +36,7 @@ test('a request id missing only from DescribeWorkflowExecution fails wire.succes
   timeout: 90_000,
 }, async () => {
   const report = join(dir, 'report');
-  const res = await runCli(
+  const res = await runMain(
     [
       'run',
       '--endpoint',
@@ -60,7 +60,7 @@ test('a request id missing only from DescribeWorkflowExecution fails wire.succes
   const check = requestId.tests.find((t) => t.file === 'every exchange')!;
   expect(check.status).toBe('fail');
   expect(check.message).toMatch(
-    /^\d+ of the \d+ exchanges this check applies to break it; the first: suites\/cancel\.test\.ts > .+, exchange #\d+ \(DescribeWorkflowExecution\): headers\.x-amzn-requestid: expected a request id, got nothing$/,
+    /^\d+ of the \d+ exchanges this check applies to break it; the first: suites\/[\w-]+\.test\.ts > .+, exchange #\d+ \(DescribeWorkflowExecution\): headers\.x-amzn-requestid: expected a request id, got nothing$/,
   );
   // One fact, one clause: the tests that read those answers are judged on their own facts.
   expect(clause('cancel.state.cancel-requested').status).toBe('pass');

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { rewritingProxy, runCli, startServe, stop } from './helpers.ts';
+import { rewritingProxy, runCli, runMain, startServe, stop } from './helpers.ts';
 
 /**
  * A target that fails now and then (an emulator's race) must not flip the gate: a new failure
@@ -47,7 +47,7 @@ test('a failure that does not repeat is flaky: reported apart, and the run stays
   const proxy = await failingFirst(1);
   try {
     const report = join(dir, 'rerun');
-    const result = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--report', report], { env: credentials, timeoutMs: 60_000 });
+    const result = await runMain(['run', '--endpoint', proxy.url, ...TEST, '--report', report], { env: credentials, timeoutMs: 60_000 });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/running the 1 new failure once more/);
     expect(result.stdout).toMatch(/0 failed again; 1 passed the second time/);
@@ -68,7 +68,7 @@ test('with --no-rerun the same failure is charged at once', async () => {
   const proxy = await failingFirst(1);
   try {
     const report = join(dir, 'no-rerun');
-    const result = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--no-rerun', '--report', report], {
+    const result = await runMain(['run', '--endpoint', proxy.url, ...TEST, '--no-rerun', '--report', report], {
       env: credentials,
       timeoutMs: 60_000,
     });
@@ -84,7 +84,7 @@ test('a failure that repeats is charged, and says it failed twice', async () => 
   const proxy = await failingFirst(10_000);
   try {
     const report = join(dir, 'repeats');
-    const result = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--report', report], { env: credentials, timeoutMs: 60_000 });
+    const result = await runMain(['run', '--endpoint', proxy.url, ...TEST, '--report', report], { env: credentials, timeoutMs: 60_000 });
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toMatch(/1 failed again/);
     const clause = read(report).clauses.find((c) => c.id === 'terminate.event.recorded')!;
@@ -100,12 +100,12 @@ test('--last-failed runs what failed in the last report (one test at a time with
   try {
     const report = join(dir, 'last-failed');
     // The first run fails its one test; the second runs that test alone, again from the report.
-    const first = await runCli(['run', '--endpoint', proxy.url, ...TEST, '--no-rerun', '--report', report], {
+    const first = await runMain(['run', '--endpoint', proxy.url, ...TEST, '--no-rerun', '--report', report], {
       env: credentials,
       timeoutMs: 60_000,
     });
     expect(first.code, first.stdout + first.stderr).toBe(1);
-    const again = await runCli(['run', '--endpoint', proxy.url, '--last-failed', '--concurrency', '1', '--no-rerun', '--report', report], {
+    const again = await runMain(['run', '--endpoint', proxy.url, '--last-failed', '--concurrency', '1', '--no-rerun', '--report', report], {
       env: credentials,
       timeoutMs: 60_000,
     });
@@ -115,10 +115,10 @@ test('--last-failed runs what failed in the last report (one test at a time with
   } finally {
     proxy.close();
   }
-  const none = await runCli(['run', '--last-failed', '--report', join(dir, 'never-run')], { env: credentials });
+  const none = await runMain(['run', '--last-failed', '--report', join(dir, 'never-run')], { env: credentials });
   expect(none.code).toBe(2);
   expect(none.stderr).toMatch(/--last-failed: no report at .*never-run/);
-  const mixed = await runCli(['run', '--last-failed', '--grep', 'x', '--report', join(dir, 'last-failed')], { env: credentials });
+  const mixed = await runMain(['run', '--last-failed', '--grep', 'x', '--report', join(dir, 'last-failed')], { env: credentials });
   expect(mixed.code).toBe(2);
   expect(mixed.stderr).toMatch(/--last-failed cannot be combined with --grep/);
 });

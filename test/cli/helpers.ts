@@ -41,6 +41,56 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
   });
 }
 
+/**
+ * Runs the CLI in this process (src/cli/program.ts), as `runCli` runs it in a child: the same
+ * arguments, the environment with these variables set for the call, stdout and stderr captured,
+ * and the exit code. For tests of the CLI's logic: no node, no module loading per call. Calls must
+ * not overlap (they share the process's output and environment); a test file runs its tests in
+ * turn. `timeoutMs` is the test's business here (vitest's own timeout).
+ */
+export async function runMain(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  const { main } = await import('../../src/cli/program.ts');
+  const env = { ...quiet, ...options.env };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  let stdout = '';
+  let stderr = '';
+  const streams = { out: process.stdout.write, err: process.stderr.write };
+  const consoles = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  const text = (parts: unknown[]) => `${parts.map((p) => (typeof p === 'string' ? p : String(p))).join(' ')}\n`;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    stdout += chunk.toString();
+    (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    stderr += chunk.toString();
+    (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
+    return true;
+  }) as typeof process.stderr.write;
+  console.log = console.info = (...parts: unknown[]) => {
+    stdout += text(parts);
+  };
+  console.warn = console.error = (...parts: unknown[]) => {
+    stderr += text(parts);
+  };
+  try {
+    const code = await main(args);
+    return { code: code ?? null, stdout, stderr };
+  } finally {
+    process.stdout.write = streams.out;
+    process.stderr.write = streams.err;
+    Object.assign(console, consoles);
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 /** Starts `serve` and resolves with its URL once it listens; the caller stops it. */
 export function startServe(args: string[] = []): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {

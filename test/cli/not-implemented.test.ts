@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startReference } from '../../reference/server.ts';
 import type { ConformanceReport } from '../../src/generated/types.ts';
 import { startProxy } from '../reference/helpers.ts';
-import { runCli } from './helpers.ts';
+import { runMain } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'swfc-501-'));
 let ref: Awaited<ReturnType<typeof startReference>>;
@@ -41,7 +41,7 @@ test('the report names the operation the target does not implement, on each test
   timeout: 90_000,
 }, async () => {
   const report = join(dir, 'report');
-  const res = await runCli(
+  const res = await runMain(
     [
       'run',
       '--endpoint',

@@ -9,7 +9,7 @@ import { diffRecordings } from '../../src/record/diff.ts';
 import { replayRunRecording } from '../../src/record/replay.ts';
 import { testCredentials } from '../reference/helpers.ts';
 import type { RunRecording } from '../../src/record/recording.ts';
-import { runCli } from './helpers.ts';
+import { runCli, runMain } from './helpers.ts';
 
 /**
  * run --record, diff and replay end to end: two runs of the same tests against the reference
@@ -25,7 +25,7 @@ const read = (file: string): RunRecording => JSON.parse(gunzipSync(readFileSync(
 
 beforeAll(async () => {
   for (const n of [1, 2]) {
-    const run = await runCli(['run', '--grep', grep, '--report', join(dir, `r${n}`), '--record'], { timeoutMs: 90_000 });
+    const run = await runMain(['run', '--grep', grep, '--report', join(dir, `r${n}`), '--record'], { timeoutMs: 90_000 });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/recorded \d+ exchanges of \d+ tests/);
   }
@@ -90,7 +90,7 @@ describe('run --record', () => {
     expect(result.differences).toHaveLength(3);
     for (const d of result.differences) expect(d.clauses.length).toBeGreaterThan(0);
     // The CLI says so with exit 1, and --ignore message leaves two.
-    const res = await runCli([
+    const res = await runMain([
       'diff',
       join(dir, 'r1', 'recording.har.gz'),
       changed,
@@ -113,7 +113,7 @@ describe('run --record', () => {
     const baseline = join(dir, 'baseline.har');
     writeFileSync(baseline, JSON.stringify(recording));
     const report = join(dir, 'with-baseline');
-    const run = await runCli(['run', '--grep', grep, '--report', report, '--baseline', baseline], { timeoutMs: 90_000 });
+    const run = await runMain(['run', '--grep', grep, '--report', report, '--baseline', baseline], { timeoutMs: 90_000 });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/changed since the baseline: 1 difference in 1 of \d+ tests/);
     const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8'));
@@ -123,14 +123,14 @@ describe('run --record', () => {
   }, 120_000);
 
   test('replay of a recording against the reference: every exchange answers as recorded', async () => {
-    const res = await runCli(['replay', join(dir, 'r1', 'recording.har.gz')], { timeoutMs: 60_000 });
+    const res = await runMain(['replay', join(dir, 'r1', 'recording.har.gz')], { timeoutMs: 60_000 });
     expect(res.stdout).toMatch(/✓ .*recording\.har\.gz: \d+ tests, \d+ exchanges replayed, 0 differences/);
     expect(res.code, res.stdout).toBe(0);
   }, 90_000);
 
   test('a whole default run, recorded against the reference, replays against it with no difference', async () => {
     const file = join(dir, 'whole', 'recording.har.gz');
-    const run = await runCli(['run', '--report', join(dir, 'whole'), '--record', file], { timeoutMs: 120_000 });
+    const run = await runMain(['run', '--report', join(dir, 'whole'), '--record', file], { timeoutMs: 120_000 });
     expect(run.code, run.stderr).toBe(0);
     const recording = read(file);
     // Every kind the replay must send again as it was: a time filter's bound, a runId of the
@@ -139,7 +139,7 @@ describe('run --record', () => {
     expect(entries.some((e) => /"oldestDate":0/.test(e.request.postData?.text ?? ''))).toBe(true);
     expect(entries.some((e) => (e._overlaps ?? 0) > 0)).toBe(true);
     expect(new Set(entries.map((e) => e._principal).filter(Boolean))).toEqual(new Set(['unsigned', 'given-key', 'restricted']));
-    const res = await runCli(['replay', file], { timeoutMs: 120_000 });
+    const res = await runMain(['replay', file], { timeoutMs: 120_000 });
     expect(res.stdout).toMatch(
       new RegExp(
         `✓ .*recording\\.har\\.gz: ${recording.log.pages.length} tests, ${recording.log.entries.length} exchanges replayed, 0 differences`,
@@ -195,7 +195,7 @@ describe('run --record', () => {
       ['run', '--report', '/proc/swf-conformance-x/y/z'],
       ['diff', join(dir, 'r1', 'recording.har.gz'), join(dir, 'r2', 'recording.har.gz'), '--out', '/proc/swf-conformance-x'],
     ]) {
-      const res = await runCli(args);
+      const res = await runMain(args);
       expect(res.code, args.join(' ')).toBe(2);
       expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1);
       expect(res.stderr).not.toMatch(/\bat .*\.ts:\d+/);

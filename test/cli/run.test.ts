@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { motoInstalled, startMotoServer, type ProcessTarget } from '../../src/targets/moto.ts';
-import { runCli } from './helpers.ts';
+import { runCli, runMain } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-run-'));
 const write = (name: string, text: string) => {
@@ -35,16 +35,16 @@ describe('swf-conformance run against the embedded reference', () => {
       'implementation: reference\nexpectations:\n  - clause: wire.success.empty-body\n    reason: listed on purpose to see it pass\n',
     );
     const args = ['run', '--clause', 'wire.success.empty-body', '--expect', file, '--report', join(dir, 'listed')];
-    const relaxed = await runCli(args, { timeoutMs: 60_000 });
+    const relaxed = await runMain(args, { timeoutMs: 60_000 });
     expect(relaxed.code, relaxed.stdout + relaxed.stderr).toBe(0);
     expect(relaxed.stdout).toMatch(/unexpected-pass\s+wire\.success\.empty-body/);
-    const strict = await runCli([...args, '--strict-expectations'], { timeoutMs: 60_000 });
+    const strict = await runMain([...args, '--strict-expectations'], { timeoutMs: 60_000 });
     expect(strict.code).toBe(1);
   }, 120_000);
 
   test('--update-expectations writes a valid file', async () => {
     const out = join(dir, 'written.yaml');
-    const result = await runCli(
+    const result = await runMain(
       ['run', '--clause', 'wire.success.empty-body', '--report', join(dir, 'upd'), '--update-expectations', out],
       { timeoutMs: 60_000 },
     );
@@ -55,7 +55,7 @@ describe('swf-conformance run against the embedded reference', () => {
   test('an expectation file made against another version warns with both versions, in the output and the report; the same version does not', async () => {
     const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
     const file = write('older.yaml', 'implementation: reference 0.0.1\nexpectations: []\n');
-    const older = await runCli(['run', '--clause', 'wire.success.empty-body', '--expect', file, '--report', join(dir, 'older')], {
+    const older = await runMain(['run', '--clause', 'wire.success.empty-body', '--expect', file, '--report', join(dir, 'older')], {
       timeoutMs: 60_000,
     });
     expect(older.code, older.stderr).toBe(0);
@@ -69,7 +69,7 @@ describe('swf-conformance run against the embedded reference', () => {
     expect(report.warnings[0]).toContain(warning);
     expect(readFileSync(join(dir, 'older', 'conformance.md'), 'utf8')).toContain('**Warning:**');
     // Told it is that version, the run compares like with like.
-    const told = await runCli(
+    const told = await runMain(
       [
         'run',
         '--clause',
@@ -114,7 +114,7 @@ describe('run refuses bad input with one line and exit 2, quickly', () => {
     ],
   ] as const)('%s', async ([, args, message]) => {
     const started = Date.now();
-    const result = await runCli(['run', ...args], { env: { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' } });
+    const result = await runMain(['run', ...args], { env: { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' } });
     expect(result.code, result.stdout + result.stderr).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -140,10 +140,14 @@ describe('run against moto_server', () => {
     // One run: each known failure judged "expected fail" is a failure the run without the file
     // would charge (the expectation file only changes how a failure counts, not what fails).
     const report = join(dir, 'moto-expected');
-    const expected = await runCli(['run', '--endpoint', moto.url, '--expect', 'fixtures/expectations/moto.yaml', '--report', report], {
-      env,
-      timeoutMs: 120_000,
-    });
+    // moto reads back at once or never: a 5 s window bounds the reads it never settles (AWS's is 30 s).
+    const expected = await runMain(
+      ['run', '--endpoint', moto.url, '--expect', 'fixtures/expectations/moto.yaml', '--consistency-window', '5', '--report', report],
+      {
+        env,
+        timeoutMs: 120_000,
+      },
+    );
     expect(expected.code, expected.stdout.slice(-3000)).toBe(0);
     expect(expected.stdout).toMatch(/: CONFORMANT/);
     // The progress lines agree with the verdict: moto's known failures count as expected.

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runCli } from './helpers.ts';
+import { runMain } from './helpers.ts';
 
 /** Names as `list` prints them select their tests; what names no test is refused; a clause partly selected says so. */
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-selection-'));
@@ -12,10 +12,10 @@ const nameWithParens =
 
 describe('selecting tests by name', () => {
   test('--test takes a name as list prints it, parentheses and " > " included, and its clauses show as partly selected', async () => {
-    const listed = await runCli(['list']);
+    const listed = await runMain(['list']);
     expect(listed.stdout).toContain(nameWithParens);
     const report = join(dir, 'by-name');
-    const res = await runCli(['run', '--test', nameWithParens, '--report', report], { timeoutMs: 60_000 });
+    const res = await runMain(['run', '--test', nameWithParens, '--report', report], { timeoutMs: 60_000 });
     expect(res.code, res.stderr).toBe(0);
     const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as {
       summary: { tests: number };
@@ -32,7 +32,7 @@ describe('selecting tests by name', () => {
 
   test('--grep understands " > " between describe blocks, as list prints names', async () => {
     const report = join(dir, 'by-grep');
-    const res = await runCli(
+    const res = await runMain(
       [
         'run',
         '--grep',
@@ -57,7 +57,7 @@ describe('selecting tests by name', () => {
       [['run', '--test', nameWithParens, '--grep', 'x'], /--grep and --test cannot be combined/],
       [['run', '--expect', expectations], /names unknown test\(s\): suites\/cancel\.test\.ts > no such test/],
     ] as const) {
-      const res = await runCli([...args]);
+      const res = await runMain([...args]);
       expect(res.code, args.join(' ')).toBe(2);
       expect(res.stderr.trim().split('\n')).toHaveLength(1);
       expect(res.stderr).toMatch(message);

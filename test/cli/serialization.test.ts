@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { rewritingProxy, runCli, startServe, stop } from './helpers.ts';
+import { rewritingProxy, runMain, startServe, stop } from './helpers.ts';
 
 /**
  * One fact, one clause: a target whose answers differ from the model in shape only fails the
@@ -49,7 +49,7 @@ test('an event without its attributes object fails wire.response.shapes, and not
   const proxy = await rewritingProxy(serve.url, emulatorChoices);
   closers.push(proxy.close);
   const report = join(dir, 'report');
-  const result = await runCli(['run', '--endpoint', proxy.url, '--report', report], {
+  const result = await runMain(['run', '--endpoint', proxy.url, '--report', report], {
     env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
     timeoutMs: 90_000,
   });

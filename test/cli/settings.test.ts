@@ -8,26 +8,27 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError, resolveSettings } from '../../src/harness/config.ts';
-import { runCli, startServe, stop } from './helpers.ts';
+import { startReference } from '../../reference/server.ts';
+import { runMain } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-settings-'));
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PROFILE: '', AWS_SESSION_TOKEN: '' };
 
 describe('strict mode from SWF_CONFORMANCE_STRICT, as from --strict', () => {
   // A reference that deviates from an inferred clause only: advisory unless strict.
-  let serve: Awaited<ReturnType<typeof startServe>>;
+  let serve: Awaited<ReturnType<typeof startReference>>;
   beforeAll(async () => {
-    serve = await startServe(['--deviate', 'runid-prefix-match']);
+    serve = await startReference({ pollTimeoutMs: 1_000, deviate: ['runid-prefix-match'] });
   });
   afterAll(async () => {
-    await stop(serve.child);
+    await serve.close();
   });
 
   const runWith = async (name: string, args: string[], env: Record<string, string>) => {
     const report = join(dir, name);
-    const result = await runCli(
+    const result = await runMain(
       ['run', '--endpoint', serve.url, '--clause', 'runid.explicit.exact', '--report', report, '--consistency-window', '1', ...args],
-      { env: { ...credentials, ...env }, timeoutMs: 60_000 },
+      { env: { ...credentials, ...env } },
     );
     const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as {
       strict: boolean;
@@ -43,7 +44,7 @@ describe('strict mode from SWF_CONFORMANCE_STRICT, as from --strict', () => {
 
   test('--update-expectations exits 0 once written, naming the implementation, with a reason a person reads', async () => {
     const out = join(dir, 'deviating.yaml');
-    const result = await runCli(
+    const result = await runMain(
       [
         'run',
         '--endpoint',
@@ -60,7 +61,7 @@ describe('strict mode from SWF_CONFORMANCE_STRICT, as from --strict', () => {
         '--implementation',
         'reference 0.1.0 (runid-prefix-match)',
       ],
-      { env: credentials, timeoutMs: 60_000 },
+      { env: credentials },
     );
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const written = parse(readFileSync(out, 'utf8')) as { implementation: string; expectations: { clause: string; reason: string }[] };
@@ -117,7 +118,7 @@ describe('resolveSettings', () => {
   });
 
   test('a bad variable stops the CLI before any target, with one line and exit 2', async () => {
-    const result = await runCli(['run'], { env: { SWF_CONFORMANCE_STRICT: 'maybe' } });
+    const result = await runMain(['run'], { env: { SWF_CONFORMANCE_STRICT: 'maybe' } });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(/^swf-conformance: SWF_CONFORMANCE_STRICT must be 1 or 0/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { diffRecordings } from '../../src/record/diff.ts';
-import { runCli } from './helpers.ts';
+import { runCli, runMain } from './helpers.ts';
 
 /**
  * `run --shard i/n` and `merge`: the merge of a run's shards equals the unsharded run, clause by
@@ -23,7 +23,7 @@ const read = (d: string) => JSON.parse(readFileSync(join(d, 'conformance.json'),
 
 beforeAll(async () => {
   for (const [name, extra] of [['whole', []], ...shards.map((s, i) => [s, ['--shard', `${i + 1}/${shards.length}`]] as const)] as const) {
-    const res = await runCli(['run', '--grep', grep, '--record', '--report', join(dir, name), ...extra], { timeoutMs: 90_000 });
+    const res = await runMain(['run', '--grep', grep, '--record', '--report', join(dir, name), ...extra], { timeoutMs: 90_000 });
     expect(res.code, res.stderr).toBe(0);
   }
 }, 450_000);
@@ -58,12 +58,12 @@ describe('shards and their merge', () => {
       [['s1', 's2', 's2', 's4'], /shard 2\/4 is given twice/],
       [['s1', 's2', 's3', 'whole'], /no shard\.json/],
     ] as const) {
-      const res = await runCli(['merge', ...dirs.map((d) => join(dir, d)), '--report', join(dir, 'refused')]);
+      const res = await runMain(['merge', ...dirs.map((d) => join(dir, d)), '--report', join(dir, 'refused')]);
       expect(res.code, dirs.join(' ')).toBe(2);
       expect(res.stderr.trim().split('\n')).toHaveLength(1);
       expect(res.stderr).toMatch(message);
     }
-    const bad = await runCli(['run', '--shard', '4/3']);
+    const bad = await runMain(['run', '--shard', '4/3']);
     expect([bad.code, bad.stderr.trim()]).toEqual([2, 'swf-conformance: --shard 4/3: expected i/n with 1 <= i <= n, e.g. 2/4']);
   });
 

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runCli, startServe, stop } from './helpers.ts';
+import { startReference } from '../../reference/server.ts';
+import { runCli, runMain } from './helpers.ts';
 
 /**
  * The battery waits where the contract allows lag, and only there: against the reference in each
@@ -17,21 +18,21 @@ interface Report {
   convergence?: { waits: number; slowestMs: number; unsettled: number };
 }
 
-/** Runs the battery against `serve` with these timing modes. */
+/** Runs the battery against a reference with these timing modes, in this process. */
 async function runAgainst(name: string, timing: Record<string, number>, args: string[] = []) {
-  const config = join(dir, `${name}.json`);
   // Verifying the suite's credentials, as AWS does, so that a run can be conformant.
-  writeFileSync(
-    config,
-    JSON.stringify({ auth: { credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', principal: 'suite' }] }, timing }),
-  );
-  const serve = await startServe(['--config', config]);
+  const ref = await startReference({
+    auth: { credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', principal: 'suite' }] },
+    timing,
+    // An empty poll ends after a second (AWS: 60 s): the battery polls an empty task list once, on purpose.
+    pollTimeoutMs: 1_000,
+  });
   try {
     const report = join(dir, name);
-    const result = await runCli(['run', '--endpoint', serve.url, '--report', report, ...args], { env: credentials, timeoutMs: 150_000 });
+    const result = await runMain(['run', '--endpoint', ref.url, '--report', report, ...args], { env: credentials, timeoutMs: 150_000 });
     return { ...result, report: JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as Report };
   } finally {
-    await stop(serve.child);
+    await ref.close();
   }
 }
 

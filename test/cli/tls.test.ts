@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useCaBundle } from '../../src/cli/ca-bundle.ts';
-import { runCli, startServe, stop } from './helpers.ts';
+import { runMain, startServe, stop } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'swfc-tls-'));
 const ca = join(dir, 'ca.pem');
@@ -52,14 +52,14 @@ describe('serve --tls', () => {
   });
 
   test('--tls-dir without --tls is refused, naming both', async () => {
-    const res = await runCli(['serve', '--port', '0', '--tls-dir', dir]);
+    const res = await runMain(['serve', '--port', '0', '--tls-dir', dir]);
     expect([res.code, res.stderr.trim()]).toEqual([2, 'swf-conformance: --tls-dir is for --tls: give both, or neither']);
   });
 });
 
 describe('the battery through HTTPS', () => {
   test('with --ca-bundle: conformant', { timeout: 120_000 }, async () => {
-    const res = await runCli([...battery(served.url), '--ca-bundle', ca, '--report', join(dir, 'r1')], {
+    const res = await runMain([...battery(served.url), '--ca-bundle', ca, '--report', join(dir, 'r1')], {
       env: { ...credentials, AWS_CA_BUNDLE: '' },
       timeoutMs: 110_000,
     });
@@ -67,7 +67,7 @@ describe('the battery through HTTPS', () => {
   });
 
   test('with AWS_CA_BUNDLE: conformant', { timeout: 120_000 }, async () => {
-    const res = await runCli([...battery(served.url), '--report', join(dir, 'r2')], {
+    const res = await runMain([...battery(served.url), '--report', join(dir, 'r2')], {
       env: { ...credentials, AWS_CA_BUNDLE: ca },
       timeoutMs: 110_000,
     });
@@ -75,7 +75,7 @@ describe('the battery through HTTPS', () => {
   });
 
   test('without the CA: exit 2 at once, saying the certificate is not trusted and what to give', async () => {
-    const res = await runCli([...battery(served.url), '--report', join(dir, 'r3')], { env: { ...credentials, AWS_CA_BUNDLE: '' } });
+    const res = await runMain([...battery(served.url), '--report', join(dir, 'r3')], { env: { ...credentials, AWS_CA_BUNDLE: '' } });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(
       /its certificate is not trusted \(\w+\): give the certificate of the CA that signed it with --ca-bundle FILE or AWS_CA_BUNDLE/,
