@@ -832,6 +832,16 @@ export interface ModelRun {
     [k: string]: number | undefined;
   };
   /**
+   * How many generated sequences reached each clause: compared at least one observation it governs.
+   */
+  reached?: {
+    [k: string]: number | undefined;
+  };
+  /**
+   * The clauses the model judges that no sequence reached: a finding about the model's reach; their tests are not run.
+   */
+  unreached?: string[];
+  /**
    * Sequences that stopped at a difference no clause judges (or a clause already charged), by what differed first.
    */
   divergences: {

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import type { ModelRun } from '../generated/types.ts';
 import type { Scenario } from '../harness/scenario.ts';
+import { judgedClauses } from './clauses.ts';
 import { commandArbitraries, Difference, Pair, type Divergence } from './commands.ts';
 import { Side } from './side.ts';
 import { newModel } from './state.ts';
@@ -35,6 +36,8 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
   const found: ModelRun['found'] = [];
   const foundClauses = new Set<string>();
   const compared: Record<string, number> = {};
+  // Per clause, how many sequences compared something it governs.
+  const reached: Record<string, number> = {};
   const divergences = new Map<string, Divergence & { count: number }>();
   const errors: string[] = [];
   let sequences = 0;
@@ -46,11 +49,13 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     if (options.signal?.aborted) return;
     sequences += 1;
     const namespace = `${options.target.config.runPrefix}-m${sequences}`;
+    const reachedHere = new Set<string>();
     const pair = new Pair(new Side('target', options.target, namespace), new Side('reference', options.reference, namespace), {
       windowMs: options.windowMs,
       found: foundClauses,
       onCompared: (clause) => {
         compared[clause] = (compared[clause] ?? 0) + 1;
+        reachedHere.add(clause);
       },
       onDiverged: (d) => {
         const key = `${d.step.replace(/#\d+/g, '#')}|${d.observation.replace(/[a-z]\w*#\d+/g, 'run')}`;
@@ -63,6 +68,7 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
       await fc.asyncModelRun(() => ({ model: newModel(options.emptyPolls), real: pair }), commands);
     } finally {
       steps += pair.log.length;
+      for (const clause of reachedHere) reached[clause] = (reached[clause] ?? 0) + 1;
       await closeAll(pair);
     }
   });
@@ -108,6 +114,8 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     ms: Date.now() - started,
     found,
     compared,
+    reached,
+    unreached: judgedClauses.filter((c) => !reached[c]),
     divergences: [...divergences.values()],
     timedOut,
     errors,

@@ -6,8 +6,24 @@ export function modelLine(m: ModelRun): string {
   const diverged = m.divergences.reduce((n, d) => n + d.count, 0);
   return (
     `seed ${m.seed} (\`--seed ${m.seed}\` replays it): ${m.sequences} sequences, ${m.steps} steps, ${(m.ms / 1000).toFixed(1)} s${m.timedOut ? ' (time limit reached)' : ''}; ` +
-    `differences in ${m.found.length} clause${m.found.length === 1 ? '' : 's'}; ${diverged} sequence${diverged === 1 ? '' : 's'} stopped at a difference no clause judges or already charged`
+    `differences in ${m.found.length} clause${m.found.length === 1 ? '' : 's'}; ${diverged} sequence${diverged === 1 ? '' : 's'} stopped at a difference no clause judges or already charged` +
+    reach(m)
   );
+}
+
+/** How far the sequences reached: the clauses reached, and those none reached, named (a finding about the model). */
+function reach(m: ModelRun): string {
+  if (!m.reached || !m.unreached) return '';
+  const reached = Object.keys(m.reached).length;
+  const total = reached + m.unreached.length;
+  return `; ${reached} of the ${total} clauses it judges reached${m.unreached.length ? `, not reached by any sequence: ${m.unreached.join(', ')}` : ''}`;
+}
+
+/** Per clause, how many sequences reached it, most first: for the reports' tables. */
+export function reachRows(m: ModelRun): [string, number][] {
+  const rows: [string, number][] = Object.entries(m.reached ?? {}).map(([c, n]) => [c, n ?? 0]);
+  for (const c of m.unreached ?? []) rows.push([c, 0]);
+  return rows.sort((a, b) => b[1] - a[1]);
 }
 
 /** A shrunk counterexample as a person reads it: the steps with the two answers side by side, then the difference. */

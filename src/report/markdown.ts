@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { paint } from './colour.ts';
 import type { ClauseReport, ConformanceReport } from './conformance.ts';
 import { firstLine } from './results.ts';
-import { counterexampleText, modelLine } from '../model/text.ts';
+import { counterexampleText, modelLine, reachRows } from '../model/text.ts';
 
 const icon: Record<ClauseReport['status'], string> = {
   fail: '❌ fail',
@@ -101,6 +101,14 @@ export function toMarkdown(r: ConformanceReport): string {
       '',
       modelLine(r.model),
       ...r.model.found.flatMap((c) => ['', '```', counterexampleText(c), '```']),
+      ...(r.model.reached
+        ? [
+            '',
+            '| clause | sequences that reached it |',
+            '|---|---:|',
+            ...reachRows(r.model).map(([c, n]) => `| \`${c}\` | ${n || '**none**'} |`),
+          ]
+        : []),
     );
   else if (r.modelLeftOut) lines.push('', '### Model-based run', '', r.modelLeftOut);
   if (r.baseline) lines.push('', '### Changed since the baseline', '', baselineLine(r.baseline), ...baselineRows(r.baseline));

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { judgedClauses } from '../../src/model/clauses.ts';
 import type { ConformanceReport } from '../../src/report/conformance.ts';
 import { startReference } from '../../reference/server.ts';
 import { runMain } from '../cli/helpers.ts';
@@ -30,6 +31,18 @@ test('the reference compared with itself shows no difference', async () => {
   expect(r.model!.sequences).toBeGreaterThan(4);
   expect(r.model!.steps).toBeGreaterThan(r.model!.sequences);
   expect(result.stdout).toContain('--seed 11');
+  // How far the sequences reached, per clause; a clause none reached is named, and its test is not run.
+  const { reached, unreached } = r.model!;
+  expect(Object.keys(reached!).length).toBeGreaterThan(0);
+  for (const n of Object.values(reached!)) expect(n).toBeLessThanOrEqual(r.model!.sequences);
+  expect([...Object.keys(reached!), ...unreached!].sort()).toEqual([...judgedClauses].sort());
+  for (const id of unreached!) {
+    const modelTest = r.clauses
+      .find((c) => c.id === id)
+      ?.tests.find((t) => t.fullName.endsWith(`${id}: the target shows what the reference shows`));
+    expect([id, modelTest?.status]).toEqual([id, 'not-run']);
+  }
+  expect(result.stdout).toMatch(/\d+ of the \d+ clauses it judges reached/);
 }, 120_000);
 
 describe('against a reference with a deviation', () => {
