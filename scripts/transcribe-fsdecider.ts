@@ -17,6 +17,7 @@
  * where the print shows that a member was there but not its value. A name may be declared for one
  * place only: `name@EventType.member.path` or `name@member.path`.
  */
+import { lowerFirst } from '../src/contract/protocol.ts';
 import type { Har, HarEntry } from '../src/contract/recordings.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -163,8 +164,6 @@ function printedEvents(body: string, block: string, commented = false): Map<numb
   }
   return events;
 }
-
-const lowerFirst = (s: string) => `${s[0]!.toLowerCase()}${s.slice(1)}`;
 
 /** One printed event as SWF's JSON, its printed names resolved by `names`. */
 function eventJson(eventId: number, e: Expr, lets: Map<string, Expr>, names: Record<string, Json>): Json {

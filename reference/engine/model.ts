@@ -140,7 +140,7 @@ export interface TimingModes {
 }
 
 export const DEFAULT_PAGE = 1000;
-export const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);
+export { defined, lowerFirst } from '../../src/contract/protocol.ts';
 /** Random bytes drawn from a pool filled a few thousand at a time: one call to the system's generator per 128 run ids. */
 const pool = Buffer.alloc(32 * 128);
 let poolUsed = pool.length;
@@ -154,14 +154,6 @@ export function newRunId(): string {
   return pool.toString('base64', poolUsed - 32, poolUsed);
 }
 export const newToken = () => randomBytes(48).toString('base64');
-
-/** The object without its undefined members: absent, not null, on the wire. */
-export function defined<T extends Attributes>(o: T): T {
-  const out: Attributes = {};
-  // Stryker disable next-line ConditionalExpression: equivalent: an undefined member is left out of the JSON answer either way
-  for (const key in o) if (o[key] !== undefined) out[key] = o[key];
-  return out as T;
-}
 
 /** The keys records are filed under. */
 export const keys = {

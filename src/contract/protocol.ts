@@ -63,3 +63,15 @@ export const RESET_PATH = '/_swf-conformance/reset';
 export const WAITING_MARK = '[swf-conformance:waiting] ';
 /** How often a wait on a lagging read is said, in milliseconds. */
 export const SAY_WAITING_EVERY_MS = 5_000;
+
+/**
+ * A name with its first letter lowered: how the model names the member that carries a type's
+ * attributes (`WorkflowExecutionStarted` → `workflowExecutionStartedEventAttributes`, a decision's
+ * `…DecisionAttributes`).
+ */
+export const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** The object without its undefined members: a member with no value is absent on the wire, never null. */
+export function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

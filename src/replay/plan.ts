@@ -8,6 +8,7 @@
  * that came before and after them.
  */
 import type { Har, HarEntry } from '../contract/recordings.ts';
+import { defined, lowerFirst } from '../contract/protocol.ts';
 import { header, requestBody, responseBody } from '../contract/recordings.ts';
 
 type Json = Record<string, unknown>;
@@ -77,8 +78,6 @@ export interface Plan {
 
 const key = (r: RunRef) => `${r.workflowId}|${r.runId}`;
 const attributesOf = (e: Event): Json => (e[`${e.eventType[0]!.toLowerCase()}${e.eventType.slice(1)}EventAttributes`] ?? {}) as Json;
-/** The object without its undefined members. */
-export const defined = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 const seconds = (amzDate: string) => Date.parse(amzDate) / 1000;
 
 /** The decision that recorded this event, or undefined when the event records none. */
@@ -86,7 +85,7 @@ function decisionOf(e: Event): Json | undefined {
   const a = attributesOf(e);
   const decision = (decisionType: string, attributes: Json) => ({
     decisionType,
-    [`${decisionType[0]!.toLowerCase()}${decisionType.slice(1)}DecisionAttributes`]: defined(attributes),
+    [`${lowerFirst(decisionType)}DecisionAttributes`]: defined(attributes),
   });
   switch (e.eventType) {
     case 'ActivityTaskScheduled':

@@ -9,7 +9,8 @@ import { JSON_CONTENT_TYPE, LEGACY_TARGET_PREFIX, TARGET_PREFIX } from '../contr
 import type { RawClient, RawResponse } from '../clients/raw.ts';
 import { AnswerChecks } from './answers.ts';
 import { Bindings, compare, type Difference } from './compare.ts';
-import { defined, planReplay, type Plan, type RunRef, type Step } from './plan.ts';
+import { defined } from '../contract/protocol.ts';
+import { planReplay, type Plan, type RunRef, type Step } from './plan.ts';
 
 export interface StepDifference extends Difference {
   /** The step, as a person reads it: `3 PollForDecisionTask (run <run-id:1>)`. */

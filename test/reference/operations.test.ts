@@ -13,6 +13,7 @@ import {
   ListWorkflowTypesCommand,
   PollForActivityTaskCommand,
   PollForDecisionTaskCommand,
+  RecordActivityTaskHeartbeatCommand,
   RegisterActivityTypeCommand,
   RegisterDomainCommand,
   RegisterWorkflowTypeCommand,
@@ -205,6 +206,38 @@ describe('activity types and tasks', () => {
       startedEventId: take ? task!.startedEventId : 0,
     });
     expect(events.at(-1)?.eventType).toBe('DecisionTaskScheduled');
+  });
+
+  // A heartbeat moves the heartbeat timeout: it counts from the latest beat, not from the start,
+  // and the timeout carries the beat's details. Judged by the event's own time against when the
+  // beat was sent, with 2.5 s to spare, so that a busy machine cannot turn it.
+  test("a heartbeat moves the HEARTBEAT timeout, and its details are the timeout's", { timeout: 15_000 }, async () => {
+    const w = await world('TERMINATE');
+    const activityType = { name: 'beat', version: '1' };
+    await sdk().send(new RegisterActivityTypeCommand({ domain: w.domain, ...activityType }));
+    const run = await w.start();
+    const taskList = { name: `${w.taskList}-beat` };
+    await w.decide(run.workflowId, [
+      {
+        decisionType: 'ScheduleActivityTask',
+        scheduleActivityTaskDecisionAttributes: { activityType, activityId: 'a1', taskList, heartbeatTimeout: '3' },
+      },
+    ]);
+    const task = await sdk().send(new PollForActivityTaskCommand({ domain: w.domain, taskList }));
+    await new Promise((r) => setTimeout(r, 500));
+    const beatSent = Date.now() / 1000;
+    await sdk().send(new RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken!, details: 'beat' }));
+    let events: HistoryEvent[] = [];
+    for (let i = 0; i < 100 && !events.some((e) => e.eventType === 'ActivityTaskTimedOut'); i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      events = await w.history(run);
+    }
+    const started = events.find((e) => e.eventType === 'ActivityTaskStarted')!;
+    const timedOut = events.find((e) => e.eventType === 'ActivityTaskTimedOut')!;
+    expect(timedOut.activityTaskTimedOutEventAttributes).toMatchObject({ timeoutType: 'HEARTBEAT', details: 'beat' });
+    // Counted from the beat: 3 s after it was sent, where from the start it would have come 3 s after the start.
+    expect(timedOut.eventTimestamp!.getTime() / 1000).toBeGreaterThanOrEqual(beatSent + 3 - 0.05);
+    expect(beatSent).toBeGreaterThan(started.eventTimestamp!.getTime() / 1000 + 0.4);
   });
 });
 
