@@ -35,6 +35,14 @@ module.exports = {
       to: { path: '^(reference|suites)/|^src/(targets|cli)/' },
     },
     {
+      name: 'reference-reached-by-three',
+      comment:
+        'The reference is reached as a target (src/targets), served (src/cli/serve.ts) and listed (src/cli/deviations.ts), nowhere else in the CLI.',
+      severity: 'error',
+      from: { path: '^src/cli/', pathNot: '^src/cli/(serve|deviations)\\.ts$' },
+      to: { path: '^reference/' },
+    },
+    {
       name: 'targets-below-cli',
       comment: 'A target is put together by the CLI, not the other way round.',
       severity: 'error',

@@ -49,6 +49,7 @@ describe('the import rule', () => {
         'src/harness/target.ts': [],
         'src/targets/reference.ts': ['../../reference/engine/index.ts', '../harness/target.ts'],
         'src/cli/run.ts': ['../targets/reference.ts', '../harness/session.ts'],
+        'src/cli/serve.ts': ['../../reference/engine/index.ts'],
         'suites/a.test.ts': ['../src/harness/session.ts'],
       }),
     ).toEqual([]);
@@ -74,6 +75,11 @@ describe('the import rule', () => {
     ['the harness imports a target', { 'src/harness/h.ts': ['../targets/t.ts'], 'src/targets/t.ts': [] }, 'harness-knows-no-target'],
     ['a report imports the CLI', { 'src/report/r.ts': ['../cli/c.ts'], 'src/cli/c.ts': [] }, 'harness-knows-no-target'],
     ['a target imports the CLI', { 'src/targets/t.ts': ['../cli/c.ts'], 'src/cli/c.ts': [] }, 'targets-below-cli'],
+    [
+      'the CLI reaches the reference past its targets',
+      { 'src/cli/run.ts': ['../../reference/r.ts'], 'reference/r.ts': [] },
+      'reference-reached-by-three',
+    ],
     ['a suite imports a target', { 'suites/a.test.ts': ['../src/targets/t.ts'], 'src/targets/t.ts': [] }, 'battery-knows-no-target'],
     ['a suite imports the reference', { 'suites/a.test.ts': ['../reference/r.ts'], 'reference/r.ts': [] }, 'battery-knows-no-target'],
     ['code imports a suite', { 'src/cli/c.ts': ['../../suites/a.test.ts'], 'suites/a.test.ts': [] }, 'battery-is-loaded-not-imported'],
