@@ -12,10 +12,12 @@ import { batteryIndex, beyondEvidence } from '../src/harness/collect.ts';
 // The build's index of the battery when it is current, else a fresh collection.
 const t = await batteryIndex();
 // Suites that span concerns, and where their clause ids are written out: the model-based run's in
-// the table of what it can charge; the paths suite's (both operations on every lineage) in itself.
+// the table of what it can charge; the paths suite's (both operations on every lineage) and the
+// values suite's (values drawn from the schemas) in themselves.
 const crossConcern: Record<string, string> = {
   'suites/model.test.ts': 'src/model/clauses.ts',
   'suites/paths.test.ts': 'suites/paths.test.ts',
+  'suites/values.test.ts': 'suites/values.test.ts',
 };
 const sourceOf = (file: string) => {
   const path = join(projectRoot, crossConcern[file] ?? file);

@@ -426,12 +426,13 @@ export class Scenario {
 
   private guard(body: unknown): void {
     const workflowId = (body as { workflowId?: unknown } | undefined)?.workflowId;
-    // The suite acts only on what it started: every workflowId it sends carries the run's prefix,
-    // unless its length is one no execution can have (the boundary battery's invalid values).
+    // The suite acts only on what it started: every workflowId it sends carries the run's prefix
+    // (after the spaces a near miss puts before it), unless its length is one no execution can have
+    // (the boundary battery's invalid values).
     const { min, max } = lengthBounds('TerminateWorkflowExecutionInput', 'workflowId');
     const length = typeof workflowId === 'string' ? [...workflowId].length : 0;
     const couldExist = typeof workflowId === 'string' && length >= min && length <= max;
-    if (couldExist && !workflowId.startsWith(this.config.runPrefix)) {
+    if (couldExist && !workflowId.trimStart().startsWith(this.config.runPrefix)) {
       throw new Error(`refusing to act on ${workflowId}: not started by this run (prefix ${this.config.runPrefix})`);
     }
   }

@@ -91,4 +91,4 @@ test('a throttled request is sent again after a backoff, as the SDKs do, and the
   expect((await client([]).send({ operation: 'DescribeWorkflowExecution', body: {} }, { retries: 0 })).status).toBe(400);
   expect(seen).toBe(1);
   script = [];
-}, 30_000);
+}, 120_000);

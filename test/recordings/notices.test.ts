@@ -82,7 +82,7 @@ describe('the replay notices', () => {
         answer.headers['x-amzn-requestid'] = '6bd0627e-3ffd-11e1-9b11-7182192d0b57';
       },
     ],
-  ] as [string, Rewrite][])('%s', { timeout: 30_000 }, async ([, rewrite]) => {
+  ] as [string, Rewrite][])('%s', { timeout: 120_000 }, async ([, rewrite]) => {
     const result = await replayThrough(rewrite);
     expect(result.differences.length).toBeGreaterThan(0);
   });
@@ -90,7 +90,7 @@ describe('the replay notices', () => {
   test.for([
     ['timestamps-in-milliseconds', /eventTimestamp|Timestamp/],
     ['success-body-braces', /body/],
-  ])('the deviation %s', { timeout: 30_000 }, async ([deviation, at]) => {
+  ])('the deviation %s', { timeout: 120_000 }, async ([deviation, at]) => {
     const result = await replayThrough(undefined, [deviation as string]);
     expect(result.differences.map((d) => d.at).join('\n')).toMatch(at as RegExp);
   });

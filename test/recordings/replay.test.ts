@@ -91,7 +91,7 @@ describe('every recording in fixtures/recordings/aws/', () => {
 
   test.for(recordings.filter((r) => !r.har.log._provenance.interleaved).map((r) => [r.name, r] as const))(
     'the reference replays %s with no difference',
-    { timeout: 40_000 },
+    { timeout: 120_000 },
     async ([, { har }]) => {
       const result = await replayOnReference(har);
       expect(result.steps).toBeGreaterThan(2);
@@ -121,7 +121,7 @@ describe('a reference that reverts a correction does not replay the recording th
     ['policy-only-on-terminate', 'fsdecider.child-terminated-by-policy-on-complete.har'],
     ['terminated-child-parent-silent', 'fsdecider.child-terminated-directly.har'],
     ['terminate-no-cause', 'fsdecider.child-terminated-directly.har'],
-  ] as const)('%s: %s', { timeout: 40_000 }, async ([deviation, name]) => {
+  ] as const)('%s: %s', { timeout: 120_000 }, async ([deviation, name]) => {
     const recording = recordings.find((r) => r.name === name)!;
     // The reference has no lag: a read still pending after 1.5 s is the deviation, not timing.
     const result = await replayOnReference(recording.har, [deviation], 1_500);

@@ -178,7 +178,7 @@ describe('activity types and tasks', () => {
     ['SCHEDULE_TO_START', { scheduleToStartTimeout: '1' }, false],
     ['START_TO_CLOSE', { startToCloseTimeout: '1' }, true],
     ['HEARTBEAT', { heartbeatTimeout: '1' }, true],
-  ] as const)('an activity task times out: %s', { timeout: 10_000 }, async ([timeoutType, timeouts, take]) => {
+  ] as const)('an activity task times out: %s', { timeout: 60_000 }, async ([timeoutType, timeouts, take]) => {
     const w = await world('TERMINATE');
     const activityType = { name: 'act', version: '1' };
     await sdk().send(new RegisterActivityTypeCommand({ domain: w.domain, ...activityType }));
@@ -211,7 +211,7 @@ describe('activity types and tasks', () => {
   // A heartbeat moves the heartbeat timeout: it counts from the latest beat, not from the start,
   // and the timeout carries the beat's details. Judged by the event's own time against when the
   // beat was sent, with 2.5 s to spare, so that a busy machine cannot turn it.
-  test("a heartbeat moves the HEARTBEAT timeout, and its details are the timeout's", { timeout: 15_000 }, async () => {
+  test("a heartbeat moves the HEARTBEAT timeout, and its details are the timeout's", { timeout: 60_000 }, async () => {
     const w = await world('TERMINATE');
     const activityType = { name: 'beat', version: '1' };
     await sdk().send(new RegisterActivityTypeCommand({ domain: w.domain, ...activityType }));
