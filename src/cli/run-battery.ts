@@ -336,8 +336,12 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
   whenAborted(interrupts.run.signal, markStopped);
   try {
     announcePhase('set-up');
-    if (!interrupts.run.signal.aborted) await prepareSession(session);
-    declared ??= await detectImplementation(session.config.endpoint);
+    // A stop during the set-up ends it: the requests not yet sent are not sent.
+    if (!interrupts.run.signal.aborted)
+      await prepareSession(session, interrupts.run.signal).catch((error: unknown) => {
+        if (!interrupts.run.signal.aborted) throw error;
+      });
+    if (!interrupts.run.signal.aborted) declared ??= await detectImplementation(session.config.endpoint);
     const warning = expectations && expectationsWarning(expectations.file, expectations.content.implementation, declared);
     if (warning) {
       warnings.push(warning);

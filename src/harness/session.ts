@@ -78,8 +78,13 @@ export function openSession(settings: RunSettings, target: Target, oracle?: Batt
 }
 
 /** Makes sure the reused domains and the suite's workflow types exist. Throws TargetError or ConfigError. */
-export async function prepareSession(session: Session): Promise<void> {
-  const { raw, config } = session;
+export async function prepareSession(session: Session, signal?: AbortSignal): Promise<void> {
+  const { config } = session;
+  // Once `signal` is aborted (the run was stopped), no set-up request is sent: each waits for none
+  // of the others, and one already sent runs to its answer.
+  const raw = signal
+    ? new RawClient({ endpoint: config.endpoint, region: config.region, credentials: mainCredentials(config), timeoutMs: 15_000, signal })
+    : session.raw;
   // The second domain must exist for the other-domain fault tests; the deprecation tests flip it.
   await Promise.all([
     ensureDomain(raw, config.domain).then(() => ensureTypes(raw, config.domain)),

@@ -142,15 +142,14 @@ export async function openExecutionsOf(
   for (const domain of domains) {
     let nextPageToken: string | undefined;
     do {
-      const res = assertShape(
-        'WorkflowExecutionInfos',
-        await raw.call('ListOpenWorkflowExecutions', {
-          domain,
-          startTimeFilter: { oldestDate: 0 },
-          maximumPageSize: 1000,
-          ...(nextPageToken ? { nextPageToken } : {}),
-        }),
-      );
+      const answer = await raw.send({
+        operation: 'ListOpenWorkflowExecutions',
+        body: { domain, startTimeFilter: { oldestDate: 0 }, maximumPageSize: 1000, ...(nextPageToken ? { nextPageToken } : {}) },
+      });
+      // A domain the run never registered (it was stopped first) holds nothing.
+      if (answer.error?.code === 'UnknownResourceFault' && /domain/i.test(answer.error.message ?? '')) break;
+      if (answer.status !== 200) throw new Error(`ListOpenWorkflowExecutions answered HTTP ${answer.status}: ${answer.text.slice(0, 200)}`);
+      const res = assertShape('WorkflowExecutionInfos', answer.json);
       for (const i of res.executionInfos ?? [])
         if (i.execution.workflowId.startsWith(prefix)) open.push(`${i.execution.workflowId} ${i.execution.runId}`);
       nextPageToken = res.nextPageToken;
