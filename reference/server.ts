@@ -273,6 +273,12 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
     });
   };
   const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
+  // An idle connection is kept for a minute, as AWS's front ends keep one: a client that reuses it
+  // after its own idle bound (the suite's: 4 s) never races the server closing it. With Node's 5 s
+  // default, a client whose event loop lagged a second behind (a busy machine) sent on sockets the
+  // server was closing, and got "other side closed".
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });

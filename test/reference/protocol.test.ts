@@ -201,12 +201,14 @@ describe('test modes', () => {
         results.push(...(await Promise.all(Array.from({ length: 25 }, send))));
       const seconds = (performance.now() - started) / 1000;
       const throttled = results.filter((r) => r.error?.code === 'ThrottlingException');
-      const passed = results.filter((r) => r.status === 200).length;
+      // Past the bucket: registered, or refused by the domain limit the reference keeps (a slow
+      // machine refills the bucket past it), never throttled.
+      const passed = results.length - throttled.length;
       expect(throttled.length).toBeGreaterThan(0);
       expect(throttled[0]?.json).toEqual({ __type: 'com.amazon.coral.availability#ThrottlingException', message: 'Rate exceeded' });
       expect(passed).toBeGreaterThanOrEqual(100);
       expect(passed).toBeLessThanOrEqual(100 + Math.ceil(6 * seconds) + 1);
-      expect(passed + throttled.length).toBe(results.length);
+      expect(results.filter((r) => r.status !== 200 && !r.error?.code?.match(/^(ThrottlingException|LimitExceededFault)$/))).toEqual([]);
     });
   });
 
