@@ -52,6 +52,12 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; ms:
   });
 }
 
+/** Every `serve` started and not yet stopped: stopped when this script ends, however it ends (one failing run leaves the other's server behind otherwise). */
+const serving = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of serving) child.kill('SIGTERM');
+});
+
 /** `serve` with these flags on a free port of 127.0.0.1; resolves with its URL. */
 function serve(args: string[]): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
@@ -59,6 +65,8 @@ function serve(args: string[]): Promise<{ url: string; child: ChildProcess }> {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    serving.add(child);
+    child.on('exit', () => serving.delete(child));
     let text = '';
     const timer = setTimeout(() => {
       child.kill();
