@@ -26,6 +26,8 @@ async function server(
   let n = 0;
   const sockets = new Set<Socket>();
   const s = createServer((req, res) => handle(req, res, (n += 1)));
+  // Idle connections kept as the reference keeps them (65 s): the suite's client reuses one for 4 s.
+  s.keepAliveTimeout = 65_000;
   s.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -246,6 +246,8 @@ export async function rewritingProxy(
     out.on('error', () => res.destroy());
     req.pipe(out);
   });
+  // Idle connections kept as the reference keeps them (65 s): the suite's client reuses one for 4 s.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,

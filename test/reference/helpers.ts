@@ -76,6 +76,8 @@ export async function startProxy(
       forward.end(Buffer.concat(chunks));
     });
   });
+  // Idle connections kept as the reference keeps them (65 s): the suite's client reuses one for 4 s.
+  proxy.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
