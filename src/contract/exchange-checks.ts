@@ -13,7 +13,7 @@
  * - the ids and bodies of the answer beyond what the clause states.
  */
 import { operations } from '../generated/operations.ts';
-import { answerMediaType, JSON_CONTENT_TYPE, operationOfTarget } from './protocol.ts';
+import { answerMediaType, EVENTUALLY_CONSISTENT_READS, JSON_CONTENT_TYPE, operationOfTarget } from './protocol.ts';
 import { timestampFault, timestampMembers } from './timestamps.ts';
 import { validate, type ShapeName } from './validators.ts';
 
@@ -61,16 +61,8 @@ interface Check {
 
 const isFault = (a: Answer) => a.status >= 400 && a.status < 500;
 const isSuccess = (a: Answer) => a.status === 200;
-/** The operations of wire.response.shapes: the reads a client sees the two operations' effects with. */
-const READS = new Set([
-  'DescribeWorkflowExecution',
-  'GetWorkflowExecutionHistory',
-  'ListOpenWorkflowExecutions',
-  'ListClosedWorkflowExecutions',
-  'CountOpenWorkflowExecutions',
-  'CountClosedWorkflowExecutions',
-  'PollForDecisionTask',
-]);
+/** The operations of wire.response.shapes: the reads a client sees the two operations' effects with, and a decision task's history. */
+const READS = new Set([...EVENTUALLY_CONSISTENT_READS, 'PollForDecisionTask']);
 const known = (operation: string): operation is keyof typeof operations => Object.hasOwn(operations, operation);
 const mediaType = (headers: Record<string, string>) => headers['content-type']?.split(';')[0]?.trim().toLowerCase();
 /** The code an X-Amzn-ErrorType header names: anything after ':' dropped. */

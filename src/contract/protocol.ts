@@ -75,3 +75,13 @@ export const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.s
 export function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** The reads a client sees the two operations' effects with, which the contract lets lag (eventually consistent). */
+export const EVENTUALLY_CONSISTENT_READS: ReadonlySet<string> = new Set([
+  'DescribeWorkflowExecution',
+  'GetWorkflowExecutionHistory',
+  'ListOpenWorkflowExecutions',
+  'ListClosedWorkflowExecutions',
+  'CountOpenWorkflowExecutions',
+  'CountClosedWorkflowExecutions',
+]);

@@ -9,7 +9,7 @@ import { JSON_CONTENT_TYPE, LEGACY_TARGET_PREFIX, TARGET_PREFIX } from '../contr
 import type { RawClient, RawResponse } from '../clients/raw.ts';
 import { AnswerChecks } from './answers.ts';
 import { Bindings, compare, type Difference } from './compare.ts';
-import { defined } from '../contract/protocol.ts';
+import { defined, EVENTUALLY_CONSISTENT_READS } from '../contract/protocol.ts';
 import { planReplay, type Plan, type RunRef, type Step } from './plan.ts';
 
 export interface StepDifference extends Difference {
@@ -41,16 +41,6 @@ type Json = Record<string, unknown>;
 const ADDED: [string, string][] = [['scheduleToStartTimeout', '2023']];
 
 const PRINTED = { extra: new Set(['eventTimestamp']), extraZero: true };
-
-/** The reads the contract calls eventually consistent. */
-const EVENTUALLY_CONSISTENT = new Set([
-  'DescribeWorkflowExecution',
-  'GetWorkflowExecutionHistory',
-  'ListOpenWorkflowExecutions',
-  'ListClosedWorkflowExecutions',
-  'CountOpenWorkflowExecutions',
-  'CountClosedWorkflowExecutions',
-]);
 
 export async function replay(har: Har, client: RawClient, options: ReplayOptions): Promise<ReplayResult> {
   const plan = planReplay(har);
@@ -248,7 +238,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
           // A read the contract lets lag (whose place in time the recording knows to the second
           // only) is compared again until it matches, within the wait: what it must show may
           // still be on its way, a timer firing for instance.
-          if (!EVENTUALLY_CONSISTENT.has(entry._operation)) return void differ(await exchange(entry, step.transcribed, bindings));
+          if (!EVENTUALLY_CONSISTENT_READS.has(entry._operation)) return void differ(await exchange(entry, step.transcribed, bindings));
           const attempt = async (): Promise<Difference[]> => {
             const trial = bindings.clone();
             const list = await exchange(entry, step.transcribed, trial);
