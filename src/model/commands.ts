@@ -89,7 +89,7 @@ function text(kind: TextValue, max: number): string | undefined {
 const pick = <T>(items: readonly T[], index: number): T => items[index % items.length]!;
 
 /** The parts every command shares: checking, acting on both sides, comparing, charging. */
-abstract class Step implements fc.AsyncCommand<Model, Pair> {
+export abstract class Step implements fc.AsyncCommand<Model, Pair> {
   check(m: Readonly<Model>): boolean {
     return !m.diverged && this.possible(m);
   }
@@ -320,17 +320,20 @@ async function start(side: Side, slot: string, typeDefault: ChildPolicy | 'none'
   }
 }
 
-class Start extends Step {
+export class Start extends Step {
   constructor(
     readonly root: number,
     readonly typeDefault: ChildPolicy | 'none',
     readonly childPolicy: ChildPolicy | undefined,
+    /** The root a scene starts its run in; else one of the free roots, by index. */
+    readonly pin?: string,
   ) {
     super();
   }
   /** A root with no open run: a start there is meaningful. */
   private slot(m: Readonly<Model>) {
     const free = ROOTS.filter((r) => !openRun(m as Model, r));
+    if (this.pin) return free.includes(this.pin as (typeof ROOTS)[number]) ? this.pin : undefined;
     return free.length ? pick(free, this.root) : undefined;
   }
   protected possible(m: Readonly<Model>) {
@@ -340,7 +343,7 @@ class Start extends Step {
     return `StartWorkflowExecution ${slot} (type default ${this.typeDefault}${this.childPolicy ? `, childPolicy ${this.childPolicy}` : ''})`;
   }
   toString() {
-    return this.describe(`root#${this.root}`);
+    return this.describe(this.pin ?? `root#${this.root}`);
   }
   protected async act(m: Model, pair: Pair) {
     const slot = this.slot(m)!;
@@ -352,7 +355,7 @@ class Start extends Step {
 }
 
 /** RequestCancelWorkflowExecution or TerminateWorkflowExecution, with one form of runId. */
-class Act extends Step {
+export class Act extends Step {
   constructor(
     readonly operation: 'cancel' | 'terminate',
     readonly slotIndex: number,
@@ -361,6 +364,8 @@ class Act extends Step {
     readonly reason: TextValue,
     readonly details: TextValue,
     readonly other: number,
+    /** The slot a scene acts on; else one chosen by index. */
+    readonly pin?: string,
   ) {
     super();
   }
@@ -373,6 +378,7 @@ class Act extends Step {
    */
   private slot(m: Readonly<Model>) {
     const model = m as Model;
+    if (this.pin) return this.pin;
     const started = slots(model).filter((s) => runsOf(model, s).length);
     // The unknown workflowId one time in eight: the runs are where the paths are.
     if (this.slotIndex % 8 === 7 || started.length === 0) return GHOST;
@@ -418,7 +424,7 @@ class Act extends Step {
   }
 
   toString() {
-    return this.describe(`slot#${this.slotIndex}`, `#${this.other}`);
+    return this.describe(this.pin ?? `slot#${this.slotIndex}`, `#${this.other}`);
   }
 
   private describe(slot: string, named: string) {
@@ -475,20 +481,22 @@ class Act extends Step {
 }
 
 /** Answers a run's decision task (the one it holds, or one polled now) with one kind of decision. */
-class Decide extends Step {
+export class Decide extends Step {
   constructor(
     readonly slotIndex: number,
     readonly decision: DecisionKind,
     readonly childPolicy: ChildPolicy | undefined,
     readonly typeDefault: ChildPolicy,
     readonly other: number,
+    /** The slot whose run a scene answers the task of; else one chosen by index. */
+    readonly pin?: string,
   ) {
     super();
   }
 
   /** The run whose task is answered: one holding a task (even if it has closed since), or an open run with a task scheduled. */
   private deciding(m: Model): RunView | undefined {
-    const candidates = m.runs.filter((r) => m.held.has(r.key) || taskState(r) === 'scheduled');
+    const candidates = m.runs.filter((r) => (m.held.has(r.key) || taskState(r) === 'scheduled') && (!this.pin || r.slot === this.pin));
     return candidates.length ? pick(candidates, this.slotIndex) : undefined;
   }
 
@@ -499,7 +507,7 @@ class Decide extends Step {
   }
 
   toString() {
-    return this.describe(`slot#${this.slotIndex}`, `slot#${this.other}`);
+    return this.describe(this.pin ?? `slot#${this.slotIndex}`, `slot#${this.other}`);
   }
 
   private describe(run: string, other: string) {
@@ -600,19 +608,23 @@ class Decide extends Step {
 }
 
 /** Polls a run's decision task and holds it unanswered: the task is started, out at a decider. */
-class Take extends Step {
-  constructor(readonly slotIndex: number) {
+export class Take extends Step {
+  constructor(
+    readonly slotIndex: number,
+    /** The slot whose task a scene takes; else one chosen by index. */
+    readonly pin?: string,
+  ) {
     super();
   }
   private taskRun(m: Readonly<Model>) {
-    const c = m.runs.filter((r) => taskState(r) === 'scheduled' && !m.held.has(r.key));
+    const c = m.runs.filter((r) => taskState(r) === 'scheduled' && !m.held.has(r.key) && (!this.pin || r.slot === this.pin));
     return c.length ? pick(c, this.slotIndex) : undefined;
   }
   protected possible(m: Readonly<Model>) {
     return this.taskRun(m) !== undefined;
   }
   toString() {
-    return `PollForDecisionTask run#${this.slotIndex}, held unanswered`;
+    return `PollForDecisionTask ${this.pin ?? `run#${this.slotIndex}`}, held unanswered`;
   }
   protected async act(m: Model, pair: Pair) {
     const run = this.taskRun(m)!;
@@ -665,7 +677,7 @@ class Poll extends Step {
 }
 
 /** Lists and counts a slot's executions, open and closed. */
-class Read extends Step {
+export class Read extends Step {
   constructor(readonly slotIndex: number) {
     super();
   }

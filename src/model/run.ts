@@ -11,7 +11,8 @@ import type { Scenario } from '../harness/scenario.ts';
 import { judgedClauses } from './clauses.ts';
 import { commandArbitraries, Difference, Pair, type Divergence } from './commands.ts';
 import { Side } from './side.ts';
-import { newModel } from './state.ts';
+import { scenes, type Scene } from './scenes.ts';
+import { newModel, type Model } from './state.ts';
 
 export interface ModelRunOptions {
   target: Scenario;
@@ -29,7 +30,14 @@ export interface ModelRunOptions {
   emptyPolls: boolean;
   /** Stops the run between sequences (the run was interrupted). */
   signal?: AbortSignal;
+  /** The scenes played before the random sequences (default: all of scenes.ts). */
+  scenes?: Scene[];
 }
+
+/** The most random commands after a scene's opening. */
+const SCENE_TAIL = 4;
+/** Where the scenes' seeds start, from the run's: apart from the random rounds' (seed, seed + 1, …). */
+const SCENE_SEEDS = 1_000_003;
 
 export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
   const started = Date.now();
@@ -45,54 +53,59 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
   let timedOut = false;
   const arbitraries = commandArbitraries();
 
-  const property = fc.asyncProperty(fc.commands(arbitraries, { maxCommands: options.maxCommands ?? 30, size: 'max' }), async (commands) => {
-    if (options.signal?.aborted) return;
-    sequences += 1;
-    const namespace = `${options.target.config.runPrefix}-m${sequences}`;
-    const reachedHere = new Set<string>();
-    const pair = new Pair(new Side('target', options.target, namespace), new Side('reference', options.reference, namespace), {
-      windowMs: options.windowMs,
-      found: foundClauses,
-      onCompared: (clause) => {
-        compared[clause] = (compared[clause] ?? 0) + 1;
-        reachedHere.add(clause);
-      },
-      onDiverged: (d) => {
-        const key = `${d.step.replace(/#\d+/g, '#')}|${d.observation.replace(/[a-z]\w*#\d+/g, 'run')}`;
-        const known = divergences.get(key);
-        if (known) known.count += 1;
-        else divergences.set(key, { ...d, count: 1 });
-      },
+  const sequence = (arbitrary: fc.Arbitrary<Iterable<fc.AsyncCommand<Model, Pair>>>) =>
+    fc.asyncProperty(arbitrary, async (commands) => {
+      if (options.signal?.aborted) return;
+      sequences += 1;
+      const namespace = `${options.target.config.runPrefix}-m${sequences}`;
+      const reachedHere = new Set<string>();
+      const pair = new Pair(new Side('target', options.target, namespace), new Side('reference', options.reference, namespace), {
+        windowMs: options.windowMs,
+        found: foundClauses,
+        onCompared: (clause) => {
+          compared[clause] = (compared[clause] ?? 0) + 1;
+          reachedHere.add(clause);
+        },
+        onDiverged: (d) => {
+          const key = `${d.step.replace(/#\d+/g, '#')}|${d.observation.replace(/[a-z]\w*#\d+/g, 'run')}`;
+          const known = divergences.get(key);
+          if (known) known.count += 1;
+          else divergences.set(key, { ...d, count: 1 });
+        },
+      });
+      try {
+        await fc.asyncModelRun(() => ({ model: newModel(options.emptyPolls), real: pair }), commands);
+      } finally {
+        steps += pair.log.length;
+        for (const clause of reachedHere) reached[clause] = (reached[clause] ?? 0) + 1;
+        await closeAll(pair);
+      }
     });
-    try {
-      await fc.asyncModelRun(() => ({ model: newModel(options.emptyPolls), real: pair }), commands);
-    } finally {
-      steps += pair.log.length;
-      for (const clause of reachedHere) reached[clause] = (reached[clause] ?? 0) + 1;
-      await closeAll(pair);
-    }
-  });
+  const random = sequence(fc.commands(arbitraries, { maxCommands: options.maxCommands ?? 30, size: 'max' }));
+  // Each scene is one sequence, its opening followed by a short random tail, checked (and shrunk) on its own.
+  const planned = (options.scenes ?? scenes()).map((scene) =>
+    sequence(
+      fc
+        .tuple(scene.commands, fc.commands(arbitraries, { maxCommands: SCENE_TAIL, size: 'max' }))
+        .map(([opening, tail]) => [...opening, ...tail]),
+    ),
+  );
 
-  for (let round = 0; sequences < options.runs && !options.signal?.aborted; round += 1) {
+  /** One round: a property checked from a seed; false when the run must end (done, out of time, stopped, or an error). */
+  const round = async (property: typeof random, seed: number, numRuns: number): Promise<boolean> => {
     const left = options.timeLimitMs - (Date.now() - started);
     if (left <= 0) {
       timedOut = true;
-      break;
+      return false;
     }
-    const seed = (options.seed + round) | 0;
-    const details = await fc.check(property, {
-      seed,
-      numRuns: options.runs - sequences,
-      interruptAfterTimeLimit: left,
-      markInterruptAsFailure: false,
-    });
+    const details = await fc.check(property, { seed, numRuns, interruptAfterTimeLimit: left, markInterruptAsFailure: false });
     if (details.interrupted) timedOut = true;
-    if (!details.failed || options.signal?.aborted) break;
+    if (!details.failed || options.signal?.aborted) return !details.interrupted && !options.signal?.aborted;
     const ending = roundEnding(details);
-    if (ending.kind === 'time limit') break;
+    if (ending.kind === 'time limit') return false;
     if (ending.kind === 'error') {
       errors.push(`the model-based run stopped: ${ending.message}`);
-      break;
+      return false;
     }
     const error = ending.difference;
     foundClauses.add(error.clause);
@@ -106,6 +119,18 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
       path: details.counterexamplePath ?? '',
       shrinks: details.numShrinks,
     });
+    return true;
+  };
+
+  let going = true;
+  // The scenes first, in order, each from a seed of its own; then the random sequences, a round per difference found.
+  for (let i = 0; going && i < planned.length && sequences < options.runs && !options.signal?.aborted; i += 1)
+    going = await round(planned[i]!, (options.seed + SCENE_SEEDS + i) | 0, 1);
+  for (let r = 0; going && sequences < options.runs && !options.signal?.aborted; r += 1) {
+    const before = sequences;
+    going = await round(random, (options.seed + r) | 0, options.runs - sequences);
+    // A round that ran no sequence (every one skipped) cannot go on.
+    if (sequences === before) break;
   }
   return {
     seed: options.seed,
