@@ -21,12 +21,21 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deviationCatalogue, type Deviation } from '../reference/deviations/catalogue.ts';
+import { deviationCatalogue, type Deviation, type Mechanism } from '../reference/deviations/catalogue.ts';
+import { scenes } from '../src/model/scenes.ts';
+import { EVERY_EXCHANGE } from '../src/report/results.ts';
 import { startReference } from '../reference/server.ts';
 import { spec } from '../src/contract/spec.ts';
 import { referencePrincipals } from '../src/targets/reference.ts';
 import { batteryIndex } from '../src/harness/collect.ts';
 import { projectRoot } from '../src/contract/paths.ts';
+
+/** Where each mechanism's failures show in a report: the file of its tests. */
+const MECHANISM_FILES: Record<Mechanism, string> = {
+  'every exchange': EVERY_EXCHANGE,
+  values: 'suites/values.test.ts',
+  model: 'suites/model.test.ts',
+};
 
 const bin = fileURLToPath(new URL('../bin/swf-conformance.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'swf-conformance-strength-'));
@@ -70,9 +79,12 @@ async function measure(deviation: Deviation): Promise<Verdict> {
   const report = join(work, deviation.name);
   const required = deviation.breaks.some((id) => byId.get(id)?.grade !== 'inferred') ? 'gating' : 'advisory';
   try {
-    const select = modelRuns
-      ? ['--grep', 'model-based run', '--model-runs', String(modelRuns), '--seed', '1']
-      : ['--model-runs', '0', '--no-rerun', ...deviation.breaks.flatMap((id) => ['--clause', id])];
+    // A deviation written for one mechanism: the whole battery, that mechanism included (the model's scenes for the model's).
+    const select = deviation.mechanism
+      ? ['--no-rerun', '--seed', '1', '--model-runs', deviation.mechanism === 'model' ? String(scenes().length) : '0']
+      : modelRuns
+        ? ['--grep', 'model-based run', '--model-runs', String(modelRuns), '--seed', '1']
+        : ['--model-runs', '0', '--no-rerun', ...deviation.breaks.flatMap((id) => ['--clause', id])];
     const { code, output } = await runCli(['run', '--endpoint', reference.url, '--report', report, ...select], {
       AWS_ACCESS_KEY_ID: principals.main.accessKeyId,
       AWS_SECRET_ACCESS_KEY: principals.main.secretAccessKey,
@@ -96,16 +108,25 @@ async function measure(deviation: Deviation): Promise<Verdict> {
         error: output.trim().split('\n').at(-1) ?? 'the run did not complete',
       };
     }
-    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as { clauses: { id: string; status: string }[] };
+    const json = JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')) as {
+      clauses: { id: string; status: string; tests: { file: string; fullName: string; status: string }[] }[];
+    };
     const status = new Map(json.clauses.map((c) => [c.id, c.status]));
     const gating = deviation.breaks.filter((id) => status.get(id) === 'fail');
     const advisory = deviation.breaks.filter((id) => status.get(id) === 'advisory-fail');
-    const others = json.clauses
-      .filter((c) => (c.status === 'fail' || c.status === 'advisory-fail') && !deviation.breaks.includes(c.id))
-      .map((c) => c.id);
+    const failed = (s: string) => s === 'fail' || s === 'advisory-fail';
+    const others = json.clauses.filter((c) => failed(c.status) && !deviation.breaks.includes(c.id)).map((c) => c.id);
+    // A mechanism's deviation must fail that mechanism's tests alone: a hand-written test that fails too is named.
+    const mechanism = deviation.mechanism;
+    if (mechanism)
+      others.push(
+        ...json.clauses.flatMap((c) =>
+          c.tests.filter((t) => failed(t.status) && t.file !== MECHANISM_FILES[mechanism]).map((t) => t.fullName),
+        ),
+      );
     const caught = gating.length ? 'gating' : advisory.length ? 'advisory' : 'missed';
     // The model-based run is measured by whether it charges a clause the deviation breaks, whatever its grade.
-    const ok = required === 'gating' && !modelRuns ? caught === 'gating' : caught !== 'missed';
+    const ok = (required === 'gating' && !modelRuns ? caught === 'gating' : caught !== 'missed') && !(mechanism && others.length);
     return { deviation, caught, required, ok, by: gating.length ? gating : advisory, others, seconds: (Date.now() - started) / 1000 };
   } finally {
     await reference.close();
@@ -169,7 +190,10 @@ const common = digest([
   'tsconfig.json',
 ]);
 const fingerprintOf = (d: Deviation): string => {
-  const files = d.breaks.flatMap((id) => (index.byClause.get(id) ?? []).map((t) => t.file));
+  // A mechanism's deviation runs the whole battery: every suite file.
+  const files = d.mechanism
+    ? filesUnder('suites').filter((f) => f.endsWith('.test.ts'))
+    : d.breaks.flatMap((id) => (index.byClause.get(id) ?? []).map((t) => t.file));
   return createHash('sha256')
     .update(common)
     .update(JSON.stringify(d))
@@ -226,7 +250,9 @@ if (!modelRuns) {
 
 verdicts.sort((a, b) => a.deviation.name.localeCompare(b.deviation.name));
 const ok = verdicts.filter((v) => v.ok).length;
-console.log('\n| deviation | breaks | caught | needs | by | also failed (of the selected clauses) |\n|---|---|---|---|---|---|');
+console.log(
+  "\n| deviation | breaks | caught | needs | by | also failed (of the selected clauses; for a mechanism's deviation, any other test) |\n|---|---|---|---|---|---|",
+);
 for (const v of verdicts) {
   console.log(
     `| ${v.deviation.name}${v.reused ? ' (reused)' : ''} | ${v.deviation.breaks.join(', ')} | ${v.ok ? '' : '**'}${v.caught}${v.ok ? '' : '**'} | ${v.required} | ${v.error ?? v.by.join(', ')} | ${v.others.join(', ')} |`,

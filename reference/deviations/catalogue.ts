@@ -10,7 +10,17 @@ export interface Deviation {
   does: string;
   /** The spec clauses it breaks; the first is the one it is aimed at. */
   breaks: string[];
+  /**
+   * The one mechanism that must catch it, for a deviation written to prove that mechanism: the
+   * wire checks on every exchange, the values drawn from the schemas, or the model-based run's
+   * scenes. `npm run strength` runs the whole battery for it and requires every failure it
+   * causes to be that mechanism's, none a hand-written test's.
+   */
+  mechanism?: Mechanism;
 }
+
+export const mechanisms = ['every exchange', 'values', 'model'] as const;
+export type Mechanism = (typeof mechanisms)[number];
 
 export const deviationCatalogue: Deviation[] = [
   // RequestCancelWorkflowExecution
@@ -356,6 +366,25 @@ export const deviationCatalogue: Deviation[] = [
     breaks: ['wire.event-ids.sequential'],
   },
   { name: 'cancel-event-without-attributes', does: "a direct cancel's event has no attributes object", breaks: ['wire.response.shapes'] },
+  // Caught by one mechanism alone: no hand-written test looks where they break the contract.
+  {
+    name: 'list-timestamps-in-milliseconds',
+    does: 'the list operations give startTimestamp and closeTimestamp in epoch milliseconds (Describe and histories in seconds)',
+    breaks: ['wire.timestamps.epoch-seconds'],
+    mechanism: 'every exchange',
+  },
+  {
+    name: 'terminate-trims-texts',
+    does: 'TerminateWorkflowExecution records reason and details with the spaces at their ends trimmed',
+    breaks: ['terminate.event.reason-details'],
+    mechanism: 'values',
+  },
+  {
+    name: 'policy-recursive-on-terminate-only',
+    does: 'a child terminated by policy applies its own policy to the grandchildren only when the root was terminated by a request, not when it closed by a decision',
+    breaks: ['child-policy.terminate.recursive'],
+    mechanism: 'model',
+  },
   // Deprecated domains
   { name: 'deprecated-domain-starts', does: 'a deprecated domain accepts new executions', breaks: ['deprecated.no-new-executions'] },
   {

@@ -318,6 +318,35 @@ export const effectDeviations: Record<string, () => Plug> = {
   'timestamps-in-milliseconds': () => ({
     operation: (next) => (name, input, call, view, tools) => then(next(name, input, call, view, tools), (o) => inMilliseconds(o)),
   }),
+  'list-timestamps-in-milliseconds': () => ({
+    operation: (next) => (name, input, call, view, tools) => {
+      const out = next(name, input, call, view, tools);
+      return /^List(Open|Closed)WorkflowExecutions$/.test(name) ? then(out, (o) => inMilliseconds(o)) : out;
+    },
+  }),
+  'terminate-trims-texts': () => ({
+    act: (next) => (operation, e, input, act, view, tools) =>
+      next(
+        operation,
+        e,
+        {
+          ...input,
+          ...(input.reason !== undefined ? { reason: input.reason.trim() } : {}),
+          ...(input.details !== undefined ? { details: input.details.trim() } : {}),
+        },
+        act,
+        view,
+        tools,
+      ),
+  }),
+  'policy-recursive-on-terminate-only': () => ({
+    policy: (next) => (app, view) => {
+      const out = next(app, view);
+      if (out.how !== 'policy' || !app.parent.parent) return out;
+      const root = find(view, { domain: app.parent.domain, ...app.parent.parent });
+      return root && root.closeStatus !== 'TERMINATED' ? { ...out, children: [] } : out;
+    },
+  }),
   'deprecated-domain-starts': () => ({
     operation: (next) => (name, input, call, view, tools) => {
       const domain = name === 'StartWorkflowExecution' ? view.domain(String((input as Json).domain)) : undefined;

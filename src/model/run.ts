@@ -124,7 +124,8 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
 
   let going = true;
   // The scenes first, in order, each from a seed of its own; then the random sequences, a round per difference found.
-  for (let i = 0; going && i < planned.length && sequences < options.runs && !options.signal?.aborted; i += 1)
+  // Every scene plays while the runs asked for allow one each, however many sequences shrinking took.
+  for (let i = 0; going && i < Math.min(planned.length, options.runs) && !options.signal?.aborted; i += 1)
     going = await round(planned[i]!, (options.seed + SCENE_SEEDS + i) | 0, 1);
   for (let r = 0; going && sequences < options.runs && !options.signal?.aborted; r += 1) {
     const before = sequences;
