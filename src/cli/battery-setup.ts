@@ -9,15 +9,18 @@ import type { TestProject } from 'vitest/node';
 import { resolveSettings } from '../harness/config.ts';
 import { openSession, prepareSession } from '../harness/session.ts';
 import { onShutdown } from '../harness/shutdown.ts';
-import { endpointTarget } from '../targets/endpoint.ts';
-import { embeddedReference, startOracle } from '../targets/reference.ts';
+import { openTarget } from '../targets/open.ts';
+import { startOracle } from '../targets/reference.ts';
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (project.getProvidedContext().battery) return undefined;
   const settings = resolveSettings({}, process.env);
-  const target = settings.endpoint
-    ? endpointTarget(settings.endpoint)
-    : await embeddedReference({ region: settings.region, deprecatedDomain: `${settings.domain}-deprecated` });
+  const target = (await openTarget({
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    region: settings.region,
+    deprecatedDomain: `${settings.domain}-deprecated`,
+    ...(settings.profile ? { profile: settings.profile } : {}),
+  }))!;
   const oracle = await startOracle(settings.region);
   const session = openSession(settings, target, { endpoint: oracle.endpoint, credentials: oracle.credentials });
   let cleaned: Promise<void> | undefined;

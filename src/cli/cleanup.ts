@@ -1,10 +1,10 @@
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { RawClient } from '../clients/raw.ts';
 import { isRegionName } from '../harness/config.ts';
 import { cleanUp, Ledger, LedgerError } from '../harness/ledger.ts';
 import { Interrupts } from './interrupts.ts';
 import { useCaBundle } from './ca-bundle.ts';
-import { UsageError } from './usage-error.ts';
+import { openingAsUsage, UsageError } from './usage-error.ts';
+import { credentialsOf, openTarget } from '../targets/open.ts';
 
 /**
  * `swf-conformance cleanup --ledger FILE`: finishes the cleanup of an interrupted run. It
@@ -38,20 +38,12 @@ export async function cleanup(opts: CleanupOptions): Promise<number> {
   const endpoint = opts.endpoint ?? header.endpoint;
   const region = opts.region ?? header.region;
   if (opts.region !== undefined && !isRegionName(opts.region)) throw new UsageError(`--region ${opts.region}: not a region name`);
-  try {
-    new URL(endpoint);
-  } catch {
-    throw new UsageError(`--endpoint ${endpoint}: not a URL`);
-  }
-  const chain = fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
-  try {
-    await chain();
-  } catch (error) {
-    throw new UsageError(
-      `no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`,
-    );
-  }
-  const raw = new RawClient({ endpoint, region, credentials: () => chain(), timeoutMs: 30_000 });
+  // The endpoint the run left executions at, as it is: nothing is started, and no answer is waited for before the first call.
+  const target = (await openingAsUsage(
+    openTarget({ endpoint, region, deprecatedDomain: '', ...(opts.profile ? { profile: opts.profile } : {}), reachable: false }),
+  ))!;
+  const credentials = await openingAsUsage(credentialsOf(target, opts.profile));
+  const raw = new RawClient({ endpoint, region, credentials, timeoutMs: 30_000 });
   const total = ledger.entries().length;
   console.log(`swf-conformance cleanup: ${total} executions of run ${header.runPrefix} at ${endpoint}`);
   const interrupts = new Interrupts();

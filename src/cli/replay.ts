@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { RawClient } from '../clients/raw.ts';
 import { loadRecordings, type Har, type Recording } from '../contract/recordings.ts';
 import { isRunRecording, readRecording, RecordingError, type Difference } from '../record/diff.ts';
 import { replayRunRecording, type RunReplayResult } from '../record/replay.ts';
 import { isRegionName } from '../harness/config.ts';
 import { replay, type ReplayResult, type StepDifference } from '../replay/run.ts';
-import { embeddedReference } from '../targets/reference.ts';
+import { credentialsOf, openTarget } from '../targets/open.ts';
 import { useCaBundle } from './ca-bundle.ts';
-import { UsageError } from './usage-error.ts';
+import { openingAsUsage, UsageError } from './usage-error.ts';
 
 /**
  * `swf-conformance replay`: replays the recordings of real AWS traffic (fixtures/recordings/aws/)
@@ -66,31 +65,20 @@ export async function replayCommand(opts: ReplayCliOptions): Promise<number> {
     );
   const chosen = opts.recording.length ? all.filter((r) => opts.recording.some((n) => r.name === n || r.name === `${n}.har`)) : all;
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_SWF ?? process.env.AWS_ENDPOINT_URL;
-  if (endpoint) {
-    try {
-      new URL(endpoint);
-    } catch {
-      throw new UsageError(`--endpoint ${endpoint}: not a URL`);
-    }
-  }
-  const target = endpoint ? undefined : await embeddedReference({ region, deprecatedDomain: `${opts.domain}-deprecated` });
+  // Its own first call below says whether an endpoint answers, as a replay needs it to.
+  const opened = (await openingAsUsage(
+    openTarget({
+      ...(endpoint ? { endpoint } : {}),
+      region,
+      deprecatedDomain: `${opts.domain}-deprecated`,
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      reachable: false,
+    }),
+  ))!;
+  const target = opened.kind === 'reference' ? opened : undefined;
   try {
-    let credentials: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
-    if (target?.credentials) {
-      const c = target.credentials;
-      credentials = async () => c;
-    } else {
-      const chain = fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
-      try {
-        await chain();
-      } catch (error) {
-        throw new UsageError(
-          `no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`,
-        );
-      }
-      credentials = () => chain();
-    }
-    const url = target?.endpoint ?? endpoint!;
+    const credentials = await openingAsUsage(credentialsOf(opened, opts.profile));
+    const url = opened.endpoint;
     const client = new RawClient({ endpoint: url, region, credentials, timeoutMs: 70_000 });
     // One answer of any kind shows the target is there; no answer is bad input, not a difference.
     try {

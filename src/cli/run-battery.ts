@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Vitest } from 'vitest/node';
@@ -21,19 +21,18 @@ import { ConfigError, type BatteryConfig, type RunSettings } from '../harness/co
 import { TargetError } from '../harness/prepare.ts';
 import { openSession, prepareSession, type Session } from '../harness/session.ts';
 import type { Target } from '../harness/target.ts';
-import { endpointTarget } from '../targets/endpoint.ts';
-import { embeddedReference, referencePrincipals, startOracle } from '../targets/reference.ts';
+import { openTarget } from '../targets/open.ts';
+import { referencePrincipals, startOracle } from '../targets/reference.ts';
 import { buildReport, expectationsFrom, testJudge, type CleanupSummary } from '../report/conformance.ts';
 import { toConsole } from '../report/markdown.ts';
 import { checkOutcomes, ResultsReporter } from '../report/results.ts';
 import { writeReport } from '../report/write.ts';
 import { readConfigFile } from './config-file.ts';
-import { checkReachable } from './preflight.ts';
 import { presets, type ContainerOptions } from '../targets/presets.ts';
 import { announcePhase, Interrupts, whenAborted, withoutNewListeners } from './interrupts.ts';
 import { batteryProject } from './battery-project.ts';
 import { collectSelection, namePatternOf, selectionFromIndex } from './selection.ts';
-import { UsageError } from './usage-error.ts';
+import { openingAsUsage, UsageError } from './usage-error.ts';
 import type { Plan, RunOptions } from './run-options.ts';
 
 /**
@@ -86,100 +85,30 @@ function containerOptions(
   };
 }
 
-/** `swf-conformance run`: the whole run, from the options to the exit code. */
-/** Resolves with the promise's value, or with undefined as soon as the signal aborts. */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  if (signal.aborted) return Promise.resolve(undefined);
-  return new Promise((resolveWith, reject) => {
-    const onAbort = () => resolveWith(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolveWith(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-/** Opens the target the settings and options choose: a container, an endpoint, or the embedded reference. */
+/** Opens the target the settings and options choose (src/targets/open.ts), runs the battery against it, and closes it. */
 async function runWithTarget(opts: RunOptions, plan: Plan, interrupts: Interrupts): Promise<number> {
   const { settings } = plan;
   const container = containerOptions(opts, settings);
-  if (container) {
-    const { spec: containerSpec, principals } = container;
-    console.log(
-      `swf-conformance: starting ${containerSpec.image} (port ${containerSpec.port}, up to ${containerSpec.startupTimeoutSeconds} s)`,
-    );
-    // Loaded only for a container: testcontainers is slow to load.
-    const { ContainerError, containerTarget, startContainer } = await import('../targets/container.ts');
-    const starting = startContainer(containerSpec);
-    let running: Awaited<typeof starting> | undefined;
-    try {
-      running = await unlessAborted(starting, interrupts.run.signal);
-    } catch (error) {
-      if (error instanceof ContainerError) throw new UsageError(error.message);
-      throw error;
-    }
-    if (!running) {
-      // Interrupted while it started: stop it once it is up, then leave.
-      await starting.then(
-        (c) => c.stop(),
-        () => undefined,
-      );
-      console.error(`swf-conformance: ${containerSpec.image} stopped; nothing was run`);
-      return interrupts.exitCode;
-    }
-    console.log(`swf-conformance: ${containerSpec.image} answers at ${running.url}`);
-    const target = containerTarget(running, containerSpec.image, principals);
-    try {
-      if (!principals.credentials) await checkCredentials(running.url, settings);
-      return await runBattery(opts, plan, interrupts, target);
-    } finally {
-      await target.close();
-    }
+  if (!container && settings.endpoint) announcePhase('start-up');
+  const target = await openingAsUsage(
+    openTarget({
+      ...(container ? { container } : settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      region: settings.region,
+      deprecatedDomain: `${settings.domain}-deprecated`,
+      ...(settings.profile ? { profile: settings.profile } : {}),
+      reachable: { timeoutMs: (opts.startupTimeout ?? 30) * 1000 },
+      signal: interrupts.run.signal,
+      say: (line) => console.log(line),
+    }),
+  );
+  if (!target) {
+    if (!container) console.error(`swf-conformance: stopped before ${settings.endpoint} was reached; nothing was run`);
+    return interrupts.exitCode;
   }
-  if (settings.endpoint) {
-    announcePhase('start-up');
-    // A Ctrl-C while the endpoint is awaited stops the wait: nothing was started, nothing is left.
-    if (
-      !(await unlessAborted(
-        checkReachable(settings.endpoint, (opts.startupTimeout ?? 30) * 1000).then(() => true),
-        interrupts.run.signal,
-      ))
-    ) {
-      console.error(`swf-conformance: stopped before ${settings.endpoint} was reached; nothing was run`);
-      return interrupts.exitCode;
-    }
-    await checkCredentials(settings.endpoint, settings);
-    return runBattery(opts, plan, interrupts, endpointTarget(settings.endpoint));
-  }
-  const reference = await embeddedReference({ region: settings.region, deprecatedDomain: `${settings.domain}-deprecated` });
   try {
-    return await runBattery(opts, plan, interrupts, reference);
+    return await runBattery(opts, plan, interrupts, target);
   } finally {
-    await reference.close();
-  }
-}
-
-/** The default credential chain must give credentials before a run against a target that does not make its own. */
-async function checkCredentials(endpoint: string, settings: RunSettings): Promise<void> {
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-  try {
-    await fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {})();
-  } catch (error) {
-    if (settings.profile && !(await profileExists(settings.profile))) {
-      throw new UsageError(
-        `--profile ${settings.profile}: no such profile in the shared AWS config and credentials files (${process.env.AWS_CONFIG_FILE ?? '~/.aws/config'}, ${process.env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials'})`,
-      );
-    }
-    throw new UsageError(
-      `no AWS credentials for ${endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --profile (${(error as Error).message.split('\n')[0]})`,
-    );
+    await target.close();
   }
 }
 
@@ -650,23 +579,4 @@ function record(
       now: short(d.b),
     })),
   };
-}
-
-/** Whether the shared config or credentials file names this profile (their section headers). */
-async function profileExists(profile: string): Promise<boolean> {
-  const home = homedir();
-  const files = [
-    process.env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'),
-    process.env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'),
-  ];
-  const headers = new Set([`[${profile}]`, `[profile ${profile}]`]);
-  return files.some((file) => {
-    try {
-      return readFileSync(file, 'utf8')
-        .split(/\r?\n/)
-        .some((line) => headers.has(line.trim().replace(/\s+/g, ' ')));
-    } catch {
-      return false;
-    }
-  });
 }

@@ -56,6 +56,12 @@ export class Pair {
     readonly options: {
       /** How long the target's reads are retried until they agree with the reference's. */
       windowMs: number;
+      /**
+       * Observations (run keys and event places left out) where the target differed for a whole
+       * window once in this run: a difference there is a lasting one, judged without waiting again,
+       * so that shrinking it does not wait the window out at every step.
+       */
+      lasting: Set<string>;
       /** Clauses already charged with a difference: another difference there only ends the sequence. */
       found: ReadonlySet<string>;
       /** Told of every clause an observation was compared for, and of every sequence that diverged. */
@@ -150,7 +156,7 @@ export abstract class Step implements fc.AsyncCommand<Model, Pair> {
     const reference = await pair.reference.snapshot();
     let target: RunView[];
     try {
-      [target] = await settle(pair, readTarget, without(reference, pair.ignored), behind, first);
+      [target] = await settle(pair, readTarget, without(reference, pair.ignored), behind, first, differingObservations);
     } catch (error) {
       return unreadable('the runs', error);
     }
@@ -205,14 +211,28 @@ async function settle<T>(
   reference: T,
   behind: (value: T, reference: T) => boolean = () => true,
   first?: Promise<T>,
+  lasting?: (value: T, reference: T) => string[],
 ): Promise<[T, T]> {
   const started = Date.now();
   for (let delay = 20, reads = 1; ; delay = Math.min(delay * 2, 500), reads += 1) {
     const value = await (reads === 1 && first ? first : read());
-    if (JSON.stringify(value) === JSON.stringify(reference) || Date.now() - started >= pair.options.windowMs) return [value, reference];
+    if (JSON.stringify(value) === JSON.stringify(reference)) return [value, reference];
+    const differing = lasting?.(value, reference);
+    if (differing?.length && differing.every((d) => pair.options.lasting.has(d))) return [value, reference];
+    if (Date.now() - started >= pair.options.windowMs) {
+      for (const d of differing ?? []) pair.options.lasting.add(d);
+      return [value, reference];
+    }
     if (reads > 1 && !behind(value, reference)) return [value, reference];
     await sleep(delay);
   }
+}
+
+/** The observations where two sides' runs differ, with run keys and event places left out. */
+function differingObservations(target: RunView[], reference: RunView[]): string[] {
+  return [...differences(target, reference)]
+    .filter(([, t, r]) => JSON.stringify(t) !== JSON.stringify(r))
+    .map(([, , , label]) => label.replace(/[a-z]\w*#\d+/g, 'run').replace(/ event \d+/, ' event'));
 }
 
 /** The runs with the set-aside attributes left out of their events. */

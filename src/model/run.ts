@@ -52,6 +52,7 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
   let steps = 0;
   let timedOut = false;
   const arbitraries = commandArbitraries();
+  const lasting = new Set<string>();
 
   const sequence = (arbitrary: fc.Arbitrary<Iterable<fc.AsyncCommand<Model, Pair>>>) =>
     fc.asyncProperty(arbitrary, async (commands) => {
@@ -61,6 +62,7 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
       const reachedHere = new Set<string>();
       const pair = new Pair(new Side('target', options.target, namespace), new Side('reference', options.reference, namespace), {
         windowMs: options.windowMs,
+        lasting,
         found: foundClauses,
         onCompared: (clause) => {
           compared[clause] = (compared[clause] ?? 0) + 1;

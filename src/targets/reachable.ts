@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { dispatcherWith } from '../clients/tls.ts';
-import { UsageError } from './usage-error.ts';
+import { TargetOpenError } from './open-error.ts';
 
 /** The TLS errors of a certificate the client does not trust. */
 const UNTRUSTED = new Set([
@@ -47,7 +47,7 @@ export async function checkReachable(endpoint: string, timeoutMs = 30_000, sayAf
             : UNTRUSTED.has(code ?? '')
               ? `its certificate is not trusted (${code}): give the certificate of the CA that signed it with --ca-bundle FILE or AWS_CA_BUNDLE${process.env.AWS_CA_BUNDLE ? ` (${process.env.AWS_CA_BUNDLE} does not hold it)` : ''}`
               : `${code}: ${e.message}`;
-    throw new UsageError(`cannot reach the endpoint ${endpoint}: ${why}`);
+    throw new TargetOpenError(`cannot reach the endpoint ${endpoint}: ${why}`);
   } finally {
     clearTimeout(slow);
   }
