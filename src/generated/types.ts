@@ -842,7 +842,7 @@ export interface ModelRun {
    */
   unreached?: string[];
   /**
-   * Sequences that stopped at a difference no clause judges (or a clause already charged), by what differed first.
+   * Differences set aside because no clause judges them or theirs is already charged, by what differed: a difference in the runs' state stops its sequence; one in an event attribute, or in the answer to a cancel or a termination, is left out and the sequence goes on.
    */
   divergences: {
     step: string;

@@ -124,6 +124,8 @@ export abstract class Step implements fc.AsyncCommand<Model, Pair> {
         pair.ignored.add(`${obs.eventType}.${obs.attr}`);
         return true;
       }
+      // An answer of Cancel or Terminate is a value, not a state: the runs, compared next, say whether the sequence is still comparable.
+      if (obs.what === 'answer' && (facts.kind === 'cancel' || facts.kind === 'terminate')) return true;
       m.diverged = true;
       return false;
     };

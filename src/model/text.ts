@@ -6,7 +6,7 @@ export function modelLine(m: ModelRun): string {
   const diverged = m.divergences.reduce((n, d) => n + d.count, 0);
   return (
     `seed ${m.seed} (\`--seed ${m.seed}\` replays it): ${m.sequences} sequences, ${m.steps} steps, ${(m.ms / 1000).toFixed(1)} s${m.timedOut ? ' (time limit reached)' : ''}; ` +
-    `differences in ${m.found.length} clause${m.found.length === 1 ? '' : 's'}; ${diverged} sequence${diverged === 1 ? '' : 's'} stopped at a difference no clause judges or already charged` +
+    `differences in ${m.found.length} clause${m.found.length === 1 ? '' : 's'}; ${diverged} other difference${diverged === 1 ? '' : 's'} set aside (no clause judges them, or theirs is already charged)` +
     reach(m)
   );
 }
