@@ -264,6 +264,9 @@ export interface CleanupSummary {
    * Executions in the run's ledger.
    */
   executions: number;
+  /**
+   * Executions whose state the cleanup read: none when the target ends with the run (the embedded reference, a container), where nothing is left open to terminate.
+   */
   checked: number;
   terminated: number;
   /**

@@ -494,17 +494,25 @@ function describeSelection(opts: RunOptions): string {
  */
 async function cleanUpAfter(session: Session, interrupts: Interrupts): Promise<CleanupSummary> {
   const total = session.ledger.entries().length;
+  // Interrupted, this is what the person at the keyboard waits for; otherwise it goes with the report.
+  const say = interrupts.signal ? console.error : console.log;
+  if (!session.target.outlivesRun) {
+    // The embedded reference, or a container: its executions end with it, so none is terminated one by one.
+    if (interrupts.signal && total)
+      say(
+        `swf-conformance cleanup: ${session.config.targetName} ends with the run, so none of the ${total} executions it started is left open`,
+      );
+    session.ledger.remove();
+    return { executions: total, checked: 0, terminated: 0, left: 0 };
+  }
   if (interrupts.signal && total)
     console.error(`swf-conformance: terminating what is still open of the ${total} executions the run started`);
   const result = await session.cleanUp({ signal: interrupts.cleanup.signal });
   const header = `swf-conformance cleanup: ${result.checked} of ${total} executions checked, ${result.terminated} still open were terminated`;
   const left = total - result.checked + result.failed.length;
   const summary: CleanupSummary = { executions: total, checked: result.checked, terminated: result.terminated, left: 0 };
-  // Interrupted, this is what the person at the keyboard waits for; otherwise it goes with the report.
-  const say = interrupts.signal ? console.error : console.log;
-  if (left === 0 || !session.target.outlivesRun) {
-    if (result.terminated || interrupts.signal)
-      say(`${header}${left ? `; ${session.config.targetName} ends with the run, so nothing is left open` : ''}`);
+  if (left === 0) {
+    if (result.terminated || interrupts.signal) say(header);
     session.ledger.remove();
     return summary;
   }
