@@ -55,10 +55,13 @@ export const codePoints = (s: string): number => [...s].length;
 /** `count` characters of the class (combining sequences count as two code points each). */
 function ofClass(c: ValueClass, picks: number[], codePointBudget: number): string {
   let out = '';
+  let used = 0;
   for (const p of picks) {
     const next = c.chars[p % c.chars.length]!;
-    if (codePoints(out) + codePoints(next) > codePointBudget) break;
+    const size = codePoints(next);
+    if (used + size > codePointBudget) break;
     out += next;
+    used += size;
   }
   // edge-space keeps a space at each end.
   if (c.name === 'edge-space' && codePoints(out) >= 3) out = ` ${out.slice(1, -1)} `;
