@@ -52,6 +52,8 @@ export const fault = {
   unknownTaskToken: () => new SwfFault('UnknownResourceFault', 'Unknown task token'),
   validation: (message: string) => new SwfFault('ValidationException', message),
   serialization: (message: string) => new SwfFault('SerializationException', message),
+  /** The code a query-protocol front answers an unknown action with (a deviation's, never the contract's). */
+  invalidAction: (message: string) => new SwfFault('InvalidAction', message),
   unknownOperation: (target: string) =>
     new SwfFault('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header'),
   throttled: () => new SwfFault('ThrottlingException', 'Rate exceeded'),

@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceConfig } from '../src/generated/types.ts';
 import { suiteVersion } from '../src/contract/paths.ts';
-import { answerMediaType, HEALTH_PATH, JSON_CONTENT_TYPE, operationOfTarget, RESET_PATH, TARGET_PREFIX } from '../src/contract/protocol.ts';
+import { answerMediaType, HEALTH_PATH, operationOfTarget, RESET_PATH } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
 import { isOperationUnderTest, operations, type OperationName } from '../src/generated/operations.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
 import { Deviations } from './deviations/catalogue.ts';
-import { seamsFor } from './deviations/seams.ts';
+import { frontPlugs, seamsFor } from './deviations/seams.ts';
+import { compose, faultAnswer, type FrontAnswer, type FrontRequest } from './front.ts';
 import { Engine } from './engine/index.ts';
 import { fault, SwfFault } from './faults.ts';
 import { cancelPerExecutionBucket, maxRequestBytes, throttleBuckets, TokenBuckets } from './limits.ts';
@@ -63,8 +64,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, requestId = true): void {
+function send(res: ServerResponse, answer: FrontAnswer): void {
   if (res.headersSent || res.destroyed) return;
+  const { status, headers, body, requestId } = answer;
   // Names and values in one flat list: node:http takes it as it is, without a merged object.
   const head: string[] = requestId
     ? ['x-amzn-RequestId', randomUUID(), 'Content-Length', String(Buffer.byteLength(body))]
@@ -74,26 +76,13 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
-function sendFault(res: ServerResponse, f: SwfFault, dev: Deviations, underTest = false): void {
-  const namespace = f.type.split('#')[0];
-  const bare = dev.has('fault-bare-type');
-  send(
-    res,
-    f.status === 400 && underTest && dev.has('fault-status-500') ? 500 : f.status,
-    {
-      'Content-Type': JSON_CONTENT_TYPE,
-      // The shape real AWS services use: the code, then where it is defined. SDKs keep what comes
-      // before the ':' (spec fault.envelope.error-type-header, inferred).
-      ...(dev.has('fault-no-error-type-header')
-        ? {}
-        : {
-            'X-Amzn-ErrorType': `${dev.has('fault-header-disagrees') ? 'InternalFailure' : f.code}:http://internal.amazon.com/coral/${namespace}/`,
-          }),
-    },
-    bare ? JSON.stringify({ __type: f.code, message: f.message }) : f.body(),
-    !(f.code === 'ValidationException' && dev.has('no-request-id-on-validation')),
-  );
-}
+/** An answer of the reference's own endpoints (health, reset): JSON, and no request id, as they are not SWF's. */
+const ownAnswer = (value: unknown): FrontAnswer => ({
+  status: 200,
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(value),
+  requestId: false,
+});
 
 /** The domain an input names, for the access policy; '*' for operations on no one domain. */
 function domainOf(input: Record<string, unknown>, operation: string): string {
@@ -140,15 +129,12 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
     if (req.url === HEALTH_PATH && req.method === 'GET') {
       return void send(
         res,
-        200,
-        { 'Content-Type': 'application/json' },
-        JSON.stringify({
+        ownAnswer({
           status: 'ok',
           implementation: `reference ${suiteVersion()}`,
           region: engine.region,
           operations: servedOperations.length,
         }),
-        false,
       );
     }
     if (req.url === RESET_PATH && req.method === 'POST') {
@@ -156,7 +142,7 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
       engine.shutdown();
       engine = makeEngine();
       buckets = new TokenBuckets();
-      return void send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify({ reset: true }), false);
+      return void send(res, ownAnswer({ reset: true }));
     }
     let body: Buffer;
     try {
@@ -167,15 +153,29 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
       throw error;
     }
     if (config.latencyMs) await sleep(config.latencyMs);
-    const unsigned = !req.headers.authorization && dev.has('unsigned-accepted');
+    send(res, await dispatch({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }));
+  }
+
+  /** The front's own handling of an SWF request, inside the plugs: its answer, a fault's included. */
+  async function answer(req: FrontRequest): Promise<FrontAnswer> {
+    try {
+      return await swf(req);
+    } catch (error) {
+      if (error instanceof SwfFault) return faultAnswer(error);
+      // Anything else is a bug in the reference: say so plainly, and keep serving.
+      console.error('swf-conformance reference: internal error:', error);
+      return faultAnswer(new SwfFault('InternalFailure', 'The reference failed to handle this request', 500));
+    }
+  }
+  const dispatch = compose(answer, frontPlugs(dev, config.auth?.credentials ?? []));
+
+  async function swf(req: FrontRequest): Promise<FrontAnswer> {
+    const { body } = req;
     const verified =
-      config.auth && (dev.has('auth-not-checked') || unsigned)
-        ? (config.auth.credentials.find((c) => c.accessKeyId === claimedAccessKey(req.headers))?.principal ??
-          config.auth.credentials[0]?.principal ??
-          'anonymous')
-        : config.auth
-          ? verifySigV4(req.method ?? 'POST', req.url ?? '/', req.headers, body, config.auth.credentials)
-          : (claimedAccessKey(req.headers) ?? 'anonymous');
+      req.principal ??
+      (config.auth
+        ? verifySigV4(req.method, req.url, req.headers, body, config.auth.credentials)
+        : (claimedAccessKey(req.headers) ?? 'anonymous'));
     // The common request is verified at once; only the SDK signer's check is awaited.
     const principal = typeof verified === 'string' ? verified : await verified;
     // A regional endpoint refuses a signature scoped to another region (inferred from AWS's
@@ -184,24 +184,14 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
     if (config.auth && signedFor && signedFor !== engine.region)
       throw new SwfFault('InvalidSignatureException', `Credential should be scoped to a valid region, not '${signedFor}'. `, 400);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = dev.has('legacy-target-refused')
-      ? target.startsWith(TARGET_PREFIX)
-        ? target.slice(TARGET_PREFIX.length)
-        : ''
-      : operationOfTarget(target);
+    const operation = operationOfTarget(target);
     // The answer's media type follows the request's form, void successes included.
     const contentType = answerMediaType({
       contentType: String(req.headers['content-type'] ?? ''),
       contentEncoding: String(req.headers['content-encoding'] ?? ''),
     });
-    if (req.method !== 'POST' || !isServed(operation))
-      throw dev.has('unknown-operation-400-bare')
-        ? new SwfFault('InvalidAction', `action ${operation} not implemented`)
-        : fault.unknownOperation(target);
+    if (req.method !== 'POST' || !isServed(operation)) throw fault.unknownOperation(target);
     const underTest = isOperationUnderTest(operation);
-    if (underTest && dev.has('json-1-1-only') && !/application\/x-amz-json-1\.1/.test(String(req.headers['content-type'] ?? ''))) {
-      throw fault.serialization('Only application/x-amz-json-1.1 is accepted');
-    }
     if (config.throttling) {
       const size = throttleBuckets[operation];
       if (size && !buckets.take(operation, size)) throw fault.throttled();
@@ -211,15 +201,10 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
       // An empty body is read as {} (inferred): the required members are then reported missing.
       input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch {
-      throw dev.has('malformed-json-validation')
-        ? fault.validation('1 validation error detected: the body is not JSON')
-        : fault.serialization('Unable to parse the request body as JSON');
+      throw fault.serialization('Unable to parse the request body as JSON');
     }
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      throw dev.has('malformed-json-validation')
-        ? fault.validation('1 validation error detected: the body is not a JSON object')
-        : fault.serialization('The request body must be a JSON object');
-    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input))
+      throw fault.serialization('The request body must be a JSON object');
     validateInput(operations[operation].input as ShapeName, input, dev);
     const fields = input as Record<string, unknown>;
     const domain = domainOf(fields, operation);
@@ -254,22 +239,25 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
     // Most operations answer at once; a long poll answers with a promise.
     const answer = run(engine, operation, input);
     const output = answer instanceof Promise ? await answer : answer;
-    if (output === undefined) {
-      // A void operation: HTTP 200 with an empty body, as the API pages' examples show.
-      if (dev.has('success-body-braces')) send(res, 200, { 'Content-Type': 'application/json' }, '{}');
-      else send(res, 200, { 'Content-Type': dev.has('success-content-type-text') ? 'text/plain' : contentType }, '');
-    } else {
-      send(res, 200, { 'Content-Type': contentType }, JSON.stringify(output));
-    }
+    // A void operation: HTTP 200 with an empty body, as the API pages' examples show.
+    return {
+      status: 200,
+      headers: { 'Content-Type': contentType },
+      body: output === undefined ? '' : JSON.stringify(output),
+      requestId: true,
+    };
   }
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      if (error instanceof SwfFault) return sendFault(res, error, dev, isOperationUnderTest(operationOfTarget(target)));
-      // Anything else is a bug in the reference: say so plainly, and keep serving.
-      console.error('swf-conformance reference: internal error:', error);
-      sendFault(res, new SwfFault('InternalFailure', 'The reference failed to handle this request', 500), dev);
+      // A body too large, read before the front's dispatch; anything else is a bug in the reference: said plainly, and serving goes on.
+      if (!(error instanceof SwfFault)) console.error('swf-conformance reference: internal error:', error);
+      send(
+        res,
+        faultAnswer(
+          error instanceof SwfFault ? error : new SwfFault('InternalFailure', 'The reference failed to handle this request', 500),
+        ),
+      );
     });
   };
   const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);

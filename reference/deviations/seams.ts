@@ -8,6 +8,8 @@ import { contractSeams, type Seams } from '../engine/seams.ts';
 import type { Deviations } from './catalogue.ts';
 import { effectDeviations, type Plug } from './effects.ts';
 import { eventDeviations } from './events.ts';
+import { frontDeviations } from './front.ts';
+import type { Interceptor } from '../front.ts';
 import { lookupDeviations } from './lookups.ts';
 
 const plugs: Record<string, () => Plug> = {
@@ -33,8 +35,15 @@ const plugs: Record<string, () => Plug> = {
   ...effectDeviations,
 };
 
-/** The names of the deviations the engine's seams carry. */
-export const pluggedDeviations: ReadonlySet<string> = new Set(Object.keys(plugs));
+/** The names of the deviations the engine's seams and the HTTP front carry. */
+export const pluggedDeviations: ReadonlySet<string> = new Set([...Object.keys(plugs), ...Object.keys(frontDeviations([]))]);
+
+/** The HTTP front's plugs of the deviations that are on, in the catalogue's order (the first outermost). */
+export function frontPlugs(dev: Deviations, principals: readonly { accessKeyId: string; principal?: string }[]): Interceptor[] {
+  return Object.entries(frontDeviations(principals))
+    .filter(([name]) => dev.has(name))
+    .map(([, plug]) => plug);
+}
 
 export function seamsFor(dev: Deviations): Seams {
   const seams: Seams = { ...contractSeams };

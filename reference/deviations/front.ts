@@ -1,0 +1,81 @@
+/**
+ * The catalogue's wrong wire behaviours, as plugs of the HTTP front (reference/front.ts): each
+ * wraps the front's dispatch, to answer before it or to change what it answers.
+ */
+import { operationOfTarget, TARGET_PREFIX } from '../../src/contract/protocol.ts';
+import { isOperationUnderTest } from '../../src/generated/operations.ts';
+import { claimedAccessKey } from '../auth.ts';
+import { fault } from '../faults.ts';
+import { faultAnswer, type FrontAnswer, type FrontRequest, type Interceptor } from '../front.ts';
+
+const target = (req: FrontRequest) => String(req.headers['x-amz-target'] ?? '');
+const underTest = (req: FrontRequest) => isOperationUnderTest(operationOfTarget(target(req)));
+/** A void success: HTTP 200 with no body. */
+const voidSuccess = (a: FrontAnswer) => a.status === 200 && a.body === '' && !a.fault;
+/** Changes the answer the dispatch inside gives. */
+const after =
+  (change: (answer: FrontAnswer, req: FrontRequest) => FrontAnswer): Interceptor =>
+  (next) =>
+  async (req) =>
+    change(await next(req), req);
+
+/** The plugs, by deviation name; `principals` are the credentials the reference accepts, for the authentication plugs. */
+export function frontDeviations(principals: readonly { accessKeyId: string; principal?: string }[]): Record<string, Interceptor> {
+  /** The principal of the access key a request claims, whether or not its signature holds. */
+  const claimed = (req: FrontRequest) => {
+    const credential = principals.find((c) => c.accessKeyId === claimedAccessKey(req.headers)) ?? principals[0];
+    return credential ? (credential.principal ?? credential.accessKeyId) : 'anonymous';
+  };
+  return {
+    'fault-bare-type': after((a) => (a.fault ? { ...a, body: JSON.stringify({ __type: a.fault.code, message: a.fault.message }) } : a)),
+    'fault-status-500': after((a, req) => (a.fault && a.status === 400 && underTest(req) ? { ...a, status: 500 } : a)),
+    'fault-no-error-type-header': after((a) => {
+      if (!a.fault) return a;
+      const { 'X-Amzn-ErrorType': _, ...headers } = a.headers;
+      return { ...a, headers };
+    }),
+    'fault-header-disagrees': after((a) =>
+      a.fault
+        ? {
+            ...a,
+            headers: {
+              ...a.headers,
+              'X-Amzn-ErrorType': `InternalFailure:http://internal.amazon.com/coral/${a.fault.type.split('#')[0]}/`,
+            },
+          }
+        : a,
+    ),
+    'no-request-id-on-validation': after((a) => (a.fault?.code === 'ValidationException' ? { ...a, requestId: false } : a)),
+    'success-body-braces': after((a) =>
+      voidSuccess(a) ? { ...a, body: '{}', headers: { ...a.headers, 'Content-Type': 'application/json' } } : a,
+    ),
+    'success-content-type-text': after((a) => (voidSuccess(a) ? { ...a, headers: { ...a.headers, 'Content-Type': 'text/plain' } } : a)),
+    'legacy-target-refused': (next) => async (req) =>
+      target(req).startsWith(TARGET_PREFIX) ? next(req) : faultAnswer(fault.unknownOperation(target(req))),
+    'unknown-operation-400-bare': after((a, req) =>
+      a.fault?.code === 'UnknownOperationException'
+        ? faultAnswer(fault.invalidAction(`action ${operationOfTarget(target(req))} not implemented`))
+        : a,
+    ),
+    'json-1-1-only': (next) => async (req) =>
+      underTest(req) && !/application\/x-amz-json-1\.1/.test(String(req.headers['content-type'] ?? ''))
+        ? faultAnswer(fault.serialization('Only application/x-amz-json-1.1 is accepted'))
+        : next(req),
+    'malformed-json-validation': after((a, req) => {
+      if (a.fault?.code !== 'SerializationException') return a;
+      let input: unknown;
+      try {
+        input = req.body.length === 0 ? {} : JSON.parse(req.body.toString('utf8'));
+      } catch {
+        return faultAnswer(fault.validation('1 validation error detected: the body is not JSON'));
+      }
+      return input === null || typeof input !== 'object' || Array.isArray(input)
+        ? faultAnswer(fault.validation('1 validation error detected: the body is not a JSON object'))
+        : a;
+    }),
+    // Authentication: the request's claimed key is taken at its word, with no signature, or any.
+    'unsigned-accepted': (next) => async (req) =>
+      req.headers.authorization || !principals.length ? next(req) : next({ ...req, principal: claimed(req) }),
+    'auth-not-checked': (next) => async (req) => (principals.length ? next({ ...req, principal: claimed(req) }) : next(req)),
+  };
+}
