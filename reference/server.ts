@@ -7,11 +7,11 @@ import type { ReferenceConfig } from '../src/generated/types.ts';
 import { suiteVersion } from '../src/contract/paths.ts';
 import { answerMediaType, HEALTH_PATH, operationOfTarget, RESET_PATH } from '../src/contract/protocol.ts';
 import type { ShapeName } from '../src/contract/validators.ts';
-import { isOperationUnderTest, operations, type OperationName } from '../src/generated/operations.ts';
+import { operations, type OperationName } from '../src/generated/operations.ts';
 import { claimedAccessKey, verifySigV4 } from './auth.ts';
 import { Deviations } from './deviations/catalogue.ts';
 import { frontPlugs, seamsFor } from './deviations/seams.ts';
-import { compose, faultAnswer, type FrontAnswer, type FrontRequest } from './front.ts';
+import { compose, faultAnswer, type Access, type AccessTools, type FrontAnswer, type FrontRequest } from './front.ts';
 import { Engine } from './engine/index.ts';
 import { fault, SwfFault } from './faults.ts';
 import { cancelPerExecutionBucket, maxRequestBytes, throttleBuckets, TokenBuckets } from './limits.ts';
@@ -113,15 +113,18 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
   let buckets = new TokenBuckets();
   const policy = config.policy;
 
-  function allowed(principal: string, operation: string, domain: string): boolean {
+  /** The contract's access: a rule of the principal's names the operation and the domain (any domain, when none is given). */
+  const allowed: Access = ({ principal, operation, domain }) => {
     if (!policy) return true;
     const rules = Object.hasOwn(policy.principals, principal) ? (policy.principals[principal] ?? []) : [];
     return rules.some(
       (rule) =>
         (rule.actions.includes('*') || rule.actions.includes(operation) || rule.actions.includes(`swf:${operation}`)) &&
-        (rule.domains.includes('*') || rule.domains.includes(domain) || dev.has('access-ignores-domain')),
+        (domain === undefined || rule.domains.includes('*') || rule.domains.includes(domain)),
     );
-  }
+  };
+  const plugs = frontPlugs(dev, config.auth?.credentials ?? []);
+  const access = plugs.access.reduceRight<Access>((next, plug) => plug(next), allowed);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The emulator's own endpoints, for its users' test suites: outside SWF's API, under a path no
@@ -167,7 +170,7 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
       return faultAnswer(new SwfFault('InternalFailure', 'The reference failed to handle this request', 500));
     }
   }
-  const dispatch = compose(answer, frontPlugs(dev, config.auth?.credentials ?? []));
+  const dispatch = compose(answer, plugs.dispatch);
 
   async function swf(req: FrontRequest): Promise<FrontAnswer> {
     const { body } = req;
@@ -191,7 +194,6 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
       contentEncoding: String(req.headers['content-encoding'] ?? ''),
     });
     if (req.method !== 'POST' || !isServed(operation)) throw fault.unknownOperation(target);
-    const underTest = isOperationUnderTest(operation);
     if (config.throttling) {
       const size = throttleBuckets[operation];
       if (size && !buckets.take(operation, size)) throw fault.throttled();
@@ -205,24 +207,19 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
     }
     if (input === null || typeof input !== 'object' || Array.isArray(input))
       throw fault.serialization('The request body must be a JSON object');
-    validateInput(operations[operation].input as ShapeName, input, dev);
+    validateInput(operations[operation].input as ShapeName, input, plugs.check);
     const fields = input as Record<string, unknown>;
     const domain = domainOf(fields, operation);
-    if (underTest && dev.has('access-checked-after-lookup')) {
-      engine.lookUpTarget(
-        String(fields.domain),
-        String(fields.workflowId),
-        typeof fields.runId === 'string' && fields.runId ? fields.runId : undefined,
-      );
-    }
-    if (
-      !allowed(principal, operation, domain) &&
-      !(operation === 'RequestCancelWorkflowExecution' && dev.has('access-unchecked-for-cancel'))
-    ) {
-      if (underTest && dev.has('access-denied-but-applied'))
-        await Promise.resolve()
-          .then(() => run(engine, operation, input))
-          .catch(() => undefined);
+    const tools: AccessTools = {
+      run: () => Promise.resolve().then(() => run(engine, operation, input)),
+      lookUp: () =>
+        engine.lookUpTarget(
+          String(fields.domain),
+          String(fields.workflowId),
+          typeof fields.runId === 'string' && fields.runId ? fields.runId : undefined,
+        ),
+    };
+    if (!(await access({ principal, operation, domain }, tools))) {
       const resource = domain === '*' ? `arn:aws:swf:${engine.region}:${engine.accountId}:/domain/*` : engine.domainArn(domain);
       throw new SwfFault(
         policy?.deniedCode ?? 'OperationNotPermittedFault',

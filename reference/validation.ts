@@ -1,6 +1,4 @@
-import { memberConstraints } from '../src/contract/constraints.ts';
 import { validate, type ShapeName, type Violation } from '../src/contract/validators.ts';
-import { Deviations } from './deviations/catalogue.ts';
 import { fault } from './faults.ts';
 
 /**
@@ -54,36 +52,30 @@ function constraintText(v: Violation): string | undefined {
   }
 }
 
+/** The constraint violations of an input (nulls dropped) against its shape: the validation's seam. */
+export type Check = (shape: ShapeName, input: Record<string, unknown>) => Violation[];
+/** A plug of the validation: given the check inside it, its own. It may also throw the fault to answer. */
+export type CheckPlug = (next: Check) => Check;
+
+/** The contract's check: the schema's violations; members the model does not define are ignored (inferred, spec input.unknown-member.reported). */
+const schemaCheck: Check = (shape, input) => {
+  const result = validate(shape, input);
+  return result.ok ? [] : result.violations.filter((v) => v.keyword !== 'additionalProperties');
+};
+
+/** Whether a violation is one AWS's validation layer words (and so lists). */
+export const worded = (v: Violation): boolean => constraintText(v) !== undefined;
+
 /**
  * Validates a request body against the operation's input schema and throws the fault AWS would
  * answer with: SerializationException for a value of the wrong JSON type, ValidationException
- * listing every constraint violated. Members the model does not define are ignored (inferred,
- * spec input.unknown-member.reported).
+ * listing every constraint violated. `plugs` wrap the check, the first outermost.
  */
-export function validateInput<N extends ShapeName>(shape: N, body: unknown, dev = new Deviations()): void {
+export function validateInput<N extends ShapeName>(shape: N, body: unknown, plugs: readonly CheckPlug[] = []): void {
   const cleaned = dropNulls(body) as Record<string, unknown>;
-  const underTest = shape === 'RequestCancelWorkflowExecutionInput' || shape === 'TerminateWorkflowExecutionInput';
-  if (underTest && typeof cleaned.childPolicy === 'string' && dev.has('child-policy-any-case'))
-    cleaned.childPolicy = cleaned.childPolicy.toUpperCase();
-  const result = validate(shape, cleaned);
-  const extra = underTest && (dev.has('workflowid-max-255') || dev.has('lengths-in-utf16')) ? deviantViolations(shape, cleaned, dev) : [];
-  if (shape === 'TerminateWorkflowExecutionInput' && cleaned.childPolicy === 'ABANDON' && dev.has('child-policy-abandon-refused')) {
-    throw fault.validation(
-      "1 validation error detected: Value 'ABANDON' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL]",
-    );
-  }
-  if (underTest && typeof cleaned.workflowId === 'string' && /[:/|]|arn/.test(cleaned.workflowId) && dev.has('naming-rule-on-lookup')) {
-    throw fault.validation(
-      `1 validation error detected: Value '${cleaned.workflowId}' at 'workflowId' failed to satisfy constraint: Member must not contain ':', '/', '|' or 'arn'`,
-    );
-  }
-  if (result.ok && extra.length === 0) return;
-  const violations = [...(result.ok ? [] : result.violations), ...extra].filter(
-    (v) =>
-      v.keyword !== 'additionalProperties' &&
-      !(underTest && dev.has('lengths-unchecked') && (v.keyword === 'maxLength' || v.keyword === 'minLength')) &&
-      !(underTest && dev.has('missing-member-lookup') && v.keyword === 'required' && v.member === 'workflowId'),
-  );
+  const check = plugs.reduceRight<Check>((next, plug) => plug(next), schemaCheck);
+  const violations = check(shape, cleaned);
+  if (violations.length === 0) return;
   const wrongType = violations.find((v) => v.keyword === 'type');
   if (wrongType) {
     throw fault.serialization(`Unexpected value type at '${awsPath(wrongType.member)}': expected ${String(wrongType.limit)}`);
@@ -93,22 +85,6 @@ export function validateInput<N extends ShapeName>(shape: N, body: unknown, dev 
     return text ? [`Value ${show(v.value)} at '${awsPath(v.member)}' failed to satisfy constraint: ${text}`] : [];
   });
   if (texts.length === 0) return;
-  const shown = dev.has('validation-first-only') ? texts.slice(0, 1) : texts;
-  const n = shown.length;
-  throw fault.validation(`${n} validation error${n === 1 ? '' : 's'} detected: ${shown.join('; ')}`);
-}
-
-/** Violations the length deviations invent: UTF-16 units counted, or a limit one short. */
-function deviantViolations(shape: ShapeName, body: Record<string, unknown>, dev: Deviations): Violation[] {
-  const out: Violation[] = [];
-  // The limits are the schemas' (read, not restated); only the deviations count them differently.
-  for (const { member, maxLength: max } of memberConstraints(shape)) {
-    const value = body[member];
-    if (typeof value !== 'string' || max === undefined) continue;
-    const limit = member === 'workflowId' && dev.has('workflowid-max-255') ? 255 : max;
-    const length = dev.has('lengths-in-utf16') ? value.length : [...value].length;
-    if (length > limit && [...value].length <= max)
-      out.push({ member, keyword: 'maxLength', limit, value, message: `${member}: too long` } as Violation);
-  }
-  return out;
+  const n = texts.length;
+  throw fault.validation(`${n} validation error${n === 1 ? '' : 's'} detected: ${texts.join('; ')}`);
 }

@@ -6,7 +6,7 @@ import { operationOfTarget, TARGET_PREFIX } from '../../src/contract/protocol.ts
 import { isOperationUnderTest } from '../../src/generated/operations.ts';
 import { claimedAccessKey } from '../auth.ts';
 import { fault } from '../faults.ts';
-import { faultAnswer, type FrontAnswer, type FrontRequest, type Interceptor } from '../front.ts';
+import { faultAnswer, type AccessPlug, type FrontAnswer, type FrontRequest, type Interceptor } from '../front.ts';
 
 const target = (req: FrontRequest) => String(req.headers['x-amz-target'] ?? '');
 const underTest = (req: FrontRequest) => isOperationUnderTest(operationOfTarget(target(req)));
@@ -79,3 +79,18 @@ export function frontDeviations(principals: readonly { accessKeyId: string; prin
     'auth-not-checked': (next) => async (req) => (principals.length ? next({ ...req, principal: claimed(req) }) : next(req)),
   };
 }
+
+/** The plugs of the access seam, by deviation name: a policy checked too loosely, or too late. */
+export const accessDeviations: Record<string, AccessPlug> = {
+  'access-ignores-domain': (next) => (r, tools) => next({ ...r, domain: undefined }, tools),
+  'access-unchecked-for-cancel': (next) => (r, tools) => r.operation === 'RequestCancelWorkflowExecution' || next(r, tools),
+  'access-denied-but-applied': (next) => async (r, tools) => {
+    const allowed = await next(r, tools);
+    if (!allowed && isOperationUnderTest(r.operation)) await tools.run().catch(() => undefined);
+    return allowed;
+  },
+  'access-checked-after-lookup': (next) => (r, tools) => {
+    if (isOperationUnderTest(r.operation)) tools.lookUp();
+    return next(r, tools);
+  },
+};

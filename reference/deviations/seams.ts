@@ -8,8 +8,10 @@ import { contractSeams, type Seams } from '../engine/seams.ts';
 import type { Deviations } from './catalogue.ts';
 import { effectDeviations, type Plug } from './effects.ts';
 import { eventDeviations } from './events.ts';
-import { frontDeviations } from './front.ts';
-import type { Interceptor } from '../front.ts';
+import { accessDeviations, frontDeviations } from './front.ts';
+import { validationDeviations } from './validation.ts';
+import type { AccessPlug, Interceptor } from '../front.ts';
+import type { CheckPlug } from '../validation.ts';
 import { lookupDeviations } from './lookups.ts';
 
 const plugs: Record<string, () => Plug> = {
@@ -35,14 +37,24 @@ const plugs: Record<string, () => Plug> = {
   ...effectDeviations,
 };
 
-/** The names of the deviations the engine's seams and the HTTP front carry. */
-export const pluggedDeviations: ReadonlySet<string> = new Set([...Object.keys(plugs), ...Object.keys(frontDeviations([]))]);
+/** The names of the deviations the engine's seams and the HTTP front's carry. */
+export const pluggedDeviations: ReadonlySet<string> = new Set([
+  ...Object.keys(plugs),
+  ...Object.keys(frontDeviations([])),
+  ...Object.keys(accessDeviations),
+  ...Object.keys(validationDeviations),
+]);
 
-/** The HTTP front's plugs of the deviations that are on, in the catalogue's order (the first outermost). */
-export function frontPlugs(dev: Deviations, principals: readonly { accessKeyId: string; principal?: string }[]): Interceptor[] {
-  return Object.entries(frontDeviations(principals))
-    .filter(([name]) => dev.has(name))
-    .map(([, plug]) => plug);
+/** The HTTP front's plugs of the deviations that are on, each seam's in its table's order (the first outermost). */
+export function frontPlugs(
+  dev: Deviations,
+  principals: readonly { accessKeyId: string; principal?: string }[],
+): { dispatch: Interceptor[]; access: AccessPlug[]; check: CheckPlug[] } {
+  const on = <T>(table: Record<string, T>) =>
+    Object.entries(table)
+      .filter(([name]) => dev.has(name))
+      .map(([, plug]) => plug);
+  return { dispatch: on(frontDeviations(principals)), access: on(accessDeviations), check: on(validationDeviations) };
 }
 
 export function seamsFor(dev: Deviations): Seams {
