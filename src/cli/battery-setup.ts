@@ -26,6 +26,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   let cleaned: Promise<void> | undefined;
   const finish = () => {
     cleaned ??= (async () => {
+      // A target that ends with the run (the embedded reference) takes its executions with it.
+      if (!target.outlivesRun) {
+        session.ledger.remove();
+        await session.close();
+        await oracle.close();
+        return;
+      }
       const result = await session.cleanUp();
       if (result.terminated || result.failed.length) {
         console.log(`swf-conformance cleanup: ${result.checked} executions in the ledger, ${result.terminated} still open were terminated`);

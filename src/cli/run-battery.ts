@@ -128,141 +128,70 @@ async function runBattery(opts: RunOptions, plan: Plan, interrupts: Interrupts, 
   }
 }
 
-async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts, session: Session, onCleaned: () => void): Promise<number> {
-  const { expectations, tagsFilter, settings } = plan;
-  const reportDir = resolve(opts.report);
-  const startedAt = new Date();
-  // Where the run's time goes: set-up calls, the battery in vitest (start-up included), cleanup.
-  const phases = { setupMs: 0, batteryMs: 0, cleanupMs: 0 };
-  let mark = performance.now();
-  const lap = (phase: keyof typeof phases) => {
-    const now = performance.now();
-    phases[phase] += now - mark;
-    mark = now;
-  };
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  // What the target is: as the run was told, else as the reference knows itself; asked of the target once it answers.
-  let declared = opts.implementation ?? (session.config.kind === 'reference' ? `reference ${suiteVersion()}` : undefined);
-  const judge = testJudge({ strict: settings.strict, ...(expectations ? { expectations } : {}) });
-  const results = new ResultsReporter(judge);
-  const selecting = Boolean(opts.clause.length || opts.tags.length || plan.namePattern !== undefined);
-  let selected: Set<string> | undefined;
-  let emptyShard = false;
+/** What one run gathers as it goes, from its set-up to its report. */
+class RunState {
+  readonly startedAt = new Date();
+  /** Where the run's time goes: set-up calls, the battery in vitest (start-up included), cleanup. */
+  readonly phases = { setupMs: 0, batteryMs: 0, cleanupMs: 0 };
+  private mark = performance.now();
+  readonly errors: string[] = [];
+  readonly warnings: string[] = [];
+  /** What the target is: as the run was told, else as the reference knows itself; asked of the target once it answers. */
+  declared: string | undefined;
+  readonly judge: ReturnType<typeof testJudge>;
+  readonly results: ResultsReporter;
+  /** With a selection: the clauses it selects. */
+  selected: Set<string> | undefined;
+  /** A shard that holds none of the selection's tests. */
+  emptyShard = false;
   /** With a selection: the battery's tests per clause, from its index. */
-  let testsPerClause: Map<string, number> | undefined;
-  // With --record or --baseline, each test's worker saves its exchanges here; finish() assembles them.
-  const captureDir = plan.recordFile ? mkdtempSync(join(tmpdir(), 'swf-conformance-record-')) : undefined;
-  if (captureDir) session.config.recordDir = captureDir;
-  const finish = async (): Promise<number> => {
-    announcePhase('cleanup');
-    mark = performance.now();
-    const cleanup = await cleanUpAfter(session, interrupts);
-    onCleaned();
-    lap('cleanupMs');
-    const lost = await session.target.lost?.();
-    if (lost) errors.push(lost);
-    let baseline: ConformanceReport['baseline'];
-    if (captureDir && plan.recordFile) {
-      try {
-        baseline = record(captureDir, plan.recordFile, { opts, session, startedAt });
-      } catch (error) {
-        errors.push(`the recording could not be written: ${(error as Error).message.split('\n')[0]}`);
-      } finally {
-        rmSync(captureDir, { recursive: true, force: true });
-      }
-    }
-    // The wire checks of every exchange, each an outcome of its clause.
-    results.outcomes.push(...checkOutcomes(results.checks, (clause) => spec().byId.get(clause)?.grade));
-    // A shard judges the clauses its tests cite; the others are another shard's.
-    const shard = plan.shard;
-    const shardSelected = shard
-      ? new Set(results.outcomes.flatMap((t) => t.clauses).filter((c) => !selected || selected.has(c)))
-      : undefined;
-    const perClause = shard
-      ? (testsPerClause ?? new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length])))
-      : testsPerClause;
-    const chosen = shardSelected ?? selected;
-    const implementation = declared ?? expectations?.content.implementation;
-    const reportOptions = {
-      target: session.config.targetName,
-      ...(implementation ? { implementation } : {}),
-      warnings,
-      startedAt,
-      durationMs: Date.now() - startedAt.getTime(),
-      strict: settings.strict,
-      strictExpectations: Boolean(opts.strictExpectations),
-      ...(expectations ? { expectations } : {}),
-      // After an interruption, the workers' own errors are its echo, not a second cause.
-      ...(chosen ? { selected: chosen, ...(perClause ? { testsPerClause: perClause } : {}) } : {}),
-      ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
-      errors: interrupts.signal ? errors : [...errors, ...results.errors],
-      cleanup,
-      phases,
-      ...(results.model ? { model: results.model } : {}),
-      ...(session.config.model.leftOut ? { modelLeftOut: session.config.model.leftOut } : {}),
-      ...(baseline ? { baseline } : {}),
-      ...(emptyShard ? { nothingToRun: true } : {}),
-    };
-    const report = buildReport(spec(), results.outcomes, reportOptions);
-    if (shard) {
-      writeShard(reportDir, {
-        shard,
-        suiteVersion: suiteVersion(),
-        target: session.config.targetName,
-        ...(implementation ? { implementation } : {}),
-        startedAt: startedAt.toISOString(),
-        endedAt: new Date().toISOString(),
-        strict: settings.strict,
-        strictExpectations: Boolean(opts.strictExpectations),
-        ...(expectations ? { expectations } : {}),
-        ...(selected ? { selected: [...selected] } : {}),
-        errors: reportOptions.errors,
-        ...(warnings.length ? { warnings } : {}),
-        cleanup,
-        phases,
-        ...(results.model ? { model: results.model } : {}),
-        outcomes: results.outcomes,
-      });
-    }
-    const written = writeReport(reportDir, report);
-    process.stdout.write(toConsole(report));
-    console.log(`\nreports: ${written.join(', ')}`);
-    if (opts.updateExpectations && report.verdict !== 'incomplete') {
-      const previous = existsSync(opts.updateExpectations)
-        ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file')
-        : expectations?.content;
-      const implementation =
-        declared ??
-        previous?.implementation ??
-        // Never a host and port: they say where a target was, not what it is.
-        (session.config.kind === 'container' ? session.config.targetName : 'an unnamed implementation');
-      const written = expectationsFrom(report, implementation, previous);
-      writeFileSync(opts.updateExpectations, stringify(written, { lineWidth: 100 }));
-      console.log(
-        `wrote ${opts.updateExpectations}: ${written.expectations.length} expected failure${written.expectations.length === 1 ? '' : 's'} of ${implementation}${declared || previous?.implementation ? '' : ' (name it with --implementation "NAME VERSION")'}`,
-      );
-      // The job asked for was to write the file: done.
-      if (!interrupts.signal) return 0;
-    }
-    if (interrupts.signal) return interrupts.exitCode;
-    if (report.verdict === 'incomplete') {
-      console.error(`swf-conformance: the run is incomplete: ${report.errors[0]}`);
-      return 2;
-    }
-    return report.verdict === 'conformant' ? 0 : 1;
-  };
+  testsPerClause: Map<string, number> | undefined;
+  /** With --record or --baseline, each test's worker saves its exchanges here; the report assembles them. */
+  readonly captureDir: string | undefined;
+  /** Marks the run stopped for the workers, at the first signal. */
+  markStopped: () => void = () => undefined;
 
+  constructor(opts: RunOptions, plan: Plan, session: Session) {
+    this.declared = opts.implementation ?? (session.config.kind === 'reference' ? `reference ${suiteVersion()}` : undefined);
+    this.judge = testJudge({ strict: plan.settings.strict, ...(plan.expectations ? { expectations: plan.expectations } : {}) });
+    this.results = new ResultsReporter(this.judge);
+    this.captureDir = plan.recordFile ? mkdtempSync(join(tmpdir(), 'swf-conformance-record-')) : undefined;
+    if (this.captureDir) session.config.recordDir = this.captureDir;
+  }
+
+  /** Starts timing a phase from now. */
+  restartClock(): void {
+    this.mark = performance.now();
+  }
+
+  /** Adds the time since the clock last started to a phase, and starts it again. */
+  lap(phase: keyof RunState['phases']): void {
+    const now = performance.now();
+    this.phases[phase] += now - this.mark;
+    this.mark = now;
+  }
+}
+
+/** The run once its target is open: the set-up, the battery in vitest, then the cleanup and the reports. */
+async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts, session: Session, onCleaned: () => void): Promise<number> {
+  const s = new RunState(opts, plan, session);
+  if (await setUp(s, plan, interrupts, session)) await runVitest(s, opts, plan, interrupts, session);
+  return finishRun(s, opts, plan, interrupts, session, onCleaned);
+}
+
+/** The run's set-up: the reused domains and types, and what the target says it is. False when the run must end at once. */
+async function setUp(s: RunState, plan: Plan, interrupts: Interrupts, session: Session): Promise<boolean> {
+  const { expectations } = plan;
   console.log(`swf-conformance: running the battery against ${session.config.targetName}`);
   // From the first signal on, no worker sends another request, whatever vitest is doing: the mark
   // is read before every request a test sends, so a worker that starts after the signal (vitest
   // was still starting, or forgot a cancel that came before its run began) runs nothing.
-  const markStopped = () => {
+  s.markStopped = () => {
     session.ledger.markStopped();
-    results.stoppedAt = Date.now();
-    results.stopReason = `the run was interrupted by ${interrupts.signal}`;
+    s.results.stoppedAt = Date.now();
+    s.results.stopReason = `the run was interrupted by ${interrupts.signal}`;
   };
-  whenAborted(interrupts.run.signal, markStopped);
+  whenAborted(interrupts.run.signal, s.markStopped);
   try {
     announcePhase('set-up');
     // A stop during the set-up ends it: the requests not yet sent are not sent.
@@ -270,40 +199,47 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
       await prepareSession(session, interrupts.run.signal).catch((error: unknown) => {
         if (!interrupts.run.signal.aborted) throw error;
       });
-    if (!interrupts.run.signal.aborted) declared ??= await detectImplementation(session.config.endpoint);
-    const warning = expectations && expectationsWarning(expectations.file, expectations.content.implementation, declared);
+    if (!interrupts.run.signal.aborted) s.declared ??= await detectImplementation(session.config.endpoint);
+    const warning = expectations && expectationsWarning(expectations.file, expectations.content.implementation, s.declared);
     if (warning) {
-      warnings.push(warning);
+      s.warnings.push(warning);
       console.warn(`swf-conformance: warning: ${warning}`);
     }
-    lap('setupMs');
+    s.lap('setupMs');
   } catch (error) {
     if (!(error instanceof TargetError || error instanceof ConfigError)) throw error;
-    errors.push(error.message);
-    return finish();
+    s.errors.push(error.message);
+    return false;
   }
   if (interrupts.run.signal.aborted) {
     session.ledger.unmarkStopped();
-    return finish();
+    return false;
   }
+  return true;
+}
 
+/** The battery in vitest: made, its selection collected, run, its new failures run again, closed. */
+async function runVitest(s: RunState, opts: RunOptions, plan: Plan, interrupts: Interrupts, session: Session): Promise<void> {
+  const reportDir = resolve(opts.report);
+  const { tagsFilter } = plan;
+  const selecting = Boolean(opts.clause.length || opts.tags.length || plan.namePattern !== undefined);
   // A vitest report file of an earlier run, not asked for this time, would pass for this run's.
   for (const [reporter, name] of [
-    ['json', 'vitest-results.json'],
+    ['json', 'vitest-s.results.json'],
     ['junit', 'vitest-junit.xml'],
   ] as const) {
     if (!opts.reporter.includes(reporter)) rmSync(join(reportDir, name), { force: true });
   }
   const vitestLog: string[] = [];
   const onRejection = (reason: unknown) => {
-    errors.push(`unhandled rejection: ${String((reason as Error)?.message ?? reason).split('\n')[0]}`);
+    s.errors.push(`unhandled rejection: ${String((reason as Error)?.message ?? reason).split('\n')[0]}`);
   };
   process.on('unhandledRejection', onRejection);
   let vitest: Vitest | undefined;
   try {
     announcePhase('vitest-start');
     vitest = await withoutNewListeners(['SIGINT', 'SIGTERM', 'unhandledRejection'], () =>
-      createBatteryVitest(opts, reportDir, results, tagsFilter, vitestLog, session.config, plan.namePattern),
+      createBatteryVitest(opts, reportDir, s.results, tagsFilter, vitestLog, session.config, plan.namePattern),
     );
     vitest.provide('battery', session.config);
     const running = vitest;
@@ -331,35 +267,35 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
         opts.clause.length && !opts.tags.length && plan.namePattern === undefined ? await selectionFromIndex(opts.clause) : undefined;
       if (byIndex && !plan.shard) onlyFiles = byIndex.files;
       const selection = byIndex ?? (await collectSelection(vitest));
-      if (interrupts.run.signal.aborted) return await finish();
+      if (interrupts.run.signal.aborted) return;
       if (selection.tests === 0 && !plan.shard)
         throw new UsageError(`the selection (${describeSelection(opts)}) matches no test; see swf-conformance list`);
       // A shard whose files hold none of the selection's tests has nothing to run: its report says so, and the merge takes it.
       if (selection.tests === 0) {
-        emptyShard = true;
+        s.emptyShard = true;
         console.log(
           `swf-conformance: shard ${plan.shard!.index}/${plan.shard!.count} holds no test of the selection (${describeSelection(opts)})`,
         );
       }
-      // With --clause, the clauses asked for: a selected test that also cites another clause runs
+      // With --clause, the clauses asked for: a s.selected test that also cites another clause runs
       // only some of that clause's tests, which is no verdict on it.
       // --clause selects every test of its clauses; a name or a tag may select some of a clause's.
       if (plan.namePattern !== undefined || opts.tags.length)
-        testsPerClause = new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length]));
+        s.testsPerClause = new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length]));
       const asked = new Set(opts.clause);
-      selected = opts.clause.length ? new Set([...selection.clauses].filter((c) => asked.has(c))) : selection.clauses;
+      s.selected = opts.clause.length ? new Set([...selection.clauses].filter((c) => asked.has(c))) : selection.clauses;
       console.log(
-        `swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${selected.size} clause${selected.size === 1 ? '' : 's'} selected`,
+        `swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${s.selected.size} clause${s.selected.size === 1 ? '' : 's'} s.selected`,
       );
     }
-    mark = performance.now();
+    s.restartClock();
     try {
       announcePhase('battery');
-      if (!emptyShard && !interrupts.run.signal.aborted) await vitest.start(onlyFiles);
-      if (opts.rerun !== false && !interrupts.run.signal.aborted) await rerunNewFailures(vitest, results, judge);
-      lap('batteryMs');
+      if (!s.emptyShard && !interrupts.run.signal.aborted) await vitest.start(onlyFiles);
+      if (opts.rerun !== false && !interrupts.run.signal.aborted) await rerunNewFailures(vitest, s.results, s.judge);
+      s.lap('batteryMs');
     } catch (error) {
-      if (!interrupts.run.signal.aborted) errors.push(`the battery stopped: ${(error as Error).message.split('\n')[0]}`);
+      if (!interrupts.run.signal.aborted) s.errors.push(`the battery stopped: ${(error as Error).message.split('\n')[0]}`);
     }
     interrupts.run.signal.removeEventListener('abort', stop);
     await cancelling;
@@ -367,19 +303,127 @@ async function runPrepared(opts: RunOptions, plan: Plan, interrupts: Interrupts,
     await vitest.close();
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    errors.push(`the battery could not run: ${(error as Error).message.split('\n')[0]}`);
+    s.errors.push(`the battery could not run: ${(error as Error).message.split('\n')[0]}`);
   } finally {
     process.off('unhandledRejection', onRejection);
-    interrupts.run.signal.removeEventListener('abort', markStopped);
+    interrupts.run.signal.removeEventListener('abort', s.markStopped);
     await vitest?.close().catch(() => undefined);
     // No worker is left to read the mark.
     session.ledger.unmarkStopped();
     if (vitestLog.join('').trim()) {
       makeFolder(reportDir);
-      writeFileSync(join(reportDir, 'vitest-errors.log'), vitestLog.join(''));
+      writeFileSync(join(reportDir, 'vitest-s.errors.log'), vitestLog.join(''));
     }
   }
-  return finish();
+}
+
+/** The run's end: the cleanup, the recording, the reports, an expectation file when asked for, and the exit code. */
+async function finishRun(
+  s: RunState,
+  opts: RunOptions,
+  plan: Plan,
+  interrupts: Interrupts,
+  session: Session,
+  onCleaned: () => void,
+): Promise<number> {
+  const { expectations, settings } = plan;
+  const reportDir = resolve(opts.report);
+  announcePhase('cleanup');
+  s.restartClock();
+  const cleanup = await cleanUpAfter(session, interrupts);
+  onCleaned();
+  s.lap('cleanupMs');
+  const lost = await session.target.lost?.();
+  if (lost) s.errors.push(lost);
+  let baseline: ConformanceReport['baseline'];
+  if (s.captureDir && plan.recordFile) {
+    try {
+      baseline = record(s.captureDir, plan.recordFile, { opts, session, startedAt: s.startedAt });
+    } catch (error) {
+      s.errors.push(`the recording could not be written: ${(error as Error).message.split('\n')[0]}`);
+    } finally {
+      rmSync(s.captureDir, { recursive: true, force: true });
+    }
+  }
+  // The wire checks of every exchange, each an outcome of its clause.
+  s.results.outcomes.push(...checkOutcomes(s.results.checks, (clause) => spec().byId.get(clause)?.grade));
+  // A shard judges the clauses its tests cite; the others are another shard's.
+  const shard = plan.shard;
+  const shardSelected = shard
+    ? new Set(s.results.outcomes.flatMap((t) => t.clauses).filter((c) => !s.selected || s.selected.has(c)))
+    : undefined;
+  const perClause = shard
+    ? (s.testsPerClause ?? new Map([...(await batteryIndex()).byClause].map(([id, list]) => [id, list.length])))
+    : s.testsPerClause;
+  const chosen = shardSelected ?? s.selected;
+  const implementation = s.declared ?? expectations?.content.implementation;
+  const reportOptions = {
+    target: session.config.targetName,
+    ...(implementation ? { implementation } : {}),
+    warnings: s.warnings,
+    startedAt: s.startedAt,
+    durationMs: Date.now() - s.startedAt.getTime(),
+    strict: settings.strict,
+    strictExpectations: Boolean(opts.strictExpectations),
+    ...(expectations ? { expectations } : {}),
+    // After an interruption, the workers' own errors are its echo, not a second cause.
+    ...(chosen ? { selected: chosen, ...(perClause ? { testsPerClause: perClause } : {}) } : {}),
+    ...(interrupts.signal ? { interrupted: interrupts.signal } : {}),
+    errors: interrupts.signal ? s.errors : [...s.errors, ...s.results.errors],
+    cleanup,
+    phases: s.phases,
+    ...(s.results.model ? { model: s.results.model } : {}),
+    ...(session.config.model.leftOut ? { modelLeftOut: session.config.model.leftOut } : {}),
+    ...(baseline ? { baseline } : {}),
+    ...(s.emptyShard ? { nothingToRun: true } : {}),
+  };
+  const report = buildReport(spec(), s.results.outcomes, reportOptions);
+  if (shard) {
+    writeShard(reportDir, {
+      shard,
+      suiteVersion: suiteVersion(),
+      target: session.config.targetName,
+      ...(implementation ? { implementation } : {}),
+      startedAt: s.startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      strict: settings.strict,
+      strictExpectations: Boolean(opts.strictExpectations),
+      ...(expectations ? { expectations } : {}),
+      ...(s.selected ? { selected: [...s.selected] } : {}),
+      errors: reportOptions.errors,
+      ...(s.warnings.length ? { warnings: s.warnings } : {}),
+      cleanup,
+      phases: s.phases,
+      ...(s.results.model ? { model: s.results.model } : {}),
+      outcomes: s.results.outcomes,
+    });
+  }
+  const written = writeReport(reportDir, report);
+  process.stdout.write(toConsole(report));
+  console.log(`\nreports: ${written.join(', ')}`);
+  if (opts.updateExpectations && report.verdict !== 'incomplete') {
+    const previous = existsSync(opts.updateExpectations)
+      ? readConfigFile<ExpectationsFile>(opts.updateExpectations, 'ExpectationsFile', 'expectation file')
+      : expectations?.content;
+    const implementation =
+      s.declared ??
+      previous?.implementation ??
+      // Never a host and port: they say where a target was, not what it is.
+      (session.config.kind === 'container' ? session.config.targetName : 'an unnamed implementation');
+    const written = expectationsFrom(report, implementation, previous);
+    writeFileSync(opts.updateExpectations, stringify(written, { lineWidth: 100 }));
+    console.log(
+      `wrote ${opts.updateExpectations}: ${written.expectations.length} expected failure${written.expectations.length === 1 ? '' : 's'} of ${implementation}${s.declared || previous?.implementation ? '' : ' (name it with --implementation "NAME VERSION")'}`,
+    );
+    // The job asked for was to write the file: done.
+    if (!interrupts.signal) return 0;
+  }
+  if (interrupts.signal) return interrupts.exitCode;
+  if (report.verdict === 'incomplete') {
+    console.error(`swf-conformance: the run is incomplete: ${report.errors[0]}`);
+    return 2;
+  }
+  return report.verdict === 'conformant' ? 0 : 1;
 }
 
 /**
