@@ -54,19 +54,18 @@ export function faultAnswer(f: SwfFault): FrontAnswer {
 /** The dispatch with the plugs around it, the first outermost. */
 export const compose = (core: Dispatch, plugs: readonly Interceptor[]): Dispatch => plugs.reduceRight((next, plug) => plug(next), core);
 
-/** A request's access, as the policy decides it: who, which operation, in which domain (undefined: in any). */
+/** A request's access, as the policy decides it: who, which operation, in which domain (undefined: in any), with what input. */
 export interface AccessRequest {
   principal: string;
   operation: string;
   domain: string | undefined;
+  input: Record<string, unknown>;
 }
 
 /** What an access plug may do besides deciding, as an implementation that checks late would. */
 export interface AccessTools {
-  /** Runs the request's operation, whatever the policy says. */
-  run(): Promise<unknown>;
-  /** Looks the execution a request of the two operations names up, throwing its fault when there is none. */
-  lookUp(): void;
+  /** Calls an operation of the engine, whatever the policy says. */
+  call(operation: string, input: unknown): unknown;
 }
 
 /** Whether the policy allows a request: the front's access seam. */

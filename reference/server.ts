@@ -210,16 +210,9 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
     validateInput(operations[operation].input as ShapeName, input, plugs.check);
     const fields = input as Record<string, unknown>;
     const domain = domainOf(fields, operation);
-    const tools: AccessTools = {
-      run: () => Promise.resolve().then(() => run(engine, operation, input)),
-      lookUp: () =>
-        engine.lookUpTarget(
-          String(fields.domain),
-          String(fields.workflowId),
-          typeof fields.runId === 'string' && fields.runId ? fields.runId : undefined,
-        ),
-    };
-    if (!(await access({ principal, operation, domain }, tools))) {
+    // A plug may call the engine as a late access check would; the contract's access calls nothing.
+    const tools: AccessTools = { call: (name, given) => (isServed(name) ? run(engine, name, given) : undefined) };
+    if (!(await access({ principal, operation, domain, input: fields }, tools))) {
       const resource = domain === '*' ? `arn:aws:swf:${engine.region}:${engine.accountId}:/domain/*` : engine.domainArn(domain);
       throw new SwfFault(
         policy?.deniedCode ?? 'OperationNotPermittedFault',

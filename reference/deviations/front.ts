@@ -6,7 +6,7 @@ import { operationOfTarget, TARGET_PREFIX } from '../../src/contract/protocol.ts
 import { isOperationUnderTest } from '../../src/generated/operations.ts';
 import { claimedAccessKey } from '../auth.ts';
 import { fault } from '../faults.ts';
-import { faultAnswer, type AccessPlug, type FrontAnswer, type FrontRequest, type Interceptor } from '../front.ts';
+import { faultAnswer, type AccessPlug, type AccessTools, type FrontAnswer, type FrontRequest, type Interceptor } from '../front.ts';
 
 const target = (req: FrontRequest) => String(req.headers['x-amz-target'] ?? '');
 const underTest = (req: FrontRequest) => isOperationUnderTest(operationOfTarget(target(req)));
@@ -80,17 +80,40 @@ export function frontDeviations(principals: readonly { accessKeyId: string; prin
   };
 }
 
+/** Throws the fault a request of the two operations gets for an execution that is not there, found the way a client finds it. */
+async function lookUp(input: Record<string, unknown>, call: AccessTools['call']): Promise<void> {
+  const domain = String(input.domain);
+  const workflowId = String(input.workflowId);
+  const runId = typeof input.runId === 'string' && input.runId ? input.runId : undefined;
+  if (runId) {
+    const detail = (await call('DescribeWorkflowExecution', { domain, execution: { workflowId, runId } })) as {
+      executionInfo?: { executionStatus?: string };
+    };
+    if (detail.executionInfo?.executionStatus !== 'OPEN') throw fault.unknownExecutionWithRun(workflowId, runId);
+    return;
+  }
+  const open = (await call('ListOpenWorkflowExecutions', {
+    domain,
+    startTimeFilter: { oldestDate: 0 },
+    executionFilter: { workflowId },
+  })) as { executionInfos?: unknown[] };
+  if (!open.executionInfos?.length) throw fault.unknownExecution(workflowId);
+}
+
 /** The plugs of the access seam, by deviation name: a policy checked too loosely, or too late. */
 export const accessDeviations: Record<string, AccessPlug> = {
   'access-ignores-domain': (next) => (r, tools) => next({ ...r, domain: undefined }, tools),
   'access-unchecked-for-cancel': (next) => (r, tools) => r.operation === 'RequestCancelWorkflowExecution' || next(r, tools),
   'access-denied-but-applied': (next) => async (r, tools) => {
     const allowed = await next(r, tools);
-    if (!allowed && isOperationUnderTest(r.operation)) await tools.run().catch(() => undefined);
+    if (!allowed && isOperationUnderTest(r.operation))
+      await Promise.resolve()
+        .then(() => tools.call(r.operation, r.input))
+        .catch(() => undefined);
     return allowed;
   },
-  'access-checked-after-lookup': (next) => (r, tools) => {
-    if (isOperationUnderTest(r.operation)) tools.lookUp();
+  'access-checked-after-lookup': (next) => async (r, tools) => {
+    if (isOperationUnderTest(r.operation)) await lookUp(r.input, tools.call);
     return next(r, tools);
   },
 };

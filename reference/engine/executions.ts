@@ -110,12 +110,6 @@ export class Executions implements DecisionEffects {
     return this.seams.target({ operation, domain: input.domain, workflowId: input.workflowId, ...(input.runId !== undefined ? { runId: input.runId } : {}) }, this.resolve, this.view);
   }
 
-  // Stryker disable all: equivalent under the contract seams: only a deviation plug (the access check made after the lookup) calls it
-  /** Throws the fault the two operations would for this target; for the access-checked-after-lookup deviation. */
-  lookUpTarget(domain: string, workflowId: string, runId?: string): void {
-    this.target('terminate', { domain, workflowId, ...(runId !== undefined ? { runId } : {}) });
-  }
-  // Stryker restore all
 
   /**
    * An execution's configuration: the values given over the type's defaults, then over the

@@ -126,7 +126,7 @@ export class Engine {
     ])) as unknown as typeof operations;
   }
 
-  // Stryker disable all: outside the contract: the server's own bookkeeping (the executions held, region and account for ARNs, a deviation's lookup, shutdown at close), which no clause observes
+  // Stryker disable all: outside the contract: the server's own bookkeeping (the executions held, region and account for ARNs, shutdown at close), which no clause observes
   /** How many executions the engine holds: the open ones and the closed ones still within their retention. */
   get executionsHeld(): number {
     return this.store.executions.size;
@@ -142,11 +142,6 @@ export class Engine {
 
   domainArn(name: string): string {
     return this.registry.domainArn(name);
-  }
-
-  /** Throws the fault the two operations would for this target; for the access-checked-after-lookup deviation. */
-  lookUpTarget(domain: string, workflowId: string, runId?: string): void {
-    this.executions.lookUpTarget(domain, workflowId, runId);
   }
 
   /** Answers every waiting poll with no task and cancels deferred work, so that the server can close at once. */

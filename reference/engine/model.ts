@@ -94,7 +94,6 @@ export interface Execution {
   openActivitiesAtClose?: number;
   /** With a visibility lag: the states the visibility operations show, each from when it was taken. */
   seen?: VisibleState[];
-  /** Deviation terminate-waits-for-decider: a termination held until the decider answers. */
 }
 
 /** An activity task of an execution, from its ActivityTaskScheduled event. */
