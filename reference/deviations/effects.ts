@@ -48,6 +48,16 @@ const recordScheduled = (e: Execution, tools: Parameters<Seams['act']>[5]) =>
     startToCloseTimeout: e.config.taskStartToCloseTimeout,
   });
 
+/**
+ * How a closed execution closed, from its state and history: terminated by a request (`direct`),
+ * terminated by its parent's child policy (`policy`), or otherwise (`close`).
+ */
+function howClosed(e: Execution): 'direct' | 'policy' | 'close' {
+  if (e.closeStatus !== 'TERMINATED') return 'close';
+  const terminated = [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
+  return terminated?.workflowExecutionTerminatedEventAttributes?.cause === 'CHILD_POLICY_APPLIED' ? 'policy' : 'direct';
+}
+
 const CHILD_POLICY_CLOSED = (e: Execution) => [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
 
 export const effectDeviations: Record<string, () => Plug> = {
@@ -81,9 +91,10 @@ export const effectDeviations: Record<string, () => Plug> = {
     },
   }),
   'cancel-flag-kept-after-close': () => ({
-    closed: (next) => (e, how, before) => {
-      next(e, how, before);
-      e.cancelRequested = before.cancelRequested;
+    closed: (next) => (e, view, tools) => {
+      next(e, view, tools);
+      // What it read before the close: asked to cancel, when its history holds the request.
+      e.cancelRequested = e.events.some((ev) => ev.eventType === 'WorkflowExecutionCancelRequested');
     },
   }),
   'cancel-external-in-decision': () => ({ deliver: (next) => (kind, work) => (kind === 'cancel' ? work() : next(kind, work)) }),
@@ -112,15 +123,15 @@ export const effectDeviations: Record<string, () => Plug> = {
     },
   }),
   'terminate-close-status-canceled': () => ({
-    closed: (next) => (e, how, before) => {
-      next(e, how, before);
-      if (how === 'direct') e.closeStatus = 'CANCELED';
+    closed: (next) => (e, view, tools) => {
+      next(e, view, tools);
+      if (howClosed(e) === 'direct') e.closeStatus = 'CANCELED';
     },
   }),
   'terminate-close-time-is-start': () => ({
-    closed: (next) => (e, how, before) => {
-      next(e, how, before);
-      if (how === 'direct') e.closeTimestamp = e.startTimestamp;
+    closed: (next) => (e, view, tools) => {
+      next(e, view, tools);
+      if (howClosed(e) === 'direct') e.closeTimestamp = e.startTimestamp;
     },
   }),
   'terminated-child-parent-silent': () => ({
@@ -238,25 +249,25 @@ export const effectDeviations: Record<string, () => Plug> = {
   'terminate-ignores-request-policy': () => ({
     policy: (next) => (app, view) => {
       const out = next(app, view);
-      return out.how === 'direct' ? { ...out, effect: out.parent.config.childPolicy } : out;
+      return howClosed(out.parent) === 'direct' ? { ...out, effect: out.parent.config.childPolicy } : out;
     },
   }),
   'policy-not-applied': () => ({
     policy: (next) => (app, view) => {
       const out = next(app, view);
-      return out.how === 'close' ? out : { ...out, children: [] };
+      return howClosed(out.parent) === 'close' ? out : { ...out, children: [] };
     },
   }),
   'policy-not-recursive': () => ({
     policy: (next) => (app, view) => {
       const out = next(app, view);
-      return out.how === 'policy' ? { ...out, children: [] } : out;
+      return howClosed(out.parent) === 'policy' ? { ...out, children: [] } : out;
     },
   }),
   'policy-only-on-terminate': () => ({
     policy: (next) => (app, view) => {
       const out = next(app, view);
-      return out.how === 'close' ? { ...out, children: [] } : out;
+      return howClosed(out.parent) === 'close' ? { ...out, children: [] } : out;
     },
   }),
   'policy-first-child-only': () => ({
@@ -278,13 +289,20 @@ export const effectDeviations: Record<string, () => Plug> = {
     },
   }),
   'policy-touches-closed-children': () => ({
-    policy: (next) => (app, view) => {
-      const out = next(app, view);
-      if (out.how === 'close') return out;
-      const closed = [...view.all()].filter(
-        (x) => x.parent?.workflowId === out.parent.workflowId && x.parent.runId === out.parent.runId && x.status !== 'OPEN',
+    // A terminated parent's policy reaches its children that had closed before it, too.
+    closed: (next) => (e, view, tools) => {
+      const closedBefore = [...view.all()].filter(
+        (x) => x.parent?.workflowId === e.workflowId && x.parent.runId === e.runId && x.status !== 'OPEN',
       );
-      return { ...out, closedChildren: [...out.closedChildren, ...closed] };
+      next(e, view, tools);
+      if (howClosed(e) === 'close') return;
+      const terminated = [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
+      const effect = terminated?.workflowExecutionTerminatedEventAttributes?.childPolicy ?? e.config.childPolicy;
+      const cause = 'CHILD_POLICY_APPLIED';
+      for (const child of closedBefore) {
+        if (effect === 'TERMINATE') tools.record(child, 'WorkflowExecutionTerminated', { childPolicy: child.config.childPolicy, cause });
+        else if (effect === 'REQUEST_CANCEL') tools.record(child, 'WorkflowExecutionCancelRequested', { cause });
+      }
     },
   }),
   // Visibility and the wire
@@ -342,7 +360,7 @@ export const effectDeviations: Record<string, () => Plug> = {
   'policy-recursive-on-terminate-only': () => ({
     policy: (next) => (app, view) => {
       const out = next(app, view);
-      if (out.how !== 'policy' || !app.parent.parent) return out;
+      if (howClosed(out.parent) !== 'policy' || !app.parent.parent) return out;
       const root = find(view, { domain: app.parent.domain, ...app.parent.parent });
       return root && root.closeStatus !== 'TERMINATED' ? { ...out, children: [] } : out;
     },

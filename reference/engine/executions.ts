@@ -10,7 +10,7 @@ import type {
 import { fault, SwfFault } from '../faults.ts';
 import type { DecisionEffects } from './decisions.ts';
 import type { Histories } from './history.ts';
-import { contractSeams, type EngineTools, type LookupView, type PolicyApplication, type Seams, type TargetRequest } from './seams.ts';
+import { contractSeams, type EngineTools, type LookupView, type Seams, type TargetRequest } from './seams.ts';
 import {
   defined, keys, newRunId, type Attributes, type ConfigGiven, type Execution, type ExecutionConfig, type Store, type TimingModes, type TypeRecord,
 } from './model.ts';
@@ -187,11 +187,19 @@ export class Executions implements DecisionEffects {
    * (recorded for a completion; TerminateWorkflowExecution applies the request's policy itself,
    * and a run continued as new hands its children to the next run).
    */
-  // Stryker disable next-line all: equivalent under the contract seams: the defaults serve tools.close, which only deviation plugs call; every engine caller but continueAsNew passes both, and a run continued as new handing its children on is named by no clause
-  private close(e: Execution, closeStatus: CloseStatus, notifyParent = true, applyPolicy = closeStatus !== 'CONTINUED_AS_NEW', outcome: Attributes = {}, how: PolicyApplication['how'] = 'close'): void {
+  private close(
+    e: Execution,
+    closeStatus: CloseStatus,
+    options: {
+      /** Whether the parent records the close (not for a run continued as new, whose parent is the next run's). */
+      notifyParent: boolean;
+      /** Whether the child policy reaches the open children here (TerminateWorkflowExecution applies the request's itself). */
+      applyPolicy: boolean;
+      /** What the parent's event of the close records besides the child. */
+      outcome?: Attributes;
+    },
+  ): void {
     const children = [...e.children];
-    // Stryker disable next-line ObjectLiteral: equivalent under the contract seams: the state before the close is read only by the closed seam's deviation plugs
-    const before = { cancelRequested: e.cancelRequested };
     e.status = 'CLOSED';
     e.closeStatus = closeStatus;
     e.closeTimestamp = this.store.seconds();
@@ -210,16 +218,16 @@ export class Executions implements DecisionEffects {
     // A parent's children are its open ones (its openChildWorkflowExecutions count).
     if (parent) parent.children.delete(e.key);
     const eventType = CHILD_CLOSED_EVENT[closeStatus];
-    if (notifyParent && parent?.status === 'OPEN' && eventType) {
+    if (options.notifyParent && parent?.status === 'OPEN' && eventType) {
       this.events.add(parent, eventType, {
         workflowExecution: { workflowId: e.workflowId, runId: e.runId }, workflowType: e.type,
         // Stryker disable next-line OptionalChaining: equivalent: a parent is notified only when the execution has one
-        initiatedEventId: e.parent?.initiatedEventId ?? 0, startedEventId: e.parentStartedEventId ?? 0, ...outcome,
+        initiatedEventId: e.parent?.initiatedEventId ?? 0, startedEventId: e.parentStartedEventId ?? 0, ...options.outcome,
       });
     }
     this.store.retire(e);
-    this.seams.closed(e, how, before);
-    if (applyPolicy && children.length) this.applyChildPolicy(e, e.config.childPolicy, children, how);
+    this.seams.closed(e, this.view, this.tools);
+    if (options.applyPolicy && children.length) this.applyChildPolicy(e, e.config.childPolicy, children);
   }
 
   private requestCancel(e: Execution, attributes: Attributes): void {
@@ -238,13 +246,11 @@ export class Executions implements DecisionEffects {
    * terminate.event.operator-cause).
    */
   terminate(e: Execution, request: { reason?: string; details?: string; childPolicy?: ChildPolicy }, cause?: string): void {
-    // Stryker disable next-line all: equivalent under the contract seams: how it was terminated is read only by the deviation plugs of the policy and closed seams
-    const how = cause === undefined ? 'direct' : 'policy';
     const childPolicy = request.childPolicy ?? e.config.childPolicy;
     this.events.add(e, 'WorkflowExecutionTerminated', { reason: request.reason, details: request.details, childPolicy, cause: cause ?? 'OPERATOR_INITIATED' });
     const children = [...e.children];
-    this.close(e, 'TERMINATED', true, false, {}, how);
-    this.applyChildPolicy(e, childPolicy, children, how);
+    this.close(e, 'TERMINATED', { notifyParent: true, applyPolicy: false });
+    this.applyChildPolicy(e, childPolicy, children);
   }
 
   /**
@@ -252,10 +258,10 @@ export class Executions implements DecisionEffects {
    * documented as synchronous: the childPolicyDelayMs timing mode defers it. A child cancelled
    * by REQUEST_CANCEL records the parent as externalWorkflowExecution (recorded).
    */
-  private applyChildPolicy(parent: Execution, childPolicy: ChildPolicy, children: string[], how: PolicyApplication['how']): void {
+  private applyChildPolicy(parent: Execution, childPolicy: ChildPolicy, children: string[]): void {
     // Stryker disable next-line MethodExpression,ConditionalExpression,OptionalChaining: equivalent: the policy's application skips a closed child again (below); a child is forgotten only past its domain's retention
     const open = children.map((key) => this.store.executions.get(key)).filter((c): c is Execution => c?.status === 'OPEN');
-    const { effect, children: reached, closedChildren } = this.seams.policy({ parent, how, effect: childPolicy, children: open, closedChildren: [] }, this.view);
+    const { effect, children: reached } = this.seams.policy({ parent, effect: childPolicy, children: open }, this.view);
     const cause = 'CHILD_POLICY_APPLIED';
     this.later(this.timing.childPolicyDelayMs, () => {
       for (const child of reached) {
@@ -264,12 +270,6 @@ export class Executions implements DecisionEffects {
         if (effect === 'TERMINATE') this.terminate(child, {}, cause);
         else if (effect === 'REQUEST_CANCEL') this.requestCancel(child, { externalWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId }, externalInitiatedEventId: 0, cause });
       }
-      // Stryker disable all: equivalent under the contract seams: only a deviation plug hands the policy closed children
-      for (const child of closedChildren) {
-        if (effect === 'TERMINATE') this.events.add(child, 'WorkflowExecutionTerminated', { childPolicy: child.config.childPolicy, cause });
-        else if (effect === 'REQUEST_CANCEL') this.events.add(child, 'WorkflowExecutionCancelRequested', { cause });
-      }
-      // Stryker restore all
     });
   }
 
@@ -278,7 +278,7 @@ export class Executions implements DecisionEffects {
   readonly tools: EngineTools = {
     record: (e, eventType, attributes) => this.events.add(e, eventType, attributes),
     requestCancel: (e, attributes) => this.requestCancel(e, attributes),
-    close: (e, closeStatus) => this.close(e, closeStatus),
+    close: (e, closeStatus) => this.close(e, closeStatus, { notifyParent: true, applyPolicy: true }),
     terminate: (e, input) => this.terminate(e, input),
     call: () => { throw new Error('the engine gives its operations to the seams'); },
   };
@@ -316,7 +316,7 @@ export class Executions implements DecisionEffects {
           // Stryker disable next-line ObjectLiteral: outside the contract: WorkflowExecutionCompleted's attributes are named by no clause
           this.events.add(e, 'WorkflowExecutionCompleted', { result, decisionTaskCompletedEventId: completedId });
           // Stryker disable next-line BooleanLiteral,ObjectLiteral: outside the contract: a parent's event for a child that completed is named by no clause
-          this.close(e, 'COMPLETED', true, true, { result });
+          this.close(e, 'COMPLETED', { notifyParent: true, applyPolicy: true, outcome: { result } });
         });
       case 'FailWorkflowExecution':
         // Stryker disable next-line StringLiteral: outside the contract: the event of a closing decision refused is named by no clause
@@ -325,7 +325,7 @@ export class Executions implements DecisionEffects {
           // Stryker disable next-line ObjectLiteral,OptionalChaining: outside the contract: WorkflowExecutionFailed's attributes are named by no clause
           this.events.add(e, 'WorkflowExecutionFailed', { reason: a?.reason, details: a?.details, decisionTaskCompletedEventId: completedId });
           // Stryker disable next-line all: outside the contract: a parent's event for a child that failed is named by no clause
-          this.close(e, 'FAILED', true, true, { reason: a?.reason, details: a?.details });
+          this.close(e, 'FAILED', { notifyParent: true, applyPolicy: true, outcome: { reason: a?.reason, details: a?.details } });
         });
       case 'CancelWorkflowExecution':
         // Stryker disable next-line StringLiteral: outside the contract: the event of a closing decision refused is named by no clause
@@ -334,7 +334,7 @@ export class Executions implements DecisionEffects {
           // Stryker disable next-line ObjectLiteral: outside the contract: WorkflowExecutionCanceled's attributes are named by no clause
           this.events.add(e, 'WorkflowExecutionCanceled', { details, decisionTaskCompletedEventId: completedId });
           // Stryker disable next-line all: outside the contract: a parent's event for a child that was canceled is named by no clause
-          this.close(e, 'CANCELED', true, true, { details });
+          this.close(e, 'CANCELED', { notifyParent: true, applyPolicy: true, outcome: { details } });
         });
       case 'ContinueAsNewWorkflowExecution':
         // Stryker disable next-line StringLiteral: outside the contract: the event of a closing decision refused is named by no clause
@@ -471,7 +471,9 @@ export class Executions implements DecisionEffects {
     const parent = e.parent;
     const parentStartedEventId = e.parentStartedEventId;
     // Stryker disable next-line StringLiteral,BooleanLiteral: outside the contract: whether a parent hears of a child continued as new is named by no clause
-    this.close(e, 'CONTINUED_AS_NEW', false);
+    // The parent is the next run's, and the children are handed to it: no event, no policy.
+    // Stryker disable next-line ObjectLiteral: outside the contract: a run continued as new handing its children on is named by no clause (and without the options, both read as false)
+    this.close(e, 'CONTINUED_AS_NEW', { notifyParent: false, applyPolicy: false });
     // Stryker disable all: outside the contract: the tags of a continued run, and the lineage of a child continued as new, are named by no clause
     const next = this.create({
       domain: e.domain, workflowId: e.workflowId, runId, type, input: a.input, tagList: a.tagList ?? e.tagList, config,

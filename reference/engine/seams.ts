@@ -63,15 +63,12 @@ export interface PendingEvent {
 
 /** A closed parent's child policy on its way to the children. */
 export interface PolicyApplication {
+  /** The parent, closed: how it closed is in its state and history. */
   parent: Execution;
-  /** How the parent closed: terminated by a request, terminated by its own parent's policy, or otherwise. */
-  how: 'direct' | 'policy' | 'close';
   /** What reaches each child. */
   effect: ChildPolicy;
   /** The children it reaches, open when the parent closed. */
   children: readonly Execution[];
-  /** Closed children it reaches too: none, as the contract has it. */
-  closedChildren: readonly Execution[];
 }
 
 export interface Seams {
@@ -89,8 +86,8 @@ export interface Seams {
   record(e: Execution, event: PendingEvent, view: LookupView): PendingEvent | undefined;
   /** The child policy that reaches a closed parent's children. */
   policy(application: PolicyApplication, view: LookupView): PolicyApplication;
-  /** An execution has just closed; `before` is what it read before it closed. */
-  closed(e: Execution, how: PolicyApplication['how'], before: { cancelRequested: boolean }): void;
+  /** An execution has just closed (its history says how). */
+  closed(e: Execution, view: LookupView, tools: EngineTools): void;
   /**
    * A signal or cancel request made by a decision, on its way to its target: the contract delivers
    * it once the decision task has completed (recorded).
