@@ -97,7 +97,8 @@ export const effectDeviations: Record<string, () => Plug> = {
       e.cancelRequested = e.events.some((ev) => ev.eventType === 'WorkflowExecutionCancelRequested');
     },
   }),
-  'cancel-external-in-decision': () => ({ deliver: (next) => (kind, work) => (kind === 'cancel' ? work() : next(kind, work)) }),
+  // The target's cancel request is recorded while the decision is being completed, before its own events.
+  'cancel-external-in-decision': () => ({ deliver: () => (work) => work() }),
   // TerminateWorkflowExecution
   'terminate-drops-reason-with-policy': () => ({
     act: (next) => (op, e, input, act, view, tools) =>

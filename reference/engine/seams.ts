@@ -89,10 +89,10 @@ export interface Seams {
   /** An execution has just closed (its history says how). */
   closed(e: Execution, view: LookupView, tools: EngineTools): void;
   /**
-   * A signal or cancel request made by a decision, on its way to its target: the contract delivers
-   * it once the decision task has completed (recorded).
+   * A cancel request made by a decision, on its way to its target: the contract delivers it once
+   * the decision task has completed (recorded).
    */
-  deliver(kind: 'signal' | 'cancel', work: () => void): void;
+  deliver(work: () => void): void;
 }
 
 /** The engine as the contract has it: every seam passes through. */
@@ -103,5 +103,5 @@ export const contractSeams: Seams = {
   record: (_e, event) => event,
   policy: (application) => application,
   closed: () => undefined,
-  deliver: (_kind, work) => queueMicrotask(work),
+  deliver: (work) => queueMicrotask(work),
 };
