@@ -6,6 +6,7 @@
  */
 import { isTimeMember } from '../../src/contract/timestamps.ts';
 import type { Execution } from '../engine/model.ts';
+import { SwfFault } from '../faults.ts';
 import type { Seams } from '../engine/seams.ts';
 
 /** A wrapper of some of the engine's seams: given each seam's behaviour so far, the deviation's. */
@@ -59,6 +60,17 @@ function howClosed(e: Execution): 'direct' | 'policy' | 'close' {
 }
 
 const CHILD_POLICY_CLOSED = (e: Execution) => [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
+
+/** An operation refused in a deprecated domain, before anything is looked up. */
+const refusedWhenDeprecated =
+  (refused: string): NonNullable<Plug['operation']> =>
+  (next) =>
+  (name, input, call, view, tools) => {
+    const domain = String((input as Json).domain);
+    if (name === refused && view.domain(domain)?.status === 'DEPRECATED')
+      throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${domain}`);
+    return next(name, input, call, view, tools);
+  };
 
 export const effectDeviations: Record<string, () => Plug> = {
   // RequestCancelWorkflowExecution
@@ -366,6 +378,9 @@ export const effectDeviations: Record<string, () => Plug> = {
       return root && root.closeStatus !== 'TERMINATED' ? { ...out, children: [] } : out;
     },
   }),
+  // Deprecated domains: the two operations refused there, as a start is.
+  'deprecated-domain-refuses-cancel': () => ({ operation: refusedWhenDeprecated('RequestCancelWorkflowExecution') }),
+  'deprecated-domain-refuses-terminate': () => ({ operation: refusedWhenDeprecated('TerminateWorkflowExecution') }),
   'deprecated-domain-starts': () => ({
     operation: (next) => (name, input, call, view, tools) => {
       const domain = name === 'StartWorkflowExecution' ? view.domain(String((input as Json).domain)) : undefined;

@@ -93,14 +93,4 @@ export const lookupDeviations: Record<string, TargetSeam> = {
     if (view.domain(req.domain) && ![...view.all()].some((x) => x.workflowId === req.workflowId)) return undefined;
     return resolve(req);
   },
-  'deprecated-domain-refuses-cancel': (req, resolve, view) => {
-    if (req.operation === 'cancel' && view.domain(req.domain)?.status === 'DEPRECATED')
-      throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${req.domain}`);
-    return resolve(req);
-  },
-  'deprecated-domain-refuses-terminate': (req, resolve, view) => {
-    if (req.operation === 'terminate' && view.domain(req.domain)?.status === 'DEPRECATED')
-      throw new SwfFault('DomainDeprecatedFault', `Domain is deprecated: ${req.domain}`);
-    return resolve(req);
-  },
 };

@@ -12,7 +12,6 @@ import type { Attributes, Domain, Execution } from './model.ts';
 
 /** A request of one of the two operations, as far as finding its execution goes. */
 export interface TargetRequest {
-  operation: 'cancel' | 'terminate';
   domain: string;
   workflowId: string;
   runId?: string;
