@@ -7,11 +7,12 @@
 import type {
   ActivityTask as ActivityTaskOutput, ActivityTaskStatus, Decision, PollForActivityTaskInput, RecordActivityTaskHeartbeatInput,
   RespondActivityTaskCanceledInput, RespondActivityTaskCompletedInput, RespondActivityTaskFailedInput,
-} from '../../src/generated/types.ts';
-import { fault } from '../faults.ts';
-import type { Histories } from './history.ts';
-import { LongPolls } from './polls.ts';
-import { defined, keys, newToken, type ActivityTask, type Execution, type Store } from './model.ts';
+} from '../../../src/generated/types.ts';
+import { fault } from '../../faults.ts';
+import type { Histories } from '../history.ts';
+import { LongPolls } from '../polls.ts';
+import { refuseIfClosed } from '../open-work.ts';
+import { defined, keys, newToken, type ActivityTask, type Execution, type Store } from '../model.ts';
 
 /** What a long poll that ends with no task answers. */
 const NO_TASK = { startedEventId: 0 } as ActivityTaskOutput;
@@ -23,11 +24,9 @@ export class ActivityTasks {
   private readonly byToken = new Map<string, { key: string; activityId: string }>();
 
   constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs: number) {
-    // Stryker disable next-line all: outside the contract: what an empty poll answers besides no task token is named by no clause
     this.polls = new LongPolls(pollTimeoutMs, () => ({ ...NO_TASK }));
   }
 
-  // Stryker disable all: outside the contract: how an activity task is scheduled, and why scheduling fails, is no clause; the battery schedules one only to start it (terminate.open-work.activities), and a mutant that stops that start fails the set-up
   /** The ScheduleActivityTask decision: ActivityTaskScheduled, or ScheduleActivityTaskFailed naming why. */
   schedule(e: Execution, d: Decision, completedId: number): void {
     const a = d.scheduleActivityTaskDecisionAttributes!;
@@ -70,9 +69,7 @@ export class ActivityTasks {
       this.queues.set(queueKey, queue);
     }
   }
-  // Stryker restore all
 
-  // Stryker disable all: outside the contract: activity timeouts are named by no clause of the two operations; the recordings decide them (flowy: SCHEDULE_TO_CLOSE of a task never started, startedEventId 0)
   private readonly timeouts = new Set<NodeJS.Timeout>();
 
   /**
@@ -103,9 +100,7 @@ export class ActivityTasks {
     };
     arm(seconds * 1000);
   }
-  // Stryker restore all
 
-  // Stryker disable all: outside the contract: the RequestCancelActivityTask decision is named by no clause
   /** The RequestCancelActivityTask decision: a task not yet started is cancelled at once, a started one is asked to stop. */
   requestCancel(e: Execution, d: Decision, completedId: number): void {
     const { activityId } = d.requestCancelActivityTaskDecisionAttributes!;
@@ -123,9 +118,7 @@ export class ActivityTasks {
       task.cancelRequested = true;
     }
   }
-  // Stryker restore all
 
-  // Stryker disable all: outside the contract: taking a cancelled activity task off its task list serves RequestCancelActivityTask alone
   private unqueue(key: string, activityId?: string): void {
     for (const queue of this.queues.values()) {
       for (let i = queue.length - 1; i >= 0; i -= 1) {
@@ -133,10 +126,8 @@ export class ActivityTasks {
       }
     }
   }
-  // Stryker restore all
 
   /** The execution closed: its tasks can no longer be polled; their tokens name a closed execution (byTaskToken). */
-  // Stryker disable next-line BlockStatement: equivalent: a closed execution's task is refused by its status wherever it is reached (pollForActivityTask, byTaskToken)
   forget(e: Execution): void {
     this.unqueue(e.key);
   }
@@ -144,13 +135,10 @@ export class ActivityTasks {
   private start(e: Execution, task: ActivityTask, identity: string | undefined): ActivityTaskOutput {
     const token = newToken();
     task.token = token;
-    // Stryker disable next-line ObjectLiteral: outside the contract: ActivityTaskStarted's attributes are named by no clause
     task.startedEventId = this.events.add(e, 'ActivityTaskStarted', { identity, scheduledEventId: task.scheduledEventId });
     e.latestActivityTaskTimestamp = this.store.seconds();
     this.byToken.set(token, { activityId: task.activityId, key: e.key });
-    // Stryker disable next-line all: outside the contract: activity timeouts are named by no clause of the two operations (the recordings decide them)
     this.timeOut(e, task, 'START_TO_CLOSE', task.timeouts?.startToCloseTimeout, () => true);
-    // Stryker disable next-line all: outside the contract: as above
     this.timeOut(e, task, 'HEARTBEAT', task.timeouts?.heartbeatTimeout, () => true);
     return defined({
       taskToken: token, activityId: task.activityId, startedEventId: task.startedEventId,
@@ -158,7 +146,6 @@ export class ActivityTasks {
     }) as ActivityTaskOutput;
   }
 
-  // Stryker disable all: outside the contract: how an activity worker's poll finds its task is named by no clause; the battery's one poll for a task is its set-up, and a mutant that loses the task fails it
   pollForActivityTask(input: PollForActivityTaskInput): Promise<ActivityTaskOutput> {
     this.store.domain(input.domain);
     const queueKey = keys.taskList(input.domain, input.taskList.name);
@@ -169,24 +156,19 @@ export class ActivityTasks {
     }
     return this.polls.wait(queueKey, { identity: input.identity });
   }
-  // Stryker restore all
 
   /** The open execution and started task a token names, or UnknownResourceFault. */
   private byTaskToken(taskToken: string): { e: Execution; task: ActivityTask } {
     const ref = this.byToken.get(taskToken);
     const e = ref && this.store.executions.get(ref.key);
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: outside the contract: a token never handed out, or one of an execution forgotten past its retention, is named by no clause
     if (!ref || !e) throw fault.unknownTaskToken();
-    // A task of a closed execution: the execution is unknown to the worker (inferred from moto's
-    // wording; spec terminate.open-work.activities).
-    if (e.status !== 'OPEN') throw fault.unknownExecutionWithRun(e.workflowId, e.runId);
+    // The contract's part, mutated where it is written: a task of a closed execution is refused.
+    refuseIfClosed(e);
     const task = e.activities.get(ref.activityId);
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: outside the contract: the token of a task that already closed while its execution stays open is named by no clause (terminate.open-work.activities names a started task of a terminated execution)
     if (!task || task.token !== taskToken) throw fault.unknownTaskToken();
     return { task, e };
   }
 
-  // Stryker disable all: outside the contract: an activity task completed while its execution is open is named by no clause (terminate.open-work.activities names one completed after termination, refused before this is reached)
   /** The task closes with this event, which wakes the decider. */
   private close(e: Execution, task: ActivityTask, eventType: string, attributes: Record<string, unknown>): void {
     this.byToken.delete(task.token!);
@@ -199,9 +181,7 @@ export class ActivityTasks {
     const { e, task } = this.byTaskToken(input.taskToken);
     this.close(e, task, 'ActivityTaskCompleted', { result: input.result });
   }
-  // Stryker restore all
 
-  // Stryker disable all: outside the contract: an activity worker failing or cancelling its task is named by no clause; terminate.open-work.activities names completing and heartbeating, whose refusal after termination (byTaskToken) stays mutated
   respondActivityTaskFailed(input: RespondActivityTaskFailedInput): void {
     const { e, task } = this.byTaskToken(input.taskToken);
     this.close(e, task, 'ActivityTaskFailed', { reason: input.reason, details: input.details });
@@ -211,21 +191,29 @@ export class ActivityTasks {
     const { e, task } = this.byTaskToken(input.taskToken);
     this.close(e, task, 'ActivityTaskCanceled', { details: input.details });
   }
-  // Stryker restore all
 
   recordActivityTaskHeartbeat(input: RecordActivityTaskHeartbeatInput): ActivityTaskStatus {
     const { task } = this.byTaskToken(input.taskToken);
     task.beatAt = Date.now();
     task.beatDetails = input.details;
-    // Stryker disable next-line ObjectLiteral: outside the contract: what a heartbeat answers is named by no clause
     return { cancelRequested: task.cancelRequested };
   }
 
   /** Answers every waiting poll with no task. */
-  // Stryker disable next-line BlockStatement: outside the contract: answering waiting polls when the server closes is named by no clause
   shutdown(): void {
     for (const handle of this.timeouts) clearTimeout(handle);
     this.timeouts.clear();
     this.polls.shutdown();
   }
+}
+
+/** The engine's operations of activity tasks. */
+export function activityOperations(a: ActivityTasks) {
+  return {
+    PollForActivityTask: (i: PollForActivityTaskInput) => a.pollForActivityTask(i),
+    RespondActivityTaskCompleted: (i: RespondActivityTaskCompletedInput) => a.respondActivityTaskCompleted(i),
+    RespondActivityTaskFailed: (i: RespondActivityTaskFailedInput) => a.respondActivityTaskFailed(i),
+    RespondActivityTaskCanceled: (i: RespondActivityTaskCanceledInput) => a.respondActivityTaskCanceled(i),
+    RecordActivityTaskHeartbeat: (i: RecordActivityTaskHeartbeatInput) => a.recordActivityTaskHeartbeat(i),
+  };
 }

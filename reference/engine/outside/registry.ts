@@ -2,22 +2,19 @@
 import type {
   DescribeActivityTypeInput, DescribeDomainInput, DescribeWorkflowTypeInput, DeprecateDomainInput, ListDomainsInput, ListWorkflowTypesInput,
   RegisterActivityTypeInput, RegisterDomainInput, RegisterWorkflowTypeInput, UndeprecateDomainInput,
-} from '../../src/generated/types.ts';
-import { SwfFault, fault } from '../faults.ts';
-import { defined, keys, paginate, type Attributes, type Domain, type Store, type TypeRecord } from './model.ts';
+} from '../../../src/generated/types.ts';
+import { SwfFault, fault } from '../../faults.ts';
+import { defined, keys, paginate, type Attributes, type Domain, type Store, type TypeRecord } from '../model.ts';
 
 const MAX_DOMAINS = 100;
 
 export class Registry {
   constructor(private readonly store: Store, readonly region: string, readonly accountId: string) {}
 
-  // Stryker disable all: outside the contract: a domain's ARN is quoted only in descriptions and access-denied messages, whose wording no clause fixes
   domainArn(name: string): string {
     return `arn:aws:swf:${this.region}:${this.accountId}:/domain/${name}`;
   }
-  // Stryker restore all
 
-  // Stryker disable all: outside the contract: registering, describing and undeprecating domains and types is the battery's set-up, named by no clause; a mutant that breaks what the set-up needs fails every test
   registerDomain(input: RegisterDomainInput): void {
     const { domains } = this.store;
     if (domains.has(input.name)) throw new SwfFault('DomainAlreadyExistsFault', input.name);
@@ -38,33 +35,26 @@ export class Registry {
     return { domainInfo: this.domainInfo(d), configuration: { workflowExecutionRetentionPeriodInDays: d.retentionDays } };
   }
 
-  // Stryker restore all
 
   deprecateDomain(input: DeprecateDomainInput): void {
     const d = this.store.domain(input.name);
-    // Stryker disable next-line all: outside the contract: deprecating a domain twice is named by no clause
     if (d.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', input.name);
     d.status = 'DEPRECATED';
   }
 
-  // Stryker disable all: outside the contract: registering, describing and undeprecating domains and types is the battery's set-up, named by no clause; a mutant that breaks what the set-up needs fails every test
   undeprecateDomain(input: UndeprecateDomainInput): void {
     const d = this.store.domain(input.name);
     if (d.status === 'REGISTERED') throw new SwfFault('DomainAlreadyExistsFault', input.name);
     d.status = 'REGISTERED';
   }
-  // Stryker restore all
 
-  // Stryker disable all: outside the contract: ListDomains is named by no clause, and the battery never lists domains
   listDomains(input: ListDomainsInput): Attributes {
     const all = [...this.store.domains.values()].filter((d) => d.status === input.registrationStatus).sort((a, b) => a.name.localeCompare(b.name));
     if (input.reverseOrder) all.reverse();
     const { page, nextPageToken } = paginate(all, 'domains', input);
     return defined({ domainInfos: page.map((d) => this.domainInfo(d)), nextPageToken });
   }
-  // Stryker restore all
 
-  // Stryker disable all: outside the contract: registering, describing and undeprecating domains and types is the battery's set-up, named by no clause; a mutant that breaks what the set-up needs fails every test
   /** Files a new type under its domain, name and version, with the defaults it was registered with. */
   private register<D extends object>(records: Map<string, TypeRecord<D>>, kind: 'WorkflowType' | 'ActivityType',
     input: { domain: string; name: string; version: string; description?: string }, defaults: D): void {
@@ -78,22 +68,18 @@ export class Registry {
     records.set(key, record);
   }
 
-  // Stryker restore all
 
   // A type's default child policy is child-policy.source.type-default's: mutated.
   registerWorkflowType(input: RegisterWorkflowTypeInput): void {
-    // Stryker disable next-line StringLiteral: outside the contract: the message of TypeAlreadyExistsFault is named by no clause
     this.register(this.store.types, 'WorkflowType', input, {
       taskStartToCloseTimeout: input.defaultTaskStartToCloseTimeout,
       executionStartToCloseTimeout: input.defaultExecutionStartToCloseTimeout,
-      // Stryker disable next-line OptionalChaining: outside the contract: a type registered without a default task list is named by no clause (the battery's types all have one)
       taskList: input.defaultTaskList?.name,
       taskPriority: input.defaultTaskPriority,
       childPolicy: input.defaultChildPolicy,
     });
   }
 
-  // Stryker disable all: outside the contract: registering, describing and undeprecating domains and types is the battery's set-up, named by no clause; a mutant that breaks what the set-up needs fails every test
   registerActivityType(input: RegisterActivityTypeInput): void {
     this.register(this.store.activityTypes, 'ActivityType', input, {
       taskList: input.defaultTaskList?.name,
@@ -141,9 +127,7 @@ export class Registry {
     };
   }
 
-  // Stryker restore all
 
-  // Stryker disable all: outside the contract: ListWorkflowTypes is named by no clause, and the battery never lists types
   listWorkflowTypes(input: ListWorkflowTypesInput): Attributes {
     this.store.domain(input.domain);
     const all = [...this.store.types.values()]
@@ -153,5 +137,20 @@ export class Registry {
     const { page, nextPageToken } = paginate(all, 'types', input);
     return defined({ typeInfos: page.map((r) => this.typeInfo(r)), nextPageToken });
   }
-  // Stryker restore all
+}
+
+/** The engine's operations of domains and types. */
+export function registryOperations(r: Registry) {
+  return {
+    RegisterDomain: (i: RegisterDomainInput) => r.registerDomain(i),
+    DescribeDomain: (i: DescribeDomainInput) => r.describeDomain(i),
+    DeprecateDomain: (i: DeprecateDomainInput) => r.deprecateDomain(i),
+    UndeprecateDomain: (i: UndeprecateDomainInput) => r.undeprecateDomain(i),
+    ListDomains: (i: ListDomainsInput) => r.listDomains(i),
+    RegisterWorkflowType: (i: RegisterWorkflowTypeInput) => r.registerWorkflowType(i),
+    DescribeWorkflowType: (i: DescribeWorkflowTypeInput) => r.describeWorkflowType(i),
+    DescribeActivityType: (i: DescribeActivityTypeInput) => r.describeActivityType(i),
+    ListWorkflowTypes: (i: ListWorkflowTypesInput) => r.listWorkflowTypes(i),
+    RegisterActivityType: (i: RegisterActivityTypeInput) => r.registerActivityType(i),
+  };
 }
