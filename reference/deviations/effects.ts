@@ -43,7 +43,7 @@ function inMilliseconds(value: unknown, key = ''): unknown {
 }
 
 /** A DecisionTaskScheduled event of the execution's own task list, as the engine records one. */
-const recordScheduled = (e: Execution, tools: Parameters<Seams['act']>[5]) =>
+const recordScheduled = (e: Execution, tools: Parameters<Seams['cancel']>[3]) =>
   tools.record(e, 'DecisionTaskScheduled', {
     taskList: { name: e.config.taskList },
     startToCloseTimeout: e.config.taskStartToCloseTimeout,
@@ -75,31 +75,31 @@ const refusedWhenDeprecated =
 export const effectDeviations: Record<string, () => Plug> = {
   // RequestCancelWorkflowExecution
   'cancel-records-nothing': () => ({
-    act: (next) => (op, e, input, act, view, tools) => (op === 'cancel' ? undefined : next(op, e, input, act, view, tools)),
+    cancel: () => () => undefined,
   }),
   'cancel-flag-not-set': () => ({
-    act: (next) => (op, e, input, act, view, tools) => {
-      next(op, e, input, act, view, tools);
-      if (op === 'cancel') e.cancelRequested = false;
+    cancel: (next) => (e, act, view, tools) => {
+      next(e, act, view, tools);
+      e.cancelRequested = false;
     },
   }),
   'cancel-second-decision-task': () => ({
-    act: (next) => (op, e, input, act, view, tools) => {
+    cancel: (next) => (e, act, view, tools) => {
       const scheduled = e.decision.state === 'scheduled';
-      next(op, e, input, act, view, tools);
-      if (op === 'cancel' && scheduled) recordScheduled(e, tools);
+      next(e, act, view, tools);
+      if (scheduled) recordScheduled(e, tools);
     },
   }),
   'cancel-reaches-children': () => ({
-    act: (next) => (op, e, input, act, view, tools) => {
-      next(op, e, input, act, view, tools);
-      if (op === 'cancel') for (const child of view.executions(e.children)) if (child.status === 'OPEN') tools.requestCancel(child, {});
+    cancel: (next) => (e, act, view, tools) => {
+      next(e, act, view, tools);
+      for (const child of view.executions(e.children)) if (child.status === 'OPEN') tools.requestCancel(child, {});
     },
   }),
   'cancel-closes-execution': () => ({
-    act: (next) => (op, e, input, act, view, tools) => {
-      next(op, e, input, act, view, tools);
-      if (op === 'cancel' && e.status === 'OPEN') tools.close(e, 'CANCELED');
+    cancel: (next) => (e, act, view, tools) => {
+      next(e, act, view, tools);
+      if (e.status === 'OPEN') tools.close(e, 'CANCELED');
     },
   }),
   'cancel-flag-kept-after-close': () => ({
@@ -113,12 +113,11 @@ export const effectDeviations: Record<string, () => Plug> = {
   'cancel-external-in-decision': () => ({ deliver: () => (work) => work() }),
   // TerminateWorkflowExecution
   'terminate-drops-reason-with-policy': () => ({
-    act: (next) => (op, e, input, act, view, tools) =>
-      next(op, e, op === 'terminate' && input.childPolicy ? { ...input, reason: undefined } : input, act, view, tools),
+    terminate: (next) => (e, input, act, view, tools) =>
+      next(e, input.childPolicy ? { ...input, reason: undefined } : input, act, view, tools),
   }),
   'terminate-stays-open': () => ({
-    act: (next) => (op, e, input, act, view, tools) => {
-      if (op !== 'terminate') return next(op, e, input, act, view, tools);
+    terminate: () => (e, input, _act, _view, tools) => {
       tools.record(e, 'WorkflowExecutionTerminated', {
         reason: input.reason,
         details: input.details,
@@ -159,12 +158,12 @@ export const effectDeviations: Record<string, () => Plug> = {
     },
   }),
   'terminate-waits-for-decider': () => {
-    const held = new Map<string, Parameters<Seams['act']>[2]>();
+    const held = new Map<string, Parameters<Seams['terminate']>[1]>();
     const tokens = tokenBook();
     return {
-      act: (next) => (op, e, input, act, view, tools) => {
-        if (op === 'terminate' && e.decision.state === 'started') held.set(e.key, input);
-        else next(op, e, input, act, view, tools);
+      terminate: (next) => (e, input, act, view, tools) => {
+        if (e.decision.state === 'started') held.set(e.key, input);
+        else next(e, input, act, view, tools);
       },
       operation: (next) => (name, input, call, view, tools) => {
         const out = next(name, input, call, view, tools);
@@ -356,9 +355,8 @@ export const effectDeviations: Record<string, () => Plug> = {
     },
   }),
   'terminate-trims-texts': () => ({
-    act: (next) => (operation, e, input, act, view, tools) =>
+    terminate: (next) => (e, input, act, view, tools) =>
       next(
-        operation,
         e,
         {
           ...input,

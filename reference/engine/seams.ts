@@ -79,8 +79,10 @@ export interface Seams {
    * acted on as it is.
    */
   target(request: TargetRequest, resolve: Resolve, view: LookupView): Execution | undefined;
-  /** What a request of the two operations does to the execution it resolved to: `act` is the contract's. */
-  act(operation: 'cancel' | 'terminate', e: Execution, input: TerminateWorkflowExecutionInput, act: (input: TerminateWorkflowExecutionInput) => void, view: LookupView, tools: EngineTools): void;
+  /** What RequestCancelWorkflowExecution does to the execution it resolved to: `act` is the contract's. */
+  cancel(e: Execution, act: () => void, view: LookupView, tools: EngineTools): void;
+  /** What TerminateWorkflowExecution does to the execution it resolved to, with what it asked: `act` is the contract's. */
+  terminate(e: Execution, input: TerminateWorkflowExecutionInput, act: (input: TerminateWorkflowExecutionInput) => void, view: LookupView, tools: EngineTools): void;
   /** The event recorded in the execution's history; undefined records nothing. */
   record(e: Execution, event: PendingEvent, view: LookupView): PendingEvent | undefined;
   /** The child policy that reaches a closed parent's children. */
@@ -98,7 +100,8 @@ export interface Seams {
 export const contractSeams: Seams = {
   operation: (_name, input, call) => call(input),
   target: (request, resolve) => resolve(request),
-  act: (_operation, _e, input, act) => act(input),
+  cancel: (_e, act) => act(),
+  terminate: (_e, input, act) => act(input),
   record: (_e, event) => event,
   policy: (application) => application,
   closed: () => undefined,
