@@ -33,7 +33,8 @@ test('the reference compared with itself shows no difference, and the scenes alo
   expect(r.model).toMatchObject({ seed: 11, found: [], errors: [] });
   // Every scene, unless the run's time limit ended it first (and then it says so).
   expect(r.model!.timedOut || r.model!.sequences === runs, JSON.stringify(r.model)).toBe(true);
-  expect(r.model!.sequences).toBeGreaterThan(4);
+  // A scene is several steps long: on a busy machine the run's 10 s bound may end it after a few.
+  expect(r.model!.sequences, JSON.stringify(r.model)).toBeGreaterThan(r.model!.timedOut ? 0 : 4);
   expect(r.model!.steps).toBeGreaterThan(r.model!.sequences);
   expect(result.stdout).toContain('--seed 11');
   // How far the sequences reached, per clause; a clause none reached is named, and its test is not run.
