@@ -225,7 +225,7 @@ async function runVitest(s: RunState, opts: RunOptions, plan: Plan, interrupts: 
   const selecting = Boolean(opts.clause.length || opts.tags.length || plan.namePattern !== undefined);
   // A vitest report file of an earlier run, not asked for this time, would pass for this run's.
   for (const [reporter, name] of [
-    ['json', 'vitest-s.results.json'],
+    ['json', 'vitest-results.json'],
     ['junit', 'vitest-junit.xml'],
   ] as const) {
     if (!opts.reporter.includes(reporter)) rmSync(join(reportDir, name), { force: true });
@@ -277,7 +277,7 @@ async function runVitest(s: RunState, opts: RunOptions, plan: Plan, interrupts: 
           `swf-conformance: shard ${plan.shard!.index}/${plan.shard!.count} holds no test of the selection (${describeSelection(opts)})`,
         );
       }
-      // With --clause, the clauses asked for: a s.selected test that also cites another clause runs
+      // With --clause, the clauses asked for: a selected test that also cites another clause runs
       // only some of that clause's tests, which is no verdict on it.
       // --clause selects every test of its clauses; a name or a tag may select some of a clause's.
       if (plan.namePattern !== undefined || opts.tags.length)
@@ -285,7 +285,7 @@ async function runVitest(s: RunState, opts: RunOptions, plan: Plan, interrupts: 
       const asked = new Set(opts.clause);
       s.selected = opts.clause.length ? new Set([...selection.clauses].filter((c) => asked.has(c))) : selection.clauses;
       console.log(
-        `swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${s.selected.size} clause${s.selected.size === 1 ? '' : 's'} s.selected`,
+        `swf-conformance: ${selection.tests} test${selection.tests === 1 ? '' : 's'} of ${s.selected.size} clause${s.selected.size === 1 ? '' : 's'} selected`,
       );
     }
     s.restartClock();
@@ -312,7 +312,7 @@ async function runVitest(s: RunState, opts: RunOptions, plan: Plan, interrupts: 
     session.ledger.unmarkStopped();
     if (vitestLog.join('').trim()) {
       makeFolder(reportDir);
-      writeFileSync(join(reportDir, 'vitest-s.errors.log'), vitestLog.join(''));
+      writeFileSync(join(reportDir, 'vitest-errors.log'), vitestLog.join(''));
     }
   }
 }

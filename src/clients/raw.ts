@@ -119,27 +119,45 @@ export class RawClient {
    * 50 and 100 ms, as AWS SDKs' standard retry mode does: AWS itself answers a rare transient
    * 5xx, and emulators answer 500 when concurrent requests race inside them. What a test judges
    * is the last answer; every attempt is an exchange of its own in the report, so a 5xx that a
-   * retry hid is still seen there. `retries: 0` sends once.
+   * retry hid is still seen there. `retries: 0` sends once. `abort` ends the request where it
+   * is, sent or not (a cleanup being stopped): `send` throws its reason.
    */
-  async send(req: RawRequest, { retries = 2 }: { retries?: number } = {}): Promise<RawResponse> {
-    let res = await this.sendOnce(req);
+  async send(req: RawRequest, { retries = 2, abort }: { retries?: number; abort?: AbortSignal } = {}): Promise<RawResponse> {
+    if (abort) {
+      abort.throwIfAborted();
+      let stop: () => void = () => undefined;
+      const stopped = new Promise<never>((_, reject) => {
+        stop = () => reject(abort.reason);
+        abort.addEventListener('abort', stop, { once: true });
+      });
+      try {
+        return await Promise.race([this.sendWithRetries(req, retries, abort), stopped]);
+      } finally {
+        abort.removeEventListener('abort', stop);
+      }
+    }
+    return this.sendWithRetries(req, retries);
+  }
+
+  private async sendWithRetries(req: RawRequest, retries: number, abort?: AbortSignal): Promise<RawResponse> {
+    let res = await this.sendOnce(req, abort);
     const earlier: RawResponse[] = [];
     for (let attempt = 1; attempt <= retries && SERVER_ERRORS.has(res.status); attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
       earlier.push(res);
-      res = await this.sendOnce(req);
+      res = await this.sendOnce(req, abort);
     }
     // A throttled request is sent again after a backoff, as the SDKs do: the rate a target allows
     // is no verdict on the two operations (fault.throttling.envelope is judged apart).
     for (let attempt = 1; retries > 0 && attempt <= THROTTLING_RETRIES && isThrottled(res); attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, throttlingDelayMs(attempt)));
       earlier.push(res);
-      res = await this.sendOnce(req);
+      res = await this.sendOnce(req, abort);
     }
     return earlier.length ? { ...res, retriedAfter: earlier } : res;
   }
 
-  private async sendOnce(req: RawRequest): Promise<RawResponse> {
+  private async sendOnce(req: RawRequest, abort?: AbortSignal): Promise<RawResponse> {
     const sent = sendOrder++;
     const { signal, guard } = this.options;
     const stop = () => {
@@ -188,6 +206,8 @@ export class RawClient {
     };
     // A long poll is cut short as soon as the test is stopped: checked every quarter second.
     const cut = req.operation?.startsWith('PollFor') && (signal || guard) ? new AbortController() : undefined;
+    abort?.throwIfAborted();
+    const ended = cut && abort ? AbortSignal.any([cut.signal, abort]) : (cut?.signal ?? abort);
     const watch =
       cut &&
       setInterval(() => {
@@ -204,7 +224,7 @@ export class RawClient {
         headers: sendHeaders,
         body,
         dispatcher: dispatcher(),
-        ...(cut ? { signal: cut.signal } : {}),
+        ...(ended ? { signal: ended } : {}),
         headersTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS,
         bodyTimeout: this.options.timeoutMs ?? CLIENT_TIMEOUT_MS,
       });
@@ -234,6 +254,7 @@ export class RawClient {
       exchange.response = { error: (error as Error).message };
       // A long poll cut short ends as its stop says (a stopped run, a timed-out test).
       if (cut?.signal.aborted) throw cut.signal.reason;
+      if (abort?.aborted) throw abort.reason;
       throw error;
     } finally {
       clearInterval(watch);

@@ -169,7 +169,8 @@ type Progress = (result: CleanupResult, total: number) => void;
 /**
  * Terminates every execution of the ledger that is still open, by its exact runId (an intent: the
  * open run of its workflowId, if any), and nothing else. An execution that is already closed, or
- * gone, is left alone. `signal` stops it between executions.
+ * gone, is left alone. `signal` stops it at once: no request is sent after it, and those waiting
+ * on an answer end (the ledger keeps what is left).
  */
 export async function cleanUp(
   ledger: Ledger,
@@ -179,22 +180,26 @@ export async function cleanUp(
   const result: CleanupResult = { checked: 0, terminated: 0, failed: [] };
   const queue = ledger.entries();
   const total = queue.length;
+  const abortable = options.signal ? { abort: options.signal } : {};
   const refusedBy = (res: { status: number; error?: { code?: string; message?: string } }) => {
     if (!REFUSALS.has(res.error?.code ?? '')) return false;
     result.refused ??= `${res.error!.code}${res.error!.message ? `: ${res.error!.message}` : ''}`;
     return true;
   };
   const terminate = async (entry: LedgerEntry) => {
-    const res = await raw.send({
-      operation: 'TerminateWorkflowExecution',
-      body: {
-        domain: entry.domain,
-        workflowId: entry.workflowId,
-        ...(entry.runId ? { runId: entry.runId } : {}),
-        reason: 'swf-conformance cleanup',
-        childPolicy: 'TERMINATE',
+    const res = await raw.send(
+      {
+        operation: 'TerminateWorkflowExecution',
+        body: {
+          domain: entry.domain,
+          workflowId: entry.workflowId,
+          ...(entry.runId ? { runId: entry.runId } : {}),
+          reason: 'swf-conformance cleanup',
+          childPolicy: 'TERMINATE',
+        },
       },
-    });
+      abortable,
+    );
     if (res.status === 200) result.terminated += 1;
     else if (refusedBy(res)) return;
     else if (res.error?.code !== 'UnknownResourceFault')
@@ -205,10 +210,13 @@ export async function cleanUp(
     // reads the execution directly (a list could lag behind a start, eventually consistent).
     // The workflowId carries the run's prefix, so its open run can only be the run's.
     if (entry.runId === undefined) return terminate(entry);
-    const described = await raw.send({
-      operation: 'DescribeWorkflowExecution',
-      body: { domain: entry.domain, execution: { workflowId: entry.workflowId, runId: entry.runId } },
-    });
+    const described = await raw.send(
+      {
+        operation: 'DescribeWorkflowExecution',
+        body: { domain: entry.domain, execution: { workflowId: entry.workflowId, runId: entry.runId } },
+      },
+      abortable,
+    );
     if (refusedBy(described)) return;
     const status = (described.json as { executionInfo?: { executionStatus?: string } } | undefined)?.executionInfo?.executionStatus;
     if (described.status === 200 && status !== 'OPEN') return;
@@ -220,6 +228,7 @@ export async function cleanUp(
       try {
         await cleanOne(entry);
       } catch (error) {
+        if (options.signal?.aborted) break;
         result.failed.push({ entry, reason: (error as Error).message });
       }
       if (result.refused) break;

@@ -249,6 +249,7 @@ describe('a selection reports the clauses it left out as not selected', () => {
     expect(json.summary['not-run']).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`${json.clauses.length - 1} not selected`));
     expect(result.stdout).not.toMatch(/not-run|not-selected/);
+    expect(result.stdout).toMatch(/swf-conformance: \d+ tests? of 1 clause selected\n/);
   }, 60_000);
 
   test('with an expectation file, progress lines count expected failures apart from failures', async () => {

@@ -117,9 +117,23 @@ describe('an interrupted run stops sending within a second and terminates every 
     // (its reads) is still waiting when the second Ctrl-C arrives, however loaded the machine: held
     // 1.5 s, a busy machine let the first wave end and the terminations go out before the signal
     // was handled, and the cleanup finished.
+    // Once the cleanup has begun, answers are held until the test lets them go: the second Ctrl-C
+    // must end the requests it is waiting on, not wait for their answers.
     let slow = false;
+    let holding = false;
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
     const proxy = await rewritingProxy(serve.url, (_operation, answer) =>
-      slow ? new Promise((r) => setTimeout(() => r(answer), 5_000)) : answer,
+      slow
+        ? new Promise((r) =>
+            setTimeout(() => {
+              if (holding) void released.then(() => r(answer));
+              else r(answer);
+            }, 5_000),
+          )
+        : answer,
     );
     try {
       const cli = spawnCli(['run', '--endpoint', proxy.url, '--report', join(dir, `report-${runPrefix}`)], {
@@ -131,14 +145,18 @@ describe('an interrupted run stops sending within a second and terminates every 
       slow = true;
       cli.kill('SIGINT');
       await cli.waitFor(/terminating what is still open/);
+      holding = true;
       cli.kill('SIGINT');
       expect(await cli.exited).toBe(130);
       slow = false;
+      release();
       const ledger = /ledger kept at (\S+);/.exec(cli.stderr)?.[1];
       expect(ledger, cli.stderr).toBeDefined();
       expect(cli.stderr).toMatch(/finish with: swf-conformance cleanup --ledger /);
       // The cleanup was stopped once, not tried again; the ledger alone is left for `cleanup`.
       expect(cli.stderr.match(/terminating what is still open/g), cli.stderr).toHaveLength(1);
+      // The requests it was waiting on were ended, not waited out until they failed.
+      expect(cli.stderr).not.toMatch(/\(first: /);
       expect(readdirSync(dirname(ledger!))).toEqual([basename(ledger!)]);
       noStackTrace(cli.stdout + cli.stderr);
       const finished = await runCli(['cleanup', '--ledger', ledger!], { env: credentials, timeoutMs: 60_000 });
@@ -146,6 +164,7 @@ describe('an interrupted run stops sending within a second and terminates every 
       expect(existsSync(ledger!)).toBe(false);
       expect(await openExecutionsOf(serve.url, runPrefix)).toEqual([]);
     } finally {
+      release();
       proxy.close();
     }
   }, 120_000);

@@ -92,3 +92,30 @@ test('a throttled request is sent again after a backoff, as the SDKs do, and the
   expect(seen).toBe(1);
   script = [];
 }, 120_000);
+
+test('abort ends a request waiting on its answer, and sends nothing once aborted', async () => {
+  // A server that reads the request and never answers.
+  let received = 0;
+  const silent = createServer((req) => {
+    received += 1;
+    req.resume();
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = silent.address() as AddressInfo;
+    const exchanges: Exchange[] = [];
+    const raw = new RawClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', onExchange: (e) => exchanges.push(e) });
+    const stop = new AbortController();
+    const waiting = raw.send({ operation: 'DescribeDomain', body: { name: 'd' } }, { abort: stop.signal });
+    await expect.poll(() => received).toBe(1);
+    stop.abort(new Error('stopped'));
+    await expect(waiting).rejects.toThrow('stopped');
+    await expect(raw.send({ operation: 'DescribeDomain', body: { name: 'd' } }, { abort: stop.signal })).rejects.toThrow('stopped');
+    // The second was never sent: one exchange, cut short.
+    await expect.poll(() => exchanges.length).toBe(1);
+    expect(exchanges[0]!.response).toMatchObject({ error: expect.any(String) });
+  } finally {
+    silent.closeAllConnections();
+    silent.close();
+  }
+});
