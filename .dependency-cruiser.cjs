@@ -31,8 +31,23 @@ module.exports = {
       comment:
         'The harness, clients and reports reach a target through src/harness/target.ts; only src/targets and the CLI know which one.',
       severity: 'error',
-      from: { path: '^src/(harness|clients|report|replay|model|record)/' },
+      from: { path: '^src/(harness|clients|report|recordings|model)/' },
       to: { path: '^(reference|suites)/|^src/(targets|cli)/' },
+    },
+    {
+      name: 'nothing-runs-back-up',
+      comment:
+        'Below the harness, in order: src/recordings (recordings, their comparison and replays), src/clients, the contract. None of them reaches up to the harness, the model or the reports that use them.',
+      severity: 'error',
+      from: { path: '^src/(recordings|clients)/' },
+      to: { path: '^src/(harness|model|report|targets|cli)/' },
+    },
+    {
+      name: 'clients-below-recordings',
+      comment: 'A client sends requests; what is done with their answers (recorded, compared) is above it.',
+      severity: 'error',
+      from: { path: '^src/clients/' },
+      to: { path: '^src/recordings/' },
     },
     {
       name: 'reference-reached-by-three',

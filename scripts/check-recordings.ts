@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spec } from '../src/contract/spec.ts';
-import { diffRecordings, readRecording } from '../src/record/diff.ts';
+import { diffRecordings, readRecording } from '../src/recordings/diff.ts';
 import { deviationCatalogue } from '../reference/deviations/catalogue.ts';
 
 const { values } = parseArgs({

@@ -222,7 +222,7 @@ export class Store {
    * (recorded: every history of the corpus). A clock that moved on by a second or more within one
    * turn (a test's) starts a new moment.
    */
-  // Stryker disable all: outside the battery's reach: which events share a time is judged by the replay of the AWS recordings (src/replay/compare.ts, stamped alike), not by a clause of the two operations
+  // Stryker disable all: outside the battery's reach: which events share a time is judged by the replay of the AWS recordings (src/recordings/compare.ts, stamped alike), not by a clause of the two operations
   seconds(): number {
     const now = Math.round(this.now());
     if (this.instant === undefined) {

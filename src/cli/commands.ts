@@ -13,7 +13,7 @@ import type { ReplayCliOptions } from './replay.ts';
 import type { DiffCliOptions } from './diff.ts';
 import type { MergeOptions } from './merge.ts';
 import type { MatrixOptions } from './matrix.ts';
-import { IGNORABLE } from '../record/diff.ts';
+import { IGNORABLE } from '../recordings/diff.ts';
 import type { RunOptions } from './run-options.ts';
 import type { ServeOptions } from './serve.ts';
 

@@ -1,5 +1,5 @@
-import { diffRecordings, RecordingError } from '../record/diff.ts';
-import { summaryText, writeDiff } from '../record/render.ts';
+import { diffRecordings, RecordingError } from '../recordings/diff.ts';
+import { summaryText, writeDiff } from '../recordings/render.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface DiffCliOptions {

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { RawClient } from '../clients/raw.ts';
 import { loadRecordings, type Har, type Recording } from '../contract/recordings.ts';
-import { isRunRecording, readRecording, RecordingError, type Difference } from '../record/diff.ts';
-import { replayRunRecording, type RunReplayResult } from '../record/replay.ts';
-import { isRegionName } from '../harness/config.ts';
-import { replay, type ReplayResult, type StepDifference } from '../replay/run.ts';
+import { isRunRecording, readRecording, RecordingError } from '../recordings/diff.ts';
+import type { Difference } from '../recordings/difference.ts';
+import { replayRunRecording, type RunReplayResult } from '../recordings/replay-run.ts';
+import { isRegionName, newRunPrefix } from '../harness/config.ts';
+import { ensureReplayDomains } from '../harness/prepare.ts';
+import { replay, type ReplayResult } from '../recordings/replay-aws.ts';
 import { credentialsOf, openTarget } from '../targets/open.ts';
 import { useCaBundle } from './ca-bundle.ts';
 import { openingAsUsage, UsageError } from './usage-error.ts';
@@ -157,13 +159,15 @@ async function replayFiles(
     file: string;
     tests: number;
     exchanges: number;
-    differences: Difference[] | StepDifference[];
+    differences: Difference[];
     partial?: RunReplayResult['partial'];
   }[] = [];
   for (const { file, har } of read) {
     if (isRunRecording(har)) {
       const result = await replayRunRecording(file, client, {
         domain: opts.domain,
+        prefix: newRunPrefix,
+        prepare: (domains) => ensureReplayDomains(client, domains),
         ...(opts.restricted ? { restricted: opts.restricted } : {}),
         ...(opts.grep ? { grep: opts.grep } : {}),
         onTest: (name, n) => {
@@ -173,7 +177,9 @@ async function replayFiles(
       out.push({ file, ...result });
       if (!opts.json) {
         for (const d of result.differences.slice(0, 30))
-          console.log(`    ${d.test} #${d.exchange} ${d.operation}: ${d.kind} at ${d.at}: recorded ${short(d.a)}, got ${short(d.b)}`);
+          console.log(
+            `    ${d.test} #${d.exchange} ${d.operation}: ${d.kind} at ${d.at}: recorded ${short(d.expected)}, got ${short(d.actual)}`,
+          );
         if (result.differences.length > 30) console.log(`    … ${result.differences.length - 30} more`);
         for (const p of result.partial)
           console.log(

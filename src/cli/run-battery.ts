@@ -7,11 +7,11 @@ import { Writable } from 'node:stream';
 import type { Vitest } from 'vitest/node';
 import { stringify } from 'yaml';
 import type { ConformanceReport, ExpectationsFile } from '../generated/types.ts';
-import { readCaptured } from '../record/capture.ts';
+import { readCaptured } from '../recordings/capture.ts';
 import { batteryIndex } from '../harness/collect.ts';
-import { diffRecordings } from '../record/diff.ts';
-import { buildRecording } from '../record/recording.ts';
-import { writeDiff } from '../record/render.ts';
+import { diffRecordings } from '../recordings/diff.ts';
+import { buildRecording } from '../recordings/recording.ts';
+import { writeDiff } from '../recordings/render.ts';
 import { detectImplementation, expectationsWarning } from '../report/implementation.ts';
 import { writeShard } from '../report/shards.ts';
 import { projectRoot, makeFolder, suiteVersion } from '../contract/paths.ts';
@@ -627,8 +627,8 @@ function record(
       ...(d.operation ? { operation: d.operation } : {}),
       kind: d.kind,
       at: d.at,
-      baseline: short(d.a),
-      now: short(d.b),
+      baseline: short(d.expected),
+      now: short(d.actual),
     })),
   };
 }

@@ -1,7 +1,7 @@
 import { fixturesDir, makeFolder } from '../contract/paths.ts';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { IGNORABLE, readRecording, RecordingError } from '../record/diff.ts';
+import { IGNORABLE, readRecording, RecordingError } from '../recordings/diff.ts';
 import { batteryIndex } from '../harness/collect.ts';
 import type { ExpectationsFile } from '../generated/types.ts';
 import { spec } from '../contract/spec.ts';

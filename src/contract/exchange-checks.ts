@@ -16,6 +16,7 @@ import { operations } from '../generated/operations.ts';
 import { answerMediaType, EVENTUALLY_CONSISTENT_READS, JSON_CONTENT_TYPE, operationOfTarget } from './protocol.ts';
 import { timestampFault, timestampMembers } from './timestamps.ts';
 import { validate, type ShapeName } from './validators.ts';
+import { parseBody } from './recordings.ts';
 
 /** One exchange as the checks see it. */
 export interface CheckedExchange {
@@ -267,14 +268,7 @@ function topLevelStarts(json: unknown): { at: string; attributes: Record<string,
 }
 
 const lower = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-const parse = (text: string): unknown => {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
+const parse = (text: string): unknown => parseBody(text, 'none');
 
 /** The checks of one stream of exchanges (a test, a run, a replay): it remembers the request ids seen. */
 export class ExchangeChecks {

@@ -176,3 +176,17 @@ export function responseBody(entry: HarEntry): unknown {
   const text = entry.response.content.text;
   return text ? JSON.parse(text) : undefined;
 }
+
+/**
+ * A recorded or received body as a value: its JSON; where it is not JSON, the text itself (a
+ * target that answers HTML is compared as the text it sent), or nothing where the caller keeps the
+ * text apart (`'none'`); undefined where there is no body.
+ */
+export function parseBody(text: string | undefined, notJson: 'text' | 'none' = 'text'): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return notJson === 'text' ? text : undefined;
+  }
+}

@@ -7,7 +7,7 @@ import { inject, test as base } from 'vitest';
 import { relative } from 'node:path';
 import { RawClient, sentSoFar } from '../clients/raw.ts';
 import { projectRoot } from '../contract/paths.ts';
-import { Capture } from '../record/capture.ts';
+import { Capture } from '../recordings/capture.ts';
 import { ExchangeChecks, tally, type CheckTally } from '../contract/exchange-checks.ts';
 import { CLIENT_TIMEOUT_MS, operationOfTarget, WAITING_MARK } from '../contract/protocol.ts';
 import { operations } from '../generated/operations.ts';

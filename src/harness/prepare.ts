@@ -169,3 +169,12 @@ export async function ensureActivityType(raw: RawClient, domain: string): Promis
   }
   return SUITE_ACTIVITY_TYPE;
 }
+
+/** Domains ready for a replay: each registered (and undeprecated), with the suite's workflow types and activity type. */
+export async function ensureReplayDomains(client: RawClient, domains: readonly string[]): Promise<void> {
+  for (const domain of domains) {
+    await ensureDomain(client, domain, { undeprecate: true });
+    await ensureTypes(client, domain);
+    await ensureActivityType(client, domain);
+  }
+}

@@ -6,7 +6,7 @@ import type { ChildPolicy, Decision, HistoryEvent, Shapes, WorkflowExecutionDeta
 import { lengthBounds } from '../contract/constraints.ts';
 import { validate, type ShapeName } from '../contract/validators.ts';
 import { retryDelayMs, SERVER_ERRORS, type RawClient, type RawResponse } from '../clients/raw.ts';
-import type { Capture } from '../record/capture.ts';
+import type { Capture } from '../recordings/capture.ts';
 import type { BatteryConfig } from './config.ts';
 import type { Ledger } from './ledger.ts';
 import { ensureActivityType, typeFor } from './prepare.ts';

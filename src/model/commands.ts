@@ -2,7 +2,7 @@
  * The commands of a model-based differential run (fast-check's `fc.commands`): each is sent to
  * the target and to the reference alike; then both answers, and every run of the sequence as
  * each side shows it, are compared. A difference is charged to the clause that governs what
- * differs (clauses.ts) and ends the sequence as a Difference, which fast-check shrinks.
+ * differs (clauses.ts) and ends the sequence (Charged), which fast-check shrinks.
  */
 import fc from 'fast-check';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +11,7 @@ import type { ChildPolicy, Decision } from '../generated/types.ts';
 import type { RawResponse } from '../clients/raw.ts';
 import { clauseOf, type DecisionKind, type Observation, type RunForm, type StepFacts, type TextValue } from './clauses.ts';
 import { Side, type RunView } from './side.ts';
+import type { Difference } from '../recordings/difference.ts';
 import { byKey, depthBelow, GHOST, latestRun, openRun, ROOTS, runsOf, slots, taskState, type Model } from './state.ts';
 
 /** One step as the report shows it: what was sent, and the two answers side by side. */
@@ -20,27 +21,23 @@ export interface StepRecord {
   reference?: string;
 }
 
-/** A difference the run found: the clause it is charged to, what differed, and the steps that led to it. */
-export class Difference extends Error {
+/**
+ * A difference the run charged to a clause, with the steps that led to it: it ends the sequence,
+ * and fast-check shrinks it. `at` is what was observed, `expected` the reference's, `actual` the
+ * target's (both as shown), `clauses` the one clause charged.
+ */
+export class Charged extends Error {
   constructor(
-    readonly clause: string,
-    readonly observation: string,
-    readonly target: string,
-    readonly reference: string,
+    readonly difference: Difference & { clauses: [string]; step: string; expected: string; actual: string },
     readonly steps: StepRecord[],
   ) {
-    super(`${clause}: ${observation}: target ${target}, reference ${reference}`);
+    const { clauses, at, actual, expected } = difference;
+    super(`${clauses[0]}: ${at}: target ${actual}, reference ${expected}`);
   }
 }
 
-/** A sequence that stopped being comparable, and why: counted in the report, never judged. */
-export interface Divergence {
-  step: string;
-  observation: string;
-  target: string;
-  reference: string;
-  clause?: string;
-}
+/** A difference that ended a sequence's comparability without a charge (or whose clause was charged already): counted in the report, never judged. */
+export type Divergence = Difference & { step: string; expected: string; actual: string };
 
 /** The two sides of one sequence, and what the run learns from it. */
 export class Pair {
@@ -118,8 +115,9 @@ export abstract class Step implements fc.AsyncCommand<Model, Pair> {
       if (clause) pair.options.onCompared(clause);
       if (JSON.stringify(target) === JSON.stringify(reference)) return true;
       const [t, r] = [show(target), show(reference)];
-      if (clause && !pair.options.found.has(clause)) throw new Difference(clause, label, t, r, [...pair.log]);
-      pair.options.onDiverged({ step: acted.label, observation: label, target: t, reference: r, ...(clause ? { clause } : {}) });
+      const difference = { step: acted.label, at: label, expected: r, actual: t };
+      if (clause && !pair.options.found.has(clause)) throw new Charged({ ...difference, clauses: [clause] }, [...pair.log]);
+      pair.options.onDiverged({ ...difference, ...(clause ? { clauses: [clause] } : {}) });
       if (obs.what === 'run' && obs.attr && obs.eventType) {
         pair.ignored.add(`${obs.eventType}.${obs.attr}`);
         return true;
@@ -138,7 +136,7 @@ export abstract class Step implements fc.AsyncCommand<Model, Pair> {
     // A read the target failed ends the sequence: what it would have shown is unknown.
     const unreadable = (what: string, error: unknown) => {
       m.diverged = true;
-      pair.options.onDiverged({ step: acted.label, observation: what, target: `error: ${firstLine(error)}`, reference: 'read' });
+      pair.options.onDiverged({ step: acted.label, at: what, actual: `error: ${firstLine(error)}`, expected: 'read' });
     };
     if (listings) {
       const slot = (facts as { slot: string }).slot;

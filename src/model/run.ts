@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { ModelRun } from '../generated/types.ts';
 import type { Scenario } from '../harness/scenario.ts';
 import { judgedClauses } from './clauses.ts';
-import { commandArbitraries, Difference, Pair, type Divergence } from './commands.ts';
+import { Charged, commandArbitraries, Pair, type Divergence } from './commands.ts';
 import { Side } from './side.ts';
 import { scenes, type Scene } from './scenes.ts';
 import { newModel, type Model } from './state.ts';
@@ -69,7 +69,7 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
           reachedHere.add(clause);
         },
         onDiverged: (d) => {
-          const key = `${d.step.replace(/#\d+/g, '#')}|${d.observation.replace(/[a-z]\w*#\d+/g, 'run')}`;
+          const key = `${d.step.replace(/#\d+/g, '#')}|${d.at.replace(/[a-z]\w*#\d+/g, 'run')}`;
           const known = divergences.get(key);
           if (known) known.count += 1;
           else divergences.set(key, { ...d, count: 1 });
@@ -109,14 +109,15 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
       errors.push(`the model-based run stopped: ${ending.message}`);
       return false;
     }
-    const error = ending.difference;
-    foundClauses.add(error.clause);
+    const { difference, steps } = ending.charged;
+    const [clause] = difference.clauses;
+    foundClauses.add(clause);
     found.push({
-      clause: error.clause,
-      observation: error.observation,
-      target: error.target,
-      reference: error.reference,
-      steps: error.steps,
+      clause,
+      observation: difference.at,
+      target: difference.actual,
+      reference: difference.expected,
+      steps,
       seed,
       path: details.counterexamplePath ?? '',
       shrinks: details.numShrinks,
@@ -144,7 +145,15 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     compared,
     reached,
     unreached: judgedClauses.filter((c) => !reached[c]),
-    divergences: [...divergences.values()],
+    // The report's shape: what was observed, the target's and the reference's.
+    divergences: [...divergences.values()].map(({ step, at, actual, expected, clauses, count }) => ({
+      step,
+      observation: at,
+      target: actual,
+      reference: expected,
+      ...(clauses ? { clause: clauses[0]! } : {}),
+      count,
+    })),
     timedOut,
     errors,
   };
@@ -157,9 +166,9 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
  */
 export function roundEnding(
   details: Pick<fc.RunDetails<unknown>, 'interrupted' | 'errorInstance'>,
-): { kind: 'difference'; difference: Difference } | { kind: 'time limit' } | { kind: 'error'; message: string } {
+): { kind: 'difference'; charged: Charged } | { kind: 'time limit' } | { kind: 'error'; message: string } {
   const error = details.errorInstance;
-  if (error instanceof Difference) return { kind: 'difference', difference: error };
+  if (error instanceof Charged) return { kind: 'difference', charged: error };
   if (details.interrupted && error == null) return { kind: 'time limit' };
   return { kind: 'error', message: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
 }

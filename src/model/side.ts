@@ -4,6 +4,7 @@
  * which it names by a key that is the same on both sides (`a#0`, the first run of slot a), so
  * that what the two show can be compared.
  */
+import { normalise } from '../recordings/bindings.ts';
 import { lengthBounds } from '../contract/constraints.ts';
 import type { HistoryEvent } from '../generated/types.ts';
 import type { RawResponse } from '../clients/raw.ts';
@@ -108,11 +109,12 @@ export class Side {
 
   /** Replaces runIds by keys and this sequence's workflowIds by their slots, everywhere in a value. */
   normalise(value: unknown): unknown {
-    if (typeof value === 'string')
-      return this.keyOf.get(value) ?? (value.startsWith(`${this.namespace}-`) ? `~${this.slotOf(value)}` : value);
-    if (Array.isArray(value)) return value.map((v) => this.normalise(v));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.normalise(v)]));
-    return value;
+    return normalise(value, '', {
+      // Times are compared apart (their clause judges what a time must be), never as values.
+      time: () => undefined,
+      whole: (s) => this.keyOf.get(s) ?? (s.startsWith(`${this.namespace}-`) ? `~${this.slotOf(s)}` : undefined),
+      inside: (s) => s,
+    });
   }
 
   /** An answer as compared: its status, and its error code when it has one. */

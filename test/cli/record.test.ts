@@ -5,10 +5,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startReference } from '../../reference/server.ts';
 import { RawClient } from '../../src/clients/raw.ts';
-import { diffRecordings } from '../../src/record/diff.ts';
-import { replayRunRecording } from '../../src/record/replay.ts';
+import { diffRecordings } from '../../src/recordings/diff.ts';
+import { replayRunRecording } from '../../src/recordings/replay-run.ts';
+import { newRunPrefix } from '../../src/harness/config.ts';
+import { ensureReplayDomains } from '../../src/harness/prepare.ts';
 import { testCredentials } from '../reference/helpers.ts';
-import type { RunRecording } from '../../src/record/recording.ts';
+import type { RunRecording } from '../../src/recordings/recording.ts';
 import { runCli, runMain } from './helpers.ts';
 
 /**
@@ -168,7 +170,12 @@ describe('run --record', () => {
       const ref = await startReference({ pollTimeoutMs: 1_000 });
       try {
         const client = new RawClient({ endpoint: ref.url, region: 'us-east-1', credentials: async () => testCredentials });
-        return await replayRunRecording(changed, client, { domain: 'partial', grep: new RegExp(`^${escapeRegExp(page.title)}$`) });
+        return await replayRunRecording(changed, client, {
+          domain: 'partial',
+          prefix: newRunPrefix,
+          prepare: (domains) => ensureReplayDomains(client, domains),
+          grep: new RegExp(`^${escapeRegExp(page.title)}$`),
+        });
       } finally {
         await ref.close();
       }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { diffRecordings } from '../../src/record/diff.ts';
+import { diffRecordings } from '../../src/recordings/diff.ts';
 import { runCli, runMain } from './helpers.ts';
 
 /**

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import type { Exchange } from '../../src/clients/raw.ts';
-import { Capture, readCaptured } from '../../src/record/capture.ts';
+import { Capture, readCaptured } from '../../src/recordings/capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-capture-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { Difference } from '../../src/model/commands.ts';
+import { Charged } from '../../src/model/commands.ts';
 import { roundEnding } from '../../src/model/run.ts';
 
 const slow = fc.asyncProperty(fc.integer(), async () => {
@@ -24,11 +24,11 @@ test('a time limit reached before the first sequence ended is the time limit', a
 test('a difference, and an error with its first line', async () => {
   const differing = await fc.check(
     fc.asyncProperty(fc.integer(), async () => {
-      throw new Difference('cancel.event.recorded', 'o', 't', 'r', []);
+      throw new Charged({ clauses: ['cancel.event.recorded'], step: 's', at: 'o', actual: 't', expected: 'r' }, []);
     }),
     { numRuns: 1 },
   );
-  expect(roundEnding(differing)).toMatchObject({ kind: 'difference', difference: { clause: 'cancel.event.recorded' } });
+  expect(roundEnding(differing)).toMatchObject({ kind: 'difference', charged: { difference: { clauses: ['cancel.event.recorded'] } } });
   const broken = await fc.check(
     fc.asyncProperty(fc.integer(), async () => {
       throw new Error('socket hang up\nat somewhere');

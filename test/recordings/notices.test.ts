@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { startReference } from '../../reference/server.ts';
 import { RawClient } from '../../src/clients/raw.ts';
 import { loadRecordings } from '../../src/contract/recordings.ts';
-import { replay } from '../../src/replay/run.ts';
+import { replay } from '../../src/recordings/replay-aws.ts';
 import { startProxy, testCredentials, type ProxiedAnswer } from '../reference/helpers.ts';
 
 type Json = Record<string, unknown>;

@@ -1,9 +1,11 @@
+import type { Difference } from '../../src/recordings/difference.ts';
 import { describe, expect, test } from 'vitest';
 import { startReference } from '../../reference/server.ts';
 import { RawClient } from '../../src/clients/raw.ts';
 import { loadRecordings, PLACEHOLDER, type Har } from '../../src/contract/recordings.ts';
-import { Bindings, compare } from '../../src/replay/compare.ts';
-import { replay } from '../../src/replay/run.ts';
+import { compare } from '../../src/recordings/compare.ts';
+import { TransformContext } from '../../src/recordings/bindings.ts';
+import { replay } from '../../src/recordings/replay-aws.ts';
 import { testCredentials } from '../reference/helpers.ts';
 
 const recordings = loadRecordings();
@@ -19,7 +21,7 @@ async function replayOnReference(har: Har, deviate: string[] = [], waitMs?: numb
   }
 }
 
-const shown = (differences: { step: string; at: string; expected: unknown; actual: unknown }[]) =>
+const shown = (differences: Difference[]) =>
   differences.map((d) => `${d.step} ${d.at}: expected ${JSON.stringify(d.expected)}, got ${JSON.stringify(d.actual)}`).join('\n');
 
 describe('every recording in fixtures/recordings/aws/', () => {
@@ -146,23 +148,23 @@ describe('signals sent by one decision task may arrive in either order', () => {
 
   test('delivered in the order sent, every signal before its acknowledgement: no difference', () => {
     const target = { events: [signaled(11, 5, 'a'), signaled(12, 6, 'b'), acknowledged(13, 5), acknowledged(14, 6)] };
-    expect(compare(recorded, target, new Bindings())).toEqual([]);
+    expect(compare(recorded, target, new TransformContext())).toEqual([]);
   });
 
   test('an acknowledgement before the next signal is a difference: only events of one type swap places', () => {
     const target = { events: [signaled(11, 5, 'a'), acknowledged(12, 5), signaled(13, 6, 'b'), acknowledged(14, 6)] };
-    expect(compare(recorded, target, new Bindings()).map((d) => d.at)).toContain('$.events[1].eventType');
+    expect(compare(recorded, target, new TransformContext()).map((d) => d.at)).toContain('$.events[1].eventType');
   });
 
   test('a signal whose input changed on the way is still a difference', () => {
     const target = { events: [signaled(11, 5, 'a'), signaled(12, 6, 'c'), acknowledged(13, 5), acknowledged(14, 6)] };
-    expect(compare(recorded, target, new Bindings()).map((d) => d.actual)).toEqual(['c']);
+    expect(compare(recorded, target, new TransformContext()).map((d) => d.actual)).toEqual(['c']);
   });
 
   test('a missing acknowledgement, or an event between them, is a difference', () => {
-    expect(compare(recorded, { events: [signaled(11, 5, 'a'), signaled(12, 6, 'b'), acknowledged(13, 5)] }, new Bindings())).not.toEqual(
-      [],
-    );
+    expect(
+      compare(recorded, { events: [signaled(11, 5, 'a'), signaled(12, 6, 'b'), acknowledged(13, 5)] }, new TransformContext()),
+    ).not.toEqual([]);
     const between = {
       events: [
         signaled(11, 5, 'a'),
@@ -171,6 +173,6 @@ describe('signals sent by one decision task may arrive in either order', () => {
         acknowledged(14, 5),
       ],
     };
-    expect(compare(recorded, between, new Bindings())).not.toEqual([]);
+    expect(compare(recorded, between, new TransformContext())).not.toEqual([]);
   });
 });

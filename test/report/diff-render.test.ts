@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
-import type { Difference, DiffResult } from '../../src/record/diff.ts';
-import { repeatedDifferences, summaryText, toHtml } from '../../src/record/render.ts';
+import type { DiffResult } from '../../src/recordings/diff.ts';
+import type { TestDifference as Difference } from '../../src/recordings/difference.ts';
+import { repeatedDifferences, summaryText, toHtml } from '../../src/recordings/render.ts';
 
 /** A diff in which one media-type difference recurs on every exchange, and one test differs in its own way. */
 const contentType = (test: string, exchange: number): Difference => ({
@@ -10,8 +11,8 @@ const contentType = (test: string, exchange: number): Difference => ({
   operation: 'TerminateWorkflowExecution',
   kind: 'header',
   at: 'content-type',
-  a: 'application/x-amz-json-1.0',
-  b: 'text/html; charset=utf-8',
+  expected: 'application/x-amz-json-1.0',
+  actual: 'text/html; charset=utf-8',
 });
 const differences: Difference[] = [
   ...Array.from({ length: 12 }, (_, i) => contentType(`suites/t.test.ts > test ${i % 4}`, i + 1)),
@@ -22,8 +23,8 @@ const differences: Difference[] = [
     operation: 'GetWorkflowExecutionHistory',
     kind: 'member-changed',
     at: 'response.$.events[4].eventType',
-    a: 'WorkflowExecutionTerminated',
-    b: 'WorkflowExecutionCompleted',
+    expected: 'WorkflowExecutionTerminated',
+    actual: 'WorkflowExecutionCompleted',
   },
 ];
 const diff: DiffResult = {

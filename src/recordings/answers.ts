@@ -12,7 +12,7 @@
 import { ExchangeChecks } from '../contract/exchange-checks.ts';
 import { timestampFault, timestampMembers } from '../contract/timestamps.ts';
 import type { RawResponse } from '../clients/raw.ts';
-import type { Difference } from './compare.ts';
+import type { Difference } from './difference.ts';
 
 /** The clock skew SigV4 tolerates between a client and AWS. */
 export const CLOCK_SKEW_MS = 5 * 60_000;

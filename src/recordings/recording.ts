@@ -31,11 +31,12 @@
  * - the harness's registrations of the suite's domains and types (answered 200 or "already
  *   exists", in whichever test first needed them) are left out: a replay makes them first.
  */
-import type { Har, HarEntry } from '../contract/recordings.ts';
+import { parseBody, type Har, type HarEntry } from '../contract/recordings.ts';
 import { createHash } from 'node:crypto';
 import { isTimeMember } from '../contract/timestamps.ts';
 import type { Principal } from '../clients/raw.ts';
 import type { CapturedExchange, CapturedTest } from './capture.ts';
+import { normalise, replaceIds } from './bindings.ts';
 
 export const RECORDING_KIND = 'run-recording';
 /** Convergence is kept to this step: finer differences are the machine's, not the implementation's. */
@@ -415,17 +416,15 @@ class Ids {
   }
 
   private value(v: Json, key: string, answer: boolean): Json {
-    // An answer's time is the target's clock; a request's (a filter's bound) is the test's own, sent again as it is.
-    if (typeof v === 'number' && answer && isTimeMember(key)) return this.texts.wholeSeconds ? '<time:s>' : '<time>';
-    if (typeof v === 'string') {
-      const whole = this.byValue.get(v);
-      if (whole) return whole;
-      const replaced = this.replace(v);
-      return replaced.length > LONG_TEXT ? this.texts.ref(replaced) : replaced;
-    }
-    if (Array.isArray(v)) return v.map((x) => this.value(x, key, answer));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x, k, answer)]));
-    return v;
+    return normalise(v, key, {
+      // An answer's time is the target's clock; a request's (a filter's bound) is the test's own, sent again as it is.
+      time: () => (answer ? (this.texts.wholeSeconds ? '<time:s>' : '<time>') : undefined),
+      whole: (s) => this.byValue.get(s),
+      inside: (s) => {
+        const replaced = this.replace(s);
+        return replaced.length > LONG_TEXT ? this.texts.ref(replaced) : replaced;
+      },
+    });
   }
 
   /** Every known id inside a string (a message naming a run), then the run's prefix, replaced. */
@@ -434,24 +433,6 @@ class Ids {
     return replaceIds(out, this.ordered).split(this.identity.runPrefix).join('<prefix>');
   }
 }
-
-/**
- * Every known id inside a string (a message naming a run, an ARN naming a domain), longest first.
- * A domain only where its name stands alone (not followed or preceded by a letter, a digit, `_` or
- * `-`): it begins other names (the suite's workflow types).
- */
-export function replaceIds(s: string, ordered: [value: string, placeholder: string][]): string {
-  let out = s;
-  for (const [value, placeholder] of ordered) {
-    if (value.length < 4) continue;
-    if (placeholder.startsWith('<domain:')) {
-      if (out.includes(value)) out = out.replace(new RegExp(`(?<![\\w-])${escapeRegExp(value)}(?![\\w-])`, 'g'), placeholder);
-    } else if (out.includes(value)) out = out.split(value).join(placeholder);
-  }
-  return out;
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The registrations of the suite's own domains and types. */
 const SET_UP = new Set(['RegisterDomain', 'RegisterWorkflowType', 'RegisterActivityType']);
@@ -527,14 +508,8 @@ function collectRunIds(v: Json, key: string, into: Set<string>): void {
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collectRunIds(x, k, into);
 }
 
-function parse(text: string): Json {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as Json;
-  } catch {
-    return undefined;
-  }
-}
+/** A body's JSON, or nothing where it is not JSON: such a body is normalised as text (Ids.text). */
+const parse = (text: string): Json => parseBody(text, 'none');
 
 function headerOf(headers: Record<string, string> | { name: string; value: string }[], name: string): string | undefined {
   const lower = name.toLowerCase();

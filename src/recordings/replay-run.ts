@@ -6,18 +6,15 @@
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { RawClient } from '../clients/raw.ts';
-import type { HarEntry } from '../contract/recordings.ts';
-import { newRunPrefix } from '../harness/config.ts';
-import { ensureActivityType, ensureDomain, ensureTypes } from '../harness/prepare.ts';
-import { compareExchange, readRecording, type Difference } from './diff.ts';
-import { replaceIds } from './recording.ts';
-import { isTimeMember } from '../contract/timestamps.ts';
+import { parseBody, type HarEntry } from '../contract/recordings.ts';
+import { compareExchange, readRecording } from './diff.ts';
+import type { TestDifference as Difference } from './difference.ts';
+import { TransformContext } from './bindings.ts';
 
 type Entry = HarEntry & { _convergedMs?: number; _principal?: 'unsigned' | 'given-key' | 'restricted'; _overlaps?: number };
 type Answer = { status: number; headers: Record<string, string>; text: string };
 /** What a request recorded as sent with keys of the test's own is sent with: keys no target knows. */
 const UNKNOWN_KEY = { accessKeyId: 'AKIDSWFCONFORMANCEREPLAY', secretAccessKey: 'not-a-real-secret' };
-const PLACEHOLDER_IN_TEXT = /<(domain|workflow-id|run-id|task-token|request-id):(\d+)(?:@([0-9a-f]{8}))?>(?:-(\d+))?/g;
 
 export interface RunReplayResult {
   tests: number;
@@ -34,6 +31,10 @@ export interface RunReplayResult {
 
 export interface RunReplayOptions {
   domain: string;
+  /** A new prefix for a test's workflowIds, as long as a run's own (so that an id built to a length with it keeps it). */
+  prefix: () => string;
+  /** Registers the domains the replay runs in (the second deprecated), their workflow and activity types. */
+  prepare: (domains: [string, string]) => Promise<void>;
   /** The restricted principal, for the exchanges recorded as sent by it. */
   restricted?: AwsCredentialIdentity;
   /** Only the tests whose name matches. */
@@ -46,12 +47,7 @@ export async function replayRunRecording(file: string, client: RawClient, option
   // The recording's timestamp format: the target's is compared with it.
   const wholeSeconds = ![...tests.values()].some((t) => t.entries.some((e) => e.response.content.text?.includes('"<time>"')));
   const deprecated = `${options.domain}-deprecated`;
-  await ensureDomain(client, options.domain, { undeprecate: true });
-  await ensureDomain(client, deprecated, { undeprecate: true });
-  await ensureTypes(client, options.domain);
-  await ensureTypes(client, deprecated);
-  await ensureActivityType(client, options.domain);
-  await ensureActivityType(client, deprecated);
+  await options.prepare([options.domain, deprecated]);
   const differences: Difference[] = [];
   const partial: RunReplayResult['partial'] = [];
   let exchanges = 0;
@@ -59,7 +55,7 @@ export async function replayRunRecording(file: string, client: RawClient, option
   // Each test in ids of its own; an id another test made is named after it (`<run-id:2@KEY>`),
   // so that test is replayed first, and its bindings are read.
   type Test = ReturnType<typeof readRecording>['tests'] extends Map<string, infer T> ? T : never;
-  const registry = new Map<string, Bound>();
+  const registry = new Map<string, TransformContext>();
   const byKey = new Map<string, [string, Test]>();
   for (const [name, t] of tests) if (t.page._key) byKey.set(t.page._key, [name, t]);
   const ordered: [string, Test][] = [];
@@ -76,8 +72,8 @@ export async function replayRunRecording(file: string, client: RawClient, option
   };
   for (const [name, t] of tests) place(name, t);
   for (const [name, test] of ordered) {
-    // As long as the run's own, so that an id built to a length with it (a boundary) keeps it.
-    const ids = new Bound(newRunPrefix(), [options.domain, deprecated], wholeSeconds, registry);
+    const ids = new TransformContext({ prefix: options.prefix(), wholeSeconds, registry });
+    for (const [i, d] of [options.domain, deprecated].entries()) ids.bind(`<domain:${i + 1}>`, d);
     if (test.page._key) registry.set(test.page._key, ids);
     if (options.grep && !options.grep.test(name)) continue;
     count += 1;
@@ -100,8 +96,8 @@ export async function replayRunRecording(file: string, client: RawClient, option
           operation,
           kind: 'not-replayed',
           at: 'request',
-          a: 'sent as the restricted principal',
-          b: 'no restricted principal given to the replay',
+          expected: 'sent as the restricted principal',
+          actual: 'no restricted principal given to the replay',
         });
         return undefined;
       }
@@ -132,8 +128,8 @@ export async function replayRunRecording(file: string, client: RawClient, option
     /** Compares an answer with the recorded one, binding the ids it brings. */
     const judge = (i: number, res: Answer) => {
       let recorded = test.entries[i]! as Entry;
-      const expected = parse(recorded.response.content.text);
-      const actual = parse(res.text);
+      const expected = parseBody(recorded.response.content.text, 'none');
+      const actual = parseBody(res.text, 'none');
       ids.bindFrom(expected, actual);
       let text = actual === undefined ? res.text : JSON.stringify(ids.normalise(actual, ''));
       const left = { n: 0 };
@@ -145,7 +141,7 @@ export async function replayRunRecording(file: string, client: RawClient, option
           ...recorded,
           response: { ...recorded.response, content: { ...recorded.response.content, text: JSON.stringify(own) } },
         };
-        const mine = parse(text);
+        const mine = parseBody(text, 'none');
         if (mine !== undefined) text = JSON.stringify(withoutForeign(mine, named, { n: 0 }));
       }
       const got: Entry = {
@@ -183,7 +179,7 @@ export async function replayRunRecording(file: string, client: RawClient, option
   // Nothing is left open: every workflowId the replayed tests made is terminated, once all have
   // run (a test may read what an earlier one made).
   for (const ids of registry.values())
-    for (const workflowId of ids.workflowIds()) {
+    for (const [, workflowId] of ids.of('workflow-id')) {
       await client
         .send(
           {
@@ -217,109 +213,4 @@ function withoutForeign(v: unknown, named: ReadonlySet<string>, left: { n: numbe
       .map((item) => withoutForeign(item, named, left));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutForeign(x, named, left)]));
   return v;
-}
-/** The recording's placeholders, bound to the replay's values. */
-class Bound {
-  private readonly values = new Map<string, string>();
-  private readonly placeholders = new Map<string, string>();
-  constructor(
-    private readonly prefix: string,
-    domains: string[],
-    private readonly wholeSeconds: boolean,
-    /** Every test's bindings, by its key: where an id another test made is bound. */
-    private readonly registry: ReadonlyMap<string, Bound> = new Map(),
-  ) {
-    for (const [i, d] of domains.entries()) this.bind(`<domain:${i + 1}>`, d);
-  }
-
-  private bind(placeholder: string, value: string): void {
-    this.values.set(placeholder, value);
-    if (!this.placeholders.has(value)) this.placeholders.set(value, placeholder);
-  }
-
-  /** The bindings a placeholder belongs in, and its name there: `<run-id:2@KEY>` is `<run-id:2>` of test KEY. */
-  private home(placeholder: string): [Bound, string] | undefined {
-    const m = /^<([a-z-]+:\d+)@([0-9a-f]{8})>$/.exec(placeholder);
-    if (!m) return [this, placeholder];
-    const owner = this.registry.get(m[2]!);
-    return owner ? [owner, `<${m[1]}>`] : undefined;
-  }
-
-  /** A value's placeholder: this test's, or another's that made it (`<run-id:2@KEY>`). */
-  private placeholderOf(value: string): string | undefined {
-    const own = this.placeholders.get(value);
-    if (own) return own;
-    for (const [key, other] of this.registry) {
-      const there = other !== this ? other.placeholders.get(value) : undefined;
-      if (there && /^<[a-z-]+:\d+>$/.test(there) && !there.startsWith('<domain:')) return `${there.slice(0, -1)}@${key}>`;
-    }
-    return undefined;
-  }
-
-  workflowIds(): string[] {
-    return [...this.values].filter(([p]) => p.startsWith('<workflow-id:')).map(([, v]) => v);
-  }
-
-  /** A recorded request with the replay's values: new workflowIds for the recording's, the target's ids for the rest. */
-  fill(text: string): string {
-    return text
-      .split('<prefix>')
-      .join(this.prefix)
-      .replace(PLACEHOLDER_IN_TEXT, (whole, kind: string, n: string, at?: string, cut?: string) => {
-        const found = this.home(`<${kind}:${n}${at ? `@${at}` : ''}>`);
-        if (!found) return whole;
-        const [bound, placeholder] = found;
-        let value = bound.values.get(placeholder);
-        if (value === undefined && kind === 'workflow-id') bound.bind(placeholder, (value = `${bound.prefix}-w${n}`));
-        if (value === undefined) return whole;
-        if (!cut) return value;
-        // A runId cut short: named in answers (a message) as the recording names it.
-        const short = value.slice(0, -Number(cut));
-        if (!this.placeholders.has(short)) this.placeholders.set(short, whole);
-        return short;
-      });
-  }
-
-  /** Binds the ids the target made where the recording has a placeholder. */
-  bindFrom(expected: unknown, actual: unknown): void {
-    if (typeof expected === 'string' && typeof actual === 'string') {
-      if (!/^<(run-id|task-token|workflow-id):\d+(@[0-9a-f]{8})?>$/.test(expected)) return;
-      const found = this.home(expected);
-      if (!found) return;
-      const [bound, placeholder] = found;
-      if (!bound.values.has(placeholder) && !bound.placeholders.has(actual) && !this.placeholderOf(actual)) bound.bind(placeholder, actual);
-      return;
-    }
-    if (Array.isArray(expected) && Array.isArray(actual)) {
-      for (let i = 0; i < Math.min(expected.length, actual.length); i += 1) this.bindFrom(expected[i], actual[i]);
-      return;
-    }
-    if (expected && actual && typeof expected === 'object' && typeof actual === 'object') {
-      for (const [k, v] of Object.entries(expected)) this.bindFrom(v, (actual as Record<string, unknown>)[k]);
-    }
-  }
-
-  /** The target's answer as the recording would have it. */
-  normalise(v: unknown, key: string): unknown {
-    // A fraction where the recording has whole seconds shows; a time that falls on a whole second does not.
-    if (typeof v === 'number' && isTimeMember(key)) return this.wholeSeconds && Number.isInteger(v) ? '<time:s>' : '<time>';
-    if (typeof v === 'string') {
-      const whole = this.placeholderOf(v);
-      if (whole) return whole;
-      const ordered = [...this.placeholders].sort((a, b) => b[0].length - a[0].length);
-      return replaceIds(v, ordered).split(this.prefix).join('<prefix>');
-    }
-    if (Array.isArray(v)) return v.map((x) => this.normalise(x, key));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.normalise(x, k)]));
-    return v;
-  }
-}
-
-function parse(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

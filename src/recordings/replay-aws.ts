@@ -8,18 +8,15 @@ import { header, requestBody, responseBody } from '../contract/recordings.ts';
 import { JSON_CONTENT_TYPE, LEGACY_TARGET_PREFIX, TARGET_PREFIX } from '../contract/protocol.ts';
 import type { RawClient, RawResponse } from '../clients/raw.ts';
 import { AnswerChecks } from './answers.ts';
-import { Bindings, compare, type Difference } from './compare.ts';
+import { compare } from './compare.ts';
+import { TransformContext } from './bindings.ts';
+import type { Difference } from './difference.ts';
 import { defined, EVENTUALLY_CONSISTENT_READS } from '../contract/protocol.ts';
 import { planReplay, type Plan, type RunRef, type Step } from './plan.ts';
 
-export interface StepDifference extends Difference {
-  /** The step, as a person reads it: `3 PollForDecisionTask (run <run-id:1>)`. */
-  step: string;
-}
-
 export interface ReplayResult {
   steps: number;
-  differences: StepDifference[];
+  differences: Difference[];
 }
 
 export interface ReplayOptions {
@@ -48,14 +45,14 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
   const added = new Set(ADDED.filter(([, since]) => recorded < since).map(([member]) => member));
   const base = { extra: added };
   const printed = { ...PRINTED, extra: new Set([...PRINTED.extra, ...added]) };
-  const bindings = new Bindings();
+  const bindings = new TransformContext();
   bindings.bind(plan.domain, options.domain);
   for (const p of Object.keys(har.log._placeholders)) {
     const [, kind, n] = /^<([a-z-]+):(\d+)>$/.exec(p) ?? [];
     if (kind === 'workflow-id') bindings.bind(p, `${options.prefix}-wf${n}`);
     if (kind === 'task-list') bindings.bind(p, `${options.prefix}-tl${n}`);
   }
-  const differences: StepDifference[] = [];
+  const differences: Difference[] = [];
   // What every answer must show, checked as it comes; charged to the step that sent it.
   const checks = new AnswerChecks();
   const since = Date.now();
@@ -204,7 +201,7 @@ export async function replay(har: Har, client: RawClient, options: ReplayOptions
     }
 
     /** Sends a recorded exchange and compares its answer with the recorded one, binding into `into`. */
-    async function exchange(entry: HarEntry, transcribed: boolean, into: Bindings): Promise<Difference[]> {
+    async function exchange(entry: HarEntry, transcribed: boolean, into: TransformContext): Promise<Difference[]> {
       const res = await send(
         entry._operation,
         into.fill(entry.request.postData?.text ?? '{}'),

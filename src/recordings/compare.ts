@@ -6,67 +6,11 @@
  */
 import { PLACEHOLDER } from '../contract/recordings.ts';
 import { timestampMembers } from '../contract/timestamps.ts';
-
-export interface Difference {
-  /** Where in the answer: a JSON path. */
-  at: string;
-  expected: unknown;
-  actual: unknown;
-}
+import type { Difference } from './difference.ts';
+import type { TransformContext } from './bindings.ts';
 
 /** Members real SWF sent that the official model lacks (recorded, 2023): a target need not send them. */
 const UNMODELLED = new Set(['reopenable', 'reopenGenerationId']);
-
-export class Bindings {
-  private readonly byPlaceholder = new Map<string, string>();
-  private readonly byValue = new Map<string, string>();
-
-  bind(placeholder: string, value: string): void {
-    this.byPlaceholder.set(placeholder, value);
-    this.byValue.set(value, placeholder);
-  }
-
-  /** A copy, to compare against without binding anything until the comparison is kept. */
-  clone(): Bindings {
-    const copy = new Bindings();
-    for (const [p, v] of this.byPlaceholder) copy.bind(p, v);
-    return copy;
-  }
-
-  value(placeholder: string): string | undefined {
-    return this.byPlaceholder.get(placeholder);
-  }
-
-  placeholderOf(value: string): string | undefined {
-    return this.byValue.get(value);
-  }
-
-  /** Every placeholder bound, with its value. */
-  all(): [string, string][] {
-    return [...this.byPlaceholder];
-  }
-
-  /** Every placeholder of a kind that has been bound, with its value. */
-  of(kind: string): [string, string][] {
-    return [...this.byPlaceholder].filter(([p]) => p.startsWith(`<${kind}:`));
-  }
-
-  /** The text with each placeholder, as a JSON string, replaced by its bound value; throws on one not bound yet. */
-  fill(text: string): string {
-    return text.replace(/"(<[a-z-]+:\d+>)"/g, (whole, p: string) => {
-      if (!PLACEHOLDER.test(p)) return whole;
-      const value = this.byPlaceholder.get(p);
-      if (p.startsWith('<not-printed:')) throw new Error(`${p} stands for a value the source did not print: it cannot be sent`);
-      if (value === undefined) throw new Error(`${p} is used before the target has answered it`);
-      return JSON.stringify(value);
-    });
-  }
-
-  /** A parsed value with its placeholders replaced by their bound values. */
-  fillValue<T>(value: T): T {
-    return JSON.parse(this.fill(JSON.stringify(value))) as T;
-  }
-}
 
 /**
  * How much of the answer the recording can speak for. A history printed by a client (a
@@ -86,7 +30,7 @@ const isZero = (v: unknown) => v === 0 || v === false || v === '' || (Array.isAr
 export function compare(
   expected: unknown,
   actual: unknown,
-  bindings: Bindings,
+  bindings: TransformContext,
   at = '$',
   out: Difference[] = [],
   lenient: Leniency = {},

@@ -7,7 +7,8 @@ import { makeFolder } from '../contract/paths.ts';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Difference, DiffResult, DiffSide } from './diff.ts';
+import type { DiffResult, DiffSide } from './diff.ts';
+import type { TestDifference as Difference } from './difference.ts';
 
 const label = (s: DiffSide) => (s.header ? `${s.file} (${s.header.target}, ${s.header.date})` : s.file);
 const show = (v: unknown): string => (v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(v, null, 2));
@@ -26,7 +27,7 @@ function byTest(r: DiffResult): Map<string, Difference[]> {
 /** The same difference (kind, operation, member and both values) seen this often is reported once, with its count. */
 const REPEATED = 3;
 const signature = (d: Difference) =>
-  `${d.kind}|${d.operation ?? ''}|${d.at.replace(/\[\d+\]/g, '[]')}|${oneLine(d.a, 200)}|${oneLine(d.b, 200)}`;
+  `${d.kind}|${d.operation ?? ''}|${d.at.replace(/\[\d+\]/g, '[]')}|${oneLine(d.expected, 200)}|${oneLine(d.actual, 200)}`;
 
 /** Differences that recur across exchanges and tests, most frequent first, with how many and where first. */
 export function repeatedDifferences(r: DiffResult): { example: Difference; count: number; tests: number }[] {
@@ -69,7 +70,7 @@ export function summaryText(r: DiffResult, limit = 20): string {
   for (const g of repeated.slice(0, 10)) {
     const d = g.example;
     lines.push(
-      `×${g.count} in ${g.tests} test${g.tests === 1 ? '' : 's'}: ${d.operation ? `${d.operation} ` : ''}${d.kind} at ${d.at}: A ${oneLine(d.a, 60)} · B ${oneLine(d.b, 60)}`,
+      `×${g.count} in ${g.tests} test${g.tests === 1 ? '' : 's'}: ${d.operation ? `${d.operation} ` : ''}${d.kind} at ${d.at}: A ${oneLine(d.expected, 60)} · B ${oneLine(d.actual, 60)}`,
     );
   }
   let shown = 0;
@@ -80,7 +81,7 @@ export function summaryText(r: DiffResult, limit = 20): string {
     lines.push(`✗ ${test}${list[0]!.clauses.length ? ` [${list[0]!.clauses.join(', ')}]` : ''}`);
     for (const d of list.slice(0, 4)) {
       lines.push(
-        `    ${d.exchange ? `#${d.exchange} ${d.operation} ` : ''}${d.kind} at ${d.at}: A ${oneLine(d.a, 60)} · B ${oneLine(d.b, 60)}`,
+        `    ${d.exchange ? `#${d.exchange} ${d.operation} ` : ''}${d.kind} at ${d.at}: A ${oneLine(d.expected, 60)} · B ${oneLine(d.actual, 60)}`,
       );
     }
     if (list.length > 4) lines.push(`    … ${list.length - 4} more`);
@@ -117,7 +118,7 @@ export function toMarkdown(r: DiffResult): string {
     );
     for (const d of list)
       out.push(
-        `| ${d.exchange ?? ''} | ${d.operation ?? ''} | ${d.kind} | \`${md(d.at)}\` | ${md(oneLine(d.a, 200))} | ${md(oneLine(d.b, 200))} |`,
+        `| ${d.exchange ?? ''} | ${d.operation ?? ''} | ${d.kind} | \`${md(d.at)}\` | ${md(oneLine(d.expected, 200))} | ${md(oneLine(d.actual, 200))} |`,
       );
     out.push('');
   }
@@ -136,7 +137,7 @@ export function toHtml(r: DiffResult): string {
 <table class="counts"><tbody>${kinds.map(([k, n]) => `<tr><td>${esc(k)}</td><td class="n">${n}</td></tr>`).join('')}</tbody></table>
 <h2>By clause (differences in the tests citing it)</h2>
 <table class="counts"><tbody>${clauses.map(([c, n]) => `<tr><td><code>${esc(c)}</code></td><td class="n">${n}</td></tr>`).join('')}</tbody></table>
-${repeated.length ? `<h2>Recurring (the same difference ${REPEATED} times or more)</h2><ul>${repeated.map((g) => `<li>×${g.count} in ${g.tests} tests: ${esc(g.example.operation ?? '')} ${esc(g.example.kind)} at <code>${esc(g.example.at)}</code>: A ${esc(oneLine(g.example.a, 80))} · B ${esc(oneLine(g.example.b, 80))}</li>`).join('')}</ul>` : ''}
+${repeated.length ? `<h2>Recurring (the same difference ${REPEATED} times or more)</h2><ul>${repeated.map((g) => `<li>×${g.count} in ${g.tests} tests: ${esc(g.example.operation ?? '')} ${esc(g.example.kind)} at <code>${esc(g.example.at)}</code>: A ${esc(oneLine(g.example.expected, 80))} · B ${esc(oneLine(g.example.actual, 80))}</li>`).join('')}</ul>` : ''}
 <details><summary>The ${byTest(r).size} tests that differ</summary><ul>${[...byTest(r)].map(([t, l]) => `<li><a href="#${anchor(t)}">${esc(t)}</a> (${l.length})</li>`).join('')}</ul></details>
 </section>`
     : '';
@@ -150,7 +151,7 @@ ${repeated.length ? `<h2>Recurring (the same difference ${REPEATED} times or mor
 <table>
 <thead><tr><th class="n">#</th><th class="what">difference</th><th>A</th><th>B</th></tr></thead>
 <tbody>
-${list.map((d) => `<tr><td class="n">${d.exchange ?? ''}</td><td class="what"><strong>${esc(d.kind)}</strong><br>${esc(d.operation ?? '')}<br><code>${esc(d.at)}</code></td><td><pre>${esc(show(d.a))}</pre></td><td><pre>${esc(show(d.b))}</pre></td></tr>`).join('\n')}
+${list.map((d) => `<tr><td class="n">${d.exchange ?? ''}</td><td class="what"><strong>${esc(d.kind)}</strong><br>${esc(d.operation ?? '')}<br><code>${esc(d.at)}</code></td><td><pre>${esc(show(d.expected))}</pre></td><td><pre>${esc(show(d.actual))}</pre></td></tr>`).join('\n')}
 </tbody>
 </table>
 </details>

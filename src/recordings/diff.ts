@@ -8,29 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { header, type Har, type HarEntry } from '../contract/recordings.ts';
+import { header, parseBody, type Har, type HarEntry } from '../contract/recordings.ts';
+import type { DiffKind, TestDifference } from './difference.ts';
 import { expandTexts, RECORDING_KIND, type RecordingHeader, type RecordingPage, type RunRecording, type TextRuns } from './recording.ts';
-
-export const DIFF_KINDS = [
-  'test-added',
-  'test-removed',
-  'exchange-added',
-  'exchange-removed',
-  'operation',
-  'request',
-  'status',
-  'fault',
-  'message',
-  'header',
-  'member-added',
-  'member-removed',
-  'member-changed',
-  'events',
-  'convergence',
-  // A replay could not send it as recorded (a principal it was not given).
-  'not-replayed',
-] as const;
-export type DiffKind = (typeof DIFF_KINDS)[number];
 
 /** What `--ignore` can leave out: a kind, or a group of them. */
 export const IGNORABLE: Record<string, DiffKind[]> = {
@@ -48,19 +28,6 @@ export const IGNORABLE: Record<string, DiffKind[]> = {
   tests: ['test-added', 'test-removed'],
 };
 
-export interface Difference {
-  test: string;
-  clauses: string[];
-  /** The exchange's place in the test, from 1; absent for a test only one side has. */
-  exchange?: number;
-  operation?: string;
-  kind: DiffKind;
-  /** Where in the exchange: `status`, `response.$.events[3].eventType`, … */
-  at: string;
-  a?: unknown;
-  b?: unknown;
-}
-
 export interface DiffSide {
   file: string;
   header?: RecordingHeader;
@@ -72,7 +39,7 @@ export interface DiffResult {
   options: { ignore: string[]; toleranceMs: number };
   tests: { compared: number; differing: number; onlyA: number; onlyB: number };
   exchanges: number;
-  differences: Difference[];
+  differences: TestDifference[];
 }
 
 export interface DiffOptions {
@@ -142,7 +109,7 @@ export function diffRecordings(fileA: string, fileB: string, options: DiffOption
     if (!Object.hasOwn(IGNORABLE, i)) throw new RecordingError(`--ignore ${i}: not one of ${Object.keys(IGNORABLE).join(', ')}`);
   const ignored = new Set(ignore.flatMap((i) => IGNORABLE[i]!));
   const toleranceMs = options.toleranceMs ?? 1_000;
-  const out: Difference[] = [];
+  const out: TestDifference[] = [];
   let compared = 0;
   let exchanges = 0;
   let onlyA = 0;
@@ -156,8 +123,8 @@ export function diffRecordings(fileA: string, fileB: string, options: DiffOption
         clauses: ta.page._clauses,
         kind: 'test-removed',
         at: 'test',
-        a: `${ta.entries.length} exchanges`,
-        b: 'not in B',
+        expected: `${ta.entries.length} exchanges`,
+        actual: 'not in B',
       });
       continue;
     }
@@ -169,11 +136,11 @@ export function diffRecordings(fileA: string, fileB: string, options: DiffOption
       const eb = tb.entries[i];
       const where = { test: name, clauses, exchange: i + 1, operation: (ea ?? eb)!._operation };
       if (!eb) {
-        out.push({ ...where, kind: 'exchange-removed', at: 'exchange', a: summary(ea!), b: 'not in B' });
+        out.push({ ...where, kind: 'exchange-removed', at: 'exchange', expected: summary(ea!), actual: 'not in B' });
         continue;
       }
       if (!ea) {
-        out.push({ ...where, kind: 'exchange-added', at: 'exchange', a: 'not in A', b: summary(eb) });
+        out.push({ ...where, kind: 'exchange-added', at: 'exchange', expected: 'not in A', actual: summary(eb) });
         continue;
       }
       exchanges += 1;
@@ -183,7 +150,14 @@ export function diffRecordings(fileA: string, fileB: string, options: DiffOption
   for (const [name, tb] of b.tests) {
     if (a.tests.has(name)) continue;
     onlyB += 1;
-    out.push({ test: name, clauses: tb.page._clauses, kind: 'test-added', at: 'test', a: 'not in A', b: `${tb.entries.length} exchanges` });
+    out.push({
+      test: name,
+      clauses: tb.page._clauses,
+      kind: 'test-added',
+      at: 'test',
+      expected: 'not in A',
+      actual: `${tb.entries.length} exchanges`,
+    });
   }
   const differences = out.filter((d) => !ignored.has(d.kind));
   const differingTests = new Set(differences.map((d) => d.test));
@@ -206,7 +180,7 @@ function summary(e: Entry): string {
   return `${e._operation} → ${e.response.status}`;
 }
 
-type Found = Omit<Difference, 'test' | 'clauses' | 'exchange' | 'operation'>;
+type Found = Omit<TestDifference, 'test' | 'clauses' | 'exchange' | 'operation'>;
 
 /** Compares two exchanges; a replay, whose requests are the recording's, leaves the requests out. */
 export function compareExchange(
@@ -216,33 +190,35 @@ export function compareExchange(
   toleranceMs: number,
   options: { requests?: boolean } = {},
 ): void {
-  if (a._operation !== b._operation) return push({ kind: 'operation', at: 'operation', a: a._operation, b: b._operation });
-  const ra = parse(a.request.postData?.text);
-  const rb = parse(b.request.postData?.text);
+  if (a._operation !== b._operation) return push({ kind: 'operation', at: 'operation', expected: a._operation, actual: b._operation });
+  const ra = parseBody(a.request.postData?.text);
+  const rb = parseBody(b.request.postData?.text);
   if (options.requests !== false && JSON.stringify(ra) !== JSON.stringify(rb)) {
     // The same test sent something else: an earlier answer led it another way.
-    push({ kind: 'request', at: 'request', a: ra, b: rb });
+    push({ kind: 'request', at: 'request', expected: ra, actual: rb });
   }
-  if (a.response.status !== b.response.status) push({ kind: 'status', at: 'status', a: a.response.status, b: b.response.status });
+  if (a.response.status !== b.response.status)
+    push({ kind: 'status', at: 'status', expected: a.response.status, actual: b.response.status });
   const ta = header(a.response.headers, 'Content-Type') ?? a.response.content.mimeType;
   const tb = header(b.response.headers, 'Content-Type') ?? b.response.content.mimeType;
-  if (ta !== tb) push({ kind: 'header', at: 'headers.content-type', a: ta, b: tb });
+  if (ta !== tb) push({ kind: 'header', at: 'headers.content-type', expected: ta, actual: tb });
   const ia = header(a.response.headers, 'x-amzn-RequestId') !== undefined;
   const ib = header(b.response.headers, 'x-amzn-RequestId') !== undefined;
-  if (ia !== ib) push({ kind: 'header', at: 'headers.x-amzn-requestid', a: ia ? 'present' : 'absent', b: ib ? 'present' : 'absent' });
-  const ba = parse(a.response.content.text);
-  const bb = parse(b.response.content.text);
+  if (ia !== ib)
+    push({ kind: 'header', at: 'headers.x-amzn-requestid', expected: ia ? 'present' : 'absent', actual: ib ? 'present' : 'absent' });
+  const ba = parseBody(a.response.content.text);
+  const bb = parseBody(b.response.content.text);
   const fa = faultOf(ba);
   const fb = faultOf(bb);
   if (fa || fb) {
-    if (fa?.code !== fb?.code) push({ kind: 'fault', at: 'response.__type', a: fa?.code, b: fb?.code });
-    if (fa?.message !== fb?.message) push({ kind: 'message', at: 'response.message', a: fa?.message, b: fb?.message });
+    if (fa?.code !== fb?.code) push({ kind: 'fault', at: 'response.__type', expected: fa?.code, actual: fb?.code });
+    if (fa?.message !== fb?.message) push({ kind: 'message', at: 'response.message', expected: fa?.message, actual: fb?.message });
   } else {
     members(ba, bb, 'response.$', push);
   }
   const ca = a._convergedMs ?? 0;
   const cb = b._convergedMs ?? 0;
-  if (Math.abs(ca - cb) > toleranceMs) push({ kind: 'convergence', at: 'convergence', a: `${ca} ms`, b: `${cb} ms` });
+  if (Math.abs(ca - cb) > toleranceMs) push({ kind: 'convergence', at: 'convergence', expected: `${ca} ms`, actual: `${cb} ms` });
 }
 
 function members(a: unknown, b: unknown, at: string, push: (d: Found) => void): void {
@@ -250,24 +226,24 @@ function members(a: unknown, b: unknown, at: string, push: (d: Found) => void): 
     if (at.endsWith('.events')) {
       const sa = a.map((e) => (e as { eventType?: string }).eventType);
       const sb = b.map((e) => (e as { eventType?: string }).eventType);
-      if (JSON.stringify(sa) !== JSON.stringify(sb)) return push({ kind: 'events', at: `${at}[].eventType`, a: sa, b: sb });
+      if (JSON.stringify(sa) !== JSON.stringify(sb)) return push({ kind: 'events', at: `${at}[].eventType`, expected: sa, actual: sb });
     }
     for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
-      if (i >= a.length) push({ kind: 'member-added', at: `${at}[${i}]`, b: b[i] });
-      else if (i >= b.length) push({ kind: 'member-removed', at: `${at}[${i}]`, a: a[i] });
+      if (i >= a.length) push({ kind: 'member-added', at: `${at}[${i}]`, actual: b[i] });
+      else if (i >= b.length) push({ kind: 'member-removed', at: `${at}[${i}]`, expected: a[i] });
       else members(a[i], b[i], `${at}[${i}]`, push);
     }
     return;
   }
   if (isObject(a) && isObject(b)) {
     for (const k of Object.keys(a)) {
-      if (!(k in b)) push({ kind: 'member-removed', at: `${at}.${k}`, a: a[k] });
+      if (!(k in b)) push({ kind: 'member-removed', at: `${at}.${k}`, expected: a[k] });
       else members(a[k], b[k], `${at}.${k}`, push);
     }
-    for (const k of Object.keys(b)) if (!(k in a)) push({ kind: 'member-added', at: `${at}.${k}`, b: b[k] });
+    for (const k of Object.keys(b)) if (!(k in a)) push({ kind: 'member-added', at: `${at}.${k}`, actual: b[k] });
     return;
   }
-  if (JSON.stringify(a) !== JSON.stringify(b)) push({ kind: 'member-changed', at, a, b });
+  if (JSON.stringify(a) !== JSON.stringify(b)) push({ kind: 'member-changed', at, expected: a, actual: b });
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
@@ -276,15 +252,6 @@ function faultOf(body: unknown): { code: string; message?: string } | undefined 
   if (!isObject(body) || typeof body.__type !== 'string') return undefined;
   const message = body.message ?? body.Message;
   return { code: body.__type.slice(body.__type.lastIndexOf('#') + 1), ...(typeof message === 'string' ? { message } : {}) };
-}
-
-function parse(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 export const isRunRecording = (har: Har): boolean => (har.log._provenance as { kind?: string } | undefined)?.kind === RECORDING_KIND;
