@@ -6,14 +6,19 @@
  * execution of the run's ledger that is still open.
  */
 import type { TestProject } from 'vitest/node';
-import { resolveSettings } from '../harness/config.ts';
-import { openSession, prepareSession } from '../harness/session.ts';
-import { onShutdown } from '../harness/shutdown.ts';
-import { openTarget } from '../targets/open.ts';
-import { startOracle } from '../targets/reference.ts';
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (project.getProvidedContext().battery) return undefined;
+  // Imported only here: vitest loads this file through its own module runner at every start, and
+  // under `run`, which has provided the target, the harness, the targets and the reference would
+  // be loaded a second time for nothing (half a second of the main job).
+  const [{ resolveSettings }, { openSession, prepareSession }, { onShutdown }, { openTarget }, { startOracle }] = await Promise.all([
+    import('../harness/config.ts'),
+    import('../harness/session.ts'),
+    import('../harness/shutdown.ts'),
+    import('../targets/open.ts'),
+    import('../targets/reference.ts'),
+  ]);
   const settings = resolveSettings({}, process.env);
   const target = (await openTarget({
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
