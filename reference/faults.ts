@@ -52,6 +52,10 @@ export const fault = {
   unknownTaskToken: () => new SwfFault('UnknownResourceFault', 'Unknown task token'),
   validation: (message: string) => new SwfFault('ValidationException', message),
   serialization: (message: string) => new SwfFault('SerializationException', message),
+  /** The body is not JSON (its message tells it from the other SerializationExceptions). */
+  notJson: () => new SwfFault('SerializationException', NOT_JSON),
+  /** The body is JSON, but not an object. */
+  notAnObject: () => new SwfFault('SerializationException', NOT_AN_OBJECT),
   /** The code a query-protocol front answers an unknown action with (a deviation's, never the contract's). */
   invalidAction: (message: string) => new SwfFault('InvalidAction', message),
   unknownOperation: (target: string) =>
@@ -59,3 +63,6 @@ export const fault = {
   throttled: () => new SwfFault('ThrottlingException', 'Rate exceeded'),
   notImplemented: (what: string) => new SwfFault('NotImplementedException', `${what} is not implemented by the swf-conformance reference`),
 };
+
+export const NOT_JSON = 'Unable to parse the request body as JSON';
+export const NOT_AN_OBJECT = 'The request body must be a JSON object';

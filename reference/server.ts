@@ -203,10 +203,9 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
       // An empty body is read as {} (inferred): the required members are then reported missing.
       input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch {
-      throw fault.serialization('Unable to parse the request body as JSON');
+      throw fault.notJson();
     }
-    if (input === null || typeof input !== 'object' || Array.isArray(input))
-      throw fault.serialization('The request body must be a JSON object');
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw fault.notAnObject();
     validateInput(operations[operation].input as ShapeName, input, plugs.check);
     const fields = input as Record<string, unknown>;
     const domain = domainOf(fields, operation);

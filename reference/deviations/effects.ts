@@ -55,11 +55,14 @@ const recordScheduled = (e: Execution, tools: Parameters<Seams['cancel']>[3]) =>
  */
 function howClosed(e: Execution): 'direct' | 'policy' | 'close' {
   if (e.closeStatus !== 'TERMINATED') return 'close';
-  const terminated = [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
-  return terminated?.workflowExecutionTerminatedEventAttributes?.cause === 'CHILD_POLICY_APPLIED' ? 'policy' : 'direct';
+  return terminatedBy(e)?.cause === 'CHILD_POLICY_APPLIED' ? 'policy' : 'direct';
 }
 
-const CHILD_POLICY_CLOSED = (e: Execution) => [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
+/** The attributes of the execution's last WorkflowExecutionTerminated event, if it has one. */
+const terminatedBy = (e: Execution): Json | undefined =>
+  [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated')?.workflowExecutionTerminatedEventAttributes as
+    | Json
+    | undefined;
 
 /** An operation refused in a deprecated domain, before anything is looked up. */
 const refusedWhenDeprecated =
@@ -151,10 +154,7 @@ export const effectDeviations: Record<string, () => Plug> = {
       const out = next(parent, event, view);
       if (out?.eventType !== 'ChildWorkflowExecutionTerminated') return out;
       const child = find(view, { domain: parent.domain, ...(out.attributes?.workflowExecution as { workflowId: string; runId: string }) });
-      return child &&
-        (CHILD_POLICY_CLOSED(child)?.workflowExecutionTerminatedEventAttributes as Json | undefined)?.cause === 'OPERATOR_INITIATED'
-        ? undefined
-        : out;
+      return child && terminatedBy(child)?.cause === 'OPERATOR_INITIATED' ? undefined : out;
     },
   }),
   'terminate-waits-for-decider': () => {
@@ -308,8 +308,7 @@ export const effectDeviations: Record<string, () => Plug> = {
       );
       next(e, view, tools);
       if (howClosed(e) === 'close') return;
-      const terminated = [...e.events].reverse().find((ev) => ev.eventType === 'WorkflowExecutionTerminated');
-      const effect = terminated?.workflowExecutionTerminatedEventAttributes?.childPolicy ?? e.config.childPolicy;
+      const effect = (terminatedBy(e)?.childPolicy as typeof e.config.childPolicy | undefined) ?? e.config.childPolicy;
       const cause = 'CHILD_POLICY_APPLIED';
       for (const child of closedBefore) {
         if (effect === 'TERMINATE') tools.record(child, 'WorkflowExecutionTerminated', { childPolicy: child.config.childPolicy, cause });

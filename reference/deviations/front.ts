@@ -5,7 +5,7 @@
 import { operationOfTarget, TARGET_PREFIX } from '../../src/contract/protocol.ts';
 import { isOperationUnderTest } from '../../src/generated/operations.ts';
 import { claimedAccessKey } from '../auth.ts';
-import { fault } from '../faults.ts';
+import { fault, NOT_AN_OBJECT, NOT_JSON } from '../faults.ts';
 import { faultAnswer, type AccessPlug, type AccessTools, type FrontAnswer, type FrontRequest, type Interceptor } from '../front.ts';
 
 const target = (req: FrontRequest) => String(req.headers['x-amz-target'] ?? '');
@@ -62,16 +62,11 @@ export function frontDeviations(principals: readonly { accessKeyId: string; prin
         ? faultAnswer(fault.serialization('Only application/x-amz-json-1.1 is accepted'))
         : next(req),
     'malformed-json-validation': after((a, req) => {
-      if (a.fault?.code !== 'SerializationException') return a;
-      let input: unknown;
-      try {
-        input = req.body.length === 0 ? {} : JSON.parse(req.body.toString('utf8'));
-      } catch {
-        return faultAnswer(fault.validation('1 validation error detected: the body is not JSON'));
-      }
-      return input === null || typeof input !== 'object' || Array.isArray(input)
-        ? faultAnswer(fault.validation('1 validation error detected: the body is not a JSON object'))
-        : a;
+      // Only the two faults of the body itself; a member of the wrong type stays a SerializationException.
+      if (a.fault?.code !== 'SerializationException' || ![NOT_JSON, NOT_AN_OBJECT].includes(a.fault.message)) return a;
+      return faultAnswer(
+        fault.validation(`1 validation error detected: the body is not ${a.fault.message === NOT_JSON ? 'JSON' : 'a JSON object'}`),
+      );
     }),
     // Authentication: the request's claimed key is taken at its word, with no signature, or any.
     'unsigned-accepted': (next) => async (req) =>

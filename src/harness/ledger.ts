@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RawClient } from '../clients/raw.ts';
@@ -181,6 +182,8 @@ export async function cleanUp(
   const queue = ledger.entries();
   const total = queue.length;
   const abortable = options.signal ? { abort: options.signal } : {};
+  // Each request waiting on an answer listens for the stop: as many at once as there are workers.
+  if (options.signal) setMaxListeners(2 * (options.concurrency ?? 32) + 10, options.signal);
   const refusedBy = (res: { status: number; error?: { code?: string; message?: string } }) => {
     if (!REFUSALS.has(res.error?.code ?? '')) return false;
     result.refused ??= `${res.error!.code}${res.error!.message ? `: ${res.error!.message}` : ''}`;
