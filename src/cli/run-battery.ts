@@ -261,10 +261,15 @@ async function runVitest(s: RunState, opts: RunOptions, plan: Plan, interrupts: 
     let onlyFiles: string[] | undefined;
     if (selecting && !interrupts.run.signal.aborted) {
       announcePhase('collect');
-      // --clause alone is answered by the battery's index, without vitest collecting every file,
-      // and only the files holding those tests are started (unless sharded: a shard splits every file).
-      const byIndex =
-        opts.clause.length && !opts.tags.length && plan.namePattern === undefined ? await selectionFromIndex(opts.clause) : undefined;
+      // --clause and names (--grep, --test) are answered by the battery's index, without vitest
+      // collecting every file, and only the files holding those tests are started (unless sharded:
+      // a shard splits every file). A tag expression is vitest's to evaluate.
+      const byIndex = opts.tags.length
+        ? undefined
+        : await selectionFromIndex({
+            ...(opts.clause.length ? { clauses: opts.clause } : {}),
+            ...(plan.namePattern !== undefined ? { namePattern: plan.namePattern } : {}),
+          });
       if (byIndex && !plan.shard) onlyFiles = byIndex.files;
       const selection = byIndex ?? (await collectSelection(vitest));
       if (interrupts.run.signal.aborted) return;

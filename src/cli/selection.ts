@@ -50,16 +50,29 @@ export async function collectSelection(vitest: Vitest): Promise<Selection> {
 }
 
 /**
- * The selection of --clause alone, from the battery's index (as `list` reads it): the tests that
- * cite one of the clauses, every clause those tests cite, and the files that hold them.
+ * A selection by --clause, or by name (--grep, --test), from the battery's index (as `list` reads
+ * it), without vitest collecting every file: the tests chosen, every clause they cite, and the
+ * files that hold them. A name is matched as vitest matches its pattern, against the describe
+ * blocks' names and the test's, joined by spaces. Undefined where the index cannot answer as
+ * vitest would: a name that picks a test of the model-based run, which the run may skip.
  */
-export async function selectionFromIndex(clauses: string[]): Promise<Selection & { files: string[] }> {
-  const asked = new Set(clauses);
+export async function selectionFromIndex(by: {
+  clauses?: string[];
+  namePattern?: string;
+}): Promise<(Selection & { files: string[] }) | undefined> {
+  const asked = new Set(by.clauses ?? []);
+  const pattern = by.namePattern === undefined ? undefined : new RegExp(by.namePattern);
   const index = await batteryIndex();
   if (index.errors.length) throw new UsageError(`the suites could not be read: ${index.errors[0]}`);
-  const chosen = index.tests.filter((t) => t.clauses.some((c) => asked.has(c)));
+  const chosen = index.tests.filter(
+    (t) => (!asked.size || t.clauses.some((c) => asked.has(c))) && (!pattern || pattern.test(t.name.replace(/ > /g, ' '))),
+  );
+  if (pattern && chosen.some((t) => t.file === MODEL_FILE)) return undefined;
   return { tests: chosen.length, clauses: new Set(chosen.flatMap((t) => t.clauses)), files: [...new Set(chosen.map((t) => t.file))] };
 }
+
+/** The file of the model-based run, whose tests a run without an oracle or with --model-runs 0 skips. */
+const MODEL_FILE = 'suites/model.test.ts';
 
 /**
  * vitest's test name pattern for these tests, named as the reports name them ("file > describe >
