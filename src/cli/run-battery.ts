@@ -262,14 +262,18 @@ async function runVitest(s: RunState, opts: RunOptions, plan: Plan, interrupts: 
     if (selecting && !interrupts.run.signal.aborted) {
       announcePhase('collect');
       // --clause and names (--grep, --test) are answered by the battery's index, without vitest
-      // collecting every file, and only the files holding those tests are started (unless sharded:
-      // a shard splits every file). A tag expression is vitest's to evaluate.
-      const byIndex = opts.tags.length
-        ? undefined
-        : await selectionFromIndex({
-            ...(opts.clause.length ? { clauses: opts.clause } : {}),
-            ...(plan.namePattern !== undefined ? { namePattern: plan.namePattern } : {}),
-          });
+      // collecting every file, and only the files holding those tests are started. A tag
+      // expression is vitest's to evaluate; so is a name within a shard, which holds some of the
+      // files (its collection says whether it holds a test of the selection at all).
+      const byIndex =
+        opts.tags.length || (plan.shard && plan.namePattern !== undefined)
+          ? undefined
+          : opts.clause.length || plan.namePattern !== undefined
+            ? await selectionFromIndex({
+                ...(opts.clause.length ? { clauses: opts.clause } : {}),
+                ...(plan.namePattern !== undefined ? { namePattern: plan.namePattern } : {}),
+              })
+            : undefined;
       if (byIndex && !plan.shard) onlyFiles = byIndex.files;
       const selection = byIndex ?? (await collectSelection(vitest));
       if (interrupts.run.signal.aborted) return;
