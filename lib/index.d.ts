@@ -12,6 +12,8 @@ export interface ConformanceOptions {
   startupTimeoutSeconds?: number;
   region?: string;
   profile?: string;
+  /** PEM certificates to trust for an HTTPS endpoint, besides the system's (--ca-bundle). */
+  caBundle?: string;
   /** An expectation file of known failures. */
   expect?: string;
   strict?: boolean;
@@ -44,6 +46,8 @@ export interface ConformanceOptions {
   record?: string | true;
   baseline?: string;
   ignore?: string[];
+  /** Run the i-th of n shards of the battery, as "i/n" (--shard). */
+  shard?: string;
   /** Where the reports go; a fresh temporary folder by default, removed once the report is read. */
   reportDir?: string;
   /** Keep the temporary report folder (its path is then in the result). */

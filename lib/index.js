@@ -9,37 +9,15 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/swf-conformance.js', import.meta.url));
 
-/** Every option, with its kind and the flag of `swf-conformance run` it becomes. */
+/**
+ * Every option, with its kind and the flag of `swf-conformance run` it becomes: the run's flags
+ * from run-flags.json (written by `npm run generate` from src/cli/run-flags.ts, where each flag is
+ * declared once), then the options of this function alone.
+ */
 const OPTIONS = {
-  endpoint: ['string', 'endpoint'],
-  image: ['string', 'image'],
-  preset: ['string', 'preset'],
-  port: ['integer', 'port'],
-  env: ['record', 'env'],
-  waitPath: ['string', 'wait-path'],
-  startupTimeoutSeconds: ['integer', 'startup-timeout'],
-  region: ['string', 'region'],
-  profile: ['string', 'profile'],
-  domain: ['string', 'domain'],
-  expect: ['string', 'expect'],
-  strict: ['boolean', 'strict'],
-  strictExpectations: ['boolean', 'strict-expectations'],
-  noRerun: ['boolean', 'no-rerun'],
-  lastFailed: ['boolean', 'last-failed'],
-  concurrency: ['integer', 'concurrency'],
-  updateExpectations: ['string', 'update-expectations'],
-  implementation: ['string', 'implementation'],
-  clauses: ['strings', 'clause'],
-  tags: ['strings', 'tags'],
-  grep: ['string', 'grep'],
-  tests: ['strings', 'test'],
-  consistencyWindowSeconds: ['number', 'consistency-window'],
-  seed: ['integer', 'seed'],
-  modelRuns: ['integer', 'model-runs'],
-  reporters: ['strings', 'reporter'],
-  record: ['string-or-true', 'record'],
-  baseline: ['string', 'baseline'],
-  ignore: ['strings', 'ignore'],
+  ...Object.fromEntries(
+    JSON.parse(readFileSync(new URL('./run-flags.json', import.meta.url), 'utf8')).map(({ option, kind, flag }) => [option, [kind, flag]]),
+  ),
   reportDir: ['string'],
   keepReportDir: ['boolean'],
   processEnv: ['record'],

@@ -5,19 +5,28 @@
  */
 import type { Command } from 'commander';
 import { LONG_POLL_MS } from '../contract/protocol.ts';
-import { presets } from '../targets/presets.ts';
-import { DEFAULT_MODEL_RUNS } from '../harness/config.ts';
 import { integerOption, secondsOption } from './options.ts';
 import type { CleanupOptions } from './cleanup.ts';
 import type { ReplayCliOptions } from './replay.ts';
 import type { DiffCliOptions } from './diff.ts';
 import type { MergeOptions } from './merge.ts';
 import type { MatrixOptions } from './matrix.ts';
-import { IGNORABLE } from '../recordings/diff.ts';
 import type { RunOptions } from './run-options.ts';
+import { RUN_FLAGS, type RunFlag } from './run-flags.ts';
+import { IGNORABLE } from '../recordings/diff.ts';
 import type { ServeOptions } from './serve.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A flag of the run's table (run-flags.ts) as commander's option. */
+function addRunFlag(command: Command, f: RunFlag): void {
+  const name = f.flags.split(' ')[0]!;
+  if (f.kind === 'strings') command.option(f.flags, f.help, collect, []);
+  else if (f.kind === 'integer') command.option(f.flags, f.help, integerOption(name, ...f.range!));
+  else if (f.kind === 'seconds') command.option(f.flags, f.help, secondsOption(name, ...f.range!));
+  else if (f.default !== undefined) command.option(f.flags, f.help, f.default);
+  else command.option(f.flags, f.help);
+}
 
 /** What `run --help` ends with: the exit codes, and three examples. */
 const RUN_HELP_END = `
@@ -38,105 +47,11 @@ Examples:
 
 /** Adds every command to the program; `setExit` receives the exit code of those that end. */
 export function addCommands(program: Command, setExit: (code: number) => void): void {
-  program
+  const run = program
     .command('run')
-    .description('run the battery against the embedded reference (default) or an endpoint, and write the conformance report')
-    .option('--endpoint <url>', 'SWF endpoint to check (default: AWS_ENDPOINT_URL_SWF, else the embedded reference)')
-    .option('--region <name>', 'AWS region (default: AWS_REGION, else us-east-1)')
-    .option('--profile <name>', 'AWS profile for credentials (default: the default credential chain)')
-    .option(
-      '--ca-bundle <file>',
-      "PEM certificates to trust for an HTTPS endpoint, besides the system's (default: AWS_CA_BUNDLE, else the profile's ca_bundle)",
-    )
-    .option('--domain <name>', 'the domain the suite reuses (default: swf-conformance)')
-    .option(
-      '--grep <pattern>',
-      'run only tests whose name matches this regular expression (" > " between describe blocks, as list prints names, is understood)',
-    )
-    .option('--test <name>', 'run only the test of this exact name, as list prints it, with or without its file (repeatable)', collect, [])
-    .option('--clause <id>', 'run only the tests of this clause (repeatable)', collect, [])
-    .option(
-      '--tags <expr>',
-      'run only tests matching this tag expression: a grade, a concern or clause:<id>, with && || ! (repeatable)',
-      collect,
-      [],
-    )
-    .option('--strict', 'failures of inferred clauses fail the run')
-    .option(
-      '--expect <file>',
-      'expectation file: known failures of the implementation under test; or the name of one the suite ships (moto, localstack, fakecloud, and the newest releases: moto-5.2.5, localstack-2026.3.0)',
-    )
-    .option('--strict-expectations', 'an unexpected pass fails the run')
-    .option(
-      '--last-failed',
-      "run only the tests that failed (or were flaky) in the report folder's last report, as pytest --lf does; the whole battery when it has none",
-    )
-    .option(
-      '--concurrency <n>',
-      'how many test files run at once, and how many tests at once within a file (default: 4 files against an endpoint, 1 against the embedded reference; tests of a file 5 at a time); 1 runs one test at a time, for an emulator that races under load',
-      integerOption('--concurrency', 1, 64),
-    )
-    .option(
-      '--no-rerun',
-      'charge a new failure at once: by default each test that fails, and is not a known failure, runs once more, and one that then passes is reported as flaky, neither a pass nor a failure',
-    )
-    .option('--update-expectations <file>', "write an expectation file from this run's failures (exit 0 once written)")
-    .option(
-      '--implementation <name>',
-      "the implementation under test, with its version, e.g. \"moto 5.2.1\": the report and swf-conformance matrix name it, --update-expectations writes it, and a run warns when the expectation file was made against another version (default: what the target's health endpoint says, as LocalStack's and the reference's do; else the expectation file's)",
-    )
-    .option('--report <dir>', 'where the reports go', './swf-conformance-report')
-    .option(
-      '--reporter <name>',
-      'add a vitest reporter (junit, json, verbose, dot, tap); file output goes in the report folder (repeatable)',
-      collect,
-      [],
-    )
-    .option('--image <name>', 'start this emulator image with testcontainers and run against it (needs a Docker engine)')
-    .option('--preset <name>', `a known emulator image and its settings: ${Object.keys(presets).join(', ')}`)
-    .option('--port <n>', "the emulator's port inside the container (default: the preset's, else 5000)", integerOption('--port', 1, 65535))
-    .option('--env <K=V>', 'an environment variable for the container (repeatable)', collect, [])
-    .option('--wait-path <path>', 'an HTTP path that answers once the emulator is ready (default: any HTTP answer)')
-    .option(
-      '--consistency-window <seconds>',
-      'how long a read the contract lets lag is retried (default: 30 for an endpoint, 2 for the embedded reference)',
-      secondsOption('--consistency-window', 0, 600),
-    )
-    .option(
-      '--startup-timeout <s>',
-      "seconds to wait for the target to become ready: an --image emulator (default 60), or an --endpoint's first answer, which an emulator that loads its services on first use can take a while to give (default 30)",
-      integerOption('--startup-timeout', 1, 3600),
-    )
-    .option(
-      '--seed <n>',
-      "the model-based run's seed: the report prints it, and the same seed replays the same sequences (default: random)",
-      integerOption('--seed', -2147483648, 2147483647),
-    )
-    .option(
-      '--model-runs <n>',
-      `how many command sequences the model-based run compares with the reference (default: ${DEFAULT_MODEL_RUNS}; 0 turns it off)`,
-      integerOption('--model-runs', 0, 100000),
-    )
-    .option(
-      '--record [file]',
-      'record every exchange of the battery, normalised, as HAR, gzipped when the name ends in .gz (default: recording.har.gz in the report folder)',
-    )
-    .option(
-      '--baseline <file>',
-      'record, then diff the recording with this baseline recording: the report gains "changed since the baseline", and diff.md, diff.html, diff.json go in the report folder',
-    )
-    .option(
-      '--shard <i/n>',
-      "run the i-th of n shards of the battery (vitest's sharding, by file); swf-conformance merge makes one report of the shards",
-    )
-    .option(
-      '--ignore <what>',
-      `with --baseline: leave out a kind of difference (${Object.keys(IGNORABLE).join(', ')}; repeatable)`,
-      collect,
-      [],
-    )
-    .addHelpText('after', RUN_HELP_END)
-    .action(async (opts: RunOptions) => setExit(await (await import('./run.ts')).run(opts)));
+    .description('run the battery against the embedded reference (default) or an endpoint, and write the conformance report');
+  for (const flag of RUN_FLAGS as readonly RunFlag[]) addRunFlag(run, flag);
+  run.addHelpText('after', RUN_HELP_END).action(async (opts: RunOptions) => setExit(await (await import('./run.ts')).run(opts)));
 
   program
     .command('matrix')

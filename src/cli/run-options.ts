@@ -1,7 +1,11 @@
 import type { ExpectationsFile } from '../generated/types.ts';
 import type { RunSettings } from '../harness/config.ts';
+import type { FlagField, RUN_FLAGS } from './run-flags.ts';
 
-/** The options of `swf-conformance run`, as commander gives them. */
+/**
+ * The options of `swf-conformance run`, as commander gives them from the flags of run-flags.ts:
+ * the compiler holds the two to each other (RunOptionsAreTheFlags below).
+ */
 export interface RunOptions {
   /** PEM certificates to trust for an HTTPS endpoint (--ca-bundle). */
   caBundle?: string;
@@ -57,3 +61,12 @@ export interface Plan {
   /** With --shard. */
   shard?: { index: number; count: number };
 }
+
+/** Compiles only while every field of RunOptions is filled by a flag of RUN_FLAGS, and every flag fills one. */
+type Fields = FlagField<(typeof RUN_FLAGS)[number]['flags']>;
+export type RunOptionsAreTheFlags = Same<keyof RunOptions, Fields>;
+type Same<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never]
+  ? true
+  : { onlyInRunOptions: Exclude<A, B>; onlyInFlags: Exclude<B, A> };
+const _check: RunOptionsAreTheFlags = true;
+void _check;

@@ -1,13 +1,15 @@
 /**
- * A run flag is declared once, in commander (src/cli/commands.ts), and docs/cli.md's tables of
- * `run` must list exactly those: a flag added without its row, or a row left for a flag that
- * went, fails here.
+ * A run flag is declared once, in src/cli/run-flags.ts, and every command's flags in commander
+ * (src/cli/commands.ts); docs/cli.md's tables must list exactly those, and runConformance's
+ * typed options the run's: a flag added without its row or its option, or a row left for a flag
+ * that went, fails here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { expect, test } from 'vitest';
 import { addCommands } from '../../src/cli/commands.ts';
+import { apiTable } from '../../src/cli/run-flags.ts';
 import { projectRoot } from '../../src/contract/paths.ts';
 
 /** The long flags of a command, as commander declares them (`--no-rerun` as written). */
@@ -18,15 +20,32 @@ function declared(name: string): string[] {
   return command.options.map((o) => o.long!).filter((f) => f !== '--help');
 }
 
-/** The flags in the first column of the tables of one `### \`name\`` section of docs/cli.md. */
+/** The flags in the first column of the tables of the section of docs/cli.md whose heading names the command. */
 function documented(name: string): string[] {
   const text = readFileSync(join(projectRoot, 'docs', 'cli.md'), 'utf8');
-  const start = text.indexOf(`### \`${name}\``);
-  const end = text.indexOf('\n### ', start + 1);
-  const section = text.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/^\| `(--[a-z0-9-]+)/gm)].map((m) => m[1]!);
+  const heading = new RegExp(`^###[^\\n]*\`${name}\``, 'm').exec(text);
+  if (!heading) return [];
+  const end = text.indexOf('\n### ', heading.index + 1);
+  const section = text.slice(heading.index, end < 0 ? undefined : end);
+  return [...section.matchAll(/^\| ((?:[^|\\]|\\.)+) \|/gm)].flatMap((row) => [...row[1]!.matchAll(/`(--[a-z0-9-]+)/g)].map((m) => m[1]!));
 }
 
-test('every flag of run has its row in docs/cli.md, and every row there is a flag of run', () => {
-  expect(documented('run').sort()).toEqual(declared('run').sort());
+function commands(): string[] {
+  const program = new Command('swf-conformance');
+  addCommands(program, () => undefined);
+  return program.commands.map((c) => c.name());
+}
+
+test.each(commands())('every flag of %s has its row in docs/cli.md, and every row there is a flag of it', (name) => {
+  expect(documented(name).sort()).toEqual(declared(name).sort());
+});
+
+test("runConformance's options are the run's flags of src/cli/run-flags.ts and its own, in lib/index.d.ts", () => {
+  const dts = readFileSync(join(projectRoot, 'lib', 'index.d.ts'), 'utf8');
+  const block = /export interface ConformanceOptions \{([\s\S]*?)\n\}/.exec(dts)![1]!;
+  const typed = [...block.matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1]!);
+  const own = ['reportDir', 'keepReportDir', 'signal', 'processEnv', 'onOutput'];
+  expect(typed.sort()).toEqual([...apiTable().map((o) => o.option), ...own].sort());
+  // lib/run-flags.json, which lib/index.js reads, is the table's (test/contract/generated.test.ts holds it to the table).
+  expect(JSON.parse(readFileSync(join(projectRoot, 'lib', 'run-flags.json'), 'utf8'))).toEqual(apiTable());
 });
