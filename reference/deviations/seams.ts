@@ -6,6 +6,7 @@
  */
 import { contractSeams, type Seams } from '../engine/seams.ts';
 import type { Deviations } from './catalogue.ts';
+import { plugsOf } from './deviation.ts';
 import { effectDeviations, type Plug } from './effects.ts';
 import { eventDeviations } from './events.ts';
 import { accessDeviations, frontDeviations } from './front.ts';
@@ -16,7 +17,7 @@ import { lookupDeviations } from './lookups.ts';
 
 const plugs: Record<string, () => Plug> = {
   ...Object.fromEntries(
-    Object.entries(lookupDeviations).map(([name, seam]) => [
+    Object.entries(plugsOf(lookupDeviations)).map(([name, seam]) => [
       name,
       (): Plug => ({
         target: (next) => (request, resolve, view) => seam(request, (r) => next(r, resolve, view), view),
@@ -24,7 +25,7 @@ const plugs: Record<string, () => Plug> = {
     ]),
   ),
   ...Object.fromEntries(
-    Object.entries(eventDeviations).map(([name, seam]) => [
+    Object.entries(plugsOf(eventDeviations)).map(([name, seam]) => [
       name,
       (): Plug => ({
         record: (next) => (e, event, view) => {
@@ -34,7 +35,7 @@ const plugs: Record<string, () => Plug> = {
       }),
     ]),
   ),
-  ...effectDeviations,
+  ...plugsOf(effectDeviations),
 };
 
 /** The names of the deviations the engine's seams and the HTTP front's carry. */
@@ -54,7 +55,11 @@ export function frontPlugs(
     Object.entries(table)
       .filter(([name]) => dev.has(name))
       .map(([, plug]) => plug);
-  return { dispatch: on(frontDeviations(principals)), access: on(accessDeviations), check: on(validationDeviations) };
+  return {
+    dispatch: on(plugsOf(frontDeviations(principals))),
+    access: on(plugsOf(accessDeviations)),
+    check: on(plugsOf(validationDeviations)),
+  };
 }
 
 export function seamsFor(dev: Deviations): Seams {

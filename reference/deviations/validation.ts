@@ -7,6 +7,7 @@ import { memberConstraints } from '../../src/contract/constraints.ts';
 import type { ShapeName, Violation } from '../../src/contract/validators.ts';
 import { fault } from '../faults.ts';
 import { worded, type CheckPlug } from '../validation.ts';
+import type { DeviationTable } from './deviation.ts';
 
 const underTest = (shape: ShapeName) => shape === 'RequestCancelWorkflowExecutionInput' || shape === 'TerminateWorkflowExecutionInput';
 
@@ -35,39 +36,71 @@ const ignoring =
   (shape, input) =>
     underTest(shape) ? next(shape, input).filter((v) => !ignored(v)) : next(shape, input);
 
-export const validationDeviations: Record<string, CheckPlug> = {
-  'child-policy-any-case': (next) => (shape, input) =>
-    next(
-      shape,
-      underTest(shape) && typeof input.childPolicy === 'string' ? { ...input, childPolicy: input.childPolicy.toUpperCase() } : input,
+export const validationDeviations: DeviationTable<CheckPlug> = {
+  'child-policy-any-case': {
+    does: 'childPolicy is matched case-insensitively ("terminate" is accepted)',
+    breaks: ['input.child-policy.invalid-rejected'],
+    plug: (next) => (shape, input) =>
+      next(
+        shape,
+        underTest(shape) && typeof input.childPolicy === 'string' ? { ...input, childPolicy: input.childPolicy.toUpperCase() } : input,
+      ),
+  },
+  'workflowid-max-255': {
+    does: 'a workflowId of 256 characters is refused (the limit is off by one)',
+    breaks: ['input.length.within-accepted'],
+    plug: lengthPlug(
+      (value) => [...value].length,
+      (member, max) => (member === 'workflowId' ? 255 : max),
     ),
-  'workflowid-max-255': lengthPlug(
-    (value) => [...value].length,
-    (member, max) => (member === 'workflowId' ? 255 : max),
-  ),
-  'lengths-in-utf16': lengthPlug(
-    (value) => value.length,
-    (_member, max) => max,
-  ),
-  'child-policy-abandon-refused': (next) => (shape, input) => {
-    if (shape === 'TerminateWorkflowExecutionInput' && input.childPolicy === 'ABANDON')
-      throw fault.validation(
-        "1 validation error detected: Value 'ABANDON' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL]",
-      );
-    return next(shape, input);
   },
-  'naming-rule-on-lookup': (next) => (shape, input) => {
-    if (underTest(shape) && typeof input.workflowId === 'string' && /[:/|]|arn/.test(input.workflowId))
-      throw fault.validation(
-        `1 validation error detected: Value '${input.workflowId}' at 'workflowId' failed to satisfy constraint: Member must not contain ':', '/', '|' or 'arn'`,
-      );
-    return next(shape, input);
+  'lengths-in-utf16': {
+    does: 'lengths are counted in UTF-16 code units, not code points',
+    breaks: ['input.length.code-points'],
+    plug: lengthPlug(
+      (value) => value.length,
+      (_member, max) => max,
+    ),
   },
-  'lengths-unchecked': ignoring((v) => v.keyword === 'maxLength' || v.keyword === 'minLength'),
-  'missing-member-lookup': ignoring((v) => v.keyword === 'required' && v.member === 'workflowId'),
+  'child-policy-abandon-refused': {
+    does: 'childPolicy ABANDON in a TerminateWorkflowExecution request is refused with ValidationException',
+    breaks: ['input.child-policy.values-accepted'],
+    plug: (next) => (shape, input) => {
+      if (shape === 'TerminateWorkflowExecutionInput' && input.childPolicy === 'ABANDON')
+        throw fault.validation(
+          "1 validation error detected: Value 'ABANDON' at 'childPolicy' failed to satisfy constraint: Member must satisfy enum value set: [TERMINATE, REQUEST_CANCEL]",
+        );
+      return next(shape, input);
+    },
+  },
+  'naming-rule-on-lookup': {
+    does: 'the naming rule (no ":", "/", "|", "arn") is enforced on the two operations\' workflowId too',
+    breaks: ['input.names.lookup-only'],
+    plug: (next) => (shape, input) => {
+      if (underTest(shape) && typeof input.workflowId === 'string' && /[:/|]|arn/.test(input.workflowId))
+        throw fault.validation(
+          `1 validation error detected: Value '${input.workflowId}' at 'workflowId' failed to satisfy constraint: Member must not contain ':', '/', '|' or 'arn'`,
+        );
+      return next(shape, input);
+    },
+  },
+  'lengths-unchecked': {
+    does: 'no length limit is checked',
+    breaks: ['input.length.outside-rejected', 'input.length.validation-exception'],
+    plug: ignoring((v) => v.keyword === 'maxLength' || v.keyword === 'minLength'),
+  },
+  'missing-member-lookup': {
+    does: 'a missing workflowId is looked up as "" (UnknownResourceFault) instead of ValidationException',
+    breaks: ['input.required.missing-rejected'],
+    plug: ignoring((v) => v.keyword === 'required' && v.member === 'workflowId'),
+  },
   // Only the first worded violation is listed (a wrong type, answered as a SerializationException, still wins).
-  'validation-first-only': (next) => (shape, input) => {
-    const all = next(shape, input);
-    return all.some((v) => v.keyword === 'type') ? all : all.filter(worded).slice(0, 1);
+  'validation-first-only': {
+    does: 'only the first of several violations is reported',
+    breaks: ['input.validation.counted'],
+    plug: (next) => (shape, input) => {
+      const all = next(shape, input);
+      return all.some((v) => v.keyword === 'type') ? all : all.filter(worded).slice(0, 1);
+    },
   },
 };
