@@ -455,7 +455,7 @@ export const effectDeviations: DeviationTable<() => Plug> = {
         const out = next(name, input, call, view, tools);
         if (name !== 'CountOpenWorkflowExecutions' && name !== 'ListOpenWorkflowExecutions') return out;
         const { reverseOrder: _r, nextPageToken: _n, ...filters } = input as Json;
-        const closed = tools.call('ListClosedWorkflowExecutions', { ...filters, maximumPageSize: 1000 }) as {
+        const closed = call('ListClosedWorkflowExecutions', { ...filters, maximumPageSize: 1000 }) as {
           executionInfos?: { closeStatus?: string }[];
         };
         const terminated = (closed.executionInfos ?? []).filter((x) => x.closeStatus === 'TERMINATED');

@@ -280,7 +280,6 @@ export class Executions implements DecisionEffects {
     requestCancel: (e, attributes) => this.requestCancel(e, attributes),
     close: (e, closeStatus) => this.close(e, closeStatus, { notifyParent: true, applyPolicy: true }),
     terminate: (e, input) => this.terminate(e, input),
-    call: () => { throw new Error('the engine gives its operations to the seams'); },
   };
   // Stryker restore all
 

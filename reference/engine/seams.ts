@@ -39,8 +39,6 @@ export interface EngineTools {
   close(e: Execution, closeStatus: CloseStatus): void;
   /** TerminateWorkflowExecution's effect on an open execution, as the contract has it. */
   terminate(e: Execution, input: TerminateWorkflowExecutionInput): void;
-  /** Any operation of the engine, through the operation seam. */
-  call(operation: string, input: unknown): unknown;
 }
 
 /**
@@ -71,8 +69,8 @@ export interface PolicyApplication {
 }
 
 export interface Seams {
-  /** Any operation of the engine: `call` is the engine's; its input and output pass through here. */
-  operation(name: string, input: unknown, call: (input: unknown) => unknown, view: LookupView, tools: EngineTools): unknown;
+  /** Any operation of the engine: its input and output pass through here; `call` runs the engine's own operation of a name. */
+  operation(name: string, input: unknown, call: (name: string, input: unknown) => unknown, view: LookupView, tools: EngineTools): unknown;
   /**
    * The execution a request of the two operations acts on. `resolve` is the engine's own
    * resolution; undefined makes the request a successful no-op. An execution that is not open is
@@ -98,7 +96,7 @@ export interface Seams {
 
 /** The engine as the contract has it: every seam passes through. */
 export const contractSeams: Seams = {
-  operation: (_name, input, call) => call(input),
+  operation: (name, input, call) => call(name, input),
   target: (request, resolve) => resolve(request),
   cancel: (_e, act) => act(),
   terminate: (_e, input, act) => act(input),
