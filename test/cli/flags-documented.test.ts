@@ -46,6 +46,10 @@ test("runConformance's options are the run's flags of src/cli/run-flags.ts and i
   const typed = [...block.matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1]!);
   const own = ['reportDir', 'keepReportDir', 'signal', 'processEnv', 'onOutput'];
   expect(typed.sort()).toEqual([...apiTable().map((o) => o.option), ...own].sort());
+  // docs/cli.md's "From code" names each of them.
+  const docs = readFileSync(join(projectRoot, 'docs', 'cli.md'), 'utf8');
+  const fromCode = docs.slice(docs.indexOf('### From code'), docs.indexOf('\n## ', docs.indexOf('### From code')));
+  expect(typed.filter((o) => !fromCode.includes(`\`${o}\``))).toEqual([]);
   // lib/run-flags.json, which lib/index.js reads, is the table's (test/contract/generated.test.ts holds it to the table).
   expect(JSON.parse(readFileSync(join(projectRoot, 'lib', 'run-flags.json'), 'utf8'))).toEqual(apiTable());
 });
