@@ -64,6 +64,8 @@ export class Pair {
       /** Told of every clause an observation was compared for, and of every sequence that diverged. */
       onCompared: (clause: string) => void;
       onDiverged: (d: Divergence) => void;
+      /** Whether the run has ended (its time limit, a stop): a sequence still going sends nothing more. */
+      ended?: () => boolean;
     },
   ) {}
 }
@@ -104,14 +106,18 @@ export abstract class Step implements fc.AsyncCommand<Model, Pair> {
   abstract toString(): string;
 
   async run(m: Model, pair: Pair): Promise<void> {
+    if (pair.options.ended?.()) {
+      m.diverged = true;
+      return;
+    }
     const before: Model = { ...m, held: new Set(m.held) };
     const acted = await this.act(m, pair);
     const { answers, listings } = acted;
     const facts = { ...acted.facts, before } as StepFacts;
     pair.log.push({ step: acted.label, ...(answers ? { target: answers[0], reference: answers[1] } : {}) });
     /** Compares one observation; false once the sequence is no longer comparable (nothing after it is judged). */
-    const compare = (obs: Observation, target: unknown, reference: unknown, label: string): boolean => {
-      const clause = clauseOf(obs, facts);
+    const compare = (obs: Observation, target: unknown, reference: unknown, label: string, as: StepFacts = facts): boolean => {
+      const clause = clauseOf(obs, as);
       if (clause) pair.options.onCompared(clause);
       if (JSON.stringify(target) === JSON.stringify(reference)) return true;
       const [t, r] = [show(target), show(reference)];
@@ -124,6 +130,8 @@ export abstract class Step implements fc.AsyncCommand<Model, Pair> {
       }
       // An answer of Cancel or Terminate is a value, not a state: the runs, compared next, say whether the sequence is still comparable.
       if (obs.what === 'answer' && (facts.kind === 'cancel' || facts.kind === 'terminate')) return true;
+      // So is a listing: a read of the runs, which are compared themselves.
+      if (obs.what === 'listings') return true;
       m.diverged = true;
       return false;
     };
@@ -138,17 +146,22 @@ export abstract class Step implements fc.AsyncCommand<Model, Pair> {
       m.diverged = true;
       pair.options.onDiverged({ step: acted.label, at: what, actual: `error: ${firstLine(error)}`, expected: 'read' });
     };
-    if (listings) {
-      const slot = (facts as { slot: string }).slot;
+    /** Compares what ListOpen, ListClosed and CountOpen show of a slot; false once the target could not be read. */
+    const compareListings = async (slot: string, as: StepFacts): Promise<boolean> => {
       const reference = await pair.reference.listings(slot);
       let read: Awaited<ReturnType<Side['listings']>>[];
       try {
-        read = await settle(pair, () => pair.target.listings(slot), reference);
+        // A listing that outlasted the window once is judged at once after it, as the runs are.
+        read = await settle(pair, () => pair.target.listings(slot), reference, {
+          lasting: (t, r) => (JSON.stringify(t) === JSON.stringify(r) ? [] : ['the executions listed and counted']),
+        });
       } catch (error) {
-        return unreadable(`the executions listed and counted for ${slot}`, error);
+        unreadable(`the executions listed and counted for ${slot}`, error);
+        return false;
       }
-      if (!compare({ what: 'listings' }, read[0], read[1], `the executions listed and counted for ${slot}`)) return;
-    }
+      return compare({ what: 'listings' }, read[0], read[1], `the executions listed and counted for ${slot}`, as);
+    };
+    if (listings && !(await compareListings((facts as { slot: string }).slot, facts))) return;
     // Both sides read at once; the target again only if it has not caught up yet.
     const readTarget = () => pair.target.snapshot().then((v) => without(v, pair.ignored));
     const first = readTarget();
@@ -186,7 +199,16 @@ export abstract class Step implements fc.AsyncCommand<Model, Pair> {
     // What every run showed, for the clauses it was compared for, when nothing differed.
     if (!m.diverged) for (const run of reference) for (const obs of observed(run, before)) compare(obs, 0, 0, '');
     m.runs = reference;
+    // Every step is followed by the listings of the slot it acted on, as a read of them after it would see them.
+    const slot = slotOf(facts);
+    if (!listings && slot !== undefined && !m.diverged) await compareListings(slot, { kind: 'read', before: m, slot });
   }
+}
+
+/** The slot a step acted on: its own, or that of the run it decided or took a task of. */
+function slotOf(facts: StepFacts): string | undefined {
+  if ('slot' in facts) return facts.slot;
+  return 'run' in facts && facts.run !== undefined ? facts.run.slice(0, facts.run.lastIndexOf('#')) : undefined;
 }
 
 /** StepFacts without the model before the step: each kind's own fields. */

@@ -54,35 +54,46 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
   const arbitraries = commandArbitraries();
   const lasting = new Set<string>();
 
+  // A sequence the time limit interrupted goes on in the background until its step ends: the run
+  // waits for it, so that nothing it counts or sends comes after the run's result.
+  let ended = false;
+  const inFlight = new Set<Promise<void>>();
   const sequence = (arbitrary: fc.Arbitrary<Iterable<fc.AsyncCommand<Model, Pair>>>) =>
-    fc.asyncProperty(arbitrary, async (commands) => {
-      if (options.signal?.aborted) return;
-      sequences += 1;
-      const namespace = `${options.target.config.runPrefix}-m${sequences}`;
-      const reachedHere = new Set<string>();
-      const pair = new Pair(new Side('target', options.target, namespace), new Side('reference', options.reference, namespace), {
-        windowMs: options.windowMs,
-        lasting,
-        found: foundClauses,
-        onCompared: (clause) => {
-          compared[clause] = (compared[clause] ?? 0) + 1;
-          reachedHere.add(clause);
-        },
-        onDiverged: (d) => {
-          const key = `${d.step.replace(/#\d+/g, '#')}|${d.at.replace(/[a-z]\w*#\d+/g, 'run')}`;
-          const known = divergences.get(key);
-          if (known) known.count += 1;
-          else divergences.set(key, { ...d, count: 1 });
-        },
-      });
-      try {
-        await fc.asyncModelRun(() => ({ model: newModel(options.emptyPolls), real: pair }), commands);
-      } finally {
-        steps += pair.log.length;
-        for (const clause of reachedHere) reached[clause] = (reached[clause] ?? 0) + 1;
-        await closeAll(pair);
-      }
+    fc.asyncProperty(arbitrary, (commands) => {
+      const played = play(commands);
+      inFlight.add(played);
+      void played.finally(() => inFlight.delete(played)).catch(() => undefined);
+      return played;
     });
+  const play = async (commands: Iterable<fc.AsyncCommand<Model, Pair>>): Promise<void> => {
+    if (options.signal?.aborted || ended) return;
+    sequences += 1;
+    const namespace = `${options.target.config.runPrefix}-m${sequences}`;
+    const reachedHere = new Set<string>();
+    const pair = new Pair(new Side('target', options.target, namespace), new Side('reference', options.reference, namespace), {
+      windowMs: options.windowMs,
+      lasting,
+      found: foundClauses,
+      onCompared: (clause) => {
+        compared[clause] = (compared[clause] ?? 0) + 1;
+        reachedHere.add(clause);
+      },
+      onDiverged: (d) => {
+        const key = `${d.step.replace(/#\d+/g, '#')}|${d.at.replace(/[a-z]\w*#\d+/g, 'run')}`;
+        const known = divergences.get(key);
+        if (known) known.count += 1;
+        else divergences.set(key, { ...d, count: 1 });
+      },
+      ended: () => ended || Boolean(options.signal?.aborted),
+    });
+    try {
+      await fc.asyncModelRun(() => ({ model: newModel(options.emptyPolls), real: pair }), commands);
+    } finally {
+      steps += pair.log.length;
+      for (const clause of reachedHere) reached[clause] = (reached[clause] ?? 0) + 1;
+      await closeAll(pair);
+    }
+  };
   const random = sequence(fc.commands(arbitraries, { maxCommands: options.maxCommands ?? 30, size: 'max' }));
   // Each scene is one sequence, its opening followed by a short random tail, checked (and shrunk) on its own.
   const planned = (options.scenes ?? scenes()).map((scene) =>
@@ -136,6 +147,8 @@ export async function modelRun(options: ModelRunOptions): Promise<ModelRun> {
     // A round that ran no sequence (every one skipped) cannot go on.
     if (sequences === before) break;
   }
+  ended = true;
+  await Promise.allSettled([...inFlight]);
   return {
     seed: options.seed,
     sequences,
