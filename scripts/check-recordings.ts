@@ -4,9 +4,10 @@
  * 1. The reference against itself: N recordings of the whole battery, each diffed with the first;
  *    every diff must be empty.
  * 2. Deviations: the reference served plain, and served with each of the first M catalogue
- *    deviations of the two operations' behaviour (those whose clauses are all of the cancel,
- *    terminate, runid and child-policy concerns; a wire deviation such as zero-ids-omitted changes
- *    every start event, before any test acts), recorded; each deviation's recording diffed with
+ *    deviations of what the two operations do to an execution (those whose clauses are all of
+ *    the cancel and terminate concerns; a wire deviation such as zero-ids-omitted changes every
+ *    start event, and a runId deviation such as omitted-runid-refused the set-up of tests that
+ *    name runs so, before any test acts), recorded; each deviation's recording diffed with
  *    the plain one. Such a deviation changes what the two operations do (directly, or through a
  *    decision that closes or asks a cancel), so every difference must fall in an exchange made at
  *    or after the test's first
@@ -139,7 +140,7 @@ if (deviationRuns > 0) {
     firstActing.set(name, at < 0 ? Number.POSITIVE_INFINITY : at + 1);
   }
   const rows: string[] = [];
-  const behaviour = new Set(['cancel', 'terminate', 'runid', 'child-policy']);
+  const behaviour = new Set(['cancel', 'terminate']);
   const { byId } = spec();
   const chosen = deviationCatalogue.filter((d) => d.breaks.every((c) => behaviour.has(byId.get(c)?.concern ?? ''))).slice(0, deviationRuns);
   const recorded = await twoAtATime(chosen, (d) => recordAgainst(`serve-${d.name}`, ['--deviate', d.name]));

@@ -77,6 +77,19 @@ export interface RawClientOptions {
   guard?: () => void;
 }
 
+/** One rejection per abort signal, however many requests wait on it: one listener, not one per request. */
+const stops = new WeakMap<AbortSignal, Promise<never>>();
+function stoppedBy(signal: AbortSignal): Promise<never> {
+  let stopped = stops.get(signal);
+  if (!stopped) {
+    stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    // Nothing may wait on it by the time it rejects.
+    stopped.catch(() => undefined);
+    stops.set(signal, stopped);
+  }
+  return stopped;
+}
+
 /** The statuses an AWS SDK's standard retry mode sends again. */
 export const SERVER_ERRORS: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 
@@ -125,16 +138,7 @@ export class RawClient {
   async send(req: RawRequest, { retries = 2, abort }: { retries?: number; abort?: AbortSignal } = {}): Promise<RawResponse> {
     if (abort) {
       abort.throwIfAborted();
-      let stop: () => void = () => undefined;
-      const stopped = new Promise<never>((_, reject) => {
-        stop = () => reject(abort.reason);
-        abort.addEventListener('abort', stop, { once: true });
-      });
-      try {
-        return await Promise.race([this.sendWithRetries(req, retries, abort), stopped]);
-      } finally {
-        abort.removeEventListener('abort', stop);
-      }
+      return Promise.race([this.sendWithRetries(req, retries, abort), stoppedBy(abort)]);
     }
     return this.sendWithRetries(req, retries);
   }
