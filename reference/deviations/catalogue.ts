@@ -5,14 +5,14 @@
  * the clauses it breaks: `npm run strength` checks that the battery fails them. Each is declared,
  * with its plug, in the file of its concern (deviation.ts says which).
  */
-import { mechanisms, type Deviation, type DeviationTable, type Mechanism } from './deviation.ts';
+import type { Deviation, DeviationTable, Mechanism } from './deviation.ts';
 import { effectDeviations } from './effects.ts';
 import { eventDeviations } from './events.ts';
 import { accessDeviations, frontDeviations } from './front.ts';
 import { lookupDeviations } from './lookups.ts';
 import { validationDeviations } from './validation.ts';
 
-export { mechanisms, type Deviation, type Mechanism };
+export type { Deviation, Mechanism };
 
 /** Every deviation, concern by concern: what each is, without its plug. */
 export const deviationCatalogue: Deviation[] = (

@@ -226,13 +226,7 @@ export type FlagField<F extends string> = F extends `--no-${infer N}` ? Camel<Wo
 type Word<S extends string> = S extends `${infer W} ${string}` ? W : S;
 type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
 
-/** The field of RunOptions a flag fills, at run time (as FlagField says it at compile time). */
-export function fieldOf(flags: string): string {
-  const word = flags.replace(/^--(no-)?/, '').split(' ')[0]!;
-  return word.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** What runConformance's options.json holds of each flag: the option, its kind there, and the flag it becomes. */
+/** What lib/run-flags.json holds of each flag: runConformance's option, its kind there, and the flag it becomes. */
 export function apiTable(): { option: string; kind: string; flag: string }[] {
   return RUN_FLAGS.flatMap((f: RunFlag) =>
     f.api ? [{ option: f.api.name, kind: f.api.kind, flag: f.flags.split(' ')[0]!.replace(/^--/, '') }] : [],

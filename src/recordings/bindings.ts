@@ -5,6 +5,7 @@
  * into placeholders. Every comparison of a recording with an answer (`run --record`, `replay` of a
  * run recording and of an AWS recording) goes through one.
  */
+import { escapeRegExp } from '../contract/messages.ts';
 import { isTimeMember } from '../contract/timestamps.ts';
 
 /** Every placeholder in a text: its kind, number, the key of the test that made it (`@KEY`), and how much a cut runId lost (`-N`). */
@@ -182,5 +183,3 @@ export function replaceIds(s: string, ordered: [value: string, placeholder: stri
   }
   return out;
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -7,6 +7,7 @@ import { startReference } from '../../reference/server.ts';
 import { RawClient } from '../../src/clients/raw.ts';
 import { diffRecordings } from '../../src/recordings/diff.ts';
 import { replayRunRecording } from '../../src/recordings/replay-run.ts';
+import { escapeRegExp } from '../../src/contract/messages.ts';
 import { newRunPrefix } from '../../src/harness/config.ts';
 import { ensureReplayDomains } from '../../src/harness/prepare.ts';
 import { testCredentials } from '../reference/helpers.ts';
@@ -22,7 +23,6 @@ const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-record-'));
 // Tests of both operations, of the decider, of child policies and of refusals: every kind of exchange.
 const grep =
   'terminating a child records|a cancel request made by a decision|details at maxLength \\(32768 astral|is the current open run|a prefix of the open run';
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const read = (file: string): RunRecording => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as RunRecording;
 
 beforeAll(async () => {
