@@ -25,6 +25,8 @@ describe('selecting tests by name', () => {
     const judged = json.clauses.filter((c) => c.status !== 'not-selected');
     expect(judged.length).toBeGreaterThan(0);
     for (const c of judged) expect(c.partial, c.id).toMatchObject({ selected: 1 });
+    // The selection, read from the battery's index, is the test that ran and its clauses.
+    expect(res.stdout).toContain(`swf-conformance: 1 test of ${judged.length} clause${judged.length === 1 ? '' : 's'} selected\n`);
     expect(judged.every((c) => c.partial!.of > 1)).toBe(true);
     expect(readFileSync(join(report, 'conformance.md'), 'utf8')).toMatch(/\(partial: 1 of \d+ selected\)/);
     expect(res.stdout).toMatch(/partly selected/);
@@ -44,6 +46,7 @@ describe('selecting tests by name', () => {
     );
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(report, 'conformance.json'), 'utf8')).summary.tests).toBe(1);
+    expect(res.stdout).toMatch(/swf-conformance: 1 test of \d+ clauses? selected\n/);
   }, 60_000);
 
   test('a name no test has, --grep with --test, and an expectation naming an unknown test: one line, exit 2', async () => {
