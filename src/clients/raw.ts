@@ -115,6 +115,12 @@ const dispatcher = () => {
   return agent;
 };
 
+/**
+ * One signer per credentials and region, shared by every client of this process: a new signer
+ * for each request cost a third of the signing time (the battery's clients share their keys).
+ */
+const signers = new WeakMap<AwsCredentialIdentity, Map<string, SignatureV4>>();
+
 /** Whether an answer is a throttling fault (HTTP 400 with a throttling code). */
 export function isThrottled(res: Pick<RawResponse, 'status' | 'error'>): boolean {
   return res.status === 400 && THROTTLING_CODES.has(res.error?.code ?? '');
@@ -125,7 +131,22 @@ export function isThrottled(res: Pick<RawResponse, 'status' | 'error'>): boolean
  * would not: wrong JSON types, malformed bodies, missing members, unknown targets.
  */
 export class RawClient {
-  constructor(readonly options: RawClientOptions) {}
+  /** The endpoint, parsed once. */
+  private readonly url: URL;
+  constructor(readonly options: RawClientOptions) {
+    this.url = new URL(options.endpoint);
+  }
+
+  private signerFor(credentials: AwsCredentialIdentity): SignatureV4 {
+    const byRegion = signers.get(credentials) ?? new Map<string, SignatureV4>();
+    signers.set(credentials, byRegion);
+    let signer = byRegion.get(this.options.region);
+    if (!signer) {
+      signer = new SignatureV4({ credentials, region: this.options.region, service: SIGNING_NAME, sha256: Hash.bind(null, 'sha256') });
+      byRegion.set(this.options.region, signer);
+    }
+    return signer;
+  }
 
   /**
    * Sends a request. An answer of HTTP 500, 502, 503 or 504 is sent again, twice at most, after
@@ -169,7 +190,7 @@ export class RawClient {
       guard?.();
     };
     stop();
-    const url = new URL(this.options.endpoint);
+    const url = this.url;
     const body =
       req.body === undefined ? '{}' : typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
     const headers: Record<string, string> = {
@@ -181,12 +202,7 @@ export class RawClient {
     const credentials = req.sign === false ? undefined : typeof req.sign === 'object' ? req.sign : await this.options.credentials?.();
     let signed = headers;
     if (credentials) {
-      const signer = new SignatureV4({
-        credentials,
-        region: this.options.region,
-        service: SIGNING_NAME,
-        sha256: Hash.bind(null, 'sha256'),
-      });
+      const signer = this.signerFor(credentials);
       const path = url.pathname || '/';
       const request = new HttpRequest({
         method: 'POST',
