@@ -40,8 +40,8 @@ function measure(retention: string): { retention: string; executions: number; he
     ops.TerminateWorkflowExecution({ domain, workflowId, runId, reason: 'memory' });
   }
   const seconds = (performance.now() - started) / 1000;
-  const result = { retention, executions: count, held: engine.executionsHeld, heapMiB: heapMiB() - before, seconds };
-  engine.shutdown();
+  const result = { retention, executions: count, held: engine.upkeep.executionsHeld, heapMiB: heapMiB() - before, seconds };
+  engine.upkeep.shutdown();
   return result;
 }
 

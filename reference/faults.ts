@@ -43,6 +43,8 @@ export class SwfFault extends Error {
 
 export const fault = {
   unknownDomain: (name: string) => new SwfFault('UnknownResourceFault', `Unknown domain: ${name}`),
+  /** A start in a deprecated domain: the refusal is a clause (deprecated.no-new-executions), its message is not. */
+  deprecatedDomain: (name: string) => new SwfFault('UnknownResourceFault', `Domain is deprecated: ${name}`),
   unknownType: (name: string, version: string) =>
     new SwfFault('UnknownResourceFault', `Unknown type: WorkflowType=[name=${name}, version=${version}]`),
   unknownExecutionWithRun: (workflowId: string, runId: string) =>

@@ -135,14 +135,14 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
         ownAnswer({
           status: 'ok',
           implementation: `reference ${suiteVersion()}`,
-          region: engine.region,
+          region: engine.registry.region,
           operations: servedOperations.length,
         }),
       );
     }
     if (req.url === RESET_PATH && req.method === 'POST') {
       req.resume();
-      engine.shutdown();
+      engine.upkeep.shutdown();
       engine = makeEngine();
       buckets = new TokenBuckets();
       return void send(res, ownAnswer({ reset: true }));
@@ -184,7 +184,7 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
     // A regional endpoint refuses a signature scoped to another region (inferred from AWS's
     // services: InvalidSignatureException).
     const signedFor = signedRegion(req.headers);
-    if (config.auth && signedFor && signedFor !== engine.region)
+    if (config.auth && signedFor && signedFor !== engine.registry.region)
       throw new SwfFault('InvalidSignatureException', `Credential should be scoped to a valid region, not '${signedFor}'. `, 400);
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = operationOfTarget(target);
@@ -212,10 +212,11 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
     // A plug may call the engine as a late access check would; the contract's access calls nothing.
     const tools: AccessTools = { call: (name, given) => (isServed(name) ? run(engine, name, given) : undefined) };
     if (!(await access({ principal, operation, domain, input: fields }, tools))) {
-      const resource = domain === '*' ? `arn:aws:swf:${engine.region}:${engine.accountId}:/domain/*` : engine.domainArn(domain);
+      const resource =
+        domain === '*' ? `arn:aws:swf:${engine.registry.region}:${engine.registry.accountId}:/domain/*` : engine.registry.domainArn(domain);
       throw new SwfFault(
         policy?.deniedCode ?? 'OperationNotPermittedFault',
-        `User: arn:aws:iam::${engine.accountId}:user/${principal} is not authorized to perform: swf:${operation} on resource: ${resource}`,
+        `User: arn:aws:iam::${engine.registry.accountId}:user/${principal} is not authorized to perform: swf:${operation} on resource: ${resource}`,
       );
     }
     if (
@@ -276,7 +277,7 @@ export async function startReference(config: ReferenceConfig = {}, tls?: Referen
       return engine;
     },
     async close() {
-      engine.shutdown();
+      engine.upkeep.shutdown();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

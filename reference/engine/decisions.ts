@@ -6,21 +6,12 @@
 import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput, } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
 import type { Histories } from './history.ts';
-import { LongPolls } from './polls.ts';
-import { DEFAULT_PAGE, defined, keys, lowerFirst, newToken, pageTokens, type Execution, type Store } from './model.ts';
-
-/** What a long poll that ends with no task answers. */
-// Stryker disable next-line ObjectLiteral: outside the contract: what an empty poll answers besides no task token is named by no clause
-const NO_TASK: DecisionTask = { startedEventId: 0, previousStartedEventId: 0 };
-
-const SUPPORTED_DECISIONS = new Set([
-  'StartChildWorkflowExecution', 'ContinueAsNewWorkflowExecution', 'CompleteWorkflowExecution',
-  'CancelWorkflowExecution', 'FailWorkflowExecution', 'RequestCancelExternalWorkflowExecution',
-  // Stryker disable next-line StringLiteral: outside the contract: which of these decisions the reference supports is named by no clause (the battery schedules an activity task, whose refusal would fail its set-up)
-  'ScheduleActivityTask', 'RequestCancelActivityTask', 'StartTimer', 'CancelTimer', 'RecordMarker', 'SignalExternalWorkflowExecution',
-]);
-
-type Page = { maximumPageSize?: number; reverseOrder?: boolean };
+import { defined, keys, type Execution, type Store } from './model.ts';
+import { DECISION_SCHEDULE_TO_START } from './outside/config.ts';
+import { emptyDecisionTask, firstPage, pageOr, requestedPage, type Page } from './outside/decision-pages.ts';
+import { applyInTurn, checkDecisions, keepContext } from './outside/decisions.ts';
+import { newToken } from './outside/ids.ts';
+import { LongPolls, TaskQueues, TaskTokens } from './outside/polls.ts';
 
 /** What completing a decision task does to the execution: the lifecycle's side. */
 export interface DecisionEffects {
@@ -29,14 +20,14 @@ export interface DecisionEffects {
 
 export class DecisionTasks {
   /** Execution keys with a scheduled task, by keys.taskList. */
-  private readonly queues = new Map<string, string[]>();
-  private readonly polls: LongPolls<DecisionTask, { identity?: string; page: Page }>;
-  private readonly byToken = new Map<string, string>();
+  private readonly queues = new TaskQueues<string>();
+  /** The long polls deciders wait in. */
+  readonly polls: LongPolls<DecisionTask, { identity?: string; page: Page }>;
+  private readonly tokens = new TaskTokens<string>();
   effects!: DecisionEffects;
 
-  constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs: number) {
-    // Stryker disable next-line all: outside the contract: what an empty poll answers besides no task token is named by no clause
-    this.polls = new LongPolls(pollTimeoutMs, () => ({ ...NO_TASK }));
+  constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs?: number) {
+    this.polls = new LongPolls(pollTimeoutMs, emptyDecisionTask);
   }
 
   /**
@@ -46,13 +37,13 @@ export class DecisionTasks {
    * started task's DecisionTaskCompleted), and handed out once the started one completes.
    */
   wake(e: Execution): void {
-    // Stryker disable next-line ConditionalExpression: equivalent under the contract seams: the contract records no event in a closed execution
+    // Stryker disable next-line ConditionalExpression: equivalent: the contract records no event in a closed execution
     if (e.status !== 'OPEN') return;
     if (e.decision.state === 'none') return this.schedule(e);
-    // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent: with a task scheduled, the change it would mark as unseen is seen by that task, which has not started
+    // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent: a scheduled task has not started, so it sees the change
     if (e.decision.state === 'scheduled') return;
     e.pendingChange = true;
-    // Stryker disable next-line ConditionalExpression: outside the contract: whether a child started while its parent's decision task completes schedules the next task among the decisions' events or after them is named by no clause
+    // Stryker disable next-line ConditionalExpression: outside the contract: where a task completing schedules the next
     if (e.decision.state === 'started') e.decision.nextScheduledEventId ??= this.scheduledEvent(e);
   }
 
@@ -60,9 +51,7 @@ export class DecisionTasks {
     return this.events.add(e, 'DecisionTaskScheduled', {
       taskList: { name: e.config.taskList },
       taskPriority: e.config.taskPriority,
-      // NONE unless a decider set one (recorded since 2023; older recordings predate the member).
-      // Stryker disable next-line StringLiteral: outside the contract: DecisionTaskScheduled's timeouts are named by no clause
-      scheduleToStartTimeout: 'NONE',
+      scheduleToStartTimeout: DECISION_SCHEDULE_TO_START,
       startToCloseTimeout: e.config.taskStartToCloseTimeout,
     });
   }
@@ -76,21 +65,13 @@ export class DecisionTasks {
     // A decider already waiting on the task list gets the task at once; otherwise it is queued.
     const waiter = this.polls.take(queueKey);
     if (waiter) return waiter.answer(this.start(e, waiter.context.identity, waiter.context.page));
-    const queue = this.queues.get(queueKey) ?? [];
-    queue.push(e.key);
-    this.queues.set(queueKey, queue);
+    this.queues.push(queueKey, e.key);
   }
 
   /** The execution closed: its task can no longer be polled or completed. */
   forget(e: Execution): void {
-    // Stryker disable next-line ConditionalExpression: equivalent: a closed execution's answer is refused twice over, by its forgotten token and by its status (respondDecisionTaskCompleted)
-    if (e.decision.token) this.byToken.delete(e.decision.token);
-    // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent: a closed execution's decision state is read by nothing once its status is CLOSED
-    e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0 };
-    for (const queue of this.queues.values()) {
-      const at = queue.indexOf(e.key);
-      if (at >= 0) queue.splice(at, 1);
-    }
+    this.tokens.forget(e.decision.token);
+    this.queues.remove(e.key);
   }
 
   private start(e: Execution, identity: string | undefined, page: Page): DecisionTask {
@@ -98,94 +79,48 @@ export class DecisionTasks {
     e.decision.state = 'started';
     e.decision.token = token;
     e.decision.startedEventId = this.events.add(e, 'DecisionTaskStarted', { identity, scheduledEventId: e.decision.scheduledEventId });
-    this.byToken.set(token, e.key);
+    this.tokens.issue(token, e.key);
     const previous = e.previousStartedEventId;
     e.previousStartedEventId = e.decision.startedEventId;
-    // Stryker disable next-line all: outside the contract: a decision task's history in reverse order, or in pages, is named by no clause
-    const events = page.reverseOrder ? [...e.events].reverse() : [...e.events];
-    // Stryker disable next-line all: outside the contract: a decision task's history in pages is named by no clause
-    const size = page.maximumPageSize || DEFAULT_PAGE;
     return defined({
       taskToken: token,
       startedEventId: e.decision.startedEventId,
       workflowExecution: { workflowId: e.workflowId, runId: e.runId },
       workflowType: e.type,
-      // Stryker disable next-line all: outside the contract: a decision task's history in pages is named by no clause
-      events: events.slice(0, size),
-      // Stryker disable next-line all: outside the contract: a decision task's history in pages is named by no clause
-      nextPageToken: events.length > size ? pageTokens.encode(`task:${token}:${page.reverseOrder ? 'r' : 'f'}`, size) : undefined,
+      ...firstPage(e, token, page),
       previousStartedEventId: previous,
     });
   }
 
   pollForDecisionTask(input: PollForDecisionTaskInput): Promise<DecisionTask> {
     this.store.domain(input.domain);
-    // Stryker disable next-line all: outside the contract: a decision task's history in reverse order, or in pages, is named by no clause
-    const page = defined({ maximumPageSize: input.maximumPageSize, reverseOrder: input.reverseOrder });
-    // Stryker disable next-line all: outside the contract: a decision task's history in pages is named by no clause
-    if (input.nextPageToken) return Promise.resolve(this.nextPage(input.nextPageToken, page));
-    const queueKey = keys.taskList(input.domain, input.taskList.name);
-    // Stryker disable next-line OptionalChaining: outside the contract: a poll of a task list on which no task was ever scheduled is named by no clause
-    const key = this.queues.get(queueKey)?.shift();
-    const e = key ? this.store.executions.get(key) : undefined;
-    if (e) return Promise.resolve(this.start(e, input.identity, page));
-    return this.polls.wait(queueKey, { identity: input.identity, page });
-  }
-
-  // Stryker disable all: outside the contract: paging a decision task's history (nextPageToken) is named by no clause; the battery's decider reads the first page of short histories
-  private nextPage(token: string, page: Page): DecisionTask {
-    const decoded = pageTokens.decode(token);
-    const match = /^task:(.+):([fr])$/.exec(decoded.kind);
-    const key = match && this.byToken.get(match[1]!);
-    const e = key ? this.store.executions.get(key) : undefined;
-    if (!match || !e) throw fault.validation('The nextPageToken is not valid for this request');
-    const upTo = e.events.slice(0, e.decision.startedEventId);
-    const events = match[2] === 'r' ? upTo.reverse() : upTo;
-    const size = page.maximumPageSize || DEFAULT_PAGE;
-    const next = decoded.offset + size;
-    return defined({
-      taskToken: match[1], startedEventId: e.decision.startedEventId, workflowExecution: { workflowId: e.workflowId, runId: e.runId },
-      workflowType: e.type, events: events.slice(decoded.offset, next), previousStartedEventId: e.previousStartedEventId,
-      nextPageToken: next < events.length ? pageTokens.encode(decoded.kind, next) : undefined,
+    const page = requestedPage(input);
+    return pageOr(this.store, this.tokens, input, page, () => {
+      const queueKey = keys.taskList(input.domain, input.taskList.name);
+      const key = this.queues.shift(queueKey);
+      const e = key ? this.store.executions.get(key) : undefined;
+      if (e) return Promise.resolve(this.start(e, input.identity, page));
+      return this.polls.wait(queueKey, { identity: input.identity, page });
     });
   }
-  // Stryker restore all
 
   respondDecisionTaskCompleted(input: RespondDecisionTaskCompletedInput): void {
-    const key = this.byToken.get(input.taskToken);
+    const key = this.tokens.find(input.taskToken);
     const e = key ? this.store.executions.get(key) : undefined;
-    // Stryker disable next-line ConditionalExpression: equivalent: a closed execution's answer is refused twice over, by its status and by its token forgotten at close (forget)
-    if (e?.status !== 'OPEN' || e.decision.token !== input.taskToken) throw fault.unknownTaskToken();
-    // Stryker disable all: outside the contract: how RespondDecisionTaskCompleted validates its decisions is named by no clause
-    const decisions = input.decisions ?? [];
-    for (const [i, d] of decisions.entries()) {
-      const attributesMember = `${lowerFirst(d.decisionType)}DecisionAttributes` as keyof Decision;
-      const optional = d.decisionType === 'CompleteWorkflowExecution' || d.decisionType === 'CancelWorkflowExecution'
-        || d.decisionType === 'FailWorkflowExecution' || d.decisionType === 'ContinueAsNewWorkflowExecution';
-      if (!SUPPORTED_DECISIONS.has(d.decisionType)) throw fault.notImplemented(`The ${d.decisionType} decision`);
-      if (!optional && d[attributesMember] === undefined) {
-        throw fault.validation(`1 validation error detected: Value null at 'decisions.${i + 1}.member.${attributesMember}' failed to satisfy constraint: Member must not be null`);
-      }
-    }
-    // Stryker restore all
-    this.byToken.delete(input.taskToken);
+    // A token is known from its task's start until it is used: only its execution's close can stale it.
+    if (e?.status !== 'OPEN') throw fault.unknownTaskToken();
+    const decisions = checkDecisions(input.decisions);
+    this.tokens.forget(input.taskToken);
     const unseen = e.pendingChange;
-    // Stryker disable next-line StringLiteral: equivalent: wake treats every state but none, scheduled and started alike
+    // Stryker disable next-line StringLiteral: equivalent: wake reads only none, scheduled and started
     e.decision.state = 'completing';
-    // Stryker disable next-line BooleanLiteral: equivalent: reset from unseen two lines below, before anything reads it
-    e.pendingChange = false;
-    // Stryker disable next-line LogicalOperator: outside the contract: latestExecutionContext is named by no clause
-    e.latestExecutionContext = input.executionContext ?? e.latestExecutionContext;
+    keepContext(e, input.executionContext);
     const completedId = this.events.add(e, 'DecisionTaskCompleted', {
       executionContext: input.executionContext, scheduledEventId: e.decision.scheduledEventId, startedEventId: e.decision.startedEventId,
     });
     e.pendingChange = unseen;
-    for (const d of decisions) {
-      // Stryker disable next-line ConditionalExpression: outside the contract: decisions after the one that closed the execution are named by no clause
-      if (e.status !== 'OPEN') break;
-      this.effects.apply(e, d, completedId, unseen);
-    }
-    // Stryker disable next-line ConditionalExpression: equivalent: a closed execution has nothing pending and no next task (close forgets both)
+    applyInTurn(e, decisions, (d) => this.effects.apply(e, d, completedId, unseen));
+    // Stryker disable next-line ConditionalExpression: equivalent: close forgets a closed execution's next task
     if (e.status === 'OPEN') {
       const again = e.pendingChange;
       const next = e.decision.nextScheduledEventId;
@@ -193,11 +128,5 @@ export class DecisionTasks {
       if (next !== undefined) this.schedule(e, next);
       else if (again) this.schedule(e);
     }
-  }
-
-  /** Answers every waiting poll with no task. */
-  // Stryker disable next-line BlockStatement: outside the contract: answering waiting polls when the server closes is named by no clause
-  shutdown(): void {
-    this.polls.shutdown();
   }
 }

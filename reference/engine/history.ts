@@ -1,6 +1,7 @@
 /** Adding events to an execution's history, and what an event sets off: a decision task, a new visible state. */
 import type { HistoryEvent } from '../../src/generated/types.ts';
 import { defined, lowerFirst, type Attributes, type Execution, type Store } from './model.ts';
+import { OTHER_EVENTS_WAKING_THE_DECIDER } from './outside/events.ts';
 import { contractSeams, type LookupView, type Seams } from './seams.ts';
 
 /**
@@ -11,8 +12,7 @@ import { contractSeams, type LookupView, type Seams } from './seams.ts';
 const EVENTS_WAKING_THE_DECIDER = new Set([
   'WorkflowExecutionCancelRequested', 'ChildWorkflowExecutionStarted', 'ChildWorkflowExecutionTerminated',
   'ExternalWorkflowExecutionCancelRequested', 'RequestCancelExternalWorkflowExecutionFailed',
-  // Stryker disable next-line StringLiteral: outside the contract: that these events wake the decider is named by no clause of the two operations
-  'ChildWorkflowExecutionCompleted', 'ChildWorkflowExecutionFailed', 'ChildWorkflowExecutionCanceled', 'StartChildWorkflowExecutionFailed', 'CompleteWorkflowExecutionFailed', 'FailWorkflowExecutionFailed', 'CancelWorkflowExecutionFailed', 'ContinueAsNewWorkflowExecutionFailed', 'WorkflowExecutionSignaled', 'ActivityTaskCompleted', 'ActivityTaskFailed', 'ActivityTaskCanceled', 'ActivityTaskTimedOut', 'ScheduleActivityTaskFailed', 'RequestCancelActivityTaskFailed', 'TimerFired', 'StartTimerFailed', 'CancelTimerFailed', 'ExternalWorkflowExecutionSignaled', 'SignalExternalWorkflowExecutionFailed',
+  ...OTHER_EVENTS_WAKING_THE_DECIDER,
 ]);
 
 export interface HistoryHooks {
@@ -29,10 +29,10 @@ export class Histories {
   add(e: Execution, eventType: string, attributes: Attributes): number {
     const pending = { eventType, eventId: e.events.length + 1, attributes: defined(attributes), wakes: EVENTS_WAKING_THE_DECIDER.has(eventType) };
     const recorded = this.seams.record(e, pending, this.view);
-    // Stryker disable next-line ConditionalExpression: equivalent under the contract seams: only a deviation plug drops an event
+    // Stryker disable next-line ConditionalExpression: equivalent: only a deviation plug drops an event
     if (!recorded) return pending.eventId;
-    const event: Record<string, unknown> = { eventTimestamp: this.store.seconds(), eventType, eventId: recorded.eventId };
-    // Stryker disable next-line ConditionalExpression: equivalent: an attributes member set to undefined is left out of the JSON answer
+    const event: Record<string, unknown> = { eventTimestamp: this.store.clock.seconds(), eventType, eventId: recorded.eventId };
+    // Stryker disable next-line ConditionalExpression: equivalent: an undefined member is left out of the JSON
     if (recorded.attributes) event[`${lowerFirst(eventType)}EventAttributes`] = recorded.attributes;
     e.events.push(event as unknown as HistoryEvent);
     if (recorded.wakes) this.hooks.wake(e);

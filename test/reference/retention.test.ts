@@ -32,7 +32,7 @@ describe('retention', () => {
     domain('none', 'NONE');
     for (let i = 0; i < 50; i++) startAndTerminate('none', `w${i}`);
     ops.StartWorkflowExecution({ domain: 'none', workflowId: 'open', workflowType: { name: 't', version: '1' } });
-    expect(engine.executionsHeld).toBe(1);
+    expect(engine.upkeep.executionsHeld).toBe(1);
     // A forgotten run is unknown, as any closed run past its retention is.
     expect(() => ops.TerminateWorkflowExecution({ domain: 'none', workflowId: 'w1' })).toThrow(/Unknown execution/);
   });
@@ -44,13 +44,13 @@ describe('retention', () => {
     const runId = startAndTerminate('day', 'kept');
     clock.now += 86_399_000;
     startAndTerminate('day', 'later');
-    expect(engine.executionsHeld).toBe(2);
+    expect(engine.upkeep.executionsHeld).toBe(2);
     expect(ops.DescribeWorkflowExecution({ domain: 'day', execution: { workflowId: 'kept', runId } })).toMatchObject({
       executionInfo: { closeStatus: 'TERMINATED' },
     });
     clock.now += 2_000;
     startAndTerminate('day', 'last');
-    expect(engine.executionsHeld).toBe(2);
+    expect(engine.upkeep.executionsHeld).toBe(2);
     expect(() => ops.DescribeWorkflowExecution({ domain: 'day', execution: { workflowId: 'kept', runId } })).toThrow(/Unknown execution/);
   });
 });

@@ -10,9 +10,10 @@ import type {
 } from '../../../src/generated/types.ts';
 import { fault } from '../../faults.ts';
 import type { Histories } from '../history.ts';
-import { LongPolls } from '../polls.ts';
+import { LongPolls } from './polls.ts';
 import { refuseIfClosed } from '../open-work.ts';
-import { defined, keys, newToken, type ActivityTask, type Execution, type Store } from '../model.ts';
+import { defined, keys, type ActivityTask, type Execution, type Store } from '../model.ts';
+import { newToken } from './ids.ts';
 
 /** What a long poll that ends with no task answers. */
 const NO_TASK = { startedEventId: 0 } as ActivityTaskOutput;
@@ -23,7 +24,7 @@ export class ActivityTasks {
   private readonly polls: LongPolls<ActivityTaskOutput, { identity?: string }>;
   private readonly byToken = new Map<string, { key: string; activityId: string }>();
 
-  constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs: number) {
+  constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs?: number) {
     this.polls = new LongPolls(pollTimeoutMs, () => ({ ...NO_TASK }));
   }
 
@@ -58,7 +59,7 @@ export class ActivityTasks {
     e.activities.set(a.activityId, task);
     this.timeOut(e, task, 'SCHEDULE_TO_START', timeouts.scheduleToStartTimeout, () => task.startedEventId === undefined);
     this.timeOut(e, task, 'SCHEDULE_TO_CLOSE', timeouts.scheduleToCloseTimeout, () => true);
-    e.latestActivityTaskTimestamp = this.store.seconds();
+    e.latestActivityTaskTimestamp = this.store.clock.seconds();
     const queueKey = keys.taskList(e.domain, taskList);
     const waiter = this.polls.take(queueKey);
     if (waiter) {
@@ -89,7 +90,7 @@ export class ActivityTasks {
         this.unqueue(e.key, task.activityId);
         if (task.token) this.byToken.delete(task.token);
         e.activities.delete(task.activityId);
-        e.latestActivityTaskTimestamp = this.store.seconds();
+        e.latestActivityTaskTimestamp = this.store.clock.seconds();
         this.events.add(e, 'ActivityTaskTimedOut', defined({
           timeoutType, scheduledEventId: task.scheduledEventId, startedEventId: task.startedEventId ?? 0, details: task.beatDetails,
         }));
@@ -136,7 +137,7 @@ export class ActivityTasks {
     const token = newToken();
     task.token = token;
     task.startedEventId = this.events.add(e, 'ActivityTaskStarted', { identity, scheduledEventId: task.scheduledEventId });
-    e.latestActivityTaskTimestamp = this.store.seconds();
+    e.latestActivityTaskTimestamp = this.store.clock.seconds();
     this.byToken.set(token, { activityId: task.activityId, key: e.key });
     this.timeOut(e, task, 'START_TO_CLOSE', task.timeouts?.startToCloseTimeout, () => true);
     this.timeOut(e, task, 'HEARTBEAT', task.timeouts?.heartbeatTimeout, () => true);
@@ -173,7 +174,7 @@ export class ActivityTasks {
   private close(e: Execution, task: ActivityTask, eventType: string, attributes: Record<string, unknown>): void {
     this.byToken.delete(task.token!);
     e.activities.delete(task.activityId);
-    e.latestActivityTaskTimestamp = this.store.seconds();
+    e.latestActivityTaskTimestamp = this.store.clock.seconds();
     this.events.add(e, eventType, { ...attributes, scheduledEventId: task.scheduledEventId, startedEventId: task.startedEventId });
   }
 

@@ -2,14 +2,20 @@
 import type {
   DescribeActivityTypeInput, DescribeDomainInput, DescribeWorkflowTypeInput, DeprecateDomainInput, ListDomainsInput, ListWorkflowTypesInput,
   RegisterActivityTypeInput, RegisterDomainInput, RegisterWorkflowTypeInput, UndeprecateDomainInput,
+  WorkflowType,
 } from '../../../src/generated/types.ts';
 import { SwfFault, fault } from '../../faults.ts';
-import { defined, keys, paginate, type Attributes, type Domain, type Store, type TypeRecord } from '../model.ts';
+import { defined, keys, type Attributes, type Domain, type Store, type TypeRecord } from '../model.ts';
+import { paginate } from './paging.ts';
 
 const MAX_DOMAINS = 100;
 
 export class Registry {
-  constructor(private readonly store: Store, readonly region: string, readonly accountId: string) {}
+  constructor(
+    private readonly store: Store,
+    readonly region = 'us-east-1',
+    readonly accountId = '000000000000',
+  ) {}
 
   domainArn(name: string): string {
     return `arn:aws:swf:${this.region}:${this.accountId}:/domain/${name}`;
@@ -63,7 +69,7 @@ export class Registry {
     if (records.has(key)) throw new SwfFault('TypeAlreadyExistsFault', `${kind}=[name=${input.name}, version=${input.version}]`);
     const record: TypeRecord<D> = defined({
       domain: input.domain, type: { name: input.name, version: input.version }, description: input.description,
-      status: 'REGISTERED' as const, creationDate: this.store.seconds(), defaults: defined(defaults as Attributes) as D,
+      status: 'REGISTERED' as const, creationDate: this.store.clock.seconds(), defaults: defined(defaults as Attributes) as D,
     });
     records.set(key, record);
   }
@@ -97,7 +103,7 @@ export class Registry {
 
   describeWorkflowType(input: DescribeWorkflowTypeInput): Attributes {
     this.store.domain(input.domain);
-    const r = this.store.typeRecord(input.domain, input.workflowType);
+    const r = typeRecord(this.store, input.domain, input.workflowType);
     return {
       typeInfo: this.typeInfo(r),
       configuration: defined({
@@ -153,4 +159,11 @@ export function registryOperations(r: Registry) {
     ListWorkflowTypes: (i: ListWorkflowTypesInput) => r.listWorkflowTypes(i),
     RegisterActivityType: (i: RegisterActivityTypeInput) => r.registerActivityType(i),
   };
+}
+
+/** The workflow type an execution is started with; one never registered is unknown. */
+export function typeRecord(store: Store, domain: string, t: WorkflowType): TypeRecord {
+  const rec = store.types.get(keys.type(domain, t));
+  if (!rec) throw fault.unknownType(t.name, t.version);
+  return rec;
 }

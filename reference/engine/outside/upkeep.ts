@@ -1,0 +1,22 @@
+/**
+ * The server's own bookkeeping, which no clause observes: the executions held, and a shutdown
+ * that answers every waiting poll with no task and cancels deferred work, so that the server can
+ * close at once.
+ */
+import type { Store } from '../model.ts';
+
+export class Upkeep {
+  constructor(
+    private readonly store: Store,
+    private readonly parts: { shutdown(): void }[],
+  ) {}
+
+  /** How many executions the engine holds: the open ones and the closed ones still within their retention. */
+  get executionsHeld(): number {
+    return this.store.executions.size;
+  }
+
+  shutdown(): void {
+    for (const part of this.parts) part.shutdown();
+  }
+}
