@@ -14,8 +14,8 @@ import { contractSeams, type EngineTools, type LookupView, type Seams, type Targ
 import {
   defined, keys, type Attributes, type ConfigGiven, type Execution, type ExecutionConfig, type Store, type TimingModes, type TypeRecord,
 } from './model.ts';
-import { childAlreadyRunning, childStart, continuation, startConfig } from './outside/config.ts';
-import { applyOtherDecision, cancelTimers, closingDecision, type DecisionContext } from './outside/decisions.ts';
+import { childStart, continuation, handOn, lineageOf, startConfig, unlessRunning } from './outside/config.ts';
+import { applyOtherDecision, cancelTimers, closeContinued, closingDecision, type DecisionContext } from './outside/decisions.ts';
 import { OTHER_CHILD_CLOSED_EVENTS } from './outside/events.ts';
 import { newRunId } from './outside/ids.ts';
 import { typeRecord } from './outside/registry.ts';
@@ -268,24 +268,20 @@ export class Executions implements DecisionEffects {
   }
 
   private continueAsNew(e: Execution, d: Decision, completedId: number): void {
-    continuation(this.store, this.events, e, d, completedId, this.policyOf, (type, config) => {
-      const a = d.continueAsNewWorkflowExecutionDecisionAttributes ?? {};
+    continuation(this.store, this.events, e, d, completedId, this.policyOf, ({ type, config, attributes: a, tagList }) => {
       const runId = newRunId();
       this.events.add(e, 'WorkflowExecutionContinuedAsNew', {
         input: a.input, decisionTaskCompletedEventId: completedId, newExecutionRunId: runId,
         executionStartToCloseTimeout: config.executionStartToCloseTimeout, taskList: { name: config.taskList }, taskPriority: config.taskPriority,
         taskStartToCloseTimeout: config.taskStartToCloseTimeout, childPolicy: config.childPolicy, tagList: a.tagList, workflowType: type,
       });
-      const parent = e.parent;
-      const parentStartedEventId = e.parentStartedEventId;
-      // The parent is the next run's, and the children are handed to it: no event, no policy.
-      this.close(e, 'CONTINUED_AS_NEW', { notifyParent: false, applyPolicy: false });
+      const lineage = lineageOf(e);
+      closeContinued(this.close, e);
       const next = this.create({
-        domain: e.domain, workflowId: e.workflowId, runId, type, input: a.input, tagList: a.tagList ?? e.tagList, config,
-        parent, continuedExecutionRunId: e.runId,
+        domain: e.domain, workflowId: e.workflowId, runId, type, input: a.input, tagList, config,
+        parent: lineage.parent, continuedExecutionRunId: e.runId,
       });
-      if (parentStartedEventId !== undefined) next.parentStartedEventId = parentStartedEventId;
-      if (parent) this.store.execution(e.domain, parent)?.children.add(next.key);
+      handOn(this.store, e, next, lineage);
     });
   }
 
@@ -302,14 +298,15 @@ export class Executions implements DecisionEffects {
       this.deferred.later(this.timing.childStartDelayMs, () => {
         // Stryker disable next-line ConditionalExpression: equivalent: only a child start delay lets the parent close first
         if (parent.status !== 'OPEN') return;
-        if (childAlreadyRunning(this.store, this.events, parent, d, completedId, initiatedEventId)) return;
-        const child = this.create({
-          domain: parent.domain, workflowId: a.workflowId, type: rec.type, input: a.input, tagList: a.tagList, config,
-          parent: { workflowId: parent.workflowId, runId: parent.runId, initiatedEventId },
-        });
-        parent.children.add(child.key);
-        child.parentStartedEventId = this.events.add(parent, 'ChildWorkflowExecutionStarted', {
-          workflowExecution: { workflowId: child.workflowId, runId: child.runId }, workflowType: child.type, initiatedEventId,
+        unlessRunning(this.store, this.events, parent, d, completedId, initiatedEventId, () => {
+          const child = this.create({
+            domain: parent.domain, workflowId: a.workflowId, type: rec.type, input: a.input, tagList: a.tagList, config,
+            parent: { workflowId: parent.workflowId, runId: parent.runId, initiatedEventId },
+          });
+          parent.children.add(child.key);
+          child.parentStartedEventId = this.events.add(parent, 'ChildWorkflowExecutionStarted', {
+            workflowExecution: { workflowId: child.workflowId, runId: child.runId }, workflowType: child.type, initiatedEventId,
+          });
         });
       });
     });

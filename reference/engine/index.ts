@@ -75,7 +75,7 @@ export class Engine {
     this.activities = new ActivityTasks(store, events, pollTimeoutMs);
     this.executions = new Executions(store, events, this.decisions, this.activities, timing, view, seams);
     this.decisions.effects = this.executions;
-    this.upkeep = new Upkeep(store, [this.executions.deferred, this.decisions.polls, this.activities]);
+    this.upkeep = new Upkeep(store, this);
     const { registry: r, executions: x, decisions: d, activities: a, visibility: v } = this;
     const operations: { [N in OperationName]: Operation<N> } = {
       // Domains, types, activity tasks and closed counts: outside/ (no clause of the two operations names them).

@@ -11,7 +11,7 @@ import type {
 import { decisionScheduled, defined, type Execution, type Store } from './model.ts';
 import { Lag, type View } from './outside/lag.ts';
 import {
-  checkFilters, counted, historyPage, listingPage, openActivities, ordered, otherOpenCounts, parentOf, passesOtherFilters, type Filters,
+  checkFilters, counted, filteredInOrder, historyPage, listingPage, openActivities, otherOpenCounts, parentOf, type Filters, type Listing,
 } from './outside/listing.ts';
 
 export class Visibility {
@@ -66,7 +66,7 @@ export class Visibility {
   }
 
   /** The executions of a domain a listing shows, open or closed, filtered and in order. */
-  matching(domain: string, open: boolean, f: Filters & { reverseOrder?: boolean }): Execution[] {
+  matching(domain: string, open: boolean, f: Filters & { reverseOrder?: boolean }): Listing {
     this.store.domain(domain);
     checkFilters(open, f);
     // Stryker disable next-line all: equivalent: the battery's workflowIds are its own in every domain
@@ -75,17 +75,17 @@ export class Visibility {
     for (const [e, v] of views) {
       const shown = open ? v.status === 'OPEN' : v.status === 'CLOSED' && this.store.retention.visible(e);
       if (!shown || (f.executionFilter && e.workflowId !== f.executionFilter.workflowId)) continue;
-      if (passesOtherFilters(f, e, v)) list.push(e);
+      list.push(e);
     }
-    return ordered(list, open, f, views);
+    return { open, executions: filteredInOrder(list, open, f, views) };
   }
 
   listOpenWorkflowExecutions(input: ListOpenWorkflowExecutionsInput): WorkflowExecutionInfos {
-    return listingPage(this.matching(input.domain, true, input), true, input, (e) => this.info(e));
+    return listingPage(this.matching(input.domain, true, input), input, (e) => this.info(e));
   }
 
   listClosedWorkflowExecutions(input: ListClosedWorkflowExecutionsInput): WorkflowExecutionInfos {
-    return listingPage(this.matching(input.domain, false, input), false, input, (e) => this.info(e));
+    return listingPage(this.matching(input.domain, false, input), input, (e) => this.info(e));
   }
 
   countOpenWorkflowExecutions(input: CountOpenWorkflowExecutionsInput): WorkflowExecutionCount {

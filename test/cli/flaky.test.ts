@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { rewritingProxy, runCli, runMain, startServe, stop } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 /**
  * A target that fails now and then (an emulator's race) must not flip the gate: a new failure
  * runs once more before it is charged, and one that then passes is flaky, neither a pass nor a
  * failure. The target here answers its first TerminateWorkflowExecution call (or all of them) with a fault.
  */
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-flaky-'));
+const dir = tempDir('flaky');
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 let serve: Awaited<ReturnType<typeof startServe>>;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openExecutionsOf, rewritingProxy, runCli, spawnCli, startServe, stop } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 /**
  * Interrupting `swf-conformance run` at any moment leaves none of the run's executions open:
@@ -11,7 +11,7 @@ import { openExecutionsOf, rewritingProxy, runCli, spawnCli, startServe, stop } 
  * signal at one point of the run, and then asks the target what is still open.
  */
 let serve: { url: string; child: ChildProcess };
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-interrupt-'));
+const dir = tempDir('interrupt');
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 let n = 0;
 const prefix = () => `swfc-int-${process.pid}-${(n += 1)}`;

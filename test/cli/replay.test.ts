@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { loadRecordings } from '../../src/contract/recordings.ts';
 import { runCli, startServe, stop } from './helpers.ts';
+import { testTempDir } from '../temp-dir.ts';
 
 const all = loadRecordings();
 const interleaved = all.filter((r) => r.har.log._provenance.interleaved);
@@ -58,7 +58,7 @@ test('replay: bad input is one line and exit 2', async () => {
 });
 
 test('replay: a valid HAR it cannot replay (no exchange, or neither kind of recording) is one line and exit 2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-replay-input-'));
+  const dir = testTempDir('replay-input');
   const log = { version: '1.2', creator: { name: 'x', version: '1' } };
   const empty = join(dir, 'empty.har');
   writeFileSync(empty, JSON.stringify({ log: { ...log, entries: [] } }));

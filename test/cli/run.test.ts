@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { motoInstalled, startMotoServer, type ProcessTarget } from '../../src/targets/moto.ts';
 import { runCli, runMain } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-run-'));
+const dir = tempDir('run');
 const write = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);

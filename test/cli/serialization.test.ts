@@ -1,16 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { rewritingProxy, runMain, startServe, stop } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 /**
  * One fact, one clause: a target whose answers differ from the model in shape only fails the
  * shape clause, and every behaviour clause still judges behaviour. The target is the reference
  * behind a proxy that makes two serialization choices emulators really make.
  */
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-serialization-'));
+const dir = tempDir('serialization');
 let serve: { url: string; child: ChildProcess };
 const closers: (() => void)[] = [];
 

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RawClient } from '../../src/clients/raw.ts';
@@ -8,6 +7,7 @@ import { Ledger } from '../../src/harness/ledger.ts';
 import { assertShape } from '../../src/contract/validators.ts';
 import { seedExample, seedOperations } from '../../src/contract/seed-examples.ts';
 import { runCli, startServe, stop } from './helpers.ts';
+import { tempDir, testTempDir } from '../temp-dir.ts';
 
 describe('swf-conformance serve', () => {
   let server: { url: string; child: ChildProcess };
@@ -66,7 +66,7 @@ describe('swf-conformance serve', () => {
 });
 
 describe('serve rejects bad input with one line and exit 2', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-serve-'));
+  const dir = tempDir('serve');
   const write = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -151,7 +151,7 @@ describe('serve by default behaves as AWS does, as far as an emulator can', () =
   });
 
   test('cleanup with credentials the target refuses stops at the first refusal, in one line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-refused-'));
+    const dir = testTempDir('refused');
     const file = join(dir, 'ledger.jsonl');
     const ledger = Ledger.create(file, {
       endpoint: server.url,

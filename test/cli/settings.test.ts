@@ -2,16 +2,16 @@
  * Settings reach the verdict from the flags and from the environment alike, flags first, and the
  * CLI leaves the caller's environment as it found it.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError, resolveSettings } from '../../src/harness/config.ts';
 import { startReference } from '../../reference/server.ts';
 import { runMain } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-settings-'));
+const dir = tempDir('settings');
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PROFILE: '', AWS_SESSION_TOKEN: '' };
 
 describe('strict mode from SWF_CONFORMANCE_STRICT, as from --strict', () => {

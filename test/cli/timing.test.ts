@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { startReference } from '../../reference/server.ts';
 import { runCli, runMain } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 /**
  * The battery waits where the contract allows lag, and only there: against the reference in each
  * timing mode it passes, and against a target that never converges it still fails.
  */
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-timing-'));
+const dir = tempDir('timing');
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 
 interface Report {

@@ -1,16 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runConformance } from '../../lib/index.js';
 import { dockerAvailable } from '../../src/targets/container.ts';
 import { runCli } from '../cli/helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 // CI sets SWF_CONFORMANCE_REQUIRE_DOCKER so that a missing engine fails instead of skipping.
 const required = process.env.SWF_CONFORMANCE_REQUIRE_DOCKER === '1';
 const REFERENCE_IMAGE = 'swf-conformance/reference:local';
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-containers-'));
+const dir = tempDir('containers');
 
 function containersOfOurs(): string[] {
   const out = execFileSync('docker', ['ps', '-aq', '--filter', 'label=org.testcontainers=true'], { encoding: 'utf8' });

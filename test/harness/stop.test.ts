@@ -1,7 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RawClient, type RawRequest, type RawResponse } from '../../src/clients/raw.ts';
@@ -11,12 +8,13 @@ import { Scenario } from '../../src/harness/scenario.ts';
 import { openSession, prepareSession, type Session } from '../../src/harness/session.ts';
 import { endpointTarget } from '../../src/targets/endpoint.ts';
 import { startReference, type RunningReference } from '../../reference/server.ts';
+import { tempDir } from '../temp-dir.ts';
 
 /**
  * A stopped run leaves nothing behind: what a test may start is in the ledger before the request
  * that starts it is sent, and a stopped test sends nothing more.
  */
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-stop-'));
+const dir = tempDir('stop');
 
 describe('the raw client of a stopped test sends nothing', () => {
   let server: Server;

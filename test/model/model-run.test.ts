@@ -4,8 +4,7 @@
  * breaks, with a shrunk counterexample and the seed that replays it; and the same seed replays
  * the same run.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { judgedClauses } from '../../src/model/clauses.ts';
@@ -13,8 +12,9 @@ import { scenes } from '../../src/model/scenes.ts';
 import type { ConformanceReport } from '../../src/report/conformance.ts';
 import { startReference } from '../../reference/server.ts';
 import { runMain } from '../cli/helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-model-'));
+const dir = tempDir('model');
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PROFILE: '', AWS_SESSION_TOKEN: '' };
 const report = (name: string) => JSON.parse(readFileSync(join(dir, name, 'conformance.json'), 'utf8')) as ConformanceReport;
 const modelOnly = ['--grep', 'model-based run', '--model-runs', '20'];

@@ -5,7 +5,7 @@
  * registered with every default. The child policy's sources are the contract's (executions.ts).
  */
 import type {
-  ChildPolicy, Decision, StartWorkflowExecutionInput, WorkflowType,
+  ChildPolicy, ContinueAsNewWorkflowExecutionDecisionAttributes, Decision, StartWorkflowExecutionInput, TagList, WorkflowType,
 } from '../../../src/generated/types.ts';
 import { SwfFault } from '../../faults.ts';
 import type { Histories } from '../history.ts';
@@ -83,7 +83,7 @@ export function continuation(
   d: Decision,
   completedId: number,
   policyOf: PolicyOf,
-  go: (type: WorkflowType, config: ExecutionConfig) => void,
+  go: (next: Continuation) => void,
 ): void {
   const a = d.continueAsNewWorkflowExecutionDecisionAttributes ?? {};
   const type = { name: e.type.name, version: a.workflowTypeVersion ?? e.type.version };
@@ -98,7 +98,25 @@ export function continuation(
     lambdaRole,
   });
   if ('undefinedDefault' in config) return void failed(`DEFAULT_${config.undefinedDefault}_UNDEFINED`);
-  go(type, config);
+  // The next run's tags: the decision's, else the current run's.
+  go({ type, config, attributes: a, tagList: a.tagList ?? e.tagList });
+}
+
+/** What a ContinueAsNewWorkflowExecution decision's next run is started with. */
+export interface Continuation {
+  type: WorkflowType;
+  config: ExecutionConfig;
+  attributes: ContinueAsNewWorkflowExecutionDecisionAttributes;
+  tagList: TagList;
+}
+
+/** The parent a run continued as new hands on to its next run. */
+export const lineageOf = (e: Execution) => ({ parent: e.parent, parentStartedEventId: e.parentStartedEventId });
+
+/** The next run takes the place of the run continued as new among its parent's children. */
+export function handOn(store: Store, e: Execution, next: Execution, lineage: ReturnType<typeof lineageOf>): void {
+  if (lineage.parentStartedEventId !== undefined) next.parentStartedEventId = lineage.parentStartedEventId;
+  if (lineage.parent) store.execution(e.domain, lineage.parent)?.children.add(next.key);
 }
 
 /** A StartChildWorkflowExecution decision's child: `go` is called with its type's record and configuration, or StartChildWorkflowExecutionFailed is recorded. */
@@ -134,10 +152,18 @@ export function childFailed(events: Histories, parent: Execution, d: Decision, c
   });
 }
 
-/** Whether a child's workflowId is already running in its domain: the child then fails to start (WORKFLOW_ALREADY_RUNNING). */
-export function childAlreadyRunning(store: Store, events: Histories, parent: Execution, d: Decision, completedId: number, initiatedEventId: number): boolean {
+/** Starts the child unless its workflowId is already running in its domain: the child then fails to start (WORKFLOW_ALREADY_RUNNING). */
+export function unlessRunning(
+  store: Store,
+  events: Histories,
+  parent: Execution,
+  d: Decision,
+  completedId: number,
+  initiatedEventId: number,
+  start: () => void,
+): void {
   const a = d.startChildWorkflowExecutionDecisionAttributes!;
-  if (!store.openByWorkflowId.has(keys.workflow(parent.domain, a.workflowId))) return false;
-  childFailed(events, parent, d, completedId, 'WORKFLOW_ALREADY_RUNNING', initiatedEventId);
-  return true;
+  if (store.openByWorkflowId.has(keys.workflow(parent.domain, a.workflowId))) {
+    childFailed(events, parent, d, completedId, 'WORKFLOW_ALREADY_RUNNING', initiatedEventId);
+  } else start();
 }

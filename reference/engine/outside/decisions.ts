@@ -65,6 +65,10 @@ export function closingDecision(ctx: DecisionContext, e: Execution, d: Decision,
   else close();
 }
 
+/** A run continued as new closes as CONTINUED_AS_NEW: its parent is the next run's and its children are handed to it, so no event and no policy. */
+export const closeContinued = (close: DecisionContext['close'], e: Execution) =>
+  close(e, 'CONTINUED_AS_NEW', { notifyParent: false, applyPolicy: false });
+
 /** Applies one of these decisions; false for a decision that is not one of them. */
 export function applyOtherDecision(ctx: DecisionContext, e: Execution, d: Decision, completedId: number, unseen: boolean): boolean {
   const { events } = ctx;

@@ -33,7 +33,7 @@ export function checkFilters(open: boolean, f: Filters): void {
 }
 
 /** Whether an execution, as it shows, passes the filters other than executionFilter. */
-export function passesOtherFilters(f: Filters, e: Execution, v: View): boolean {
+function passesOtherFilters(f: Filters, e: Execution, v: View): boolean {
   return (
     inRange(e.startTimestamp, f.startTimeFilter) &&
     inRange(v.closeTimestamp, f.closeTimeFilter) &&
@@ -43,29 +43,43 @@ export function passesOtherFilters(f: Filters, e: Execution, v: View): boolean {
   );
 }
 
-/** Newest first by default (documented for the List operations); reverseOrder turns it round. */
-export function ordered(list: Execution[], open: boolean, f: Filters & { reverseOrder?: boolean }, views: Map<Execution, View>): Execution[] {
+/** An open or a closed listing's executions. */
+export interface Listing {
+  open: boolean;
+  executions: Execution[];
+}
+
+/**
+ * The executions of a listing that pass the filters other than executionFilter, newest first by
+ * default (documented for the List operations); reverseOrder turns it round.
+ */
+export function filteredInOrder(
+  list: Execution[],
+  open: boolean,
+  f: Filters & { reverseOrder?: boolean },
+  views: Map<Execution, View>,
+): Execution[] {
+  const passed = list.filter((e) => passesOtherFilters(f, e, views.get(e)!));
   const time = (e: Execution) => (open || !f.closeTimeFilter ? e.startTimestamp : (views.get(e)?.closeTimestamp ?? 0));
-  list.sort((a, b) => time(b) - time(a));
-  return f.reverseOrder ? list.reverse() : list;
+  passed.sort((a, b) => time(b) - time(a));
+  return f.reverseOrder ? passed.reverse() : passed;
 }
 
 /** A page of a listing. */
 export function listingPage(
-  list: Execution[],
-  open: boolean,
+  listing: Listing,
   input: { nextPageToken?: string; maximumPageSize?: number },
   info: (e: Execution) => WorkflowExecutionInfo,
 ): WorkflowExecutionInfos {
-  const { page, nextPageToken } = paginate(list, open ? 'open' : 'closed', input);
+  const { page, nextPageToken } = paginate(listing.executions, listing.open ? 'open' : 'closed', input);
   return defined({ executionInfos: page.map(info), nextPageToken });
 }
 
 /** A count, never truncated. */
-export const counted = (list: Execution[]) => ({ count: list.length, truncated: false });
+export const counted = (listing: Listing) => ({ count: listing.executions.length, truncated: false });
 
 /** CountClosedWorkflowExecutions. */
-export const countClosedOperation = (v: { matching(domain: string, open: boolean, f: Filters): Execution[] }) => ({
+export const countClosedOperation = (v: { matching(domain: string, open: boolean, f: Filters): Listing }) => ({
   CountClosedWorkflowExecutions: (input: CountClosedWorkflowExecutionsInput): WorkflowExecutionCount => counted(v.matching(input.domain, false, input)),
 });
 

@@ -8,7 +8,11 @@ import type { Store } from '../model.ts';
 export class Upkeep {
   constructor(
     private readonly store: Store,
-    private readonly parts: { shutdown(): void }[],
+    private readonly engine: {
+      executions: { deferred: { shutdown(): void } };
+      decisions: { polls: { shutdown(): void } };
+      activities: { shutdown(): void };
+    },
   ) {}
 
   /** How many executions the engine holds: the open ones and the closed ones still within their retention. */
@@ -17,6 +21,8 @@ export class Upkeep {
   }
 
   shutdown(): void {
-    for (const part of this.parts) part.shutdown();
+    this.engine.executions.deferred.shutdown();
+    this.engine.decisions.polls.shutdown();
+    this.engine.activities.shutdown();
   }
 }
