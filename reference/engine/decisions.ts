@@ -6,12 +6,12 @@
 import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput, } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
 import type { Histories } from './history.ts';
-import { defined, keys, type Execution, type Store } from './model.ts';
+import { defined, idleDecision, keys, type Execution, type Store } from './model.ts';
 import { DECISION_SCHEDULE_TO_START } from './outside/config.ts';
 import { emptyDecisionTask, firstPage, pageOr, requestedPage, type Page } from './outside/decision-pages.ts';
 import { applyInTurn, checkDecisions, keepContext } from './outside/decisions.ts';
 import { newToken } from './outside/ids.ts';
-import { LongPolls, TaskQueues, TaskTokens } from './outside/polls.ts';
+import { LongPolls, TaskQueues, TaskTokens, takeOrWait } from './outside/polls.ts';
 
 /** What completing a decision task does to the execution: the lifecycle's side. */
 export interface DecisionEffects {
@@ -95,13 +95,12 @@ export class DecisionTasks {
   pollForDecisionTask(input: PollForDecisionTaskInput): Promise<DecisionTask> {
     this.store.domain(input.domain);
     const page = requestedPage(input);
-    return pageOr(this.store, this.tokens, input, page, () => {
-      const queueKey = keys.taskList(input.domain, input.taskList.name);
-      const key = this.queues.shift(queueKey);
-      const e = key ? this.store.executions.get(key) : undefined;
-      if (e) return Promise.resolve(this.start(e, input.identity, page));
-      return this.polls.wait(queueKey, { identity: input.identity, page });
-    });
+    return pageOr(this.store, this.tokens, input, page, () =>
+      takeOrWait(this.queues, this.polls, keys.taskList(input.domain, input.taskList.name), { identity: input.identity, page }, (key) => {
+        const e = this.store.executions.get(key);
+        return e && this.start(e, input.identity, page);
+      }),
+    );
   }
 
   respondDecisionTaskCompleted(input: RespondDecisionTaskCompletedInput): void {
@@ -124,7 +123,7 @@ export class DecisionTasks {
     if (e.status === 'OPEN') {
       const again = e.pendingChange;
       const next = e.decision.nextScheduledEventId;
-      e.decision = { state: 'none', scheduledEventId: 0, startedEventId: 0 };
+      e.decision = idleDecision();
       if (next !== undefined) this.schedule(e, next);
       else if (again) this.schedule(e);
     }

@@ -12,7 +12,7 @@ import type { DecisionEffects } from './decisions.ts';
 import type { Histories } from './history.ts';
 import { contractSeams, type EngineTools, type LookupView, type Seams, type TargetRequest } from './seams.ts';
 import {
-  defined, keys, type Attributes, type ConfigGiven, type Execution, type ExecutionConfig, type Store, type TimingModes, type TypeRecord,
+  defined, idleDecision, keys, type Attributes, type ConfigGiven, type Execution, type ExecutionConfig, type Store, type TimingModes, type TypeRecord,
 } from './model.ts';
 import { childStart, continuation, handOn, lineageOf, startConfig, unlessRunning } from './outside/config.ts';
 import { applyOtherDecision, cancelTimers, closeContinued, closingDecision, type DecisionContext } from './outside/decisions.ts';
@@ -102,14 +102,13 @@ export class Executions implements DecisionEffects {
     config: ExecutionConfig; parent?: Execution['parent']; continuedExecutionRunId?: string;
   }): Execution {
     const runId = args.runId ?? newRunId();
-    const e: Execution = {
+    const e: Execution = defined({
       key: keys.execution(args.domain, args.workflowId, runId),
       domain: args.domain, workflowId: args.workflowId, runId, type: args.type,
       startTimestamp: this.store.clock.seconds(), status: 'OPEN', cancelRequested: false, tagList: args.tagList ?? [],
-      config: args.config, events: [], decision: { state: 'none', scheduledEventId: 0, startedEventId: 0 },
-      pendingChange: false, previousStartedEventId: 0, children: new Set(), activities: new Map(), timers: new Map(),
-    };
-    if (args.parent) e.parent = args.parent;
+      config: args.config, events: [], decision: idleDecision(),
+      pendingChange: false, previousStartedEventId: 0, children: new Set(), activities: new Map(), timers: new Map(), parent: args.parent,
+    } as Execution);
     this.store.add(e);
     this.store.openByWorkflowId.set(keys.workflow(e.domain, e.workflowId), e.key);
     this.events.add(e, 'WorkflowExecutionStarted', {

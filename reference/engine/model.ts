@@ -113,6 +113,9 @@ export interface ActivityTask {
   beatDetails?: string;
 }
 
+/** An execution's decision state with no task scheduled, out or completing. */
+export const idleDecision = (): Execution['decision'] => ({ state: 'none', scheduledEventId: 0, startedEventId: 0 });
+
 /** Whether a decision task is scheduled and not yet started: what openDecisionTasks counts (recorded: 0 while one is started). */
 export const decisionScheduled = (e: Execution): boolean => e.decision.state === 'scheduled' || e.decision.nextScheduledEventId !== undefined;
 

@@ -11,7 +11,7 @@ import type {
 import { decisionScheduled, defined, type Execution, type Store } from './model.ts';
 import { Lag, type View } from './outside/lag.ts';
 import {
-  checkFilters, counted, filteredInOrder, historyPage, listingPage, openActivities, otherOpenCounts, parentOf, type Filters, type Listing,
+  checkFilters, counted, countsItsTask, filteredInOrder, historyPage, listingPage, openActivities, otherOpenCounts, parentOf, type Filters, type Listing,
 } from './outside/listing.ts';
 
 export class Visibility {
@@ -53,7 +53,7 @@ export class Visibility {
       }),
       latestActivityTaskTimestamp: e.latestActivityTaskTimestamp,
       openCounts: {
-        openActivityTasks: v.openActivities, openDecisionTasks: v.status === 'OPEN' && v.decisionOpen ? 1 : 0,
+        openActivityTasks: v.openActivities, openDecisionTasks: v.decisionOpen && countsItsTask(v) ? 1 : 0,
         ...otherOpenCounts(v),
       },
       latestExecutionContext: e.latestExecutionContext,
@@ -71,12 +71,11 @@ export class Visibility {
     checkFilters(open, f);
     // Stryker disable next-line all: equivalent: the battery's workflowIds are its own in every domain
     const views = this.lag.views([...this.store.executions.values()].filter((e) => e.domain === domain));
-    const list: Execution[] = [];
-    for (const [e, v] of views) {
+    const list = [...views.keys()].filter((e) => {
+      const v = views.get(e)!;
       const shown = open ? v.status === 'OPEN' : v.status === 'CLOSED' && this.store.retention.visible(e);
-      if (!shown || (f.executionFilter && e.workflowId !== f.executionFilter.workflowId)) continue;
-      list.push(e);
-    }
+      return shown && !(f.executionFilter && e.workflowId !== f.executionFilter.workflowId);
+    });
     return { open, executions: filteredInOrder(list, open, f, views) };
   }
 

@@ -94,6 +94,13 @@ export function historyPage(
   return defined({ events: page, nextPageToken });
 }
 
+/**
+ * Whether a closed execution still counts the decision task it had scheduled: no clause names it
+ * and no recording shows it (CONTRACT-NOTES: open counts are not reset at close, for activity
+ * tasks); the reference reads 0, as for a task it can no longer hand out.
+ */
+export const countsItsTask = (v: View) => v.status === 'OPEN';
+
 /** The counts Describe shows that no clause names: open timers, children and Lambda functions. */
 export function otherOpenCounts(v: View) {
   return { openTimers: v.status === 'OPEN' ? v.openTimers : 0, openChildWorkflowExecutions: v.status === 'OPEN' ? v.openChildren : 0, openLambdaFunctions: 0 };

@@ -91,3 +91,19 @@ export class TaskTokens<K> {
     if (token) this.keys.delete(token);
   }
 }
+
+/**
+ * A poll: the oldest task queued on its list, started by `start`, or, with none queued (or none
+ * that can start), a wait in the long polls until one is scheduled or the poll times out.
+ */
+export function takeOrWait<T, C>(
+  queues: TaskQueues<string>,
+  polls: LongPolls<T, C>,
+  queueKey: string,
+  context: C,
+  start: (key: string) => T | undefined,
+): Promise<T> {
+  const key = queues.shift(queueKey);
+  const task = key === undefined ? undefined : start(key);
+  return task === undefined ? polls.wait(queueKey, context) : Promise.resolve(task);
+}
