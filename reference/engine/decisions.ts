@@ -1,7 +1,7 @@
 /**
  * Decision tasks: scheduled when an execution's state changes (one active at a time,
- * documented), handed to long polls, paged, and completed with decisions. What a decision does
- * to an execution is the lifecycle's (executions.ts).
+ * documented), handed to a poll, and completed with decisions. What a decision does to an
+ * execution is the lifecycle's (executions.ts); long polls, queues and pages are outside/'s.
  */
 import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput, } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';

@@ -1,7 +1,7 @@
 /**
  * The reference's state, shared by the parts of its engine: the records it keeps, the keys it
- * files them under, the one page-token codec, and the lookups every part needs. No behaviour of
- * an operation lives here.
+ * files them under, and the lookups every part needs (its clock and retention are in outside/).
+ * No behaviour of an operation lives here.
  */
 import type { ChildPolicy, CloseStatus, HistoryEvent, StartWorkflowExecutionInput, TagList, WorkflowType } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';

@@ -1,11 +1,11 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openExecutionsOf, rewritingProxy, runMain, startServe, stop } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 /**
  * A run is conformant only when the battery ran. Each case points the CLI at a target that is
@@ -13,7 +13,7 @@ import { openExecutionsOf, rewritingProxy, runMain, startServe, stop } from './h
  * run ends with exit 2, one readable line on stderr, no stack trace, and (where the run got that
  * far) a report whose verdict is incomplete.
  */
-const dir = mkdtempSync(join(tmpdir(), 'swf-conformance-broken-'));
+const dir = tempDir('broken');
 const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 let serve: { url: string; child: ChildProcess };
 const servers: Server[] = [];

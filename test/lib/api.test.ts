@@ -48,7 +48,7 @@ test('options are checked: an unknown option or one of the wrong type is a TypeE
 });
 
 test("the CLI's options are there too, the temporary report folder is removed, and an AbortSignal stops the run", async () => {
-  const { existsSync } = await import('node:fs');
+  const { existsSync, rmSync } = await import('node:fs');
   const result = await runConformance({
     clauses: ['wire.success.empty-body'],
     domain: 'swf-conformance-api',
@@ -65,6 +65,8 @@ test("the CLI's options are there too, the temporary report folder is removed, a
   });
   expect(kept.exitCode, kept.stderr).toBe(0);
   expect(existsSync(`${kept.reportDir}/conformance.json`)).toBe(true);
+  // Kept for the caller, who removes it: here, the test.
+  rmSync(kept.reportDir!, { recursive: true, force: true });
   const controller = new AbortController();
   const stopped = runConformance({
     signal: controller.signal,
