@@ -17,7 +17,8 @@ function prepare(swf: Scenario) {
     const forCancel = await swf.start({ domain });
     const forTerminate = await swf.start({ domain });
     const res = await swf.raw.send({ operation: 'DeprecateDomain', body: { name: domain } });
-    if (res.status !== 200 && res.error?.code !== 'DomainDeprecatedFault') throw new Error(`DeprecateDomain ${domain} answered ${res.status} ${res.error?.code ?? res.text.slice(0, 200)}`);
+    if (res.status !== 200 && res.error?.code !== 'DomainDeprecatedFault')
+      throw new Error(`DeprecateDomain ${domain} answered ${res.status} ${res.error?.code ?? res.text.slice(0, 200)}`);
     return { forCancel, forTerminate };
   })();
   return prepared;
@@ -29,9 +30,14 @@ describe.sequential('in a deprecated domain', () => {
     const workflowId = swf.id('dep');
     // Should the target wrongly start it, the run's cleanup must find it.
     swf.ledger.intend({ domain: swf.config.deprecatedDomain, workflowId });
-    const res = await swf.raw.send({ operation: 'StartWorkflowExecution', body: {
-      domain: swf.config.deprecatedDomain, workflowId, workflowType: typeFor('TERMINATE'),
-    } });
+    const res = await swf.raw.send({
+      operation: 'StartWorkflowExecution',
+      body: {
+        domain: swf.config.deprecatedDomain,
+        workflowId,
+        workflowType: typeFor('TERMINATE'),
+      },
+    });
     const runId = (res.json as { runId?: unknown } | undefined)?.runId;
     if (res.status !== 200) swf.ledger.refused({ domain: swf.config.deprecatedDomain, workflowId });
     else if (typeof runId === 'string') swf.ledger.record({ domain: swf.config.deprecatedDomain, workflowId, runId });

@@ -14,10 +14,14 @@ describe.for(operationsUnderTest)('%s', (op) => {
     expectFault(await act(swf, op, { domain: `${swf.config.runPrefix}-no-such-domain`, workflowId: swf.id('nx') }), 'UnknownResourceFault');
   });
 
-  it('a workflowId with no execution is UnknownResourceFault, with or without runId', cites('fault.unknown.workflow-id'), async ({ swf }) => {
-    expectFault(await act(swf, op, { domain: swf.domain, workflowId: swf.id('nx') }), 'UnknownResourceFault');
-    expectFault(await act(swf, op, { domain: swf.domain, workflowId: swf.id('nx'), runId: 'no-such-run' }), 'UnknownResourceFault');
-  });
+  it(
+    'a workflowId with no execution is UnknownResourceFault, with or without runId',
+    cites('fault.unknown.workflow-id'),
+    async ({ swf }) => {
+      expectFault(await act(swf, op, { domain: swf.domain, workflowId: swf.id('nx') }), 'UnknownResourceFault');
+      expectFault(await act(swf, op, { domain: swf.domain, workflowId: swf.id('nx'), runId: 'no-such-run' }), 'UnknownResourceFault');
+    },
+  );
 
   it('an execution is unknown in another domain', cites('fault.unknown.other-domain'), async ({ swf }) => {
     const run = await swf.start();
@@ -31,7 +35,9 @@ describe.for(operationsUnderTest)('%s', (op) => {
     const workflowId = swf.id('nx');
     const res = await act(swf, op, { domain: swf.domain, workflowId, runId: 'r-123' });
     expectFault(res, 'UnknownResourceFault');
-    expect(res.error?.message ?? '(no message)').toMatch(messagePattern('fault.unknown.message-with-run-id.operations', { workflowId, runId: 'r-123' }));
+    expect(res.error?.message ?? '(no message)').toMatch(
+      messagePattern('fault.unknown.message-with-run-id.operations', { workflowId, runId: 'r-123' }),
+    );
   });
 
   it('without a runId, the message names the workflowId', cites('fault.unknown.message-without-run-id'), async ({ swf }) => {
@@ -43,7 +49,10 @@ describe.for(operationsUnderTest)('%s', (op) => {
 
   describe('denied access', () => {
     it('the restricted principal is refused', cites('fault.access.denied'), async ({ swf, skip, task, annotate }) => {
-      if (!swf.restricted) return skip('no restricted principal configured (SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID / _SECRET_ACCESS_KEY or SWF_CONFORMANCE_RESTRICTED_PROFILE)');
+      if (!swf.restricted)
+        return skip(
+          'no restricted principal configured (SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID / _SECRET_ACCESS_KEY or SWF_CONFORMANCE_RESTRICTED_PROFILE)',
+        );
       const run = await swf.start();
       const res = await act(swf, op, { domain: swf.domain, workflowId: run.workflowId }, swf.restricted);
       expectFault(res, ['OperationNotPermittedFault', 'AccessDeniedException']);
@@ -62,7 +71,10 @@ describe.for(operationsUnderTest)('%s', (op) => {
 
     it('the check comes before the lookup', cites('fault.access.before-lookup'), async ({ swf, skip }) => {
       if (!swf.restricted) return skip('no restricted principal configured');
-      expectFault(await act(swf, op, { domain: swf.domain, workflowId: swf.id('nx') }, swf.restricted), ['OperationNotPermittedFault', 'AccessDeniedException']);
+      expectFault(await act(swf, op, { domain: swf.domain, workflowId: swf.id('nx') }, swf.restricted), [
+        'OperationNotPermittedFault',
+        'AccessDeniedException',
+      ]);
     });
   });
 });
@@ -84,10 +96,16 @@ describe('the error envelope', () => {
   // are the same whatever the code (authentication faults apart: their status is inferred).
   const faultKinds: [string, (swf: Scenario, operation: OperationUnderTest) => Promise<RawResponse>][] = [
     ['an unknown execution', (swf, operation) => swf.send(operation, { domain: swf.domain, workflowId: swf.id('nx') })],
-    ['an unknown domain', (swf, operation) => swf.send(operation, { domain: `${swf.config.runPrefix}-no-such-domain`, workflowId: swf.id('nx') })],
+    [
+      'an unknown domain',
+      (swf, operation) => swf.send(operation, { domain: `${swf.config.runPrefix}-no-such-domain`, workflowId: swf.id('nx') }),
+    ],
     ['a missing member', (swf, operation) => swf.send(operation, { domain: swf.domain })],
     ['a body that is not JSON', (swf, operation) => swf.raw.send({ operation, body: '{"domain": ' })],
-    ['an unknown operation', (swf) => swf.raw.send({ target: 'SimpleWorkflowService.TerminateAllWorkflowExecutions', body: { domain: swf.domain } })],
+    [
+      'an unknown operation',
+      (swf) => swf.raw.send({ target: 'SimpleWorkflowService.TerminateAllWorkflowExecutions', body: { domain: swf.domain } }),
+    ],
   ];
   describe.for(operationsUnderTest)('%s', (operation) => {
     it.for(faultKinds)('%s: HTTP 400 with a JSON envelope', cites('fault.envelope.shape'), async ([, send], { swf }) => {
@@ -115,8 +133,10 @@ describe('the error envelope', () => {
     ];
     const both = faults.filter((r) => headerErrorCode(r.headers) && r.error?.type);
     if (both.length === 0) return skip('no fault named its code in both the header and __type: nothing to compare');
-    const disagreeing = both.map((r) => ({ header: headerErrorCode(r.headers), body: r.error!.type!.split('#').pop()!.split(':')[0] }))
-      .filter((c) => c.header !== c.body).map((c) => `X-Amzn-ErrorType ${c.header}, __type ${c.body}`);
+    const disagreeing = both
+      .map((r) => ({ header: headerErrorCode(r.headers), body: r.error!.type!.split('#').pop()!.split(':')[0] }))
+      .filter((c) => c.header !== c.body)
+      .map((c) => `X-Amzn-ErrorType ${c.header}, __type ${c.body}`);
     expect(disagreeing, disagreeing.join('; ')).toEqual([]);
   });
 
@@ -153,7 +173,7 @@ describe('framework errors', () => {
 
   const unknownKey = { accessKeyId: 'AKIDSWFCONFORMANCEUNKNOWN', secretAccessKey: 'not-a-real-secret' };
 
-  it('an unknown access key is refused with AWS\'s message', cites('fault.auth.invalid'), async ({ swf }) => {
+  it("an unknown access key is refused with AWS's message", cites('fault.auth.invalid'), async ({ swf }) => {
     const run = await swf.start();
     const res = await swf.raw.send({ operation: 'TerminateWorkflowExecution', body: { domain: swf.domain, ...run }, sign: unknownKey });
     expect(res.status, res.text).toBe(400);
@@ -171,20 +191,30 @@ describe('framework errors', () => {
   });
 
   it('an unknown access key is UnrecognizedClientException', cites('fault.auth.invalid-code'), async ({ swf }) => {
-    const res = await swf.raw.send({ operation: 'RequestCancelWorkflowExecution', body: { domain: swf.domain, workflowId: swf.id('nx') }, sign: unknownKey });
+    const res = await swf.raw.send({
+      operation: 'RequestCancelWorkflowExecution',
+      body: { domain: swf.domain, workflowId: swf.id('nx') },
+      sign: unknownKey,
+    });
     expectFault(res, 'UnrecognizedClientException');
   });
 });
 
-it('a heartbeat for a task of an execution that has closed names the execution, as AWS answered one', cites('fault.unknown.message-with-run-id', { case: 'operation:RecordActivityTaskHeartbeat' }), async ({ swf }) => {
-  const run = await swf.start();
-  const taskToken = await swf.startActivity(run);
-  expectSuccess(await swf.terminate({ domain: swf.domain, ...run }));
-  await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
-  const res = await swf.raw.send({ operation: 'RecordActivityTaskHeartbeat', body: { taskToken } });
-  expectFault(res, 'UnknownResourceFault');
-  expect(res.error?.message ?? '(no message)').toMatch(messagePattern('fault.unknown.message-with-run-id', { workflowId: run.workflowId, runId: run.runId }));
-});
+it(
+  'a heartbeat for a task of an execution that has closed names the execution, as AWS answered one',
+  cites('fault.unknown.message-with-run-id', { case: 'operation:RecordActivityTaskHeartbeat' }),
+  async ({ swf }) => {
+    const run = await swf.start();
+    const taskToken = await swf.startActivity(run);
+    expectSuccess(await swf.terminate({ domain: swf.domain, ...run }));
+    await swf.infoWhen(run, (i) => i.executionStatus !== 'OPEN');
+    const res = await swf.raw.send({ operation: 'RecordActivityTaskHeartbeat', body: { taskToken } });
+    expectFault(res, 'UnknownResourceFault');
+    expect(res.error?.message ?? '(no message)').toMatch(
+      messagePattern('fault.unknown.message-with-run-id', { workflowId: run.workflowId, runId: run.runId }),
+    );
+  },
+);
 
 it('a success is not a fault: the lookup of an open execution succeeds', cites('fault.envelope.shape'), async ({ swf }) => {
   const run = await swf.start();

@@ -9,7 +9,6 @@ import { bodyOf, boundaryCases, type BoundaryCase } from '../src/harness/boundar
 import { cites, expect, it, operationsUnderTest, type Scenario } from '../src/harness/battery.ts';
 import { expectFault, expectReachedLookup, expectRejected, expectSuccess } from '../src/harness/wire.ts';
 
-
 // Two tests read one response where a documented fact (refused) and an inferred one (how) are
 // checked apart: the request is sent once.
 const sent = new Map<string, Promise<RawResponse>>();
@@ -26,14 +25,20 @@ function send(swf: Scenario, c: BoundaryCase): Promise<RawResponse> {
 }
 
 // How the message starts is fault.validation.envelope's business; these judge the member's part.
-const lengthMessage = (c: BoundaryCase) => messagePattern('input.length.validation-exception', {
-  member: c.member, comparison: c.bound?.keyword === 'maxLength' ? 'less' : 'greater', limit: String(c.bound?.limit),
-});
+const lengthMessage = (c: BoundaryCase) =>
+  messagePattern('input.length.validation-exception', {
+    member: c.member,
+    comparison: c.bound?.keyword === 'maxLength' ? 'less' : 'greater',
+    limit: String(c.bound?.limit),
+  });
 
 // The value set in any order: the order AWS prints is not recorded.
 const enumMessage = (c: BoundaryCase) => {
   const value = `(${(c.allowed ?? []).join('|')})`;
-  return messagePattern('input.child-policy.validation-exception', { member: c.member, values: new RegExp(`${value}(, ${value}){${(c.allowed?.length ?? 1) - 1}}`) });
+  return messagePattern('input.child-policy.validation-exception', {
+    member: c.member,
+    values: new RegExp(`${value}(, ${value}){${(c.allowed?.length ?? 1) - 1}}`),
+  });
 };
 
 describe.for(operationsUnderTest)('%s', (operation) => {
@@ -50,7 +55,9 @@ describe.for(operationsUnderTest)('%s', (operation) => {
         expectFault(await send(swf, c), 'ValidationException');
       });
       it(`${name}: the message says "Value null ... must not be null"`, cites('input.required.null-message'), async ({ swf }) => {
-        expect((await send(swf, c)).error?.message ?? '(no message)').toMatch(new RegExp(`Value null at '${c.member}' failed to satisfy constraint: Member must not be null`));
+        expect((await send(swf, c)).error?.message ?? '(no message)').toMatch(
+          new RegExp(`Value null at '${c.member}' failed to satisfy constraint: Member must not be null`),
+        );
       });
     } else if (c.expect === 'rejected' && c.label === 'null') {
       it(`${name} is refused with ValidationException, as if left out`, cites('input.type.wrong-type-rejected'), async ({ swf }) => {
@@ -64,11 +71,15 @@ describe.for(operationsUnderTest)('%s', (operation) => {
       it(`${name} is refused`, cites(isEnum ? 'input.child-policy.invalid-rejected' : 'input.length.outside-rejected'), async ({ swf }) => {
         expectRejected(await send(swf, c));
       });
-      it(`${name} is ValidationException naming the member and the constraint`, cites(isEnum ? 'input.child-policy.validation-exception' : 'input.length.validation-exception'), async ({ swf }) => {
-        const res = await send(swf, c);
-        expectFault(res, 'ValidationException');
-        expect(res.error?.message ?? '(no message)').toMatch(isEnum ? enumMessage(c) : lengthMessage(c));
-      });
+      it(
+        `${name} is ValidationException naming the member and the constraint`,
+        cites(isEnum ? 'input.child-policy.validation-exception' : 'input.length.validation-exception'),
+        async ({ swf }) => {
+          const res = await send(swf, c);
+          expectFault(res, 'ValidationException');
+          expect(res.error?.message ?? '(no message)').toMatch(isEnum ? enumMessage(c) : lengthMessage(c));
+        },
+      );
     } else if (c.expect === 'wrong-type') {
       it(`${name} is refused with SerializationException`, cites('input.type.wrong-type-rejected'), async ({ swf }) => {
         expectFault(await send(swf, c), 'SerializationException');
@@ -83,20 +94,31 @@ describe.for(operationsUnderTest)('%s', (operation) => {
   it('two violations in one request are counted in one message', cites('input.validation.counted'), async ({ swf }) => {
     const res = await swf.terminate({ domain: '', workflowId: '' });
     expectFault(res, 'ValidationException');
-    expect(res.error?.message ?? '(no message)').toMatch(new RegExp(`${messagePattern('fault.validation.envelope', { count: '2' }, 'start').source}.+; .+`));
+    expect(res.error?.message ?? '(no message)').toMatch(
+      new RegExp(`${messagePattern('fault.validation.envelope', { count: '2' }, 'start').source}.+; .+`),
+    );
   });
 
-  it.for([':', '/', '|', 'arn'])('a workflowId with "%s" in it is looked up, not refused', cites('input.names.lookup-only'), async (part, { swf }) => {
-    // Such a name cannot have been created, so no execution of anyone's is touched.
-    expectFault(await swf.send(operation, { domain: swf.domain, workflowId: `${swf.id('nx')}-a${part}b` }), 'UnknownResourceFault');
-  });
+  it.for([':', '/', '|', 'arn'])(
+    'a workflowId with "%s" in it is looked up, not refused',
+    cites('input.names.lookup-only'),
+    async (part, { swf }) => {
+      // Such a name cannot have been created, so no execution of anyone's is touched.
+      expectFault(await swf.send(operation, { domain: swf.domain, workflowId: `${swf.id('nx')}-a${part}b` }), 'UnknownResourceFault');
+    },
+  );
 
   it('an unknown member: the outcome is reported', cites('input.unknown-member.reported'), async ({ swf, task, annotate }) => {
     const body = { domain: swf.domain, workflowId: swf.id('nx'), notAMember: 'x' };
     const res = await swf.send(operation, body);
     // Report-only: any well-formed answer passes; what it was is recorded for the report.
     expect(res.status, res.text).toBeLessThan(500);
-    const observed = res.status === 200 ? 'accepted' : res.error?.code === 'UnknownResourceFault' ? 'ignored (reached the lookup)' : `rejected with ${res.error?.code}`;
+    const observed =
+      res.status === 200
+        ? 'accepted'
+        : res.error?.code === 'UnknownResourceFault'
+          ? 'ignored (reached the lookup)'
+          : `rejected with ${res.error?.code}`;
     if (res.status !== 200) expectFault(res, res.error?.code ?? '(no code)');
     task.meta.observed = observed;
     await annotate(`unknown member: ${observed}`);
@@ -111,15 +133,39 @@ describe.for(operationsUnderTest)('%s', (operation) => {
  */
 describe.for(operationsUnderTest)('%s on a live execution', (operation) => {
   const cancel = operation === 'RequestCancelWorkflowExecution';
-  const edges = boundaryCases(operation).filter((c) => c.expect === 'accepted' && !c.remove
-    && (c.member === 'reason' || c.member === 'details' || c.member === 'childPolicy' || (c.member === 'workflowId' && c.label.startsWith('at maxLength'))));
+  const edges = boundaryCases(operation).filter(
+    (c) =>
+      c.expect === 'accepted' &&
+      !c.remove &&
+      (c.member === 'reason' ||
+        c.member === 'details' ||
+        c.member === 'childPolicy' ||
+        (c.member === 'workflowId' && c.label.startsWith('at maxLength'))),
+  );
   for (const c of edges) {
-    const clause = c.astral ? 'input.length.code-points' : c.member === 'childPolicy' ? 'input.child-policy.values-accepted' : 'input.length.within-accepted';
-    const stored = c.member === 'workflowId' ? (cancel ? 'cancel.event.recorded' : 'terminate.event.recorded') : c.member === 'childPolicy' ? 'terminate.event.child-policy' : 'terminate.event.reason-details';
+    const clause = c.astral
+      ? 'input.length.code-points'
+      : c.member === 'childPolicy'
+        ? 'input.child-policy.values-accepted'
+        : 'input.length.within-accepted';
+    const stored =
+      c.member === 'workflowId'
+        ? cancel
+          ? 'cancel.event.recorded'
+          : 'terminate.event.recorded'
+        : c.member === 'childPolicy'
+          ? 'terminate.event.child-policy'
+          : 'terminate.event.reason-details';
     it(`${c.member} ${c.label}: acts on the execution, and reads back as sent`, cites(clause, stored), async ({ swf }) => {
       const value = c.value(swf.id('live')) as string;
       const run = await swf.start(c.member === 'workflowId' ? { workflowId: value } : {});
-      expectSuccess(await swf.send(operation, { domain: swf.domain, workflowId: run.workflowId, ...(c.member === 'workflowId' ? {} : { [c.member]: value }) }));
+      expectSuccess(
+        await swf.send(operation, {
+          domain: swf.domain,
+          workflowId: run.workflowId,
+          ...(c.member === 'workflowId' ? {} : { [c.member]: value }),
+        }),
+      );
       if (cancel) {
         const event = (await swf.historyWith(run, 'WorkflowExecutionCancelRequested')).at(-1);
         expect(event?.eventType).toBe('WorkflowExecutionCancelRequested');

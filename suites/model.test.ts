@@ -34,8 +34,13 @@ describe.skipIf(!config.oracle || config.model.runs === 0)('model-based run agai
     await ensureDomain(scenarios.reference.raw, config.domain);
     await ensureTypes(scenarios.reference.raw, config.domain);
     result = await modelRun({
-      target: scenarios.target, reference: scenarios.reference, seed: config.model.seed, runs: config.model.runs,
-      timeLimitMs: config.model.timeLimitMs, windowMs: window, signal: scenarios.stopped,
+      target: scenarios.target,
+      reference: scenarios.reference,
+      seed: config.model.seed,
+      runs: config.model.runs,
+      timeLimitMs: config.model.timeLimitMs,
+      windowMs: window,
+      signal: scenarios.stopped,
       // An empty poll answers at once only from a reference the suite started (or one served with a short
       // poll timeout, as the user says); elsewhere it waits a long poll out.
       emptyPolls: config.kind === 'reference' || config.model.emptyPolls === true,

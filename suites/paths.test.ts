@@ -14,7 +14,11 @@ import { expectSuccess } from '../src/harness/wire.ts';
 const CONTINUE: Decision = { decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} };
 
 /** A run made one way, the runs before it in its workflowId (which must not change), and its parent if it has one. */
-interface Lineage { run: Run; earlier: Run[]; parent?: Run }
+interface Lineage {
+  run: Run;
+  earlier: Run[];
+  parent?: Run;
+}
 
 async function continued(swf: Scenario, times: number): Promise<Lineage> {
   const earlier: Run[] = [];
@@ -29,37 +33,58 @@ async function continued(swf: Scenario, times: number): Promise<Lineage> {
 }
 
 async function child(swf: Scenario, parent: Run, label: string): Promise<Run> {
-  const [c] = (await swf.decide(parent, [swf.childDecision(`${parent.workflowId}-${label}`, { childPolicy: 'ABANDON', typeDefault: 'ABANDON' })])).started;
+  const [c] = (
+    await swf.decide(parent, [swf.childDecision(`${parent.workflowId}-${label}`, { childPolicy: 'ABANDON', typeDefault: 'ABANDON' })])
+  ).started;
   if (!c) throw new Error(`the child of ${parent.workflowId} did not start`);
   return c;
 }
 
 const lineages: [string, (swf: Scenario) => Promise<Lineage>, 'fresh' | 'restart' | 'continue' | 'child'][] = [
   ['started fresh', async (swf) => ({ run: await swf.start(), earlier: [] }), 'fresh'],
-  ['started again after a terminated run', async (swf) => {
-    const first = await swf.start();
-    expectSuccess(await swf.terminate({ domain: swf.domain, ...first }));
-    return { run: await swf.start({ workflowId: first.workflowId }), earlier: [first] };
-  }, 'restart'],
+  [
+    'started again after a terminated run',
+    async (swf) => {
+      const first = await swf.start();
+      expectSuccess(await swf.terminate({ domain: swf.domain, ...first }));
+      return { run: await swf.start({ workflowId: first.workflowId }), earlier: [first] };
+    },
+    'restart',
+  ],
   ['continued as new once', (swf) => continued(swf, 1), 'continue'],
   ['continued as new twice', (swf) => continued(swf, 2), 'continue'],
-  ['a child', async (swf) => {
-    const parent = await swf.start({ typeDefault: 'ABANDON' });
-    return { run: await child(swf, parent, 'c'), earlier: [], parent };
-  }, 'child'],
-  ['a grandchild', async (swf) => {
-    const root = await swf.start({ typeDefault: 'ABANDON' });
-    const parent = await child(swf, root, 'c');
-    return { run: await child(swf, parent, 'g'), earlier: [], parent };
-  }, 'child'],
+  [
+    'a child',
+    async (swf) => {
+      const parent = await swf.start({ typeDefault: 'ABANDON' });
+      return { run: await child(swf, parent, 'c'), earlier: [], parent };
+    },
+    'child',
+  ],
+  [
+    'a grandchild',
+    async (swf) => {
+      const root = await swf.start({ typeDefault: 'ABANDON' });
+      const parent = await child(swf, root, 'c');
+      return { run: await child(swf, parent, 'g'), earlier: [], parent };
+    },
+    'child',
+  ],
 ];
 
-const forms = [['runId given', true], ['runId omitted', false]] as const;
+const forms = [
+  ['runId given', true],
+  ['runId omitted', false],
+] as const;
 
 /** The runid clause that says which run a request with this form reaches on this lineage. */
 function runIdClause(given: boolean, made: (typeof lineages)[number][2]): string {
   if (given) return 'runid.explicit.open';
-  return made === 'restart' ? 'runid.omitted.after-restart' : made === 'continue' ? 'runid.omitted.after-continue-as-new' : 'runid.omitted.current-open';
+  return made === 'restart'
+    ? 'runid.omitted.after-restart'
+    : made === 'continue'
+      ? 'runid.omitted.after-continue-as-new'
+      : 'runid.omitted.current-open';
 }
 
 /** Makes the lineage, or ends the test as not run when the target cannot make it (it has no children, say). */
@@ -75,16 +100,24 @@ describe.for(operationsUnderTest)('%s', (operation) => {
   const cancel = operation === 'RequestCancelWorkflowExecution';
   for (const [name, how, made] of lineages) {
     for (const [form, given] of forms) {
-      const clauses = [...(cancel ? ['cancel.event.recorded', 'cancel.state.cancel-requested'] : ['terminate.event.recorded', 'terminate.state.closed']), runIdClause(given, made)];
+      const clauses = [
+        ...(cancel ? ['cancel.event.recorded', 'cancel.state.cancel-requested'] : ['terminate.event.recorded', 'terminate.state.closed']),
+        runIdClause(given, made),
+      ];
       it(`on a run ${name}, ${form}: it acts on that run alone`, cites(...clauses), async ({ swf, skip }) => {
         const { run, earlier, parent } = await make(swf, how, skip);
         const lengths = await Promise.all(earlier.map(async (r) => (await swf.history(r)).length));
         const before = (await swf.history(run)).length;
-        expectSuccess(await swf.send(operation, { domain: swf.domain, workflowId: run.workflowId, ...(given ? { runId: run.runId } : {}) }));
+        expectSuccess(
+          await swf.send(operation, { domain: swf.domain, workflowId: run.workflowId, ...(given ? { runId: run.runId } : {}) }),
+        );
         if (cancel) {
           const added = (await swf.historyWith(run, 'WorkflowExecutionCancelRequested', before)).slice(before);
           expect(added[0]?.eventType).toBe('WorkflowExecutionCancelRequested');
-          expect(added.slice(1).every((e) => e.eventType === 'DecisionTaskScheduled'), added.map((e) => e.eventType).join(', ')).toBe(true);
+          expect(
+            added.slice(1).every((e) => e.eventType === 'DecisionTaskScheduled'),
+            added.map((e) => e.eventType).join(', '),
+          ).toBe(true);
           const info = await swf.infoWhen(run, (i) => i.cancelRequested === true);
           expect([info.executionStatus, info.cancelRequested]).toEqual(['OPEN', true]);
         } else {
@@ -102,13 +135,22 @@ describe.for(operationsUnderTest)('%s', (operation) => {
       });
       if (made === 'child' && !cancel) {
         // The child's run named in the event, its runId included: printed as fixed text where recorded.
-        it(`on a run ${name}, ${form}: its parent records ChildWorkflowExecutionTerminated`, cites('terminate.child.parent-notified.other-forms'), async ({ swf, skip }) => {
-          const { run, parent } = await make(swf, how, skip);
-          expectSuccess(await swf.send(operation, { domain: swf.domain, workflowId: run.workflowId, ...(given ? { runId: run.runId } : {}) }));
-          const events = await swf.historyWith(parent!, 'ChildWorkflowExecutionTerminated');
-          const event = events.find((e) => e.eventType === 'ChildWorkflowExecutionTerminated');
-          expect(event?.childWorkflowExecutionTerminatedEventAttributes?.workflowExecution, 'the parent\'s ChildWorkflowExecutionTerminated').toEqual(run);
-        });
+        it(
+          `on a run ${name}, ${form}: its parent records ChildWorkflowExecutionTerminated`,
+          cites('terminate.child.parent-notified.other-forms'),
+          async ({ swf, skip }) => {
+            const { run, parent } = await make(swf, how, skip);
+            expectSuccess(
+              await swf.send(operation, { domain: swf.domain, workflowId: run.workflowId, ...(given ? { runId: run.runId } : {}) }),
+            );
+            const events = await swf.historyWith(parent!, 'ChildWorkflowExecutionTerminated');
+            const event = events.find((e) => e.eventType === 'ChildWorkflowExecutionTerminated');
+            expect(
+              event?.childWorkflowExecutionTerminatedEventAttributes?.workflowExecution,
+              "the parent's ChildWorkflowExecutionTerminated",
+            ).toEqual(run);
+          },
+        );
       }
     }
   }

@@ -26,20 +26,36 @@ describe.for(operationsUnderTest)('%s answers in the form of its request', (op) 
   const act = async (swf: Scenario, headers: Record<string, string>, target?: string) =>
     swf.raw.send({ operation: op, headers, ...(target ? { target } : {}), body: { domain: swf.domain, ...(await swf.start()) } });
 
-  it('a success to application/x-amz-json-1.0 is application/x-amz-json-1.0', cites('wire.content-type.follows-request'), async ({ swf }) => {
-    const res = await act(swf, { 'content-type': JSON_CONTENT_TYPE });
-    expectSuccess(res);
-    expect(res.headers['content-type'] ?? '(no Content-Type header)').toBe(JSON_CONTENT_TYPE);
-  });
+  it(
+    'a success to application/x-amz-json-1.0 is application/x-amz-json-1.0',
+    cites('wire.content-type.follows-request'),
+    async ({ swf }) => {
+      const res = await act(swf, { 'content-type': JSON_CONTENT_TYPE });
+      expectSuccess(res);
+      expect(res.headers['content-type'] ?? '(no Content-Type header)').toBe(JSON_CONTENT_TYPE);
+    },
+  );
 
-  it('a refusal to application/x-amz-json-1.0 is application/x-amz-json-1.0', cites('wire.content-type.follows-request'), async ({ swf }) => {
-    const res = await swf.raw.send({ operation: op, headers: { 'content-type': JSON_CONTENT_TYPE }, body: { domain: swf.domain, workflowId: swf.id('nx') } });
-    expect(res.status, res.text).toBe(400);
-    expect(res.headers['content-type'] ?? '(no Content-Type header)').toBe(JSON_CONTENT_TYPE);
-  });
+  it(
+    'a refusal to application/x-amz-json-1.0 is application/x-amz-json-1.0',
+    cites('wire.content-type.follows-request'),
+    async ({ swf }) => {
+      const res = await swf.raw.send({
+        operation: op,
+        headers: { 'content-type': JSON_CONTENT_TYPE },
+        body: { domain: swf.domain, workflowId: swf.id('nx') },
+      });
+      expect(res.status, res.text).toBe(400);
+      expect(res.headers['content-type'] ?? '(no Content-Type header)').toBe(JSON_CONTENT_TYPE);
+    },
+  );
 
   it('a success to the older form is application/json', cites('wire.content-type.follows-request'), async ({ swf }) => {
-    const res = await act(swf, { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' }, `${LEGACY_TARGET_PREFIX}${op}`);
+    const res = await act(
+      swf,
+      { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'amz-1.0' },
+      `${LEGACY_TARGET_PREFIX}${op}`,
+    );
     expectSuccess(res);
     expect(res.headers['content-type'] ?? '(no Content-Type header)').toBe('application/json');
   });
@@ -51,18 +67,28 @@ it('every response carries its own x-amzn-RequestId, faults too', cites('wire.su
   const fault = await swf.terminate({ domain: swf.domain, workflowId: swf.id('nx') });
   const invalid = await swf.terminate({ domain: swf.domain });
   const notJson = await swf.raw.send({ operation: 'TerminateWorkflowExecution', body: '{"domain": ' });
-  const unknownOperation = await swf.raw.send({ target: 'SimpleWorkflowService.TerminateAllWorkflowExecutions', body: { domain: swf.domain } });
+  const unknownOperation = await swf.raw.send({
+    target: 'SimpleWorkflowService.TerminateAllWorkflowExecutions',
+    body: { domain: swf.domain },
+  });
   expectSuccess(ok);
   // A success and every kind of refusal each carry their own; which codes they are is other
   // clauses' business.
-  const answers = { success: ok, 'unknown execution': fault, 'missing member': invalid, 'body not JSON': notJson, 'unknown operation': unknownOperation };
+  const answers = {
+    success: ok,
+    'unknown execution': fault,
+    'missing member': invalid,
+    'body not JSON': notJson,
+    'unknown operation': unknownOperation,
+  };
   const ids = Object.values(answers).map((r) => r.headers['x-amzn-requestid']);
-  expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.headers['x-amzn-requestid'] ? 'present' : 'missing'])))
-    .toEqual(Object.fromEntries(Object.keys(answers).map((k) => [k, 'present'])));
+  expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.headers['x-amzn-requestid'] ? 'present' : 'missing']))).toEqual(
+    Object.fromEntries(Object.keys(answers).map((k) => [k, 'present'])),
+  );
   expect(new Set(ids).size).toBe(ids.length);
 });
 
-describe('the API pages\' example requests, with this run\'s domain and ids', () => {
+describe("the API pages' example requests, with this run's domain and ids", () => {
   for (const operation of seedOperations) {
     const clause = operation === 'TerminateWorkflowExecution' ? 'wire.seed-example.terminate' : 'wire.seed-example.cancel';
     it(`${operation} is answered as the page shows`, cites(clause), async ({ swf }) => {
@@ -70,7 +96,10 @@ describe('the API pages\' example requests, with this run\'s domain and ids', ()
       const page = JSON.parse(example.request.body) as Record<string, string>;
       const run = await swf.start();
       // The page's body, byte for byte, but for the identifiers.
-      const body = example.request.body.replace(page.domain!, swf.domain).replace(page.workflowId!, run.workflowId).replace(page.runId!, run.runId);
+      const body = example.request.body
+        .replace(page.domain!, swf.domain)
+        .replace(page.workflowId!, run.workflowId)
+        .replace(page.runId!, run.runId);
       const res = await swf.raw.send({ operation, headers: example.request.headers, body });
       expect(res.status).toBe(example.response.status);
       expect(res.text).toBe(example.response.body);
@@ -79,26 +108,36 @@ describe('the API pages\' example requests, with this run\'s domain and ids', ()
       const last = (await swf.historyWith(run, eventType)).find((e) => e.eventType === eventType);
       expect(last).toBeDefined();
       if (operation === 'TerminateWorkflowExecution') {
-        expect(last?.workflowExecutionTerminatedEventAttributes).toMatchObject({ reason: page.reason, details: page.details, childPolicy: page.childPolicy });
+        expect(last?.workflowExecutionTerminatedEventAttributes).toMatchObject({
+          reason: page.reason,
+          details: page.details,
+          childPolicy: page.childPolicy,
+        });
       }
     });
   }
 });
 
-it('operations are routed by X-Amz-Target on POST /, with the awsJson 1.0 content type', cites('wire.protocol.target-header'), async ({ swf }) => {
-  const run = await swf.start();
-  const headers = { 'content-type': JSON_CONTENT_TYPE };
-  const res = await swf.raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: swf.domain, execution: run }, headers });
-  expect(res.status).toBe(200);
-  expect((res.json as { executionInfo?: { execution?: unknown } }).executionInfo?.execution).toEqual(run);
-  // Both operations under test, exactly as the protocol sends them, reach their handler: whether
-  // the handler then succeeds is other clauses' business.
-  for (const operation of operationsUnderTest) {
-    const res = await swf.raw.send({ operation, body: { domain: swf.domain, ...run }, headers });
-    expect([operation, res.status === 404 || res.status === 415 ? `HTTP ${res.status}` : res.error?.code ?? 'routed'], res.text)
-      .not.toEqual([operation, expect.stringMatching(/^(UnknownOperationException|SerializationException|HTTP 404|HTTP 415)$/)]);
-  }
-});
+it(
+  'operations are routed by X-Amz-Target on POST /, with the awsJson 1.0 content type',
+  cites('wire.protocol.target-header'),
+  async ({ swf }) => {
+    const run = await swf.start();
+    const headers = { 'content-type': JSON_CONTENT_TYPE };
+    const res = await swf.raw.send({ operation: 'DescribeWorkflowExecution', body: { domain: swf.domain, execution: run }, headers });
+    expect(res.status).toBe(200);
+    expect((res.json as { executionInfo?: { execution?: unknown } }).executionInfo?.execution).toEqual(run);
+    // Both operations under test, exactly as the protocol sends them, reach their handler: whether
+    // the handler then succeeds is other clauses' business.
+    for (const operation of operationsUnderTest) {
+      const res = await swf.raw.send({ operation, body: { domain: swf.domain, ...run }, headers });
+      expect(
+        [operation, res.status === 404 || res.status === 415 ? `HTTP ${res.status}` : (res.error?.code ?? 'routed')],
+        res.text,
+      ).not.toEqual([operation, expect.stringMatching(/^(UnknownOperationException|SerializationException|HTTP 404|HTTP 415)$/)]);
+    }
+  },
+);
 
 it('timestamps are epoch seconds as JSON numbers', cites('wire.timestamps.epoch-seconds'), async ({ swf }) => {
   const run = await swf.start();
@@ -113,7 +152,7 @@ it('timestamps are epoch seconds as JSON numbers', cites('wire.timestamps.epoch-
   }
 });
 
-it('event ids are unique and increase by one, the two operations\' events included', cites('wire.event-ids.sequential'), async ({ swf }) => {
+it("event ids are unique and increase by one, the two operations' events included", cites('wire.event-ids.sequential'), async ({ swf }) => {
   const run = await swf.start();
   await swf.decide(run, []);
   expectSuccess(await swf.cancel({ domain: swf.domain, workflowId: run.workflowId }));
@@ -148,7 +187,9 @@ it('the answers a client reads the effects with have the documented shapes', cit
   // Histories with a continue-as-new and a child in them, where the target supports those.
   await read('ContinueAsNewWorkflowExecution', async () => {
     const first = await swf.start();
-    const { started } = await swf.decide(first, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} }]);
+    const { started } = await swf.decide(first, [
+      { decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: {} },
+    ]);
     await swf.history(first);
     if (started[0]) await swf.history(started[0]);
   });
@@ -181,16 +222,24 @@ describe('the older X-Amz-Target form, as boto 2 sends it', () => {
       await swf.historyWith(run, eventRecordedBy[operation]);
     });
   }
-  it('a read is answered with its JSON as application/json', cites('wire.protocol.legacy-target', { case: 'operation:DescribeWorkflowExecution' }), async ({ swf }) => {
-    const run = await swf.start();
-    const res = await swf.raw.send({ operation: 'DescribeWorkflowExecution', ...legacy('DescribeWorkflowExecution'), body: { domain: swf.domain, execution: run } });
-    expect(res.status, res.text).toBe(200);
-    expect(res.headers['content-type']).toBe('application/json');
-    expect((res.json as { executionInfo?: { execution?: unknown } }).executionInfo?.execution).toEqual(run);
-  });
+  it(
+    'a read is answered with its JSON as application/json',
+    cites('wire.protocol.legacy-target', { case: 'operation:DescribeWorkflowExecution' }),
+    async ({ swf }) => {
+      const run = await swf.start();
+      const res = await swf.raw.send({
+        operation: 'DescribeWorkflowExecution',
+        ...legacy('DescribeWorkflowExecution'),
+        body: { domain: swf.domain, execution: run },
+      });
+      expect(res.status, res.text).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect((res.json as { executionInfo?: { execution?: unknown } }).executionInfo?.execution).toEqual(run);
+    },
+  );
 });
 
-it('zero ids are sent, not left out: a top-level start\'s parentInitiatedEventId', cites('wire.events.zero-ids'), async ({ swf }) => {
+it("zero ids are sent, not left out: a top-level start's parentInitiatedEventId", cites('wire.events.zero-ids'), async ({ swf }) => {
   const run = await swf.start();
   const [started] = await swf.history(run);
   expect(started?.eventType).toBe('WorkflowExecutionStarted');

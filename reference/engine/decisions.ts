@@ -3,7 +3,7 @@
  * documented), handed to a poll, and completed with decisions. What a decision does to an
  * execution is the lifecycle's (executions.ts); long polls, queues and pages are outside/'s.
  */
-import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput, } from '../../src/generated/types.ts';
+import type { Decision, DecisionTask, PollForDecisionTaskInput, RespondDecisionTaskCompletedInput } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
 import type { Histories } from './history.ts';
 import { defined, idleDecision, keys, type Execution, type Store } from './model.ts';
@@ -26,7 +26,11 @@ export class DecisionTasks {
   private readonly tokens = new TaskTokens<string>();
   effects!: DecisionEffects;
 
-  constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs?: number) {
+  constructor(
+    private readonly store: Store,
+    private readonly events: Histories,
+    pollTimeoutMs?: number,
+  ) {
     this.polls = new LongPolls(pollTimeoutMs, emptyDecisionTask);
   }
 
@@ -115,7 +119,9 @@ export class DecisionTasks {
     e.decision.state = 'completing';
     keepContext(e, input.executionContext);
     const completedId = this.events.add(e, 'DecisionTaskCompleted', {
-      executionContext: input.executionContext, scheduledEventId: e.decision.scheduledEventId, startedEventId: e.decision.startedEventId,
+      executionContext: input.executionContext,
+      scheduledEventId: e.decision.scheduledEventId,
+      startedEventId: e.decision.startedEventId,
     });
     e.pendingChange = unseen;
     applyInTurn(e, decisions, (d) => this.effects.apply(e, d, completedId, unseen));

@@ -4,15 +4,31 @@
  * here. Behaviour graded inferred in spec/ is implemented as inferred, and says so.
  */
 import type {
-  ChildPolicy, CloseStatus, Decision, RequestCancelWorkflowExecutionInput, Run, StartWorkflowExecutionInput,
-  TagList, TerminateWorkflowExecutionInput, WorkflowType,
+  ChildPolicy,
+  CloseStatus,
+  Decision,
+  RequestCancelWorkflowExecutionInput,
+  Run,
+  StartWorkflowExecutionInput,
+  TagList,
+  TerminateWorkflowExecutionInput,
+  WorkflowType,
 } from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
 import type { DecisionEffects } from './decisions.ts';
 import type { Histories } from './history.ts';
 import { contractSeams, type EngineTools, type LookupView, type Seams, type TargetRequest } from './seams.ts';
 import {
-  defined, idleDecision, keys, type Attributes, type ConfigGiven, type Execution, type ExecutionConfig, type Store, type TimingModes, type TypeRecord,
+  defined,
+  idleDecision,
+  keys,
+  type Attributes,
+  type ConfigGiven,
+  type Execution,
+  type ExecutionConfig,
+  type Store,
+  type TimingModes,
+  type TypeRecord,
 } from './model.ts';
 import { childStart, continuation, handOn, lineageOf, startConfig, unlessRunning } from './outside/config.ts';
 import { applyOtherDecision, cancelTimers, closeContinued, closingDecision, type DecisionContext } from './outside/decisions.ts';
@@ -35,7 +51,10 @@ export interface ActivityScheduling {
 }
 
 /** A parent's event for a child that closed: the contract names the terminated child's. */
-const CHILD_CLOSED_EVENT: Partial<Record<CloseStatus, string>> = { ...OTHER_CHILD_CLOSED_EVENTS, TERMINATED: 'ChildWorkflowExecutionTerminated' };
+const CHILD_CLOSED_EVENT: Partial<Record<CloseStatus, string>> = {
+  ...OTHER_CHILD_CLOSED_EVENTS,
+  TERMINATED: 'ChildWorkflowExecutionTerminated',
+};
 
 export class Executions implements DecisionEffects {
   /** Work deferred by a timing mode or a timer, cancelled at shutdown. */
@@ -87,27 +106,50 @@ export class Executions implements DecisionEffects {
     return e;
   };
 
-
   /** The execution a request of the two operations acts on, through the engine's target seam; undefined for a no-op. */
   private target(input: { domain: string; workflowId: string; runId?: string }): Execution | undefined {
-    return this.seams.target(defined({ domain: input.domain, workflowId: input.workflowId, runId: input.runId }) as TargetRequest, this.resolve, this.view);
+    return this.seams.target(
+      defined({ domain: input.domain, workflowId: input.workflowId, runId: input.runId }) as TargetRequest,
+      this.resolve,
+      this.view,
+    );
   }
 
-
   /** Where an execution's child policy comes from: the one given, else its type's default. */
-  private readonly policyOf = (given: ConfigGiven, rec: TypeRecord): ChildPolicy | undefined => given.childPolicy ?? rec.defaults.childPolicy;
+  private readonly policyOf = (given: ConfigGiven, rec: TypeRecord): ChildPolicy | undefined =>
+    given.childPolicy ?? rec.defaults.childPolicy;
 
   private create(args: {
-    domain: string; workflowId: string; runId?: string; type: WorkflowType; input?: string; tagList?: TagList;
-    config: ExecutionConfig; parent?: Execution['parent']; continuedExecutionRunId?: string;
+    domain: string;
+    workflowId: string;
+    runId?: string;
+    type: WorkflowType;
+    input?: string;
+    tagList?: TagList;
+    config: ExecutionConfig;
+    parent?: Execution['parent'];
+    continuedExecutionRunId?: string;
   }): Execution {
     const runId = args.runId ?? newRunId();
     const e: Execution = defined({
       key: keys.execution(args.domain, args.workflowId, runId),
-      domain: args.domain, workflowId: args.workflowId, runId, type: args.type,
-      startTimestamp: this.store.clock.seconds(), status: 'OPEN', cancelRequested: false, tagList: args.tagList ?? [],
-      config: args.config, events: [], decision: idleDecision(),
-      pendingChange: false, previousStartedEventId: 0, children: new Set(), activities: new Map(), timers: new Map(), parent: args.parent,
+      domain: args.domain,
+      workflowId: args.workflowId,
+      runId,
+      type: args.type,
+      startTimestamp: this.store.clock.seconds(),
+      status: 'OPEN',
+      cancelRequested: false,
+      tagList: args.tagList ?? [],
+      config: args.config,
+      events: [],
+      decision: idleDecision(),
+      pendingChange: false,
+      previousStartedEventId: 0,
+      children: new Set(),
+      activities: new Map(),
+      timers: new Map(),
+      parent: args.parent,
     } as Execution);
     this.store.add(e);
     this.store.openByWorkflowId.set(keys.workflow(e.domain, e.workflowId), e.key);
@@ -134,7 +176,14 @@ export class Executions implements DecisionEffects {
     this.store.registeredDomain(input.domain);
     const rec = typeRecord(this.store, input.domain, input.workflowType);
     const config = startConfig(this.store, rec, input, this.policyOf(input, rec));
-    const e = this.create({ domain: input.domain, workflowId: input.workflowId, type: rec.type, input: input.input, tagList: input.tagList, config });
+    const e = this.create({
+      domain: input.domain,
+      workflowId: input.workflowId,
+      type: rec.type,
+      input: input.input,
+      tagList: input.tagList,
+      config,
+    });
     return { runId: e.runId };
   }
 
@@ -173,8 +222,11 @@ export class Executions implements DecisionEffects {
     const eventType = CHILD_CLOSED_EVENT[closeStatus];
     if (options.notifyParent && parent?.status === 'OPEN' && eventType) {
       this.events.add(parent, eventType, {
-        workflowExecution: { workflowId: e.workflowId, runId: e.runId }, workflowType: e.type,
-        initiatedEventId: e.parent!.initiatedEventId, startedEventId: e.parentStartedEventId ?? 0, ...options.outcome,
+        workflowExecution: { workflowId: e.workflowId, runId: e.runId },
+        workflowType: e.type,
+        initiatedEventId: e.parent!.initiatedEventId,
+        startedEventId: e.parentStartedEventId ?? 0,
+        ...options.outcome,
       });
     }
     this.store.retention.retire(e);
@@ -199,7 +251,12 @@ export class Executions implements DecisionEffects {
    */
   terminate(e: Execution, request: { reason?: string; details?: string; childPolicy?: ChildPolicy }, cause?: string): void {
     const childPolicy = request.childPolicy ?? e.config.childPolicy;
-    this.events.add(e, 'WorkflowExecutionTerminated', { reason: request.reason, details: request.details, childPolicy, cause: cause ?? 'OPERATOR_INITIATED' });
+    this.events.add(e, 'WorkflowExecutionTerminated', {
+      reason: request.reason,
+      details: request.details,
+      childPolicy,
+      cause: cause ?? 'OPERATOR_INITIATED',
+    });
     const children = [...e.children];
     this.close(e, 'TERMINATED', { notifyParent: true, applyPolicy: false });
     this.applyChildPolicy(e, childPolicy, children);
@@ -220,7 +277,12 @@ export class Executions implements DecisionEffects {
         // Stryker disable next-line ConditionalExpression: equivalent: only a child policy delay lets a child close first
         if (child.status !== 'OPEN') continue;
         if (effect === 'TERMINATE') this.terminate(child, {}, cause);
-        else if (effect === 'REQUEST_CANCEL') this.requestCancel(child, { externalWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId }, externalInitiatedEventId: 0, cause });
+        else if (effect === 'REQUEST_CANCEL')
+          this.requestCancel(child, {
+            externalWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId },
+            externalInitiatedEventId: 0,
+            cause,
+          });
       }
     });
   }
@@ -250,7 +312,6 @@ export class Executions implements DecisionEffects {
 
   // ---------------------------------------------------------------- what decisions do
 
-
   apply(e: Execution, d: Decision, completedId: number, unseen: boolean): void {
     switch (d.decisionType) {
       case 'ContinueAsNewWorkflowExecution':
@@ -270,15 +331,29 @@ export class Executions implements DecisionEffects {
     continuation(this.store, this.events, e, d, completedId, this.policyOf, ({ type, config, attributes: a, tagList }) => {
       const runId = newRunId();
       this.events.add(e, 'WorkflowExecutionContinuedAsNew', {
-        input: a.input, decisionTaskCompletedEventId: completedId, newExecutionRunId: runId,
-        executionStartToCloseTimeout: config.executionStartToCloseTimeout, taskList: { name: config.taskList }, taskPriority: config.taskPriority,
-        taskStartToCloseTimeout: config.taskStartToCloseTimeout, childPolicy: config.childPolicy, tagList: a.tagList, workflowType: type,
+        input: a.input,
+        decisionTaskCompletedEventId: completedId,
+        newExecutionRunId: runId,
+        executionStartToCloseTimeout: config.executionStartToCloseTimeout,
+        taskList: { name: config.taskList },
+        taskPriority: config.taskPriority,
+        taskStartToCloseTimeout: config.taskStartToCloseTimeout,
+        childPolicy: config.childPolicy,
+        tagList: a.tagList,
+        workflowType: type,
       });
       const lineage = lineageOf(e);
       closeContinued(this.close, e);
       const next = this.create({
-        domain: e.domain, workflowId: e.workflowId, runId, type, input: a.input, tagList, config,
-        parent: lineage.parent, continuedExecutionRunId: e.runId,
+        domain: e.domain,
+        workflowId: e.workflowId,
+        runId,
+        type,
+        input: a.input,
+        tagList,
+        config,
+        parent: lineage.parent,
+        continuedExecutionRunId: e.runId,
       });
       handOn(this.store, e, next, lineage);
     });
@@ -288,10 +363,18 @@ export class Executions implements DecisionEffects {
     childStart(this.store, this.events, parent, d, completedId, this.policyOf, (rec, config) => {
       const a = d.startChildWorkflowExecutionDecisionAttributes!;
       const initiatedEventId = this.events.add(parent, 'StartChildWorkflowExecutionInitiated', {
-        workflowId: a.workflowId, workflowType: a.workflowType, control: a.control, input: a.input,
-        executionStartToCloseTimeout: config.executionStartToCloseTimeout, taskList: { name: config.taskList }, taskPriority: config.taskPriority,
-        decisionTaskCompletedEventId: completedId, childPolicy: config.childPolicy, taskStartToCloseTimeout: config.taskStartToCloseTimeout,
-        tagList: a.tagList, lambdaRole: config.lambdaRole,
+        workflowId: a.workflowId,
+        workflowType: a.workflowType,
+        control: a.control,
+        input: a.input,
+        executionStartToCloseTimeout: config.executionStartToCloseTimeout,
+        taskList: { name: config.taskList },
+        taskPriority: config.taskPriority,
+        decisionTaskCompletedEventId: completedId,
+        childPolicy: config.childPolicy,
+        taskStartToCloseTimeout: config.taskStartToCloseTimeout,
+        tagList: a.tagList,
+        lambdaRole: config.lambdaRole,
       });
       // A child starts asynchronously (documented); the childStartDelayMs timing mode shows it.
       this.deferred.later(this.timing.childStartDelayMs, () => {
@@ -299,12 +382,19 @@ export class Executions implements DecisionEffects {
         if (parent.status !== 'OPEN') return;
         unlessRunning(this.store, this.events, parent, d, completedId, initiatedEventId, () => {
           const child = this.create({
-            domain: parent.domain, workflowId: a.workflowId, type: rec.type, input: a.input, tagList: a.tagList, config,
+            domain: parent.domain,
+            workflowId: a.workflowId,
+            type: rec.type,
+            input: a.input,
+            tagList: a.tagList,
+            config,
             parent: { workflowId: parent.workflowId, runId: parent.runId, initiatedEventId },
           });
           parent.children.add(child.key);
           child.parentStartedEventId = this.events.add(parent, 'ChildWorkflowExecutionStarted', {
-            workflowExecution: { workflowId: child.workflowId, runId: child.runId }, workflowType: child.type, initiatedEventId,
+            workflowExecution: { workflowId: child.workflowId, runId: child.runId },
+            workflowType: child.type,
+            initiatedEventId,
           });
         });
       });
@@ -314,7 +404,10 @@ export class Executions implements DecisionEffects {
   private requestCancelExternal(e: Execution, d: Decision, completedId: number): void {
     const a = d.requestCancelExternalWorkflowExecutionDecisionAttributes!;
     const initiatedEventId = this.events.add(e, 'RequestCancelExternalWorkflowExecutionInitiated', {
-      workflowId: a.workflowId, runId: a.runId, decisionTaskCompletedEventId: completedId, control: a.control,
+      workflowId: a.workflowId,
+      runId: a.runId,
+      decisionTaskCompletedEventId: completedId,
+      control: a.control,
     });
     // The request reaches its target once the decision task has completed, as a signal does
     // (recorded: a requester that closes in the same decision records nothing after its close).
@@ -325,15 +418,25 @@ export class Executions implements DecisionEffects {
         // A requester that has closed records nothing more, its failure included.
         if (e.status === 'OPEN') {
           this.events.add(e, 'RequestCancelExternalWorkflowExecutionFailed', {
-            workflowId: a.workflowId, runId: a.runId, cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', initiatedEventId,
-            decisionTaskCompletedEventId: completedId, control: a.control,
+            workflowId: a.workflowId,
+            runId: a.runId,
+            cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION',
+            initiatedEventId,
+            decisionTaskCompletedEventId: completedId,
+            control: a.control,
           });
         }
         return;
       }
-      this.requestCancel(target, { externalWorkflowExecution: { workflowId: e.workflowId, runId: e.runId }, externalInitiatedEventId: initiatedEventId });
+      this.requestCancel(target, {
+        externalWorkflowExecution: { workflowId: e.workflowId, runId: e.runId },
+        externalInitiatedEventId: initiatedEventId,
+      });
       if (e.status !== 'OPEN') return;
-      this.events.add(e, 'ExternalWorkflowExecutionCancelRequested', { workflowExecution: { workflowId: target.workflowId, runId: target.runId }, initiatedEventId });
+      this.events.add(e, 'ExternalWorkflowExecutionCancelRequested', {
+        workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+        initiatedEventId,
+      });
     };
     this.seams.deliver(deliver);
   }

@@ -10,8 +10,11 @@ import { contractSeams, type LookupView, type Seams } from './seams.ts';
  * a decision's cancel request answered), then the rest of the service's.
  */
 const EVENTS_WAKING_THE_DECIDER = new Set([
-  'WorkflowExecutionCancelRequested', 'ChildWorkflowExecutionStarted', 'ChildWorkflowExecutionTerminated',
-  'ExternalWorkflowExecutionCancelRequested', 'RequestCancelExternalWorkflowExecutionFailed',
+  'WorkflowExecutionCancelRequested',
+  'ChildWorkflowExecutionStarted',
+  'ChildWorkflowExecutionTerminated',
+  'ExternalWorkflowExecutionCancelRequested',
+  'RequestCancelExternalWorkflowExecutionFailed',
   ...OTHER_EVENTS_WAKING_THE_DECIDER,
 ]);
 
@@ -23,11 +26,21 @@ export interface HistoryHooks {
 }
 
 export class Histories {
-  constructor(private readonly store: Store, private readonly hooks: HistoryHooks, private readonly view: LookupView, private readonly seams: Seams = contractSeams) {}
+  constructor(
+    private readonly store: Store,
+    private readonly hooks: HistoryHooks,
+    private readonly view: LookupView,
+    private readonly seams: Seams = contractSeams,
+  ) {}
 
   /** Appends the event with the next id (through the record seam), and returns the id. */
   add(e: Execution, eventType: string, attributes: Attributes): number {
-    const pending = { eventType, eventId: e.events.length + 1, attributes: defined(attributes), wakes: EVENTS_WAKING_THE_DECIDER.has(eventType) };
+    const pending = {
+      eventType,
+      eventId: e.events.length + 1,
+      attributes: defined(attributes),
+      wakes: EVENTS_WAKING_THE_DECIDER.has(eventType),
+    };
     const recorded = this.seams.record(e, pending, this.view);
     // Stryker disable next-line ConditionalExpression: equivalent: only a deviation plug drops an event
     if (!recorded) return pending.eventId;

@@ -51,7 +51,9 @@ export interface EngineOptions {
 }
 
 /** An operation of the engine: its input and output typed by the operation map. */
-export type Operation<N extends OperationName> = (input: OperationMap[N]['input']) => OperationMap[N]['output'] | Promise<OperationMap[N]['output']>;
+export type Operation<N extends OperationName> = (
+  input: OperationMap[N]['input'],
+) => OperationMap[N]['output'] | Promise<OperationMap[N]['output']>;
 
 export class Engine {
   readonly registry: Registry;
@@ -97,8 +99,8 @@ export class Engine {
     // Every operation passes the operation seam on its way in and out, with the engine's own operations to call.
     const own = operations as unknown as Record<string, (i: unknown) => unknown>;
     const call = (name: string, input: unknown) => own[name]!(input);
-    this.operations = Object.fromEntries(Object.keys(operations).map((name) => [
-      name, (input: unknown) => seams.operation(name, input, call, view, this.executions.tools),
-    ])) as unknown as typeof operations;
+    this.operations = Object.fromEntries(
+      Object.keys(operations).map((name) => [name, (input: unknown) => seams.operation(name, input, call, view, this.executions.tools)]),
+    ) as unknown as typeof operations;
   }
 }

@@ -3,7 +3,14 @@
  * files them under, and the lookups every part needs (its clock and retention are in outside/).
  * No behaviour of an operation lives here.
  */
-import type { ChildPolicy, CloseStatus, HistoryEvent, StartWorkflowExecutionInput, TagList, WorkflowType } from '../../src/generated/types.ts';
+import type {
+  ChildPolicy,
+  CloseStatus,
+  HistoryEvent,
+  StartWorkflowExecutionInput,
+  TagList,
+  WorkflowType,
+} from '../../src/generated/types.ts';
 import { fault } from '../faults.ts';
 import { Clock } from './outside/clock.ts';
 
@@ -55,7 +62,10 @@ export interface ExecutionConfig {
 }
 
 /** The members Start, StartChild and ContinueAsNew share for an execution's configuration. */
-export type ConfigGiven = Pick<StartWorkflowExecutionInput, 'childPolicy' | 'taskList' | 'taskPriority' | 'executionStartToCloseTimeout' | 'taskStartToCloseTimeout' | 'lambdaRole'>;
+export type ConfigGiven = Pick<
+  StartWorkflowExecutionInput,
+  'childPolicy' | 'taskList' | 'taskPriority' | 'executionStartToCloseTimeout' | 'taskStartToCloseTimeout' | 'lambdaRole'
+>;
 
 export interface Execution {
   key: string;
@@ -78,7 +88,13 @@ export interface Execution {
    * The decision task: none, scheduled, out at a decider (started) or being completed. While one
    * is started, an event schedules the next at once (recorded): `nextScheduledEventId`.
    */
-  decision: { state: 'none' | 'scheduled' | 'started' | 'completing'; scheduledEventId: number; startedEventId: number; token?: string; nextScheduledEventId?: number };
+  decision: {
+    state: 'none' | 'scheduled' | 'started' | 'completing';
+    scheduledEventId: number;
+    startedEventId: number;
+    token?: string;
+    nextScheduledEventId?: number;
+  };
   /** Events the decider has not seen arrived while its task was out: schedule another after it. */
   pendingChange: boolean;
   previousStartedEventId: number;
@@ -117,7 +133,8 @@ export interface ActivityTask {
 export const idleDecision = (): Execution['decision'] => ({ state: 'none', scheduledEventId: 0, startedEventId: 0 });
 
 /** Whether a decision task is scheduled and not yet started: what openDecisionTasks counts (recorded: 0 while one is started). */
-export const decisionScheduled = (e: Execution): boolean => e.decision.state === 'scheduled' || e.decision.nextScheduledEventId !== undefined;
+export const decisionScheduled = (e: Execution): boolean =>
+  e.decision.state === 'scheduled' || e.decision.nextScheduledEventId !== undefined;
 
 /** What DescribeWorkflowExecution, List* and Count* show of an execution. */
 export interface VisibleState {

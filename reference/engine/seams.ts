@@ -80,7 +80,13 @@ export interface Seams {
   /** What RequestCancelWorkflowExecution does to the execution it resolved to: `act` is the contract's. */
   cancel(e: Execution, act: () => void, view: LookupView, tools: EngineTools): void;
   /** What TerminateWorkflowExecution does to the execution it resolved to, with what it asked: `act` is the contract's. */
-  terminate(e: Execution, input: TerminateWorkflowExecutionInput, act: (input: TerminateWorkflowExecutionInput) => void, view: LookupView, tools: EngineTools): void;
+  terminate(
+    e: Execution,
+    input: TerminateWorkflowExecutionInput,
+    act: (input: TerminateWorkflowExecutionInput) => void,
+    view: LookupView,
+    tools: EngineTools,
+  ): void;
   /** The event recorded in the execution's history; undefined records nothing. */
   record(e: Execution, event: PendingEvent, view: LookupView): PendingEvent | undefined;
   /** The child policy that reaches a closed parent's children. */

@@ -4,27 +4,51 @@
  * other than executionFilter, order, pages) is in outside/lag.ts and outside/listing.ts.
  */
 import type {
-  CountOpenWorkflowExecutionsInput, DescribeWorkflowExecutionInput,
-  GetWorkflowExecutionHistoryInput, History, ListClosedWorkflowExecutionsInput, ListOpenWorkflowExecutionsInput,
-  WorkflowExecutionCount, WorkflowExecutionDetail, WorkflowExecutionInfo, WorkflowExecutionInfos,
+  CountOpenWorkflowExecutionsInput,
+  DescribeWorkflowExecutionInput,
+  GetWorkflowExecutionHistoryInput,
+  History,
+  ListClosedWorkflowExecutionsInput,
+  ListOpenWorkflowExecutionsInput,
+  WorkflowExecutionCount,
+  WorkflowExecutionDetail,
+  WorkflowExecutionInfo,
+  WorkflowExecutionInfos,
 } from '../../src/generated/types.ts';
 import { decisionScheduled, defined, type Execution, type Store } from './model.ts';
 import { Lag, type View } from './outside/lag.ts';
 import {
-  checkFilters, counted, countsItsTask, filteredInOrder, historyPage, listingPage, openActivities, otherOpenCounts, parentOf, type Filters, type Listing,
+  checkFilters,
+  counted,
+  countsItsTask,
+  filteredInOrder,
+  historyPage,
+  listingPage,
+  openActivities,
+  otherOpenCounts,
+  parentOf,
+  type Filters,
+  type Listing,
 } from './outside/listing.ts';
 
 export class Visibility {
   /** The lag timing modes; the engine tells it of every change of state. */
   readonly lag: Lag;
 
-  constructor(private readonly store: Store, lagMs: number, historyLagMs: number) {
+  constructor(
+    private readonly store: Store,
+    lagMs: number,
+    historyLagMs: number,
+  ) {
     this.lag = new Lag(store, (e) => this.current(e), lagMs, historyLagMs);
   }
 
   private current(e: Execution): View {
     return {
-      status: e.status, closeStatus: e.closeStatus, closeTimestamp: e.closeTimestamp, cancelRequested: e.cancelRequested,
+      status: e.status,
+      closeStatus: e.closeStatus,
+      closeTimestamp: e.closeTimestamp,
+      cancelRequested: e.cancelRequested,
       // openDecisionTasks counts a scheduled task, not a started one (recorded: 0 while one was started).
       decisionOpen: decisionScheduled(e),
       openChildren: this.store.openChildren(e),
@@ -35,10 +59,15 @@ export class Visibility {
 
   private info(e: Execution, v = this.lag.described(e)): WorkflowExecutionInfo {
     return defined({
-      execution: { workflowId: e.workflowId, runId: e.runId }, workflowType: e.type, startTimestamp: e.startTimestamp,
-      closeTimestamp: v.closeTimestamp, executionStatus: v.status, closeStatus: v.closeStatus,
+      execution: { workflowId: e.workflowId, runId: e.runId },
+      workflowType: e.type,
+      startTimestamp: e.startTimestamp,
+      closeTimestamp: v.closeTimestamp,
+      executionStatus: v.status,
+      closeStatus: v.closeStatus,
       parent: parentOf(e),
-      tagList: e.tagList.length ? e.tagList : undefined, cancelRequested: v.cancelRequested,
+      tagList: e.tagList.length ? e.tagList : undefined,
+      cancelRequested: v.cancelRequested,
     });
   }
 
@@ -48,12 +77,17 @@ export class Visibility {
     return defined({
       executionInfo: this.info(e, v),
       executionConfiguration: defined({
-        taskStartToCloseTimeout: e.config.taskStartToCloseTimeout, executionStartToCloseTimeout: e.config.executionStartToCloseTimeout,
-        taskList: { name: e.config.taskList }, taskPriority: e.config.taskPriority, childPolicy: e.config.childPolicy, lambdaRole: e.config.lambdaRole,
+        taskStartToCloseTimeout: e.config.taskStartToCloseTimeout,
+        executionStartToCloseTimeout: e.config.executionStartToCloseTimeout,
+        taskList: { name: e.config.taskList },
+        taskPriority: e.config.taskPriority,
+        childPolicy: e.config.childPolicy,
+        lambdaRole: e.config.lambdaRole,
       }),
       latestActivityTaskTimestamp: e.latestActivityTaskTimestamp,
       openCounts: {
-        openActivityTasks: v.openActivities, openDecisionTasks: v.decisionOpen && countsItsTask(v) ? 1 : 0,
+        openActivityTasks: v.openActivities,
+        openDecisionTasks: v.decisionOpen && countsItsTask(v) ? 1 : 0,
         ...otherOpenCounts(v),
       },
       latestExecutionContext: e.latestExecutionContext,
@@ -90,5 +124,4 @@ export class Visibility {
   countOpenWorkflowExecutions(input: CountOpenWorkflowExecutionsInput): WorkflowExecutionCount {
     return counted(this.matching(input.domain, true, input));
   }
-
 }

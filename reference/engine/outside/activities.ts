@@ -5,8 +5,14 @@
  * is unknown (recorded for a terminated execution's task, spec terminate.open-work.activities).
  */
 import type {
-  ActivityTask as ActivityTaskOutput, ActivityTaskStatus, Decision, PollForActivityTaskInput, RecordActivityTaskHeartbeatInput,
-  RespondActivityTaskCanceledInput, RespondActivityTaskCompletedInput, RespondActivityTaskFailedInput,
+  ActivityTask as ActivityTaskOutput,
+  ActivityTaskStatus,
+  Decision,
+  PollForActivityTaskInput,
+  RecordActivityTaskHeartbeatInput,
+  RespondActivityTaskCanceledInput,
+  RespondActivityTaskCompletedInput,
+  RespondActivityTaskFailedInput,
 } from '../../../src/generated/types.ts';
 import { fault } from '../../faults.ts';
 import type { Histories } from '../history.ts';
@@ -24,16 +30,24 @@ export class ActivityTasks {
   private readonly polls: LongPolls<ActivityTaskOutput, { identity?: string }>;
   private readonly byToken = new Map<string, { key: string; activityId: string }>();
 
-  constructor(private readonly store: Store, private readonly events: Histories, pollTimeoutMs?: number) {
+  constructor(
+    private readonly store: Store,
+    private readonly events: Histories,
+    pollTimeoutMs?: number,
+  ) {
     this.polls = new LongPolls(pollTimeoutMs, () => ({ ...NO_TASK }));
   }
 
   /** The ScheduleActivityTask decision: ActivityTaskScheduled, or ScheduleActivityTaskFailed naming why. */
   schedule(e: Execution, d: Decision, completedId: number): void {
     const a = d.scheduleActivityTaskDecisionAttributes!;
-    const failed = (cause: string) => this.events.add(e, 'ScheduleActivityTaskFailed', {
-      activityType: a.activityType, activityId: a.activityId, cause, decisionTaskCompletedEventId: completedId,
-    });
+    const failed = (cause: string) =>
+      this.events.add(e, 'ScheduleActivityTaskFailed', {
+        activityType: a.activityType,
+        activityId: a.activityId,
+        cause,
+        decisionTaskCompletedEventId: completedId,
+      });
     const rec = this.store.activityTypes.get(keys.type(e.domain, a.activityType));
     if (!rec) return void failed('ACTIVITY_TYPE_DOES_NOT_EXIST');
     if (rec.status === 'DEPRECATED') return void failed('ACTIVITY_TYPE_DEPRECATED');
@@ -46,15 +60,26 @@ export class ActivityTasks {
       heartbeatTimeout: a.heartbeatTimeout ?? rec.defaults.heartbeatTimeout,
     };
     const scheduledEventId = this.events.add(e, 'ActivityTaskScheduled', {
-      activityType: a.activityType, activityId: a.activityId, input: a.input, control: a.control,
-      scheduleToStartTimeout: timeouts.scheduleToStartTimeout, scheduleToCloseTimeout: timeouts.scheduleToCloseTimeout,
+      activityType: a.activityType,
+      activityId: a.activityId,
+      input: a.input,
+      control: a.control,
+      scheduleToStartTimeout: timeouts.scheduleToStartTimeout,
+      scheduleToCloseTimeout: timeouts.scheduleToCloseTimeout,
       startToCloseTimeout: timeouts.startToCloseTimeout,
-      taskList: { name: taskList }, taskPriority: a.taskPriority ?? rec.defaults.taskPriority,
+      taskList: { name: taskList },
+      taskPriority: a.taskPriority ?? rec.defaults.taskPriority,
       decisionTaskCompletedEventId: completedId,
       heartbeatTimeout: timeouts.heartbeatTimeout,
     });
     const task: ActivityTask = {
-      activityId: a.activityId, activityType: a.activityType, taskList, input: a.input, scheduledEventId, cancelRequested: false, timeouts,
+      activityId: a.activityId,
+      activityType: a.activityType,
+      taskList,
+      input: a.input,
+      scheduledEventId,
+      cancelRequested: false,
+      timeouts,
     };
     e.activities.set(a.activityId, task);
     this.timeOut(e, task, 'SCHEDULE_TO_START', timeouts.scheduleToStartTimeout, () => task.startedEventId === undefined);
@@ -82,19 +107,29 @@ export class ActivityTasks {
     const seconds = Number(timeout);
     if (timeout === undefined || timeout === 'NONE' || !Number.isFinite(seconds)) return;
     const arm = (ms: number) => {
-      const handle = setTimeout(() => {
-        this.timeouts.delete(handle);
-        if (e.status !== 'OPEN' || e.activities.get(task.activityId) !== task || !due()) return;
-        if (timeoutType === 'HEARTBEAT' && task.beatAt !== undefined && Date.now() - task.beatAt < seconds * 1000)
-          return arm(task.beatAt + seconds * 1000 - Date.now());
-        this.unqueue(e.key, task.activityId);
-        if (task.token) this.byToken.delete(task.token);
-        e.activities.delete(task.activityId);
-        e.latestActivityTaskTimestamp = this.store.clock.seconds();
-        this.events.add(e, 'ActivityTaskTimedOut', defined({
-          timeoutType, scheduledEventId: task.scheduledEventId, startedEventId: task.startedEventId ?? 0, details: task.beatDetails,
-        }));
-      }, Math.max(0, ms));
+      const handle = setTimeout(
+        () => {
+          this.timeouts.delete(handle);
+          if (e.status !== 'OPEN' || e.activities.get(task.activityId) !== task || !due()) return;
+          if (timeoutType === 'HEARTBEAT' && task.beatAt !== undefined && Date.now() - task.beatAt < seconds * 1000)
+            return arm(task.beatAt + seconds * 1000 - Date.now());
+          this.unqueue(e.key, task.activityId);
+          if (task.token) this.byToken.delete(task.token);
+          e.activities.delete(task.activityId);
+          e.latestActivityTaskTimestamp = this.store.clock.seconds();
+          this.events.add(
+            e,
+            'ActivityTaskTimedOut',
+            defined({
+              timeoutType,
+              scheduledEventId: task.scheduledEventId,
+              startedEventId: task.startedEventId ?? 0,
+              details: task.beatDetails,
+            }),
+          );
+        },
+        Math.max(0, ms),
+      );
       // A pending timeout does not keep a process alive; shutdown() clears them all.
       handle.unref();
       this.timeouts.add(handle);
@@ -107,14 +142,22 @@ export class ActivityTasks {
     const { activityId } = d.requestCancelActivityTaskDecisionAttributes!;
     const task = e.activities.get(activityId);
     if (!task) {
-      this.events.add(e, 'RequestCancelActivityTaskFailed', { activityId, cause: 'ACTIVITY_ID_UNKNOWN', decisionTaskCompletedEventId: completedId });
+      this.events.add(e, 'RequestCancelActivityTaskFailed', {
+        activityId,
+        cause: 'ACTIVITY_ID_UNKNOWN',
+        decisionTaskCompletedEventId: completedId,
+      });
       return;
     }
     const requestedId = this.events.add(e, 'ActivityTaskCancelRequested', { activityId, decisionTaskCompletedEventId: completedId });
     if (task.startedEventId === undefined) {
       this.unqueue(e.key, activityId);
       e.activities.delete(activityId);
-      this.events.add(e, 'ActivityTaskCanceled', { scheduledEventId: task.scheduledEventId, startedEventId: 0, latestCancelRequestedEventId: requestedId });
+      this.events.add(e, 'ActivityTaskCanceled', {
+        scheduledEventId: task.scheduledEventId,
+        startedEventId: 0,
+        latestCancelRequestedEventId: requestedId,
+      });
     } else {
       task.cancelRequested = true;
     }
@@ -142,8 +185,12 @@ export class ActivityTasks {
     this.timeOut(e, task, 'START_TO_CLOSE', task.timeouts?.startToCloseTimeout, () => true);
     this.timeOut(e, task, 'HEARTBEAT', task.timeouts?.heartbeatTimeout, () => true);
     return defined({
-      taskToken: token, activityId: task.activityId, startedEventId: task.startedEventId,
-      workflowExecution: { workflowId: e.workflowId, runId: e.runId }, activityType: task.activityType, input: task.input,
+      taskToken: token,
+      activityId: task.activityId,
+      startedEventId: task.startedEventId,
+      workflowExecution: { workflowId: e.workflowId, runId: e.runId },
+      activityType: task.activityType,
+      input: task.input,
     }) as ActivityTaskOutput;
   }
 

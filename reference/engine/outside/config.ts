@@ -5,7 +5,12 @@
  * registered with every default. The child policy's sources are the contract's (executions.ts).
  */
 import type {
-  ChildPolicy, ContinueAsNewWorkflowExecutionDecisionAttributes, Decision, StartWorkflowExecutionInput, TagList, WorkflowType,
+  ChildPolicy,
+  ContinueAsNewWorkflowExecutionDecisionAttributes,
+  Decision,
+  StartWorkflowExecutionInput,
+  TagList,
+  WorkflowType,
 } from '../../../src/generated/types.ts';
 import { SwfFault } from '../../faults.ts';
 import type { Histories } from '../history.ts';
@@ -48,8 +53,14 @@ export function configOf(
 export type PolicyOf = (given: ConfigGiven, rec: TypeRecord) => ChildPolicy | undefined;
 
 /** StartWorkflowExecution's configuration, or its fault: a deprecated type, an execution already open, a missing default. */
-export function startConfig(store: Store, rec: TypeRecord, input: StartWorkflowExecutionInput, childPolicy: ChildPolicy | undefined): ExecutionConfig {
-  if (rec.status === 'DEPRECATED') throw new SwfFault('TypeDeprecatedFault', `WorkflowType=[name=${rec.type.name}, version=${rec.type.version}]`);
+export function startConfig(
+  store: Store,
+  rec: TypeRecord,
+  input: StartWorkflowExecutionInput,
+  childPolicy: ChildPolicy | undefined,
+): ExecutionConfig {
+  if (rec.status === 'DEPRECATED')
+    throw new SwfFault('TypeDeprecatedFault', `WorkflowType=[name=${rec.type.name}, version=${rec.type.version}]`);
   if (store.openByWorkflowId.has(keys.workflow(input.domain, input.workflowId))) {
     throw new SwfFault('WorkflowExecutionAlreadyStartedFault', `Workflow execution already started: ${input.workflowId}`);
   }
@@ -87,7 +98,8 @@ export function continuation(
 ): void {
   const a = d.continueAsNewWorkflowExecutionDecisionAttributes ?? {};
   const type = { name: e.type.name, version: a.workflowTypeVersion ?? e.type.version };
-  const failed = (cause: string) => events.add(e, 'ContinueAsNewWorkflowExecutionFailed', { cause, decisionTaskCompletedEventId: completedId });
+  const failed = (cause: string) =>
+    events.add(e, 'ContinueAsNewWorkflowExecutionFailed', { cause, decisionTaskCompletedEventId: completedId });
   const rec = startable(store, e.domain, type);
   if ('cause' in rec) return void failed(rec.cause);
   const { taskList, executionStartToCloseTimeout, taskStartToCloseTimeout, lambdaRole } = e.config;
@@ -140,7 +152,14 @@ export function childStart(
 }
 
 /** StartChildWorkflowExecutionFailed. */
-export function childFailed(events: Histories, parent: Execution, d: Decision, completedId: number, cause: string, initiatedEventId = 0): void {
+export function childFailed(
+  events: Histories,
+  parent: Execution,
+  d: Decision,
+  completedId: number,
+  cause: string,
+  initiatedEventId = 0,
+): void {
   const a = d.startChildWorkflowExecutionDecisionAttributes!;
   events.add(parent, 'StartChildWorkflowExecutionFailed', {
     workflowType: a.workflowType,

@@ -14,20 +14,34 @@ import type { Resolve } from '../seams.ts';
 import type { Deferred } from './timing.ts';
 
 const SUPPORTED_DECISIONS = new Set([
-  'StartChildWorkflowExecution', 'ContinueAsNewWorkflowExecution', 'CompleteWorkflowExecution',
-  'CancelWorkflowExecution', 'FailWorkflowExecution', 'RequestCancelExternalWorkflowExecution',
-  'ScheduleActivityTask', 'RequestCancelActivityTask', 'StartTimer', 'CancelTimer', 'RecordMarker', 'SignalExternalWorkflowExecution',
+  'StartChildWorkflowExecution',
+  'ContinueAsNewWorkflowExecution',
+  'CompleteWorkflowExecution',
+  'CancelWorkflowExecution',
+  'FailWorkflowExecution',
+  'RequestCancelExternalWorkflowExecution',
+  'ScheduleActivityTask',
+  'RequestCancelActivityTask',
+  'StartTimer',
+  'CancelTimer',
+  'RecordMarker',
+  'SignalExternalWorkflowExecution',
 ]);
 
 /** The decisions of a RespondDecisionTaskCompleted, each supported and with its attributes (the closing ones may go without). */
 export function checkDecisions(decisions: Decision[] = []): Decision[] {
   for (const [i, d] of decisions.entries()) {
     const attributesMember = `${lowerFirst(d.decisionType)}DecisionAttributes` as keyof Decision;
-    const optional = d.decisionType === 'CompleteWorkflowExecution' || d.decisionType === 'CancelWorkflowExecution'
-      || d.decisionType === 'FailWorkflowExecution' || d.decisionType === 'ContinueAsNewWorkflowExecution';
+    const optional =
+      d.decisionType === 'CompleteWorkflowExecution' ||
+      d.decisionType === 'CancelWorkflowExecution' ||
+      d.decisionType === 'FailWorkflowExecution' ||
+      d.decisionType === 'ContinueAsNewWorkflowExecution';
     if (!SUPPORTED_DECISIONS.has(d.decisionType)) throw fault.notImplemented(`The ${d.decisionType} decision`);
     if (!optional && d[attributesMember] === undefined) {
-      throw fault.validation(`1 validation error detected: Value null at 'decisions.${i + 1}.member.${attributesMember}' failed to satisfy constraint: Member must not be null`);
+      throw fault.validation(
+        `1 validation error detected: Value null at 'decisions.${i + 1}.member.${attributesMember}' failed to satisfy constraint: Member must not be null`,
+      );
     }
   }
   return decisions;
@@ -60,7 +74,14 @@ export interface DecisionContext {
  * A decision that closes the execution (ContinueAsNew's included) fails while events its decider
  * has not seen wait (UNHANDLED_DECISION); otherwise `close` runs.
  */
-export function closingDecision(ctx: DecisionContext, e: Execution, d: Decision, completedId: number, unseen: boolean, close: () => void): void {
+export function closingDecision(
+  ctx: DecisionContext,
+  e: Execution,
+  d: Decision,
+  completedId: number,
+  unseen: boolean,
+  close: () => void,
+): void {
   if (unseen) ctx.events.add(e, `${d.decisionType}Failed`, { cause: 'UNHANDLED_DECISION', decisionTaskCompletedEventId: completedId });
   else close();
 }
@@ -120,11 +141,18 @@ export function applyOtherDecision(ctx: DecisionContext, e: Execution, d: Decisi
 function startTimer(ctx: DecisionContext, e: Execution, d: Decision, completedId: number): void {
   const a = d.startTimerDecisionAttributes!;
   if (e.timers.has(a.timerId)) {
-    ctx.events.add(e, 'StartTimerFailed', { timerId: a.timerId, cause: 'TIMER_ID_ALREADY_IN_USE', decisionTaskCompletedEventId: completedId });
+    ctx.events.add(e, 'StartTimerFailed', {
+      timerId: a.timerId,
+      cause: 'TIMER_ID_ALREADY_IN_USE',
+      decisionTaskCompletedEventId: completedId,
+    });
     return;
   }
   const startedEventId = ctx.events.add(e, 'TimerStarted', {
-    timerId: a.timerId, control: a.control, startToFireTimeout: a.startToFireTimeout, decisionTaskCompletedEventId: completedId,
+    timerId: a.timerId,
+    control: a.control,
+    startToFireTimeout: a.startToFireTimeout,
+    decisionTaskCompletedEventId: completedId,
   });
   const timer: { startedEventId: number; handle?: NodeJS.Timeout } = { startedEventId };
   e.timers.set(a.timerId, timer);
@@ -164,7 +192,12 @@ function signalExternal(ctx: DecisionContext, e: Execution, d: Decision, complet
   const { events } = ctx;
   const a = d.signalExternalWorkflowExecutionDecisionAttributes!;
   const initiatedEventId = events.add(e, 'SignalExternalWorkflowExecutionInitiated', {
-    workflowId: a.workflowId, runId: a.runId || undefined, signalName: a.signalName, input: a.input, control: a.control, decisionTaskCompletedEventId: completedId,
+    workflowId: a.workflowId,
+    runId: a.runId || undefined,
+    signalName: a.signalName,
+    input: a.input,
+    control: a.control,
+    decisionTaskCompletedEventId: completedId,
   });
   // Delivered once the decision task has completed, as a cancel request is.
   queueMicrotask(() => {
@@ -172,16 +205,27 @@ function signalExternal(ctx: DecisionContext, e: Execution, d: Decision, complet
     const target = ctx.externalTarget(e.domain, a.workflowId, a.runId);
     if (!target) {
       events.add(e, 'SignalExternalWorkflowExecutionFailed', {
-        workflowId: a.workflowId, runId: a.runId || undefined, cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION', initiatedEventId,
-        decisionTaskCompletedEventId: completedId, control: a.control,
+        workflowId: a.workflowId,
+        runId: a.runId || undefined,
+        cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION',
+        initiatedEventId,
+        decisionTaskCompletedEventId: completedId,
+        control: a.control,
       });
       return;
     }
     events.add(target, 'WorkflowExecutionSignaled', {
-      signalName: a.signalName, input: a.input, externalWorkflowExecution: { workflowId: e.workflowId, runId: e.runId }, externalInitiatedEventId: initiatedEventId,
+      signalName: a.signalName,
+      input: a.input,
+      externalWorkflowExecution: { workflowId: e.workflowId, runId: e.runId },
+      externalInitiatedEventId: initiatedEventId,
     });
     queueMicrotask(() =>
-      events.add(e, 'ExternalWorkflowExecutionSignaled', { workflowExecution: { workflowId: target.workflowId, runId: target.runId }, initiatedEventId, control: a.control }),
+      events.add(e, 'ExternalWorkflowExecutionSignaled', {
+        workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+        initiatedEventId,
+        control: a.control,
+      }),
     );
   });
 }

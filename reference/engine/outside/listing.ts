@@ -4,7 +4,11 @@
  * order of a listing, its pages, a truncated count. The battery lists by workflowId.
  */
 import type {
-  CloseStatus, CountClosedWorkflowExecutionsInput, WorkflowExecutionCount, WorkflowExecutionInfo, WorkflowExecutionInfos,
+  CloseStatus,
+  CountClosedWorkflowExecutionsInput,
+  WorkflowExecutionCount,
+  WorkflowExecutionInfo,
+  WorkflowExecutionInfos,
 } from '../../../src/generated/types.ts';
 import { fault } from '../../faults.ts';
 import { defined, type Execution } from '../model.ts';
@@ -21,15 +25,19 @@ export interface Filters {
 }
 
 type Range = { oldestDate: number; latestDate?: number };
-const inRange = (t: number | undefined, r?: Range) => !r || (t !== undefined && t >= r.oldestDate && (r.latestDate === undefined || t <= r.latestDate));
+const inRange = (t: number | undefined, r?: Range) =>
+  !r || (t !== undefined && t >= r.oldestDate && (r.latestDate === undefined || t <= r.latestDate));
 
 /** Refuses filters given together that the API keeps apart, and a closed listing without a time range (documented: "You must specify one of these"). */
 export function checkFilters(open: boolean, f: Filters): void {
   const exclusive = (['executionFilter', 'typeFilter', 'tagFilter', 'closeStatusFilter'] as const).filter((k) => f[k] !== undefined);
   if (exclusive.length > 1)
-    throw fault.validation(`Only one of executionFilter, typeFilter, tagFilter and closeStatusFilter may be given; got ${exclusive.join(', ')}`);
+    throw fault.validation(
+      `Only one of executionFilter, typeFilter, tagFilter and closeStatusFilter may be given; got ${exclusive.join(', ')}`,
+    );
   if (f.startTimeFilter && f.closeTimeFilter) throw fault.validation('Only one of startTimeFilter and closeTimeFilter may be given');
-  if (!open && !f.startTimeFilter && !f.closeTimeFilter) throw fault.validation('Either startTimeFilter or closeTimeFilter must be specified');
+  if (!open && !f.startTimeFilter && !f.closeTimeFilter)
+    throw fault.validation('Either startTimeFilter or closeTimeFilter must be specified');
 }
 
 /** Whether an execution, as it shows, passes the filters other than executionFilter. */
@@ -80,7 +88,8 @@ export const counted = (listing: Listing) => ({ count: listing.executions.length
 
 /** CountClosedWorkflowExecutions. */
 export const countClosedOperation = (v: { matching(domain: string, open: boolean, f: Filters): Listing }) => ({
-  CountClosedWorkflowExecutions: (input: CountClosedWorkflowExecutionsInput): WorkflowExecutionCount => counted(v.matching(input.domain, false, input)),
+  CountClosedWorkflowExecutions: (input: CountClosedWorkflowExecutionsInput): WorkflowExecutionCount =>
+    counted(v.matching(input.domain, false, input)),
 });
 
 /** A page of a history, oldest first unless reverseOrder. */
@@ -103,7 +112,11 @@ export const countsItsTask = (v: View) => v.status === 'OPEN';
 
 /** The counts Describe shows that no clause names: open timers, children and Lambda functions. */
 export function otherOpenCounts(v: View) {
-  return { openTimers: v.status === 'OPEN' ? v.openTimers : 0, openChildWorkflowExecutions: v.status === 'OPEN' ? v.openChildren : 0, openLambdaFunctions: 0 };
+  return {
+    openTimers: v.status === 'OPEN' ? v.openTimers : 0,
+    openChildWorkflowExecutions: v.status === 'OPEN' ? v.openChildren : 0,
+    openLambdaFunctions: 0,
+  };
 }
 
 /** An execution's parent as an info shows it (executionInfo.parent). */

@@ -12,7 +12,10 @@ export class LongPolls<T, C> {
 
   private readonly timeoutMs: number;
 
-  constructor(timeoutMs: number | undefined, private readonly empty: () => T) {
+  constructor(
+    timeoutMs: number | undefined,
+    private readonly empty: () => T,
+  ) {
     this.timeoutMs = timeoutMs ?? LONG_POLL_MS;
   }
 
@@ -21,7 +24,8 @@ export class LongPolls<T, C> {
     return new Promise<T>((resolve) => {
       const list = this.waiting.get(queueKey) ?? [];
       const waiter = {
-        context, resolve,
+        context,
+        resolve,
         timer: setTimeout(() => {
           list.splice(list.indexOf(waiter), 1);
           resolve(this.empty());

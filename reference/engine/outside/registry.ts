@@ -1,7 +1,15 @@
 /** Domains and workflow types: registered, described, deprecated and listed. */
 import type {
-  DescribeActivityTypeInput, DescribeDomainInput, DescribeWorkflowTypeInput, DeprecateDomainInput, ListDomainsInput, ListWorkflowTypesInput,
-  RegisterActivityTypeInput, RegisterDomainInput, RegisterWorkflowTypeInput, UndeprecateDomainInput,
+  DescribeActivityTypeInput,
+  DescribeDomainInput,
+  DescribeWorkflowTypeInput,
+  DeprecateDomainInput,
+  ListDomainsInput,
+  ListWorkflowTypesInput,
+  RegisterActivityTypeInput,
+  RegisterDomainInput,
+  RegisterWorkflowTypeInput,
+  UndeprecateDomainInput,
   WorkflowType,
 } from '../../../src/generated/types.ts';
 import { SwfFault, fault } from '../../faults.ts';
@@ -29,7 +37,10 @@ export class Registry {
       throw fault.validation(`Retention period must be between 0 and 90 days, or NONE: ${days}`);
     }
     if (domains.size >= MAX_DOMAINS) throw new SwfFault('LimitExceededFault', `Number of domains exceeds the limit of ${MAX_DOMAINS}`);
-    domains.set(input.name, defined({ name: input.name, description: input.description, retentionDays: days, status: 'REGISTERED' as const }));
+    domains.set(
+      input.name,
+      defined({ name: input.name, description: input.description, retentionDays: days, status: 'REGISTERED' as const }),
+    );
   }
 
   private domainInfo(d: Domain): Attributes {
@@ -40,7 +51,6 @@ export class Registry {
     const d = this.store.domain(input.name);
     return { domainInfo: this.domainInfo(d), configuration: { workflowExecutionRetentionPeriodInDays: d.retentionDays } };
   }
-
 
   deprecateDomain(input: DeprecateDomainInput): void {
     const d = this.store.domain(input.name);
@@ -55,25 +65,34 @@ export class Registry {
   }
 
   listDomains(input: ListDomainsInput): Attributes {
-    const all = [...this.store.domains.values()].filter((d) => d.status === input.registrationStatus).sort((a, b) => a.name.localeCompare(b.name));
+    const all = [...this.store.domains.values()]
+      .filter((d) => d.status === input.registrationStatus)
+      .sort((a, b) => a.name.localeCompare(b.name));
     if (input.reverseOrder) all.reverse();
     const { page, nextPageToken } = paginate(all, 'domains', input);
     return defined({ domainInfos: page.map((d) => this.domainInfo(d)), nextPageToken });
   }
 
   /** Files a new type under its domain, name and version, with the defaults it was registered with. */
-  private register<D extends object>(records: Map<string, TypeRecord<D>>, kind: 'WorkflowType' | 'ActivityType',
-    input: { domain: string; name: string; version: string; description?: string }, defaults: D): void {
+  private register<D extends object>(
+    records: Map<string, TypeRecord<D>>,
+    kind: 'WorkflowType' | 'ActivityType',
+    input: { domain: string; name: string; version: string; description?: string },
+    defaults: D,
+  ): void {
     this.store.registeredDomain(input.domain);
     const key = keys.type(input.domain, input);
     if (records.has(key)) throw new SwfFault('TypeAlreadyExistsFault', `${kind}=[name=${input.name}, version=${input.version}]`);
     const record: TypeRecord<D> = defined({
-      domain: input.domain, type: { name: input.name, version: input.version }, description: input.description,
-      status: 'REGISTERED' as const, creationDate: this.store.clock.seconds(), defaults: defined(defaults as Attributes) as D,
+      domain: input.domain,
+      type: { name: input.name, version: input.version },
+      description: input.description,
+      status: 'REGISTERED' as const,
+      creationDate: this.store.clock.seconds(),
+      defaults: defined(defaults as Attributes) as D,
     });
     records.set(key, record);
   }
-
 
   // A type's default child policy is child-policy.source.type-default's: mutated.
   registerWorkflowType(input: RegisterWorkflowTypeInput): void {
@@ -119,7 +138,11 @@ export class Registry {
   describeActivityType(input: DescribeActivityTypeInput): Attributes {
     this.store.domain(input.domain);
     const r = this.store.activityTypes.get(keys.type(input.domain, input.activityType));
-    if (!r) throw new SwfFault('UnknownResourceFault', `Unknown type: ActivityType=[name=${input.activityType.name}, version=${input.activityType.version}]`);
+    if (!r)
+      throw new SwfFault(
+        'UnknownResourceFault',
+        `Unknown type: ActivityType=[name=${input.activityType.name}, version=${input.activityType.version}]`,
+      );
     return {
       typeInfo: defined({ activityType: r.type, status: r.status, description: r.description, creationDate: r.creationDate }),
       configuration: defined({
@@ -132,7 +155,6 @@ export class Registry {
       }),
     };
   }
-
 
   listWorkflowTypes(input: ListWorkflowTypesInput): Attributes {
     this.store.domain(input.domain);
