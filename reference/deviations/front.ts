@@ -102,7 +102,7 @@ export function frontDeviations(principals: readonly { accessKeyId: string; prin
     'malformed-json-validation': {
       does: 'a body that is not a JSON object is ValidationException, not SerializationException',
       breaks: ['fault.serialization.malformed-json'],
-      plug: after((a, req) => {
+      plug: after((a) => {
         // Only the two faults of the body itself; a member of the wrong type stays a SerializationException.
         if (a.fault?.code !== 'SerializationException' || ![NOT_JSON, NOT_AN_OBJECT].includes(a.fault.message)) return a;
         return faultAnswer(

@@ -81,7 +81,7 @@ describe('an FsDecider history is rebuilt from its printed F# code with only the
   const entry = manifest.find((e) => e.recording === 'fsdecider.child-terminated-directly.har')!;
 
   test('a printed name the manifest does not declare stops the rebuild, naming it', () => {
-    const { ['TestConfiguration.TestIdentity']: _, ...names } = entry.names!;
+    const { 'TestConfiguration.TestIdentity': _, ...names } = entry.names!;
     const result = rebuild({ ...entry, names });
     expect('problem' in result && result.problem).toMatch(/TestConfiguration\.TestIdentity at identity is not declared/);
   });
