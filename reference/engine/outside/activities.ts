@@ -16,7 +16,7 @@ import type {
 } from '../../../src/generated/types.ts';
 import { fault } from '../../faults.ts';
 import type { Histories } from '../history.ts';
-import { LongPolls } from './polls.ts';
+import { LongPolls, TaskQueues, TaskTokens, takeOrWait } from './polls.ts';
 import { refuseIfClosed } from '../open-work.ts';
 import { defined, keys, type ActivityTask, type Execution, type Store } from '../model.ts';
 import { newToken } from './ids.ts';
@@ -24,11 +24,17 @@ import { newToken } from './ids.ts';
 /** What a long poll that ends with no task answers. */
 const NO_TASK = { startedEventId: 0 } as ActivityTaskOutput;
 
+/** An activity task as queues and tokens name it: its execution's key and its activityId. */
+interface TaskRef {
+  key: string;
+  activityId: string;
+}
+
 export class ActivityTasks {
-  /** Scheduled tasks by keys.taskList: the execution's key and the activityId. */
-  private readonly queues = new Map<string, { key: string; activityId: string }[]>();
+  /** Scheduled tasks by keys.taskList. */
+  private readonly queues = new TaskQueues<TaskRef>();
   private readonly polls: LongPolls<ActivityTaskOutput, { identity?: string }>;
-  private readonly byToken = new Map<string, { key: string; activityId: string }>();
+  private readonly tokens = new TaskTokens<TaskRef>();
 
   constructor(
     private readonly store: Store,
@@ -87,13 +93,8 @@ export class ActivityTasks {
     e.latestActivityTaskTimestamp = this.store.clock.seconds();
     const queueKey = keys.taskList(e.domain, taskList);
     const waiter = this.polls.take(queueKey);
-    if (waiter) {
-      waiter.answer(this.start(e, task, waiter.context.identity));
-    } else {
-      const queue = this.queues.get(queueKey) ?? [];
-      queue.push({ key: e.key, activityId: a.activityId });
-      this.queues.set(queueKey, queue);
-    }
+    if (waiter) waiter.answer(this.start(e, task, waiter.context.identity));
+    else this.queues.push(queueKey, { key: e.key, activityId: a.activityId });
   }
 
   private readonly timeouts = new Set<NodeJS.Timeout>();
@@ -114,7 +115,7 @@ export class ActivityTasks {
           if (timeoutType === 'HEARTBEAT' && task.beatAt !== undefined && Date.now() - task.beatAt < seconds * 1000)
             return arm(task.beatAt + seconds * 1000 - Date.now());
           this.unqueue(e.key, task.activityId);
-          if (task.token) this.byToken.delete(task.token);
+          this.tokens.forget(task.token);
           e.activities.delete(task.activityId);
           e.latestActivityTaskTimestamp = this.store.clock.seconds();
           this.events.add(
@@ -164,11 +165,7 @@ export class ActivityTasks {
   }
 
   private unqueue(key: string, activityId?: string): void {
-    for (const queue of this.queues.values()) {
-      for (let i = queue.length - 1; i >= 0; i -= 1) {
-        if (queue[i]!.key === key && (activityId === undefined || queue[i]!.activityId === activityId)) queue.splice(i, 1);
-      }
-    }
+    this.queues.removeWhere((queued) => queued.key === key && (activityId === undefined || queued.activityId === activityId));
   }
 
   /** The execution closed: its tasks can no longer be polled; their tokens name a closed execution (byTaskToken). */
@@ -181,7 +178,7 @@ export class ActivityTasks {
     task.token = token;
     task.startedEventId = this.events.add(e, 'ActivityTaskStarted', { identity, scheduledEventId: task.scheduledEventId });
     e.latestActivityTaskTimestamp = this.store.clock.seconds();
-    this.byToken.set(token, { activityId: task.activityId, key: e.key });
+    this.tokens.issue(token, { activityId: task.activityId, key: e.key });
     this.timeOut(e, task, 'START_TO_CLOSE', task.timeouts?.startToCloseTimeout, () => true);
     this.timeOut(e, task, 'HEARTBEAT', task.timeouts?.heartbeatTimeout, () => true);
     return defined({
@@ -197,17 +194,16 @@ export class ActivityTasks {
   pollForActivityTask(input: PollForActivityTaskInput): Promise<ActivityTaskOutput> {
     this.store.domain(input.domain);
     const queueKey = keys.taskList(input.domain, input.taskList.name);
-    for (let next = this.queues.get(queueKey)?.shift(); next; next = this.queues.get(queueKey)?.shift()) {
+    return takeOrWait(this.queues, this.polls, queueKey, { identity: input.identity }, (next) => {
       const e = this.store.executions.get(next.key);
       const task = e?.status === 'OPEN' ? e.activities.get(next.activityId) : undefined;
-      if (e && task) return Promise.resolve(this.start(e, task, input.identity));
-    }
-    return this.polls.wait(queueKey, { identity: input.identity });
+      return e && task && this.start(e, task, input.identity);
+    });
   }
 
   /** The open execution and started task a token names, or UnknownResourceFault. */
   private byTaskToken(taskToken: string): { e: Execution; task: ActivityTask } {
-    const ref = this.byToken.get(taskToken);
+    const ref = this.tokens.find(taskToken);
     const e = ref && this.store.executions.get(ref.key);
     if (!ref || !e) throw fault.unknownTaskToken();
     // The contract's part, mutated where it is written: a task of a closed execution is refused.
@@ -219,7 +215,7 @@ export class ActivityTasks {
 
   /** The task closes with this event, which wakes the decider. */
   private close(e: Execution, task: ActivityTask, eventType: string, attributes: Record<string, unknown>): void {
-    this.byToken.delete(task.token!);
+    this.tokens.forget(task.token);
     e.activities.delete(task.activityId);
     e.latestActivityTaskTimestamp = this.store.clock.seconds();
     this.events.add(e, eventType, { ...attributes, scheduledEventId: task.scheduledEventId, startedEventId: task.startedEventId });

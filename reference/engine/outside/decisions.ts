@@ -10,7 +10,7 @@ import type { CloseStatus, Decision, SignalWorkflowExecutionInput } from '../../
 import { fault } from '../../faults.ts';
 import type { Histories } from '../history.ts';
 import { lowerFirst, type Attributes, type Execution } from '../model.ts';
-import type { Resolve } from '../seams.ts';
+import type { TargetRequest } from '../seams.ts';
 import type { Deferred } from './timing.ts';
 
 const SUPPORTED_DECISIONS = new Set([
@@ -28,15 +28,36 @@ const SUPPORTED_DECISIONS = new Set([
   'SignalExternalWorkflowExecution',
 ]);
 
+/** The three decisions that close an execution by the decider's word: the event each records, the status, and what each carries. */
+const CLOSING: Record<
+  'CompleteWorkflowExecution' | 'FailWorkflowExecution' | 'CancelWorkflowExecution',
+  { eventType: string; closeStatus: CloseStatus; outcome: (d: Decision) => Attributes }
+> = {
+  CompleteWorkflowExecution: {
+    eventType: 'WorkflowExecutionCompleted',
+    closeStatus: 'COMPLETED',
+    outcome: (d) => ({ result: d.completeWorkflowExecutionDecisionAttributes?.result }),
+  },
+  FailWorkflowExecution: {
+    eventType: 'WorkflowExecutionFailed',
+    closeStatus: 'FAILED',
+    outcome: (d) => ({
+      reason: d.failWorkflowExecutionDecisionAttributes?.reason,
+      details: d.failWorkflowExecutionDecisionAttributes?.details,
+    }),
+  },
+  CancelWorkflowExecution: {
+    eventType: 'WorkflowExecutionCanceled',
+    closeStatus: 'CANCELED',
+    outcome: (d) => ({ details: d.cancelWorkflowExecutionDecisionAttributes?.details }),
+  },
+};
+
 /** The decisions of a RespondDecisionTaskCompleted, each supported and with its attributes (the closing ones may go without). */
 export function checkDecisions(decisions: Decision[] = []): Decision[] {
   for (const [i, d] of decisions.entries()) {
     const attributesMember = `${lowerFirst(d.decisionType)}DecisionAttributes` as keyof Decision;
-    const optional =
-      d.decisionType === 'CompleteWorkflowExecution' ||
-      d.decisionType === 'CancelWorkflowExecution' ||
-      d.decisionType === 'FailWorkflowExecution' ||
-      d.decisionType === 'ContinueAsNewWorkflowExecution';
+    const optional = Object.hasOwn(CLOSING, d.decisionType) || d.decisionType === 'ContinueAsNewWorkflowExecution';
     if (!SUPPORTED_DECISIONS.has(d.decisionType)) throw fault.notImplemented(`The ${d.decisionType} decision`);
     if (!optional && d[attributesMember] === undefined) {
       throw fault.validation(
@@ -95,26 +116,16 @@ export function applyOtherDecision(ctx: DecisionContext, e: Execution, d: Decisi
   const { events } = ctx;
   switch (d.decisionType) {
     case 'CompleteWorkflowExecution':
-      closingDecision(ctx, e, d, completedId, unseen, () => {
-        const result = d.completeWorkflowExecutionDecisionAttributes?.result;
-        events.add(e, 'WorkflowExecutionCompleted', { result, decisionTaskCompletedEventId: completedId });
-        ctx.close(e, 'COMPLETED', { notifyParent: true, applyPolicy: true, outcome: { result } });
-      });
-      return true;
     case 'FailWorkflowExecution':
+    case 'CancelWorkflowExecution': {
+      const closing = CLOSING[d.decisionType];
       closingDecision(ctx, e, d, completedId, unseen, () => {
-        const a = d.failWorkflowExecutionDecisionAttributes;
-        events.add(e, 'WorkflowExecutionFailed', { reason: a?.reason, details: a?.details, decisionTaskCompletedEventId: completedId });
-        ctx.close(e, 'FAILED', { notifyParent: true, applyPolicy: true, outcome: { reason: a?.reason, details: a?.details } });
+        const outcome = closing.outcome(d);
+        events.add(e, closing.eventType, { ...outcome, decisionTaskCompletedEventId: completedId });
+        ctx.close(e, closing.closeStatus, { notifyParent: true, applyPolicy: true, outcome });
       });
       return true;
-    case 'CancelWorkflowExecution':
-      closingDecision(ctx, e, d, completedId, unseen, () => {
-        const details = d.cancelWorkflowExecutionDecisionAttributes?.details;
-        events.add(e, 'WorkflowExecutionCanceled', { details, decisionTaskCompletedEventId: completedId });
-        ctx.close(e, 'CANCELED', { notifyParent: true, applyPolicy: true, outcome: { details } });
-      });
-      return true;
+    }
     case 'RequestCancelActivityTask':
       ctx.activities.requestCancel(e, d, completedId);
       return true;
@@ -235,9 +246,9 @@ function signalExternal(ctx: DecisionContext, e: Execution, d: Decision, complet
  * the workflowId). A closed execution is unknown (inferred, spec terminate.open-work.signal): the
  * contract's resolve refuses it.
  */
-export const signalOperation = (events: Histories, resolve: Resolve) => ({
+export const signalOperation = (events: Histories, resolve: (request: TargetRequest) => Execution) => ({
   SignalWorkflowExecution: (input: SignalWorkflowExecutionInput): void => {
-    const e = resolve({ domain: input.domain, workflowId: input.workflowId, ...(input.runId ? { runId: input.runId } : {}) })!;
+    const e = resolve({ domain: input.domain, workflowId: input.workflowId, ...(input.runId ? { runId: input.runId } : {}) });
     events.add(e, 'WorkflowExecutionSignaled', { signalName: input.signalName, input: input.input, externalInitiatedEventId: 0 });
   },
 });

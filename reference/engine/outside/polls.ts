@@ -72,9 +72,13 @@ export class TaskQueues<T> {
 
   /** Takes a task off whichever list it waits on. */
   remove(item: T): void {
+    this.removeWhere((queued) => queued === item);
+  }
+
+  /** Takes every task that `match` picks off whichever list it waits on. */
+  removeWhere(match: (item: T) => boolean): void {
     for (const queue of this.queues.values()) {
-      const at = queue.indexOf(item);
-      if (at >= 0) queue.splice(at, 1);
+      for (let i = queue.length - 1; i >= 0; i -= 1) if (match(queue[i]!)) queue.splice(i, 1);
     }
   }
 }
@@ -97,17 +101,20 @@ export class TaskTokens<K> {
 }
 
 /**
- * A poll: the oldest task queued on its list, started by `start`, or, with none queued (or none
- * that can start), a wait in the long polls until one is scheduled or the poll times out.
+ * A poll: the oldest task queued on its list that `start` can start (one that cannot, its
+ * execution gone or closed, is dropped), or, with none, a wait in the long polls until one is
+ * scheduled or the poll times out.
  */
-export function takeOrWait<T, C>(
-  queues: TaskQueues<string>,
+export function takeOrWait<Q, T, C>(
+  queues: TaskQueues<Q>,
   polls: LongPolls<T, C>,
   queueKey: string,
   context: C,
-  start: (key: string) => T | undefined,
+  start: (queued: Q) => T | undefined,
 ): Promise<T> {
-  const key = queues.shift(queueKey);
-  const task = key === undefined ? undefined : start(key);
-  return task === undefined ? polls.wait(queueKey, context) : Promise.resolve(task);
+  for (let queued = queues.shift(queueKey); queued !== undefined; queued = queues.shift(queueKey)) {
+    const task = start(queued);
+    if (task !== undefined) return Promise.resolve(task);
+  }
+  return polls.wait(queueKey, context);
 }
