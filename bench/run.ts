@@ -4,7 +4,8 @@
  * each server, each loaded for two windows of BENCH_SECONDS (default 5). BENCH_ONLY=4 (or 1,3)
  * runs only those sections.
  *
- *   1. the battery against the embedded reference, whole process (median of BENCH_RUNS);
+ *   1. the battery against the embedded reference, whole process (median of BENCH_RUNS), and
+ *      where its time goes: a run's fixed cost, and the transport alone (bench/http-alone.mjs);
  *   2. the commands that do not run the battery: --help, --version, list, a usage error;
  *   3. the battery against an endpoint 50 ms away, beside its longest scenario chain;
  *   4. server throughput, 8 clients in a process of their own, SigV4 on and off, beside the
@@ -191,6 +192,26 @@ if (wanted(1)) {
     recordWalls.push((await timed(process.execPath, [bin, 'run', '--seed', '1', '--report', join(work, 'recorded'), '--record'])).wallS);
   }
   const recording = { wallS: median(recordWalls), plainS: median(plainWalls) };
+  // Where the time goes: a run's fixed cost (a run of one clause's few tests), and the transport's
+  // share (as many exchanges as the battery sent, over the same HTTP stack, with nothing else).
+  const fixed = await medianOf(process.execPath, [
+    bin,
+    'run',
+    '--clause',
+    'cancel.event.direct-attributes',
+    '--report',
+    join(work, 'fixed'),
+  ]);
+  const report = JSON.parse(readFileSync(join(work, 'battery', 'conformance.json'), 'utf8')) as { calls: Record<string, number> };
+  const exchanges = Object.values(report.calls).reduce((a, b) => a + b, 0);
+  const transports: { wallS: number; cpuS: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = await timed(process.execPath, [join(root, 'bench/http-alone.mjs'), String(exchanges)]);
+    if (t.code !== 0) throw new Error(`bench/http-alone.mjs failed (exit ${t.code}): ${t.stdout.slice(-500)}`);
+    transports.push(JSON.parse(t.stdout) as { wallS: number; cpuS: number });
+  }
+  const transport = { wallS: median(transports.map((t) => t.wallS)), cpuS: median(transports.map((t) => t.cpuS)) };
+  const floorS = median(floors);
   const recorded = join(work, 'recorded', 'recording.har.gz');
   const recordedKiB = existsSync(recorded) ? statSync(recorded).size / 1024 : NaN;
   const plainMiB = existsSync(recorded) ? gunzipSync(readFileSync(recorded)).length / 1024 / 1024 : NaN;
@@ -200,7 +221,7 @@ if (wanted(1)) {
   say('|---|---:|---|');
   say(`| wall | ${battery.wallS.toFixed(2)} s | < 3 s |`);
   say(
-    `| wall against vitest's floor (one trivial file), paired run by run | ${median(mains).toFixed(2)} s against ${median(floors).toFixed(2)} s: ${median(ratios).toFixed(1)}× (runs: ${ratios.map((r) => r.toFixed(1)).join(', ')}) | ≤ 3× |`,
+    `| wall against vitest's floor (one trivial file), paired run by run | ${median(mains).toFixed(2)} s against ${floorS.toFixed(2)} s: ${median(ratios).toFixed(1)}× (runs: ${ratios.map((r) => r.toFixed(1)).join(', ')}) | ≤ 3× |`,
   );
   if (battery.cpuS !== undefined) say(`| CPU (user + system) | ${battery.cpuS.toFixed(2)} s | |`);
   if (battery.rssMiB !== undefined) say(`| peak RSS of the CLI process | ${battery.rssMiB.toFixed(0)} MiB | |`);
@@ -208,9 +229,24 @@ if (wanted(1)) {
   say(
     `| wall with \`--record\`, against without it (one seed, taken in turn) | ${recording.wallS.toFixed(2)} s against ${recording.plainS.toFixed(2)} s: ${recording.wallS >= recording.plainS ? '+' : ''}${(((recording.wallS - recording.plainS) / recording.plainS) * 100).toFixed(1)}% | < +10% |`,
   );
+  say(
+    `| where the time goes: a run of one clause's 4 tests (start-up, set-up, report) | ${fixed.wallS.toFixed(2)} s wall${fixed.cpuS !== undefined ? `, ${fixed.cpuS.toFixed(2)} s CPU` : ''} | |`,
+  );
+  say(
+    `| the transport alone: ${exchanges} exchanges (the battery's) over undici and \`node:http\`, two worker threads, no signing, no checks (\`bench/http-alone.mjs\`) | ${transport.wallS.toFixed(2)} s wall, ${transport.cpuS.toFixed(2)} s CPU | |`,
+  );
+  say(
+    `| the floor plus the transport alone: the bound were the suite's own work free | ${(floorS + transport.wallS).toFixed(2)} s: ${((floorS + transport.wallS) / floorS).toFixed(1)}× the floor | |`,
+  );
+  if (battery.cpuS !== undefined && fixed.cpuS !== undefined)
+    say(
+      `| the suite's own work per exchange (signing, verifying, schemas, wire checks, the test runner, the reference's engine): the battery's CPU less the fixed run's and the transport's, over ${exchanges} | ${(((battery.cpuS - fixed.cpuS - transport.cpuS) / exchanges) * 1e6).toFixed(0)} µs CPU, against the transport's ${((transport.cpuS / exchanges) * 1e6).toFixed(0)} µs | |`,
+    );
   say(`| the recording of the whole battery | ${recordedKiB.toFixed(0)} KiB gzipped, ${plainMiB.toFixed(2)} MiB as plain HAR | < 2 MB |`);
   say();
-  say('reproduce: `time npx swf-conformance run` and `time npx swf-conformance run --record`');
+  say(
+    'reproduce: `time npx swf-conformance run`, `time npx swf-conformance run --record`, `time npx swf-conformance run --clause cancel.event.direct-attributes`, `node bench/http-alone.mjs N`',
+  );
 }
 
 // ---------------------------------------------------------------- 2. commands
