@@ -4,7 +4,7 @@
  * programmatic runConformance (lib/index.js reads lib/run-flags.json, which `npm run generate`
  * writes from this table) and the row of docs/cli.md (test/cli/flags-documented.test.ts).
  */
-import { DEFAULT_MODEL_RUNS } from '../harness/config.ts';
+import { CONSISTENCY_WINDOW_SECONDS, DEFAULT_MODEL_RUNS, MODEL_RUNS_RANGE, SEED_RANGE } from '../harness/config.ts';
 import { IGNORABLE } from '../recordings/diff.ts';
 import { presets } from '../targets/presets.ts';
 
@@ -171,7 +171,7 @@ export const RUN_FLAGS = [
     flags: '--consistency-window <seconds>',
     help: 'how long a read the contract lets lag is retried (default: 30 for an endpoint, 2 for the embedded reference)',
     kind: 'seconds',
-    range: [0, 600],
+    range: CONSISTENCY_WINDOW_SECONDS,
     api: { name: 'consistencyWindowSeconds', kind: 'number' },
   },
   {
@@ -185,14 +185,14 @@ export const RUN_FLAGS = [
     flags: '--seed <n>',
     help: "the model-based run's seed: the report prints it, and the same seed replays the same sequences (default: random)",
     kind: 'integer',
-    range: [-2147483648, 2147483647],
+    range: SEED_RANGE,
     api: { name: 'seed', kind: 'integer' },
   },
   {
     flags: '--model-runs <n>',
     help: `how many command sequences the model-based run compares with the reference (default: ${DEFAULT_MODEL_RUNS}; 0 turns it off)`,
     kind: 'integer',
-    range: [0, 100000],
+    range: MODEL_RUNS_RANGE,
     api: { name: 'modelRuns', kind: 'integer' },
   },
   {

@@ -109,6 +109,17 @@ export interface ModelSettings {
 /** Sequences a default run makes: a few seconds against the embedded reference. */
 export const DEFAULT_MODEL_RUNS = 40;
 
+/**
+ * The bounds of the run's numeric settings, read by their flags (src/cli/run-flags.ts) and their
+ * environment variables (resolveSettings) alike.
+ */
+export const CONSISTENCY_WINDOW_SECONDS = [0, 600] as const;
+export const MODEL_RUNS_RANGE = [0, 100_000] as const;
+/** A seed is a 32-bit integer, as fast-check takes it. */
+export const SEED_RANGE = [-2_147_483_648, 2_147_483_647] as const;
+
+const within = (text: string, [low, high]: readonly [number, number]) => Number(text) >= low && Number(text) <= high;
+
 /** The time a model-based run may take against the embedded reference (six times as long elsewhere): its default budget, and more for each sequence asked beyond the default. */
 export const modelTimeLimitMs = (runs: number) => 10_000 + Math.max(0, runs - DEFAULT_MODEL_RUNS) * 1_000;
 
@@ -157,18 +168,24 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): Ru
     throw new ConfigError(`SWF_CONFORMANCE_STRICT must be 1 or 0 (true/false, yes/no): "${strictText}"`);
   }
   const windowText = env.SWF_CONFORMANCE_CONSISTENCY_WINDOW;
-  if (windowText !== undefined && windowText !== '' && !(/^\d+(\.\d+)?$/.test(windowText) && Number(windowText) <= 600)) {
-    throw new ConfigError(`SWF_CONFORMANCE_CONSISTENCY_WINDOW must be a number of seconds from 0 to 600: "${windowText}"`);
+  if (
+    windowText !== undefined &&
+    windowText !== '' &&
+    !(/^\d+(\.\d+)?$/.test(windowText) && within(windowText, CONSISTENCY_WINDOW_SECONDS))
+  ) {
+    throw new ConfigError(
+      `SWF_CONFORMANCE_CONSISTENCY_WINDOW must be a number of seconds from ${CONSISTENCY_WINDOW_SECONDS.join(' to ')}: "${windowText}"`,
+    );
   }
   const windowSeconds = flags.consistencyWindow ?? (windowText ? Number(windowText) : undefined);
   const profile = flags.profile ?? (env.AWS_PROFILE || undefined);
   const restricted = restrictedFrom(env);
   const seedText = env.SWF_CONFORMANCE_SEED;
-  if (seedText !== undefined && seedText !== '' && !/^-?\d{1,10}$/.test(seedText))
-    throw new ConfigError(`SWF_CONFORMANCE_SEED must be a whole number: "${seedText}"`);
+  if (seedText !== undefined && seedText !== '' && !(/^-?\d{1,10}$/.test(seedText) && within(seedText, SEED_RANGE)))
+    throw new ConfigError(`SWF_CONFORMANCE_SEED must be a whole number from ${SEED_RANGE.join(' to ')}: "${seedText}"`);
   const runsText = env.SWF_CONFORMANCE_MODEL_RUNS;
-  if (runsText !== undefined && runsText !== '' && !(/^\d{1,6}$/.test(runsText) && Number(runsText) <= 100_000))
-    throw new ConfigError(`SWF_CONFORMANCE_MODEL_RUNS must be a whole number from 0 to 100000: "${runsText}"`);
+  if (runsText !== undefined && runsText !== '' && !(/^\d{1,6}$/.test(runsText) && within(runsText, MODEL_RUNS_RANGE)))
+    throw new ConfigError(`SWF_CONFORMANCE_MODEL_RUNS must be a whole number from ${MODEL_RUNS_RANGE.join(' to ')}: "${runsText}"`);
   const runs = flags.modelRuns ?? (runsText ? Number(runsText) : DEFAULT_MODEL_RUNS);
   const asked = flags.modelRuns !== undefined || Boolean(runsText);
   const model = {

@@ -104,6 +104,9 @@ describe('resolveSettings', () => {
     ).toMatchObject({ region: 'us-west-2', domain: 'from-flag', consistencyWindowMs: 3_000, profile: 'q', strict: true });
     expect(resolveSettings({}, {})).toMatchObject({ region: 'us-east-1', domain: 'swf-conformance', strict: false });
     expect(resolveSettings({}, {}).consistencyWindowMs).toBeUndefined();
+    // The bounds themselves are taken.
+    expect(resolveSettings({}, { SWF_CONFORMANCE_CONSISTENCY_WINDOW: '600' }).consistencyWindowMs).toBe(600_000);
+    expect(resolveSettings({}, { SWF_CONFORMANCE_SEED: '-2147483648' }).model.seed).toBe(-2_147_483_648);
   });
 
   test.for([
@@ -112,6 +115,10 @@ describe('resolveSettings', () => {
     [{ AWS_ENDPOINT_URL_SWF: 'ftp://x' }, /AWS_ENDPOINT_URL_SWF ftp:\/\/x: not an http or https URL/],
     [{ SWF_CONFORMANCE_DOMAIN: 'a:b' }, /SWF_CONFORMANCE_DOMAIN a:b: not a valid domain name/],
     [{ SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID: 'x' }, /set both SWF_CONFORMANCE_RESTRICTED_ACCESS_KEY_ID and/],
+    // The flags' bounds, which the variables share (src/harness/config.ts).
+    [{ SWF_CONFORMANCE_CONSISTENCY_WINDOW: '601' }, /SWF_CONFORMANCE_CONSISTENCY_WINDOW must be a number of seconds from 0 to 600: "601"/],
+    [{ SWF_CONFORMANCE_MODEL_RUNS: '100001' }, /SWF_CONFORMANCE_MODEL_RUNS must be a whole number from 0 to 100000: "100001"/],
+    [{ SWF_CONFORMANCE_SEED: '2147483648' }, /SWF_CONFORMANCE_SEED must be a whole number from -2147483648 to 2147483647/],
   ] as const)('a bad value is named: %o', ([env, message]) => {
     expect(() => resolveSettings({}, env)).toThrow(ConfigError);
     expect(() => resolveSettings({}, env)).toThrow(message);
