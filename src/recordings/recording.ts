@@ -144,12 +144,12 @@ export function buildRecording(tests: CapturedTest[], header: RecordingHeader, i
   const entries: RunRecording['log']['entries'] = [];
   const texts = new Texts();
   texts.wholeSeconds = !sorted.some((t) =>
-    t.exchanges.some((e) => 'status' in e.response && hasFractionalTime(parse(e.response.body), '')),
+    t.exchanges.some((e) => 'status' in e.response && hasFractionalTime(bodiesOf(e).response, '')),
   );
   // The runIds the target made, in any test's answers: a request that names one the test did not
   // see itself names another test's run (a placeholder); any other runId is the test's own value.
   const made = new Set<string>();
-  for (const t of sorted) for (const e of t.exchanges) if ('status' in e.response) collectRunIds(parse(e.response.body), '', made);
+  for (const t of sorted) for (const e of t.exchanges) if ('status' in e.response) collectRunIds(bodiesOf(e).response, '', made);
   // Ids a test did not make but read (tests of one file may share executions: an outcome one test
   // plays, the others read) are named by the test that made them: the one whose exchange, sent
   // first in their worker, names them. Each test numbers only the ids it made.
@@ -216,11 +216,7 @@ type Json = unknown;
 function keptOf(exchanges: CapturedExchange[]) {
   return exchanges
     .filter((e) => !isSetUp(e))
-    .map((e) => ({
-      e,
-      request: parse(e.request.body),
-      response: 'status' in e.response ? parse(e.response.body) : undefined,
-    }));
+    .map((e) => ({ e, ...bodiesOf(e) }));
 }
 
 /** Finds a test's ids in order of first appearance: each request, then its answer. */
@@ -447,7 +443,7 @@ function isSetUp(e: CapturedExchange): boolean {
   const operation = /\.(\w+)$/.exec(headerOf(e.request.headers, 'x-amz-target') ?? '')?.[1] ?? '';
   if (!SET_UP.has(operation) || !('status' in e.response)) return false;
   if (e.response.status === 200) return true;
-  const type = (parse(e.response.body) as { __type?: string } | undefined)?.__type ?? '';
+  const type = (bodiesOf(e).response as { __type?: string } | undefined)?.__type ?? '';
   return ALREADY.has(type.slice(type.lastIndexOf('#') + 1));
 }
 
@@ -471,8 +467,9 @@ function idsIn(e: CapturedExchange, identity: RunIdentity, pairs: Map<string, st
     }
   };
   const operation = /\.(\w+)$/.exec(headerOf(e.request.headers, 'x-amz-target') ?? '')?.[1] ?? '';
-  const request = parse(e.request.body) as Record<string, unknown> | undefined;
-  const answer = 'status' in e.response ? (parse(e.response.body) as Record<string, unknown> | undefined) : undefined;
+  const bodies = bodiesOf(e);
+  const request = bodies.request as Record<string, unknown> | undefined;
+  const answer = bodies.response as Record<string, unknown> | undefined;
   walk(request, '');
   walk(answer, '');
   // What the exchange created: a started run (its workflowId and runId), the children a decision
@@ -510,6 +507,17 @@ function collectRunIds(v: Json, key: string, into: Set<string>): void {
 
 /** A body's JSON, or nothing where it is not JSON: such a body is normalised as text (Ids.text). */
 const parse = (text: string): Json => parseBody(text, 'none');
+
+/** Each exchange's bodies, parsed once: building a recording reads them five times over. Read only. */
+const parsedBodies = new WeakMap<CapturedExchange, { request: Json; response: Json }>();
+function bodiesOf(e: CapturedExchange): { request: Json; response: Json } {
+  let bodies = parsedBodies.get(e);
+  if (!bodies) {
+    bodies = { request: parse(e.request.body), response: 'status' in e.response ? parse(e.response.body) : undefined };
+    parsedBodies.set(e, bodies);
+  }
+  return bodies;
+}
 
 function headerOf(headers: Record<string, string> | { name: string; value: string }[], name: string): string | undefined {
   const lower = name.toLowerCase();
