@@ -13,7 +13,7 @@ import type { MergeOptions } from './merge.ts';
 import type { MatrixOptions } from './matrix.ts';
 import type { RunOptions } from './run-options.ts';
 import { RUN_FLAGS, type RunFlag } from './run-flags.ts';
-import { IGNORABLE } from '../recordings/diff.ts';
+import { IGNORABLE } from '../recordings/difference.ts';
 import type { ServeOptions } from './serve.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];

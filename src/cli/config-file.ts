@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseYaml } from '../contract/yaml.ts';
 import { validatorForTitle, violationsOf } from '../contract/validators.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -21,7 +21,7 @@ export function readConfigFile<T>(path: string, schemaTitle: string, what: strin
 export function readConfigText<T>(text: string, schemaTitle: string, what: string): T {
   let data: unknown;
   try {
-    data = parse(text);
+    data = parseYaml(text);
   } catch (error) {
     throw new UsageError(`${what} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Vitest } from 'vitest/node';
-import { stringify } from 'yaml';
 import type { ConformanceReport, ExpectationsFile } from '../generated/types.ts';
 import { readCaptured } from '../recordings/capture.ts';
 import { batteryIndex } from '../harness/collect.ts';
@@ -17,6 +16,7 @@ import { writeShard } from '../report/shards.ts';
 import { projectRoot, makeFolder, suiteVersion } from '../contract/paths.ts';
 import { testTimeoutMs } from '../contract/protocol.ts';
 import { spec } from '../contract/spec.ts';
+import { stringifyYaml } from '../contract/yaml.ts';
 import { ConfigError, type BatteryConfig, type RunSettings } from '../harness/config.ts';
 import { TargetError } from '../harness/prepare.ts';
 import { openSession, prepareSession, type Session } from '../harness/session.ts';
@@ -420,7 +420,7 @@ async function finishRun(
       // Never a host and port: they say where a target was, not what it is.
       (session.config.kind === 'container' ? session.config.targetName : 'an unnamed implementation');
     const written = expectationsFrom(report, implementation, previous);
-    writeFileSync(opts.updateExpectations, stringify(written, { lineWidth: 100 }));
+    writeFileSync(opts.updateExpectations, stringifyYaml(written, { lineWidth: 100 }));
     console.log(
       `wrote ${opts.updateExpectations}: ${written.expectations.length} expected failure${written.expectations.length === 1 ? '' : 's'} of ${implementation}${s.declared || previous?.implementation ? '' : ' (name it with --implementation "NAME VERSION")'}`,
     );

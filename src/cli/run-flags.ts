@@ -5,7 +5,7 @@
  * writes from this table) and the row of docs/cli.md (test/cli/flags-documented.test.ts).
  */
 import { CONSISTENCY_WINDOW_SECONDS, DEFAULT_MODEL_RUNS, MODEL_RUNS_RANGE, SEED_RANGE } from '../harness/config.ts';
-import { IGNORABLE } from '../recordings/diff.ts';
+import { IGNORABLE } from '../recordings/difference.ts';
 import { presets } from '../targets/presets.ts';
 
 /**

@@ -1,7 +1,8 @@
 import { fixturesDir, makeFolder } from '../contract/paths.ts';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { IGNORABLE, readRecording, RecordingError } from '../recordings/diff.ts';
+import { IGNORABLE } from '../recordings/difference.ts';
+import { readRecording, RecordingError } from '../recordings/diff.ts';
 import { batteryIndex } from '../harness/collect.ts';
 import type { ExpectationsFile } from '../generated/types.ts';
 import { spec } from '../contract/spec.ts';
@@ -20,7 +21,7 @@ export const extraReporters = new Set(['junit', 'json', 'verbose', 'dot', 'tap',
 async function validate(opts: RunOptions): Promise<Plan> {
   const { byId } = spec();
   for (const id of opts.clause) if (!byId.has(id)) throw new UsageError(`--clause ${id}: no such clause (see swf-conformance list)`);
-  checkTagExpressions(opts.tags);
+  await checkTagExpressions(opts.tags);
   if (opts.grep !== undefined && opts.test.length) throw new UsageError('--grep and --test cannot be combined');
   if (opts.lastFailed) opts.test = lastFailed(opts);
   let namePattern: string | undefined;

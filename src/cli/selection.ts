@@ -1,12 +1,13 @@
-import { createTagsFilter } from '@vitest/runner/utils';
 import type { Vitest } from 'vitest/node';
 import { escapeRegExp } from '../contract/messages.ts';
 import { batteryIndex } from '../harness/collect.ts';
 import { batteryProject } from './battery-project.ts';
 import { UsageError } from './usage-error.ts';
 
-/** Checks each --tags expression with vitest's own parser, against the battery's tags. */
-export function checkTagExpressions(expressions: string[], flag = '--tags'): void {
+/** Checks each --tags expression with vitest's own parser (loaded only when there is one), against the battery's tags. */
+export async function checkTagExpressions(expressions: string[], flag = '--tags'): Promise<void> {
+  if (!expressions.length) return;
+  const { createTagsFilter } = await import('@vitest/runner/utils');
   const tags = batteryProject().test?.tags ?? [];
   for (const expr of expressions) {
     try {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from './yaml.ts';
 import type { Clause, Grade, SpecFile, SpecSources } from '../generated/types.ts';
 import { projectRoot, specDir } from './paths.ts';
 import { schemasFingerprint, validatorForTitle, violationsOf } from './validators.ts';
@@ -23,7 +23,7 @@ export interface Spec {
 
 function readYaml(file: string, text = readFileSync(join(specDir, file), 'utf8')): unknown {
   try {
-    return parse(text);
+    return parseYaml(text);
   } catch (error) {
     throw new Error(`spec/${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }

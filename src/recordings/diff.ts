@@ -9,24 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { header, parseBody, type Har, type HarEntry } from '../contract/recordings.ts';
-import type { DiffKind, TestDifference } from './difference.ts';
+import { IGNORABLE, type TestDifference } from './difference.ts';
 import { expandTexts, RECORDING_KIND, type RecordingHeader, type RecordingPage, type RunRecording, type TextRuns } from './recording.ts';
-
-/** What `--ignore` can leave out: a kind, or a group of them. */
-export const IGNORABLE: Record<string, DiffKind[]> = {
-  message: ['message'],
-  convergence: ['convergence'],
-  headers: ['header'],
-  request: ['request'],
-  events: ['events'],
-  members: ['member-added', 'member-removed', 'member-changed'],
-  'member-added': ['member-added'],
-  'member-removed': ['member-removed'],
-  'member-changed': ['member-changed'],
-  fault: ['fault'],
-  status: ['status'],
-  tests: ['test-added', 'test-removed'],
-};
 
 export interface DiffSide {
   file: string;

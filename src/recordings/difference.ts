@@ -46,3 +46,19 @@ export type DiffKind = (typeof DIFF_KINDS)[number];
 
 /** A difference between two run recordings, or a run recording and its replay: its test, clauses and kind are always named. */
 export type TestDifference = Difference & { test: string; clauses: string[]; kind: DiffKind };
+
+/** What `--ignore` can leave out: a kind, or a group of them. */
+export const IGNORABLE: Record<string, DiffKind[]> = {
+  message: ['message'],
+  convergence: ['convergence'],
+  headers: ['header'],
+  request: ['request'],
+  events: ['events'],
+  members: ['member-added', 'member-removed', 'member-changed'],
+  'member-added': ['member-added'],
+  'member-removed': ['member-removed'],
+  'member-changed': ['member-changed'],
+  fault: ['fault'],
+  status: ['status'],
+  tests: ['test-added', 'test-removed'],
+};

@@ -143,9 +143,7 @@ export function buildRecording(tests: CapturedTest[], header: RecordingHeader, i
   const pages: RecordingPage[] = [];
   const entries: RunRecording['log']['entries'] = [];
   const texts = new Texts();
-  texts.wholeSeconds = !sorted.some((t) =>
-    t.exchanges.some((e) => 'status' in e.response && hasFractionalTime(bodiesOf(e).response, '')),
-  );
+  texts.wholeSeconds = !sorted.some((t) => t.exchanges.some((e) => 'status' in e.response && hasFractionalTime(bodiesOf(e).response, '')));
   // The runIds the target made, in any test's answers: a request that names one the test did not
   // see itself names another test's run (a placeholder); any other runId is the test's own value.
   const made = new Set<string>();
@@ -214,9 +212,7 @@ type Json = unknown;
 
 /** The exchanges a recording keeps of a test, parsed. */
 function keptOf(exchanges: CapturedExchange[]) {
-  return exchanges
-    .filter((e) => !isSetUp(e))
-    .map((e) => ({ e, ...bodiesOf(e) }));
+  return exchanges.filter((e) => !isSetUp(e)).map((e) => ({ e, ...bodiesOf(e) }));
 }
 
 /** Finds a test's ids in order of first appearance: each request, then its answer. */
